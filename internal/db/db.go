@@ -1,0 +1,272 @@
+// Package db opens the platform's database (embedded SQLite or PostgreSQL),
+// runs the embedded migrations and hides the few dialect differences behind
+// one small API, so that every domain package writes its SQL once.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+)
+
+// Dialect names the SQL dialect of an open database.
+type Dialect string
+
+// The two supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Sentinel errors shared by every store.
+var (
+	// ErrNotFound means the requested row does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means a unique constraint or a concurrent change refused the write.
+	ErrConflict = errors.New("conflict")
+)
+
+// Querier is what stores need to run SQL: a *DB or a *Tx. Queries are written
+// with '?' placeholders; they are rebound for PostgreSQL.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	Dialect() Dialect
+}
+
+// DB is an open database of either dialect.
+type DB struct {
+	sql     *sql.DB
+	dialect Dialect
+	path    string // SQLite file path; empty for PostgreSQL
+	dsn     string
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens dsn: a postgres:// URL selects PostgreSQL, anything else is the
+// path of an SQLite file (created, with its directory, if missing). The
+// connection is checked before Open returns.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	d := &DB{dsn: dsn}
+	var err error
+	if IsPostgres(dsn) {
+		d.dialect = Postgres
+		d.sql, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("db.Open: postgres: %w", err)
+		}
+		d.sql.SetMaxOpenConns(32)
+		d.sql.SetMaxIdleConns(16)
+		d.sql.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		d.dialect = SQLite
+		path := strings.TrimPrefix(dsn, "file:")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		d.path = path
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("db.Open: create directory %q: %w", dir, err)
+			}
+		}
+		q := url.Values{}
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Set("_txlock", "immediate")
+		q.Set("_time_format", "datetime")
+		d.sql, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("db.Open: sqlite %q: %w", path, err)
+		}
+		d.sql.SetMaxOpenConns(8)
+		d.sql.SetMaxIdleConns(8)
+		d.sql.SetConnMaxIdleTime(0)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := d.sql.PingContext(pctx); err != nil {
+		d.sql.Close()
+		return nil, fmt.Errorf("db.Open: connect to %s database: %w", d.dialect, err)
+	}
+	return d, nil
+}
+
+// Dialect reports which SQL dialect this database speaks.
+func (d *DB) Dialect() Dialect { return d.dialect }
+
+// Path is the SQLite file's path ("" for PostgreSQL).
+func (d *DB) Path() string { return d.path }
+
+// SQL exposes the underlying pool (for stats and the migrator).
+func (d *DB) SQL() *sql.DB { return d.sql }
+
+// Close closes the pool.
+func (d *DB) Close() error { return d.sql.Close() }
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error { return d.sql.PingContext(ctx) }
+
+// ExecContext runs a statement written with '?' placeholders.
+func (d *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return d.sql.ExecContext(ctx, Rebind(d.dialect, q), args...)
+}
+
+// QueryContext runs a query written with '?' placeholders.
+func (d *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return d.sql.QueryContext(ctx, Rebind(d.dialect, q), args...)
+}
+
+// QueryRowContext runs a one-row query written with '?' placeholders.
+func (d *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return d.sql.QueryRowContext(ctx, Rebind(d.dialect, q), args...)
+}
+
+// Tx is a transaction of either dialect.
+type Tx struct {
+	tx      *sql.Tx
+	dialect Dialect
+}
+
+// Dialect reports which SQL dialect this transaction speaks.
+func (t *Tx) Dialect() Dialect { return t.dialect }
+
+// ExecContext runs a statement written with '?' placeholders.
+func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, Rebind(t.dialect, q), args...)
+}
+
+// QueryContext runs a query written with '?' placeholders.
+func (t *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, Rebind(t.dialect, q), args...)
+}
+
+// QueryRowContext runs a one-row query written with '?' placeholders.
+func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, Rebind(t.dialect, q), args...)
+}
+
+// InTx runs fn in a transaction, committing when fn returns nil and rolling
+// back otherwise (also on panic).
+func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	stx, err := d.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db.InTx: begin: %w", err)
+	}
+	tx := &Tx{tx: stx, dialect: d.dialect}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = stx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = stx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = stx.Commit(); err != nil {
+		return fmt.Errorf("db.InTx: commit: %w", err)
+	}
+	return nil
+}
+
+// Rebind turns '?' placeholders into PostgreSQL's $1, $2, ... outside of
+// quoted strings and identifiers. SQLite queries are returned unchanged.
+func Rebind(d Dialect, q string) string {
+	if d != Postgres || strings.IndexByte(q, '?') < 0 {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	var quote byte
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '?':
+			n++
+			b.WriteByte('$')
+			b.WriteString(itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return fmt.Sprint(n)
+}
+
+// IsUniqueViolation reports whether err comes from a unique or primary-key
+// constraint in either dialect.
+func IsUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		code := se.Code()
+		return code == 2067 || code == 1555 // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// IsForeignKeyViolation reports whether err comes from a foreign-key constraint.
+func IsForeignKeyViolation(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23503"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == 787 // SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
+}
+
+// Now is the current time as stored: UTC, whole seconds (SQLite keeps
+// timestamps as fixed-width text, which then sorts and compares correctly).
+func Now() time.Time { return time.Now().UTC().Truncate(time.Second) }
+
+// Time normalises t for storage like Now.
+func Time(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
+
+// InsertID runs an INSERT that must end in "RETURNING id" and returns the id.
+func InsertID(ctx context.Context, q Querier, query string, args ...any) (int64, error) {
+	var id int64
+	if err := q.QueryRowContext(ctx, query, args...).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}

@@ -1,0 +1,236 @@
+// Package dbtest runs store tests against both real databases: a fresh SQLite
+// file and a fresh PostgreSQL schema, each fully migrated.
+//
+// Every test package that uses it calls Main from its TestMain:
+//
+//	func TestMain(m *testing.M) { dbtest.Main(m) }
+//
+// PostgreSQL comes from DIJALOG_TEST_PG (default
+// postgres://postgres@127.0.0.1:5432/test?sslmode=disable). When nothing
+// answers there, Main starts a throwaway cluster with Debian's initdb/pg_ctl
+// in a temporary directory on a free port and stops it after the tests. Only
+// when PostgreSQL is not installed at all does the run fail, saying how to
+// install it; it never skips silently.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/db"
+)
+
+// DefaultPG is the PostgreSQL server tried first when DIJALOG_TEST_PG is unset.
+const DefaultPG = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// pgDSN is set by Main for the life of the test binary: the one piece of
+// package state, since a throwaway cluster must outlive single tests.
+var pgDSN string
+
+// Main finds or starts PostgreSQL, runs the tests and stops what it started.
+func Main(m *testing.M) {
+	dsn, stop, err := findPostgres()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dbtest:", err)
+		os.Exit(1)
+	}
+	pgDSN = dsn
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
+
+// PostgresDSN is the server Main found or started (for tests that need it directly).
+func PostgresDSN(t testing.TB) string {
+	t.Helper()
+	if pgDSN == "" {
+		t.Fatal("dbtest: call dbtest.Main(m) from TestMain in this package")
+	}
+	return pgDSN
+}
+
+func reachable(dsn string) bool {
+	sdb, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return false
+	}
+	defer sdb.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	return sdb.PingContext(ctx) == nil
+}
+
+func findPostgres() (string, func(), error) {
+	dsn := os.Getenv("DIJALOG_TEST_PG")
+	if dsn == "" {
+		dsn = DefaultPG
+	}
+	if reachable(dsn) {
+		return dsn, func() {}, nil
+	}
+	return startCluster()
+}
+
+// startCluster runs initdb and pg_ctl from the newest installed PostgreSQL.
+func startCluster() (string, func(), error) {
+	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
+	if len(bins) == 0 {
+		if p, err := exec.LookPath("initdb"); err == nil {
+			bins = []string{p}
+		}
+	}
+	if len(bins) == 0 {
+		return "", nil, fmt.Errorf("PostgreSQL is not reachable at %s and not installed; install it with `apt-get install -y postgresql` (or run .ci/run), or set DIJALOG_TEST_PG to a server", DefaultPG)
+	}
+	sort.Strings(bins)
+	bin := filepath.Dir(bins[len(bins)-1])
+	dir, err := os.MkdirTemp("", "dijalog-pg-")
+	if err != nil {
+		return "", nil, fmt.Errorf("temp dir for PostgreSQL: %w", err)
+	}
+	port, err := freePort()
+	if err != nil {
+		return "", nil, err
+	}
+	// initdb refuses to run as root: run the cluster as the postgres user then.
+	var prefix []string
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			return "", nil, fmt.Errorf("running as root and no postgres user to own a test cluster: %w", err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		if err := os.Chown(dir, uid, gid); err != nil {
+			return "", nil, fmt.Errorf("chown test cluster dir: %w", err)
+		}
+		prefix = []string{"runuser", "-u", "postgres", "--"}
+	}
+	run := func(name string, args ...string) error {
+		argv := append(append([]string{}, prefix...), filepath.Join(bin, name))
+		argv = append(argv, args...)
+		cmd := exec.Command(argv[0], argv[1:]...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("%s: %w: %s", name, err, out)
+		}
+		return nil
+	}
+	data := filepath.Join(dir, "data")
+	if err := run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off", port, dir)
+	if err := run("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "start"); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	stop := func() {
+		_ = run("pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
+		os.RemoveAll(dir)
+	}
+	dsn := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+	if !reachable(dsn) {
+		stop()
+		return "", nil, fmt.Errorf("throwaway PostgreSQL cluster did not answer at %s", dsn)
+	}
+	return dsn, stop, nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Each runs fn as two subtests, "sqlite" and "postgres", each with a fresh,
+// fully migrated database that is removed when the subtest ends.
+func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		fn(t, SQLite(t))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		fn(t, Postgres(t))
+	})
+}
+
+// SQLite opens a fresh, migrated SQLite database in t.TempDir().
+func SQLite(t testing.TB) *db.DB {
+	t.Helper()
+	ctx := context.Background()
+	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatalf("dbtest: open sqlite: %v", err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if _, err := d.MigrateUp(ctx); err != nil {
+		t.Fatalf("dbtest: migrate sqlite: %v", err)
+	}
+	return d
+}
+
+// Postgres opens a fresh, migrated PostgreSQL schema on the server found by Main.
+func Postgres(t testing.TB) *db.DB {
+	t.Helper()
+	d := EmptyPostgres(t)
+	if _, err := d.MigrateUp(context.Background()); err != nil {
+		t.Fatalf("dbtest: migrate postgres: %v", err)
+	}
+	return d
+}
+
+// EmptyPostgres opens a fresh, empty PostgreSQL schema (not migrated).
+func EmptyPostgres(t testing.TB) *db.DB {
+	t.Helper()
+	base := PostgresDSN(t)
+	ctx := context.Background()
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "t_" + hex.EncodeToString(b[:])
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		admin.Close()
+		t.Fatalf("dbtest: create schema: %v", err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("dbtest: parse %q: %v", base, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	d, err := db.Open(ctx, u.String())
+	if err != nil {
+		t.Fatalf("dbtest: open postgres schema: %v", err)
+	}
+	t.Cleanup(func() {
+		d.Close()
+		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil && !strings.Contains(err.Error(), "does not exist") {
+			t.Errorf("dbtest: drop schema %s: %v", schema, err)
+		}
+		admin.Close()
+	})
+	return d
+}

@@ -1,0 +1,94 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"github.com/dijalog/dijalog/migrations"
+	"github.com/pressly/goose/v3"
+)
+
+// MigrationStatus is one migration's state.
+type MigrationStatus struct {
+	Version int64
+	Name    string
+	Applied bool
+}
+
+func (d *DB) provider(logger *slog.Logger) (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations.FS, string(d.dialect))
+	if err != nil {
+		return nil, fmt.Errorf("db: migrations for %s: %w", d.dialect, err)
+	}
+	gd := goose.DialectSQLite3
+	if d.dialect == Postgres {
+		gd = goose.DialectPostgres
+	}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	if logger != nil {
+		opts = append(opts, goose.WithSlog(logger))
+	}
+	p, err := goose.NewProvider(gd, d.sql, sub, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("db: migration provider: %w", err)
+	}
+	return p, nil
+}
+
+// MigrateUp applies every pending migration and returns how many ran.
+func (d *DB) MigrateUp(ctx context.Context) (int, error) {
+	p, err := d.provider(nil)
+	if err != nil {
+		return 0, err
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return len(res), fmt.Errorf("db.MigrateUp: %w", err)
+	}
+	return len(res), nil
+}
+
+// MigrateDown rolls back the most recent migration.
+func (d *DB) MigrateDown(ctx context.Context) (int64, error) {
+	p, err := d.provider(nil)
+	if err != nil {
+		return 0, err
+	}
+	res, err := p.Down(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("db.MigrateDown: %w", err)
+	}
+	return res.Source.Version, nil
+}
+
+// MigrationStatus lists every known migration and whether it is applied.
+func (d *DB) MigrationStatus(ctx context.Context) ([]MigrationStatus, error) {
+	p, err := d.provider(nil)
+	if err != nil {
+		return nil, err
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db.MigrationStatus: %w", err)
+	}
+	out := make([]MigrationStatus, 0, len(st))
+	for _, s := range st {
+		out = append(out, MigrationStatus{Version: s.Source.Version, Name: s.Source.Path, Applied: s.State == goose.StateApplied})
+	}
+	return out, nil
+}
+
+// Migrated reports whether no migration is pending (for /readyz).
+func (d *DB) Migrated(ctx context.Context) (bool, error) {
+	p, err := d.provider(nil)
+	if err != nil {
+		return false, err
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return false, fmt.Errorf("db.Migrated: %w", err)
+	}
+	return !pending, nil
+}
