@@ -14,8 +14,8 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	"modernc.org/sqlite"
 	_ "modernc.org/sqlite" // SQLite driver "sqlite"
 )

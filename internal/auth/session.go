@@ -1,0 +1,222 @@
+package auth
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/web"
+)
+
+// Sessions loads the session of every request, makes the signed-in user
+// available to handlers and checks the CSRF token of state-changing requests.
+type Sessions struct {
+	svc        *Service
+	srv        *web.Server
+	log        *slog.Logger
+	secure     bool // always set Secure on cookies (behind a TLS proxy)
+	trustProxy bool // take the client IP from X-Forwarded-For
+}
+
+// SessionOptions configure the session middleware.
+type SessionOptions struct {
+	SecureCookies bool
+	TrustProxy    bool
+}
+
+// NewSessions makes the session middleware.
+func NewSessions(svc *Service, srv *web.Server, log *slog.Logger, o SessionOptions) *Sessions {
+	return &Sessions{svc: svc, srv: srv, log: log, secure: o.SecureCookies, trustProxy: o.TrustProxy}
+}
+
+// current is what the middleware stores in web.State.Session.
+type current struct {
+	s     *session
+	user  *User
+	fresh bool // created in this request
+}
+
+func (m *Sessions) cookieName(r *http.Request) string {
+	if m.isSecure(r) {
+		return "__Host-dijalog"
+	}
+	return "dijalog"
+}
+
+func (m *Sessions) isSecure(r *http.Request) bool {
+	return m.secure || r.TLS != nil || (m.trustProxy && r.Header.Get("X-Forwarded-Proto") == "https")
+}
+
+// ClientIP is the request's client address (X-Forwarded-For only when trusted).
+func (m *Sessions) ClientIP(r *http.Request) string {
+	if m.trustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// UserFrom returns the signed-in user of a request, or nil.
+func UserFrom(r *http.Request) *User {
+	if c, ok := web.StateOf(r).Session.(*current); ok && c != nil {
+		return c.user
+	}
+	return nil
+}
+
+// UserFromContext returns the signed-in user from a request context, or nil.
+func UserFromContext(ctx context.Context) *User {
+	if st := web.StateFrom(ctx); st != nil {
+		if c, ok := st.Session.(*current); ok && c != nil {
+			return c.user
+		}
+	}
+	return nil
+}
+
+func sessionID(r *http.Request) string {
+	if c, ok := web.StateOf(r).Session.(*current); ok && c != nil && c.s != nil {
+		return c.s.ID
+	}
+	return ""
+}
+
+// Middleware is installed with web.Server.SetSessionMiddleware.
+func (m *Sessions) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := web.StateOf(r)
+		cur := &current{}
+		st.Session = cur
+		if c, err := r.Cookie(m.cookieName(r)); err == nil && c.Value != "" && len(c.Value) < 100 {
+			s, err := m.svc.st.sessionByID(r.Context(), m.svc.db, hashToken(c.Value))
+			switch {
+			case err == nil:
+				cur.s = s
+				if s.UserID != 0 {
+					if u, _, err := m.svc.st.userByID(r.Context(), m.svc.db, s.UserID); err == nil && u.Status == StatusActive {
+						if u.Grants, err = m.svc.st.grants(r.Context(), m.svc.db, u.ID); err == nil {
+							cur.user = u
+							st.Viewer = u
+						}
+					}
+				}
+				// Slide the expiry, at most once every ten minutes.
+				if time.Since(s.LastSeen) > 10*time.Minute {
+					life := AnonymousLifetime
+					if s.UserID != 0 {
+						life = SessionLifetime
+					}
+					if err := m.svc.st.touchSession(r.Context(), m.svc.db, s.ID, time.Now().Add(life)); err != nil {
+						m.log.WarnContext(r.Context(), "session touch failed", "err", err)
+					}
+				}
+			case errors.Is(err, db.ErrNotFound):
+				m.clearCookie(w, r)
+			default:
+				m.log.ErrorContext(r.Context(), "session load failed", "err", err)
+			}
+		}
+		st.CSRF = func() (string, error) {
+			if cur.s == nil {
+				if err := m.start(w, r, cur, 0); err != nil {
+					return "", err
+				}
+			}
+			return cur.s.CSRFToken, nil
+		}
+		if !safeMethod(r.Method) {
+			if !m.csrfOK(r, cur) {
+				m.srv.Fail(w, r, web.ErrCSRF)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+func (m *Sessions) csrfOK(r *http.Request, cur *current) bool {
+	if cur.s == nil {
+		return false
+	}
+	tok := r.Header.Get("X-CSRF-Token")
+	if tok == "" && r.Form != nil {
+		tok = r.Form.Get("csrf_token")
+	}
+	return tok != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(cur.s.CSRFToken)) == 1
+}
+
+// start creates a session (anonymous when userID is 0) and sets its cookie.
+func (m *Sessions) start(w http.ResponseWriter, r *http.Request, cur *current, userID int64) error {
+	tok := randomToken()
+	life := AnonymousLifetime
+	if userID != 0 {
+		life = SessionLifetime
+	}
+	s := session{ID: hashToken(tok), UserID: userID, CSRFToken: randomToken(), ExpiresAt: time.Now().Add(life), LastSeen: time.Now()}
+	if err := m.svc.st.insertSession(r.Context(), m.svc.db, s, m.ClientIP(r), r.UserAgent()); err != nil {
+		return err
+	}
+	cur.s, cur.fresh = &s, true
+	http.SetCookie(w, &http.Cookie{
+		Name: m.cookieName(r), Value: tok, Path: "/", HttpOnly: true, Secure: m.isSecure(r),
+		SameSite: http.SameSiteLaxMode, Expires: s.ExpiresAt,
+	})
+	return nil
+}
+
+func (m *Sessions) clearCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: m.cookieName(r), Value: "", Path: "/", HttpOnly: true, Secure: m.isSecure(r), SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// SignIn replaces the request's session with a new one for u (so a session
+// id seen before sign-in is never reused after it).
+func (m *Sessions) SignIn(w http.ResponseWriter, r *http.Request, u *User) error {
+	st := web.StateOf(r)
+	cur, _ := st.Session.(*current)
+	if cur == nil {
+		cur = &current{}
+		st.Session = cur
+	}
+	if cur.s != nil {
+		if err := m.svc.st.deleteSession(r.Context(), m.svc.db, cur.s.ID); err != nil {
+			return err
+		}
+	}
+	if err := m.start(w, r, cur, u.ID); err != nil {
+		return err
+	}
+	cur.user = u
+	st.Viewer = u
+	return nil
+}
+
+// SignOut ends the request's session.
+func (m *Sessions) SignOut(w http.ResponseWriter, r *http.Request) error {
+	st := web.StateOf(r)
+	cur, _ := st.Session.(*current)
+	if cur != nil && cur.s != nil {
+		if err := m.svc.st.deleteSession(r.Context(), m.svc.db, cur.s.ID); err != nil {
+			return err
+		}
+		cur.s, cur.user = nil, nil
+	}
+	st.Viewer = nil
+	m.clearCookie(w, r)
+	return nil
+}

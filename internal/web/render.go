@@ -1,0 +1,241 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/translit"
+)
+
+//go:embed templates
+var shellFS embed.FS
+
+// Renderer renders pages inside the shared layout. Each domain package
+// registers its own templates; a page is named "pkg/file" (without ".html").
+type Renderer struct {
+	cat    *i18n.Catalog
+	assets *Assets
+	base   *template.Template
+	pages  map[string]*template.Template
+	zone   *time.Location
+}
+
+// NewRenderer parses the layout and the shell's own pages.
+func NewRenderer(cat *i18n.Catalog, assets *Assets, zone *time.Location) (*Renderer, error) {
+	base, err := template.New("layout").Funcs(funcs()).ParseFS(shellFS, "templates/_*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web.NewRenderer: layout: %w", err)
+	}
+	r := &Renderer{cat: cat, assets: assets, base: base, pages: map[string]*template.Template{}, zone: zone}
+	if err := r.Register("web", shellFS, "templates"); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func funcs() template.FuncMap {
+	return template.FuncMap{
+		// dict builds a map for passing several values to a sub-template.
+		"dict": func(kv ...any) map[string]any {
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i+1 < len(kv); i += 2 {
+				k, _ := kv[i].(string)
+				m[k] = kv[i+1]
+			}
+			return m
+		},
+		"query":     url.QueryEscape,
+		"hasPrefix": strings.HasPrefix,
+		"int64":     func(n int) int64 { return int64(n) },
+	}
+}
+
+// Register parses every page file (not starting with "_") in dir of fsys as
+// a page "prefix/name", each with the layout and the package's "_*.html"
+// partials.
+func (r *Renderer) Register(prefix string, fsys fs.FS, dir string) error {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return fmt.Errorf("web.Renderer.Register(%s): %w", prefix, err)
+	}
+	var partials []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "_") && strings.HasSuffix(e.Name(), ".html") && prefix != "web" {
+			partials = append(partials, path.Join(dir, e.Name()))
+		}
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasPrefix(name, "_") || !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		t, err := r.base.Clone()
+		if err != nil {
+			return fmt.Errorf("web.Renderer.Register: clone: %w", err)
+		}
+		files := append(append([]string{}, partials...), path.Join(dir, name))
+		if _, err := t.ParseFS(fsys, files...); err != nil {
+			return fmt.Errorf("web.Renderer.Register(%s/%s): %w", prefix, name, err)
+		}
+		r.pages[prefix+"/"+strings.TrimSuffix(name, ".html")] = t
+	}
+	return nil
+}
+
+// Pages lists the registered page names (for tests).
+func (r *Renderer) Pages() []string {
+	out := make([]string, 0, len(r.pages))
+	for k := range r.pages {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Page renders a page with status 200.
+func (r *Renderer) Page(w http.ResponseWriter, req *http.Request, page string, data any) error {
+	return r.PageStatus(w, req, http.StatusOK, page, data)
+}
+
+// PageStatus renders page into a buffer first, so a template error becomes a
+// clean error page instead of half a page.
+func (r *Renderer) PageStatus(w http.ResponseWriter, req *http.Request, status int, page string, data any) error {
+	t, ok := r.pages[page]
+	if !ok {
+		return fmt.Errorf("web.Renderer: no page %q", page)
+	}
+	v := r.NewView(req, data)
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return fmt.Errorf("web.Renderer: render %s: %w", page, err)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if v.st.Viewer != nil || v.csrfUsed {
+		h.Set("Cache-Control", "private, no-store")
+	}
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// NewView builds the template data of a request.
+func (r *Renderer) NewView(req *http.Request, data any) *View {
+	st := StateOf(req)
+	loc := st.Locale
+	if !i18n.Supported(loc) {
+		loc = i18n.Default
+	}
+	return &View{Printer: r.cat.Printer(loc), Data: data, req: req, st: st, r: r}
+}
+
+// View is what every template gets as its dot: the locale's printer (so
+// {{.T "key"}} works), the page data, and the shell's helpers.
+type View struct {
+	*i18n.Printer
+	Data     any
+	req      *http.Request
+	st       *State
+	r        *Renderer
+	csrfUsed bool
+}
+
+// Lang is the page's locale code, for <html lang>.
+func (v *View) Lang() string { return v.Code() }
+
+// Viewer is the signed-in person, or nil.
+func (v *View) Viewer() Viewer { return v.st.Viewer }
+
+// Flash is a one-time message key, if any.
+func (v *View) Flash() string { return v.st.Flash }
+
+// Path is the current path without the locale prefix ("/places/ba-fbih-mostar").
+func (v *View) Path() string { return stripLocale(v.req.URL.Path) }
+
+// URL builds a link to path in the page's locale: {{.URL "/places"}}.
+func (v *View) URL(p string) string { return "/" + v.Code() + p }
+
+// Asset is the fingerprinted URL of a static file.
+func (v *View) Asset(name string) string { return v.r.assets.URL(name) }
+
+// CSRFToken returns the session's token for hidden form fields.
+func (v *View) CSRFToken() string {
+	v.csrfUsed = true
+	if v.st.CSRF == nil {
+		return ""
+	}
+	tok, err := v.st.CSRF()
+	if err != nil {
+		return ""
+	}
+	return tok
+}
+
+// CSRFField is the hidden input every form carries.
+func (v *View) CSRFField() template.HTML {
+	return template.HTML(`<input type="hidden" name="csrf_token" value="` + template.HTMLEscapeString(v.CSRFToken()) + `">`)
+}
+
+// Alternate is one entry of the language switcher.
+type Alternate struct {
+	Code, Name, URL string
+	Current         bool
+}
+
+// Alternates lists the same page in every locale, keeping path and query.
+func (v *View) Alternates() []Alternate {
+	rest := v.Path()
+	if v.req.URL.RawQuery != "" {
+		rest += "?" + v.req.URL.RawQuery
+	}
+	codes := i18n.Codes()
+	out := make([]Alternate, 0, len(codes))
+	for _, c := range codes {
+		out = append(out, Alternate{Code: c, Name: v.r.cat.Printer(c).Autonym(), URL: "/" + c + rest, Current: c == v.Code()})
+	}
+	return out
+}
+
+// Local converts t to the platform's display time zone.
+func (v *View) Local(t time.Time) time.Time { return t.In(v.r.zone) }
+
+// Script shows Serbian text in the reader's script (Cyrillic for sr-Cyrl,
+// Latin for sr-Latn); other locales see the text as written.
+func (v *View) Script(s string) string {
+	switch v.Code() {
+	case i18n.SerbianCyrillic:
+		return translit.ForScript(s, "Cyrl")
+	case i18n.SerbianLatin:
+		return translit.ForScript(s, "Latn")
+	}
+	return s
+}
+
+// Name picks the Latin or Cyrillic form of a name for the reader: Cyrillic
+// for sr-Cyrl and mk, Latin otherwise.
+func (v *View) Name(latin, cyrillic string) string {
+	if cyrillic != "" && (v.Code() == i18n.SerbianCyrillic || v.Code() == i18n.Macedonian) {
+		return cyrillic
+	}
+	return latin
+}
+
+func stripLocale(p string) string {
+	rest := strings.TrimPrefix(p, "/")
+	first, after, found := strings.Cut(rest, "/")
+	if i18n.Supported(first) {
+		if !found {
+			return "/"
+		}
+		return "/" + after
+	}
+	return p
+}

@@ -1,0 +1,376 @@
+// Package web is the shared HTTP plumbing: the router with locale-prefixed
+// pages, the middleware (security headers, logging, metrics, recovery, body
+// limits, CSRF), the error adapter, the renderer and the embedded assets.
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/i18n"
+)
+
+// HandlerFunc is a handler that returns an error; the adapter renders it.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Server holds the router and everything the shared middleware needs.
+type Server struct {
+	mux      *http.ServeMux
+	Cat      *i18n.Catalog
+	Render   *Renderer
+	Assets   *Assets
+	Log      *slog.Logger
+	Metrics  *Metrics
+	routes   []Route
+	session  func(http.Handler) http.Handler
+	maxBody  int64
+	cop      *http.CrossOriginProtection
+	prefLang func(r *http.Request) string
+}
+
+// Route describes one registered route, for tests that walk the router.
+type Route struct {
+	Method  string
+	Pattern string // with {lang} for pages
+	Page    bool   // registered once per locale
+}
+
+// Options configure a Server.
+type Options struct {
+	Catalog  *i18n.Catalog
+	Renderer *Renderer
+	Assets   *Assets
+	Logger   *slog.Logger
+	Metrics  *Metrics
+	MaxBody  int64 // bytes; default 1 MiB
+}
+
+// NewServer makes a server with the operational routes and static files.
+func NewServer(o Options) *Server {
+	if o.MaxBody == 0 {
+		o.MaxBody = 1 << 20
+	}
+	s := &Server{mux: http.NewServeMux(), Cat: o.Catalog, Render: o.Renderer, Assets: o.Assets, Log: o.Logger, Metrics: o.Metrics, maxBody: o.MaxBody}
+	s.cop = http.NewCrossOriginProtection()
+	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Fail(w, r, ErrCSRF)
+	}))
+	s.mux.Handle("GET /static/{file}", s.label("GET /static/{file}", o.Assets))
+	s.routes = append(s.routes, Route{Method: "GET", Pattern: "/static/{file}"})
+	s.Handle("GET /{$}", s.rootRedirect)
+	for _, code := range i18n.Codes() {
+		s.mux.Handle("GET /"+code, s.label("GET /{lang}", http.RedirectHandler("/"+code+"/", http.StatusMovedPermanently)))
+	}
+	return s
+}
+
+// SetSessionMiddleware installs the session loader (from the auth package).
+func (s *Server) SetSessionMiddleware(mw func(http.Handler) http.Handler) { s.session = mw }
+
+// SetPreferredLocale installs the lookup of a signed-in user's locale for "/".
+func (s *Server) SetPreferredLocale(f func(r *http.Request) string) { s.prefLang = f }
+
+// Routes lists the registered routes.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
+
+func (s *Server) rootRedirect(w http.ResponseWriter, r *http.Request) error {
+	loc := ""
+	if st := StateOf(r); st.Viewer != nil && i18n.Supported(st.Viewer.PreferredLocale()) {
+		loc = st.Viewer.PreferredLocale()
+	}
+	if loc == "" {
+		if c, err := r.Cookie("lang"); err == nil && i18n.Supported(c.Value) {
+			loc = c.Value
+		}
+	}
+	if loc == "" {
+		loc = s.Cat.MatchRequest(r)
+	}
+	w.Header().Set("Vary", "Accept-Language, Cookie")
+	http.Redirect(w, r, "/"+loc+"/", http.StatusFound)
+	return nil
+}
+
+// Page registers a locale-prefixed page: pattern "GET /places/{code}" is
+// served at /bs/places/{code}, /sr-Cyrl/places/{code}, ... .
+func (s *Server) Page(pattern string, h HandlerFunc) {
+	method, p, ok := strings.Cut(pattern, " ")
+	if !ok {
+		panic("web: page pattern needs a method: " + pattern)
+	}
+	label := method + " /{lang}" + p
+	s.routes = append(s.routes, Route{Method: method, Pattern: "/{lang}" + p, Page: true})
+	for _, code := range i18n.Codes() {
+		code := code
+		hh := s.adapt(h)
+		s.mux.Handle(method+" /"+code+p, s.label(label, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			StateOf(r).Locale = code
+			hh.ServeHTTP(w, r)
+		})))
+	}
+}
+
+// Handle registers a locale-free route (API, operations).
+func (s *Server) Handle(pattern string, h HandlerFunc) {
+	method, p, _ := strings.Cut(pattern, " ")
+	s.routes = append(s.routes, Route{Method: method, Pattern: p})
+	s.mux.Handle(pattern, s.label(pattern, s.adapt(h)))
+}
+
+// HandleHTTP registers a plain http.Handler (e.g. /metrics).
+func (s *Server) HandleHTTP(pattern string, h http.Handler) {
+	method, p, _ := strings.Cut(pattern, " ")
+	s.routes = append(s.routes, Route{Method: method, Pattern: p})
+	s.mux.Handle(pattern, s.label(pattern, h))
+}
+
+func (s *Server) label(pattern string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		StateOf(r).Route = pattern
+		h.ServeHTTP(w, r)
+	})
+}
+
+// adapt turns a HandlerFunc into an http.Handler that renders its error.
+func (s *Server) adapt(h HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.Fail(w, r, err)
+		}
+	})
+}
+
+// IsAPI reports whether the request is for the JSON API.
+func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// Fail renders err as a localised error page (or a JSON problem for the API)
+// and logs the cause of server errors.
+func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, key := StatusOf(err)
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	if status >= 500 {
+		s.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	} else {
+		s.Log.DebugContext(r.Context(), "request refused", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+	}
+	st := StateOf(r)
+	if st.Locale == "" {
+		st.Locale = s.localeFor(r)
+	}
+	if IsAPI(r) {
+		p := s.Cat.Printer(st.Locale)
+		WriteJSON(w, status, map[string]any{"status": status, "title": http.StatusText(status), "detail": p.T(key)})
+		return
+	}
+	if rerr := s.Render.PageStatus(w, r, status, "web/error", ErrorPage{Status: status, Key: key}); rerr != nil {
+		s.Log.ErrorContext(r.Context(), "error page failed", "err", rerr)
+		http.Error(w, http.StatusText(status), status)
+	}
+}
+
+// ErrorPage is the data of the error page.
+type ErrorPage struct {
+	Status int
+	Key    string
+}
+
+// localeFor picks a locale for requests outside the locale-prefixed pages.
+func (s *Server) localeFor(r *http.Request) string {
+	first, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if i18n.Supported(first) {
+		return first
+	}
+	if q := r.URL.Query().Get("lang"); i18n.Supported(q) {
+		return q
+	}
+	if st := StateOf(r); st.Viewer != nil && i18n.Supported(st.Viewer.PreferredLocale()) {
+		return st.Viewer.PreferredLocale()
+	}
+	return s.Cat.MatchRequest(r)
+}
+
+// WriteJSON writes v as JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+// Handler is the whole stack: recovery, logging and metrics, security
+// headers, cross-origin protection, body limit, session and CSRF, router.
+func (s *Server) Handler() http.Handler {
+	var h http.Handler = http.HandlerFunc(s.dispatch)
+	if s.session != nil {
+		h = s.session(h)
+	}
+	h = s.limitBody(h)
+	h = s.cop.Handler(h)
+	h = securityHeaders(h)
+	h = s.observe(h)
+	return h
+}
+
+// dispatch routes the request; unknown routes and wrong methods get the
+// localised 404 and 405 pages instead of the mux's plain text.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	h, pattern := s.mux.Handler(r)
+	if pattern != "" {
+		h.ServeHTTP(w, r)
+		return
+	}
+	rec := &statusRecorder{header: http.Header{}}
+	h.ServeHTTP(rec, r)
+	switch rec.status {
+	case http.StatusMethodNotAllowed:
+		w.Header().Set("Allow", rec.header.Get("Allow"))
+		s.Fail(w, r, &Error{Status: http.StatusMethodNotAllowed})
+	case http.StatusMovedPermanently, http.StatusPermanentRedirect, http.StatusTemporaryRedirect, http.StatusFound:
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.status)
+	default:
+		s.Fail(w, r, ErrNotFound)
+	}
+}
+
+type statusRecorder struct {
+	header http.Header
+	status int
+}
+
+func (s *statusRecorder) Header() http.Header         { return s.header }
+func (s *statusRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+}
+
+// limitBody caps request bodies and parses forms of state-changing requests,
+// turning oversized bodies into 413 and malformed ones into 400.
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+			if isForm(r) {
+				var err error
+				if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+					err = r.ParseMultipartForm(s.maxBody)
+				} else {
+					err = r.ParseForm()
+				}
+				if err != nil {
+					var mbe *http.MaxBytesError
+					if errors.As(err, &mbe) {
+						s.Fail(w, r, &Error{Status: http.StatusRequestEntityTooLarge, Err: err})
+					} else {
+						s.Fail(w, r, &Error{Status: http.StatusBadRequest, Err: err})
+					}
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func isForm(r *http.Request) bool {
+	ct := r.Header.Get("Content-Type")
+	return strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data")
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// observe wraps everything: request state, recovery, structured log, metrics.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		st := &State{}
+		r = r.WithContext(WithState(r.Context(), st))
+		rw := &responseWriter{ResponseWriter: w, status: 0}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.Log.ErrorContext(r.Context(), "panic", "panic", p, "stack", string(debug.Stack()))
+				if rw.status == 0 {
+					s.Fail(rw, r, errors.New("panic in handler"))
+				}
+			}
+			status := rw.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			d := time.Since(start)
+			route := st.Route
+			if route == "" {
+				route = "unmatched"
+			}
+			if s.Metrics != nil {
+				s.Metrics.Observe(route, r.Method, status, d)
+			}
+			lvl := slog.LevelInfo
+			if route == "GET /healthz" || route == "GET /readyz" || route == "GET /metrics" || route == "GET /static/{file}" {
+				lvl = slog.LevelDebug
+			}
+			s.Log.Log(r.Context(), lvl, "request", "method", r.Method, "path", r.URL.Path, "route", route, "status", status, "bytes", rw.bytes, "duration_ms", float64(d.Microseconds())/1000)
+		}()
+		next.ServeHTTP(rw, r)
+	})
+}
+
+type responseWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *responseWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *responseWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush lets streaming handlers (CSV exports) flush.
+func (w *responseWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}

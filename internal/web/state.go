@@ -1,0 +1,50 @@
+package web
+
+import (
+	"context"
+	"net/http"
+)
+
+// Viewer is what the page shell needs to know about a signed-in person. The
+// auth package's user type implements it.
+type Viewer interface {
+	DisplayName() string
+	IsAdmin() bool
+	PreferredLocale() string
+}
+
+// State is the per-request state shared by the middleware, the handlers and
+// the renderer. It lives in the request's context.
+type State struct {
+	Locale  string // the page's locale code ("bs", "sr-Cyrl")
+	Route   string // route pattern for logs and metrics, e.g. "GET /{lang}/places"
+	Viewer  Viewer // nil when anonymous
+	Session any    // the session object of the auth package, opaque here
+
+	// CSRF returns the session's CSRF token, creating an anonymous session
+	// (and its cookie) on first use. Set by the session middleware.
+	CSRF func() (string, error)
+	// Flash is a message key to show once, set by the session middleware.
+	Flash string
+}
+
+type stateKey struct{}
+
+// WithState returns a context carrying st.
+func WithState(ctx context.Context, st *State) context.Context {
+	return context.WithValue(ctx, stateKey{}, st)
+}
+
+// StateOf returns the request's state; never nil.
+func StateOf(r *http.Request) *State {
+	if st, ok := r.Context().Value(stateKey{}).(*State); ok {
+		return st
+	}
+	return &State{}
+}
+
+// StateFrom returns the state from a context, or nil.
+func StateFrom(ctx context.Context) *State {
+	st, _ := ctx.Value(stateKey{}).(*State)
+	return st
+}
