@@ -14,7 +14,7 @@ import (
 	"github.com/dijalog/dijalog/internal/web"
 )
 
-//go:embed templates
+//go:embed all:templates
 var templateFS embed.FS
 
 // Handlers serves the account and administration pages.

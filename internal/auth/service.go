@@ -660,3 +660,19 @@ ORDER BY g.role, u.display_name`, scopeKind, scopeRef)
 	}
 	return out, rows.Err()
 }
+
+// BootstrapAdmin makes an existing account an administrator without an
+// acting user: for the CLI and the demo loader, never for web requests.
+func (s *Service) BootstrapAdmin(ctx context.Context, userPID string) error {
+	u, err := s.st.userByPublicID(ctx, s.db, userPID)
+	if err != nil {
+		return err
+	}
+	g := Grant{Role: RoleAdmin, ScopeKind: ScopeGlobal}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := s.st.insertGrant(ctx, tx, u.ID, g, 0); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "role.grant", ObjectKind: "user", ObjectRef: u.PublicID, Details: map[string]string{"role": string(g.Role), "scope": g.ScopeKind, "by": "system"}})
+	})
+}

@@ -28,14 +28,26 @@ type digraphStem struct {
 	split int    // byte offset of the second letter of the digraph
 }
 
-var digraphStems = func() []digraphStem {
-	out := make([]digraphStem, 0, len(digraphExceptions))
+// digraphStems indexes digraphExceptions by their first letter.
+var digraphStems = func() (t [26][]digraphStem) {
 	for _, e := range digraphExceptions {
 		i := strings.IndexByte(e, '|')
-		out = append(out, digraphStem{stem: e[:i] + e[i+1:], split: i})
+		t[e[0]-'a'] = append(t[e[0]-'a'], digraphStem{stem: e[:i] + e[i+1:], split: i})
 	}
-	return out
+	return t
 }()
+
+// firstLetter returns the index of the lowercase ASCII letter that s
+// starts with, or -1.
+func firstLetter(s string) int {
+	if s == "" {
+		return -1
+	}
+	if c := s[0] | 0x20; 'a' <= c && c <= 'z' {
+		return int(c - 'a')
+	}
+	return -1
+}
 
 // digraphSplit returns the byte offset in w of the second letter of a
 // digraph that the exception list splits, or -1.
@@ -47,9 +59,11 @@ func digraphSplit(w string) int {
 		if off == 2 && !hasPrefixFold(w, "ne") {
 			break
 		}
-		for _, d := range digraphStems {
-			if hasPrefixFold(w[off:], d.stem) {
-				return off + d.split
+		if f := firstLetter(w[off:]); f >= 0 {
+			for _, d := range digraphStems[f] {
+				if hasPrefixFold(w[off:], d.stem) {
+					return off + d.split
+				}
 			}
 		}
 	}
@@ -65,11 +79,21 @@ var foreignPrefixes = []string{
 	"viber", "zoom",
 }
 
+// foreignIndex indexes foreignPrefixes by their first letter.
+var foreignIndex = func() (t [26][]string) {
+	for _, p := range foreignPrefixes {
+		t[p[0]-'a'] = append(t[p[0]-'a'], p)
+	}
+	return t
+}()
+
 // hasForeignPrefix reports whether w starts with one of foreignPrefixes.
 func hasForeignPrefix(w string) bool {
-	for _, p := range foreignPrefixes {
-		if hasPrefixFold(w, p) {
-			return true
+	if f := firstLetter(w); f >= 0 {
+		for _, p := range foreignIndex[f] {
+			if hasPrefixFold(w, p) {
+				return true
+			}
 		}
 	}
 	return false

@@ -44,8 +44,11 @@ type Keys struct {
 //
 // Fold never panics; invalid UTF-8 bytes are treated as separators.
 func Fold(s string) Keys {
+	if isKey(s) {
+		return Keys{Strict: s, Search: dropDJ(s)}
+	}
 	var buf [128]byte
-	b, mk := appendStrict(buf[:0], s, false, false)
+	b, mk := appendStrict(buf[:], s, false, false)
 	var k Keys
 	if string(b) == s { // already a key: no allocation
 		k.Strict = s
@@ -54,7 +57,7 @@ func Fold(s string) Keys {
 	}
 	k.Search = dropDJ(k.Strict)
 	if mk {
-		b, _ = appendStrict(buf[:0], s, true, false)
+		b, _ = appendStrict(buf[:], s, true, false)
 		if a := dropDJ(string(b)); a != k.Search {
 			k.Extra = a
 		}
@@ -89,10 +92,39 @@ func Compact(s string) string {
 	return string(b)
 }
 
+// isKey reports whether s is its own strict key: tokens of [a-z0-9]
+// without "gj" or "kj", joined by single spaces.
+func isKey(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	var prev byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			if c == 'j' && (prev == 'g' || prev == 'k') {
+				return false
+			}
+		case c == ' ':
+			if prev == ' ' {
+				return false
+			}
+		default:
+			return false
+		}
+		prev = c
+	}
+	return true
+}
+
 // searchKey returns Keys.Search of s without computing the other keys.
 func searchKey(s string) string {
+	if isKey(s) {
+		return dropDJ(s)
+	}
 	var buf [128]byte
-	b, _ := appendStrict(buf[:0], s, false, false)
+	b, _ := appendStrict(buf[:], s, false, false)
 	if i := strings.Index(string(b), "dj"); i >= 0 {
 		return string(dropDJBytes(b, i))
 	}
@@ -108,7 +140,17 @@ func dropDJ(s string) string {
 	if i < 0 {
 		return s
 	}
-	return string(dropDJBytes([]byte(s), i))
+	var b strings.Builder
+	b.Grow(len(s) - 1)
+	for {
+		b.WriteString(s[:i+1])
+		s = s[i+2:]
+		if i = strings.Index(s, "dj"); i < 0 {
+			break
+		}
+	}
+	b.WriteString(s)
+	return b.String()
 }
 
 // dropDJBytes replaces, in place, every "dj" at or after i (where b[i:]
@@ -138,92 +180,84 @@ var asciiClass = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
-// keyBuf accumulates a strict key: it joins tokens with single spaces and
-// applies the "gj"→"dj" and "kj"→"c" rules as letters arrive.
-type keyBuf struct {
-	b   []byte
-	sep bool // a separator was seen after the last token byte
-}
+// The strict key is built in a byte slice by the functions below. A token
+// break appends one space at once (none at the start or after another
+// space); the caller trims a final space. The "gj"→"dj" and "kj"→"c" rules
+// are applied as letters arrive: they only look at the previous byte, which
+// is never a space when the rule applies. The functions take and return the
+// slice (instead of a pointer to it) so that a stack buffer stays on the
+// stack.
 
-// ascii appends the folded ASCII letter or digit c.
-func (k *keyBuf) ascii(c byte) {
-	n := len(k.b)
-	switch {
-	case k.sep:
-		k.b = append(k.b, ' ')
-		k.sep = false
-	case c == 'j' && n > 0:
-		switch k.b[n-1] {
+// appendASCII appends the folded ASCII letter or digit c.
+func appendASCII(b []byte, c byte) []byte {
+	if n := len(b); c == 'j' && n > 0 {
+		switch b[n-1] {
 		case 'g':
-			k.b[n-1] = 'd'
+			b[n-1] = 'd'
 		case 'k':
-			k.b[n-1] = 'c'
-			return
+			b[n-1] = 'c'
+			return b
 		}
 	}
-	k.b = append(k.b, c)
+	return append(b, c)
 }
 
-// separator records a token break.
-func (k *keyBuf) separator() {
-	if len(k.b) > 0 {
-		k.sep = true
+// appendBreak records a token break.
+func appendBreak(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] != ' ' {
+		b = append(b, ' ')
 	}
+	return b
 }
 
-// feed appends the already mapped runes of piece, splitting on runes that
-// are neither letters nor digits.
-func (k *keyBuf) feed(piece string) {
+// appendByte appends the ASCII byte c, or a break if it is not a letter or
+// digit.
+func appendByte(b []byte, c byte) []byte {
+	if f := asciiClass[c]; f != 0 {
+		return appendASCII(b, f)
+	}
+	return appendBreak(b)
+}
+
+// appendRune appends the non-ASCII rune r, or a break if it is not a letter
+// or digit.
+func appendRune(b []byte, r rune) []byte {
+	if r == utf8.RuneError || !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		return appendBreak(b)
+	}
+	return utf8.AppendRune(b, r)
+}
+
+// appendPiece appends the already mapped runes of piece.
+func appendPiece(b []byte, piece string) []byte {
 	for i := 0; i < len(piece); {
 		c := piece[i]
 		if c < utf8.RuneSelf {
-			k.byte(c)
+			b = appendByte(b, c)
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(piece[i:])
-		k.rune(r)
+		b = appendRune(b, r)
 		i += size
 	}
+	return b
 }
 
-// feedBytes is feed for a byte slice.
-func (k *keyBuf) feedBytes(piece []byte) {
+// appendPieceBytes is appendPiece for a byte slice.
+func appendPieceBytes(b []byte, piece []byte) []byte {
 	for i := 0; i < len(piece); {
 		c := piece[i]
 		if c < utf8.RuneSelf {
-			k.byte(c)
+			b = appendByte(b, c)
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRune(piece[i:])
-		k.rune(r)
+		b = appendRune(b, r)
 		i += size
 	}
-}
-
-// byte appends the ASCII byte c, or records a break if it is not a letter
-// or digit.
-func (k *keyBuf) byte(c byte) {
-	if f := asciiClass[c]; f != 0 {
-		k.ascii(f)
-	} else {
-		k.separator()
-	}
-}
-
-// rune appends the non-ASCII rune r, or records a break if it is not a
-// letter or digit.
-func (k *keyBuf) rune(r rune) {
-	if r == utf8.RuneError || !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-		k.separator()
-		return
-	}
-	if k.sep {
-		k.b = append(k.b, ' ')
-		k.sep = false
-	}
-	k.b = utf8.AppendRune(k.b, r)
+	return b
 }
 
 // Entry kinds of the dense table.
@@ -299,21 +333,35 @@ func nfcBoundaryBefore(r rune) bool {
 	return norm.NFC.Properties(tmp[:n]).BoundaryBefore()
 }
 
-// appendStrict appends the strict key of s to dst (alt selects the
+// appendStrict writes the strict key of s into buf[:0] (alt selects the
 // Macedonian alternative reading) and reports whether s contains a letter
 // with an alternative reading. nfcDone tells that s is known to be NFC.
-func appendStrict(dst []byte, s string, alt, nfcDone bool) ([]byte, bool) {
-	k := keyBuf{b: dst}
+func appendStrict(buf []byte, s string, alt, nfcDone bool) ([]byte, bool) {
+	if len(s) > cap(buf) {
+		buf = make([]byte, 0, len(s)) // keys are rarely longer than their text
+	}
+	b := buf[:0]
 	mk := false
 	var t *[dense1Hi - dense1Lo + dense2Hi - dense2Lo]entry
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			k.byte(c)
+			if f := asciiClass[c]; f != 0 {
+				b = appendASCII(b, f)
+			} else {
+				b = appendBreak(b)
+			}
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		var r rune
+		var size int
+		if 0xC2 <= c && c < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			// Two-byte sequence (Latin, Greek, Cyrillic), decoded inline.
+			r, size = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), 2
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		var e *entry
 		switch {
 		case r < dense1Hi:
@@ -327,7 +375,7 @@ func appendStrict(dst []byte, s string, alt, nfcDone bool) ([]byte, bool) {
 			}
 			e = &t[int(r-dense2Lo)+dense1Hi-dense1Lo]
 		case r == utf8.RuneError && size == 1:
-			k.separator() // invalid UTF-8
+			b = appendBreak(b) // invalid UTF-8
 			i++
 			continue
 		}
@@ -336,32 +384,35 @@ func appendStrict(dst []byte, s string, alt, nfcDone bool) ([]byte, bool) {
 		} else if !nfcDone {
 			nfcDone = true
 			if !norm.NFC.IsNormalString(s) {
-				return appendStrict(dst, norm.NFC.String(s), alt, true)
+				return appendStrict(buf, norm.NFC.String(s), alt, true)
 			}
 		}
 		i += size
 		if e == nil {
 			var tmp [64]byte
-			k.feedBytes(mapRune(tmp[:0], r, alt))
+			b = appendPieceBytes(b, mapRune(tmp[:0], r, alt))
 			continue
 		}
 		if e.mk {
 			mk = true
 			if alt {
-				k.feed(altTable[unicode.ToLower(r)])
+				b = appendPiece(b, altTable[unicode.ToLower(r)])
 				continue
 			}
 		}
 		switch e.kind {
 		case kindWord:
 			for j := 0; j < len(e.piece); j++ {
-				k.ascii(e.piece[j])
+				b = appendASCII(b, e.piece[j])
 			}
 		case kindGeneral:
-			k.feed(e.piece)
+			b = appendPiece(b, e.piece)
 		}
 	}
-	return k.b, mk
+	if n := len(b); n > 0 && b[n-1] == ' ' {
+		b = b[:n-1]
+	}
+	return b, mk
 }
 
 // Hangul syllable decomposition constants (Unicode §3.12).

@@ -34,7 +34,7 @@ func HasCyrillic(s string) bool {
 			i++
 			continue
 		}
-		if 0xD0 <= c && c <= 0xD3 { // U+0400..U+04FF
+		if 0xD0 <= c && c <= 0xD3 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 { // U+0400..U+04FF
 			return true
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -152,19 +152,14 @@ func ToCyrillic(s string) string {
 	b.Grow(len(s) + len(s)/2)
 	for i := 0; i < len(s); {
 		// Whitespace is copied; the text between is a chunk.
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsSpace(r) {
+		if size := spaceAt(s, i); size > 0 {
 			b.WriteString(s[i : i+size])
 			i += size
 			continue
 		}
-		j := i + size
-		for j < len(s) {
-			r, size := utf8.DecodeRuneInString(s[j:])
-			if unicode.IsSpace(r) {
-				break
-			}
-			j += size
+		j := i + 1
+		for j < len(s) && spaceAt(s, j) == 0 {
+			j++
 		}
 		chunk := s[i:j]
 		i = j
@@ -175,6 +170,25 @@ func ToCyrillic(s string) string {
 		chunkToCyrillic(&b, chunk)
 	}
 	return b.String()
+}
+
+// spaceAt returns the length of the white space rune at s[i:], or 0.
+func spaceAt(s string, i int) int {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		if c == ' ' || '\t' <= c && c <= '\r' {
+			return 1
+		}
+		return 0
+	}
+	if c < 0xC2 {
+		return 0 // a continuation byte or invalid
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if unicode.IsSpace(r) {
+		return size
+	}
+	return 0
 }
 
 // hasLatinLetter reports whether s may contain something to convert.
@@ -210,6 +224,9 @@ func hasCombining(s string) bool {
 
 // isWordRune reports whether r belongs to a word.
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiClass[r] != 0
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
 
@@ -342,6 +359,9 @@ func keepWord(w string) bool {
 // keepChunk reports whether a whitespace-free chunk is a URL, an e-mail
 // address, a domain name or a handle, to be left as it is.
 func keepChunk(c string) bool {
+	if strings.IndexAny(c, ":@.") < 0 {
+		return false // the common case: a plain word
+	}
 	c = strings.TrimLeft(c, "([{<\"'«»„“”‘’")
 	c = strings.TrimRight(c, ".,;:!?)]}>\"'«»“”‘’")
 	if c == "" {

@@ -16,7 +16,7 @@ import (
 	"github.com/dijalog/dijalog/internal/translit"
 )
 
-//go:embed templates
+//go:embed all:templates
 var shellFS embed.FS
 
 // Renderer renders pages inside the shared layout. Each domain package

@@ -1,0 +1,177 @@
+// Package app wires the platform together: it is the only package that
+// knows every domain package. It builds the HTTP server from the config and
+// runs the operational commands (demo data, backup, restore).
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/config"
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/web"
+	"github.com/mattn/go-isatty"
+)
+
+// Version is set at build time with -ldflags "-X .../internal/app.Version=...".
+var Version = "dev"
+
+// App is a running platform: database, services and the HTTP server.
+type App struct {
+	Cfg    *config.Config
+	DB     *db.DB
+	Log    *slog.Logger
+	Cat    *i18n.Catalog
+	Web    *web.Server
+	Auth   *auth.Service
+	Mail   mail.Sender
+	ready  atomic.Bool
+}
+
+// NewLogger builds the structured logger: text on a terminal, JSON otherwise.
+func NewLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// OpenDB opens the configured database and applies pending migrations.
+func OpenDB(ctx context.Context, cfg *config.Config, log *slog.Logger) (*db.DB, error) {
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	n, err := d.MigrateUp(ctx)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if n > 0 {
+		log.Info("migrations applied", "count", n, "dialect", d.Dialect())
+	}
+	return d, nil
+}
+
+// New opens the database, migrates it and builds every service and route.
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger, sender mail.Sender) (*App, error) {
+	d, err := OpenDB(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	a, err := Build(d, cfg, log, sender)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Build wires the services and routes on an open, migrated database.
+func Build(d *db.DB, cfg *config.Config, log *slog.Logger, sender mail.Sender) (*App, error) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	assets, err := web.NewAssets()
+	if err != nil {
+		return nil, err
+	}
+	zone := cfg.TimeZone
+	if zone == nil {
+		zone = time.UTC
+	}
+	rnd, err := web.NewRenderer(cat, assets, zone)
+	if err != nil {
+		return nil, err
+	}
+	if sender == nil {
+		sender = mail.LogSender{Log: log}
+	}
+	a := &App{Cfg: cfg, DB: d, Log: log, Cat: cat, Mail: sender}
+	a.Web = web.NewServer(web.Options{Catalog: cat, Renderer: rnd, Assets: assets, Logger: log, Metrics: web.NewMetrics(d.SQL(), string(d.Dialect()))})
+	a.Auth = auth.NewService(d, sender, cat, cfg.BaseURL, log)
+	sessions := auth.NewSessions(a.Auth, a.Web, log, auth.SessionOptions{SecureCookies: cfg.SecureCookies, TrustProxy: cfg.TrustProxy})
+	a.Web.SetSessionMiddleware(sessions.Middleware)
+	if err := auth.Register(a.Web, a.Auth, sessions); err != nil {
+		return nil, err
+	}
+	if err := a.registerModules(); err != nil {
+		return nil, err
+	}
+	a.Web.Handle("GET /healthz", a.healthz)
+	a.Web.Handle("GET /readyz", a.readyz)
+	a.Web.HandleHTTP("GET /metrics", a.Web.Metrics.Handler())
+	return a, nil
+}
+
+// Handler is the full HTTP stack.
+func (a *App) Handler() http.Handler { return a.Web.Handler() }
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": Version})
+	return nil
+}
+
+func (a *App) readyz(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.DB.Ping(ctx); err != nil {
+		a.Log.WarnContext(ctx, "readyz: database unreachable", "err", err)
+		web.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unreachable"})
+		return nil
+	}
+	if !a.ready.Load() {
+		ok, err := a.DB.Migrated(ctx)
+		if err != nil || !ok {
+			a.Log.WarnContext(ctx, "readyz: not migrated", "err", err)
+			web.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "migrations pending"})
+			return nil
+		}
+		a.ready.Store(true)
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "dialect": string(a.DB.Dialect())})
+	return nil
+}
+
+// String describes the app for logs.
+func (a *App) String() string { return fmt.Sprintf("dijalog %s on %s", Version, a.DB.Dialect()) }
+
+// Maintain runs periodic housekeeping (expired sessions) until ctx ends.
+func (a *App) Maintain(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := a.Auth.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Warn("purging expired sessions failed", "err", err)
+		} else if n > 0 {
+			a.Log.Info("expired sessions purged", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

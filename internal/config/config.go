@@ -1,0 +1,170 @@
+// Package config reads the platform's settings from command-line flags and
+// DIJALOG_* environment variables (flags win) and validates them at start.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/db"
+)
+
+// Config is the validated configuration of one process.
+type Config struct {
+	Addr          string        // listen address of serve
+	Data          string        // data directory (SQLite file, backups)
+	DB            string        // database: an SQLite path or a postgres:// URL
+	BaseURL       string        // public URL, for links in e-mails
+	LogFormat     string        // "auto", "json" or "text"
+	LogLevel      slog.Level    // debug, info, warn, error
+	SecureCookies bool          // always mark cookies Secure (behind TLS)
+	TrustProxy    bool          // trust X-Forwarded-For / -Proto from a reverse proxy
+	Demo          bool          // load demo data into an empty database
+	TimeZone      *time.Location
+	ShutdownGrace time.Duration
+}
+
+// Setting describes one option, for --help and the README table.
+type Setting struct {
+	Flag, Env, Default, Usage string
+}
+
+// Settings lists every option shared by the data subcommands.
+func Settings() []Setting {
+	return []Setting{
+		{"addr", "DIJALOG_ADDR", "127.0.0.1:8080", "address to listen on (serve)"},
+		{"data", "DIJALOG_DATA", "./data", "data directory: the SQLite file and backups live here"},
+		{"db", "DIJALOG_DB", "", "database: an SQLite file path or postgres://user@host:5432/db?sslmode=disable (default: <data>/dijalog.db)"},
+		{"base-url", "DIJALOG_BASE_URL", "", "public URL of the site, used in e-mailed links (default: http://<addr>)"},
+		{"log-format", "DIJALOG_LOG_FORMAT", "auto", "log format: auto (text on a terminal, JSON otherwise), json or text"},
+		{"log-level", "DIJALOG_LOG_LEVEL", "info", "log level: debug, info, warn or error"},
+		{"secure-cookies", "DIJALOG_SECURE_COOKIES", "false", "always mark cookies Secure (set when a TLS proxy is in front)"},
+		{"trust-proxy", "DIJALOG_TRUST_PROXY", "false", "trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy"},
+		{"timezone", "DIJALOG_TIMEZONE", "Europe/Sarajevo", "time zone in which dates are shown"},
+		{"shutdown-grace", "DIJALOG_SHUTDOWN_GRACE", "20s", "how long in-flight requests may finish after SIGTERM"},
+	}
+}
+
+// Bind registers the shared flags on fs; env supplies defaults.
+// It returns a function that validates and builds the Config after fs.Parse.
+func Bind(fs *flag.FlagSet, env func(string) string, withServe bool) func() (*Config, error) {
+	vals := map[string]*string{}
+	for _, s := range Settings() {
+		if !withServe && (s.Flag == "addr" || s.Flag == "secure-cookies" || s.Flag == "trust-proxy" || s.Flag == "shutdown-grace") {
+			continue
+		}
+		def := s.Default
+		if v := env(s.Env); v != "" {
+			def = v
+		}
+		vals[s.Flag] = fs.String(s.Flag, def, s.Usage+" [$"+s.Env+"]")
+	}
+	var demo *bool
+	if withServe {
+		d, _ := strconv.ParseBool(env("DIJALOG_DEMO"))
+		demo = fs.Bool("demo", d, "load demo data into an empty database [$DIJALOG_DEMO]")
+	}
+	return func() (*Config, error) {
+		get := func(k string) string {
+			if p, ok := vals[k]; ok {
+				return strings.TrimSpace(*p)
+			}
+			for _, s := range Settings() {
+				if s.Flag == k {
+					if v := env(s.Env); v != "" {
+						return v
+					}
+					return s.Default
+				}
+			}
+			return ""
+		}
+		c := &Config{Addr: get("addr"), Data: get("data"), DB: get("db"), BaseURL: get("base-url"), LogFormat: get("log-format")}
+		if demo != nil {
+			c.Demo = *demo
+		}
+		var errs []error
+		if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+			errs = append(errs, fmt.Errorf("--addr %q: want host:port (e.g. 127.0.0.1:8080)", c.Addr))
+		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			errs = append(errs, fmt.Errorf("--addr %q: port must be 0-65535", c.Addr))
+		}
+		if c.Data == "" {
+			errs = append(errs, errors.New("--data must not be empty"))
+		}
+		if c.DB == "" {
+			c.DB = filepath.Join(c.Data, "dijalog.db")
+		} else if db.IsPostgres(c.DB) {
+			if u, err := url.Parse(c.DB); err != nil || u.Host == "" {
+				errs = append(errs, fmt.Errorf("--db: %q is not a valid postgres:// URL", redact(c.DB)))
+			}
+		} else if strings.Contains(c.DB, "://") {
+			errs = append(errs, fmt.Errorf("--db %q: use an SQLite file path or a postgres:// URL", redact(c.DB)))
+		}
+		if c.BaseURL == "" {
+			c.BaseURL = "http://" + c.Addr
+		} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--base-url %q: want an absolute http(s) URL", c.BaseURL))
+		}
+		switch c.LogFormat {
+		case "auto", "json", "text":
+		default:
+			errs = append(errs, fmt.Errorf("--log-format %q: want auto, json or text", c.LogFormat))
+		}
+		if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
+			errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", get("log-level")))
+		}
+		for _, k := range []string{"secure-cookies", "trust-proxy"} {
+			if v := get(k); v != "" {
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					errs = append(errs, fmt.Errorf("--%s %q: want true or false", k, v))
+				}
+				if k == "secure-cookies" {
+					c.SecureCookies = b
+				} else {
+					c.TrustProxy = b
+				}
+			}
+		}
+		tz, err := time.LoadLocation(get("timezone"))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--timezone %q: unknown time zone", get("timezone")))
+		}
+		c.TimeZone = tz
+		if g := get("shutdown-grace"); g != "" {
+			d, err := time.ParseDuration(g)
+			if err != nil || d < 0 || d > time.Hour {
+				errs = append(errs, fmt.Errorf("--shutdown-grace %q: want a duration such as 20s", g))
+			}
+			c.ShutdownGrace = d
+		}
+		if len(errs) > 0 {
+			return nil, errs[0]
+		}
+		return c, nil
+	}
+}
+
+// redact hides a password in a database URL.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Redacted is the database setting safe for logs.
+func (c *Config) Redacted() string { return redact(c.DB) }

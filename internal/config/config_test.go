@@ -1,0 +1,68 @@
+package config
+
+import (
+	"flag"
+	"io"
+	"strings"
+	"testing"
+)
+
+func parse(t *testing.T, args []string, env map[string]string) (*Config, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	build := Bind(fs, func(k string) string { return env[k] }, true)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return build()
+}
+
+func TestConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		wantErr string
+		check   func(*Config) bool
+	}{
+		{name: "defaults", check: func(c *Config) bool {
+			return c.Addr == "127.0.0.1:8080" && c.DB == "data/dijalog.db" && c.BaseURL == "http://127.0.0.1:8080" && c.TimeZone.String() == "Europe/Sarajevo"
+		}},
+		{name: "env", env: map[string]string{"DIJALOG_ADDR": "0.0.0.0:9000", "DIJALOG_DATA": "/tmp/x"}, check: func(c *Config) bool {
+			return c.Addr == "0.0.0.0:9000" && c.DB == "/tmp/x/dijalog.db"
+		}},
+		{name: "flag beats env", args: []string{"--addr", "127.0.0.1:1"}, env: map[string]string{"DIJALOG_ADDR": "0.0.0.0:9000"}, check: func(c *Config) bool { return c.Addr == "127.0.0.1:1" }},
+		{name: "postgres", args: []string{"--db", "postgres://u:secret@h:5432/d"}, check: func(c *Config) bool {
+			return c.DB == "postgres://u:secret@h:5432/d" && !strings.Contains(c.Redacted(), "secret")
+		}},
+		{name: "demo", args: []string{"--demo"}, check: func(c *Config) bool { return c.Demo }},
+		{name: "bad addr", args: []string{"--addr", "nope"}, wantErr: "--addr"},
+		{name: "bad port", args: []string{"--addr", "h:99999"}, wantErr: "port"},
+		{name: "bad db scheme", args: []string{"--db", "mysql://x"}, wantErr: "--db"},
+		{name: "bad base url", args: []string{"--base-url", "ftp://x"}, wantErr: "--base-url"},
+		{name: "bad log level", args: []string{"--log-level", "loud"}, wantErr: "--log-level"},
+		{name: "bad bool env", env: map[string]string{"DIJALOG_TRUST_PROXY": "maybe"}, wantErr: "--trust-proxy"},
+		{name: "bad tz", args: []string{"--timezone", "Mars/Olympus"}, wantErr: "--timezone"},
+		{name: "bad grace", args: []string{"--shutdown-grace", "soon"}, wantErr: "--shutdown-grace"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := parse(t, tc.args, tc.env)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want one mentioning %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if !tc.check(c) {
+				t.Errorf("config %+v does not hold", c)
+			}
+		})
+	}
+}
