@@ -27,14 +27,14 @@ var Version = "dev"
 
 // App is a running platform: database, services and the HTTP server.
 type App struct {
-	Cfg    *config.Config
-	DB     *db.DB
-	Log    *slog.Logger
-	Cat    *i18n.Catalog
-	Web    *web.Server
-	Auth   *auth.Service
-	Mail   mail.Sender
-	ready  atomic.Bool
+	Cfg   *config.Config
+	DB    *db.DB
+	Log   *slog.Logger
+	Cat   *i18n.Catalog
+	Web   *web.Server
+	Auth  *auth.Service
+	Mail  mail.Sender
+	ready atomic.Bool
 }
 
 // NewLogger builds the structured logger: text on a terminal, JSON otherwise.

@@ -22,15 +22,33 @@ const (
 
 var errBadHash = errors.New("auth: malformed password hash")
 
-// HashPassword returns a PHC-format argon2id hash of password.
+// PasswordParams are the argon2id cost parameters of new hashes. Existing
+// hashes carry their own parameters, so raising them later is safe.
+type PasswordParams struct {
+	Memory  uint32 // KiB
+	Time    uint32
+	Threads uint8
+}
+
+// DefaultPasswordParams is OWASP's recommendation.
+func DefaultPasswordParams() PasswordParams {
+	return PasswordParams{Memory: argonMemory, Time: argonTime, Threads: argonThreads}
+}
+
+// HashPassword returns a PHC-format argon2id hash with the default parameters.
 func HashPassword(password string) (string, error) {
+	return DefaultPasswordParams().Hash(password)
+}
+
+// Hash returns a PHC-format argon2id hash of password.
+func (p PasswordParams) Hash(password string) (string, error) {
 	salt := make([]byte, argonSaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("auth.HashPassword: salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, argonKeyLen)
 	enc := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads, enc.EncodeToString(salt), enc.EncodeToString(key)), nil
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads, enc.EncodeToString(salt), enc.EncodeToString(key)), nil
 }
 
 // CheckPassword reports whether password matches the PHC hash, in constant time.
@@ -65,3 +83,11 @@ func CheckPassword(hash, password string) (bool, error) {
 // dummyHash is checked against when an account does not exist, so a
 // failed sign-in takes the same time whether or not the e-mail is known.
 const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$wYvGv6TZpFRSRbWQKSzOIlnK7eUI4vw4z20KXdKkv7A"
+
+// dummyFor returns a never-matching hash with the cost of p.
+func dummyFor(p PasswordParams) string {
+	if p == DefaultPasswordParams() {
+		return dummyHash
+	}
+	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$c29tZXNhbHRzb21lc2FsdA$wYvGv6TZpFRSRbWQKSzOIlnK7eUI4vw4z20KXdKkv7A", p.Memory, p.Time, p.Threads)
+}

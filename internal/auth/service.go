@@ -63,12 +63,17 @@ type Service struct {
 	cat     *i18n.Catalog
 	baseURL string
 	log     *slog.Logger
+	pw      PasswordParams
 }
 
 // NewService makes the auth service. baseURL is used in e-mailed links.
 func NewService(d *db.DB, m mailer.Sender, cat *i18n.Catalog, baseURL string, log *slog.Logger) *Service {
-	return &Service{db: d, mail: m, cat: cat, baseURL: strings.TrimRight(baseURL, "/"), log: log}
+	return &Service{db: d, mail: m, cat: cat, baseURL: strings.TrimRight(baseURL, "/"), log: log, pw: DefaultPasswordParams()}
 }
+
+// SetPasswordParams changes the cost of new password hashes (tests use a
+// low cost; production keeps the default).
+func (s *Service) SetPasswordParams(p PasswordParams) { s.pw = p }
 
 // Meta describes who asks, for the audit log.
 type Meta struct {
@@ -169,7 +174,7 @@ func (s *Service) CreateAdmin(ctx context.Context, email, name, password string)
 }
 
 func (s *Service) createUser(ctx context.Context, in RegisterInput, admin bool, actor int64, m Meta) (*User, error) {
-	hash, err := HashPassword(in.Password)
+	hash, err := s.pw.Hash(in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +231,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password string, m Me
 	}
 	u, hash, err := s.st.userByEmail(ctx, s.db, email)
 	if errors.Is(err, db.ErrNotFound) {
-		_, _ = CheckPassword(dummyHash, password)
+		_, _ = CheckPassword(dummyFor(s.pw), password)
 		if _, err := s.st.hit(ctx, s.db, acctKey, LoginWindow); err != nil {
 			return nil, err
 		}
@@ -277,7 +282,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, current, next, ke
 	if len(fe) > 0 {
 		return fe
 	}
-	nh, err := HashPassword(next)
+	nh, err := s.pw.Hash(next)
 	if err != nil {
 		return err
 	}
@@ -382,7 +387,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string, m M
 		if k := ValidatePassword(password, u.Email); k != "" {
 			return FieldErrors{"password": k}
 		}
-		h, err := HashPassword(password)
+		h, err := s.pw.Hash(password)
 		if err != nil {
 			return err
 		}

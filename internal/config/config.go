@@ -19,15 +19,15 @@ import (
 
 // Config is the validated configuration of one process.
 type Config struct {
-	Addr          string        // listen address of serve
-	Data          string        // data directory (SQLite file, backups)
-	DB            string        // database: an SQLite path or a postgres:// URL
-	BaseURL       string        // public URL, for links in e-mails
-	LogFormat     string        // "auto", "json" or "text"
-	LogLevel      slog.Level    // debug, info, warn, error
-	SecureCookies bool          // always mark cookies Secure (behind TLS)
-	TrustProxy    bool          // trust X-Forwarded-For / -Proto from a reverse proxy
-	Demo          bool          // load demo data into an empty database
+	Addr          string     // listen address of serve
+	Data          string     // data directory (SQLite file, backups)
+	DB            string     // database: an SQLite path or a postgres:// URL
+	BaseURL       string     // public URL, for links in e-mails
+	LogFormat     string     // "auto", "json" or "text"
+	LogLevel      slog.Level // debug, info, warn, error
+	SecureCookies bool       // always mark cookies Secure (behind TLS)
+	TrustProxy    bool       // trust X-Forwarded-For / -Proto from a reverse proxy
+	Demo          bool       // load demo data into an empty database
 	TimeZone      *time.Location
 	ShutdownGrace time.Duration
 }

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/translit"
-	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 )
 
@@ -288,34 +287,37 @@ func (p *Printer) N(key string, n int, args ...any) string {
 		return key
 	}
 	s := m.Other
-	switch plural.Cardinal.MatchPlural(p.tag, abs(n), 0, 0, 0, 0) {
-	case plural.Zero:
-		s = pick(m.Zero, s)
-	case plural.One:
+	switch p.Category(n) {
+	case "one":
 		s = pick(m.One, s)
-	case plural.Two:
-		s = pick(m.Two, s)
-	case plural.Few:
+	case "few":
 		s = pick(m.Few, s)
-	case plural.Many:
-		s = pick(m.Many, s)
 	}
 	return fill(s, append([]any{"count", n}, args...), p)
 }
 
-// Category returns the CLDR plural category name of n in this locale.
+// Category returns the CLDR cardinal plural category of the integer n in
+// this locale. The rules are those of CLDR 44 for our seven locales, written
+// out because golang.org/x/text carries older data (it still counts
+// Macedonian 11 as "one").
 func (p *Printer) Category(n int) string {
-	switch plural.Cardinal.MatchPlural(p.tag, abs(n), 0, 0, 0, 0) {
-	case plural.Zero:
-		return "zero"
-	case plural.One:
-		return "one"
-	case plural.Two:
-		return "two"
-	case plural.Few:
-		return "few"
-	case plural.Many:
-		return "many"
+	i := abs(n)
+	switch p.code {
+	case Bosnian, Croatian, SerbianLatin, SerbianCyrillic:
+		switch {
+		case i%10 == 1 && i%100 != 11:
+			return "one"
+		case i%10 >= 2 && i%10 <= 4 && (i%100 < 12 || i%100 > 14):
+			return "few"
+		}
+	case Macedonian:
+		if i%10 == 1 && i%100 != 11 {
+			return "one"
+		}
+	default: // English, Albanian
+		if i == 1 {
+			return "one"
+		}
 	}
 	return "other"
 }

@@ -6,6 +6,7 @@ package mail
 import (
 	"context"
 	"log/slog"
+	"sync"
 )
 
 // Message is one plain-text e-mail.
@@ -30,10 +31,22 @@ func (s LogSender) Send(ctx context.Context, m Message) error {
 }
 
 // Recorder keeps messages in memory, for tests.
-type Recorder struct{ Sent []Message }
+type Recorder struct {
+	mu   sync.Mutex
+	sent []Message
+}
 
 // Send records m.
 func (r *Recorder) Send(_ context.Context, m Message) error {
-	r.Sent = append(r.Sent, m)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sent = append(r.sent, m)
 	return nil
+}
+
+// Sent returns a copy of the recorded messages.
+func (r *Recorder) Sent() []Message {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Message(nil), r.sent...)
 }
