@@ -52,9 +52,6 @@ func firstLetter(s string) int {
 // digraphSplit returns the byte offset in w of the second letter of a
 // digraph that the exception list splits, or -1.
 func digraphSplit(w string) int {
-	if !strings.ContainsAny(w, "jJžŽ") {
-		return -1
-	}
 	for _, off := range [2]int{0, 2} {
 		if off == 2 && !hasPrefixFold(w, "ne") {
 			break

@@ -17,8 +17,9 @@ const FoldVersion = 1
 // Keys is the result of folding one text for search (see
 // data/translit/README.md).
 type Keys struct {
-	// Strict is the strict key S: lowercase ASCII-folded tokens joined by
-	// single spaces, with Serbian đ/ђ kept apart as "dj".
+	// Strict is the strict key S: lowercase tokens joined by single spaces,
+	// ASCII for text in the Latin, Cyrillic and Greek scripts, with Serbian
+	// đ/ђ kept apart as "dj".
 	Strict string
 	// Search is the search key L: Strict with "dj" replaced by "d", so that
 	// "Đurđevac", "Djurdjevac" and "Durdevac" meet.
@@ -47,14 +48,9 @@ func Fold(s string) Keys {
 	if isKey(s) {
 		return Keys{Strict: s, Search: dropDJ(s)}
 	}
-	var buf [128]byte
+	var buf [128]byte // the key is built on the stack and copied once
 	b, mk := appendStrict(buf[:], s, false, false)
-	var k Keys
-	if string(b) == s { // already a key: no allocation
-		k.Strict = s
-	} else {
-		k.Strict = string(b)
-	}
+	k := Keys{Strict: string(b)}
 	k.Search = dropDJ(k.Strict)
 	if mk {
 		b, _ = appendStrict(buf[:], s, true, false)
@@ -126,10 +122,7 @@ func searchKey(s string) string {
 	var buf [128]byte
 	b, _ := appendStrict(buf[:], s, false, false)
 	if i := strings.Index(string(b), "dj"); i >= 0 {
-		return string(dropDJBytes(b, i))
-	}
-	if string(b) == s {
-		return s
+		b = dropDJBytes(b, i)
 	}
 	return string(b)
 }

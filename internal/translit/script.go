@@ -91,8 +91,8 @@ func ToLatin(s string) string {
 	return b.String()
 }
 
-// digraphTitle holds the title-case Latin of Љ, Њ (and, at index 'Џ'-'Љ',
-// of Џ).
+// digraphTitle holds the title-case Latin of Љ, Њ and Џ, indexed by the
+// rune minus 'Љ'.
 var digraphTitle = [...]string{0: "Lj", 'Њ' - 'Љ': "Nj", 'Џ' - 'Љ': "Dž"}
 
 // digraphUpper reports whether the uppercase digraph letter at s[i:i+size]
@@ -121,10 +121,12 @@ var latToCyr = map[rune]rune{
 	'Ǆ': 'Џ', 'ǅ': 'Џ', 'ǆ': 'џ', 'Ǉ': 'Љ', 'ǈ': 'Љ', 'ǉ': 'љ', 'Ǌ': 'Њ', 'ǋ': 'Њ', 'ǌ': 'њ',
 }
 
-// asciiToCyr is latToCyr for ASCII, as an array.
-var asciiToCyr = func() (t [utf8.RuneSelf]rune) {
+// asciiToCyr is latToCyr for ASCII, as UTF-8 strings.
+var asciiToCyr = func() (t [utf8.RuneSelf]string) {
 	for c := rune(0); c < utf8.RuneSelf; c++ {
-		t[c] = latToCyr[c]
+		if r, ok := latToCyr[c]; ok {
+			t[c] = string(r)
+		}
 	}
 	return t
 }()
@@ -196,14 +198,18 @@ func hasLatinLetter(s string) bool {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if asciiToCyr[c] != 0 {
+			if asciiToCyr[c] != "" {
 				return true
 			}
 			i++
 			continue
 		}
+		if 0xCD <= c && c <= 0xD4 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 { // U+0340..U+053F: Greek, Cyrillic
+			i += 2
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if _, ok := latToCyr[r]; ok || unicode.Is(unicode.Latin, r) {
+		if unicode.Is(unicode.Latin, r) {
 			return true
 		}
 		i += size
@@ -303,13 +309,13 @@ func wordToCyrillic(b *strings.Builder, w string) {
 				}
 			}
 		}
-		var c rune
 		if r < utf8.RuneSelf {
-			c = asciiToCyr[r]
-		} else {
-			c = latToCyr[r]
-		}
-		if c != 0 {
+			if c := asciiToCyr[r]; c != "" {
+				b.WriteString(c)
+			} else {
+				b.WriteByte(byte(r))
+			}
+		} else if c, ok := latToCyr[r]; ok {
 			b.WriteRune(c)
 		} else {
 			b.WriteString(w[i:next])
@@ -359,8 +365,12 @@ func keepWord(w string) bool {
 // keepChunk reports whether a whitespace-free chunk is a URL, an e-mail
 // address, a domain name or a handle, to be left as it is.
 func keepChunk(c string) bool {
-	if strings.IndexAny(c, ":@.") < 0 {
-		return false // the common case: a plain word
+	plain := true // the common case: a plain word
+	for i := 0; i < len(c) && plain; i++ {
+		plain = c[i] != ':' && c[i] != '@' && c[i] != '.'
+	}
+	if plain {
+		return false
 	}
 	c = strings.TrimLeft(c, "([{<\"'«»„“”‘’")
 	c = strings.TrimRight(c, ".,;:!?)]}>\"'«»“”‘’")

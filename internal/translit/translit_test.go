@@ -607,3 +607,22 @@ func BenchmarkToLatin(b *testing.B) {
 		})
 	}
 }
+
+func TestInvalidUTF8(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, lat, cyr string }{
+		{"\xd0a", "\xd0a", "\xd0а"},
+		{"Љ\xff", "Lj\xff", "Љ\xff"},
+		{"\xc5", "\xc5", "\xc5"},
+		{"d\xc5", "d\xc5", "д\xc5"},
+	}
+	for _, tt := range tests {
+		if got := ToLatin(tt.in); got != tt.lat {
+			t.Errorf("ToLatin(%q) = %q, want %q", tt.in, got, tt.lat)
+		}
+		if got := ToCyrillic(tt.in); got != tt.cyr {
+			t.Errorf("ToCyrillic(%q) = %q, want %q", tt.in, got, tt.cyr)
+		}
+		Fold(tt.in)
+	}
+}
