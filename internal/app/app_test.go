@@ -390,11 +390,11 @@ func TestRoleRouteMatrix(t *testing.T) {
 	}
 	admin, _ := ta.Auth.UserByEmail(context.Background(), "admin@demo.dijalog.ba")
 	routes := map[string]map[string]int{
-		"/en/admin/users": {"anonymous": 303, "citizen": 403, "coordinator mostar": 403, "staff trnovo": 403, "coordinator trebinje": 403, "admin": 200},
-		"/en/admin/audit": {"anonymous": 303, "citizen": 403, "coordinator mostar": 403, "staff trnovo": 403, "coordinator trebinje": 403, "admin": 200},
+		"/en/admin/users":                   {"anonymous": 303, "citizen": 403, "coordinator mostar": 403, "staff trnovo": 403, "coordinator trebinje": 403, "admin": 200},
+		"/en/admin/audit":                   {"anonymous": 303, "citizen": 403, "coordinator mostar": 403, "staff trnovo": 403, "coordinator trebinje": 403, "admin": 200},
 		"/en/admin/users/" + admin.PublicID: {"anonymous": 303, "citizen": 403, "coordinator mostar": 403, "admin": 200},
-		"/en/admin":   {"anonymous": 303, "citizen": 403, "coordinator mostar": 303, "staff trnovo": 303, "admin": 200},
-		"/en/account": {"anonymous": 303, "citizen": 200, "coordinator mostar": 200, "admin": 200},
+		"/en/admin":                         {"anonymous": 303, "citizen": 403, "coordinator mostar": 303, "staff trnovo": 303, "admin": 200},
+		"/en/account":                       {"anonymous": 303, "citizen": 200, "coordinator mostar": 200, "admin": 200},
 	}
 	if ta.hasRoute("/{lang}/admin/places/{code}") {
 		routes["/en/admin/places/ba-fbih-mostar"] = map[string]int{"anonymous": 303, "citizen": 403, "coordinator mostar": 200, "staff trnovo": 403, "coordinator trebinje": 403, "admin": 200}
