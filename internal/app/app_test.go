@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -479,5 +480,53 @@ func TestRegisterLoginFlow(t *testing.T) {
 	status, body = get(t, c2, ta.srv.URL+link[1])
 	if status != http.StatusOK || !strings.Contains(body, `name="token"`) {
 		t.Fatalf("reset page: %d", status)
+	}
+}
+
+func TestPanicGivesLocalised500(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, dbtest.SQLite(t))
+	ta.Web.Page("GET /test-panic", func(w http.ResponseWriter, r *http.Request) error { panic("boom") })
+	ta.Web.Page("GET /test-error", func(w http.ResponseWriter, r *http.Request) error {
+		return fmt.Errorf("db exploded: %w", io.ErrUnexpectedEOF)
+	})
+	for _, path := range []string{"/hr/test-panic", "/hr/test-error"} {
+		status, body := get(t, ta.client(t), ta.srv.URL+path)
+		if status != http.StatusInternalServerError {
+			t.Errorf("%s = %d, want 500", path, status)
+		}
+		if !strings.Contains(body, `lang="hr"`) || strings.Contains(body, "boom") || strings.Contains(body, "exploded") || strings.Contains(body, "goroutine") {
+			t.Errorf("%s: 500 page leaks or is not localised: %.400s", path, body)
+		}
+	}
+}
+
+func TestMetricsByRoutePattern(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, dbtest.SQLite(t))
+	c := ta.client(t)
+	get(t, c, ta.srv.URL+"/sr-Cyrl/login")
+	get(t, c, ta.srv.URL+"/en/nothing-here")
+	_, body := get(t, c, ta.srv.URL+"/metrics")
+	for _, want := range []string{
+		`http_requests_total{method="GET",route="GET /{lang}/login",status="200"} 1`,
+		`http_requests_total{method="GET",route="unmatched",status="404"} 1`,
+		`http_request_duration_seconds_bucket{method="GET",route="GET /{lang}/login",status="200",le="0.005"}`,
+		"go_goroutines", "go_sql_open_connections",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	status, body := get(t, c, ta.srv.URL+"/readyz")
+	if status != 200 || !strings.Contains(body, `"ready"`) {
+		t.Errorf("/readyz = %d %s", status, body)
+	}
+	ta.DB.Close()
+	if status, _ := get(t, c, ta.srv.URL+"/readyz"); status != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with a closed database = %d, want 503", status)
+	}
+	if status, _ := get(t, c, ta.srv.URL+"/healthz"); status != http.StatusOK {
+		t.Errorf("/healthz = %d", status)
 	}
 }
