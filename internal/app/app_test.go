@@ -530,3 +530,35 @@ func TestMetricsByRoutePattern(t *testing.T) {
 		t.Errorf("/healthz = %d", status)
 	}
 }
+
+func TestOrganisationAdmin(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, dbtest.SQLite(t))
+	admin := ta.login(t, "admin@demo.dijalog.ba")
+	_, body := get(t, admin, ta.srv.URL+"/en/admin/organisations")
+	tok := csrfRe.FindStringSubmatch(body)[1]
+	status, body, _ := post(t, admin, ta.srv.URL+"/en/admin/organisations", url.Values{"csrf_token": {tok}, "name": {"Udruženje Zeleni Neretva"}, "kind": {"club"}, "website": {"javascript:alert(1)"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `value="Udruženje Zeleni Neretva"`) || !strings.Contains(body, "https://") {
+		t.Fatalf("bad organisation: %d %.300s", status, body)
+	}
+	status, _, h := post(t, admin, ta.srv.URL+"/en/admin/organisations", url.Values{"csrf_token": {tok}, "name": {"Udruženje Zeleni Neretva"}, "kind": {"cso"}, "place_code": {"ba-fbih-konjic"}, "website": {"https://zeleni.example.org"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("create organisation: %d", status)
+	}
+	orgURL := ta.srv.URL + h.Get("Location")
+	status, body, _ = post(t, admin, orgURL+"/members", url.Values{"csrf_token": {tok}, "email": {"nobody@example.org"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "must register first") {
+		t.Fatalf("unknown member: %d", status)
+	}
+	if status, _, _ = post(t, admin, orgURL+"/members", url.Values{"csrf_token": {tok}, "email": {"gradjanin@demo.dijalog.ba"}}); status != http.StatusSeeOther {
+		t.Fatalf("add member: %d", status)
+	}
+	_, body = get(t, admin, orgURL)
+	if !strings.Contains(body, "Nedim Softić") {
+		t.Error("member not listed")
+	}
+	citizen := ta.login(t, "gradjanin@demo.dijalog.ba")
+	if status, _ := get(t, citizen, orgURL); status != http.StatusForbidden {
+		t.Errorf("citizen sees organisation admin: %d", status)
+	}
+}

@@ -49,6 +49,10 @@ func Register(srv *web.Server, svc *Service, ses *Sessions) error {
 	srv.Page("POST /admin/users/{id}/roles/revoke", h.revoke)
 	srv.Page("POST /admin/users/{id}/status", h.status)
 	srv.Page("GET /admin/audit", h.audit)
+	srv.Page("GET /admin/organisations", h.organisations)
+	srv.Page("POST /admin/organisations", h.createOrganisation)
+	srv.Page("GET /admin/organisations/{id}", h.organisation)
+	srv.Page("POST /admin/organisations/{id}/members", h.addMember)
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -562,6 +563,15 @@ func (s *Service) CreateOrganisation(ctx context.Context, actor *User, o *Organi
 	default:
 		fe["kind"] = "form.invalid_choice"
 	}
+	o.Website = strings.TrimSpace(o.Website)
+	if o.Website != "" {
+		if u, err := url.Parse(o.Website); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(o.Website) > 300 {
+			fe["website"] = "form.url.invalid"
+		}
+	}
+	if len(o.PlaceCode) > 100 || controlChars.MatchString(o.PlaceCode) {
+		fe["place_code"] = "form.invalid_choice"
+	}
 	if len(fe) > 0 {
 		return fe
 	}
@@ -680,4 +690,29 @@ func (s *Service) BootstrapAdmin(ctx context.Context, userPID string) error {
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "role.grant", ObjectKind: "user", ObjectRef: u.PublicID, Details: map[string]string{"role": string(g.Role), "scope": g.ScopeKind, "by": "system"}})
 	})
+}
+
+// Organisation returns one organisation by its public id.
+func (s *Service) Organisation(ctx context.Context, pid string) (*Organisation, error) {
+	return s.st.organisationByPublicID(ctx, s.db, pid)
+}
+
+// Members lists the people of an organisation.
+func (s *Service) Members(ctx context.Context, orgID int64) ([]User, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.public_id, u.email, u.display_name, u.locale, u.status, u.created_at
+FROM memberships m JOIN users u ON u.id = m.user_id
+WHERE m.organisation_id = ? AND u.deleted_at IS NULL ORDER BY u.display_name`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("auth.Members: %w", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		var u User
+		if err := scanUser(rows, &u); err != nil {
+			return nil, fmt.Errorf("auth.Members: scan: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
 }
