@@ -18,6 +18,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/places"
 	"github.com/dijalog/dijalog/internal/web"
 	"github.com/mattn/go-isatty"
 )
@@ -27,14 +28,15 @@ var Version = "dev"
 
 // App is a running platform: database, services and the HTTP server.
 type App struct {
-	Cfg   *config.Config
-	DB    *db.DB
-	Log   *slog.Logger
-	Cat   *i18n.Catalog
-	Web   *web.Server
-	Auth  *auth.Service
-	Mail  mail.Sender
-	ready atomic.Bool
+	Cfg    *config.Config
+	DB     *db.DB
+	Log    *slog.Logger
+	Cat    *i18n.Catalog
+	Web    *web.Server
+	Auth   *auth.Service
+	Places *places.Service
+	Mail   mail.Sender
+	ready  atomic.Bool
 }
 
 // NewLogger builds the structured logger: text on a terminal, JSON otherwise.

@@ -159,6 +159,25 @@ func Load() (*Catalog, error) {
 			Few: toCyrillicKeepingPlaceholders(m.Few), Many: toCyrillicKeepingPlaceholders(m.Many),
 		}
 	}
+	// A few texts must not be transliterated (the language's own name says
+	// "Cyrillic", not "Latin" in Cyrillic letters): *.sr-Cyrl.json overrides.
+	over, _ := fs.Glob(catalogFS, "locales/*."+SerbianCyrillic+".json")
+	for _, f := range over {
+		b, err := fs.ReadFile(catalogFS, f)
+		if err != nil {
+			return nil, fmt.Errorf("i18n.Load: %w", err)
+		}
+		var m map[string]Message
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("i18n.Load: catalogue %s: %w", f, err)
+		}
+		for k, v := range m {
+			if _, ok := cyr[k]; !ok {
+				return nil, fmt.Errorf("i18n.Load: %s overrides %q, which sr-Latn lacks", f, k)
+			}
+			cyr[k] = v
+		}
+	}
 	c.msgs[SerbianCyrillic] = cyr
 	for _, code := range Codes() {
 		tag := language.MustParse(code)

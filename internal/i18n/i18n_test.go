@@ -187,3 +187,14 @@ func TestFill(t *testing.T) {
 		t.Errorf("N(1200) = %q", got)
 	}
 }
+
+func TestAutonyms(t *testing.T) {
+	t.Parallel()
+	c := load(t)
+	want := map[string]string{SerbianLatin: "Srpski (latinica)", SerbianCyrillic: "Српски (ћирилица)", Macedonian: "Македонски", English: "English"}
+	for code, name := range want {
+		if got := c.Printer(code).Autonym(); got != name {
+			t.Errorf("%s autonym = %q, want %q", code, got, name)
+		}
+	}
+}

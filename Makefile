@@ -1,0 +1,53 @@
+# dijalog: the everyday commands. `make test` is the one test command (CI
+# runs it through .ci/run, which first installs chromium, PostgreSQL and
+# axe-core when they are missing).
+
+GO ?= go
+FUZZTIME ?= 30s
+# package:FuzzTarget pairs that `make fuzz` runs, FUZZTIME each.
+FUZZ_TARGETS ?= \
+	./internal/translit:FuzzFold \
+	./internal/translit:FuzzToCyrillic \
+	./internal/translit:FuzzToLatin \
+	./internal/places:FuzzFilter
+
+.PHONY: run test build lint bench fuzz e2e e2e-deps
+
+## run: the server with demo data on http://127.0.0.1:8080/
+run:
+	$(GO) run ./cmd/dijalog serve --demo
+
+## test: vet and every test (SQLite, PostgreSQL, the browser tests), with -race
+test:
+	$(GO) vet ./... && $(GO) test -race -count=1 -timeout 20m ./...
+
+## build: a static binary ./dijalog
+build:
+	CGO_ENABLED=0 $(GO) build -o dijalog ./cmd/dijalog
+
+## lint: gofmt, go vet and staticcheck
+lint:
+	@out="$$(gofmt -l $$(find . -name '*.go' -not -path './e2e/node_modules/*'))"; \
+	if [ -n "$$out" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@latest ./...
+
+## bench: every benchmark (no tests)
+bench:
+	$(GO) test -run='^$$' -bench=. ./...
+
+## fuzz: each FUZZ_TARGETS pair for FUZZTIME
+fuzz:
+	@set -e; for pt in $(FUZZ_TARGETS); do \
+		pkg="$${pt%%:*}"; fn="$${pt##*:}"; \
+		echo "==> $$pkg $$fn ($(FUZZTIME))"; \
+		$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZTIME) "$$pkg"; \
+	done
+
+## e2e: only the browser tests
+e2e: e2e-deps
+	$(GO) test -count=1 ./e2e/
+
+## e2e-deps: axe-core into e2e/node_modules
+e2e-deps:
+	@test -f e2e/node_modules/axe-core/axe.min.js || npm ci --prefix e2e --no-audit --no-fund
