@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -22,10 +23,15 @@ type TeamLister interface {
 	UsersInScope(ctx context.Context, scopeKind, scopeRef string) ([]auth.Member, error)
 }
 
+// Section is what another module shows on an LSG's page (its projects,
+// platforms, calls): safe HTML rendered by that module, or "" for nothing.
+type Section func(r *http.Request, p Place) (template.HTML, error)
+
 type handlers struct {
-	srv  *web.Server
-	svc  *Service
-	team TeamLister
+	srv      *web.Server
+	svc      *Service
+	team     TeamLister
+	sections []Section
 }
 
 // Register adds the places pages and API to the server:
@@ -35,11 +41,13 @@ type handlers struct {
 //	GET /{lang}/admin/places/{code}   an LSG's administration (its coordinators, staff, administrators)
 //	GET /api/v1/places                every place as JSON (?kind= filters)
 //	GET /api/v1/places/{code}         one place as JSON
-func Register(srv *web.Server, svc *Service, team TeamLister) error {
+//
+// sections are shown on every LSG page, in order.
+func Register(srv *web.Server, svc *Service, team TeamLister, sections ...Section) error {
 	if err := srv.Render.Register("places", templateFS, "templates"); err != nil {
 		return fmt.Errorf("places.Register: %w", err)
 	}
-	h := &handlers{srv: srv, svc: svc, team: team}
+	h := &handlers{srv: srv, svc: svc, team: team, sections: sections}
 	srv.Page("GET /places", h.list)
 	srv.Page("GET /places/{code}", h.place)
 	srv.Page("GET /admin/places/{code}", h.admin)
@@ -99,6 +107,7 @@ type lsgPage struct {
 	Names             []Alias // aliases worth showing (not the boundary-data name when it is the name)
 	Year              int     // census year of MembersPopulation
 	CanAdmin          bool
+	Sections          []template.HTML // from other modules (projects, platforms, calls)
 }
 
 // regionPage is the data of an entity's, canton's or district's page.
@@ -158,6 +167,15 @@ func (h *handlers) place(w http.ResponseWriter, r *http.Request) error {
 		d.MemberOf = append(d.MemberOf, m)
 	}
 	d.Names = shownAliases(p)
+	for _, sec := range h.sections {
+		html, err := sec(r, p)
+		if err != nil {
+			return err
+		}
+		if html != "" {
+			d.Sections = append(d.Sections, html)
+		}
+	}
 	return h.srv.Render.Page(w, r, "places/place", d)
 }
 

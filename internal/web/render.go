@@ -127,6 +127,21 @@ func (r *Renderer) PageStatus(w http.ResponseWriter, req *http.Request, status i
 	return err
 }
 
+// Fragment renders the template name of page (a block, not the whole
+// layout) for embedding in another package's page, such as a module's
+// section on an LSG page.
+func (r *Renderer) Fragment(req *http.Request, page, name string, data any) (template.HTML, error) {
+	t, ok := r.pages[page]
+	if !ok {
+		return "", fmt.Errorf("web.Renderer.Fragment: no page %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, r.NewView(req, data)); err != nil {
+		return "", fmt.Errorf("web.Renderer.Fragment(%s, %s): %w", page, name, err)
+	}
+	return template.HTML(buf.String()), nil
+}
+
 // NewView builds the template data of a request.
 func (r *Renderer) NewView(req *http.Request, data any) *View {
 	st := StateOf(req)
