@@ -73,8 +73,25 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
+	if c, ok := moduleCommands()[cmd]; ok {
+		return c(ctx, rest, env, stdin, stdout, stderr)
+	}
 	fmt.Fprintf(stderr, "dijalog: unknown command %q\n\n%s", cmd, usage)
 	return exitConfig
+}
+
+// command is a module's subcommand.
+type command func(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) int
+
+// moduleCommands gathers the modules' subcommands (import, export, reindex...).
+func moduleCommands() map[string]command {
+	all := map[string]command{}
+	for _, m := range []map[string]command{projectsCommands(), searchCommands(), dialogueCommands(), grantsCommands(), elogeCommands()} {
+		for name, c := range m {
+			all[name] = c
+		}
+	}
+	return all
 }
 
 // flags parses a subcommand's flags; ok is false when the caller should

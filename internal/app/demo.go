@@ -119,5 +119,12 @@ func (a *App) grantAsSystem(ctx context.Context, admin, u *auth.User, g auth.Gra
 	return a.Auth.GrantRole(ctx, admin, u.PublicID, g, auth.Meta{IP: "demo"})
 }
 
-// loadModuleDemo asks each module for its demo data.
-func (a *App) loadModuleDemo(ctx context.Context) error { return nil }
+// loadModuleDemo asks each module for its demo data, in dependency order.
+func (a *App) loadModuleDemo(ctx context.Context) error {
+	for _, load := range []func(context.Context) error{a.demoProjects, a.demoDialogue, a.demoGrants, a.demoEloge, a.demoSearch} {
+		if err := load(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}

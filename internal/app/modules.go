@@ -10,7 +10,16 @@ import (
 // home page.
 func (a *App) registerModules() error {
 	a.Places = places.NewService(a.DB)
-	if err := places.Register(a.Web, a.Places, a.Auth); err != nil {
+	// The search module comes first: the others index into it.
+	if err := a.registerSearch(); err != nil {
+		return err
+	}
+	for _, register := range []func() error{a.registerProjects, a.registerDialogue, a.registerGrants, a.registerEloge} {
+		if err := register(); err != nil {
+			return err
+		}
+	}
+	if err := places.Register(a.Web, a.Places, a.Auth, a.placeSections()...); err != nil {
 		return err
 	}
 	a.Web.Page("GET /{$}", a.home)
@@ -27,4 +36,15 @@ func (a *App) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return a.Web.Render.Page(w, r, "web/home", homeData{LSGs: int64(n)})
+}
+
+// placeSections are the modules' sections on an LSG page, in order.
+func (a *App) placeSections() []places.Section {
+	var out []places.Section
+	for _, s := range []places.Section{a.projectsSection(), a.dialogueSection(), a.grantsSection(), a.elogeSection()} {
+		if s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -27,7 +27,21 @@ type Renderer struct {
 	base   *template.Template
 	pages  map[string]*template.Template
 	zone   *time.Location
+	nav    []NavItem
+	search string // path of the search page ("/search"), "" until a module provides one
 }
+
+// NavItem is one entry of the main navigation, added by a module.
+type NavItem struct {
+	Key  string // catalogue key of the label
+	Path string // path without locale, e.g. "/projects"
+}
+
+// AddNav appends an entry to the main navigation of every page.
+func (r *Renderer) AddNav(key, path string) { r.nav = append(r.nav, NavItem{Key: key, Path: path}) }
+
+// SetSearch makes the header show a search box that submits to path.
+func (r *Renderer) SetSearch(path string) { r.search = path }
 
 // NewRenderer parses the layout and the shell's own pages.
 func NewRenderer(cat *i18n.Catalog, assets *Assets, zone *time.Location) (*Renderer, error) {
@@ -162,6 +176,21 @@ type View struct {
 	r        *Renderer
 	csrfUsed bool
 }
+
+// Nav lists the main navigation entries.
+func (v *View) Nav() []NavItem { return v.r.nav }
+
+// SearchPath is the search page's path, or "" when there is none.
+func (v *View) SearchPath() string { return v.r.search }
+
+// Current reports whether the page is at or under path (for aria-current).
+func (v *View) Current(path string) bool {
+	p := v.Path()
+	return p == path || strings.HasPrefix(p, path+"/")
+}
+
+// Query returns a query parameter of the request (e.g. the search box's q).
+func (v *View) Query(name string) string { return v.req.URL.Query().Get(name) }
 
 // Lang is the page's locale code, for <html lang>.
 func (v *View) Lang() string { return v.Code() }

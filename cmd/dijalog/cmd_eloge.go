@@ -1,0 +1,4 @@
+package main
+
+// elogeCommands are the eloge module's subcommands.
+func elogeCommands() map[string]command { return nil }

@@ -1,0 +1,4 @@
+package main
+
+// grantsCommands are the grants module's subcommands.
+func grantsCommands() map[string]command { return nil }

@@ -1,0 +1,4 @@
+package main
+
+// projectsCommands are the projects module's subcommands.
+func projectsCommands() map[string]command { return nil }
