@@ -11,8 +11,8 @@ func TestParse(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in, cur string
-		want         int64
-		err          error
+		want    int64
+		err     error
 	}{
 		{"42632", "EUR", 4263200, nil},
 		{"42.632", "EUR", 4263200, nil},
