@@ -30,6 +30,7 @@ type Config struct {
 	Demo          bool       // load demo data into an empty database
 	TimeZone      *time.Location
 	ShutdownGrace time.Duration
+	SMTPURL       string // smtp://user:pass@host:587 ("" = mail goes to the log)
 }
 
 // Setting describes one option, for --help and the README table.
@@ -50,6 +51,7 @@ func Settings() []Setting {
 		{"trust-proxy", "DIJALOG_TRUST_PROXY", "false", "trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy"},
 		{"timezone", "DIJALOG_TIMEZONE", "Europe/Sarajevo", "time zone in which dates are shown"},
 		{"shutdown-grace", "DIJALOG_SHUTDOWN_GRACE", "20s", "how long in-flight requests may finish after SIGTERM"},
+		{"smtp-url", "DIJALOG_SMTP_URL", "", "mail server, smtp://user:password@host:587 (STARTTLS) or smtps://...:465; empty: mail is written to the log"},
 	}
 }
 
@@ -87,7 +89,7 @@ func Bind(fs *flag.FlagSet, env func(string) string, withServe bool) func() (*Co
 			}
 			return ""
 		}
-		c := &Config{Addr: get("addr"), Data: get("data"), DB: get("db"), BaseURL: get("base-url"), LogFormat: get("log-format")}
+		c := &Config{Addr: get("addr"), Data: get("data"), DB: get("db"), BaseURL: get("base-url"), LogFormat: get("log-format"), SMTPURL: get("smtp-url")}
 		if demo != nil {
 			c.Demo = *demo
 		}
@@ -146,6 +148,11 @@ func Bind(fs *flag.FlagSet, env func(string) string, withServe bool) func() (*Co
 				errs = append(errs, fmt.Errorf("--shutdown-grace %q: want a duration such as 20s", g))
 			}
 			c.ShutdownGrace = d
+		}
+		if c.SMTPURL != "" {
+			if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+				errs = append(errs, fmt.Errorf("--smtp-url %q: want smtp://user:password@host:587 or smtps://host:465", redact(c.SMTPURL)))
+			}
 		}
 		if len(errs) > 0 {
 			return nil, errs[0]

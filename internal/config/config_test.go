@@ -45,6 +45,8 @@ func TestConfig(t *testing.T) {
 		{name: "bad log level", args: []string{"--log-level", "loud"}, wantErr: "--log-level"},
 		{name: "bad bool env", env: map[string]string{"DIJALOG_TRUST_PROXY": "maybe"}, wantErr: "--trust-proxy"},
 		{name: "bad tz", args: []string{"--timezone", "Mars/Olympus"}, wantErr: "--timezone"},
+		{name: "smtp", args: []string{"--smtp-url", "smtp://u:p@mail.example.org:587"}, check: func(c *Config) bool { return c.SMTPURL == "smtp://u:p@mail.example.org:587" }},
+		{name: "bad smtp", args: []string{"--smtp-url", "http://x"}, wantErr: "--smtp-url"},
 		{name: "bad grace", args: []string{"--shutdown-grace", "soon"}, wantErr: "--shutdown-grace"},
 	}
 	for _, tc := range tests {

@@ -219,7 +219,8 @@ func EmptyPostgres(t testing.TB) *db.DB {
 		t.Fatalf("dbtest: parse %q: %v", base, err)
 	}
 	q := u.Query()
-	q.Set("search_path", schema)
+	// public stays on the path for extensions installed there (pg_trgm).
+	q.Set("search_path", schema+",public")
 	u.RawQuery = q.Encode()
 	d, err := db.Open(ctx, u.String())
 	if err != nil {
