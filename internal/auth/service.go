@@ -621,8 +621,15 @@ func (s *Service) Audit(ctx context.Context, actor *User, f audit.Filter) ([]aud
 	return audit.List(ctx, s.db, f)
 }
 
-// PurgeExpired removes expired sessions; returns how many.
+// PurgeExpired removes expired sessions, rate-limit windows and used or
+// expired reset tokens; it returns how many sessions went.
 func (s *Service) PurgeExpired(ctx context.Context) (int64, error) {
+	if _, err := s.st.deleteStaleRateLimits(ctx, s.db, time.Now().Add(-2*LoginWindow)); err != nil {
+		return 0, err
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM password_resets WHERE expires_at < ?`, db.Now().Add(-24*time.Hour)); err != nil {
+		return 0, fmt.Errorf("auth.PurgeExpired: resets: %w", err)
+	}
 	return s.st.deleteExpiredSessions(ctx, s.db)
 }
 

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dijalog/dijalog/internal/audit"
 	"github.com/dijalog/dijalog/internal/db"
@@ -215,6 +216,32 @@ func TestIPRateLimit(t *testing.T) {
 		}
 		if _, err := s.Authenticate(ctx, "z@example.org", "pw", Meta{IP: "198.51.100.8"}); !errors.Is(err, ErrBadCredentials) {
 			t.Fatalf("another IP is limited too: %v", err)
+		}
+	})
+}
+
+func TestPurgeExpired(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, _ := newService(t, d)
+		old := db.Now().Add(-48 * time.Hour)
+		if _, err := d.ExecContext(ctx, `INSERT INTO sessions (id, csrf_token, created_at, expires_at, last_seen_at) VALUES ('old', 't', ?, ?, ?), ('new', 't', ?, ?, ?)`,
+			old, old, old, db.Now(), db.Now().Add(time.Hour), db.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.ExecContext(ctx, `INSERT INTO rate_limits (key, window_start, hits) VALUES ('stale', ?, 3), ('fresh', ?, 1)`, old, db.Now()); err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.PurgeExpired(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("PurgeExpired = %d, %v; want 1", n, err)
+		}
+		var sessions, limits int
+		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions`).Scan(&sessions)
+		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM rate_limits`).Scan(&limits)
+		if sessions != 1 || limits != 1 {
+			t.Errorf("after purge: %d sessions, %d rate limits; want 1 and 1", sessions, limits)
 		}
 	})
 }

@@ -299,6 +299,15 @@ func (store) deleteExpiredSessions(ctx context.Context, q db.Querier) (int64, er
 	return n, nil
 }
 
+func (store) deleteStaleRateLimits(ctx context.Context, q db.Querier, older time.Time) (int64, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM rate_limits WHERE window_start < ?`, db.Time(older))
+	if err != nil {
+		return 0, fmt.Errorf("auth.deleteStaleRateLimits: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
 func (store) insertReset(ctx context.Context, q db.Querier, tokenHash string, userID int64, expires time.Time) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`, tokenHash, userID, db.Now(), db.Time(expires))
 	if err != nil {

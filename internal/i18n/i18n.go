@@ -182,7 +182,7 @@ func Load() (*Catalog, error) {
 	for _, code := range Codes() {
 		tag := language.MustParse(code)
 		c.tags = append(c.tags, tag)
-		c.printers[code] = &Printer{cat: c, code: code, tag: tag, msgs: c.msgs[code], en: c.msgs[English]}
+		c.printers[code] = &Printer{code: code, msgs: c.msgs[code], en: c.msgs[English]}
 	}
 	c.matcher = language.NewMatcher(c.tags)
 	return c, nil
@@ -262,9 +262,7 @@ func (c *Catalog) MatchRequest(r *http.Request) string {
 
 // Printer formats messages, numbers and dates in one locale.
 type Printer struct {
-	cat  *Catalog
 	code string
-	tag  language.Tag
 	msgs map[string]Message
 	en   map[string]Message
 }

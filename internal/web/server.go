@@ -31,7 +31,6 @@ type Server struct {
 	session  func(http.Handler) http.Handler
 	maxBody  int64
 	cop      *http.CrossOriginProtection
-	prefLang func(r *http.Request) string
 }
 
 // Route describes one registered route, for tests that walk the router.
@@ -73,8 +72,6 @@ func NewServer(o Options) *Server {
 // SetSessionMiddleware installs the session loader (from the auth package).
 func (s *Server) SetSessionMiddleware(mw func(http.Handler) http.Handler) { s.session = mw }
 
-// SetPreferredLocale installs the lookup of a signed-in user's locale for "/".
-func (s *Server) SetPreferredLocale(f func(r *http.Request) string) { s.prefLang = f }
 
 // Routes lists the registered routes.
 func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
