@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/app"
@@ -14,6 +15,7 @@ import (
 	"github.com/dijalog/dijalog/internal/config"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/web"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -30,6 +32,11 @@ var pages = []struct{ name, path string }{
 // "dijalog serve --demo" does (logs discarded, cheap demo password hashes).
 func newHandler(b *testing.B, d *db.DB) http.Handler {
 	b.Helper()
+	return newApp(b, d).Handler()
+}
+
+func newApp(b *testing.B, d *db.DB) *app.App {
+	b.Helper()
 	cfg := &config.Config{BaseURL: "http://127.0.0.1:8080", TimeZone: time.UTC}
 	a, err := app.Build(d, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {
@@ -39,19 +46,15 @@ func newHandler(b *testing.B, d *db.DB) http.Handler {
 	if err := a.LoadDemo(context.Background()); err != nil {
 		b.Fatalf("LoadDemo: %v", err)
 	}
-	return a.Handler()
+	return a
 }
 
-// databases opens each dialect once per top-level benchmark.
-func databases(b *testing.B) []struct {
+// dialects are the two databases; each benchmark opens a fresh, migrated
+// one of each (PostgreSQL: a schema on the server dbtest.Main found).
+var dialects = []struct {
 	name string
 	open func(testing.TB) *db.DB
-} {
-	return []struct {
-		name string
-		open func(testing.TB) *db.DB
-	}{{"sqlite", dbtest.SQLite}, {"postgres", dbtest.Postgres}}
-}
+}{{"sqlite", dbtest.SQLite}, {"postgres", dbtest.Postgres}}
 
 // check serves path once and skips the benchmark when it does not answer 200
 // (a page not built yet is not a number).
@@ -72,7 +75,7 @@ func check(b *testing.B, h http.Handler, path string) int {
 //	go test -run='^$' -bench=Handler/sqlite/home -benchmem ./bench
 //	go test -run='^$' -bench=Handler/sqlite/home -cpuprofile cpu.prof ./bench
 func BenchmarkHandler(b *testing.B) {
-	for _, dbc := range databases(b) {
+	for _, dbc := range dialects {
 		b.Run(dbc.name, func(b *testing.B) {
 			h := newHandler(b, dbc.open(b))
 			for _, p := range pages {
@@ -97,7 +100,7 @@ func BenchmarkHandler(b *testing.B) {
 // serving at once (-cpu 1,2,4 varies them): it shows lock and database-pool
 // contention that the sequential benchmark hides.
 func BenchmarkHandlerParallel(b *testing.B) {
-	for _, dbc := range databases(b) {
+	for _, dbc := range dialects {
 		b.Run(dbc.name, func(b *testing.B) {
 			h := newHandler(b, dbc.open(b))
 			for _, p := range pages {
@@ -116,6 +119,41 @@ func BenchmarkHandlerParallel(b *testing.B) {
 					})
 				})
 			}
+		})
+	}
+}
+
+// BenchmarkRender renders through the renderer alone (no middleware, no
+// router): the home page, and an empty page in the shared layout, which is
+// what every page pays for the layout (header, language switcher, footer):
+//
+//	go test -run='^$' -bench=Render -benchmem ./bench
+func BenchmarkRender(b *testing.B) {
+	a := newApp(b, dbtest.SQLite(b))
+	empty := fstest.MapFS{"t/empty.html": {Data: []byte(`{{define "title"}}-{{end}}{{define "main"}}{{end}}`)}}
+	if err := a.Web.Render.Register("bench", empty, "t"); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, page string
+		data       any
+	}{
+		{"home", "web/home", struct{ LSGs int64 }{145}},
+		{"layout-only", "bench/empty", nil},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			req := httptest.NewRequest(http.MethodGet, "/bs/", nil)
+			req = req.WithContext(web.WithState(req.Context(), &web.State{Locale: "bs"}))
+			size := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				if err := a.Web.Render.Page(rec, req, c.page, c.data); err != nil {
+					b.Fatal(err)
+				}
+				size = rec.Body.Len()
+			}
+			b.ReportMetric(float64(size), "B/resp")
 		})
 	}
 }

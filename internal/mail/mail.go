@@ -1,6 +1,7 @@
-// Package mail defines how the platform sends e-mail. The development sender
-// writes messages to the log; a real SMTP sender over a durable outbox comes
-// with the newsletter module.
+// Package mail defines how the platform sends e-mail: the Sender interface,
+// the development sender that writes to the log, a recorder for tests, the
+// real SMTP sender (STARTTLS, authentication, timeouts) and the durable
+// outbox that every module enqueues into inside its own transaction.
 package mail
 
 import (
@@ -9,11 +10,17 @@ import (
 	"sync"
 )
 
-// Message is one plain-text e-mail.
+// Message is one e-mail: plain text, optionally with an HTML alternative.
 type Message struct {
 	To      string
 	Subject string
 	Text    string
+	HTML    string            // optional HTML alternative of Text
+	Headers map[string]string // extra headers, e.g. List-Unsubscribe
+	// ID is the Message-ID (without angle brackets). The outbox sets it from
+	// the message's key, so a mail sent again after a crash keeps its id and
+	// a receiving mailbox can recognise the copy.
+	ID string
 }
 
 // Sender delivers messages.

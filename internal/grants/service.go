@@ -1,0 +1,532 @@
+package grants
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dijalog/dijalog/internal/audit"
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/money"
+	"github.com/google/uuid"
+)
+
+// Directory is what the module needs from the accounts service.
+type Directory interface {
+	Organisation(ctx context.Context, pid string) (*auth.Organisation, error)
+	Members(ctx context.Context, orgID int64) ([]auth.User, error)
+	UsersInScope(ctx context.Context, scopeKind, scopeRef string) ([]auth.Member, error)
+}
+
+// Options configure the service.
+type Options struct {
+	Now     func() time.Time // the clock; time.Now when nil (tests inject one)
+	Zone    *time.Location   // where typed times are read (Europe/Sarajevo)
+	Files   string           // directory of uploaded attachments, outside any web root
+	Mail    mail.Sender
+	Cat     *i18n.Catalog
+	BaseURL string
+	Log     *slog.Logger
+}
+
+// Service holds the grants rules.
+type Service struct {
+	db  *db.DB
+	dir Directory
+	o   Options
+}
+
+// NewService makes the service.
+func NewService(d *db.DB, dir Directory, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Zone == nil {
+		o.Zone = time.UTC
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{db: d, dir: dir, o: o}
+}
+
+// Now is the service's clock, in whole seconds.
+func (s *Service) Now() time.Time { return s.o.Now().UTC().Truncate(time.Second) }
+
+// Zone is where typed times are read.
+func (s *Service) Zone() *time.Location { return s.o.Zone }
+
+// Meta is the request's context for the audit log.
+type Meta struct{ IP string }
+
+func actor(u *auth.User) int64 {
+	if u == nil {
+		return 0
+	}
+	return u.ID
+}
+
+// CallInput is what the manager types.
+type CallInput struct {
+	Publisher      string // "lsg:<code>" or "org:<public id>"
+	Funder         string
+	Lang           string
+	Texts          []Text
+	Currency       string
+	Total          string
+	Min            string
+	Max            string
+	OwnSharePct    string
+	DivergencePct  string
+	OpensAt        string // datetime-local in the service's zone
+	QuestionsUntil string
+	ClosesAt       string
+	Eligibility    string
+	Form           string
+	Criteria       string
+}
+
+// ParseLocal reads a datetime-local value ("2026-12-15T23:59" or with
+// seconds) in zone.
+func ParseLocal(s string, zone *time.Location) (time.Time, bool) {
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, strings.TrimSpace(s), zone); err == nil {
+			if t.Year() < 2000 || t.Year() > 2100 {
+				return time.Time{}, false
+			}
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// FormatLocal writes t for a datetime-local input.
+func FormatLocal(t time.Time, zone *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(zone).Format("2006-01-02T15:04:05")
+}
+
+func validText(s string, max int) bool {
+	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > max {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// validate turns the input into a call (without ids) or field errors.
+func (s *Service) validate(in CallInput, c *Call) FieldErrors {
+	fe := FieldErrors{}
+	kind, ref, _ := strings.Cut(in.Publisher, ":")
+	c.LSG, c.OrgPID = "", ""
+	switch {
+	case kind == "lsg" && ref != "" && len(ref) <= 100:
+		c.LSG = ref
+	case kind == "org" && ref != "" && len(ref) <= 100:
+		c.OrgPID = ref
+	default:
+		fe["publisher"] = "form.invalid_choice"
+	}
+	c.Funder = strings.TrimSpace(in.Funder)
+	if c.Funder == "" || !validText(c.Funder, 200) {
+		fe["funder"] = "form.required"
+	}
+	if !i18n.Supported(in.Lang) || in.Lang == i18n.SerbianCyrillic {
+		fe["lang"] = "form.invalid_choice"
+	}
+	c.Lang = in.Lang
+	c.Texts = nil
+	for _, t := range in.Texts {
+		t.Title, t.Body = strings.TrimSpace(t.Title), strings.TrimSpace(t.Body)
+		if t.Title == "" && t.Body == "" {
+			continue
+		}
+		suffix := ""
+		if t.Lang != in.Lang {
+			suffix = "_" + t.Lang
+		}
+		if t.Title == "" || !validText(t.Title, 200) {
+			fe["title"+suffix] = "form.required"
+		}
+		if t.Body == "" || !validText(t.Body, 20000) {
+			fe["body"+suffix] = "form.required"
+		}
+		c.Texts = append(c.Texts, t)
+	}
+	hasMain := false
+	for _, t := range c.Texts {
+		hasMain = hasMain || t.Lang == in.Lang
+	}
+	if !hasMain && fe["lang"] == "" {
+		fe["title"] = "form.required"
+		fe["body"] = "form.required"
+	}
+	c.Currency = in.Currency
+	if !money.Valid(in.Currency) {
+		fe["currency"] = "form.invalid_choice"
+	} else {
+		amount := func(field, v string, dst *int64, allowZero bool) {
+			a, err := money.Parse(v, in.Currency)
+			if err != nil || a.Minor < 0 || (!allowZero && a.Minor == 0) {
+				fe[field] = "grants.amount.invalid"
+				return
+			}
+			*dst = a.Minor
+		}
+		amount("total", in.Total, &c.Total, false)
+		amount("min", in.Min, &c.Min, true)
+		amount("max", in.Max, &c.Max, false)
+		if fe["min"] == "" && fe["max"] == "" && c.Min > c.Max {
+			fe["min"] = "grants.amount.min_over_max"
+		}
+		if fe["max"] == "" && fe["total"] == "" && c.Max > c.Total {
+			fe["max"] = "grants.amount.max_over_total"
+		}
+	}
+	pct := func(field, v string, def, lo int, dst *int) {
+		if strings.TrimSpace(v) == "" {
+			*dst = def
+			return
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "%")))
+		if err != nil || n < lo || n > 100 {
+			fe[field] = "grants.pct.invalid"
+			return
+		}
+		*dst = n
+	}
+	pct("own_share_pct", in.OwnSharePct, 0, 0, &c.OwnSharePct)
+	pct("divergence_pct", in.DivergencePct, 30, 1, &c.DivergencePct)
+	var ok bool
+	if c.OpensAt, ok = ParseLocal(in.OpensAt, s.o.Zone); !ok {
+		fe["opens_at"] = "grants.time.invalid"
+	}
+	if c.QuestionsUntil, ok = ParseLocal(in.QuestionsUntil, s.o.Zone); !ok {
+		fe["questions_until"] = "grants.time.invalid"
+	}
+	if c.ClosesAt, ok = ParseLocal(in.ClosesAt, s.o.Zone); !ok {
+		fe["closes_at"] = "grants.time.invalid"
+	}
+	if fe["opens_at"] == "" && fe["closes_at"] == "" && !c.ClosesAt.After(c.OpensAt) {
+		fe["closes_at"] = "grants.time.closes_before_opens"
+	}
+	if fe["opens_at"] == "" && fe["questions_until"] == "" && fe["closes_at"] == "" &&
+		(c.QuestionsUntil.Before(c.OpensAt) || c.QuestionsUntil.After(c.ClosesAt)) {
+		fe["questions_until"] = "grants.time.questions_outside"
+	}
+	specErr := func(field string, err error) {
+		var se *SpecError
+		if errors.As(err, &se) {
+			fe[field] = se.Key
+		} else if err != nil {
+			fe[field] = "grants.spec.invalid"
+		}
+	}
+	c.EligibilityDef, c.FormDef, c.CriteriaDef = in.Eligibility, in.Form, in.Criteria
+	var err error
+	c.Eligibility, err = ParseEligibility(in.Eligibility)
+	specErr("eligibility", err)
+	c.Form, err = ParseForm(in.Form)
+	specErr("form", err)
+	c.Criteria, err = ParseCriteria(in.Criteria)
+	specErr("criteria", err)
+	if err == nil && len(c.Criteria) == 0 {
+		fe["criteria"] = "grants.spec.empty"
+	}
+	return fe
+}
+
+// CanPublishFor reports whether u may publish calls for the publisher value.
+func CanPublishFor(u *auth.User, publisher string) bool {
+	kind, ref, _ := strings.Cut(publisher, ":")
+	switch kind {
+	case "lsg":
+		return auth.Can(u, auth.ActEditLSGRecord, auth.Object{LSG: ref})
+	case "org":
+		return auth.Can(u, auth.ActEditProgramme, auth.Object{Org: ref}) || auth.Can(u, auth.ActManageOrg, auth.Object{Org: ref})
+	}
+	return false
+}
+
+// CreateCall saves a new call as a draft; audited.
+func (s *Service) CreateCall(ctx context.Context, u *auth.User, in CallInput, m Meta) (*Call, error) {
+	c := &Call{}
+	fe := s.validate(in, c)
+	if len(fe) > 0 {
+		return nil, fe
+	}
+	if !CanPublishFor(u, in.Publisher) {
+		return nil, ErrForbidden
+	}
+	c.PublicID = uuid.NewString()
+	c.Slug = auth.Slugify(c.TextIn(c.Lang).Title) + "-" + c.PublicID[:6]
+	c.Status = StatusDraft
+	c.CreatedBy = actor(u)
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := s.Now()
+		id, err := db.InsertID(ctx, tx, `INSERT INTO grant_calls (public_id, slug, lsg_code, org_public_id, funder_name, lang, currency, total_budget, min_grant, max_grant,
+own_share_pct, divergence_pct, opens_at, questions_until, closes_at, eligibility, form, criteria, status, created_by, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			c.PublicID, c.Slug, c.LSG, c.OrgPID, c.Funder, c.Lang, c.Currency, c.Total, c.Min, c.Max,
+			c.OwnSharePct, c.DivergencePct, db.Time(c.OpensAt), db.Time(c.QuestionsUntil), db.Time(c.ClosesAt), c.EligibilityDef, c.FormDef, c.CriteriaDef, c.Status, nullID(c.CreatedBy), now, now)
+		if err != nil {
+			return err
+		}
+		c.ID = id
+		if err := saveTexts(ctx, tx, c); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actor(u), Action: "grants.call.create", ObjectKind: "grant_call", ObjectRef: c.Slug, Details: map[string]string{"lsg": c.LSG, "org": c.OrgPID}, IP: m.IP})
+	})
+	if err != nil {
+		return nil, wrap("CreateCall", err)
+	}
+	return c, nil
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func saveTexts(ctx context.Context, tx *db.Tx, c *Call) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM grant_call_texts WHERE call_id = ?`, c.ID); err != nil {
+		return err
+	}
+	now := db.Now()
+	for _, t := range c.Texts {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO grant_call_texts (call_id, lang, title, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, c.ID, t.Lang, t.Title, t.Body, now, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpdateCall changes a call: everything while it is a draft or has not
+// opened; only the texts once it is open (applicants rely on the rules).
+func (s *Service) UpdateCall(ctx context.Context, u *auth.User, slug string, in CallInput, m Meta) (*Call, error) {
+	old, err := s.CallBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if !CanManage(u, old) {
+		return nil, ErrForbidden
+	}
+	if old.Status == StatusDecided {
+		return nil, ErrState
+	}
+	c := *old
+	in.Publisher = publisherOf(old)
+	fe := s.validate(in, &c)
+	if len(fe) > 0 {
+		return nil, fe
+	}
+	rulesLocked := old.Status != StatusDraft && !s.Now().Before(old.OpensAt)
+	if rulesLocked {
+		// Only the texts change; the rules stay as published.
+		texts := c.Texts
+		c = *old
+		c.Texts = texts
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE grant_calls SET funder_name = ?, lang = ?, currency = ?, total_budget = ?, min_grant = ?, max_grant = ?, own_share_pct = ?, divergence_pct = ?,
+opens_at = ?, questions_until = ?, closes_at = ?, eligibility = ?, form = ?, criteria = ?, updated_at = ? WHERE id = ?`,
+			c.Funder, c.Lang, c.Currency, c.Total, c.Min, c.Max, c.OwnSharePct, c.DivergencePct, db.Time(c.OpensAt), db.Time(c.QuestionsUntil), db.Time(c.ClosesAt),
+			c.EligibilityDef, c.FormDef, c.CriteriaDef, s.Now(), c.ID)
+		if err != nil {
+			return err
+		}
+		if err := saveTexts(ctx, tx, &c); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actor(u), Action: "grants.call.update", ObjectKind: "grant_call", ObjectRef: c.Slug, Details: map[string]string{"rules_locked": strconv.FormatBool(rulesLocked)}, IP: m.IP})
+	})
+	if err != nil {
+		return nil, wrap("UpdateCall", err)
+	}
+	return s.CallBySlug(ctx, slug)
+}
+
+func publisherOf(c *Call) string {
+	if c.LSG != "" {
+		return "lsg:" + c.LSG
+	}
+	return "org:" + c.OrgPID
+}
+
+// PublishCall makes a draft public; audited.
+func (s *Service) PublishCall(ctx context.Context, u *auth.User, slug string, m Meta) error {
+	c, err := s.CallBySlug(ctx, slug)
+	if err != nil {
+		return err
+	}
+	if !CanManage(u, c) {
+		return ErrForbidden
+	}
+	if c.Status != StatusDraft {
+		return ErrState
+	}
+	return wrap("PublishCall", s.db.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE grant_calls SET status = 'published', updated_at = ? WHERE id = ? AND status = 'draft'`, s.Now(), c.ID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actor(u), Action: "grants.call.publish", ObjectKind: "grant_call", ObjectRef: c.Slug, IP: m.IP})
+	}))
+}
+
+// CallBySlug returns one call.
+func (s *Service) CallBySlug(ctx context.Context, slug string) (*Call, error) {
+	if slug == "" || len(slug) > 200 {
+		return nil, db.ErrNotFound
+	}
+	return callBy(ctx, s.db, "slug", slug)
+}
+
+// CallByID returns one call by its row id.
+func (s *Service) CallByID(ctx context.Context, id int64) (*Call, error) {
+	return callBy(ctx, s.db, "id", id)
+}
+
+// CallVisible reports whether u may see the call (drafts: its managers only).
+func CallVisible(u *auth.User, c *Call) bool { return c.Status != StatusDraft || CanManage(u, c) }
+
+// CallFilter narrows ListCalls.
+type CallFilter struct {
+	Phase    string // "", open, upcoming, closed, decided
+	LSG      string
+	Currency string
+	Query    string // words in the title, any script and case
+	Drafts   *auth.User
+	Limit    int
+}
+
+// ListCalls lists published calls, newest closing first; managers also see
+// their drafts when Drafts is set.
+func (s *Service) ListCalls(ctx context.Context, f CallFilter) ([]*Call, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+callColumns+` FROM grant_calls c WHERE (? = '' OR c.lsg_code = ?) AND (? = '' OR c.currency = ?) ORDER BY c.closes_at DESC, c.id DESC`,
+		f.LSG, f.LSG, f.Currency, f.Currency)
+	if err != nil {
+		return nil, wrap("ListCalls", err)
+	}
+	var all []*Call
+	for rows.Next() {
+		c := &Call{}
+		if err := scanCall(rows, c); err != nil {
+			rows.Close()
+			return nil, wrap("ListCalls", err)
+		}
+		all = append(all, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("ListCalls", err)
+	}
+	if err := loadTexts(ctx, s.db, all); err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	var out []*Call
+	for _, c := range all {
+		if c.Status == StatusDraft && (f.Drafts == nil || !CanManage(f.Drafts, c)) {
+			continue
+		}
+		if f.Phase != "" && c.Phase(now) != f.Phase {
+			continue
+		}
+		if f.Query != "" && !matches(c, f.Query) {
+			continue
+		}
+		c.parseDefs()
+		out = append(out, c)
+		if f.Limit > 0 && len(out) >= f.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// Questions lists a call's public Q&A, oldest first.
+func (s *Service) Questions(ctx context.Context, callID int64) ([]QA, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT public_id, question, answer, created_at, answered_at FROM grant_questions WHERE call_id = ? ORDER BY id`, callID)
+	if err != nil {
+		return nil, wrap("Questions", err)
+	}
+	defer rows.Close()
+	var out []QA
+	for rows.Next() {
+		var q QA
+		if err := rows.Scan(&q.PublicID, &q.Question, &q.Answer, &q.AskedAt, &q.AnsweredAt); err != nil {
+			return nil, wrap("Questions", err)
+		}
+		out = append(out, q)
+	}
+	return out, wrap("Questions", rows.Err())
+}
+
+// Ask adds a question to the public Q&A, until the questions deadline.
+func (s *Service) Ask(ctx context.Context, u *auth.User, c *Call, question string, m Meta) error {
+	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
+		return ErrForbidden
+	}
+	now := s.Now()
+	if c.Status != StatusPublished || now.Before(c.OpensAt) || now.After(c.QuestionsUntil) {
+		return ErrClosed
+	}
+	question = strings.TrimSpace(question)
+	if question == "" || !validText(question, 2000) {
+		return FieldErrors{"question": "form.required"}
+	}
+	return wrap("Ask", s.db.InTx(ctx, func(tx *db.Tx) error {
+		pid := uuid.NewString()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO grant_questions (public_id, call_id, asked_by, question, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, pid, c.ID, u.ID, question, now, now); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.question.ask", ObjectKind: "grant_call", ObjectRef: c.Slug, Details: map[string]string{"question": pid}, IP: m.IP})
+	}))
+}
+
+// Answer answers a question for everyone (the call's managers).
+func (s *Service) Answer(ctx context.Context, u *auth.User, c *Call, qid, answer string, m Meta) error {
+	if !CanManage(u, c) {
+		return ErrForbidden
+	}
+	answer = strings.TrimSpace(answer)
+	if answer == "" || !validText(answer, 5000) {
+		return FieldErrors{"answer": "form.required"}
+	}
+	return wrap("Answer", s.db.InTx(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE grant_questions SET answer = ?, answered_by = ?, answered_at = ?, updated_at = ? WHERE public_id = ? AND call_id = ?`, answer, u.ID, s.Now(), s.Now(), qid, c.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return db.ErrNotFound
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.question.answer", ObjectKind: "grant_call", ObjectRef: c.Slug, Details: map[string]string{"question": qid}, IP: m.IP})
+	}))
+}
+
+// lookupUser returns a user's display name (for lists).
+func (s *Service) userName(ctx context.Context, id int64) string {
+	var name string
+	if err := s.db.QueryRowContext(ctx, `SELECT display_name FROM users WHERE id = ?`, id).Scan(&name); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		s.o.Log.WarnContext(ctx, "grants: user name", "err", err)
+	}
+	return name
+}

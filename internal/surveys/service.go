@@ -1,0 +1,567 @@
+package surveys
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dijalog/dijalog/internal/audit"
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/db"
+)
+
+// Refusals a respondent or a manager can meet; ErrorKey gives each its
+// catalogue key.
+var (
+	ErrForbidden       = errors.New("surveys: forbidden")
+	ErrClosed          = errors.New("surveys: not open")
+	ErrAlreadyAnswered = errors.New("surveys: already answered")
+	ErrTokenUsed       = errors.New("surveys: token already used")
+	ErrTokenInvalid    = errors.New("surveys: unknown token")
+	ErrRateLimited     = errors.New("surveys: too many answers from this address")
+	ErrNoBrowser       = errors.New("surveys: no browser token")
+	ErrSignIn          = errors.New("surveys: sign-in required")
+	ErrHasResponses    = errors.New("surveys: the questions of a survey with answers cannot change")
+	ErrInvalid         = errors.New("surveys: invalid input")
+)
+
+// ErrorKey is the catalogue key of a refusal ("" for other errors).
+func ErrorKey(err error) string {
+	for e, k := range map[error]string{
+		ErrClosed: "surveys.err.closed", ErrAlreadyAnswered: "surveys.err.already", ErrTokenUsed: "surveys.err.token_used",
+		ErrTokenInvalid: "surveys.err.token_invalid", ErrRateLimited: "surveys.err.rate", ErrNoBrowser: "surveys.err.cookies",
+		ErrSignIn: "surveys.err.signin", ErrHasResponses: "surveys.err.has_responses", ErrForbidden: "surveys.err.forbidden",
+	} {
+		if errors.Is(err, e) {
+			return k
+		}
+	}
+	return ""
+}
+
+// Options tune the service.
+type Options struct {
+	// RateLimit is how many public answers one IP address may send to one
+	// survey per RateWindow (a household, a school or a kiosk shares one).
+	RateLimit  int
+	RateWindow time.Duration
+	// Now is the clock (tests); nil for time.Now.
+	Now func() time.Time
+}
+
+// Service holds the rules of the survey engine.
+type Service struct {
+	db   *db.DB
+	st   store
+	opts Options
+}
+
+// NewService makes the service.
+func NewService(d *db.DB, o Options) *Service {
+	if o.RateLimit <= 0 {
+		o.RateLimit = 30
+	}
+	if o.RateWindow <= 0 {
+		o.RateWindow = time.Hour
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Service{db: d, opts: o}
+}
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.opts.Now() }
+
+// DB is the database (for the ELoGE package's transactions).
+func (s *Service) DB() *db.DB { return s.db }
+
+// CanManage reports whether u manages the survey: the team of its LSG, the
+// representatives of its organisation, administrators.
+func CanManage(u *auth.User, sv *Survey) bool {
+	switch sv.OwnerKind {
+	case OwnerLSG:
+		return auth.Can(u, auth.ActEditLSGRecord, auth.Object{LSG: sv.OwnerRef})
+	case OwnerOrg:
+		return auth.Can(u, auth.ActManageOrg, auth.Object{Org: sv.OwnerRef})
+	}
+	return false
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// NewKey is a fresh idempotency key or browser token.
+func NewKey() string { return randomHex(16) }
+
+func hashOf(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+const tokenAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+func newTokenCode() string {
+	b := make([]byte, 10)
+	_, _ = rand.Read(b)
+	out := make([]byte, 0, 11)
+	for i, c := range b {
+		if i == 5 {
+			out = append(out, '-')
+		}
+		out = append(out, tokenAlphabet[int(c)%len(tokenAlphabet)])
+	}
+	return string(out)
+}
+
+// NormalizeToken makes a typed token comparable ("k7m2q xp9rt" -> "K7M2Q-XP9RT").
+func NormalizeToken(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		if strings.ContainsRune(tokenAlphabet, r) {
+			b.WriteRune(r)
+		}
+	}
+	t := b.String()
+	if len(t) != 10 {
+		return t
+	}
+	return t[:5] + "-" + t[5:]
+}
+
+// Input is what a manager sets on a survey.
+type Input struct {
+	OwnerKind, OwnerRef string
+	Template            string
+	Title               Text
+	Def                 *Definition
+	Audience            string
+	Status              string
+	OpensAt, ClosesAt   sql.Null[time.Time]
+	ResultsPublic       bool
+}
+
+// FieldErrors are per-field catalogue keys.
+type FieldErrors map[string]string
+
+func (e FieldErrors) Error() string { return fmt.Sprintf("surveys: %d invalid fields", len(e)) }
+
+func validate(in *Input) FieldErrors {
+	fe := FieldErrors{}
+	if !validText(in.Title) {
+		fe["title"] = "surveys.form.title.required"
+	}
+	switch in.Audience {
+	case AudiencePublic, AudienceAccount, AudienceToken:
+	default:
+		fe["audience"] = "form.invalid_choice"
+	}
+	switch in.Status {
+	case StatusDraft, StatusOpen, StatusClosed:
+	default:
+		fe["status"] = "form.invalid_choice"
+	}
+	if in.OpensAt.Valid && in.ClosesAt.Valid && !in.OpensAt.V.Before(in.ClosesAt.V) {
+		fe["closes_at"] = "surveys.form.dates"
+	}
+	if in.Def == nil {
+		fe["definition"] = "surveys.def.empty"
+	} else if err := in.Def.Validate(); err != nil {
+		var de *DefinitionError
+		if errors.As(err, &de) {
+			fe["definition"] = de.Key
+		}
+	}
+	if in.OwnerKind != OwnerLSG && in.OwnerKind != OwnerOrg || in.OwnerRef == "" || len(in.OwnerRef) > 100 {
+		fe["owner"] = "form.invalid_choice"
+	}
+	return fe
+}
+
+// Create stores a new survey. actor nil is the system (demo, ELoGE
+// generation on behalf of an authorised caller).
+func (s *Service) Create(ctx context.Context, actor *auth.User, in Input) (*Survey, error) {
+	if fe := validate(&in); len(fe) > 0 {
+		return nil, fe
+	}
+	sv := &Survey{PublicID: randomHex(6), OwnerKind: in.OwnerKind, OwnerRef: in.OwnerRef, Template: in.Template, Title: in.Title, Def: in.Def,
+		Audience: in.Audience, Status: in.Status, OpensAt: in.OpensAt, ClosesAt: in.ClosesAt, ResultsPublic: in.ResultsPublic}
+	if actor != nil {
+		if !CanManage(actor, sv) {
+			return nil, ErrForbidden
+		}
+		sv.CreatedBy = actor.ID
+	}
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := s.st.insertSurvey(ctx, tx, sv); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: sv.CreatedBy, Action: "survey.create", ObjectKind: "survey", ObjectRef: sv.PublicID, Details: map[string]string{"owner": sv.OwnerRef, "template": sv.Template}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sv, nil
+}
+
+// Update changes a survey's settings; its questions may change only while
+// nobody has answered.
+func (s *Service) Update(ctx context.Context, actor *auth.User, sv *Survey, in Input) error {
+	if actor != nil && !CanManage(actor, sv) {
+		return ErrForbidden
+	}
+	in.OwnerKind, in.OwnerRef = sv.OwnerKind, sv.OwnerRef
+	if fe := validate(&in); len(fe) > 0 {
+		return fe
+	}
+	if sv.Responses > 0 && string(in.Def.Marshal()) != string(sv.Def.Marshal()) {
+		return ErrHasResponses
+	}
+	next := *sv
+	next.Title, next.Def, next.Audience, next.Status, next.OpensAt, next.ClosesAt, next.ResultsPublic = in.Title, in.Def, in.Audience, in.Status, in.OpensAt, in.ClosesAt, in.ResultsPublic
+	if sv.Responses > 0 && next.Audience != sv.Audience {
+		return ErrHasResponses
+	}
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := s.st.updateSurvey(ctx, tx, &next); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "survey.update", ObjectKind: "survey", ObjectRef: sv.PublicID, Details: map[string]string{"status": next.Status}})
+	})
+	if err != nil {
+		return err
+	}
+	*sv = next
+	return nil
+}
+
+func actorID(u *auth.User) int64 {
+	if u == nil {
+		return 0
+	}
+	return u.ID
+}
+
+// ByPublicID returns one survey.
+func (s *Service) ByPublicID(ctx context.Context, pid string) (*Survey, error) {
+	if len(pid) > 40 {
+		return nil, db.ErrNotFound
+	}
+	return s.st.surveyByPublicID(ctx, s.db, pid)
+}
+
+// List lists surveys.
+func (s *Service) List(ctx context.Context, f ListFilter) ([]*Survey, error) {
+	return s.st.listSurveys(ctx, s.db, f)
+}
+
+// Submission is one filled-in questionnaire.
+type Submission struct {
+	IdemKey      string // from the form; the same key twice stores once
+	Answers      []Answer
+	Channel      string // "web" or "paper"
+	Lang         string
+	BrowserToken string // public audience: the browser's random cookie
+	UserID       int64  // account audience: the signed-in person
+	Token        string // token audience: the invitation token
+	IP           string // public audience: for the rate limit
+}
+
+// Receipt says what happened to a submission.
+type Receipt struct {
+	ResponseID string
+	Duplicate  bool // the same idempotency key was stored before: nothing new
+}
+
+var errDuplicate = errors.New("surveys: duplicate idempotency key")
+
+// Submit stores a response exactly once. In one transaction it inserts the
+// response under its idempotency key (a retry or a double click finds the
+// key and stores nothing), records that this browser, account or token has
+// answered (without linking that record to the response), and adds the
+// answers and their running totals.
+func (s *Service) Submit(ctx context.Context, sv *Survey, sub Submission) (Receipt, error) {
+	if sub.Channel == "" {
+		sub.Channel = "web"
+	}
+	now := s.opts.Now()
+	if sub.IdemKey == "" || len(sub.IdemKey) > 64 {
+		return Receipt{}, ErrInvalid
+	}
+	switch sub.Channel {
+	case "web":
+		if !sv.IsOpen(now) {
+			return Receipt{}, ErrClosed
+		}
+	case "paper":
+		if sv.Status == StatusDraft {
+			return Receipt{}, ErrClosed
+		}
+	default:
+		return Receipt{}, ErrInvalid
+	}
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if sub.Channel == "web" {
+		switch sv.Audience {
+		case AudiencePublic:
+			if sub.BrowserToken == "" {
+				return Receipt{}, ErrNoBrowser
+			}
+			if err := s.hit(ctx, hashOf("ip", sv.PublicID, sub.IP)); err != nil {
+				return Receipt{}, err
+			}
+		case AudienceAccount:
+			if sub.UserID == 0 {
+				return Receipt{}, ErrSignIn
+			}
+		case AudienceToken:
+			sub.Token = NormalizeToken(sub.Token)
+			if sub.Token == "" {
+				return Receipt{}, ErrTokenInvalid
+			}
+		}
+	}
+	rid := randomHex(8)
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		respID, err := db.InsertID(ctx, tx, `INSERT INTO survey_responses (survey_id, public_id, idem_key, channel, lang, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			sv.ID, rid, sub.IdemKey, sub.Channel, sub.Lang, day, day)
+		if err != nil {
+			if db.IsUniqueViolation(err) {
+				return errDuplicate
+			}
+			return fmt.Errorf("surveys.Submit: response: %w", err)
+		}
+		if sub.Channel == "web" {
+			switch sv.Audience {
+			case AudiencePublic, AudienceAccount:
+				kind, ref := "browser", hashOf("browser", sv.PublicID, sub.BrowserToken)
+				if sv.Audience == AudienceAccount {
+					kind, ref = "account", fmt.Sprint(sub.UserID)
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO survey_marks (survey_id, kind, ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, sv.ID, kind, ref, day, day); err != nil {
+					if db.IsUniqueViolation(err) {
+						return ErrAlreadyAnswered
+					}
+					return fmt.Errorf("surveys.Submit: mark: %w", err)
+				}
+			case AudienceToken:
+				res, err := tx.ExecContext(ctx, `UPDATE survey_tokens SET used_at = ?, updated_at = ? WHERE survey_id = ? AND token_hash = ? AND used_at IS NULL`, day, day, sv.ID, hashOf("token", sub.Token))
+				if err != nil {
+					return fmt.Errorf("surveys.Submit: token: %w", err)
+				}
+				if n, _ := res.RowsAffected(); n != 1 {
+					var used bool
+					err := tx.QueryRowContext(ctx, `SELECT used_at IS NOT NULL FROM survey_tokens WHERE survey_id = ? AND token_hash = ?`, sv.ID, hashOf("token", sub.Token)).Scan(&used)
+					if errors.Is(err, sql.ErrNoRows) {
+						return ErrTokenInvalid
+					}
+					if err != nil {
+						return fmt.Errorf("surveys.Submit: token: %w", err)
+					}
+					return ErrTokenUsed
+				}
+			}
+		}
+		if err := insertAnswers(ctx, tx, sv.ID, respID, sub.Answers, day); err != nil {
+			return err
+		}
+		c := counters(sv.Def, sub.Answers)
+		for _, k := range sortedKeys(c) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO survey_counts (survey_id, question, item, value, n, total) VALUES (?, ?, ?, ?, 1, ?)
+ON CONFLICT (survey_id, question, item, value) DO UPDATE SET n = survey_counts.n + 1, total = survey_counts.total + excluded.total`, sv.ID, k.Question, k.Item, k.Value, c[k]); err != nil {
+				return fmt.Errorf("surveys.Submit: counts: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE surveys SET responses = responses + 1 WHERE id = ?`, sv.ID); err != nil {
+			return fmt.Errorf("surveys.Submit: total: %w", err)
+		}
+		return nil
+	})
+	if errors.Is(err, errDuplicate) {
+		return Receipt{Duplicate: true}, nil
+	}
+	if err != nil {
+		return Receipt{}, err
+	}
+	return Receipt{ResponseID: rid}, nil
+}
+
+// insertAnswers writes the answers in statements of up to 100 rows.
+func insertAnswers(ctx context.Context, q db.Querier, surveyID, respID int64, answers []Answer, now time.Time) error {
+	for len(answers) > 0 {
+		n := min(len(answers), 100)
+		var b strings.Builder
+		b.WriteString(`INSERT INTO survey_answers (response_id, survey_id, question, item, value, num, created_at, updated_at) VALUES `)
+		args := make([]any, 0, n*8)
+		for i, a := range answers[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+			var num any
+			if a.Num != nil {
+				num = *a.Num
+			}
+			args = append(args, respID, surveyID, a.Question, a.Item, a.Value, num, now, now)
+		}
+		if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("surveys.insertAnswers: %w", err)
+		}
+		answers = answers[n:]
+	}
+	return nil
+}
+
+// hit counts one public answer from an address and refuses past the limit.
+func (s *Service) hit(ctx context.Context, key string) error {
+	now := db.Now()
+	var hits int
+	err := s.db.QueryRowContext(ctx, `INSERT INTO survey_rate (key, window_start, hits) VALUES (?, ?, 1)
+ON CONFLICT (key) DO UPDATE SET
+  hits = CASE WHEN survey_rate.window_start > ? THEN survey_rate.hits + 1 ELSE 1 END,
+  window_start = CASE WHEN survey_rate.window_start > ? THEN survey_rate.window_start ELSE excluded.window_start END
+RETURNING hits`, key, now, now.Add(-s.opts.RateWindow), now.Add(-s.opts.RateWindow)).Scan(&hits)
+	if err != nil {
+		return fmt.Errorf("surveys.hit: %w", err)
+	}
+	if hits > s.opts.RateLimit {
+		return ErrRateLimited
+	}
+	return nil
+}
+
+// HasAnswered reports whether this browser or account has answered.
+func (s *Service) HasAnswered(ctx context.Context, sv *Survey, browserToken string, userID int64) (bool, error) {
+	kind, ref := "browser", hashOf("browser", sv.PublicID, browserToken)
+	switch {
+	case sv.Audience == AudienceAccount && userID != 0:
+		kind, ref = "account", fmt.Sprint(userID)
+	case sv.Audience == AudiencePublic && browserToken != "":
+	default:
+		return false, nil
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM survey_marks WHERE survey_id = ? AND kind = ? AND ref = ?`, sv.ID, kind, ref).Scan(&n); err != nil {
+		return false, fmt.Errorf("surveys.HasAnswered: %w", err)
+	}
+	return n > 0, nil
+}
+
+// TokenState reports whether a token is valid and unused.
+func (s *Service) TokenState(ctx context.Context, sv *Survey, token string) error {
+	var used bool
+	err := s.db.QueryRowContext(ctx, `SELECT used_at IS NOT NULL FROM survey_tokens WHERE survey_id = ? AND token_hash = ?`, sv.ID, hashOf("token", NormalizeToken(token))).Scan(&used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrTokenInvalid
+	}
+	if err != nil {
+		return fmt.Errorf("surveys.TokenState: %w", err)
+	}
+	if used {
+		return ErrTokenUsed
+	}
+	return nil
+}
+
+// MaxTokens bounds one import.
+const MaxTokens = 2000
+
+// ParseTokenCSV reads a list of invitees: one row per token, the first
+// column a label ("Council", "Staff – finance"), an optional second column
+// a number of tokens with that label. A header row "label,count" is
+// skipped. Names are not needed and not wanted: tokens are anonymous.
+func ParseTokenCSV(r io.Reader) ([]string, error) {
+	cr := csv.NewReader(io.LimitReader(r, 1<<20))
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	var labels []string
+	for line := 0; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, ErrInvalid
+		}
+		if len(rec) == 0 {
+			continue
+		}
+		label := strings.TrimSpace(rec[0])
+		if line == 0 && strings.EqualFold(label, "label") {
+			continue
+		}
+		if !utf8.ValidString(label) || utf8.RuneCountInString(label) > 120 {
+			return nil, ErrInvalid
+		}
+		n := 1
+		if len(rec) > 1 && strings.TrimSpace(rec[1]) != "" {
+			if _, err := fmt.Sscan(strings.TrimSpace(rec[1]), &n); err != nil || n < 1 || n > MaxTokens {
+				return nil, ErrInvalid
+			}
+		}
+		for i := 0; i < n; i++ {
+			labels = append(labels, label)
+			if len(labels) > MaxTokens {
+				return nil, ErrInvalid
+			}
+		}
+	}
+	if len(labels) == 0 {
+		return nil, ErrInvalid
+	}
+	return labels, nil
+}
+
+// IssueTokens creates one invitation token per label.
+func (s *Service) IssueTokens(ctx context.Context, actor *auth.User, sv *Survey, labels []string) ([]Token, error) {
+	if actor != nil && !CanManage(actor, sv) {
+		return nil, ErrForbidden
+	}
+	if sv.Audience != AudienceToken {
+		return nil, ErrInvalid
+	}
+	var out []Token
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := db.Now()
+		for _, l := range labels {
+			code := newTokenCode()
+			id, err := db.InsertID(ctx, tx, `INSERT INTO survey_tokens (survey_id, token_hash, code, label, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, sv.ID, hashOf("token", code), code, l, now, now)
+			if err != nil {
+				return fmt.Errorf("surveys.IssueTokens: %w", err)
+			}
+			out = append(out, Token{ID: id, Code: code, Label: l})
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "survey.tokens", ObjectKind: "survey", ObjectRef: sv.PublicID, Details: map[string]string{"count": fmt.Sprint(len(labels))}})
+	})
+	return out, err
+}
+
+// Tokens lists a survey's invitation tokens (managers).
+func (s *Service) Tokens(ctx context.Context, actor *auth.User, sv *Survey) ([]Token, error) {
+	if actor != nil && !CanManage(actor, sv) {
+		return nil, ErrForbidden
+	}
+	return s.st.tokens(ctx, s.db, sv.ID)
+}
+
+// CountResponses counts the stored responses from the database (bench).
+func (s *Service) CountResponses(ctx context.Context, sv *Survey) (responses, distinctKeys int, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT idem_key) FROM survey_responses WHERE survey_id = ?`, sv.ID).Scan(&responses, &distinctKeys)
+	return
+}
