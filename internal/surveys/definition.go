@@ -342,3 +342,9 @@ func (d *Definition) Marshal() []byte {
 	b, _ := json.Marshal(d)
 	return b
 }
+
+// MarshalIndent writes the definition as indented JSON, for editing.
+func (d *Definition) MarshalIndent() []byte {
+	b, _ := json.MarshalIndent(d, "", "  ")
+	return b
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
 )
@@ -356,7 +357,7 @@ FROM survey_responses r LEFT JOIN survey_answers a ON a.response_id = r.id WHERE
 	for rows.Next() {
 		var id int64
 		var pid, channel, lang string
-		var at any
+		var at time.Time
 		var q, item, value *string
 		if err := rows.Scan(&id, &pid, &at, &channel, &lang, &q, &item, &value); err != nil {
 			return fmt.Errorf("surveys.WriteResponsesCSV: scan: %w", err)
@@ -364,11 +365,7 @@ FROM survey_responses r LEFT JOIN survey_answers a ON a.response_id = r.id WHERE
 		if id != cur {
 			flush()
 			cur = id
-			date := fmt.Sprint(at)
-			if len(date) >= 10 {
-				date = date[:10]
-			}
-			rec = []string{pid, date, channel, lang}
+			rec = []string{pid, at.UTC().Format("2006-01-02"), channel, lang}
 		}
 		if q != nil {
 			qq := sv.Def.Question(*q)

@@ -1,0 +1,288 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/events"
+	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/news"
+	"github.com/dijalog/dijalog/internal/web"
+)
+
+// newsWiring holds the news, newsletter, events and mail-outbox services.
+type newsWiring struct {
+	Outbox     *mail.Outbox
+	News       *news.Service
+	Events     *events.Service
+	stopNews   context.CancelFunc
+	newsWorker chan struct{}
+}
+
+func (w *newsWiring) newsState() *newsWiring { return w }
+
+// newsMod returns the news wiring once App embeds newsWiring (nil before:
+// this file compiles, and does nothing, until the embedding is added).
+func (a *App) newsMod() *newsWiring {
+	if h, ok := any(a).(interface{ newsState() *newsWiring }); ok {
+		return h.newsState()
+	}
+	return nil
+}
+
+// newsDirectory names LSGs and organisations for author choices.
+type newsDirectory struct{ a *App }
+
+func (d newsDirectory) LSGName(r *http.Request, code string) string {
+	if p, err := d.a.Places.ByCode(r.Context(), code); err == nil {
+		return p.NameLat
+	}
+	return code
+}
+
+func (d newsDirectory) OrgName(r *http.Request, pid string) string {
+	if o, err := d.a.Auth.Organisation(r.Context(), pid); err == nil {
+		return o.Name
+	}
+	return pid
+}
+
+// newsTransport is where the outbox delivers: the SMTP server named by
+// --smtp-url / DIJALOG_SMTP_URL, or the app's sender (the log in
+// development, a recorder in tests).
+func (a *App) newsTransport() (mail.Sender, error) {
+	raw := a.Cfg.SMTPURL
+	if raw == "" {
+		raw = os.Getenv("DIJALOG_SMTP_URL")
+	}
+	if raw == "" {
+		return a.Mail, nil
+	}
+	cfg, err := mail.ParseURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	return mail.NewSMTPSender(cfg)
+}
+
+// registerNews builds the outbox, news, newsletter and events, adds their
+// routes and starts the outbox and newsletter workers.
+func (a *App) registerNews() error {
+	w := a.newsMod()
+	if w == nil {
+		return nil
+	}
+	transport, err := a.newsTransport()
+	if err != nil {
+		return fmt.Errorf("app: mail: %w", err)
+	}
+	idDomain := "dijalog.local"
+	if h := hostOnly(a.Cfg.BaseURL); h != "" {
+		idDomain = h
+	}
+	w.Outbox = mail.NewOutbox(a.DB, transport, a.Log, mail.OutboxOptions{IDDomain: idDomain})
+	data := a.Cfg.Data
+	if data == "" {
+		data = "."
+	}
+	w.News = news.NewService(a.DB, w.Outbox, a.Cat, a.Log, a.Cfg.BaseURL, filepath.Join(data, "uploads", "news"))
+	w.Events = events.NewService(a.DB, w.Outbox, a.Cat, a.Cfg.BaseURL)
+	dir := newsDirectory{a: a}
+	if err := news.Register(a.Web, w.News, dir, clientIP(a.Cfg.TrustProxy)); err != nil {
+		return err
+	}
+	if err := events.Register(a.Web, w.Events, dir); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w.stopNews = cancel
+	w.newsWorker = make(chan struct{})
+	go func() {
+		defer close(w.newsWorker)
+		done := make(chan struct{})
+		go func() { w.News.RunSender(ctx, time.Second); close(done) }()
+		w.Outbox.Run(ctx)
+		<-done
+	}()
+	return nil
+}
+
+// stopNewsWorkers stops the outbox and newsletter workers (call before
+// closing the database).
+func (a *App) stopNewsWorkers() {
+	if w := a.newsMod(); w != nil && w.stopNews != nil {
+		w.stopNews()
+		<-w.newsWorker
+		w.stopNews = nil
+	}
+}
+
+func hostOnly(u string) string {
+	u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+	h, _, _ := strings.Cut(u, "/")
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		return host
+	}
+	return h
+}
+
+// clientIP is the reader's address for the view counter (the first
+// X-Forwarded-For hop only behind a trusted proxy).
+func clientIP(trust bool) func(*http.Request) string {
+	return func(r *http.Request) string {
+		if trust {
+			if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+				first, _, _ := strings.Cut(xff, ",")
+				return strings.TrimSpace(first)
+			}
+		}
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			return r.RemoteAddr
+		}
+		return host
+	}
+}
+
+var _ = web.ErrNotFound
+
+// demoNews loads the seed articles in their languages, the events of Link
+// for cooperation and the Igman training of MAKERS.
+func (a *App) demoNews(ctx context.Context) error {
+	w := a.newsMod()
+	if w == nil || w.News == nil {
+		return nil
+	}
+	admin, err := a.Auth.UserByEmail(ctx, "admin@demo.dijalog.ba")
+	if err != nil {
+		return fmt.Errorf("demo news: %w", err)
+	}
+	sarajevo, _ := time.LoadLocation("Europe/Sarajevo")
+	for _, d := range demoArticles() {
+		in := d.in
+		in.AuthorKind, in.AuthorRef, in.AuthorName = news.AuthorPlatform, "", d.author
+		in.PublishedAt = time.Date(d.y, time.Month(d.m), d.d, 10, 0, 0, 0, sarajevo)
+		art, err := w.News.Create(ctx, admin, in)
+		if err != nil {
+			return fmt.Errorf("demo news %q: %w", in.Title, err)
+		}
+		for _, t := range d.translations {
+			if err := w.News.Translate(ctx, admin, art.Slug, t.Lang, t.Title, t.Summary, t.BodyMD); err != nil {
+				return fmt.Errorf("demo news translation %q: %w", t.Title, err)
+			}
+		}
+	}
+	for _, in := range demoEvents() {
+		in.OrganiserKind = news.AuthorPlatform
+		if _, err := w.Events.Create(ctx, admin, in); err != nil {
+			return fmt.Errorf("demo event %q: %w", in.Title, err)
+		}
+	}
+	return nil
+}
+
+type demoArticle struct {
+	author       string
+	y, m, d      int
+	in           news.ArticleInput
+	translations []news.Translation
+}
+
+func tags(lsgs []string, programme, sector string) []news.Tag {
+	var out []news.Tag
+	for _, l := range lsgs {
+		out = append(out, news.Tag{Kind: news.TagLSG, Value: l})
+	}
+	if programme != "" {
+		out = append(out, news.Tag{Kind: news.TagProgramme, Value: programme})
+	}
+	if sector != "" {
+		out = append(out, news.Tag{Kind: news.TagSector, Value: sector})
+	}
+	return out
+}
+
+// demoArticles are the seed documents as news items, in their languages.
+func demoArticles() []demoArticle {
+	link := []string{"ba-fbih-mostar", "ba-fbih-jablanica", "ba-rs-nevesinje", "ba-fbih-zavidovici", "ba-fbih-zepce", "ba-fbih-maglaj", "ba-rs-prijedor", "ba-rs-novi-grad", "ba-rs-kostajnica", "ba-rs-trebinje", "ba-fbih-ravno", "ba-rs-berkovici"}
+	return []demoArticle{
+		{author: "ALDA Skopje", y: 2021, m: 7, d: 23, in: news.ArticleInput{Lang: "mk",
+			Title:   "Зајакнување на локално учество и соработка преку партнерство со јавни власти и граѓански организации во Босна и Херцеговина – Линк за соработка",
+			Summary: "Времетраење: јануари 2021 – декември 2023. Финансиран од Европската Унија. Носител: Локална агенција за демократија Мостар.",
+			Body: `**Времетраење:** Јануари 2021 – Декември 2023
+**Финансиран од:** Европска Унија
+**Носител на проектот:** Локална агенција за демократија Мостар (ЛДА Мостар)
+**Партнери:** Агенција за локална демократија Завидовиќи, Агенција за локална демократија Приједор, Центар за развој на Херцеговина Требиње, АЛДА – Европска асоцијација за локална демократија
+
+Проектот промовира принципи на добро управување со цел ефективно и одговорно работење на единиците на локалната самоуправа во Босна и Херцеговина. Проектот вклучува 40 локални граѓански организации и 12 единици на локалната самоуправа.
+
+Целиот проект вклучува:
+
+- околу 20 локални заедници кои имаат корист од подобрените јавни услуги;
+- 12 локални власти (Мостар, Јабланица, Невесиње, Завидовиќи, Жепче, Маглај, Приедор, Нови град, Костајница, Требиње, Равно и Берковичи);
+- повеќе од 40 граѓански организации.
+
+Главни активности: обуки според методологијата ELoGE на Советот на Европа, мали грантови, форуми за најдобри практики, 12 смарт клупи и конечна конференција.
+
+Веб сајт: https://www.link4cooperation.ba/`,
+			Tags: tags(link, "link-za-saradnju", "dobro-upravljanje")}},
+		{author: "LINK za saradnju/suradnju", y: 2022, m: 1, d: 10, in: news.ArticleInput{Lang: "hr",
+			Title:   "Sastanci s lokalnim samoupravama – iskazana spremnost za početak ELoGE procesa",
+			Summary: "Od 5. 11. do 28. 12. 2021. održani su informativni sastanci s predstavnicima 11 lokalnih samouprava o ELoGE procesu.",
+			Body: `Aktivnosti projekta LINK za saradnju/suradnju osmišljene su kako bi ojačale utjecaj civilnog društva i donošenja odluka u javnim politikama na lokalnoj razini u Bosni i Hercegovini u skladu s procesom pristupanja EU.
+
+Projekt promovira i primjenjuje 12 načela dobrog upravljanja i europsku oznaku izvrsnosti upravljanja (ELoGE) u 12 lokalnih samouprava u BiH.
+
+U periodu od 5.11. – 28.12.2021. godine održan je niz informativnih sastanaka predstavnika projektnog konzorcija s predstavnicima **11 lokalnih samouprava**. Poseban naglasak stavljen je na ELoGE program Vijeća Europe, Akademiju za lidere (LAP), grant shemu za civilni sektor te zajedničku promociju na projektnom portalu i društvenim mrežama.
+
+Projekt LINK za saradnju/suradnju financiran je sredstvima Europske unije.`,
+			Tags: tags(link, "link-za-saradnju", "eloge")},
+			translations: []news.Translation{{Lang: "bs", Title: "Sastanci sa lokalnim samoupravama – iskazana spremnost za početak ELoGE procesa",
+				Summary: "Od 5. 11. do 28. 12. 2021. održani su informativni sastanci sa predstavnicima 11 lokalnih samouprava o ELoGE procesu.",
+				BodyMD: `Aktivnosti projekta LINK za saradnju osmišljene su kako bi ojačale uticaj civilnog društva na donošenje odluka u javnim politikama na lokalnom nivou u Bosni i Hercegovini.
+
+U periodu od 5.11. do 28.12.2021. godine održan je niz informativnih sastanaka sa predstavnicima **11 lokalnih samouprava** o ELoGE programu Vijeća Evrope, Akademiji za lidere (LAP) i grant šemi za civilni sektor.
+
+Projekat je finansiran sredstvima Evropske unije.`}}},
+		{author: "UNDP BiH", y: 2022, m: 10, d: 20, in: news.ArticleInput{Lang: "bs",
+			Title:   "Na Igmanu održan trening koordinatora za saradnju sa projektom MAKERS",
+			Summary: "Od 18. do 19. oktobra 2022. koordinatori i zamjenici iz partnerskih JLS predstavili su rezultate lokalnih dijaloških platformi i dogovorili međuopštinsku saradnju.",
+			Body: `Projekat „Aktivizam, angažman i odgovorna rješenja” (MAKERS), koji provodi Razvojni program Ujedinjenih nacija, a podržava Porticus fondacija, na Igmanu je **od 18. do 19. oktobra 2022.** održao trening za koordinatore i zamjenike koordinatora partnerskih jedinica lokalne samouprave (JLS).
+
+Učesnici su predstavili rezultate rada lokalnih dijaloških platformi (LDP), odnosno Foruma za građanske inicijative, te usaglasili plan daljnjeg zajedničkog djelovanja i održivosti, sa fokusom na međuopštinsku saradnju (MLDP).
+
+Prepoznate zajedničke oblasti:
+
+- jačanje učešća građana u odlučivanju,
+- unapređenje položaja mladih u lokalnoj zajednici,
+- podrška djeci i mladima sa poteškoćama u razvoju.
+
+Dio ovoga projekta je i Općina Trnovo, čiji su predstavnici aktivno sudjelovali u treningu.`,
+			Tags: tags([]string{"ba-fbih-trnovo", "ba-fbih-mostar", "ba-rs-trebinje"}, "makers", "socijalna-kohezija")}},
+	}
+}
+
+// demoEvents are the Igman training of MAKERS and the forums and final
+// conference of Link for cooperation.
+func demoEvents() []events.Input {
+	return []events.Input{
+		{Kind: "training", Lang: "bs", Title: "Trening koordinatora lokalnih dijaloških platformi (MAKERS)", Start: "2022-10-18T09:00", End: "2022-10-19T16:00", TimeZone: "Europe/Sarajevo",
+			Venue: "Igman", Address: "Igman, Trnovo", Lat: "43.7519", Lon: "18.2636", Capacity: "40", LSG: "ba-fbih-trnovo", Programme: "makers", OrganiserName: "UNDP BiH",
+			Description: "Dvodnevni trening za koordinatore i zamjenike koordinatora partnerskih JLS: rezultati LDP i Foruma za građanske inicijative, plan međuopštinske saradnje."},
+		{Kind: "forum", Lang: "bs", Title: "Forum dobrih praksi saradnje OCD i lokalnih vlasti – Mostar", Start: "2026-12-10T10:00", End: "2026-12-10T15:00", TimeZone: "Europe/Sarajevo",
+			Venue: "Gradska vijećnica Mostar", Address: "Hrvatskih branitelja bb, Mostar", Capacity: "60", LSG: "ba-fbih-mostar", Programme: "link-za-saradnju", OrganiserName: "LDA Mostar",
+			Description: "Forum za predstavljanje najboljih praksi saradnje lokalnih organizacija civilnog društva i lokalnih vlasti i formiranje neformalne mreže."},
+		{Kind: "forum", Lang: "sr", Title: "Форум добрих пракси – Требиње", Start: "2027-01-21T10:00", End: "2027-01-21T14:00", TimeZone: "Europe/Sarajevo",
+			Venue: "Културни центар Требиње", Address: "Требиње", Capacity: "50", LSG: "ba-rs-trebinje", Programme: "link-za-saradnju", OrganiserName: "Centar za razvoj Hercegovine Trebinje",
+			Description: "Представљање најбољих пракси сарадње организација цивилног друштва и локалних власти.", OnlineURL: "https://www.link4cooperation.ba/"},
+		{Kind: "conference", Lang: "bs", Title: "Završna konferencija projekta LINK za saradnju", Start: "2027-03-15T09:30", End: "2027-03-15T17:00", TimeZone: "Europe/Sarajevo",
+			Venue: "Hotel Mostar", Address: "Mostar", Capacity: "120", LSG: "ba-fbih-mostar", Programme: "link-za-saradnju", OrganiserName: "LDA Mostar",
+			Description: "Završna konferencija: rezultati ELoGE procjena u 12 lokalnih samouprava, malih grantova i 12 pametnih klupa.", OnlineURL: "https://www.link4cooperation.ba/"},
+	}
+}

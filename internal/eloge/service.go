@@ -1,0 +1,760 @@
+package eloge
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dijalog/dijalog/internal/audit"
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/surveys"
+)
+
+// Refusals; ErrorKey gives their catalogue keys.
+var (
+	ErrForbidden     = errors.New("eloge: forbidden")
+	ErrNotExpert     = errors.New("eloge: not an expert of this cycle")
+	ErrNotMember     = errors.New("eloge: not a member of the platform")
+	ErrState         = errors.New("eloge: not possible in this state")
+	ErrIncomplete    = errors.New("eloge: matrix incomplete")
+	ErrBelowThresh   = errors.New("eloge: score below the threshold")
+	ErrCycleClosed   = errors.New("eloge: cycle closed")
+	ErrSurveysExist  = errors.New("eloge: questionnaires exist")
+	ErrNoScores      = errors.New("eloge: no scores yet")
+	ErrUnknownLSG    = errors.New("eloge: unknown LSG")
+	ErrUnknownPerson = errors.New("eloge: unknown person")
+)
+
+// ErrorKey is the catalogue key of a refusal, or "".
+func ErrorKey(err error) string {
+	for e, k := range map[error]string{
+		ErrForbidden: "eloge.err.forbidden", ErrNotExpert: "eloge.err.not_expert", ErrNotMember: "eloge.err.not_member",
+		ErrState: "eloge.err.state", ErrIncomplete: "eloge.err.incomplete", ErrBelowThresh: "eloge.err.below",
+		ErrCycleClosed: "eloge.err.closed", ErrSurveysExist: "eloge.err.surveys_exist", ErrNoScores: "eloge.err.no_scores",
+		ErrUnknownLSG: "eloge.err.unknown_lsg", ErrUnknownPerson: "eloge.err.unknown_person",
+	} {
+		if errors.Is(err, e) {
+			return k
+		}
+	}
+	return ""
+}
+
+// FieldErrors are per-field catalogue keys.
+type FieldErrors map[string]string
+
+func (e FieldErrors) Error() string { return fmt.Sprintf("eloge: %d invalid fields", len(e)) }
+
+// Directory answers questions about people and organisations; the auth
+// service implements it.
+type Directory interface {
+	Organisation(ctx context.Context, pid string) (*auth.Organisation, error)
+	Members(ctx context.Context, orgID int64) ([]auth.User, error)
+	UserByEmail(ctx context.Context, email string) (*auth.User, error)
+}
+
+// LSGChecker says whether a code is an LSG; the places service backs it.
+type LSGChecker func(ctx context.Context, code string) bool
+
+// Service holds the ELoGE rules.
+type Service struct {
+	db      *db.DB
+	surveys *surveys.Service
+	dir     Directory
+	isLSG   LSGChecker
+}
+
+// NewService makes the service.
+func NewService(d *db.DB, sv *surveys.Service, dir Directory, isLSG LSGChecker) *Service {
+	return &Service{db: d, surveys: sv, dir: dir, isLSG: isLSG}
+}
+
+// Surveys is the survey engine the questionnaires run on.
+func (s *Service) Surveys() *surveys.Service { return s.surveys }
+
+func newID() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func actorID(u *auth.User) int64 {
+	if u == nil {
+		return 0
+	}
+	return u.ID
+}
+
+// Platform is an organisation accredited to run ELoGE in a country.
+type Platform struct {
+	ID       int64
+	PublicID string
+	OrgID    string // the auth organisation's public id
+	Name     string
+	Country  string
+}
+
+// CanManagePlatform: the organisation's representatives and administrators.
+func CanManagePlatform(u *auth.User, p *Platform) bool {
+	return auth.Can(u, auth.ActManageOrg, auth.Object{Org: p.OrgID})
+}
+
+// CreatePlatform gives an organisation the platform role (administrators;
+// actor nil is the system).
+func (s *Service) CreatePlatform(ctx context.Context, actor *auth.User, orgPID string) (*Platform, error) {
+	if actor != nil && !auth.Can(actor, auth.ActAdminSite, auth.Object{}) {
+		return nil, ErrForbidden
+	}
+	org, err := s.dir.Organisation(ctx, orgPID)
+	if err != nil {
+		return nil, err
+	}
+	p := &Platform{PublicID: newID(), OrgID: org.PublicID, Name: org.Name, Country: "BA"}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := db.Now()
+		id, err := db.InsertID(ctx, tx, `INSERT INTO eloge_platforms (public_id, org_id, name, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, p.PublicID, p.OrgID, p.Name, p.Country, now, now)
+		if err != nil {
+			if db.IsUniqueViolation(err) {
+				return db.ErrConflict
+			}
+			return fmt.Errorf("eloge.CreatePlatform: %w", err)
+		}
+		p.ID = id
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.platform", ObjectKind: "organisation", ObjectRef: org.PublicID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Platforms lists the platforms.
+func (s *Service) Platforms(ctx context.Context) ([]Platform, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, public_id, org_id, name, country FROM eloge_platforms ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("eloge.Platforms: %w", err)
+	}
+	defer rows.Close()
+	var out []Platform
+	for rows.Next() {
+		var p Platform
+		if err := rows.Scan(&p.ID, &p.PublicID, &p.OrgID, &p.Name, &p.Country); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// PlatformByPublicID returns one platform.
+func (s *Service) PlatformByPublicID(ctx context.Context, pid string) (*Platform, error) {
+	var p Platform
+	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, org_id, name, country FROM eloge_platforms WHERE public_id = ?`, pid).Scan(&p.ID, &p.PublicID, &p.OrgID, &p.Name, &p.Country)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, db.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("eloge.PlatformByPublicID: %w", err)
+	}
+	return &p, nil
+}
+
+// Cycle is one year's round of a platform.
+type Cycle struct {
+	ID                   int64
+	PublicID             string
+	Platform             Platform
+	SetID                int64
+	SetCode              string
+	Year                 int
+	Title                string
+	Status               string // "open", "closed"
+	ScaleMax             int
+	Weights              Weights
+	Threshold            int
+	RequireJustification bool
+}
+
+// CycleInput are the settings of a new cycle.
+type CycleInput struct {
+	Year                 int
+	Title                string
+	SetCode              string
+	ScaleMax             int
+	Weights              Weights
+	Threshold            int
+	RequireJustification bool
+}
+
+func validateCycle(in *CycleInput) FieldErrors {
+	fe := FieldErrors{}
+	if in.Year < 2000 || in.Year > 2100 {
+		fe["year"] = "eloge.form.year"
+	}
+	in.Title = strings.TrimSpace(in.Title)
+	if in.Title == "" || utf8.RuneCountInString(in.Title) > 200 {
+		fe["title"] = "form.required"
+	}
+	if in.ScaleMax < 1 || in.ScaleMax > 10 {
+		fe["scale_max"] = "eloge.form.scale"
+	}
+	w := in.Weights
+	for k, v := range map[string]int{"w_self": w.Self, "w_citizens": w.Citizens, "w_councillors": w.Councillors, "w_staff": w.Staff} {
+		if v < 0 || v > 100 {
+			fe[k] = "eloge.form.weight"
+		}
+	}
+	if w.Self+w.Citizens+w.Councillors+w.Staff == 0 {
+		fe["w_self"] = "eloge.form.weights_zero"
+	}
+	if in.Threshold < 0 || in.Threshold > 100 {
+		fe["threshold"] = "eloge.form.threshold"
+	}
+	return fe
+}
+
+// OpenCycle starts a platform's cycle (its managers).
+func (s *Service) OpenCycle(ctx context.Context, actor *auth.User, p *Platform, in CycleInput) (*Cycle, error) {
+	if actor != nil && !CanManagePlatform(actor, p) {
+		return nil, ErrForbidden
+	}
+	fe := validateCycle(&in)
+	set, err := s.SetByCode(ctx, in.SetCode)
+	if errors.Is(err, db.ErrNotFound) {
+		fe["set"] = "form.invalid_choice"
+	} else if err != nil {
+		return nil, err
+	}
+	if len(fe) > 0 {
+		return nil, fe
+	}
+	c := &Cycle{PublicID: newID(), Platform: *p, SetID: set.ID, SetCode: set.Code, Year: in.Year, Title: in.Title, Status: "open", ScaleMax: in.ScaleMax, Weights: in.Weights, Threshold: in.Threshold, RequireJustification: in.RequireJustification}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := db.Now()
+		rj := 0
+		if c.RequireJustification {
+			rj = 1
+		}
+		id, err := db.InsertID(ctx, tx, `INSERT INTO eloge_cycles (public_id, platform_id, set_id, year, title, status, scale_max, w_self, w_citizens, w_councillors, w_staff, threshold, require_justification, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.PublicID, p.ID, set.ID, c.Year, c.Title, c.ScaleMax, c.Weights.Self, c.Weights.Citizens, c.Weights.Councillors, c.Weights.Staff, c.Threshold, rj, now, now)
+		if err != nil {
+			if db.IsUniqueViolation(err) {
+				return FieldErrors{"year": "eloge.form.year_taken"}
+			}
+			return fmt.Errorf("eloge.OpenCycle: %w", err)
+		}
+		c.ID = id
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.cycle.open", ObjectKind: "eloge_cycle", ObjectRef: c.PublicID, Details: map[string]string{"year": fmt.Sprint(c.Year)}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+const cycleColumns = `c.id, c.public_id, c.set_id, s.code, c.year, c.title, c.status, c.scale_max, c.w_self, c.w_citizens, c.w_councillors, c.w_staff, c.threshold, c.require_justification,
+ p.id, p.public_id, p.org_id, p.name, p.country`
+
+func scanCycle(row interface{ Scan(...any) error }) (*Cycle, error) {
+	var c Cycle
+	var rj int
+	err := row.Scan(&c.ID, &c.PublicID, &c.SetID, &c.SetCode, &c.Year, &c.Title, &c.Status, &c.ScaleMax, &c.Weights.Self, &c.Weights.Citizens, &c.Weights.Councillors, &c.Weights.Staff, &c.Threshold, &rj,
+		&c.Platform.ID, &c.Platform.PublicID, &c.Platform.OrgID, &c.Platform.Name, &c.Platform.Country)
+	c.RequireJustification = rj == 1
+	return &c, err
+}
+
+// Cycles lists every cycle, newest first.
+func (s *Service) Cycles(ctx context.Context) ([]*Cycle, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+cycleColumns+` FROM eloge_cycles c JOIN eloge_sets s ON s.id = c.set_id JOIN eloge_platforms p ON p.id = c.platform_id ORDER BY c.year DESC, p.name`)
+	if err != nil {
+		return nil, fmt.Errorf("eloge.Cycles: %w", err)
+	}
+	defer rows.Close()
+	var out []*Cycle
+	for rows.Next() {
+		c, err := scanCycle(rows)
+		if err != nil {
+			return nil, fmt.Errorf("eloge.Cycles: scan: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CycleByPublicID returns one cycle.
+func (s *Service) CycleByPublicID(ctx context.Context, pid string) (*Cycle, error) {
+	c, err := scanCycle(s.db.QueryRowContext(ctx, `SELECT `+cycleColumns+` FROM eloge_cycles c JOIN eloge_sets s ON s.id = c.set_id JOIN eloge_platforms p ON p.id = c.platform_id WHERE c.public_id = ?`, pid))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, db.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("eloge.CycleByPublicID: %w", err)
+	}
+	return c, nil
+}
+
+// SetCycleStatus opens or closes a cycle (managers).
+func (s *Service) SetCycleStatus(ctx context.Context, actor *auth.User, c *Cycle, status string) error {
+	if actor != nil && !CanManagePlatform(actor, &c.Platform) {
+		return ErrForbidden
+	}
+	if status != "open" && status != "closed" {
+		return FieldErrors{"status": "form.invalid_choice"}
+	}
+	_, err := s.db.ExecContext(ctx, `UPDATE eloge_cycles SET status = ?, updated_at = ? WHERE id = ?`, status, db.Now(), c.ID)
+	if err != nil {
+		return fmt.Errorf("eloge.SetCycleStatus: %w", err)
+	}
+	c.Status = status
+	return nil
+}
+
+// Expert is a person reviewing one cycle.
+type Expert struct {
+	UserID int64
+	Name   string
+	Email  string
+}
+
+// Experts lists a cycle's experts.
+func (s *Service) Experts(ctx context.Context, c *Cycle) ([]Expert, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.display_name, u.email FROM eloge_experts e JOIN users u ON u.id = e.user_id WHERE e.cycle_id = ? ORDER BY u.display_name`, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("eloge.Experts: %w", err)
+	}
+	defer rows.Close()
+	var out []Expert
+	for rows.Next() {
+		var e Expert
+		if err := rows.Scan(&e.UserID, &e.Name, &e.Email); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// IsExpert reports whether u reviews cycle c. Being an expert is per
+// cycle: an expert of 2022 has no say in 2023 unless named again.
+func (s *Service) IsExpert(ctx context.Context, u *auth.User, c *Cycle) (bool, error) {
+	if u == nil || u.Status != auth.StatusActive {
+		return false, nil
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM eloge_experts WHERE cycle_id = ? AND user_id = ?`, c.ID, u.ID).Scan(&n); err != nil {
+		return false, fmt.Errorf("eloge.IsExpert: %w", err)
+	}
+	return n > 0, nil
+}
+
+// AddExpert names a member of the platform's organisation an expert of
+// the cycle (managers).
+func (s *Service) AddExpert(ctx context.Context, actor *auth.User, c *Cycle, email string) error {
+	if actor != nil && !CanManagePlatform(actor, &c.Platform) {
+		return ErrForbidden
+	}
+	u, err := s.dir.UserByEmail(ctx, email)
+	if errors.Is(err, db.ErrNotFound) {
+		return ErrUnknownPerson
+	}
+	if err != nil {
+		return err
+	}
+	org, err := s.dir.Organisation(ctx, c.Platform.OrgID)
+	if err != nil {
+		return err
+	}
+	members, err := s.dir.Members(ctx, org.ID)
+	if err != nil {
+		return err
+	}
+	member := false
+	for _, m := range members {
+		member = member || m.ID == u.ID
+	}
+	if !member {
+		return ErrNotMember
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := db.Now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO eloge_experts (cycle_id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?)`, c.ID, u.ID, now, now); err != nil {
+			if db.IsUniqueViolation(err) {
+				return db.ErrConflict
+			}
+			return fmt.Errorf("eloge.AddExpert: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.expert.add", ObjectKind: "eloge_cycle", ObjectRef: c.PublicID, Details: map[string]string{"user": u.PublicID}})
+	})
+}
+
+// Participant is an LSG taking part in a cycle.
+type Participant struct {
+	ID                int64
+	CycleID           int64
+	LSG               string
+	Status            string // draft, submitted, returned, approved
+	CitizensSurvey    string
+	CouncillorsSurvey string
+	StaffSurvey       string
+	Decision          string // "", "awarded", "not_awarded"
+	DecisionScore     sql.Null[float64]
+	DecisionReasons   string
+	DecidedAt         sql.Null[time.Time]
+	Published         bool
+}
+
+// Awarded reports a label.
+func (p *Participant) Awarded() bool { return p.Decision == "awarded" }
+
+// SurveyID returns the questionnaire of a source.
+func (p *Participant) SurveyID(source string) string {
+	switch source {
+	case SourceCitizens:
+		return p.CitizensSurvey
+	case SourceCouncillors:
+		return p.CouncillorsSurvey
+	case SourceStaff:
+		return p.StaffSurvey
+	}
+	return ""
+}
+
+const participantColumns = `id, cycle_id, lsg_code, status, citizens_survey, councillors_survey, staff_survey, decision, decision_score, decision_reasons, decided_at, published`
+
+func scanParticipant(row interface{ Scan(...any) error }) (*Participant, error) {
+	var p Participant
+	var pub int
+	err := row.Scan(&p.ID, &p.CycleID, &p.LSG, &p.Status, &p.CitizensSurvey, &p.CouncillorsSurvey, &p.StaffSurvey, &p.Decision, &p.DecisionScore, &p.DecisionReasons, &p.DecidedAt, &pub)
+	p.Published = pub == 1
+	return &p, err
+}
+
+// AddParticipant enrols an LSG in the cycle (managers).
+func (s *Service) AddParticipant(ctx context.Context, actor *auth.User, c *Cycle, lsg string) (*Participant, error) {
+	if actor != nil && !CanManagePlatform(actor, &c.Platform) {
+		return nil, ErrForbidden
+	}
+	if s.isLSG != nil && !s.isLSG(ctx, lsg) {
+		return nil, ErrUnknownLSG
+	}
+	if c.Status != "open" {
+		return nil, ErrCycleClosed
+	}
+	p := &Participant{CycleID: c.ID, LSG: lsg, Status: "draft"}
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := db.Now()
+		id, err := db.InsertID(ctx, tx, `INSERT INTO eloge_participants (cycle_id, lsg_code, status, created_at, updated_at) VALUES (?, ?, 'draft', ?, ?) RETURNING id`, c.ID, lsg, now, now)
+		if err != nil {
+			if db.IsUniqueViolation(err) {
+				return db.ErrConflict
+			}
+			return fmt.Errorf("eloge.AddParticipant: %w", err)
+		}
+		p.ID = id
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.participant.add", ObjectKind: "eloge_cycle", ObjectRef: c.PublicID, Details: map[string]string{"lsg": lsg}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Participants lists a cycle's LSGs.
+func (s *Service) Participants(ctx context.Context, c *Cycle) ([]*Participant, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+participantColumns+` FROM eloge_participants WHERE cycle_id = ? ORDER BY lsg_code`, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("eloge.Participants: %w", err)
+	}
+	defer rows.Close()
+	var out []*Participant
+	for rows.Next() {
+		p, err := scanParticipant(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Participant returns one LSG's participation in a cycle.
+func (s *Service) Participant(ctx context.Context, c *Cycle, lsg string) (*Participant, error) {
+	p, err := scanParticipant(s.db.QueryRowContext(ctx, `SELECT `+participantColumns+` FROM eloge_participants WHERE cycle_id = ? AND lsg_code = ?`, c.ID, lsg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, db.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("eloge.Participant: %w", err)
+	}
+	return p, nil
+}
+
+// ParticipationsOf lists an LSG's participations in every cycle.
+func (s *Service) ParticipationsOf(ctx context.Context, lsg string) ([]*Participant, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+participantColumns+` FROM eloge_participants WHERE lsg_code = ? ORDER BY id DESC`, lsg)
+	if err != nil {
+		return nil, fmt.Errorf("eloge.ParticipationsOf: %w", err)
+	}
+	defer rows.Close()
+	var out []*Participant
+	for rows.Next() {
+		p, err := scanParticipant(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// CanEditLSG is the LSG team's permission.
+func CanEditLSG(u *auth.User, lsg string) bool {
+	return auth.Can(u, auth.ActEditLSGRecord, auth.Object{LSG: lsg})
+}
+
+// Entry is one row of the self-assessment matrix.
+type Entry struct {
+	Indicator     Indicator
+	Principle     int
+	Score         sql.Null[int64]
+	Justification string
+	Evidence      string
+	Review        string // "", "returned", "accepted"
+	Comment       string
+}
+
+// EvidenceLinks splits the evidence into lines, links first-class.
+func (e Entry) EvidenceLinks() []string {
+	var out []string
+	for _, l := range strings.Split(e.Evidence, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// IsLink reports whether an evidence line is a web link.
+func IsLink(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
+// Matrix returns the self-assessment matrix of a participant: every
+// indicator of the cycle's set, with what was entered so far.
+func (s *Service) Matrix(ctx context.Context, c *Cycle, p *Participant) ([]Entry, *Set, error) {
+	set, err := s.SetByID(ctx, c.SetID)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT indicator_id, score, justification, evidence, review, comment FROM eloge_assessments WHERE participant_id = ?`, p.ID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("eloge.Matrix: %w", err)
+	}
+	defer rows.Close()
+	have := map[int64]Entry{}
+	for rows.Next() {
+		var id int64
+		var e Entry
+		if err := rows.Scan(&id, &e.Score, &e.Justification, &e.Evidence, &e.Review, &e.Comment); err != nil {
+			return nil, nil, err
+		}
+		have[id] = e
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	var out []Entry
+	for _, pr := range set.Principles {
+		for _, in := range pr.Indicators {
+			e := have[in.ID]
+			e.Indicator, e.Principle = in, pr.Number
+			out = append(out, e)
+		}
+	}
+	return out, set, nil
+}
+
+// MatrixInput is what the LSG team enters for one indicator.
+type MatrixInput struct {
+	IndicatorID   int64
+	Score         string // "" for not scored yet
+	Justification string
+	Evidence      string
+}
+
+// SaveMatrix stores the team's scores, justifications and evidence (the
+// LSG's team, while the matrix is a draft or returned). With submit, the
+// matrix goes to the experts: every indicator must then be scored.
+func (s *Service) SaveMatrix(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, in []MatrixInput, submit bool) error {
+	if actor != nil && !CanEditLSG(actor, p.LSG) {
+		return ErrForbidden
+	}
+	if c.Status != "open" {
+		return ErrCycleClosed
+	}
+	if p.Status != "draft" && p.Status != "returned" {
+		return ErrState
+	}
+	entries, _, err := s.Matrix(ctx, c, p)
+	if err != nil {
+		return err
+	}
+	known := map[int64]bool{}
+	for _, e := range entries {
+		known[e.Indicator.ID] = true
+	}
+	fe := FieldErrors{}
+	type row struct {
+		id    int64
+		score any
+		just  string
+		evid  string
+	}
+	var rows []row
+	scored := map[int64]bool{}
+	for _, m := range in {
+		if !known[m.IndicatorID] {
+			continue
+		}
+		key := fmt.Sprint(m.IndicatorID)
+		r := row{id: m.IndicatorID, just: strings.TrimSpace(m.Justification), evid: strings.TrimSpace(strings.ReplaceAll(m.Evidence, "\r", ""))}
+		if m.Score != "" {
+			var n int
+			if _, err := fmt.Sscan(m.Score, &n); err != nil || n < 0 || n > c.ScaleMax || fmt.Sprint(n) != strings.TrimSpace(m.Score) {
+				fe["score."+key] = "eloge.matrix.score_range"
+				continue
+			}
+			r.score = n
+			scored[m.IndicatorID] = true
+			if c.RequireJustification && r.just == "" {
+				fe["justification."+key] = "eloge.matrix.justification_required"
+			}
+		}
+		if utf8.RuneCountInString(r.just) > 4000 {
+			fe["justification."+key] = "eloge.matrix.too_long"
+		}
+		lines := strings.Split(r.evid, "\n")
+		if len(lines) > 20 || utf8.RuneCountInString(r.evid) > 4000 {
+			fe["evidence."+key] = "eloge.matrix.evidence"
+		}
+		rows = append(rows, r)
+	}
+	if submit {
+		for _, e := range entries {
+			if !scored[e.Indicator.ID] {
+				fe["score."+fmt.Sprint(e.Indicator.ID)] = "eloge.matrix.score_missing"
+			}
+		}
+	}
+	if len(fe) > 0 {
+		return fe
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := db.Now()
+		for _, r := range rows {
+			_, err := tx.ExecContext(ctx, `INSERT INTO eloge_assessments (participant_id, indicator_id, score, justification, evidence, updated_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (participant_id, indicator_id) DO UPDATE SET score = excluded.score, justification = excluded.justification, evidence = excluded.evidence, updated_by = excluded.updated_by, updated_at = excluded.updated_at,
+  review = CASE WHEN eloge_assessments.review = 'accepted' THEN 'accepted' ELSE '' END`,
+				p.ID, r.id, r.score, r.just, r.evid, nullID(actorID(actor)), now, now)
+			if err != nil {
+				return fmt.Errorf("eloge.SaveMatrix: %w", err)
+			}
+		}
+		if submit {
+			if _, err := tx.ExecContext(ctx, `UPDATE eloge_participants SET status = 'submitted', updated_at = ? WHERE id = ?`, now, p.ID); err != nil {
+				return fmt.Errorf("eloge.SaveMatrix: submit: %w", err)
+			}
+			p.Status = "submitted"
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.matrix.save", ObjectKind: "eloge_participant", ObjectRef: p.LSG, Details: map[string]string{"submit": fmt.Sprint(submit)}})
+	})
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// Review records an expert's verdict on one indicator: "returned" with a
+// comment sends the matrix back to the LSG; when every indicator is
+// accepted, the matrix is approved. Only experts of this cycle may review.
+func (s *Service) Review(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, indicatorID int64, verdict, comment string) error {
+	if actor != nil {
+		ok, err := s.IsExpert(ctx, actor, c)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNotExpert
+		}
+	}
+	if p.Status != "submitted" && p.Status != "returned" {
+		return ErrState
+	}
+	comment = strings.TrimSpace(comment)
+	if verdict != "returned" && verdict != "accepted" {
+		return FieldErrors{"verdict": "form.invalid_choice"}
+	}
+	if verdict == "returned" && comment == "" {
+		return FieldErrors{"comment": "eloge.review.comment_required"}
+	}
+	if utf8.RuneCountInString(comment) > 4000 {
+		return FieldErrors{"comment": "eloge.matrix.too_long"}
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := db.Now()
+		res, err := tx.ExecContext(ctx, `UPDATE eloge_assessments SET review = ?, comment = ?, updated_at = ? WHERE participant_id = ? AND indicator_id = ?`, verdict, comment, now, p.ID, indicatorID)
+		if err != nil {
+			return fmt.Errorf("eloge.Review: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return db.ErrNotFound
+		}
+		var total, accepted, returned int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN review = 'accepted' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN review = 'returned' THEN 1 ELSE 0 END), 0) FROM eloge_assessments WHERE participant_id = ?`, p.ID).Scan(&total, &accepted, &returned); err != nil {
+			return fmt.Errorf("eloge.Review: count: %w", err)
+		}
+		var indicators int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM eloge_indicators i JOIN eloge_principles pr ON pr.id = i.principle_id WHERE pr.set_id = ?`, c.SetID).Scan(&indicators); err != nil {
+			return err
+		}
+		status := p.Status
+		switch {
+		case returned > 0:
+			status = "returned"
+		case accepted == indicators:
+			status = "approved"
+		}
+		if status != p.Status {
+			if _, err := tx.ExecContext(ctx, `UPDATE eloge_participants SET status = ?, updated_at = ? WHERE id = ?`, status, now, p.ID); err != nil {
+				return err
+			}
+			p.Status = status
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.review", ObjectKind: "eloge_participant", ObjectRef: p.LSG, Details: map[string]string{"indicator": fmt.Sprint(indicatorID), "verdict": verdict}})
+	})
+}
+
+// CanSee reports whether u sees a participant's unpublished work: the LSG
+// team, the cycle's experts and the platform's managers.
+func (s *Service) CanSee(ctx context.Context, u *auth.User, c *Cycle, p *Participant) (bool, error) {
+	if u == nil {
+		return false, nil
+	}
+	if CanEditLSG(u, p.LSG) || CanManagePlatform(u, &c.Platform) {
+		return true, nil
+	}
+	return s.IsExpert(ctx, u, c)
+}

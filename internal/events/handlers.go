@@ -1,0 +1,292 @@
+package events
+
+import (
+	"embed"
+	"errors"
+	"net/http"
+
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/news"
+	"github.com/dijalog/dijalog/internal/web"
+)
+
+//go:embed all:templates
+var templatesFS embed.FS
+
+// Handlers serve the event pages and calendars.
+type Handlers struct {
+	svc *Service
+	srv *web.Server
+	dir news.Directory
+}
+
+// Register adds the routes and templates of events.
+func Register(srv *web.Server, svc *Service, dir news.Directory) error {
+	if err := srv.Render.Register("events", templatesFS, "templates"); err != nil {
+		return err
+	}
+	h := &Handlers{svc: svc, srv: srv, dir: dir}
+	srv.Render.AddNav("nav.events", "/events")
+	srv.Page("GET /events", h.list)
+	srv.Page("GET /events/new", h.newForm)
+	srv.Page("POST /events/new", h.create)
+	srv.Page("GET /events/{slug}", h.event)
+	srv.Page("POST /events/{slug}/register", h.register)
+	srv.Page("GET /events/{slug}/event.ics", h.ics)
+	srv.Page("GET /events/{slug}/checkin", h.checkinList)
+	srv.Page("POST /events/{slug}/checkin", h.checkin)
+	for _, code := range i18n.Codes() {
+		code := code
+		srv.Handle("GET /"+code+"/events/feed.ics", func(w http.ResponseWriter, r *http.Request) error {
+			web.StateOf(r).Locale = code
+			return h.feed(w, r, code)
+		})
+	}
+	return nil
+}
+
+func locale(r *http.Request) string { return web.StateOf(r).Locale }
+
+func filterFrom(r *http.Request) Filter {
+	q := r.URL.Query()
+	f := Filter{}
+	if ts := news.NormalizeTags(news.TagLSG, []string{q.Get("lsg")}); len(ts) == 1 {
+		f.LSG = ts[0].Value
+	}
+	if ts := news.NormalizeTags(news.TagProgramme, []string{q.Get("programme")}); len(ts) == 1 {
+		f.Programme = ts[0].Value
+	}
+	return f
+}
+
+func feedQuery(f Filter) string {
+	q := ""
+	if f.LSG != "" {
+		q = "lsg=" + f.LSG
+	}
+	if f.Programme != "" {
+		if q != "" {
+			q += "&"
+		}
+		q += "programme=" + f.Programme
+	}
+	if q == "" {
+		return ""
+	}
+	return "?" + q
+}
+
+type listPage struct {
+	Upcoming, Past []*Event
+	LSG, Programme string
+	FeedURL        string
+	CanCreate      bool
+}
+
+func (h *Handlers) organisers(r *http.Request) []news.Author {
+	u := auth.UserFrom(r)
+	if u == nil {
+		return nil
+	}
+	var out []news.Author
+	if news.CanAuthor(u, news.AuthorPlatform, "") {
+		out = append(out, news.Author{Kind: news.AuthorPlatform, Name: "dijalog"})
+	}
+	for _, g := range u.Grants {
+		switch {
+		case g.ScopeKind == auth.ScopeLSG && news.CanAuthor(u, news.AuthorLSG, g.ScopeRef):
+			out = append(out, news.Author{Kind: news.AuthorLSG, Ref: g.ScopeRef, Name: h.dir.LSGName(r, g.ScopeRef)})
+		case g.ScopeKind == auth.ScopeOrg && news.CanAuthor(u, news.AuthorOrg, g.ScopeRef):
+			out = append(out, news.Author{Kind: news.AuthorOrg, Ref: g.ScopeRef, Name: h.dir.OrgName(r, g.ScopeRef)})
+		}
+	}
+	return out
+}
+
+func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
+	f := filterFrom(r)
+	up := f
+	up.Upcoming = true
+	upcoming, err := h.svc.List(r.Context(), up)
+	if err != nil {
+		return err
+	}
+	past := f
+	past.Past, past.Limit = true, 30
+	pe, err := h.svc.List(r.Context(), past)
+	if err != nil {
+		return err
+	}
+	return h.srv.Render.Page(w, r, "events/list", listPage{Upcoming: upcoming, Past: pe, LSG: f.LSG, Programme: f.Programme,
+		FeedURL: "/events/feed.ics" + feedQuery(f), CanCreate: len(h.organisers(r)) > 0})
+}
+
+type eventPage struct {
+	Event     *Event
+	Form      *web.Form
+	Done      *Registration
+	Organiser bool
+}
+
+func (h *Handlers) event(w http.ResponseWriter, r *http.Request) error {
+	e, err := h.svc.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	return h.srv.Render.Page(w, r, "events/event", eventPage{Event: e, Form: web.EmptyForm(), Organiser: CanOrganise(auth.UserFrom(r), e)})
+}
+
+func (h *Handlers) register(w http.ResponseWriter, r *http.Request) error {
+	e, err := h.svc.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	f := web.NewForm(r)
+	reg, err := h.svc.Register(r.Context(), e.Slug, f.Get("name"), f.Get("email"), locale(r))
+	var fe news.FieldErrors
+	switch {
+	case err == nil:
+		e, _ = h.svc.BySlug(r.Context(), e.Slug)
+		return h.srv.Render.Page(w, r, "events/event", eventPage{Event: e, Form: web.EmptyForm(), Done: reg, Organiser: CanOrganise(auth.UserFrom(r), e)})
+	case errors.As(err, &fe):
+		f.SetErrors(fe)
+	case errors.Is(err, ErrRegistered), errors.Is(err, ErrClosed):
+		f.Error = err.Error()
+	default:
+		return err
+	}
+	return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "events/event", eventPage{Event: e, Form: f, Organiser: CanOrganise(auth.UserFrom(r), e)})
+}
+
+func (h *Handlers) ics(w http.ResponseWriter, r *http.Request) error {
+	e, err := h.svc.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+e.Slug+`.ics"`)
+	return h.svc.WriteICS(w, e.Title, locale(r), []*Event{e})
+}
+
+func (h *Handlers) feed(w http.ResponseWriter, r *http.Request, loc string) error {
+	f := filterFrom(r)
+	f.Limit = 500
+	es, err := h.svc.List(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	return h.svc.WriteICS(w, h.srv.Cat.Printer(loc).T("events.feed.title"), loc, es)
+}
+
+type formPage struct {
+	Form       *web.Form
+	Organisers []news.Author
+	Kinds      []string
+	Langs      []string
+}
+
+func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
+	if auth.UserFrom(r) == nil {
+		return web.ErrUnauthorized
+	}
+	os := h.organisers(r)
+	if len(os) == 0 {
+		return web.ErrForbidden
+	}
+	f := web.EmptyForm()
+	f.Values.Set("time_zone", "Europe/Sarajevo")
+	f.Values.Set("lang", news.ContentLang(locale(r)))
+	return h.srv.Render.Page(w, r, "events/new", formPage{Form: f, Organisers: os, Kinds: Kinds, Langs: news.ContentLangs})
+}
+
+func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
+	u := auth.UserFrom(r)
+	if u == nil {
+		return web.ErrUnauthorized
+	}
+	os := h.organisers(r)
+	if len(os) == 0 {
+		return web.ErrForbidden
+	}
+	f := web.NewForm(r)
+	in := Input{Kind: f.Get("kind"), Lang: f.Get("lang"), Title: f.Get("title"), Description: f.Raw("description"), Start: f.Get("start"), End: f.Get("end"),
+		TimeZone: f.Get("time_zone"), Venue: f.Get("venue"), Address: f.Get("address"), OnlineURL: f.Get("online_url"), Lat: f.Get("lat"), Lon: f.Get("lon"),
+		Capacity: f.Get("capacity"), LSG: f.Get("lsg"), Programme: f.Get("programme")}
+	found := false
+	for _, o := range os {
+		if o.Key() == f.Get("organiser") {
+			in.OrganiserKind, in.OrganiserRef, in.OrganiserName, found = o.Kind, o.Ref, o.Name, true
+		}
+	}
+	if !found {
+		f.Errors["organiser"] = "news.error.author"
+	} else {
+		e, err := h.svc.Create(r.Context(), u, in)
+		var fe news.FieldErrors
+		switch {
+		case err == nil:
+			http.Redirect(w, r, "/"+locale(r)+"/events/"+e.Slug, http.StatusSeeOther)
+			return nil
+		case errors.As(err, &fe):
+			f.SetErrors(fe)
+		case errors.Is(err, ErrForbidden):
+			return web.ErrForbidden
+		default:
+			return err
+		}
+	}
+	return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "events/new", formPage{Form: f, Organisers: os, Kinds: Kinds, Langs: news.ContentLangs})
+}
+
+type checkinPage struct {
+	Event *Event
+	Regs  []Registration
+}
+
+func (h *Handlers) checkinList(w http.ResponseWriter, r *http.Request) error {
+	u := auth.UserFrom(r)
+	if u == nil {
+		return web.ErrUnauthorized
+	}
+	e, err := h.svc.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	regs, err := h.svc.Registrations(r.Context(), u, e)
+	if errors.Is(err, ErrForbidden) {
+		return web.ErrForbidden
+	}
+	if err != nil {
+		return err
+	}
+	return h.srv.Render.Page(w, r, "events/checkin", checkinPage{Event: e, Regs: regs})
+}
+
+func (h *Handlers) checkin(w http.ResponseWriter, r *http.Request) error {
+	u := auth.UserFrom(r)
+	if u == nil {
+		return web.ErrUnauthorized
+	}
+	e, err := h.svc.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	f := web.NewForm(r)
+	switch f.Get("action") {
+	case "cancel":
+		err = h.svc.Cancel(r.Context(), u, e, f.Get("registration"), locale(r))
+	default:
+		err = h.svc.CheckIn(r.Context(), u, e, f.Get("registration"), f.Get("action") != "undo")
+	}
+	if errors.Is(err, ErrForbidden) {
+		return web.ErrForbidden
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/"+locale(r)+"/events/"+e.Slug+"/checkin", http.StatusSeeOther)
+	return nil
+}

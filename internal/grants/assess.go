@@ -1,0 +1,592 @@
+package grants
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dijalog/dijalog/internal/audit"
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/google/uuid"
+)
+
+func recordAudit(ctx context.Context, q db.Querier, u *auth.User, action, kind, ref string, details map[string]string, m Meta) error {
+	return audit.Record(ctx, q, audit.Entry{ActorID: actor(u), Action: action, ObjectKind: kind, ObjectRef: ref, Details: details, IP: m.IP})
+}
+
+const asgColumns = `g.id, g.application_id, a.public_id, a.title, a.org_name, c.slug, g.assessor_id, u.display_name, g.status, g.third, g.comment, g.total_pct, g.submitted_at`
+const asgFrom = ` FROM grant_assignments g JOIN grant_applications a ON a.id = g.application_id JOIN grant_calls c ON c.id = a.call_id JOIN users u ON u.id = g.assessor_id`
+
+func listAssignments(ctx context.Context, q db.Querier, where string, args ...any) ([]*Assignment, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+asgColumns+asgFrom+` WHERE `+where+` ORDER BY g.id`, args...)
+	if err != nil {
+		return nil, wrap("listAssignments", err)
+	}
+	defer rows.Close()
+	var out []*Assignment
+	for rows.Next() {
+		g := &Assignment{Scores: map[int]Score{}}
+		var third int64
+		if err := rows.Scan(&g.ID, &g.ApplicationID, &g.AppPID, &g.AppTitle, &g.OrgName, &g.CallSlug, &g.AssessorID, &g.AssessorName, &g.Status, &third, &g.Comment, &g.TotalPct, &g.SubmittedAt); err != nil {
+			return nil, wrap("listAssignments", err)
+		}
+		g.Third = third != 0
+		out = append(out, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("listAssignments", err)
+	}
+	for _, g := range out {
+		srows, err := q.QueryContext(ctx, `SELECT criterion, points, comment FROM grant_scores WHERE assignment_id = ?`, g.ID)
+		if err != nil {
+			return nil, wrap("listAssignments", err)
+		}
+		for srows.Next() {
+			var n int
+			var sc Score
+			if err := srows.Scan(&n, &sc.Points, &sc.Comment); err != nil {
+				srows.Close()
+				return nil, wrap("listAssignments", err)
+			}
+			g.Scores[n] = sc
+		}
+		srows.Close()
+	}
+	return out, nil
+}
+
+// AssignmentsOfApp lists the assessors' work on one application.
+func (s *Service) AssignmentsOfApp(ctx context.Context, appID int64) ([]*Assignment, error) {
+	return listAssignments(ctx, s.db, `g.application_id = ?`, appID)
+}
+
+// MyAssignments lists what u has to assess.
+func (s *Service) MyAssignments(ctx context.Context, u *auth.User) ([]*Assignment, error) {
+	if u == nil {
+		return nil, nil
+	}
+	return listAssignments(ctx, s.db, `g.assessor_id = ?`, u.ID)
+}
+
+func (s *Service) assignmentOf(ctx context.Context, q db.Querier, appID, userID int64) (*Assignment, error) {
+	list, err := listAssignments(ctx, q, `g.application_id = ? AND g.assessor_id = ?`, appID, userID)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, db.ErrNotFound
+	}
+	return list[0], nil
+}
+
+// CanReadApplication: the applicant; the call's managers once it is
+// submitted; an assigned assessor after declaring no conflict.
+func (s *Service) CanReadApplication(ctx context.Context, u *auth.User, a *Application) (bool, error) {
+	if u == nil {
+		return false, nil
+	}
+	if CanEdit(u, a) {
+		return true, nil
+	}
+	if a.Status != AppSubmitted {
+		return false, nil
+	}
+	c, err := s.CallByID(ctx, a.CallID)
+	if err != nil {
+		return false, err
+	}
+	if CanManage(u, c) {
+		return true, nil
+	}
+	g, err := s.assignmentOf(ctx, s.db, a.ID, u.ID)
+	if errors.Is(err, db.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return auth.Can(u, auth.ActAssess, auth.Object{}) && (g.Status == AsgDeclared || g.Status == AsgSubmitted), nil
+}
+
+// Assessors are the people who hold the assessor role.
+func (s *Service) Assessors(ctx context.Context) ([]auth.User, error) {
+	members, err := s.dir.UsersInScope(ctx, auth.ScopeGlobal, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []auth.User
+	for _, m := range members {
+		if m.Grant.Role == auth.RoleAssessor && m.User.Status == auth.StatusActive {
+			out = append(out, m.User)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) insertAssignment(ctx context.Context, tx *db.Tx, u *auth.User, a *Application, assessor int64, third bool, m Meta) error {
+	now := s.Now()
+	_, err := tx.ExecContext(ctx, `INSERT INTO grant_assignments (application_id, assessor_id, third, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, a.ID, assessor, boolInt(third), now, now)
+	if db.IsUniqueViolation(err) {
+		return db.ErrConflict
+	}
+	if err != nil {
+		return err
+	}
+	return recordAudit(ctx, tx, u, "grants.assessment.assign", "grant_application", a.PublicID, map[string]string{"assessor": strconv.FormatInt(assessor, 10), "third": strconv.FormatBool(third)}, m)
+}
+
+// Assign gives an application to an assessor (the call's managers, after
+// the deadline).
+func (s *Service) Assign(ctx context.Context, u *auth.User, c *Call, appPID, assessorPID string, m Meta) error {
+	if !CanManage(u, c) {
+		return ErrForbidden
+	}
+	a, err := s.Application(ctx, appPID)
+	if err != nil || a.CallID != c.ID || a.Status != AppSubmitted {
+		return db.ErrNotFound
+	}
+	if c.Phase(s.Now()) != PhaseClosed {
+		return ErrState
+	}
+	pool, err := s.Assessors(ctx)
+	if err != nil {
+		return err
+	}
+	var id int64
+	for _, p := range pool {
+		if p.PublicID == assessorPID {
+			id = p.ID
+		}
+	}
+	if id == 0 {
+		return FieldErrors{"assessor": "form.invalid_choice"}
+	}
+	return wrap("Assign", s.db.InTx(ctx, func(tx *db.Tx) error { return s.insertAssignment(ctx, tx, u, a, id, false, m) }))
+}
+
+// pickAssessor chooses the assessor with the fewest assignments in the call
+// among those not yet on the application.
+func (s *Service) pickAssessor(ctx context.Context, q db.Querier, c *Call, appID int64, pool []auth.User) (int64, error) {
+	load := map[int64]int{}
+	on := map[int64]bool{}
+	rows, err := q.QueryContext(ctx, `SELECT g.assessor_id, g.application_id FROM grant_assignments g JOIN grant_applications a ON a.id = g.application_id WHERE a.call_id = ?`, c.ID)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var who, app int64
+		if err := rows.Scan(&who, &app); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		load[who]++
+		if app == appID {
+			on[who] = true
+		}
+	}
+	rows.Close()
+	best, bestLoad := int64(0), int(^uint(0)>>1)
+	for _, p := range pool {
+		if on[p.ID] {
+			continue
+		}
+		if load[p.ID] < bestLoad {
+			best, bestLoad = p.ID, load[p.ID]
+		}
+	}
+	return best, nil
+}
+
+// activeCount is the number of assessors on an application who have not
+// declared a conflict.
+func activeCount(gs []*Assignment) int {
+	n := 0
+	for _, g := range gs {
+		if g.Status != AsgConflict {
+			n++
+		}
+	}
+	return n
+}
+
+// AutoAssign gives every submitted, eligible application at least two
+// assessors, balancing the load; it returns how many assignments it made
+// and how many applications still lack assessors (too few people).
+func (s *Service) AutoAssign(ctx context.Context, u *auth.User, c *Call, m Meta) (made, short int, err error) {
+	if !CanManage(u, c) {
+		return 0, 0, ErrForbidden
+	}
+	if c.Phase(s.Now()) != PhaseClosed {
+		return 0, 0, ErrState
+	}
+	pool, err := s.Assessors(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	apps, err := s.Applications(ctx, c)
+	if err != nil {
+		return 0, 0, err
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		for _, a := range apps {
+			if !a.Eligible {
+				continue
+			}
+			gs, err := listAssignments(ctx, tx, `g.application_id = ?`, a.ID)
+			if err != nil {
+				return err
+			}
+			for n := activeCount(gs); n < 2; n++ {
+				id, err := s.pickAssessor(ctx, tx, c, a.ID, pool)
+				if err != nil {
+					return err
+				}
+				if id == 0 {
+					short++
+					break
+				}
+				if err := s.insertAssignment(ctx, tx, u, a, id, false, m); err != nil {
+					return err
+				}
+				made++
+			}
+		}
+		return nil
+	})
+	return made, short, wrap("AutoAssign", err)
+}
+
+// Declare records an assessor's conflict-of-interest declaration. With a
+// conflict, the assessor is replaced by another one (balanced) when there
+// is one.
+func (s *Service) Declare(ctx context.Context, u *auth.User, appPID string, conflict bool, m Meta) error {
+	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
+		return ErrForbidden
+	}
+	a, err := s.Application(ctx, appPID)
+	if err != nil {
+		return err
+	}
+	g, err := s.assignmentOf(ctx, s.db, a.ID, u.ID)
+	if err != nil {
+		return err // not assigned: not found
+	}
+	if g.Status != AsgAssigned {
+		return ErrState
+	}
+	c, err := s.CallByID(ctx, a.CallID)
+	if err != nil {
+		return err
+	}
+	pool, err := s.Assessors(ctx)
+	if err != nil {
+		return err
+	}
+	status := AsgDeclared
+	if conflict {
+		status = AsgConflict
+	}
+	return wrap("Declare", s.db.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE grant_assignments SET status = ?, declared_at = ?, updated_at = ? WHERE id = ? AND status = 'assigned'`, status, s.Now(), s.Now(), g.ID); err != nil {
+			return err
+		}
+		if err := recordAudit(ctx, tx, u, "grants.assessment.declare", "grant_application", a.PublicID, map[string]string{"conflict": strconv.FormatBool(conflict)}, m); err != nil {
+			return err
+		}
+		if !conflict {
+			return nil
+		}
+		id, err := s.pickAssessor(ctx, tx, c, a.ID, pool)
+		if err != nil || id == 0 {
+			return err
+		}
+		return s.insertAssignment(ctx, tx, nil, a, id, g.Third, Meta{IP: "replacement"})
+	}))
+}
+
+// ScoreInput is an assessor's scoring.
+type ScoreInput struct {
+	Points   map[int]string
+	Comments map[int]string
+	Comment  string
+}
+
+// SubmitScores records an assessor's scores (independent: once submitted
+// they cannot change). A divergence above the call's threshold between the
+// submitted scores brings in a third assessor.
+func (s *Service) SubmitScores(ctx context.Context, u *auth.User, appPID string, in ScoreInput, m Meta) error {
+	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
+		return ErrForbidden
+	}
+	a, err := s.Application(ctx, appPID)
+	if err != nil {
+		return err
+	}
+	g, err := s.assignmentOf(ctx, s.db, a.ID, u.ID)
+	if err != nil {
+		return err
+	}
+	if g.Status != AsgDeclared {
+		return ErrState
+	}
+	c, err := s.CallByID(ctx, a.CallID)
+	if err != nil {
+		return err
+	}
+	if c.Status == StatusDecided {
+		return ErrState
+	}
+	fe := FieldErrors{}
+	points := map[int]int{}
+	for _, cr := range c.Criteria {
+		key := "points_" + strconv.Itoa(cr.N)
+		n, err := strconv.Atoi(strings.TrimSpace(in.Points[cr.N]))
+		if err != nil || n < 0 || n > cr.Max {
+			fe[key] = "grants.score.range"
+			continue
+		}
+		points[cr.N] = n
+		if !validText(in.Comments[cr.N], 2000) {
+			fe["comment_"+strconv.Itoa(cr.N)] = "grants.too_long"
+		}
+	}
+	if !validText(in.Comment, 5000) {
+		fe["comment"] = "grants.too_long"
+	}
+	if len(fe) > 0 {
+		return fe
+	}
+	total := WeightedPct(c.Criteria, points)
+	pool, err := s.Assessors(ctx)
+	if err != nil {
+		return err
+	}
+	return wrap("SubmitScores", s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := s.Now()
+		res, err := tx.ExecContext(ctx, `UPDATE grant_assignments SET status = 'submitted', comment = ?, total_pct = ?, submitted_at = ?, updated_at = ? WHERE id = ? AND status = 'declared'`, strings.TrimSpace(in.Comment), total, now, now, g.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrStale
+		}
+		for _, cr := range c.Criteria {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO grant_scores (assignment_id, criterion, points, comment, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, g.ID, cr.N, points[cr.N], strings.TrimSpace(in.Comments[cr.N]), now, now); err != nil {
+				return err
+			}
+		}
+		if err := recordAudit(ctx, tx, u, "grants.assessment.submit", "grant_application", a.PublicID, map[string]string{"total_permille": strconv.Itoa(total)}, m); err != nil {
+			return err
+		}
+		gs, err := listAssignments(ctx, tx, `g.application_id = ?`, a.ID)
+		if err != nil {
+			return err
+		}
+		if !Divergent(gs, c.DivergencePct) || hasThird(gs) {
+			return nil
+		}
+		id, err := s.pickAssessor(ctx, tx, c, a.ID, pool)
+		if err != nil || id == 0 {
+			return err
+		}
+		if err := recordAudit(ctx, tx, nil, "grants.assessment.divergence", "grant_application", a.PublicID, map[string]string{"threshold_pct": strconv.Itoa(c.DivergencePct)}, Meta{IP: "system"}); err != nil {
+			return err
+		}
+		return s.insertAssignment(ctx, tx, nil, a, id, true, Meta{IP: "system"})
+	}))
+}
+
+func hasThird(gs []*Assignment) bool {
+	for _, g := range gs {
+		if g.Third && g.Status != AsgConflict {
+			return true
+		}
+	}
+	return false
+}
+
+// Divergent reports whether the submitted totals differ by more than pct
+// percentage points of the maximum.
+func Divergent(gs []*Assignment, pct int) bool {
+	lo, hi, n := 1001, -1, 0
+	for _, g := range gs {
+		if g.Status != AsgSubmitted {
+			continue
+		}
+		n++
+		lo, hi = min(lo, g.TotalPct), max(hi, g.TotalPct)
+	}
+	return n >= 2 && hi-lo > pct*10
+}
+
+// Rank is one line of a call's ranking.
+type Rank struct {
+	App       *Application
+	Position  int
+	AvgPct    int // tenths of a percent
+	Scores    int // submitted assessments
+	Divergent bool
+	TieWith   []string // organisations with the same average
+	Within    bool     // above the budget cut-off
+	Running   int64    // cumulative requested amount
+	Pending   bool     // assessments still missing
+}
+
+// Ranking lists a call's eligible submitted applications by average score;
+// equal averages are ordered by earlier submission (and said so); the
+// cut-off line falls where the requested amounts exceed the budget.
+func (s *Service) Ranking(ctx context.Context, c *Call) ([]Rank, error) {
+	apps, err := s.Applications(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	var out []Rank
+	for _, a := range apps {
+		if !a.Eligible {
+			continue
+		}
+		gs, err := s.AssignmentsOfApp(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		r := Rank{App: a, Divergent: Divergent(gs, c.DivergencePct)}
+		sum := 0
+		for _, g := range gs {
+			switch g.Status {
+			case AsgSubmitted:
+				sum += g.TotalPct
+				r.Scores++
+			case AsgAssigned, AsgDeclared:
+				r.Pending = true
+			}
+		}
+		if r.Scores > 0 {
+			r.AvgPct = (sum + r.Scores/2) / r.Scores
+		}
+		r.Pending = r.Pending || r.Scores < 2
+		out = append(out, r)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].AvgPct != out[j].AvgPct {
+			return out[i].AvgPct > out[j].AvgPct
+		}
+		return out[i].App.SubmittedAt.Time.Before(out[j].App.SubmittedAt.Time)
+	})
+	var running int64
+	for i := range out {
+		out[i].Position = i + 1
+		running += out[i].App.Requested
+		out[i].Running = running
+		out[i].Within = running <= c.Total
+		for j := range out {
+			if j != i && out[j].AvgPct == out[i].AvgPct {
+				out[i].TieWith = append(out[i].TieWith, out[j].App.OrgName)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Decide records the decision on one application (award, reserve, reject
+// with reasons) before the results are published.
+func (s *Service) Decide(ctx context.Context, u *auth.User, c *Call, appPID, decision, reason string, m Meta) error {
+	if !CanManage(u, c) {
+		return ErrForbidden
+	}
+	if c.Status != StatusPublished || c.Phase(s.Now()) != PhaseClosed {
+		return ErrState
+	}
+	a, err := s.Application(ctx, appPID)
+	if err != nil || a.CallID != c.ID || a.Status != AppSubmitted {
+		return db.ErrNotFound
+	}
+	reason = strings.TrimSpace(reason)
+	switch decision {
+	case DecisionAward, DecisionReserve:
+	case DecisionReject:
+		if reason == "" {
+			return FieldErrors{"reason": "grants.decision.reason_required"}
+		}
+	default:
+		return FieldErrors{"decision": "form.invalid_choice"}
+	}
+	if !validText(reason, 2000) {
+		return FieldErrors{"reason": "grants.too_long"}
+	}
+	return wrap("Decide", s.db.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE grant_applications SET decision = ?, decision_reason = ?, updated_at = ? WHERE id = ?`, decision, reason, s.Now(), a.ID); err != nil {
+			return err
+		}
+		return recordAudit(ctx, tx, u, "grants.decision.set", "grant_application", a.PublicID, map[string]string{"decision": decision}, m)
+	}))
+}
+
+// PublishResults publishes the decisions: every submitted application must
+// have one; awards are created with the requested amount, and each award
+// enters the public registry.
+func (s *Service) PublishResults(ctx context.Context, u *auth.User, c *Call, m Meta) error {
+	if !CanManage(u, c) {
+		return ErrForbidden
+	}
+	if c.Status != StatusPublished || c.Phase(s.Now()) != PhaseClosed {
+		return ErrState
+	}
+	apps, err := s.Applications(ctx, c)
+	if err != nil {
+		return err
+	}
+	var total int64
+	for _, a := range apps {
+		if a.Decision == "" {
+			if !a.Eligible {
+				continue // rejected below as not eligible
+			}
+			return FieldErrors{"decision": "grants.decision.missing"}
+		}
+		if a.Decision == DecisionAward {
+			total += a.Requested
+		}
+	}
+	if total > c.Total {
+		return FieldErrors{"decision": "grants.decision.over_budget"}
+	}
+	return wrap("PublishResults", s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := s.Now()
+		for _, a := range apps {
+			if a.Decision == "" {
+				if _, err := tx.ExecContext(ctx, `UPDATE grant_applications SET decision = 'reject', decision_reason = ?, updated_at = ? WHERE id = ?`, "grants.decision.not_eligible", now, a.ID); err != nil {
+					return err
+				}
+				continue
+			}
+			if a.Decision != DecisionAward {
+				continue
+			}
+			awardPID := uuid.NewString()
+			awardID, err := db.InsertID(ctx, tx, `INSERT INTO grant_awards (public_id, application_id, amount, currency, awarded_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				awardPID, a.ID, a.Requested, c.Currency, now, now, now)
+			if err != nil {
+				return err
+			}
+			t := c.TextIn(c.Lang)
+			purpose := a.Title
+			if purpose == "" {
+				purpose = t.Title
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO grant_support (public_id, year, lsg_code, funder_name, recipient_name, recipient_org, amount, currency, purpose, procedure, award_id, source, award_date, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open_call', ?, 'award', ?, ?, ?)`, uuid.NewString(), now.In(s.o.Zone).Year(), c.LSG, c.Funder, a.OrgName, a.OrgPID, a.Requested, c.Currency, purpose, awardID, now.In(s.o.Zone).Format("2006-01-02"), now, now); err != nil {
+				return err
+			}
+			if err := recordAudit(ctx, tx, u, "grants.award.create", "grant_award", awardPID, map[string]string{"application": a.PublicID, "amount": strconv.FormatInt(a.Requested, 10)}, m); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE grant_calls SET status = 'decided', decided_at = ?, updated_at = ? WHERE id = ? AND status = 'published'`, now, now, c.ID); err != nil {
+			return err
+		}
+		return recordAudit(ctx, tx, u, "grants.call.decide", "grant_call", c.Slug, nil, m)
+	}))
+}

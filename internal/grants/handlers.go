@@ -1,0 +1,784 @@
+package grants
+
+import (
+	"embed"
+	"errors"
+	"html/template"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/web"
+)
+
+//go:embed all:templates
+var templateFS embed.FS
+
+// Handlers serves the grants pages.
+type Handlers struct {
+	svc    *Service
+	srv    *web.Server
+	places *places.Service
+	orgs   func(r *http.Request) []auth.Organisation
+	ip     func(r *http.Request) string
+}
+
+// Register adds the grants pages, feeds and API to the server.
+func Register(srv *web.Server, svc *Service, pl *places.Service, authSvc *auth.Service) (*Handlers, error) {
+	if err := srv.Render.Register("grants", templateFS, "templates"); err != nil {
+		return nil, err
+	}
+	h := &Handlers{svc: svc, srv: srv, places: pl}
+	h.orgs = func(r *http.Request) []auth.Organisation {
+		all, err := authSvc.Organisations(r.Context(), "")
+		if err != nil {
+			return nil
+		}
+		return all
+	}
+	srv.Render.AddNav("nav.calls", "/calls")
+	srv.Page("GET /calls", h.list)
+	srv.Page("GET /calls/feed.atom", h.atom)
+	srv.Page("GET /calls/deadlines.ics", h.ical)
+	srv.Page("GET /calls/new", h.newCall)
+	srv.Page("POST /calls/new", h.createCall)
+	srv.Page("GET /calls/{slug}", h.call)
+	srv.Page("GET /calls/{slug}/edit", h.editCall)
+	srv.Page("POST /calls/{slug}/edit", h.updateCall)
+	srv.Page("POST /calls/{slug}/publish", h.publishCall)
+	srv.Page("POST /calls/{slug}/documents", h.addDocument)
+	srv.Page("POST /calls/{slug}/questions", h.ask)
+	srv.Page("POST /calls/{slug}/questions/{qid}", h.answer)
+	srv.Page("GET /calls/{slug}/apply", h.applyForm)
+	srv.Page("POST /calls/{slug}/apply", h.apply)
+	srv.Page("GET /calls/{slug}/manage", h.manage)
+	srv.Page("POST /calls/{slug}/assign", h.assign)
+	srv.Page("POST /calls/{slug}/autoassign", h.autoAssign)
+	srv.Page("POST /calls/{slug}/decide", h.decide)
+	srv.Page("POST /calls/{slug}/results", h.publishResults)
+	srv.Page("GET /applications", h.myApplications)
+	srv.Page("GET /applications/{id}", h.application)
+	srv.Page("POST /applications/{id}", h.saveApplication)
+	srv.Page("POST /applications/{id}/withdraw", h.withdraw)
+	srv.Page("POST /applications/{id}/reopen", h.reopen)
+	srv.Page("GET /applications/{id}/receipt", h.receipt)
+	srv.Page("GET /assess", h.assessList)
+	srv.Page("GET /assess/{id}", h.assess)
+	srv.Page("POST /assess/{id}/declare", h.declare)
+	srv.Page("POST /assess/{id}/scores", h.scores)
+	srv.Page("GET /awards/{id}", h.award)
+	srv.Page("POST /awards/{id}/contract", h.contract)
+	srv.Page("POST /awards/{id}/instalments", h.instalment)
+	srv.Page("POST /awards/{id}/instalments/{n}/paid", h.paid)
+	srv.Page("POST /awards/{id}/reports", h.addReport)
+	srv.Page("POST /awards/{id}/reports/{rid}/submit", h.submitReport)
+	srv.Page("POST /awards/{id}/reports/{rid}/review", h.reviewReport)
+	srv.Page("GET /grants/files/{id}", h.file)
+	srv.Page("GET /grants/registry", h.registry)
+	srv.Handle("GET /api/v1/grants.360giving.json", h.giving)
+	srv.Handle("GET /api/v1/grants/support.csv", h.supportCSV)
+	return h, nil
+}
+
+func (h *Handlers) meta(r *http.Request) Meta {
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i > 0 {
+		host = host[:i]
+	}
+	return Meta{IP: host}
+}
+
+func loc(r *http.Request) string { return web.StateOf(r).Locale }
+
+func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, path string) error {
+	http.Redirect(w, r, "/"+loc(r)+path, http.StatusSeeOther)
+	return nil
+}
+
+// httpErr maps the module's errors to the web's.
+func httpErr(err error) error {
+	switch {
+	case errors.Is(err, ErrForbidden), errors.Is(err, auth.ErrForbidden):
+		return web.ErrForbidden
+	case errors.Is(err, ErrClosed):
+		return &web.Error{Status: http.StatusConflict, Key: "grants.error.closed", Err: err}
+	case errors.Is(err, ErrState):
+		return &web.Error{Status: http.StatusConflict, Key: "grants.error.state", Err: err}
+	case errors.Is(err, ErrStale):
+		return &web.Error{Status: http.StatusConflict, Key: "grants.error.stale", Err: err}
+	}
+	return err
+}
+
+// Fmt formats values for the templates in the reader's locale and zone.
+type Fmt struct {
+	p    *i18n.Printer
+	zone *time.Location
+	now  time.Time
+}
+
+func (h *Handlers) fmt(r *http.Request) *Fmt {
+	return &Fmt{p: h.srv.Cat.Printer(loc(r)), zone: h.svc.Zone(), now: h.svc.Now()}
+}
+
+// Money formats minor units of a currency.
+func (f *Fmt) Money(minor int64, cur string) string { return money.New(minor, cur).Format(f.p, false) }
+
+// Decimal is an amount for an input field.
+func (f *Fmt) Decimal(minor int64, cur string) string {
+	if minor == 0 {
+		return ""
+	}
+	return money.New(minor, cur).Decimal()
+}
+
+// When is a date and time to the second in the display zone.
+func (f *Fmt) When(t time.Time) string {
+	l := t.In(f.zone)
+	return f.p.T("date.time", "date", f.p.ShortDate(l), "time", l.Format("15:04:05"))
+}
+
+// ISO is a machine-readable time for <time datetime>.
+func (f *Fmt) ISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// Zone is the display zone's name.
+func (f *Fmt) Zone() string { return f.zone.String() }
+
+// Pct formats tenths of a percent.
+func (f *Fmt) Pct(tenths int) string { return f.p.Decimal(float64(tenths)/10, 1) + " %" }
+
+// Remaining is the server-rendered countdown to t ("" when past).
+func (f *Fmt) Remaining(t time.Time) string {
+	d := t.Sub(f.now) + time.Second // the closing second itself still counts
+	if d <= 0 {
+		return ""
+	}
+	days := int(d / (24 * time.Hour))
+	hours := int(d % (24 * time.Hour) / time.Hour)
+	mins := int(d % time.Hour / time.Minute)
+	switch {
+	case days > 0:
+		return f.p.N("grants.remaining.days", days) + " " + f.p.N("grants.remaining.hours", hours)
+	case hours > 0:
+		return f.p.N("grants.remaining.hours", hours) + " " + f.p.N("grants.remaining.minutes", mins)
+	}
+	return f.p.N("grants.remaining.minutes", max(mins, 1))
+}
+
+// Phase is the call's phase now.
+func (f *Fmt) Phase(c *Call) string { return c.Phase(f.now) }
+
+// Own is the own share in percent of an application's budget.
+func (f *Fmt) Own(a *Application) string { return f.Pct(int(a.OwnSharePermille())) }
+
+// ---- calls ----
+
+type listPage struct {
+	F        *Fmt
+	Calls    []*Call
+	Phase    string
+	Query    string
+	LSG      string
+	LSGs     []places.Place
+	CanNew   bool
+	Lang     string
+	NamesLSG map[string]string
+	Phases   []string
+}
+
+func (h *Handlers) lsgNames(r *http.Request) (map[string]string, []places.Place) {
+	names := map[string]string{}
+	all, err := h.places.LSGs(r.Context())
+	if err != nil {
+		return names, nil
+	}
+	for _, p := range all {
+		names[p.Code] = p.NameLat
+		if loc(r) == "sr-Cyrl" || loc(r) == "mk" {
+			if p.NameCyr != "" {
+				names[p.Code] = p.NameCyr
+			}
+		}
+	}
+	return names, all
+}
+
+func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := CallFilter{Phase: q.Get("phase"), Query: q.Get("q"), LSG: q.Get("lsg"), Drafts: auth.UserFrom(r)}
+	switch f.Phase {
+	case "", PhaseOpen, PhaseUpcoming, PhaseClosed, PhaseDecided:
+	default:
+		f.Phase = ""
+	}
+	if len(f.Query) > 200 {
+		f.Query = f.Query[:200]
+	}
+	if len(f.LSG) > 100 {
+		f.LSG = ""
+	}
+	calls, err := h.svc.ListCalls(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	names, lsgs := h.lsgNames(r)
+	u := auth.UserFrom(r)
+	return h.srv.Render.Page(w, r, "grants/list", listPage{F: h.fmt(r), Calls: calls, Phase: f.Phase, Query: f.Query, LSG: f.LSG, LSGs: lsgs, CanNew: len(h.publishers(r, u)) > 0, Lang: loc(r), NamesLSG: names, Phases: []string{PhaseOpen, PhaseUpcoming, PhaseClosed, PhaseDecided}})
+}
+
+// Publisher is one choice of who publishes a call.
+type Publisher struct{ Value, Name string }
+
+func (h *Handlers) publishers(r *http.Request, u *auth.User) []Publisher {
+	if u == nil {
+		return nil
+	}
+	var out []Publisher
+	seen := map[string]bool{}
+	add := func(v, name string) {
+		if !seen[v] && CanPublishFor(u, v) {
+			seen[v] = true
+			out = append(out, Publisher{v, name})
+		}
+	}
+	names, _ := h.lsgNames(r)
+	for _, g := range u.Grants {
+		if g.ScopeKind == auth.ScopeLSG {
+			add("lsg:"+g.ScopeRef, names[g.ScopeRef])
+		}
+	}
+	for _, o := range h.orgs(r) {
+		if o.Kind == "lsg" && o.PlaceCode != "" {
+			add("lsg:"+o.PlaceCode, o.Name)
+		}
+		add("org:"+o.PublicID, o.Name)
+	}
+	return out
+}
+
+type callForm struct {
+	F          *Fmt
+	Form       *web.Form
+	Call       *Call
+	Publishers []Publisher
+	Langs      []string
+	Currencies []string
+	Types      []string
+	Locked     bool
+}
+
+func (h *Handlers) callFormPage(w http.ResponseWriter, r *http.Request, status int, d callForm) error {
+	d.F = h.fmt(r)
+	d.Langs = []string{"bs", "hr", "sr-Latn", "mk", "sq", "en"}
+	d.Currencies = []string{"BAM", "EUR", "USD", "MKD"}
+	d.Types = FieldTypes()
+	page := "grants/call_form"
+	return h.srv.Render.PageStatus(w, r, status, page, d)
+}
+
+func (h *Handlers) newCall(w http.ResponseWriter, r *http.Request) error {
+	u, ok := auth.RequireUser(w, r)
+	if !ok {
+		return nil
+	}
+	pubs := h.publishers(r, u)
+	if len(pubs) == 0 {
+		return web.ErrForbidden
+	}
+	f := web.EmptyForm()
+	now := h.svc.Now().In(h.svc.Zone())
+	f.Values.Set("currency", "BAM")
+	f.Values.Set("lang", "bs")
+	f.Values.Set("divergence_pct", "30")
+	f.Values.Set("opens_at", now.Format("2006-01-02T15:04:05"))
+	f.Values.Set("questions_until", now.AddDate(0, 0, 21).Format("2006-01-02")+"T16:00:00")
+	f.Values.Set("closes_at", now.AddDate(0, 0, 30).Format("2006-01-02")+"T23:59:59")
+	return h.callFormPage(w, r, http.StatusOK, callForm{Form: f, Publishers: pubs})
+}
+
+func callInput(f *web.Form) CallInput {
+	in := CallInput{Publisher: f.Get("publisher"), Funder: f.Get("funder"), Lang: f.Get("lang"), Currency: f.Get("currency"), Total: f.Get("total"), Min: f.Get("min"), Max: f.Get("max"),
+		OwnSharePct: f.Get("own_share_pct"), DivergencePct: f.Get("divergence_pct"), OpensAt: f.Get("opens_at"), QuestionsUntil: f.Get("questions_until"), ClosesAt: f.Get("closes_at"),
+		Eligibility: f.Values.Get("eligibility"), Form: f.Values.Get("form"), Criteria: f.Values.Get("criteria")}
+	in.Texts = append(in.Texts, Text{Lang: in.Lang, Title: f.Get("title"), Body: f.Values.Get("body")})
+	for _, l := range []string{"bs", "hr", "sr-Latn", "mk", "sq", "en"} {
+		if l == in.Lang {
+			continue
+		}
+		in.Texts = append(in.Texts, Text{Lang: l, Title: f.Get("title_" + l), Body: f.Values.Get("body_" + l)})
+	}
+	return in
+}
+
+func (h *Handlers) createCall(w http.ResponseWriter, r *http.Request) error {
+	u, ok := auth.RequireUser(w, r)
+	if !ok {
+		return nil
+	}
+	f := web.NewForm(r)
+	c, err := h.svc.CreateCall(r.Context(), u, callInput(f), h.meta(r))
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		f.SetErrors(fe)
+		return h.callFormPage(w, r, http.StatusUnprocessableEntity, callForm{Form: f, Publishers: h.publishers(r, u)})
+	}
+	if err != nil {
+		return httpErr(err)
+	}
+	return h.redirect(w, r, "/calls/"+c.Slug)
+}
+
+func (h *Handlers) loadCall(r *http.Request) (*Call, error) {
+	c, err := h.svc.CallBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return nil, err
+	}
+	if !CallVisible(auth.UserFrom(r), c) {
+		return nil, web.ErrNotFound
+	}
+	return c, nil
+}
+
+func (h *Handlers) manageable(w http.ResponseWriter, r *http.Request) (*auth.User, *Call, error) {
+	u := auth.UserFrom(r)
+	if u == nil {
+		return nil, nil, web.ErrNotFound
+	}
+	c, err := h.loadCall(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !CanManage(u, c) {
+		return nil, nil, web.ErrForbidden
+	}
+	return u, c, nil
+}
+
+func formOfCall(c *Call, zone *time.Location) *web.Form {
+	f := web.EmptyForm()
+	v := f.Values
+	v.Set("publisher", publisherOf(c))
+	v.Set("funder", c.Funder)
+	v.Set("lang", c.Lang)
+	for _, t := range c.Texts {
+		if t.Lang == c.Lang {
+			v.Set("title", t.Title)
+			v.Set("body", t.Body)
+		} else {
+			v.Set("title_"+t.Lang, t.Title)
+			v.Set("body_"+t.Lang, t.Body)
+		}
+	}
+	v.Set("currency", c.Currency)
+	v.Set("total", money.New(c.Total, c.Currency).Decimal())
+	v.Set("min", money.New(c.Min, c.Currency).Decimal())
+	v.Set("max", money.New(c.Max, c.Currency).Decimal())
+	v.Set("own_share_pct", strconv.Itoa(c.OwnSharePct))
+	v.Set("divergence_pct", strconv.Itoa(c.DivergencePct))
+	v.Set("opens_at", FormatLocal(c.OpensAt, zone))
+	v.Set("questions_until", FormatLocal(c.QuestionsUntil, zone))
+	v.Set("closes_at", FormatLocal(c.ClosesAt, zone))
+	v.Set("eligibility", c.EligibilityDef)
+	v.Set("form", c.FormDef)
+	v.Set("criteria", c.CriteriaDef)
+	return f
+}
+
+func (h *Handlers) editCall(w http.ResponseWriter, r *http.Request) error {
+	_, c, err := h.manageable(w, r)
+	if err != nil {
+		return err
+	}
+	locked := c.Status != StatusDraft && !h.svc.Now().Before(c.OpensAt)
+	return h.callFormPage(w, r, http.StatusOK, callForm{Form: formOfCall(c, h.svc.Zone()), Call: c, Locked: locked})
+}
+
+func (h *Handlers) updateCall(w http.ResponseWriter, r *http.Request) error {
+	u, c, err := h.manageable(w, r)
+	if err != nil {
+		return err
+	}
+	f := web.NewForm(r)
+	_, err = h.svc.UpdateCall(r.Context(), u, c.Slug, callInput(f), h.meta(r))
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		f.SetErrors(fe)
+		locked := c.Status != StatusDraft && !h.svc.Now().Before(c.OpensAt)
+		return h.callFormPage(w, r, http.StatusUnprocessableEntity, callForm{Form: f, Call: c, Locked: locked})
+	}
+	if err != nil {
+		return httpErr(err)
+	}
+	return h.redirect(w, r, "/calls/"+c.Slug)
+}
+
+func (h *Handlers) publishCall(w http.ResponseWriter, r *http.Request) error {
+	u, c, err := h.manageable(w, r)
+	if err != nil {
+		return err
+	}
+	if err := h.svc.PublishCall(r.Context(), u, c.Slug, h.meta(r)); err != nil {
+		return httpErr(err)
+	}
+	return h.redirect(w, r, "/calls/"+c.Slug)
+}
+
+type callPage struct {
+	F           *Fmt
+	Call        *Call
+	Text        Text
+	LSGName     string
+	Questions   []QA
+	Documents   []File
+	CanManage   bool
+	CanApply    bool
+	CanAsk      bool
+	Form        *web.Form
+	Mine        []*Application
+	Awards      []*Award
+	Phase       string
+	SignedIn    bool
+	AnswerForms bool
+}
+
+func (h *Handlers) callPage(w http.ResponseWriter, r *http.Request, c *Call, f *web.Form, status int) error {
+	ctx := r.Context()
+	u := auth.UserFrom(r)
+	qs, err := h.svc.Questions(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	docs, err := h.svc.Files(ctx, "call", c.ID)
+	if err != nil {
+		return err
+	}
+	names, _ := h.lsgNames(r)
+	now := h.svc.Now()
+	d := callPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), LSGName: names[c.LSG], Questions: qs, Documents: docs, CanManage: CanManage(u, c), Form: f, Phase: c.Phase(now), SignedIn: u != nil}
+	d.CanApply = c.AcceptsAt(now) && len(ApplicantOrgs(u)) > 0
+	d.CanAsk = u != nil && c.Status == StatusPublished && !now.Before(c.OpensAt) && !now.After(c.QuestionsUntil)
+	for _, org := range ApplicantOrgs(u) {
+		if a, err := h.svc.ApplicationOf(ctx, c.ID, org); err == nil {
+			d.Mine = append(d.Mine, a)
+		}
+	}
+	if c.Status == StatusDecided {
+		if d.Awards, err = h.svc.AwardsOfCall(ctx, c); err != nil {
+			return err
+		}
+	}
+	return h.srv.Render.PageStatus(w, r, status, "grants/call", d)
+}
+
+func (h *Handlers) call(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.loadCall(r)
+	if err != nil {
+		return err
+	}
+	return h.callPage(w, r, c, web.EmptyForm(), http.StatusOK)
+}
+
+func (h *Handlers) ask(w http.ResponseWriter, r *http.Request) error {
+	u, ok := auth.RequireUser(w, r)
+	if !ok {
+		return nil
+	}
+	c, err := h.loadCall(r)
+	if err != nil {
+		return err
+	}
+	f := web.NewForm(r)
+	err = h.svc.Ask(r.Context(), u, c, f.Values.Get("question"), h.meta(r))
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		f.SetErrors(fe)
+		return h.callPage(w, r, c, f, http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return httpErr(err)
+	}
+	return h.redirect(w, r, "/calls/"+c.Slug+"#qa")
+}
+
+func (h *Handlers) answer(w http.ResponseWriter, r *http.Request) error {
+	u, c, err := h.manageable(w, r)
+	if err != nil {
+		return err
+	}
+	f := web.NewForm(r)
+	err = h.svc.Answer(r.Context(), u, c, r.PathValue("qid"), f.Values.Get("answer"), h.meta(r))
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		f.SetErrors(fe)
+		return h.callPage(w, r, c, f, http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return httpErr(err)
+	}
+	return h.redirect(w, r, "/calls/"+c.Slug+"#qa")
+}
+
+// upload reads one file field of a multipart form (nil when none was sent).
+func upload(r *http.Request, field string) (*Upload, error) {
+	if r.MultipartForm == nil || len(r.MultipartForm.File[field]) == 0 {
+		return nil, nil
+	}
+	fh := r.MultipartForm.File[field][0]
+	if fh.Size == 0 && fh.Filename == "" {
+		return nil, nil
+	}
+	if fh.Size > MaxFile {
+		return &Upload{Filename: fh.Filename, Data: make([]byte, MaxFile+1)}, nil
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxFile+1))
+	if err != nil {
+		return nil, err
+	}
+	return &Upload{Filename: fh.Filename, Data: b}, nil
+}
+
+func (h *Handlers) addDocument(w http.ResponseWriter, r *http.Request) error {
+	u, c, err := h.manageable(w, r)
+	if err != nil {
+		return err
+	}
+	up, err := upload(r, "document")
+	if err != nil {
+		return &web.Error{Status: http.StatusBadRequest, Err: err}
+	}
+	f := web.NewForm(r)
+	if up == nil {
+		f.Errors["document"] = "grants.file.empty"
+		return h.callPage(w, r, c, f, http.StatusUnprocessableEntity)
+	}
+	err = h.svc.AddDocument(r.Context(), u, c, *up, h.meta(r))
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		f.SetErrors(fe)
+		return h.callPage(w, r, c, f, http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return httpErr(err)
+	}
+	return h.redirect(w, r, "/calls/"+c.Slug+"#documents")
+}
+
+func (h *Handlers) file(w http.ResponseWriter, r *http.Request) error {
+	f, err := h.svc.FileByPID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	ok, err := h.svc.CanReadFile(r.Context(), auth.UserFrom(r), f)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return web.ErrNotFound
+	}
+	rd, err := h.svc.OpenFile(f)
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	hd := w.Header()
+	hd.Set("Content-Type", f.ContentType)
+	hd.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.Filename))
+	hd.Set("Content-Length", strconv.FormatInt(f.Size, 10))
+	hd.Set("Cache-Control", "private, no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	_, err = io.Copy(w, rd)
+	return err
+}
+
+// ---- feeds ----
+
+func (h *Handlers) atom(w http.ResponseWriter, r *http.Request) error {
+	calls, err := h.svc.ListCalls(r.Context(), CallFilter{Limit: 50})
+	if err != nil {
+		return err
+	}
+	base := h.svc.o.BaseURL + "/" + loc(r)
+	p := h.srv.Cat.Printer(loc(r))
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	return writeAtom(w, base, p.T("grants.feed.title"), calls, loc(r), h.svc.Now())
+}
+
+func (h *Handlers) ical(w http.ResponseWriter, r *http.Request) error {
+	calls, err := h.svc.ListCalls(r.Context(), CallFilter{})
+	if err != nil {
+		return err
+	}
+	p := h.srv.Cat.Printer(loc(r))
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="calls.ics"`)
+	return writeICal(w, h.svc.o.BaseURL+"/"+loc(r), calls, loc(r), p.T("grants.ical.questions"), p.T("grants.ical.closes"), h.svc.Now())
+}
+
+// ---- registry ----
+
+type registryPage struct {
+	F         *Fmt
+	Records   []Support
+	Dash      Dashboard
+	Year      int
+	LSG       string
+	Procedure string
+	Years     []int
+	LSGs      []string
+	Names     map[string]string
+	CSV       string
+}
+
+func (h *Handlers) registry(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := SupportFilter{LSG: q.Get("lsg"), Procedure: q.Get("procedure")}
+	if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= 1990 && y <= 2100 {
+		f.Year = y
+	}
+	if f.Procedure != "open_call" && f.Procedure != "direct" {
+		f.Procedure = ""
+	}
+	if len(f.LSG) > 100 {
+		f.LSG = ""
+	}
+	recs, err := h.svc.Support(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	years, err := h.svc.SupportYears(r.Context())
+	if err != nil {
+		return err
+	}
+	lsgs, err := h.svc.SupportLSGs(r.Context())
+	if err != nil {
+		return err
+	}
+	names, _ := h.lsgNames(r)
+	v := url.Values{}
+	if f.Year != 0 {
+		v.Set("year", strconv.Itoa(f.Year))
+	}
+	if f.LSG != "" {
+		v.Set("lsg", f.LSG)
+	}
+	if f.Procedure != "" {
+		v.Set("procedure", f.Procedure)
+	}
+	csvURL := "/api/v1/grants/support.csv"
+	if len(v) > 0 {
+		csvURL += "?" + v.Encode()
+	}
+	return h.srv.Render.Page(w, r, "grants/registry", registryPage{F: h.fmt(r), Records: recs, Dash: Summarise(recs), Year: f.Year, LSG: f.LSG, Procedure: f.Procedure, Years: years, LSGs: lsgs, Names: names, CSV: csvURL})
+}
+
+func (h *Handlers) supportCSV(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := SupportFilter{LSG: q.Get("lsg"), Procedure: q.Get("procedure")}
+	if y, err := strconv.Atoi(q.Get("year")); err == nil {
+		f.Year = y
+	}
+	recs, err := h.svc.Support(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="who-funded-whom.csv"`)
+	return WriteSupportCSV(w, recs)
+}
+
+func (h *Handlers) giving(w http.ResponseWriter, r *http.Request) error {
+	names, _ := h.lsgNames(r)
+	pkg, err := h.svc.Giving(r.Context(), func(code string) string {
+		if n := names[code]; n != "" {
+			return n
+		}
+		return code
+	})
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, pkg)
+	return nil
+}
+
+// Section renders the calls and support of an LSG for its page.
+func (h *Handlers) Section(r *http.Request, p places.Place) (template.HTML, error) {
+	calls, err := h.svc.ListCalls(r.Context(), CallFilter{LSG: p.Code, Limit: 10})
+	if err != nil {
+		return "", err
+	}
+	recs, err := h.svc.Support(r.Context(), SupportFilter{LSG: p.Code})
+	if err != nil {
+		return "", err
+	}
+	if len(calls) == 0 && len(recs) == 0 {
+		return "", nil
+	}
+	return h.srv.Render.Fragment(r, "grants/list", "lsg-section", sectionData{F: h.fmt(r), Calls: calls, Place: p, Dash: Summarise(recs), Lang: loc(r)})
+}
+
+type sectionData struct {
+	F     *Fmt
+	Calls []*Call
+	Place places.Place
+	Dash  Dashboard
+	Lang  string
+}
+
+// Paras splits plain text into paragraphs at blank lines.
+func (f *Fmt) Paras(s string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Local is a time for a datetime-local input.
+func (f *Fmt) Local(t time.Time) string { return FormatLocal(t, f.zone) }
+
+// Itoa formats an int for a value attribute.
+func (f *Fmt) Itoa(n int) string { return strconv.Itoa(n) }
+
+// Label is a budget-row field name.
+func (f *Fmt) Row(i int, part string) string { return "budget_" + strconv.Itoa(i) + "_" + part }
+
+// Plus1 numbers rows from one.
+func (f *Fmt) Plus1(i int) string { return strconv.Itoa(i + 1) }
+
+// YesNo is the localised answer.
+func (f *Fmt) YesNo(b bool) string {
+	if b {
+		return f.p.T("grants.yes")
+	}
+	return f.p.T("grants.no")
+}
+
+// Rest is 100 minus a percentage.
+func (f *Fmt) Rest(pct int) int {
+	if pct > 100 {
+		return 0
+	}
+	return 100 - pct
+}
+
+// SectionFor is the grants section of an LSG page: its calls and the
+// support it gave.
+func SectionFor(srv *web.Server, svc *Service, pl *places.Service) places.Section {
+	h := &Handlers{svc: svc, srv: srv, places: pl}
+	return h.Section
+}

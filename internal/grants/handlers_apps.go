@@ -1,0 +1,353 @@
+package grants
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/web"
+)
+
+// BudgetRows is how many budget lines the form shows.
+const BudgetRows = 8
+
+type applyPage struct {
+	F      *Fmt
+	Call   *Call
+	Text   Text
+	Orgs   []Publisher
+	Form   *web.Form
+	App    *Application
+	Reason []Question
+}
+
+func (h *Handlers) orgChoices(r *http.Request, u *auth.User) []Publisher {
+	var out []Publisher
+	byID := map[string]string{}
+	for _, o := range h.orgs(r) {
+		byID[o.PublicID] = o.Name
+	}
+	for _, pid := range ApplicantOrgs(u) {
+		out = append(out, Publisher{Value: pid, Name: byID[pid]})
+	}
+	return out
+}
+
+func (h *Handlers) applyForm(w http.ResponseWriter, r *http.Request) error {
+	u, ok := auth.RequireUser(w, r)
+	if !ok {
+		return nil
+	}
+	c, err := h.loadCall(r)
+	if err != nil {
+		return err
+	}
+	orgs := h.orgChoices(r, u)
+	if len(orgs) == 0 {
+		return &web.Error{Status: http.StatusForbidden, Key: "grants.apply.no_org"}
+	}
+	if !c.AcceptsAt(h.svc.Now()) {
+		return httpErr(ErrClosed)
+	}
+	return h.srv.Render.Page(w, r, "grants/apply", applyPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), Orgs: orgs, Form: web.EmptyForm()})
+}
+
+func (h *Handlers) apply(w http.ResponseWriter, r *http.Request) error {
+	u, ok := auth.RequireUser(w, r)
+	if !ok {
+		return nil
+	}
+	c, err := h.loadCall(r)
+	if err != nil {
+		return err
+	}
+	f := web.NewForm(r)
+	answers := map[string]string{}
+	for _, q := range c.Eligibility {
+		answers[q.Key] = f.Get(q.Key)
+	}
+	org := f.Get("org")
+	if !CanApplyFor(u, org) {
+		f.Errors["org"] = "form.invalid_choice"
+		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "grants/apply", applyPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), Orgs: h.orgChoices(r, u), Form: f})
+	}
+	a, err := h.svc.Start(r.Context(), u, c, org, answers, h.meta(r))
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		f.SetErrors(fe)
+		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "grants/apply", applyPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), Orgs: h.orgChoices(r, u), Form: f})
+	}
+	if err != nil {
+		return httpErr(err)
+	}
+	return h.redirect(w, r, "/applications/"+a.PublicID)
+}
+
+type appPage struct {
+	F         *Fmt
+	Call      *Call
+	Text      Text
+	App       *Application
+	Form      *web.Form
+	Rows      []int
+	Files     map[string]File
+	Editable  bool
+	Stale     bool
+	Reasons   []Question
+	Applicant bool
+	Manager   bool
+	Assessor  bool
+	Results   []*Assignment // shown to the applicant after the decision
+	Award     *Award
+	Checks    FieldErrors
+	Phase     string
+}
+
+func (h *Handlers) loadApp(w http.ResponseWriter, r *http.Request) (*auth.User, *Application, *Call, error) {
+	u := auth.UserFrom(r)
+	if u == nil {
+		return nil, nil, nil, web.ErrNotFound
+	}
+	a, err := h.svc.Application(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ok, err := h.svc.CanReadApplication(r.Context(), u, a)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !ok {
+		return nil, nil, nil, web.ErrNotFound
+	}
+	c, err := h.svc.CallByID(r.Context(), a.CallID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return u, a, c, nil
+}
+
+// formOf fills a form with the application's stored values.
+func formOf(c *Call, a *Application) *web.Form {
+	f := web.EmptyForm()
+	f.Values.Set("title", a.Title)
+	f.Values.Set("version", strconv.Itoa(a.Version))
+	for k, v := range a.Answers {
+		f.Values.Set(k, v)
+	}
+	for i, l := range a.Budget {
+		n := strconv.Itoa(i)
+		f.Values.Set("budget_"+n+"_item", l.Item)
+		f.Values.Set("budget_"+n+"_cost", c.Money(l.Cost).Decimal())
+		f.Values.Set("budget_"+n+"_requested", c.Money(l.Requested).Decimal())
+	}
+	return f
+}
+
+func (h *Handlers) appPage(w http.ResponseWriter, r *http.Request, u *auth.User, a *Application, c *Call, f *web.Form, status int, stale bool) error {
+	ctx := r.Context()
+	files, err := h.svc.Files(ctx, "application", a.ID)
+	if err != nil {
+		return err
+	}
+	byKey := map[string]File{}
+	for _, fl := range files {
+		if a.Answers[fl.Field] == fl.PublicID {
+			byKey[fl.Field] = fl
+		}
+	}
+	rows := BudgetRows
+	if len(a.Budget)+2 > rows {
+		rows = len(a.Budget) + 2
+	}
+	d := appPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), App: a, Form: f, Files: byKey, Stale: stale, Applicant: CanEdit(u, a), Manager: CanManage(u, c), Phase: c.Phase(h.svc.Now())}
+	for i := 0; i < rows; i++ {
+		d.Rows = append(d.Rows, i)
+	}
+	d.Editable = d.Applicant && a.Status == AppDraft && a.Eligible && c.AcceptsAt(h.svc.Now())
+	if !a.Eligible {
+		d.Reasons = NotEligible(c, a.Eligibility)
+	}
+	if d.Applicant && c.Status == StatusDecided {
+		gs, err := h.svc.AssignmentsOfApp(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			if g.Status == AsgSubmitted {
+				d.Results = append(d.Results, g)
+			}
+		}
+	}
+	if aw, err := h.svc.AwardOfApp(ctx, a.ID); err == nil {
+		d.Award = aw
+	} else if !errors.Is(err, db.ErrNotFound) {
+		return err
+	}
+	if d.Editable && f.Valid() {
+		d.Checks = CheckRules(c, a)
+	}
+	return h.srv.Render.PageStatus(w, r, status, "grants/application", d)
+}
+
+func (h *Handlers) application(w http.ResponseWriter, r *http.Request) error {
+	u, a, c, err := h.loadApp(w, r)
+	if err != nil {
+		return err
+	}
+	return h.appPage(w, r, u, a, c, formOf(c, a), http.StatusOK, false)
+}
+
+func draftOf(r *http.Request, c *Call, f *web.Form) (Draft, error) {
+	v, _ := strconv.Atoi(f.Get("version"))
+	d := Draft{Version: v, Title: f.Get("title"), Values: map[string]string{}, Files: map[string]Upload{}}
+	for _, fl := range c.Form {
+		switch fl.Type {
+		case FieldFile:
+			up, err := upload(r, fl.Key)
+			if err != nil {
+				return d, err
+			}
+			if up != nil {
+				d.Files[fl.Key] = *up
+			}
+		case FieldBudget:
+			for i := 0; i < 50; i++ {
+				n := strconv.Itoa(i)
+				if _, ok := f.Values["budget_"+n+"_item"]; !ok {
+					break
+				}
+				d.Budget = append(d.Budget, BudgetLineInput{Item: f.Get("budget_" + n + "_item"), Cost: f.Get("budget_" + n + "_cost"), Requested: f.Get("budget_" + n + "_requested")})
+			}
+		default:
+			d.Values[fl.Key] = f.Values.Get(fl.Key)
+		}
+	}
+	return d, nil
+}
+
+func (h *Handlers) saveApplication(w http.ResponseWriter, r *http.Request) error {
+	u, a, c, err := h.loadApp(w, r)
+	if err != nil {
+		return err
+	}
+	if !CanEdit(u, a) {
+		return web.ErrNotFound
+	}
+	f := web.NewForm(r)
+	d, err := draftOf(r, c, f)
+	if err != nil {
+		return &web.Error{Status: http.StatusBadRequest, Err: err}
+	}
+	saved, err := h.svc.Save(r.Context(), u, c, a.PublicID, d, h.meta(r))
+	var fe FieldErrors
+	switch {
+	case errors.As(err, &fe):
+		f.SetErrors(fe)
+		return h.appPage(w, r, u, a, c, f, http.StatusUnprocessableEntity, false)
+	case errors.Is(err, ErrStale):
+		// Somebody else saved: keep what this member typed, show who
+		// saved when, and carry the new version so a deliberate second
+		// save replaces it.
+		now, err2 := h.svc.Application(r.Context(), a.PublicID)
+		if err2 != nil {
+			return err2
+		}
+		f.Values.Set("version", strconv.Itoa(now.Version))
+		f.Error = "grants.error.stale"
+		return h.appPage(w, r, u, now, c, f, http.StatusConflict, true)
+	case err != nil:
+		return httpErr(err)
+	}
+	if f.Get("action") != "submit" {
+		web.StateOf(r).Flash = "form.saved"
+		return h.appPage(w, r, u, saved, c, formOf(c, saved), http.StatusOK, false)
+	}
+	sub, err := h.svc.Submit(r.Context(), u, c, a.PublicID, saved.Version, h.meta(r))
+	if errors.As(err, &fe) {
+		f = formOf(c, saved)
+		f.SetErrors(fe)
+		return h.appPage(w, r, u, saved, c, f, http.StatusUnprocessableEntity, false)
+	}
+	if err != nil {
+		return httpErr(err)
+	}
+	return h.redirect(w, r, "/applications/"+sub.PublicID+"/receipt")
+}
+
+func (h *Handlers) withdraw(w http.ResponseWriter, r *http.Request) error {
+	u, a, c, err := h.loadApp(w, r)
+	if err != nil {
+		return err
+	}
+	if err := h.svc.Withdraw(r.Context(), u, c, a.PublicID, h.meta(r)); err != nil {
+		return httpErr(err)
+	}
+	return h.redirect(w, r, "/applications/"+a.PublicID)
+}
+
+func (h *Handlers) reopen(w http.ResponseWriter, r *http.Request) error {
+	u, a, c, err := h.loadApp(w, r)
+	if err != nil {
+		return err
+	}
+	if err := h.svc.Reopen(r.Context(), u, c, a.PublicID, h.meta(r)); err != nil {
+		return httpErr(err)
+	}
+	return h.redirect(w, r, "/applications/"+a.PublicID)
+}
+
+type receiptPage struct {
+	F         *Fmt
+	Call      *Call
+	Text      Text
+	App       *Application
+	Canonical string
+	Hash      string
+}
+
+func (h *Handlers) receipt(w http.ResponseWriter, r *http.Request) error {
+	u, a, c, err := h.loadApp(w, r)
+	if err != nil {
+		return err
+	}
+	if !CanEdit(u, a) && !CanManage(u, c) {
+		return web.ErrNotFound
+	}
+	if a.Status != AppSubmitted {
+		return web.ErrNotFound
+	}
+	rc, err := h.svc.ReceiptOf(r.Context(), c, a)
+	if err != nil {
+		return err
+	}
+	return h.srv.Render.Page(w, r, "grants/receipt", receiptPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), App: a, Canonical: string(rc.Canonical()), Hash: a.Receipt})
+}
+
+type myAppsPage struct {
+	F     *Fmt
+	Apps  []*Application
+	Calls map[int64]*Call
+	Lang  string
+}
+
+func (h *Handlers) myApplications(w http.ResponseWriter, r *http.Request) error {
+	u, ok := auth.RequireUser(w, r)
+	if !ok {
+		return nil
+	}
+	apps, err := h.svc.MyApplications(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	calls := map[int64]*Call{}
+	for _, a := range apps {
+		if calls[a.CallID] == nil {
+			if calls[a.CallID], err = h.svc.CallByID(r.Context(), a.CallID); err != nil {
+				return err
+			}
+		}
+	}
+	return h.srv.Render.Page(w, r, "grants/applications", myAppsPage{F: h.fmt(r), Apps: apps, Calls: calls, Lang: loc(r)})
+}

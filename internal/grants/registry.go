@@ -1,0 +1,274 @@
+package grants
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/money"
+)
+
+func sortRecipients(r []Recipient) {
+	sort.Slice(r, func(i, j int) bool {
+		if r[i].Amount != r[j].Amount {
+			return r[i].Amount > r[j].Amount
+		}
+		return r[i].Name < r[j].Name
+	})
+}
+
+func sortDesc(v []int) { sort.Sort(sort.Reverse(sort.IntSlice(v))) }
+
+// SupportHeader is the CSV header of the registry (import and export).
+var SupportHeader = []string{"year", "lsg", "funder", "recipient", "amount", "currency", "purpose", "procedure", "award_date"}
+
+// ImportError is a refused line of an import.
+type ImportError struct {
+	Line  int
+	Field string
+	Err   string
+}
+
+func (e ImportError) Error() string { return fmt.Sprintf("line %d: %s: %s", e.Line, e.Field, e.Err) }
+
+// LSGChecker says whether a place code is a known LSG.
+type LSGChecker func(ctx context.Context, code string) bool
+
+// ParseSupportCSV reads registry records. The header must name the columns
+// of SupportHeader (any order; award_date optional). Every line is checked;
+// all errors are returned together and nothing is imported with errors.
+func ParseSupportCSV(r io.Reader) ([]Support, []ImportError, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = false
+	head, err := cr.Read()
+	if err != nil {
+		return nil, nil, fmt.Errorf("grants.ParseSupportCSV: header: %w", err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	for _, h := range SupportHeader {
+		if _, ok := col[h]; !ok && h != "award_date" {
+			return nil, nil, fmt.Errorf("grants.ParseSupportCSV: missing column %q", h)
+		}
+	}
+	var out []Support
+	var errs []ImportError
+	line := 1
+	for {
+		rec, err := cr.Read()
+		line++
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			errs = append(errs, ImportError{Line: line, Field: "csv", Err: "unreadable line"})
+			if len(errs) > 100 {
+				break
+			}
+			continue
+		}
+		get := func(name string) string {
+			i, ok := col[name]
+			if !ok || i >= len(rec) {
+				return ""
+			}
+			return strings.TrimSpace(rec[i])
+		}
+		bad := func(field, msg string) { errs = append(errs, ImportError{Line: line, Field: field, Err: msg}) }
+		s := Support{Funder: get("funder"), Recipient: get("recipient"), Purpose: get("purpose"), Procedure: get("procedure"), LSG: get("lsg"), Currency: strings.ToUpper(get("currency")), AwardDate: get("award_date")}
+		y, err := strconv.Atoi(get("year"))
+		if err != nil || y < 1990 || y > 2100 {
+			bad("year", "not a year between 1990 and 2100")
+		}
+		s.Year = y
+		for _, f := range []struct{ name, v string }{{"funder", s.Funder}, {"recipient", s.Recipient}} {
+			if f.v == "" || !utf8.ValidString(f.v) || utf8.RuneCountInString(f.v) > 300 {
+				bad(f.name, "required, at most 300 characters")
+			}
+		}
+		if !utf8.ValidString(s.Purpose) || utf8.RuneCountInString(s.Purpose) > 1000 {
+			bad("purpose", "at most 1000 characters")
+		}
+		if len(s.LSG) > 100 || !utf8.ValidString(s.LSG) {
+			bad("lsg", "not a place code")
+		}
+		switch strings.ToLower(strings.ReplaceAll(s.Procedure, " ", "_")) {
+		case "open_call", "javni_poziv", "open":
+			s.Procedure = "open_call"
+		case "direct", "direktno", "direktna_dodjela":
+			s.Procedure = "direct"
+		default:
+			bad("procedure", "open_call or direct")
+		}
+		if !money.Valid(s.Currency) {
+			bad("currency", "unknown currency")
+		} else if a, err := money.Parse(get("amount"), s.Currency); err != nil || a.Minor <= 0 {
+			bad("amount", "not a positive amount")
+		} else {
+			s.Amount = a.Minor
+		}
+		if s.AwardDate == "" && s.Year != 0 {
+			s.AwardDate = fmt.Sprintf("%04d-12-31", s.Year)
+		} else if s.AwardDate != "" && (!validDate(s.AwardDate) || s.AwardDate[:4] != strconv.Itoa(s.Year)) {
+			bad("award_date", "YYYY-MM-DD in the record's year")
+		}
+		out = append(out, s)
+		if len(errs) > 100 {
+			break
+		}
+	}
+	return out, errs, nil
+}
+
+// ImportSupport checks and imports records in one transaction; unknown LSG
+// codes are refused. It returns how many records were added.
+func (s *Service) ImportSupport(ctx context.Context, r io.Reader, known LSGChecker) (int, []ImportError, error) {
+	recs, errs, err := ParseSupportCSV(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	for i, rec := range recs {
+		if rec.LSG != "" && known != nil && !known(ctx, rec.LSG) {
+			errs = append(errs, ImportError{Line: i + 2, Field: "lsg", Err: "unknown LSG code " + strconv.Quote(rec.LSG)})
+		}
+	}
+	if len(errs) > 0 {
+		return 0, errs, nil
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		for i := range recs {
+			if err := s.AddSupport(ctx, tx, &recs[i]); err != nil {
+				return err
+			}
+		}
+		return recordAudit(ctx, tx, nil, "grants.support.import", "grant_support", "", map[string]string{"records": strconv.Itoa(len(recs))}, Meta{IP: "cli"})
+	})
+	if err != nil {
+		return 0, nil, wrap("ImportSupport", err)
+	}
+	return len(recs), nil, nil
+}
+
+// WriteSupportCSV writes records in the import format.
+func WriteSupportCSV(w io.Writer, recs []Support) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(SupportHeader); err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if err := cw.Write([]string{strconv.Itoa(r.Year), r.LSG, r.Funder, r.Recipient, r.Money().Decimal(), r.Currency, r.Purpose, r.Procedure, r.AwardDate}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// ---- 360Giving ----
+
+// GivingOrg is an organisation in 360Giving.
+type GivingOrg struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// GivingEvent is a planned date range.
+type GivingEvent struct {
+	StartDate string `json:"startDate"`
+	EndDate   string `json:"endDate,omitempty"`
+}
+
+// GivingLocation is a beneficiary location.
+type GivingLocation struct {
+	Name        string `json:"name"`
+	CountryCode string `json:"countryCode"`
+	GeoCode     string `json:"geoCode,omitempty"`
+}
+
+// GivingGrant is one grant in the 360Giving standard.
+type GivingGrant struct {
+	ID                    string           `json:"id"`
+	Title                 string           `json:"title"`
+	Description           string           `json:"description"`
+	Currency              string           `json:"currency"`
+	AmountAwarded         float64          `json:"amountAwarded"`
+	AwardDate             string           `json:"awardDate"`
+	RecipientOrganization []GivingOrg      `json:"recipientOrganization"`
+	FundingOrganization   []GivingOrg      `json:"fundingOrganization"`
+	PlannedDates          []GivingEvent    `json:"plannedDates,omitempty"`
+	BeneficiaryLocation   []GivingLocation `json:"beneficiaryLocation,omitempty"`
+}
+
+// GivingPackage is the 360Giving package document.
+type GivingPackage struct {
+	Grants []GivingGrant `json:"grants"`
+}
+
+// Prefix is the 360Giving identifier prefix of the platform's records.
+const Prefix = "360G-dijalog-"
+
+// Giving builds the 360Giving package of the registry. names gives an LSG's
+// display name by code.
+func (s *Service) Giving(ctx context.Context, names func(code string) string) (GivingPackage, error) {
+	recs, err := s.Support(ctx, SupportFilter{})
+	if err != nil {
+		return GivingPackage{}, err
+	}
+	pkg := GivingPackage{Grants: []GivingGrant{}}
+	for _, r := range recs {
+		title := r.Purpose
+		if title == "" {
+			title = r.Recipient
+		}
+		if utf8.RuneCountInString(title) > 140 {
+			title = string([]rune(title)[:139]) + "…"
+		}
+		desc := r.Purpose
+		if desc == "" {
+			desc = title
+		}
+		recipientID := "XI-DIJALOG-" + orgKey(r.OrgPID, r.Recipient)
+		g := GivingGrant{
+			ID: Prefix + r.PublicID, Title: title, Description: desc, Currency: r.Currency, AmountAwarded: r.Money().Major(), AwardDate: r.AwardDate,
+			RecipientOrganization: []GivingOrg{{ID: recipientID, Name: r.Recipient}},
+			FundingOrganization:   []GivingOrg{{ID: "XI-DIJALOG-" + orgKey("", r.Funder), Name: r.Funder}},
+		}
+		if r.AwardPID != "" {
+			if w, err := s.Award(ctx, r.AwardPID); err == nil && w.StartsOn != "" {
+				g.PlannedDates = []GivingEvent{{StartDate: w.StartsOn, EndDate: w.EndsOn}}
+			}
+		}
+		if r.LSG != "" {
+			g.BeneficiaryLocation = []GivingLocation{{Name: names(r.LSG), CountryCode: "BA", GeoCode: r.LSG}}
+		}
+		pkg.Grants = append(pkg.Grants, g)
+	}
+	return pkg, nil
+}
+
+// orgKey makes a stable identifier part from an organisation's public id or name.
+func orgKey(pid, name string) string {
+	if pid != "" {
+		return pid
+	}
+	var b strings.Builder
+	for _, r := range strings.ToUpper(name) {
+		switch {
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '-':
+			b.WriteByte('-')
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}

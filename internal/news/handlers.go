@@ -1,0 +1,728 @@
+package news
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/web"
+)
+
+//go:embed all:templates
+var templatesFS embed.FS
+
+// Author is one identity a person may publish as.
+type Author struct {
+	Kind, Ref, Name string
+}
+
+// Key is the form value of an author: "lsg:ba-fbih-mostar".
+func (a Author) Key() string { return a.Kind + ":" + a.Ref }
+
+// Directory names LSGs and organisations for author choices; the app wires
+// it to the places and auth services.
+type Directory interface {
+	LSGName(r *http.Request, code string) string
+	OrgName(r *http.Request, pid string) string
+}
+
+// Handlers serve the news pages, the feed and the newsletter.
+type Handlers struct {
+	svc *Service
+	srv *web.Server
+	dir Directory
+	ip  func(*http.Request) string
+}
+
+// Register adds the routes and templates of news and the newsletter.
+func Register(srv *web.Server, svc *Service, dir Directory, clientIP func(*http.Request) string) error {
+	if err := srv.Render.Register("news", templatesFS, "templates"); err != nil {
+		return err
+	}
+	h := &Handlers{svc: svc, srv: srv, dir: dir, ip: clientIP}
+	srv.Render.AddNav("nav.news", "/news")
+	srv.Page("GET /news", h.list)
+	srv.Page("GET /news/new", h.newForm)
+	srv.Page("POST /news/new", h.create)
+	srv.Page("GET /news/{slug}", h.article)
+	srv.Page("GET /news/{slug}/translate", h.translateForm)
+	srv.Page("POST /news/{slug}/translate", h.translate)
+	srv.Page("POST /news/{slug}/delete", h.delete)
+	for _, code := range i18n.Codes() {
+		code := code
+		srv.Handle("GET /"+code+"/news/feed.atom", func(w http.ResponseWriter, r *http.Request) error {
+			web.StateOf(r).Locale = code
+			return h.feed(w, r, code)
+		})
+	}
+	srv.Handle("GET /api/v1/news", h.api)
+	srv.Handle("GET /media/news/{file}", h.image)
+	srv.Page("GET /newsletter", h.newsletterForm)
+	srv.Page("POST /newsletter", h.subscribe)
+	srv.Page("GET /newsletter/confirm", h.confirm)
+	srv.Page("GET /newsletter/unsubscribe", h.unsubscribePage)
+	srv.Page("POST /newsletter/unsubscribe", h.unsubscribe)
+	srv.Handle("POST /api/v1/newsletter/unsubscribe", h.oneClick)
+	srv.Page("GET /newsletter/manage", h.manage)
+	srv.Page("GET /newsletter/export", h.export)
+	srv.Page("POST /newsletter/delete", h.deleteData)
+	srv.Page("GET /newsletter/issues", h.issues)
+	srv.Page("POST /newsletter/issues", h.createIssue)
+	srv.Page("GET /newsletter/issues/{id}", h.issue)
+	srv.Page("POST /newsletter/issues/{id}/test", h.testIssue)
+	srv.Page("POST /newsletter/issues/{id}/send", h.sendIssue)
+	return nil
+}
+
+func locale(r *http.Request) string { return web.StateOf(r).Locale }
+
+// ArticleView is an article as shown in one locale.
+type ArticleView struct {
+	*Article
+	Text Translation
+}
+
+func views(as []*Article, loc string) []ArticleView {
+	out := make([]ArticleView, len(as))
+	for i, a := range as {
+		out[i] = ArticleView{Article: a, Text: a.In(loc)}
+	}
+	return out
+}
+
+type listPage struct {
+	Articles               []ArticleView
+	Total, Page, Pages     int
+	LSG, Programme, Sector string
+	FeedURL                string
+	Prev, Next             string
+	CanWrite               bool
+}
+
+func pageURL(f Filter, page int) string {
+	q := feedQuery(f)
+	if q == "" {
+		return "/news?page=" + strconv.Itoa(page)
+	}
+	return "/news" + q + "&page=" + strconv.Itoa(page)
+}
+
+func filterFrom(r *http.Request) Filter {
+	q := r.URL.Query()
+	f := Filter{}
+	for _, p := range []struct {
+		kind string
+		dst  *string
+	}{{TagLSG, &f.LSG}, {TagProgramme, &f.Programme}, {TagSector, &f.Sector}} {
+		if ts := NormalizeTags(p.kind, []string{q.Get(p.kind)}); len(ts) == 1 {
+			*p.dst = ts[0].Value
+		}
+	}
+	return f
+}
+
+func pageNum(r *http.Request) int {
+	n, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || n < 1 || n > 10000 {
+		return 1
+	}
+	return n
+}
+
+func feedQuery(f Filter) string {
+	var parts []string
+	for k, v := range map[string]string{"lsg": f.LSG, "programme": f.Programme, "sector": f.Sector} {
+		if v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "?" + strings.Join(sortStrings(parts), "&")
+}
+
+func sortStrings(s []string) []string {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return s
+}
+
+func (h *Handlers) authors(r *http.Request, u *auth.User) []Author {
+	if u == nil {
+		return nil
+	}
+	var out []Author
+	if CanAuthor(u, AuthorPlatform, "") {
+		out = append(out, Author{Kind: AuthorPlatform, Name: "dijalog"})
+	}
+	for _, g := range u.Grants {
+		switch {
+		case g.ScopeKind == auth.ScopeLSG && CanAuthor(u, AuthorLSG, g.ScopeRef):
+			out = append(out, Author{Kind: AuthorLSG, Ref: g.ScopeRef, Name: h.dir.LSGName(r, g.ScopeRef)})
+		case g.ScopeKind == auth.ScopeOrg && CanAuthor(u, AuthorOrg, g.ScopeRef):
+			out = append(out, Author{Kind: AuthorOrg, Ref: g.ScopeRef, Name: h.dir.OrgName(r, g.ScopeRef)})
+		}
+	}
+	return out
+}
+
+func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
+	f := filterFrom(r)
+	page := pageNum(r)
+	f.Limit, f.Offset = 20, (page-1)*20
+	as, total, err := h.svc.List(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	d := listPage{Articles: views(as, locale(r)), Total: total, Page: page, Pages: (total + 19) / 20, LSG: f.LSG, Programme: f.Programme, Sector: f.Sector,
+		FeedURL: "/news/feed.atom" + feedQuery(f), CanWrite: len(h.authors(r, auth.UserFrom(r))) > 0}
+	if page > 1 {
+		d.Prev = pageURL(f, page-1)
+	}
+	if page < d.Pages {
+		d.Next = pageURL(f, page+1)
+	}
+	return h.srv.Render.Page(w, r, "news/list", d)
+}
+
+type articlePage struct {
+	ArticleView
+	Related    []ArticleView
+	CanEdit    bool
+	Translated bool // shown in the reader's language
+}
+
+func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
+	a, err := h.svc.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	if r.Method == http.MethodGet {
+		if _, err := h.svc.CountView(r.Context(), a, h.ip(r), r.UserAgent(), time.Now()); err != nil {
+			h.srv.Log.WarnContext(r.Context(), "news: view not counted", "err", err)
+		}
+	}
+	rel, err := h.svc.Related(r.Context(), a, 4)
+	if err != nil {
+		return err
+	}
+	loc := locale(r)
+	d := articlePage{ArticleView: ArticleView{Article: a, Text: a.In(loc)}, Related: views(rel, loc),
+		CanEdit: CanAuthor(auth.UserFrom(r), a.AuthorKind, a.AuthorRef), Translated: a.Has(ContentLang(loc))}
+	return h.srv.Render.Page(w, r, "news/article", d)
+}
+
+type formPage struct {
+	Form    *web.Form
+	Authors []Author
+	Langs   []string
+	Article *ArticleView
+}
+
+func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	as := h.authors(r, u)
+	if len(as) == 0 {
+		return web.ErrForbidden
+	}
+	f := web.EmptyForm()
+	f.Values.Set("lang", ContentLang(locale(r)))
+	return h.srv.Render.Page(w, r, "news/new", formPage{Form: f, Authors: as, Langs: ContentLangs})
+}
+
+func requireUser(r *http.Request) (*auth.User, error) {
+	u := auth.UserFrom(r)
+	if u == nil {
+		return nil, web.ErrUnauthorized
+	}
+	return u, nil
+}
+
+func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	as := h.authors(r, u)
+	f := web.NewForm(r)
+	var author *Author
+	for i := range as {
+		if as[i].Key() == f.Get("author") {
+			author = &as[i]
+		}
+	}
+	if author == nil {
+		if len(as) == 0 {
+			return web.ErrForbidden
+		}
+		f.Errors["author"] = "news.error.author"
+	}
+	in := ArticleInput{Lang: f.Get("lang"), Title: f.Get("title"), Summary: f.Get("summary"), Body: f.Raw("body"), ImageAlt: f.Get("image_alt")}
+	in.Tags = append(append(NormalizeTags(TagLSG, f.Values["lsg"]), NormalizeTags(TagProgramme, []string{f.Get("programme")})...), NormalizeTags(TagSector, []string{f.Get("sector")})...)
+	if r.MultipartForm != nil {
+		if fh := r.MultipartForm.File["image"]; len(fh) > 0 && fh[0].Size > 0 {
+			if fh[0].Size > MaxImageBytes {
+				f.Errors["image"] = ErrImageTooLarge.Error()
+			} else if file, err := fh[0].Open(); err == nil {
+				in.Image, _ = io.ReadAll(io.LimitReader(file, MaxImageBytes+1))
+				file.Close()
+			}
+		}
+	}
+	if f.Valid() {
+		in.AuthorKind, in.AuthorRef, in.AuthorName = author.Kind, author.Ref, author.Name
+		if in.AuthorKind == AuthorLSG {
+			in.Tags = append(in.Tags, Tag{Kind: TagLSG, Value: in.AuthorRef})
+			in.Tags = dedupe(in.Tags)
+		}
+		a, err := h.svc.Create(r.Context(), u, in)
+		var fe FieldErrors
+		switch {
+		case err == nil:
+			http.Redirect(w, r, "/"+locale(r)+"/news/"+a.Slug, http.StatusSeeOther)
+			return nil
+		case errors.As(err, &fe):
+			f.SetErrors(fe)
+		case errors.Is(err, ErrForbidden):
+			return web.ErrForbidden
+		default:
+			return err
+		}
+	}
+	return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "news/new", formPage{Form: f, Authors: as, Langs: ContentLangs})
+}
+
+func dedupe(ts []Tag) []Tag {
+	seen := map[Tag]bool{}
+	var out []Tag
+	for _, t := range ts {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (h *Handlers) translateForm(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	a, err := h.svc.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	if !CanAuthor(u, a.AuthorKind, a.AuthorRef) {
+		return web.ErrForbidden
+	}
+	f := web.EmptyForm()
+	return h.srv.Render.Page(w, r, "news/translate", formPage{Form: f, Langs: ContentLangs, Article: &ArticleView{Article: a, Text: a.Original()}})
+}
+
+func (h *Handlers) translate(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	a, err := h.svc.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	f := web.NewForm(r)
+	err = h.svc.Translate(r.Context(), u, a.Slug, f.Get("lang"), f.Get("title"), f.Get("summary"), f.Raw("body"))
+	var fe FieldErrors
+	switch {
+	case err == nil:
+		loc := f.Get("lang")
+		if loc == "sr" {
+			loc = "sr-Latn"
+		}
+		http.Redirect(w, r, "/"+loc+"/news/"+a.Slug, http.StatusSeeOther)
+		return nil
+	case errors.As(err, &fe):
+		f.SetErrors(fe)
+	case errors.Is(err, ErrForbidden):
+		return web.ErrForbidden
+	default:
+		return err
+	}
+	return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "news/translate", formPage{Form: f, Langs: ContentLangs, Article: &ArticleView{Article: a, Text: a.Original()}})
+}
+
+func (h *Handlers) delete(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	if err := h.svc.Delete(r.Context(), u, r.PathValue("slug")); err != nil {
+		if errors.Is(err, ErrForbidden) {
+			return web.ErrForbidden
+		}
+		return err
+	}
+	http.Redirect(w, r, "/"+locale(r)+"/news", http.StatusSeeOther)
+	return nil
+}
+
+// apiArticle is an article in the JSON API.
+type apiArticle struct {
+	ID          string    `json:"id"`
+	Slug        string    `json:"slug"`
+	URL         string    `json:"url"`
+	Lang        string    `json:"lang"`
+	Original    string    `json:"original_lang"`
+	Title       string    `json:"title"`
+	Summary     string    `json:"summary"`
+	Author      string    `json:"author"`
+	AuthorKind  string    `json:"author_kind"`
+	PublishedAt time.Time `json:"published_at"`
+	Views       int64     `json:"views"`
+	Tags        []apiTag  `json:"tags"`
+	Languages   []string  `json:"languages"`
+}
+
+type apiTag struct {
+	Kind  string `json:"kind"`
+	Value string `json:"value"`
+}
+
+func (h *Handlers) api(w http.ResponseWriter, r *http.Request) error {
+	loc := r.URL.Query().Get("lang")
+	if !i18n.Supported(loc) {
+		loc = i18n.Default
+	}
+	f := filterFrom(r)
+	page := pageNum(r)
+	f.Limit, f.Offset = 50, (page-1)*50
+	as, total, err := h.svc.List(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	items := make([]apiArticle, 0, len(as))
+	for _, a := range as {
+		t := a.In(loc)
+		it := apiArticle{ID: a.PublicID, Slug: a.Slug, URL: h.svc.BaseURL() + "/" + loc + "/news/" + a.Slug, Lang: t.Lang, Original: a.Original().Lang,
+			Title: scriptFor(loc, t.Title), Summary: scriptFor(loc, t.Summary), Author: a.AuthorName, AuthorKind: a.AuthorKind, PublishedAt: a.PublishedAt, Views: a.Views, Tags: []apiTag{}}
+		for _, tg := range a.Tags {
+			it.Tags = append(it.Tags, apiTag{tg.Kind, tg.Value})
+		}
+		for _, tr := range a.Translations {
+			it.Languages = append(it.Languages, tr.Lang)
+		}
+		items = append(items, it)
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"total": total, "page": page, "items": items})
+	return nil
+}
+
+func (h *Handlers) image(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("file")
+	if !ValidImageFile(name) {
+		return web.ErrNotFound
+	}
+	f, err := os.Open(h.svc.ImagePath(name))
+	if err != nil {
+		return web.ErrNotFound
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return web.ErrNotFound
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	http.ServeContent(w, r, name, st.ModTime(), f)
+	return nil
+}
+
+// Newsletter pages.
+
+type newsletterPage struct {
+	Form *web.Form
+	Sent bool
+}
+
+func (h *Handlers) newsletterForm(w http.ResponseWriter, r *http.Request) error {
+	return h.srv.Render.Page(w, r, "news/newsletter", newsletterPage{Form: web.EmptyForm()})
+}
+
+func (h *Handlers) subscribe(w http.ResponseWriter, r *http.Request) error {
+	f := web.NewForm(r)
+	topics := append(NormalizeTags(TagLSG, f.Values["lsg"]), NormalizeTags(TagProgramme, []string{f.Get("programme")})...)
+	err := h.svc.Subscribe(r.Context(), f.Get("email"), locale(r), topics)
+	var fe FieldErrors
+	switch {
+	case err == nil:
+		return h.srv.Render.Page(w, r, "news/newsletter", newsletterPage{Form: f, Sent: true})
+	case errors.As(err, &fe):
+		f.SetErrors(fe)
+		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "news/newsletter", newsletterPage{Form: f})
+	}
+	return err
+}
+
+type messagePage struct {
+	Title, Message string
+	Token          string
+	Ok             bool
+}
+
+func (h *Handlers) message(w http.ResponseWriter, r *http.Request, status int, title, msg string, ok bool) error {
+	return h.srv.Render.PageStatus(w, r, status, "news/message", messagePage{Title: title, Message: msg, Ok: ok})
+}
+
+func tokenStatus(err error) (int, string) {
+	switch {
+	case errors.Is(err, ErrTokenExpired):
+		return http.StatusGone, ErrTokenExpired.Error()
+	case errors.Is(err, ErrTokenUsed):
+		return http.StatusOK, ErrTokenUsed.Error()
+	default:
+		return http.StatusNotFound, ErrTokenUnknown.Error()
+	}
+}
+
+func (h *Handlers) confirm(w http.ResponseWriter, r *http.Request) error {
+	_, err := h.svc.Confirm(r.Context(), r.URL.Query().Get("token"))
+	if err == nil {
+		return h.message(w, r, http.StatusOK, "news.newsletter.confirmed.title", "news.newsletter.confirmed", true)
+	}
+	if errors.Is(err, ErrTokenUnknown) || errors.Is(err, ErrTokenExpired) || errors.Is(err, ErrTokenUsed) {
+		st, k := tokenStatus(err)
+		return h.message(w, r, st, "news.newsletter.confirm.title", k, false)
+	}
+	return err
+}
+
+func (h *Handlers) unsubscribePage(w http.ResponseWriter, r *http.Request) error {
+	tok := r.URL.Query().Get("token")
+	sub, err := h.svc.SubscriberByToken(r.Context(), tok)
+	if err != nil {
+		if errors.Is(err, ErrTokenUnknown) {
+			return h.message(w, r, http.StatusNotFound, "news.newsletter.unsubscribe.title", ErrTokenUnknown.Error(), false)
+		}
+		return err
+	}
+	return h.srv.Render.Page(w, r, "news/unsubscribe", map[string]any{"Token": tok, "Email": sub.Email, "Done": sub.Status == "unsubscribed"})
+}
+
+func (h *Handlers) unsubscribe(w http.ResponseWriter, r *http.Request) error {
+	_, err := h.svc.Unsubscribe(r.Context(), web.NewForm(r).Get("token"))
+	if err != nil {
+		if errors.Is(err, ErrTokenUnknown) {
+			return h.message(w, r, http.StatusNotFound, "news.newsletter.unsubscribe.title", ErrTokenUnknown.Error(), false)
+		}
+		return err
+	}
+	return h.message(w, r, http.StatusOK, "news.newsletter.unsubscribe.title", "news.newsletter.unsubscribed", true)
+}
+
+// oneClick is the RFC 8058 endpoint named in List-Unsubscribe: a POST with
+// the body "List-Unsubscribe=One-Click" and the token in the URL.
+func (h *Handlers) oneClick(w http.ResponseWriter, r *http.Request) error {
+	if _, err := h.svc.Unsubscribe(r.Context(), r.URL.Query().Get("token")); err != nil {
+		if errors.Is(err, ErrTokenUnknown) {
+			return &web.Error{Status: http.StatusNotFound, Key: ErrTokenUnknown.Error()}
+		}
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]string{"status": "unsubscribed"})
+	return nil
+}
+
+func (h *Handlers) manage(w http.ResponseWriter, r *http.Request) error {
+	tok := r.URL.Query().Get("token")
+	sub, err := h.svc.SubscriberByToken(r.Context(), tok)
+	if err != nil {
+		if errors.Is(err, ErrTokenUnknown) {
+			return h.message(w, r, http.StatusNotFound, "news.newsletter.manage.title", ErrTokenUnknown.Error(), false)
+		}
+		return err
+	}
+	return h.srv.Render.Page(w, r, "news/manage", map[string]any{"Token": tok, "Sub": sub})
+}
+
+func (h *Handlers) export(w http.ResponseWriter, r *http.Request) error {
+	e, err := h.svc.ExportData(r.Context(), r.URL.Query().Get("token"))
+	if err != nil {
+		if errors.Is(err, ErrTokenUnknown) {
+			return h.message(w, r, http.StatusNotFound, "news.newsletter.manage.title", ErrTokenUnknown.Error(), false)
+		}
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="newsletter-data.json"`)
+	w.Header().Set("Cache-Control", "no-store")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(e)
+}
+
+func (h *Handlers) deleteData(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svc.DeleteData(r.Context(), web.NewForm(r).Get("token")); err != nil {
+		if errors.Is(err, ErrTokenUnknown) {
+			return h.message(w, r, http.StatusNotFound, "news.newsletter.manage.title", ErrTokenUnknown.Error(), false)
+		}
+		return err
+	}
+	return h.message(w, r, http.StatusOK, "news.newsletter.manage.title", "news.newsletter.deleted", true)
+}
+
+type issuesPage struct {
+	Issues []*Issue
+	Recent []ArticleView
+	Form   *web.Form
+}
+
+func (h *Handlers) editor(r *http.Request) (*auth.User, error) {
+	u, err := requireUser(r)
+	if err != nil {
+		return nil, err
+	}
+	if !CanEdit(u) {
+		return nil, web.ErrForbidden
+	}
+	return u, nil
+}
+
+func (h *Handlers) issuesPage(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
+	is, err := h.svc.Issues(r.Context())
+	if err != nil {
+		return err
+	}
+	recent, _, err := h.svc.List(r.Context(), Filter{Limit: 30})
+	if err != nil {
+		return err
+	}
+	return h.srv.Render.PageStatus(w, r, status, "news/issues", issuesPage{Issues: is, Recent: views(recent, locale(r)), Form: f})
+}
+
+func (h *Handlers) issues(w http.ResponseWriter, r *http.Request) error {
+	if _, err := h.editor(r); err != nil {
+		return err
+	}
+	f := web.EmptyForm()
+	f.Values.Set("lang", locale(r))
+	return h.issuesPage(w, r, f, http.StatusOK)
+}
+
+func (h *Handlers) createIssue(w http.ResponseWriter, r *http.Request) error {
+	u, err := h.editor(r)
+	if err != nil {
+		return err
+	}
+	f := web.NewForm(r)
+	is, err := h.svc.CreateIssue(r.Context(), u, f.Get("lang"), f.Get("subject"), f.Raw("intro"), f.Values["article"])
+	var fe FieldErrors
+	switch {
+	case err == nil:
+		http.Redirect(w, r, "/"+locale(r)+"/newsletter/issues/"+is.PublicID, http.StatusSeeOther)
+		return nil
+	case errors.As(err, &fe):
+		f.SetErrors(fe)
+		return h.issuesPage(w, r, f, http.StatusUnprocessableEntity)
+	}
+	return err
+}
+
+type issuePage struct {
+	Issue    *Issue
+	Progress Progress
+	Text     string
+	Preview  []ArticleView
+	Sent     string
+}
+
+func (h *Handlers) issue(w http.ResponseWriter, r *http.Request) error {
+	if _, err := h.editor(r); err != nil {
+		return err
+	}
+	is, err := h.svc.Issue(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	pr, err := h.svc.Progress(r.Context(), is)
+	if err != nil {
+		return err
+	}
+	_, text, _, err := h.svc.Render(r.Context(), is)
+	if err != nil {
+		return err
+	}
+	var arts []*Article
+	for _, sl := range is.Articles {
+		if a, err := h.svc.BySlug(r.Context(), sl); err == nil {
+			arts = append(arts, a)
+		}
+	}
+	return h.srv.Render.Page(w, r, "news/issue", issuePage{Issue: is, Progress: pr, Text: text, Preview: views(arts, is.Lang), Sent: r.URL.Query().Get("sent")})
+}
+
+func (h *Handlers) testIssue(w http.ResponseWriter, r *http.Request) error {
+	u, err := h.editor(r)
+	if err != nil {
+		return err
+	}
+	is, err := h.svc.Issue(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := h.svc.SendTest(r.Context(), u, is, u.Email); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/"+locale(r)+"/newsletter/issues/"+is.PublicID+"?sent=test", http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handlers) sendIssue(w http.ResponseWriter, r *http.Request) error {
+	u, err := h.editor(r)
+	if err != nil {
+		return err
+	}
+	is, err := h.svc.Issue(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := h.svc.StartSend(r.Context(), u, is); err != nil {
+		if errors.Is(err, ErrIssueNotDraft) {
+			return &web.Error{Status: http.StatusConflict, Key: ErrIssueNotDraft.Error()}
+		}
+		return err
+	}
+	http.Redirect(w, r, "/"+locale(r)+"/newsletter/issues/"+is.PublicID+"?sent=all", http.StatusSeeOther)
+	return nil
+}
+
+// ViewCount is the view count as an int, for plural messages.
+func (a ArticleView) ViewCount() int { return int(a.Views) }
+
+// Srcset lists the lead image's responsive sizes for <img srcset>.
+func (a ArticleView) Srcset() string {
+	var parts []string
+	for _, w := range a.ImageWidths {
+		parts = append(parts, "/media/news/"+a.LeadImage+"-"+strconv.Itoa(w)+".jpg "+strconv.Itoa(w)+"w")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Body is the sanitised body, Serbian in the reader's script.
+func (a ArticleView) Body(v *web.View) template.HTML {
+	return template.HTML(scriptHTML(v.Code(), a.Text.BodyHTML)) // #nosec: sanitised by RenderMarkdown on write
+}

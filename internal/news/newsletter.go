@@ -1,0 +1,590 @@
+package news
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html"
+	"strings"
+	"time"
+
+	"crypto/rand"
+
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/google/uuid"
+)
+
+// ConfirmLifetime is how long a subscription confirmation link works.
+const ConfirmLifetime = 48 * time.Hour
+
+// Token errors, each shown as its own clear page.
+var (
+	ErrTokenUnknown  = errors.New("news.newsletter.token_unknown")
+	ErrTokenExpired  = errors.New("news.newsletter.token_expired")
+	ErrTokenUsed     = errors.New("news.newsletter.token_used")
+	ErrNotSubscribed = errors.New("news.newsletter.not_subscribed")
+	ErrIssueNotDraft = errors.New("news.issue.not_draft")
+	ErrNoRecipients  = errors.New("news.issue.no_recipients")
+)
+
+// Subscriber is one e-mail address on the newsletter.
+type Subscriber struct {
+	ID          int64
+	PublicID    string
+	Email       string
+	Lang        string
+	Status      string // pending, confirmed, unsubscribed, bounced
+	UnsubToken  string
+	Bounces     int
+	ConfirmedAt *time.Time
+	CreatedAt   time.Time
+	Topics      []Tag
+}
+
+func newToken() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashToken(t string) string {
+	h := sha256.Sum256([]byte(t))
+	return hex.EncodeToString(h[:])
+}
+
+func validToken(t string) bool { return t != "" && len(t) <= 64 && !strings.ContainsAny(t, " \x00") }
+
+// Subscribe starts a double opt-in: it records the address as pending with
+// its language and topics and mails a confirmation link that expires. An
+// address that is already confirmed gets no mail and the same answer, so
+// the form does not reveal who is subscribed.
+func (s *Service) Subscribe(ctx context.Context, email, locale string, topics []Tag) error {
+	email = auth.NormalizeEmail(email)
+	if k := auth.ValidateEmail(email); k != "" {
+		return FieldErrors{"email": "news.newsletter.email_invalid"}
+	}
+	if !i18n.Supported(locale) {
+		locale = i18n.Default
+	}
+	for _, t := range topics {
+		if !validTag(t) || (t.Kind != TagLSG && t.Kind != TagProgramme) {
+			return FieldErrors{"topics": "news.error.tags"}
+		}
+	}
+	tok := newToken()
+	now := db.Now()
+	send := true
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		var id int64
+		var status string
+		err := tx.QueryRowContext(ctx, `SELECT id, status FROM news_subscribers WHERE email = ?`, email).Scan(&id, &status)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			id, err = db.InsertID(ctx, tx, `INSERT INTO news_subscribers (public_id, email, lang, status, confirm_hash, confirm_expires, unsub_token, bounces, created_at, updated_at)
+VALUES (?, ?, ?, 'pending', ?, ?, ?, 0, ?, ?) RETURNING id`, uuid.NewString(), email, locale, hashToken(tok), now.Add(ConfirmLifetime), newToken(), now, now)
+			if err != nil {
+				return fmt.Errorf("news.Subscribe: %w", err)
+			}
+		case err != nil:
+			return fmt.Errorf("news.Subscribe: %w", err)
+		case status == "confirmed":
+			send = false
+			return nil
+		default:
+			if _, err := tx.ExecContext(ctx, `UPDATE news_subscribers SET status = 'pending', lang = ?, confirm_hash = ?, confirm_expires = ?, updated_at = ? WHERE id = ?`,
+				locale, hashToken(tok), now.Add(ConfirmLifetime), now, id); err != nil {
+				return fmt.Errorf("news.Subscribe: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM news_subscriber_topics WHERE subscriber_id = ?`, id); err != nil {
+				return err
+			}
+		}
+		for _, t := range topics {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO news_subscriber_topics (subscriber_id, kind, value, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, id, t.Kind, t.Value, now, now); err != nil {
+				return fmt.Errorf("news.Subscribe: topic: %w", err)
+			}
+		}
+		p := s.cat.Printer(locale)
+		link := s.baseURL + "/" + locale + "/newsletter/confirm?token=" + tok
+		return s.out.Enqueue(ctx, tx, "confirm:"+hashToken(tok)[:32], mail.Message{To: email,
+			Subject: p.T("news.mail.confirm.subject"),
+			Text:    p.T("news.mail.confirm.text", "link", link, "hours", int(ConfirmLifetime.Hours())),
+			HTML:    mailHTML(p.Code(), p.T("news.mail.confirm.subject"), "<p>"+html.EscapeString(p.T("news.mail.confirm.lead"))+"</p><p><a href=\""+html.EscapeString(link)+"\">"+html.EscapeString(p.T("news.mail.confirm.button"))+"</a></p><p>"+html.EscapeString(p.T("news.mail.confirm.ignore", "hours", int(ConfirmLifetime.Hours())))+"</p>"),
+		})
+	})
+	if err != nil {
+		return err
+	}
+	if send {
+		s.out.Kick()
+	}
+	return nil
+}
+
+// mailHTML wraps an HTML mail body in a minimal document.
+func mailHTML(lang, title, body string) string {
+	return `<!doctype html><html lang="` + html.EscapeString(lang) + `"><head><meta charset="utf-8"><title>` + html.EscapeString(title) + `</title></head><body style="font-family:sans-serif;max-width:40em;margin:auto">` + body + `</body></html>`
+}
+
+// Confirm completes a subscription from its link.
+func (s *Service) Confirm(ctx context.Context, token string) (*Subscriber, error) {
+	if !validToken(token) {
+		return nil, ErrTokenUnknown
+	}
+	sub, exp, err := s.subscriberBy(ctx, `confirm_hash = ?`, hashToken(token))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case sub.Status == "confirmed":
+		return sub, ErrTokenUsed
+	case sub.Status != "pending":
+		return nil, ErrTokenUnknown
+	case exp.Before(time.Now()):
+		return nil, ErrTokenExpired
+	}
+	now := db.Now()
+	if _, err := s.db.ExecContext(ctx, `UPDATE news_subscribers SET status = 'confirmed', confirmed_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`, now, now, sub.ID); err != nil {
+		return nil, fmt.Errorf("news.Confirm: %w", err)
+	}
+	sub.Status, sub.ConfirmedAt = "confirmed", &now
+	return sub, nil
+}
+
+func (s *Service) subscriberBy(ctx context.Context, where string, arg any) (*Subscriber, time.Time, error) {
+	sub := &Subscriber{}
+	var exp sql.NullTime
+	var conf sql.NullTime
+	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, email, lang, status, unsub_token, bounces, confirm_expires, confirmed_at, created_at FROM news_subscribers WHERE `+where, arg).
+		Scan(&sub.ID, &sub.PublicID, &sub.Email, &sub.Lang, &sub.Status, &sub.UnsubToken, &sub.Bounces, &exp, &conf, &sub.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, time.Time{}, ErrTokenUnknown
+	}
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("news.subscriber: %w", err)
+	}
+	if conf.Valid {
+		t := conf.Time
+		sub.ConfirmedAt = &t
+	}
+	rs, err := s.db.QueryContext(ctx, `SELECT kind, value FROM news_subscriber_topics WHERE subscriber_id = ? ORDER BY kind, value`, sub.ID)
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("news.subscriber: topics: %w", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var t Tag
+		if err := rs.Scan(&t.Kind, &t.Value); err != nil {
+			return nil, time.Time{}, err
+		}
+		sub.Topics = append(sub.Topics, t)
+	}
+	return sub, exp.Time, rs.Err()
+}
+
+// SubscriberByToken finds a subscriber by the token in every mail's links.
+func (s *Service) SubscriberByToken(ctx context.Context, token string) (*Subscriber, error) {
+	if !validToken(token) {
+		return nil, ErrTokenUnknown
+	}
+	sub, _, err := s.subscriberBy(ctx, `unsub_token = ?`, token)
+	return sub, err
+}
+
+// Unsubscribe ends a subscription (one click, RFC 8058, or the page).
+func (s *Service) Unsubscribe(ctx context.Context, token string) (*Subscriber, error) {
+	sub, err := s.SubscriberByToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if sub.Status == "unsubscribed" {
+		return sub, nil
+	}
+	if _, err := s.db.ExecContext(ctx, `UPDATE news_subscribers SET status = 'unsubscribed', updated_at = ? WHERE id = ?`, db.Now(), sub.ID); err != nil {
+		return nil, fmt.Errorf("news.Unsubscribe: %w", err)
+	}
+	sub.Status = "unsubscribed"
+	return sub, nil
+}
+
+// Bounce records a bounce or complaint for an address: a hard bounce, a
+// complaint or the third soft bounce stops mail to it.
+func (s *Service) Bounce(ctx context.Context, email string, hard bool) error {
+	email = auth.NormalizeEmail(email)
+	res, err := s.db.ExecContext(ctx, `UPDATE news_subscribers SET bounces = bounces + 1, status = CASE WHEN ? OR bounces + 1 >= 3 THEN 'bounced' ELSE status END, updated_at = ? WHERE email = ?`, hard, db.Now(), email)
+	if err != nil {
+		return fmt.Errorf("news.Bounce: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// Export is everything the platform holds about a subscriber (GDPR).
+type Export struct {
+	Email        string     `json:"email"`
+	Language     string     `json:"language"`
+	Status       string     `json:"status"`
+	Topics       []Tag      `json:"topics"`
+	Bounces      int        `json:"bounces"`
+	SubscribedAt time.Time  `json:"subscribed_at"`
+	ConfirmedAt  *time.Time `json:"confirmed_at,omitempty"`
+	MailsSent    int        `json:"mails_sent"`
+}
+
+// ExportData returns a subscriber's data.
+func (s *Service) ExportData(ctx context.Context, token string) (*Export, error) {
+	sub, err := s.SubscriberByToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	e := &Export{Email: sub.Email, Language: sub.Lang, Status: sub.Status, Topics: sub.Topics, Bounces: sub.Bounces, SubscribedAt: sub.CreatedAt, ConfirmedAt: sub.ConfirmedAt}
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM mail_outbox WHERE to_addr = ? AND status = 'sent'`, sub.Email).Scan(&e.MailsSent); err != nil {
+		return nil, fmt.Errorf("news.ExportData: %w", err)
+	}
+	return e, nil
+}
+
+// DeleteData erases a subscriber and the mail queued or sent to them.
+func (s *Service) DeleteData(ctx context.Context, token string) error {
+	sub, err := s.SubscriberByToken(ctx, token)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM news_subscribers WHERE id = ?`, sub.ID); err != nil {
+			return fmt.Errorf("news.DeleteData: %w", err)
+		}
+		return s.out.Forget(ctx, tx, sub.Email)
+	})
+}
+
+// Issue is one edition of the newsletter.
+type Issue struct {
+	ID        int64
+	PublicID  string
+	Lang      string
+	Subject   string
+	Intro     string
+	Articles  []string // slugs, in order
+	Status    string   // draft, sending, sent
+	Total     int
+	CreatedAt time.Time
+	SentAt    *time.Time
+}
+
+// Progress of an issue being sent.
+type Progress struct {
+	Total, Queued, Sent, Pending, Failed int
+}
+
+// CanEdit reports whether u edits the newsletter (platform administrators).
+func CanEdit(u *auth.User) bool { return auth.Can(u, auth.ActAdminSite, auth.Object{}) }
+
+// CreateIssue drafts an issue from recent articles.
+func (s *Service) CreateIssue(ctx context.Context, u *auth.User, lang, subject, intro string, slugs []string) (*Issue, error) {
+	if !CanEdit(u) {
+		return nil, ErrForbidden
+	}
+	subject, intro = Clean(subject), CleanBlock(intro)
+	errs := FieldErrors{}
+	if k := checkText(subject, MaxTitle, true); k != "" {
+		errs["subject"] = k
+	}
+	if k := checkText(intro, 5000, false); k != "" {
+		errs["intro"] = k
+	}
+	if !i18n.Supported(lang) {
+		errs["lang"] = "news.error.lang"
+	}
+	var keep []string
+	for _, sl := range slugs {
+		if _, err := s.BySlug(ctx, sl); err == nil {
+			keep = append(keep, sl)
+		}
+	}
+	if len(keep) == 0 {
+		errs["articles"] = "news.issue.pick_articles"
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	is := &Issue{PublicID: uuid.NewString(), Lang: lang, Subject: subject, Intro: intro, Articles: keep, Status: "draft"}
+	now := db.Now()
+	id, err := db.InsertID(ctx, s.db, `INSERT INTO news_issues (public_id, lang, subject, intro, articles, status, cursor_id, total, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'draft', 0, 0, ?, ?, ?) RETURNING id`,
+		is.PublicID, lang, subject, intro, strings.Join(keep, " "), u.ID, now, now)
+	if err != nil {
+		return nil, fmt.Errorf("news.CreateIssue: %w", err)
+	}
+	is.ID, is.CreatedAt = id, now
+	return is, nil
+}
+
+// Issue loads an issue by public id.
+func (s *Service) Issue(ctx context.Context, pid string) (*Issue, error) {
+	if _, err := uuid.Parse(pid); err != nil {
+		return nil, ErrNotFound
+	}
+	is := &Issue{}
+	var arts string
+	var sent sql.NullTime
+	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, lang, subject, intro, articles, status, total, created_at, sent_at FROM news_issues WHERE public_id = ?`, pid).
+		Scan(&is.ID, &is.PublicID, &is.Lang, &is.Subject, &is.Intro, &arts, &is.Status, &is.Total, &is.CreatedAt, &sent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("news.Issue: %w", err)
+	}
+	is.Articles = strings.Fields(arts)
+	if sent.Valid {
+		is.SentAt = &sent.Time
+	}
+	return is, nil
+}
+
+// Issues lists issues, newest first.
+func (s *Service) Issues(ctx context.Context) ([]*Issue, error) {
+	rs, err := s.db.QueryContext(ctx, `SELECT public_id FROM news_issues ORDER BY id DESC LIMIT 50`)
+	if err != nil {
+		return nil, fmt.Errorf("news.Issues: %w", err)
+	}
+	var pids []string
+	for rs.Next() {
+		var p string
+		if err := rs.Scan(&p); err != nil {
+			rs.Close()
+			return nil, err
+		}
+		pids = append(pids, p)
+	}
+	rs.Close()
+	out := make([]*Issue, 0, len(pids))
+	for _, p := range pids {
+		is, err := s.Issue(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, is)
+	}
+	return out, nil
+}
+
+// Render builds the issue's mail (subject, text and HTML) with the
+// %%unsubscribe%% and %%manage%% placeholders the outbox fills per reader.
+func (s *Service) Render(ctx context.Context, is *Issue) (subject, text, htmlBody string, err error) {
+	p := s.cat.Printer(is.Lang)
+	var tb, hb strings.Builder
+	tb.WriteString(is.Subject + "\n\n")
+	if is.Intro != "" {
+		tb.WriteString(is.Intro + "\n\n")
+		hb.WriteString("<p>" + strings.ReplaceAll(html.EscapeString(is.Intro), "\n", "<br>") + "</p>")
+	}
+	for _, sl := range is.Articles {
+		a, err := s.BySlug(ctx, sl)
+		if err != nil {
+			continue
+		}
+		t := a.In(is.Lang)
+		title, summary := t.Title, t.Summary
+		if is.Lang == "sr-Cyrl" || is.Lang == "sr-Latn" {
+			title, summary = scriptFor(is.Lang, title), scriptFor(is.Lang, summary)
+		}
+		link := s.baseURL + "/" + is.Lang + "/news/" + a.Slug
+		tb.WriteString("* " + title + "\n")
+		if summary != "" {
+			tb.WriteString("  " + summary + "\n")
+		}
+		tb.WriteString("  " + link + "\n\n")
+		hb.WriteString("<h2><a href=\"" + html.EscapeString(link) + "\">" + html.EscapeString(title) + "</a></h2>")
+		if summary != "" {
+			hb.WriteString("<p>" + html.EscapeString(summary) + "</p>")
+		}
+	}
+	tb.WriteString("--\n" + p.T("news.mail.footer.unsubscribe") + " %%unsubscribe%%\n" + p.T("news.mail.footer.manage") + " %%manage%%\n")
+	hb.WriteString("<hr><p><a href=\"%%unsubscribe%%\">" + html.EscapeString(p.T("news.mail.footer.unsubscribe")) + "</a> · <a href=\"%%manage%%\">" + html.EscapeString(p.T("news.mail.footer.manage")) + "</a></p>")
+	return is.Subject, tb.String(), mailHTML(is.Lang, is.Subject, hb.String()), nil
+}
+
+func (s *Service) links(lang, token string) (unsub, manage string) {
+	return s.baseURL + "/" + lang + "/newsletter/unsubscribe?token=" + token, s.baseURL + "/" + lang + "/newsletter/manage?token=" + token
+}
+
+// SendTest mails the issue to one address (the editor's).
+func (s *Service) SendTest(ctx context.Context, u *auth.User, is *Issue, to string) error {
+	if !CanEdit(u) {
+		return ErrForbidden
+	}
+	subj, text, htmlBody, err := s.Render(ctx, is)
+	if err != nil {
+		return err
+	}
+	unsub, manage := s.links(is.Lang, "test")
+	r := strings.NewReplacer("%%unsubscribe%%", unsub, "%%manage%%", manage)
+	if err := s.out.Enqueue(ctx, s.db, "", mail.Message{To: to, Subject: "[TEST] " + subj, Text: r.Replace(text), HTML: r.Replace(htmlBody)}); err != nil {
+		return err
+	}
+	s.out.Kick()
+	return nil
+}
+
+// StartSend freezes the issue's body as a mail template and marks it for
+// sending; Continue enqueues the recipients in the background.
+func (s *Service) StartSend(ctx context.Context, u *auth.User, is *Issue) error {
+	if !CanEdit(u) {
+		return ErrForbidden
+	}
+	if is.Status != "draft" {
+		return ErrIssueNotDraft
+	}
+	subj, text, htmlBody, err := s.Render(ctx, is)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		tid, err := s.out.SaveTemplate(ctx, tx, "issue:"+is.PublicID, subj, text, htmlBody)
+		if err != nil {
+			return err
+		}
+		var total int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM news_subscribers WHERE status = 'confirmed' AND lang = ?`, is.Lang).Scan(&total); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE news_issues SET status = 'sending', template_id = ?, total = ?, updated_at = ? WHERE id = ? AND status = 'draft'`, tid, total, db.Now(), is.ID)
+		if err != nil {
+			return fmt.Errorf("news.StartSend: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrIssueNotDraft
+		}
+		is.Status, is.Total = "sending", total
+		return nil
+	})
+}
+
+// Continue enqueues the next batch of recipients of every issue being
+// sent. Each batch and the cursor move in one transaction and every mail's
+// key is "issue:<issue>:<subscriber>", so a crash at any point neither
+// skips nor repeats a reader. It returns how many mails it enqueued.
+func (s *Service) Continue(ctx context.Context, batch int) (int, error) {
+	rs, err := s.db.QueryContext(ctx, `SELECT id, public_id, lang, template_id, cursor_id FROM news_issues WHERE status = 'sending' ORDER BY id`)
+	if err != nil {
+		return 0, fmt.Errorf("news.Continue: %w", err)
+	}
+	type job struct {
+		id     int64
+		pid    string
+		lang   string
+		tid    int64
+		cursor int64
+	}
+	var jobs []job
+	for rs.Next() {
+		var j job
+		if err := rs.Scan(&j.id, &j.pid, &j.lang, &j.tid, &j.cursor); err != nil {
+			rs.Close()
+			return 0, err
+		}
+		jobs = append(jobs, j)
+	}
+	rs.Close()
+	total := 0
+	for _, j := range jobs {
+		n := 0
+		err := s.db.InTx(ctx, func(tx *db.Tx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT id, public_id, email, unsub_token FROM news_subscribers WHERE status = 'confirmed' AND lang = ? AND id > ? ORDER BY id LIMIT ?`, j.lang, j.cursor, batch)
+			if err != nil {
+				return err
+			}
+			type rcpt struct {
+				id              int64
+				pid, email, tok string
+			}
+			var rc []rcpt
+			for rows.Next() {
+				var r rcpt
+				if err := rows.Scan(&r.id, &r.pid, &r.email, &r.tok); err != nil {
+					rows.Close()
+					return err
+				}
+				rc = append(rc, r)
+			}
+			rows.Close()
+			if len(rc) == 0 {
+				_, err := tx.ExecContext(ctx, `UPDATE news_issues SET status = 'sent', sent_at = ?, updated_at = ? WHERE id = ?`, db.Now(), db.Now(), j.id)
+				return err
+			}
+			for _, r := range rc {
+				unsub, manage := s.links(j.lang, r.tok)
+				if err := s.out.EnqueueTemplate(ctx, tx, "issue:"+j.pid+":"+r.pid, j.tid, r.email,
+					map[string]string{"unsubscribe": unsub, "manage": manage},
+					map[string]string{"List-Unsubscribe": "<" + s.baseURL + "/api/v1/newsletter/unsubscribe?token=" + r.tok + ">", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", "List-Id": "dijalog <newsletter." + mail.Domain("x@"+hostOf(s.baseURL)) + ">"}); err != nil {
+					return err
+				}
+			}
+			n = len(rc)
+			_, err = tx.ExecContext(ctx, `UPDATE news_issues SET cursor_id = ?, updated_at = ? WHERE id = ?`, rc[len(rc)-1].id, db.Now(), j.id)
+			return err
+		})
+		if err != nil {
+			return total, fmt.Errorf("news.Continue(%s): %w", j.pid, err)
+		}
+		total += n
+	}
+	if total > 0 {
+		s.out.Kick()
+	}
+	return total, nil
+}
+
+func hostOf(u string) string {
+	u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+	h, _, _ := strings.Cut(u, "/")
+	h, _, _ = strings.Cut(h, ":")
+	if h == "" {
+		return "localhost"
+	}
+	return h
+}
+
+// Progress reports how far an issue's sending is.
+func (s *Service) Progress(ctx context.Context, is *Issue) (Progress, error) {
+	st, err := s.out.Stats(ctx, "issue:"+is.PublicID+":")
+	if err != nil {
+		return Progress{}, err
+	}
+	return Progress{Total: is.Total, Queued: st.Pending + st.Sent + st.Dead, Sent: st.Sent, Pending: st.Pending, Failed: st.Dead}, nil
+}
+
+// RunSender enqueues newsletter batches in the background until ctx ends.
+func (s *Service) RunSender(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		for {
+			n, err := s.Continue(ctx, 500)
+			if err != nil {
+				if ctx.Err() == nil && !strings.Contains(err.Error(), "closed") {
+					s.log.Warn("newsletter: enqueueing failed", "err", err)
+				}
+				break
+			}
+			if n == 0 {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
