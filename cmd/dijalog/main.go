@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -73,8 +74,24 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	if c, ok := moduleCommands()[cmd]; ok {
+	mods := moduleCommands()
+	if c, ok := mods[cmd]; ok {
 		return c(ctx, rest, env, stdin, stdout, stderr)
+	}
+	// "dijalog import iati FILE" runs the module command "import-iati".
+	if (cmd == "import" || cmd == "export") && len(rest) > 0 {
+		if c, ok := mods[cmd+"-"+rest[0]]; ok {
+			return c(ctx, rest[1:], env, stdin, stdout, stderr)
+		}
+		var kinds []string
+		for name := range mods {
+			if k, ok := strings.CutPrefix(name, cmd+"-"); ok {
+				kinds = append(kinds, k)
+			}
+		}
+		sort.Strings(kinds)
+		fmt.Fprintf(stderr, "dijalog %s: unknown kind %q (known: %s)\n", cmd, rest[0], strings.Join(kinds, ", "))
+		return exitConfig
 	}
 	fmt.Fprintf(stderr, "dijalog: unknown command %q\n\n%s", cmd, usage)
 	return exitConfig
@@ -86,7 +103,7 @@ type command func(ctx context.Context, args []string, env func(string) string, s
 // moduleCommands gathers the modules' subcommands (import, export, reindex...).
 func moduleCommands() map[string]command {
 	all := map[string]command{}
-	for _, m := range []map[string]command{projectsCommands(), searchCommands(), dialogueCommands(), grantsCommands(), elogeCommands()} {
+	for _, m := range []map[string]command{projectsCommands(), searchCommands(), dialogueCommands(), grantsCommands(), elogeCommands(), newsCommands()} {
 		for name, c := range m {
 			all[name] = c
 		}

@@ -37,6 +37,15 @@ type App struct {
 	Places *places.Service
 	Mail   mail.Sender
 	ready  atomic.Bool
+
+	// One embedded struct per module, each defined in (and owned with) its
+	// wire_<module>.go file.
+	projectsWiring
+	searchWiring
+	dialogueWiring
+	grantsWiring
+	elogeWiring
+	newsWiring
 }
 
 // NewLogger builds the structured logger: text on a terminal, JSON otherwise.
@@ -126,8 +135,11 @@ func Build(d *db.DB, cfg *config.Config, log *slog.Logger, sender mail.Sender) (
 // Handler is the full HTTP stack.
 func (a *App) Handler() http.Handler { return a.Web.Handler() }
 
-// Close closes the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close stops the background workers, then closes the database.
+func (a *App) Close() error {
+	a.stopNewsWorkers()
+	return a.DB.Close()
+}
 
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
@@ -169,6 +181,15 @@ func (a *App) Maintain(ctx context.Context) {
 			a.Log.Warn("purging expired sessions failed", "err", err)
 		} else if n > 0 {
 			a.Log.Info("expired sessions purged", "count", n)
+		}
+		// Grant report reminders: each report at most once a week (Remind
+		// keeps track), so an hourly call is safe.
+		if a.grantsWiring.Grants != nil {
+			if n, err := a.grantsWiring.Grants.Remind(ctx, 14*24*time.Hour); err != nil && ctx.Err() == nil {
+				a.Log.Warn("grant report reminders failed", "err", err)
+			} else if n > 0 {
+				a.Log.Info("grant report reminders sent", "count", n)
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -121,7 +121,7 @@ func (a *App) grantAsSystem(ctx context.Context, admin, u *auth.User, g auth.Gra
 
 // loadModuleDemo asks each module for its demo data, in dependency order.
 func (a *App) loadModuleDemo(ctx context.Context) error {
-	for _, load := range []func(context.Context) error{a.demoProjects, a.demoDialogue, a.demoGrants, a.demoEloge, a.demoSearch} {
+	for _, load := range []func(context.Context) error{a.demoProjects, a.demoDialogue, a.demoGrants, a.demoEloge, a.demoNews, a.demoSearch} {
 		if err := load(ctx); err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ func (a *App) registerModules() error {
 	if err := a.registerSearch(); err != nil {
 		return err
 	}
-	for _, register := range []func() error{a.registerProjects, a.registerDialogue, a.registerGrants, a.registerEloge} {
+	for _, register := range []func() error{a.registerProjects, a.registerDialogue, a.registerGrants, a.registerEloge, a.registerNews} {
 		if err := register(); err != nil {
 			return err
 		}
@@ -23,6 +23,11 @@ func (a *App) registerModules() error {
 		return err
 	}
 	a.Web.Page("GET /{$}", a.home)
+	// Public pages that depend only on the URL and the data: anonymous
+	// readers get them from a two-second cache (see web.Server.CachePage).
+	for _, p := range []string{"GET /{$}", "GET /places", "GET /places/{code}"} {
+		a.Web.CachePage(p)
+	}
 	return nil
 }
 

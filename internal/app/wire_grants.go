@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -44,16 +45,32 @@ func (a *App) grantsService() *grants.Service {
 
 // registerGrants builds the grants module and adds its routes.
 func (a *App) registerGrants() error {
-	_, err := grants.Register(a.Web, a.grantsService(), a.Places, a.Auth)
-	return err
+	a.grantsWiring.Grants = a.grantsService()
+	if _, err := grants.Register(a.Web, a.grantsWiring.Grants, a.Places, a.Auth); err != nil {
+		return err
+	}
+	// Attachments up to 4 MB, in forms with several fields.
+	for _, p := range []string{"POST /calls/{slug}/documents", "POST /applications/{id}", "POST /awards/{id}/reports", "POST /awards/{id}/reports/{rid}/submit"} {
+		a.Web.BodyLimit(p, 5<<20)
+	}
+	return nil
 }
 
 // demoGrants loads the grants module's demo data.
 func (a *App) demoGrants(ctx context.Context) error {
-	return grants.LoadDemo(ctx, a.grantsService(), a.Auth, a.Places)
+	return grants.LoadDemo(ctx, a.grantsWiring.Grants, a.Auth, a.Places)
 }
 
 // grantsSection is the grants module's section on an LSG page (nil for none).
 func (a *App) grantsSection() places.Section {
-	return grants.SectionFor(a.Web, a.grantsService(), a.Places)
+	return grants.SectionFor(a.Web, a.grantsWiring.Grants, a.Places)
+}
+
+// ImportSupport imports "who funded whom" records from CSV; LSG codes must
+// be known places.
+func (a *App) ImportSupport(ctx context.Context, r io.Reader) (int, []grants.ImportError, error) {
+	return a.grantsWiring.Grants.ImportSupport(ctx, r, func(ctx context.Context, code string) bool {
+		p, err := a.Places.ByCode(ctx, code)
+		return err == nil && p.IsLSG()
+	})
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"github.com/dijalog/dijalog/internal/events"
 	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/news"
-	"github.com/dijalog/dijalog/internal/web"
 )
 
 // newsWiring holds the news, newsletter, events and mail-outbox services.
@@ -25,16 +23,7 @@ type newsWiring struct {
 	newsWorker chan struct{}
 }
 
-func (w *newsWiring) newsState() *newsWiring { return w }
-
-// newsMod returns the news wiring once App embeds newsWiring (nil before:
-// this file compiles, and does nothing, until the embedding is added).
-func (a *App) newsMod() *newsWiring {
-	if h, ok := any(a).(interface{ newsState() *newsWiring }); ok {
-		return h.newsState()
-	}
-	return nil
-}
+func (a *App) newsMod() *newsWiring { return &a.newsWiring }
 
 // newsDirectory names LSGs and organisations for author choices.
 type newsDirectory struct{ a *App }
@@ -58,9 +47,6 @@ func (d newsDirectory) OrgName(r *http.Request, pid string) string {
 // development, a recorder in tests).
 func (a *App) newsTransport() (mail.Sender, error) {
 	raw := a.Cfg.SMTPURL
-	if raw == "" {
-		raw = os.Getenv("DIJALOG_SMTP_URL")
-	}
 	if raw == "" {
 		return a.Mail, nil
 	}
@@ -92,6 +78,7 @@ func (a *App) registerNews() error {
 		data = "."
 	}
 	w.News = news.NewService(a.DB, w.Outbox, a.Cat, a.Log, a.Cfg.BaseURL, filepath.Join(data, "uploads", "news"))
+	w.News.EnableOneClick()
 	w.Events = events.NewService(a.DB, w.Outbox, a.Cat, a.Cfg.BaseURL)
 	dir := newsDirectory{a: a}
 	if err := news.Register(a.Web, w.News, dir, clientIP(a.Cfg.TrustProxy)); err != nil {
@@ -149,8 +136,6 @@ func clientIP(trust bool) func(*http.Request) string {
 		return host
 	}
 }
-
-var _ = web.ErrNotFound
 
 // demoNews loads the seed articles in their languages, the events of Link
 // for cooperation and the Igman training of MAKERS.
@@ -286,3 +271,21 @@ func demoEvents() []events.Input {
 			Description: "Završna konferencija: rezultati ELoGE procjena u 12 lokalnih samouprava, malih grantova i 12 pametnih klupa.", OnlineURL: "https://www.link4cooperation.ba/"},
 	}
 }
+
+// eventsInput is a small event for tests.
+func eventsInput(title, capacity, lsg string) events.Input {
+	return events.Input{Kind: "meeting", Lang: "bs", Title: title, Start: "2030-05-05T10:00", End: "2030-05-05T12:00", TimeZone: "Europe/Sarajevo",
+		Venue: "Vijećnica", Capacity: capacity, LSG: lsg, OrganiserKind: news.AuthorPlatform, OrganiserName: "dijalog"}
+}
+
+// NewsServices returns the news service and the mail outbox (nil, nil
+// until App embeds newsWiring), for the CLI.
+func (a *App) NewsServices() (*news.Service, *mail.Outbox) {
+	if w := a.newsMod(); w != nil {
+		return w.News, w.Outbox
+	}
+	return nil, nil
+}
+
+// StopNews stops the news workers (the CLI calls it before closing).
+func (a *App) StopNews() { a.stopNewsWorkers() }

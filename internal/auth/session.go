@@ -136,7 +136,7 @@ func (m *Sessions) Middleware(next http.Handler) http.Handler {
 			}
 			return cur.s.CSRFToken, nil
 		}
-		if !safeMethod(r.Method) {
+		if !safeMethod(r.Method) && !m.srv.CSRFExempt(r) {
 			if !m.csrfOK(r, cur) {
 				m.srv.Fail(w, r, web.ErrCSRF)
 				return

@@ -532,12 +532,18 @@ type Entry struct {
 	Comment       string
 }
 
-// EvidenceLinks splits the evidence into lines, links first-class.
-func (e Entry) EvidenceLinks() []string {
-	var out []string
+// EvidenceItem is one line of evidence: a web link or a document reference.
+type EvidenceItem struct {
+	Text string
+	Link bool
+}
+
+// EvidenceLinks splits the evidence into lines, marking web links.
+func (e Entry) EvidenceLinks() []EvidenceItem {
+	var out []EvidenceItem
 	for _, l := range strings.Split(e.Evidence, "\n") {
 		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
+			out = append(out, EvidenceItem{Text: l, Link: IsLink(l)})
 		}
 	}
 	return out

@@ -190,7 +190,7 @@ type formPage struct {
 
 func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 	if auth.UserFrom(r) == nil {
-		return web.ErrUnauthorized
+		return h.srv.Render.Page(w, r, "events/signin", nil)
 	}
 	os := h.organisers(r)
 	if len(os) == 0 {

@@ -2,6 +2,7 @@ package grants
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -230,16 +231,17 @@ func ParseCriteria(s string) ([]Criterion, error) {
 	return out, nil
 }
 
-// WeightedPct is the weighted score of points (one per criterion) as a
-// percentage of the maximum, rounded to a tenth and stored as tenths.
+// WeightedPct is the weighted score of points (one per criterion): each
+// criterion's share of its maximum, weighted, as tenths of a percent.
 func WeightedPct(grid []Criterion, points map[int]int) int {
-	var num, den int64
+	var num float64
+	var den int64
 	for _, c := range grid {
-		num += int64(c.Weight) * int64(points[c.N]) * 1000
-		den += int64(c.Weight) * int64(c.Max)
+		num += float64(c.Weight) * float64(points[c.N]) / float64(c.Max)
+		den += int64(c.Weight)
 	}
 	if den == 0 {
 		return 0
 	}
-	return int((num + den/2) / den)
+	return int(math.Round(num * 1000 / float64(den)))
 }

@@ -35,7 +35,9 @@ var (
 // FieldErrors maps a form field to the catalogue key of its problem.
 type FieldErrors map[string]string
 
-func (e FieldErrors) Error() string { return fmt.Sprintf("news: %d invalid fields", len(e)) }
+func (e FieldErrors) Error() string {
+	return fmt.Sprintf("news: invalid fields %v", map[string]string(e))
+}
 
 // Author kinds.
 const (
@@ -52,7 +54,10 @@ const (
 )
 
 // Tag is one label of an article: an LSG code, a programme or a sector.
-type Tag struct{ Kind, Value string }
+type Tag struct {
+	Kind  string `json:"kind"`
+	Value string `json:"value"`
+}
 
 // Translation is an article's text in one language.
 type Translation struct {
@@ -139,6 +144,8 @@ type Service struct {
 	baseURL string
 	uploads string // directory of lead images
 
+	oneClick bool
+
 	mu     sync.Mutex
 	secret []byte
 }
@@ -206,6 +213,9 @@ func NormalizeTags(kind string, values []string) []Tag {
 	var out []Tag
 	for _, v := range values {
 		for _, part := range strings.Split(v, ",") {
+			if Clean(part) == "" {
+				continue
+			}
 			t := Tag{Kind: kind, Value: auth.Slugify(Clean(part))}
 			if kind == TagLSG {
 				t.Value = strings.ToLower(strings.TrimSpace(part))

@@ -53,6 +53,7 @@ func Register(srv *web.Server, svc *Service, dir Directory, clientIP func(*http.
 	srv.Page("GET /news", h.list)
 	srv.Page("GET /news/new", h.newForm)
 	srv.Page("POST /news/new", h.create)
+	srv.BodyLimit("POST /news/new", 11<<20) // lead images up to 10 MB
 	srv.Page("GET /news/{slug}", h.article)
 	srv.Page("GET /news/{slug}/translate", h.translateForm)
 	srv.Page("POST /news/{slug}/translate", h.translate)
@@ -68,18 +69,23 @@ func Register(srv *web.Server, svc *Service, dir Directory, clientIP func(*http.
 	srv.Handle("GET /media/news/{file}", h.image)
 	srv.Page("GET /newsletter", h.newsletterForm)
 	srv.Page("POST /newsletter", h.subscribe)
-	srv.Page("GET /newsletter/confirm", h.confirm)
-	srv.Page("GET /newsletter/unsubscribe", h.unsubscribePage)
+	srv.Page("GET /newsletter/confirm/{token}", h.confirm)
+	srv.Page("GET /newsletter/unsubscribe/{token}", h.unsubscribePage)
 	srv.Page("POST /newsletter/unsubscribe", h.unsubscribe)
-	srv.Handle("POST /api/v1/newsletter/unsubscribe", h.oneClick)
-	srv.Page("GET /newsletter/manage", h.manage)
-	srv.Page("GET /newsletter/export", h.export)
+	if svc.oneClick {
+		// Needs the CSRF exemption of the web server (mail providers post
+		// without a session); see EnableOneClick.
+		srv.Handle("POST /api/v1/newsletter/unsubscribe/{token}", h.oneClick)
+		srv.ExemptCSRF("POST /api/v1/newsletter/unsubscribe/{token}")
+	}
+	srv.Page("GET /newsletter/manage/{token}", h.manage)
+	srv.Page("GET /newsletter/export/{token}", h.export)
 	srv.Page("POST /newsletter/delete", h.deleteData)
-	srv.Page("GET /newsletter/issues", h.issues)
-	srv.Page("POST /newsletter/issues", h.createIssue)
-	srv.Page("GET /newsletter/issues/{id}", h.issue)
-	srv.Page("POST /newsletter/issues/{id}/test", h.testIssue)
-	srv.Page("POST /newsletter/issues/{id}/send", h.sendIssue)
+	srv.Page("GET /admin/newsletter", h.issues)
+	srv.Page("POST /admin/newsletter", h.createIssue)
+	srv.Page("GET /admin/newsletter/{id}", h.issue)
+	srv.Page("POST /admin/newsletter/{id}/test", h.testIssue)
+	srv.Page("POST /admin/newsletter/{id}/send", h.sendIssue)
 	return nil
 }
 
@@ -233,9 +239,9 @@ type formPage struct {
 }
 
 func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireUser(r)
-	if err != nil {
-		return err
+	u := auth.UserFrom(r)
+	if u == nil {
+		return h.srv.Render.Page(w, r, "news/signin", nil)
 	}
 	as := h.authors(r, u)
 	if len(as) == 0 {
@@ -500,7 +506,7 @@ func tokenStatus(err error) (int, string) {
 }
 
 func (h *Handlers) confirm(w http.ResponseWriter, r *http.Request) error {
-	_, err := h.svc.Confirm(r.Context(), r.URL.Query().Get("token"))
+	_, err := h.svc.Confirm(r.Context(), r.PathValue("token"))
 	if err == nil {
 		return h.message(w, r, http.StatusOK, "news.newsletter.confirmed.title", "news.newsletter.confirmed", true)
 	}
@@ -512,7 +518,7 @@ func (h *Handlers) confirm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) unsubscribePage(w http.ResponseWriter, r *http.Request) error {
-	tok := r.URL.Query().Get("token")
+	tok := r.PathValue("token")
 	sub, err := h.svc.SubscriberByToken(r.Context(), tok)
 	if err != nil {
 		if errors.Is(err, ErrTokenUnknown) {
@@ -537,7 +543,7 @@ func (h *Handlers) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 // oneClick is the RFC 8058 endpoint named in List-Unsubscribe: a POST with
 // the body "List-Unsubscribe=One-Click" and the token in the URL.
 func (h *Handlers) oneClick(w http.ResponseWriter, r *http.Request) error {
-	if _, err := h.svc.Unsubscribe(r.Context(), r.URL.Query().Get("token")); err != nil {
+	if _, err := h.svc.Unsubscribe(r.Context(), r.PathValue("token")); err != nil {
 		if errors.Is(err, ErrTokenUnknown) {
 			return &web.Error{Status: http.StatusNotFound, Key: ErrTokenUnknown.Error()}
 		}
@@ -548,7 +554,7 @@ func (h *Handlers) oneClick(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) manage(w http.ResponseWriter, r *http.Request) error {
-	tok := r.URL.Query().Get("token")
+	tok := r.PathValue("token")
 	sub, err := h.svc.SubscriberByToken(r.Context(), tok)
 	if err != nil {
 		if errors.Is(err, ErrTokenUnknown) {
@@ -560,7 +566,7 @@ func (h *Handlers) manage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) export(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.svc.ExportData(r.Context(), r.URL.Query().Get("token"))
+	e, err := h.svc.ExportData(r.Context(), r.PathValue("token"))
 	if err != nil {
 		if errors.Is(err, ErrTokenUnknown) {
 			return h.message(w, r, http.StatusNotFound, "news.newsletter.manage.title", ErrTokenUnknown.Error(), false)
@@ -633,7 +639,7 @@ func (h *Handlers) createIssue(w http.ResponseWriter, r *http.Request) error {
 	var fe FieldErrors
 	switch {
 	case err == nil:
-		http.Redirect(w, r, "/"+locale(r)+"/newsletter/issues/"+is.PublicID, http.StatusSeeOther)
+		http.Redirect(w, r, "/"+locale(r)+"/admin/newsletter/"+is.PublicID, http.StatusSeeOther)
 		return nil
 	case errors.As(err, &fe):
 		f.SetErrors(fe)
@@ -687,7 +693,7 @@ func (h *Handlers) testIssue(w http.ResponseWriter, r *http.Request) error {
 	if err := h.svc.SendTest(r.Context(), u, is, u.Email); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/"+locale(r)+"/newsletter/issues/"+is.PublicID+"?sent=test", http.StatusSeeOther)
+	http.Redirect(w, r, "/"+locale(r)+"/admin/newsletter/"+is.PublicID+"?sent=test", http.StatusSeeOther)
 	return nil
 }
 
@@ -706,7 +712,7 @@ func (h *Handlers) sendIssue(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	http.Redirect(w, r, "/"+locale(r)+"/newsletter/issues/"+is.PublicID+"?sent=all", http.StatusSeeOther)
+	http.Redirect(w, r, "/"+locale(r)+"/admin/newsletter/"+is.PublicID+"?sent=all", http.StatusSeeOther)
 	return nil
 }
 

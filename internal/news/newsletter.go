@@ -112,7 +112,7 @@ VALUES (?, ?, ?, 'pending', ?, ?, ?, 0, ?, ?) RETURNING id`, uuid.NewString(), e
 			}
 		}
 		p := s.cat.Printer(locale)
-		link := s.baseURL + "/" + locale + "/newsletter/confirm?token=" + tok
+		link := s.baseURL + "/" + locale + "/newsletter/confirm/" + tok
 		return s.out.Enqueue(ctx, tx, "confirm:"+hashToken(tok)[:32], mail.Message{To: email,
 			Subject: p.T("news.mail.confirm.subject"),
 			Text:    p.T("news.mail.confirm.text", "link", link, "hours", int(ConfirmLifetime.Hours())),
@@ -415,7 +415,7 @@ func (s *Service) Render(ctx context.Context, is *Issue) (subject, text, htmlBod
 }
 
 func (s *Service) links(lang, token string) (unsub, manage string) {
-	return s.baseURL + "/" + lang + "/newsletter/unsubscribe?token=" + token, s.baseURL + "/" + lang + "/newsletter/manage?token=" + token
+	return s.baseURL + "/" + lang + "/newsletter/unsubscribe/" + token, s.baseURL + "/" + lang + "/newsletter/manage/" + token
 }
 
 // SendTest mails the issue to one address (the editor's).
@@ -526,7 +526,7 @@ func (s *Service) Continue(ctx context.Context, batch int) (int, error) {
 				unsub, manage := s.links(j.lang, r.tok)
 				if err := s.out.EnqueueTemplate(ctx, tx, "issue:"+j.pid+":"+r.pid, j.tid, r.email,
 					map[string]string{"unsubscribe": unsub, "manage": manage},
-					map[string]string{"List-Unsubscribe": "<" + s.baseURL + "/api/v1/newsletter/unsubscribe?token=" + r.tok + ">", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", "List-Id": "dijalog <newsletter." + mail.Domain("x@"+hostOf(s.baseURL)) + ">"}); err != nil {
+					s.listHeaders(j.lang, r.tok)); err != nil {
 					return err
 				}
 			}
@@ -543,6 +543,25 @@ func (s *Service) Continue(ctx context.Context, batch int) (int, error) {
 		s.out.Kick()
 	}
 	return total, nil
+}
+
+// EnableOneClick turns on RFC 8058 one-click unsubscribe: the
+// List-Unsubscribe header names POST /api/v1/newsletter/unsubscribe/{token}
+// and List-Unsubscribe-Post is sent. Only enable it when the web server
+// exempts that route from the CSRF check (mail providers post without a
+// session); otherwise List-Unsubscribe names the unsubscribe page.
+func (s *Service) EnableOneClick() { s.oneClick = true }
+
+func (s *Service) listHeaders(lang, tok string) map[string]string {
+	h := map[string]string{"List-Id": "dijalog <newsletter." + hostOf(s.baseURL) + ">"}
+	if s.oneClick {
+		h["List-Unsubscribe"] = "<" + s.baseURL + "/api/v1/newsletter/unsubscribe/" + tok + ">"
+		h["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+	} else {
+		unsub, _ := s.links(lang, tok)
+		h["List-Unsubscribe"] = "<" + unsub + ">"
+	}
+	return h
 }
 
 func hostOf(u string) string {

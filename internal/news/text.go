@@ -149,7 +149,7 @@ func checkText(s string, max int, required bool) string {
 		}
 		return ""
 	}
-	if len(s) > max || utf8.RuneCountInString(s) > max {
+	if len(s) > 4*max || utf8.RuneCountInString(s) > max {
 		return "news.error.too_long"
 	}
 	return ""

@@ -399,10 +399,14 @@ func (h *Handlers) responsesCSV(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Audiences lists the audience choices.
-func (adminPage) Audiences() []string { return []string{AudiencePublic, AudienceAccount, AudienceToken} }
+func (adminPage) Audiences() []string {
+	return []string{AudiencePublic, AudienceAccount, AudienceToken}
+}
 
 // Audiences lists the audience choices.
-func (managePage) Audiences() []string { return []string{AudiencePublic, AudienceAccount, AudienceToken} }
+func (managePage) Audiences() []string {
+	return []string{AudiencePublic, AudienceAccount, AudienceToken}
+}
 
 // Statuses lists the states a manager can set.
 func (managePage) Statuses() []string { return []string{StatusDraft, StatusOpen, StatusClosed} }

@@ -152,7 +152,9 @@ type DefinitionError struct {
 	Where string // the question or section key ("" for the whole file)
 }
 
-func (e *DefinitionError) Error() string { return fmt.Sprintf("surveys: definition: %s at %q", e.Key, e.Where) }
+func (e *DefinitionError) Error() string {
+	return fmt.Sprintf("surveys: definition: %s at %q", e.Key, e.Where)
+}
 
 // ParseDefinition reads and validates a definition in JSON.
 func ParseDefinition(b []byte) (*Definition, error) {

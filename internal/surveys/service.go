@@ -230,6 +230,11 @@ func (s *Service) Update(ctx context.Context, actor *auth.User, sv *Survey, in I
 	if fe := validate(&in); len(fe) > 0 {
 		return fe
 	}
+	cur, err := s.st.surveyByPublicID(ctx, s.db, sv.PublicID)
+	if err != nil {
+		return err
+	}
+	sv.Responses = cur.Responses
 	if sv.Responses > 0 && string(in.Def.Marshal()) != string(sv.Def.Marshal()) {
 		return ErrHasResponses
 	}
@@ -238,7 +243,7 @@ func (s *Service) Update(ctx context.Context, actor *auth.User, sv *Survey, in I
 	if sv.Responses > 0 && next.Audience != sv.Audience {
 		return ErrHasResponses
 	}
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := s.st.updateSurvey(ctx, tx, &next); err != nil {
 			return err
 		}
@@ -323,9 +328,6 @@ func (s *Service) Submit(ctx context.Context, sv *Survey, sub Submission) (Recei
 			if sub.BrowserToken == "" {
 				return Receipt{}, ErrNoBrowser
 			}
-			if err := s.hit(ctx, hashOf("ip", sv.PublicID, sub.IP)); err != nil {
-				return Receipt{}, err
-			}
 		case AudienceAccount:
 			if sub.UserID == 0 {
 				return Receipt{}, ErrSignIn
@@ -346,6 +348,13 @@ func (s *Service) Submit(ctx context.Context, sv *Survey, sub Submission) (Recei
 				return errDuplicate
 			}
 			return fmt.Errorf("surveys.Submit: response: %w", err)
+		}
+		if sub.Channel == "web" && sv.Audience == AudiencePublic {
+			// The rate limit counts in the same transaction: one write
+			// instead of two per answer.
+			if err := s.hit(ctx, tx, hashOf("ip", sv.PublicID, sub.IP)); err != nil {
+				return err
+			}
 		}
 		if sub.Channel == "web" {
 			switch sv.Audience {
@@ -429,10 +438,10 @@ func insertAnswers(ctx context.Context, q db.Querier, surveyID, respID int64, an
 }
 
 // hit counts one public answer from an address and refuses past the limit.
-func (s *Service) hit(ctx context.Context, key string) error {
+func (s *Service) hit(ctx context.Context, q db.Querier, key string) error {
 	now := db.Now()
 	var hits int
-	err := s.db.QueryRowContext(ctx, `INSERT INTO survey_rate (key, window_start, hits) VALUES (?, ?, 1)
+	err := q.QueryRowContext(ctx, `INSERT INTO survey_rate (key, window_start, hits) VALUES (?, ?, 1)
 ON CONFLICT (key) DO UPDATE SET
   hits = CASE WHEN survey_rate.window_start > ? THEN survey_rate.hits + 1 ELSE 1 END,
   window_start = CASE WHEN survey_rate.window_start > ? THEN survey_rate.window_start ELSE excluded.window_start END

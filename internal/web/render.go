@@ -248,6 +248,46 @@ func (v *View) Alternates() []Alternate {
 	return out
 }
 
+// AlternateLinks is the <link rel="alternate" hreflang> list of the page
+// in the other locales, built in Go: it is on every page, and a template
+// loop here was a large share of the shell's rendering cost.
+func (v *View) AlternateLinks() template.HTML {
+	var b strings.Builder
+	for _, a := range v.Alternates() {
+		if a.Current {
+			continue
+		}
+		b.WriteString(`<link rel="alternate" hreflang="`)
+		b.WriteString(a.Code)
+		b.WriteString(`" href="`)
+		b.WriteString(template.HTMLEscapeString(a.URL))
+		b.WriteString("\">\n")
+	}
+	return template.HTML(b.String())
+}
+
+// LanguageMenu is the items of the language switcher, built in Go for the
+// same reason as AlternateLinks.
+func (v *View) LanguageMenu() template.HTML {
+	var b strings.Builder
+	for _, a := range v.Alternates() {
+		b.WriteString(`<li><a href="`)
+		b.WriteString(template.HTMLEscapeString(a.URL))
+		b.WriteString(`" hreflang="`)
+		b.WriteString(a.Code)
+		b.WriteString(`" lang="`)
+		b.WriteString(a.Code)
+		b.WriteString(`"`)
+		if a.Current {
+			b.WriteString(` aria-current="true"`)
+		}
+		b.WriteString(`>`)
+		b.WriteString(template.HTMLEscapeString(a.Name))
+		b.WriteString("</a></li>\n")
+	}
+	return template.HTML(b.String())
+}
+
 // Local converts t to the platform's display time zone.
 func (v *View) Local(t time.Time) time.Time { return t.In(v.r.zone) }
 

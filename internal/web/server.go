@@ -31,6 +31,11 @@ type Server struct {
 	session  func(http.Handler) http.Handler
 	maxBody  int64
 	cop      *http.CrossOriginProtection
+	exempt   *http.ServeMux // routes that need no CSRF token (see ExemptCSRF)
+	exempts  []string
+	limits   *http.ServeMux // routes with their own body limit (see BodyLimit)
+	limitFor map[string]int64
+	cache    *pageCache
 }
 
 // Route describes one registered route, for tests that walk the router.
@@ -55,7 +60,9 @@ func NewServer(o Options) *Server {
 	if o.MaxBody == 0 {
 		o.MaxBody = 1 << 20
 	}
-	s := &Server{mux: http.NewServeMux(), Cat: o.Catalog, Render: o.Renderer, Assets: o.Assets, Log: o.Logger, Metrics: o.Metrics, maxBody: o.MaxBody}
+	s := &Server{mux: http.NewServeMux(), Cat: o.Catalog, Render: o.Renderer, Assets: o.Assets, Log: o.Logger, Metrics: o.Metrics, maxBody: o.MaxBody,
+		exempt: http.NewServeMux(), limits: http.NewServeMux(), limitFor: map[string]int64{},
+		cache: newPageCache(2*time.Second, 2000)}
 	s.cop = http.NewCrossOriginProtection()
 	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, ErrCSRF)
@@ -72,6 +79,42 @@ func NewServer(o Options) *Server {
 // SetSessionMiddleware installs the session loader (from the auth package).
 func (s *Server) SetSessionMiddleware(mw func(http.Handler) http.Handler) { s.session = mw }
 
+// ExemptCSRF exempts one locale-free, state-changing route from the CSRF
+// token and the same-origin check. Only for routes whose URL itself carries
+// the credential and that mail clients call without a session, such as RFC
+// 8058 one-click unsubscribe. Every exemption is listed by CSRFExemptions.
+func (s *Server) ExemptCSRF(pattern string) {
+	s.exempt.Handle(pattern, http.NotFoundHandler())
+	s.cop.AddInsecureBypassPattern(pattern)
+	s.exempts = append(s.exempts, pattern)
+}
+
+// CSRFExempt reports whether r is for an exempted route.
+func (s *Server) CSRFExempt(r *http.Request) bool {
+	_, p := s.exempt.Handler(r)
+	return p != ""
+}
+
+// CSRFExemptions lists the exempted route patterns (for tests).
+func (s *Server) CSRFExemptions() []string { return append([]string(nil), s.exempts...) }
+
+// BodyLimit gives a page route (as passed to Page, e.g. "POST /news/new")
+// its own request body limit, for uploads larger than the default.
+func (s *Server) BodyLimit(pagePattern string, n int64) {
+	method, p, _ := strings.Cut(pagePattern, " ")
+	for _, code := range i18n.Codes() {
+		pat := method + " /" + code + p
+		s.limits.Handle(pat, http.NotFoundHandler())
+		s.limitFor[pat] = n
+	}
+}
+
+func (s *Server) bodyLimit(r *http.Request) int64 {
+	if _, p := s.limits.Handler(r); p != "" {
+		return s.limitFor[p]
+	}
+	return s.maxBody
+}
 
 // Routes lists the registered routes.
 func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
@@ -153,6 +196,12 @@ func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) {
 		return
 	}
+	if rw, ok := w.(*responseWriter); ok && rw.status != 0 {
+		// The answer has begun (typically the client went away while it
+		// was being written): nothing more can be sent.
+		s.Log.DebugContext(r.Context(), "response already started", "method", r.Method, "path", r.URL.Path, "err", err)
+		return
+	}
 	if status >= 500 {
 		s.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	} else {
@@ -222,6 +271,11 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	h, pattern := s.mux.Handler(r)
 	if pattern != "" {
+		if !safeMethod(r.Method) {
+			s.cache.invalidate()
+		} else if s.cache.serve(w, r, s.mux) {
+			return
+		}
 		// ServeHTTP, not h: only the mux's own dispatch sets path values.
 		s.mux.ServeHTTP(w, r)
 		return
@@ -260,11 +314,12 @@ func (s *statusRecorder) WriteHeader(code int) {
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
-			r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+			limit := s.bodyLimit(r)
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			if isForm(r) {
 				var err error
 				if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-					err = r.ParseMultipartForm(s.maxBody)
+					err = r.ParseMultipartForm(min(limit, 32<<20))
 				} else {
 					err = r.ParseForm()
 				}
@@ -281,6 +336,10 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
 func isForm(r *http.Request) bool {

@@ -1,0 +1,363 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/config"
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/grants"
+	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// newGrantsApp is newTestApp with only the accounts' and this module's demo
+// data, so that the grants tests do not depend on other modules' demos.
+func newGrantsApp(t testing.TB, d *db.DB) *testApp {
+	t.Helper()
+	cfg := &config.Config{BaseURL: "http://example.test", TimeZone: time.UTC, Data: t.TempDir()}
+	rec := &mail.Recorder{}
+	a, err := Build(d, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), rec)
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	a.Auth.SetPasswordParams(auth.PasswordParams{Memory: 64, Time: 1, Threads: 1})
+	ctx := context.Background()
+	orgs := map[string]*auth.Organisation{}
+	for _, o := range demoOrgs() {
+		org := &auth.Organisation{Name: o.Name, Kind: o.Kind, PlaceCode: o.Place, Website: o.Website}
+		if err := a.Auth.CreateOrganisation(ctx, nil, org, auth.Meta{IP: "test"}); err != nil {
+			t.Fatal(err)
+		}
+		orgs[o.Name] = org
+	}
+	var admin *auth.User
+	for _, acc := range DemoAccounts() {
+		u, err := a.Auth.Register(ctx, auth.RegisterInput{Email: acc.Email, Name: acc.Name, Password: DemoPassword}, auth.Meta{IP: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if acc.Org != "" {
+			if err := a.Auth.AddMember(ctx, nil, orgs[acc.Org].PublicID, u.PublicID, auth.Meta{}); err != nil && !errors.Is(err, db.ErrConflict) {
+				t.Fatal(err)
+			}
+		}
+		for _, g := range acc.Grants {
+			if err := a.grantAsSystem(ctx, admin, u, g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if admin == nil {
+			if admin, err = a.Auth.UserByPublicID(ctx, u.PublicID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rep, _ := a.Auth.UserByEmail(ctx, "ocd@demo.dijalog.ba")
+	if err := a.Auth.GrantRole(ctx, admin, rep.PublicID, auth.Grant{Role: auth.RoleCSORep, ScopeKind: auth.ScopeOrg, ScopeRef: orgs["Lokalna agencija za demokratiju Mostar (LDA Mostar)"].PublicID}, auth.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.demoGrants(ctx); err != nil {
+		t.Fatalf("demoGrants: %v", err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(srv.Close)
+	return &testApp{App: a, srv: srv, mail: rec}
+}
+
+// TestGrantsPublicPages renders the module's public pages with the demo
+// data, on both databases.
+func TestGrantsPublicPages(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newGrantsApp(t, d)
+		c := ta.client(t)
+		status, body := get(t, c, ta.srv.URL+"/bs/calls")
+		if status != http.StatusOK {
+			t.Fatalf("/bs/calls = %d: %.500s", status, body)
+		}
+		for _, want := range []string{"Link za saradnju", "MAKERS", "Grad Mostar"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("/bs/calls does not show %q", want)
+			}
+		}
+		links := regexp.MustCompile(`href="/bs(/calls/[a-z0-9-]+)"`).FindAllStringSubmatch(body, -1)
+		if len(links) < 3 {
+			t.Fatalf("only %d call links", len(links))
+		}
+		for _, l := range links {
+			if l[1] == "/calls/new" {
+				continue
+			}
+			for _, loc := range []string{"bs", "en", "sr-Cyrl", "mk", "sq"} {
+				if st, b := get(t, c, ta.srv.URL+"/"+loc+l[1]); st != http.StatusOK {
+					t.Errorf("GET /%s%s = %d: %.300s", loc, l[1], st, b)
+				}
+			}
+		}
+		for _, p := range []string{"/en/grants/registry", "/en/grants/registry?lsg=ba-fbih-mostar&year=2025", "/en/calls/feed.atom", "/en/calls/deadlines.ics", "/en/calls?phase=open", "/en/places/ba-fbih-mostar"} {
+			if st, b := get(t, c, ta.srv.URL+p); st != http.StatusOK {
+				t.Errorf("GET %s = %d: %.300s", p, st, b)
+			}
+		}
+		_, reg := get(t, c, ta.srv.URL+"/en/grants/registry")
+		for _, want := range []string{"Agencija za lokalnu demokratiju Zavidovići", "Kulturni centar Abrašević"} {
+			if !strings.Contains(reg, want) {
+				t.Errorf("the registry does not show %q", want)
+			}
+		}
+		st, js := get(t, c, ta.srv.URL+"/api/v1/grants.360giving.json")
+		if st != http.StatusOK {
+			t.Fatalf("360Giving = %d", st)
+		}
+		var pkg struct {
+			Grants []map[string]any `json:"grants"`
+		}
+		if err := json.Unmarshal([]byte(js), &pkg); err != nil || len(pkg.Grants) < 10 {
+			t.Fatalf("360Giving: %v, %d grants", err, len(pkg.Grants))
+		}
+		_ = context.Background()
+	})
+}
+
+// TestGrants360GivingSchema validates the export against the 360Giving
+// package schema (draft 2020-12) in ../shared/data, when it is present.
+func TestGrants360GivingSchema(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("..", "..", "..", "shared", "data", "360giving")
+	if _, err := os.Stat(filepath.Join(dir, "360-giving-package-schema.json")); err != nil {
+		t.Skip("no 360Giving schema in ../shared/data")
+	}
+	ta := newGrantsApp(t, dbtest.SQLite(t))
+	_, body := get(t, ta.client(t), ta.srv.URL+"/api/v1/grants.360giving.json")
+	c := jsonschema.NewCompiler()
+	for _, name := range []string{"360-giving-schema.json", "360-giving-package-schema.json"} {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _ := doc.(map[string]any)["$id"].(string)
+		if err := c.AddResource(id, doc); err != nil {
+			t.Fatal(err)
+		}
+		if name == "360-giving-schema.json" {
+			// The package refers to the grant schema by its 1.4.2 address.
+			if err := c.AddResource(strings.Replace(id, "1.4.3", "1.4.2", 1), doc); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	c.AssertFormat()
+	sch, err := c.Compile("https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.3/schema/360-giving-package-schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Validate(inst); err != nil {
+		t.Errorf("the 360Giving export does not validate: %v", err)
+	}
+	// A record without a funder must fail: the test can fail.
+	bad := strings.Replace(body, `"fundingOrganization"`, `"fundingOrganisation"`, 1)
+	inst, _ = jsonschema.UnmarshalJSON(strings.NewReader(bad))
+	if sch.Validate(inst) == nil {
+		t.Error("a grant without fundingOrganization validated")
+	}
+}
+
+// TestGrantsIDOR tries every role on every application page and action of
+// the demo's assessed call; only the allowed get through.
+func TestGrantsIDOR(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newGrantsApp(t, d)
+		ctx := context.Background()
+		svc := ta.Grants
+		calls, err := svc.ListCalls(ctx, grantsFilter())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var apps []string
+		for _, c := range calls {
+			list, err := svc.Applications(ctx, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range list {
+				apps = append(apps, a.PublicID)
+			}
+		}
+		if len(apps) < 3 {
+			t.Fatalf("only %d submitted demo applications", len(apps))
+		}
+		// The coordinator of Mostar does not manage LDA Mostar's call; the
+		// moderator, the citizen and Trnovo's staff have no part in it.
+		clients := map[string]*http.Client{"anonymous": ta.client(t)}
+		for _, email := range []string{"koordinator.mostar@demo.dijalog.ba", "moderator@demo.dijalog.ba", "gradjanin@demo.dijalog.ba", "osoblje.trnovo@demo.dijalog.ba"} {
+			clients[email] = ta.login(t, email)
+		}
+		for name, c := range clients {
+			for _, pid := range apps {
+				for _, p := range []string{"/en/applications/" + pid, "/en/applications/" + pid + "/receipt", "/en/assess/" + pid} {
+					if st, _ := get(t, c, ta.srv.URL+p); st != http.StatusNotFound && st != http.StatusForbidden && st != http.StatusSeeOther {
+						t.Errorf("%s GET %s = %d, want 403/404", name, p, st)
+					}
+				}
+				if name == "anonymous" {
+					continue
+				}
+				tok := ta.csrf(t, c)
+				for _, p := range []string{"/en/applications/" + pid, "/en/applications/" + pid + "/withdraw", "/en/assess/" + pid + "/declare", "/en/assess/" + pid + "/scores"} {
+					if st, _, _ := post(t, c, ta.srv.URL+p, url.Values{"csrf_token": {tok}, "declaration": {"none"}, "version": {"1"}}); st != http.StatusNotFound && st != http.StatusForbidden {
+						t.Errorf("%s POST %s = %d, want 403/404", name, p, st)
+					}
+				}
+			}
+		}
+		// LDA Mostar re-grants: its representative manages the call and
+		// reads the submitted applications, but cannot change or assess them.
+		ocd := ta.login(t, "ocd@demo.dijalog.ba")
+		tok := ta.csrf(t, ocd)
+		for _, pid := range apps {
+			if st, _ := get(t, ocd, ta.srv.URL+"/en/applications/"+pid); st != http.StatusOK {
+				t.Errorf("call manager GET application = %d, want 200", st)
+			}
+			if st, _ := get(t, ocd, ta.srv.URL+"/en/assess/"+pid); st != http.StatusNotFound {
+				t.Errorf("call manager GET assessment = %d, want 404", st)
+			}
+			if st, _, _ := post(t, ocd, ta.srv.URL+"/en/applications/"+pid, url.Values{"csrf_token": {tok}, "version": {"1"}}); st != http.StatusNotFound {
+				t.Errorf("call manager POST application = %d, want 404", st)
+			}
+		}
+		// The demo assessor sees the applications he declared on, and the
+		// administrator (who manages everything) sees them all.
+		admin := ta.login(t, "admin@demo.dijalog.ba")
+		for _, pid := range apps {
+			if st, _ := get(t, admin, ta.srv.URL+"/en/applications/"+pid); st != http.StatusOK {
+				t.Errorf("admin GET application = %d", st)
+			}
+		}
+		assessor := ta.login(t, "ocjenjivac@demo.dijalog.ba")
+		seen := 0
+		for _, pid := range apps {
+			st, _ := get(t, assessor, ta.srv.URL+"/en/assess/"+pid)
+			if st == http.StatusOK {
+				seen++
+			}
+		}
+		if seen == 0 {
+			t.Error("the demo assessor sees none of his assigned applications")
+		}
+	})
+}
+
+func grantsFilter() grants.CallFilter { return grants.CallFilter{} }
+
+// TestGrantsGarbage sends nonsense to every grants route as the
+// administrator (who passes every permission check): never a 500.
+func TestGrantsGarbage(t *testing.T) {
+	t.Parallel()
+	ta := newGrantsApp(t, dbtest.SQLite(t))
+	c := ta.login(t, "admin@demo.dijalog.ba")
+	tok := ta.csrf(t, c)
+	junk := url.Values{"csrf_token": {tok}, "version": {"-1"}, "title": {strings.Repeat("é", 300)}, "total": {"1e9"}, "publisher": {"lsg:"}, "opens_at": {"2026-13-40T99:99"},
+		"decision": {"maybe"}, "application": {"nope"}, "assessor": {"x"}, "declaration": {"perhaps"}, "points_1": {"-3"}, "due_on": {"yesterday"}, "amount": {"-1"}, "kind": {"poem"},
+		"budget_0_item": {"x"}, "budget_0_cost": {"abc"}, "f1": {"\x00"}, "eligibility": {"maybe | ?"}, "form": {"budget"}, "criteria": {"0 | 0 | x"}, "verdict": {"x"}}
+	for _, r := range ta.Web.Routes() {
+		if !strings.Contains(r.Pattern, "calls") && !strings.Contains(r.Pattern, "applications") && !strings.Contains(r.Pattern, "assess") && !strings.Contains(r.Pattern, "awards") && !strings.Contains(r.Pattern, "grants") {
+			continue
+		}
+		p := strings.Replace(r.Pattern, "{lang}", "en", 1)
+		for _, v := range []string{"{slug}", "{id}", "{qid}", "{rid}", "{n}"} {
+			p = strings.ReplaceAll(p, v, "%E2%80%AE..%2F")
+		}
+		var st int
+		var body string
+		if r.Method == http.MethodGet {
+			st, body = get(t, c, ta.srv.URL+p)
+		} else {
+			st, body, _ = post(t, c, ta.srv.URL+p, junk)
+		}
+		if st >= 500 {
+			t.Errorf("%s %s = %d: %.300s", r.Method, p, st, body)
+		}
+	}
+	// Real records with junk input.
+	calls, _ := ta.Grants.ListCalls(context.Background(), grants.CallFilter{})
+	for _, cl := range calls {
+		for _, p := range []string{"/edit", "/questions", "/apply", "/assign", "/decide", "/autoassign", "/results", "/documents"} {
+			if st, body, _ := post(t, c, ta.srv.URL+"/en/calls/"+cl.Slug+p, junk); st >= 500 {
+				t.Errorf("POST %s%s = %d: %.300s", cl.Slug, p, st, body)
+			}
+		}
+		apps, _ := ta.Grants.Applications(context.Background(), cl)
+		for _, a := range apps {
+			for _, p := range []string{"/en/applications/" + a.PublicID, "/en/applications/" + a.PublicID + "/withdraw", "/en/assess/" + a.PublicID + "/scores"} {
+				if st, body, _ := post(t, c, ta.srv.URL+p, junk); st >= 500 {
+					t.Errorf("POST %s = %d: %.300s", p, st, body)
+				}
+			}
+			if w, err := ta.Grants.AwardOfApp(context.Background(), a.ID); err == nil {
+				for _, p := range []string{"/contract", "/instalments", "/reports", "/instalments/99/paid", "/reports/x/submit", "/reports/x/review"} {
+					if st, body, _ := post(t, c, ta.srv.URL+"/en/awards/"+w.PublicID+p, junk); st >= 500 {
+						t.Errorf("POST award%s = %d: %.300s", p, st, body)
+					}
+				}
+				if st, body := get(t, c, ta.srv.URL+"/en/awards/"+w.PublicID); st != http.StatusOK {
+					t.Errorf("GET award = %d: %.300s", st, body)
+				}
+			}
+			for _, p := range []string{"/en/applications/" + a.PublicID, "/en/applications/" + a.PublicID + "/receipt", "/en/calls/" + cl.Slug + "/manage", "/en/calls/" + cl.Slug + "/edit"} {
+				if st, body := get(t, c, ta.srv.URL+p); st != http.StatusOK {
+					t.Errorf("GET %s = %d: %.300s", p, st, body)
+				}
+			}
+		}
+	}
+	for _, p := range []string{"/en/calls/new", "/en/applications", "/en/assess"} {
+		if st, body := get(t, c, ta.srv.URL+p); st != http.StatusOK {
+			t.Errorf("GET %s = %d: %.300s", p, st, body)
+		}
+	}
+}
+
+// BenchmarkGrantsPages measures the public pages over HTTP on SQLite with
+// the demo data: go test -run XXX -bench BenchmarkGrants ./internal/app/
+func BenchmarkGrantsPages(b *testing.B) {
+	for _, p := range []string{"/bs/calls", "/api/v1/grants.360giving.json", "/bs/grants/registry?lsg=ba-fbih-mostar"} {
+		b.Run(strings.ReplaceAll(p, "/", "_"), func(b *testing.B) {
+			ta := newGrantsApp(b, dbtest.SQLite(b))
+			c := &http.Client{}
+			b.ResetTimer()
+			for b.Loop() {
+				resp, err := c.Get(ta.srv.URL + p)
+				if err != nil || resp.StatusCode != http.StatusOK {
+					b.Fatalf("GET %s: %v", p, err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		})
+	}
+}

@@ -1,0 +1,481 @@
+package grants
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/mail"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// world is a test platform: two CSOs, their representatives, an LSG
+// manager, three assessors and an outsider, and a call of the LSG.
+type world struct {
+	svc                      *Service
+	clock                    *time.Time
+	au                       *auth.Service
+	orgA, orgB               *auth.Organisation
+	repA, repA2, repB        *auth.User
+	manager, outsider, admin *auth.User
+	assessors                []*auth.User
+	call                     *Call
+	mail                     *mail.Recorder
+}
+
+func newWorld(t *testing.T, d *db.DB) *world {
+	t.Helper()
+	ctx := context.Background()
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &mail.Recorder{}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	au := auth.NewService(d, rec, cat, "http://example.test", log)
+	au.SetPasswordParams(auth.PasswordParams{Memory: 64, Time: 1, Threads: 1})
+	w := &world{au: au, mail: rec}
+	user := func(email string) *auth.User {
+		u, err := au.Register(ctx, auth.RegisterInput{Email: email, Name: strings.Split(email, "@")[0], Password: "dugacka-lozinka-2026"}, auth.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	reload := func(u *auth.User) *auth.User {
+		r, err := au.UserByPublicID(ctx, u.PublicID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	w.admin = user("admin@example.org")
+	if err := au.BootstrapAdmin(ctx, w.admin.PublicID); err != nil {
+		t.Fatal(err)
+	}
+	w.admin = reload(w.admin)
+	grant := func(u *auth.User, g auth.Grant) *auth.User {
+		if err := au.GrantRole(ctx, w.admin, u.PublicID, g, auth.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		return reload(u)
+	}
+	w.orgA = &auth.Organisation{Name: "Udruženje A", Kind: "cso", PlaceCode: "ba-fbih-mostar"}
+	w.orgB = &auth.Organisation{Name: "Udruženje B", Kind: "cso", PlaceCode: "ba-fbih-mostar"}
+	for _, o := range []*auth.Organisation{w.orgA, w.orgB} {
+		if err := au.CreateOrganisation(ctx, nil, o, auth.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.repA = grant(user("a1@example.org"), auth.Grant{Role: auth.RoleCSORep, ScopeKind: auth.ScopeOrg, ScopeRef: w.orgA.PublicID})
+	w.repA2 = grant(user("a2@example.org"), auth.Grant{Role: auth.RoleCSORep, ScopeKind: auth.ScopeOrg, ScopeRef: w.orgA.PublicID})
+	w.repB = grant(user("b1@example.org"), auth.Grant{Role: auth.RoleCSORep, ScopeKind: auth.ScopeOrg, ScopeRef: w.orgB.PublicID})
+	w.manager = grant(user("mostar@example.org"), auth.Grant{Role: auth.RoleLSGStaff, ScopeKind: auth.ScopeLSG, ScopeRef: "ba-fbih-mostar"})
+	w.outsider = grant(user("trebinje@example.org"), auth.Grant{Role: auth.RoleLSGStaff, ScopeKind: auth.ScopeLSG, ScopeRef: "ba-rs-trebinje"})
+	for i := range 3 {
+		w.assessors = append(w.assessors, grant(user(fmt.Sprintf("assessor%d@example.org", i)), auth.Grant{Role: auth.RoleAssessor, ScopeKind: auth.ScopeGlobal}))
+	}
+	now := at("2026-03-01 09:00:00")
+	w.clock = &now
+	w.svc = NewService(d, au, Options{Now: func() time.Time { return *w.clock }, Zone: sarajevo(), Files: t.TempDir(), Mail: rec, Cat: cat, BaseURL: "http://example.test", Log: log})
+	c, err := w.svc.CreateCall(ctx, w.manager, CallInput{
+		Publisher: "lsg:ba-fbih-mostar", Funder: "Grad Mostar", Lang: "bs",
+		Texts:    []Text{{Lang: "bs", Title: "Poziv udruženjima 2026", Body: "Tekst poziva."}},
+		Currency: "BAM", Total: "20.000", Min: "1.000", Max: "8.000", OwnSharePct: "10", DivergencePct: "30",
+		OpensAt: "2026-03-01T08:00:00", QuestionsUntil: "2026-03-20T16:00:00", ClosesAt: "2026-03-31T23:59:59",
+		Eligibility: "yes | Registrovano u Mostaru?\nno | Dug prema Gradu?",
+		Form:        "longtext | Opis | required\nfile | Prilog\nbudget | Budžet | required",
+		Criteria:    "60 | 10 | Kvalitet\n40 | 10 | Budžet",
+	}, Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.svc.PublishCall(ctx, w.manager, c.Slug, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if w.call, err = w.svc.CallBySlug(ctx, c.Slug); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func (w *world) set(s string) { t := at(s); *w.clock = t }
+
+// draft starts an eligible application of org and saves a valid draft.
+func (w *world) draft(t *testing.T, u *auth.User, org string) *Application {
+	t.Helper()
+	ctx := context.Background()
+	a, err := w.svc.Start(ctx, u, w.call, org, map[string]string{"q1": "yes", "q2": "no"}, Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err = w.svc.Save(ctx, u, w.call, a.PublicID, Draft{Version: a.Version, Title: "Projekat " + org[:4], Values: map[string]string{"f1": "Opis projekta."},
+		Budget: []BudgetLineInput{{"Radionice", "5.000", "4.000"}, {"Materijal", "1.000", "900"}}}, Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestDeadlineToTheSecond(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		w.set("2026-03-10 10:00:00")
+		a := w.draft(t, w.repA, w.orgA.PublicID)
+		b := w.draft(t, w.repB, w.orgB.PublicID)
+
+		w.set("2026-03-31 23:59:59") // the closing second still lands
+		got, err := w.svc.Submit(ctx, w.repA, w.call, a.PublicID, a.Version, Meta{})
+		if err != nil || got.Status != AppSubmitted {
+			t.Fatalf("submit at 23:59:59: %v, status %v", err, got)
+		}
+		if len(got.Receipt) != 64 {
+			t.Errorf("receipt hash %q, want 64 hex digits", got.Receipt)
+		}
+		r, err := w.svc.ReceiptOf(ctx, w.call, got)
+		if err != nil || r.Hash() != got.Receipt {
+			t.Errorf("the receipt does not verify: %v %s != %s", err, r.Hash(), got.Receipt)
+		}
+
+		w.set("2026-04-01 00:00:00") // one second later nothing lands
+		if _, err := w.svc.Submit(ctx, w.repB, w.call, b.PublicID, b.Version, Meta{}); !errors.Is(err, ErrClosed) {
+			t.Errorf("submit at 00:00:00: %v, want ErrClosed", err)
+		}
+		if _, err := w.svc.Save(ctx, w.repB, w.call, b.PublicID, Draft{Version: b.Version, Title: "late"}, Meta{}); !errors.Is(err, ErrClosed) {
+			t.Errorf("save after the deadline: %v, want ErrClosed", err)
+		}
+		if err := w.svc.Withdraw(ctx, w.repA, w.call, a.PublicID, Meta{}); !errors.Is(err, ErrClosed) {
+			t.Errorf("withdraw after the deadline: %v, want ErrClosed", err)
+		}
+		if _, err := w.svc.Start(ctx, w.repB, w.call, w.orgB.PublicID, map[string]string{"q1": "yes", "q2": "no"}, Meta{}); !errors.Is(err, ErrClosed) {
+			t.Errorf("eligibility after the deadline: %v, want ErrClosed", err)
+		}
+		w.set("2026-02-28 23:00:00") // before the opening
+		if _, err := w.svc.Submit(ctx, w.repB, w.call, b.PublicID, b.Version, Meta{}); !errors.Is(err, ErrClosed) {
+			t.Errorf("submit before the opening: %v, want ErrClosed", err)
+		}
+	})
+}
+
+func TestConcurrentEditsAndDoubleSubmit(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		w.set("2026-03-10 10:00:00")
+		a := w.draft(t, w.repA, w.orgA.PublicID)
+		loaded := a.Version // both members opened this version
+
+		first, err := w.svc.Save(ctx, w.repA, w.call, a.PublicID, Draft{Version: loaded, Title: "Verzija prvog člana", Values: map[string]string{"f1": "prvi"}, Budget: []BudgetLineInput{{"Radionice", "5.000", "4.000"}}}, Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = w.svc.Save(ctx, w.repA2, w.call, a.PublicID, Draft{Version: loaded, Title: "Verzija drugog člana", Values: map[string]string{"f1": "drugi"}}, Meta{})
+		if !errors.Is(err, ErrStale) {
+			t.Fatalf("second member's save of an old version: %v, want ErrStale", err)
+		}
+		now, _ := w.svc.Application(ctx, a.PublicID)
+		if now.Title != "Verzija prvog člana" || now.Version != first.Version || now.UpdatedBy != w.repA.ID {
+			t.Errorf("the first member's save was overwritten: %+v", now)
+		}
+
+		// Two tabs submit the same version at once: one submission.
+		var wg sync.WaitGroup
+		results := make([]*Application, 2)
+		errs := make([]error, 2)
+		for i, u := range []*auth.User{w.repA, w.repA2} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i], errs[i] = w.svc.Submit(ctx, u, w.call, a.PublicID, now.Version, Meta{})
+			}()
+		}
+		wg.Wait()
+		for i := range 2 {
+			if errs[i] != nil || results[i].Status != AppSubmitted {
+				t.Fatalf("tab %d: %v", i, errs[i])
+			}
+		}
+		if results[0].Receipt != results[1].Receipt || results[0].SubmittedAt.Time != results[1].SubmittedAt.Time {
+			t.Errorf("two receipts: %s and %s", results[0].Receipt, results[1].Receipt)
+		}
+		var n int
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'grants.application.submit' AND object_ref = ?`, a.PublicID).Scan(&n); err != nil || n != 1 {
+			t.Errorf("%d submissions recorded (%v), want 1", n, err)
+		}
+	})
+}
+
+func TestBudgetRules(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		w.set("2026-03-10 10:00:00")
+		a := w.draft(t, w.repA, w.orgA.PublicID)
+		for _, c := range []struct {
+			name   string
+			lines  []BudgetLineInput
+			save   string // field with an error on save
+			submit string // error key on submit
+		}{
+			{"negative line", []BudgetLineInput{{"Povrat", "-500", "0"}}, "budget_0_cost", ""},
+			{"requested over cost", []BudgetLineInput{{"Oprema", "1.000", "1.200"}}, "budget_0_requested", ""},
+			{"not an amount", []BudgetLineInput{{"Oprema", "hiljadu", ""}}, "budget_0_cost", ""},
+			{"own share below 10 %", []BudgetLineInput{{"Oprema", "5.000", "4.800"}}, "", "grants.budget.own_share"},
+			{"over the largest grant", []BudgetLineInput{{"Oprema", "12.000", "9.000"}}, "", "grants.budget.over_max"},
+			{"under the smallest grant", []BudgetLineInput{{"Oprema", "800", "500"}}, "", "grants.budget.under_min"},
+		} {
+			cur, _ := w.svc.Application(ctx, a.PublicID)
+			saved, err := w.svc.Save(ctx, w.repA, w.call, a.PublicID, Draft{Version: cur.Version, Title: "Naslov", Values: map[string]string{"f1": "Opis"}, Budget: c.lines}, Meta{})
+			var fe FieldErrors
+			if c.save != "" {
+				if !errors.As(err, &fe) || fe[c.save] == "" {
+					t.Errorf("%s: save error %v, want one on %s", c.name, err, c.save)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("%s: save: %v", c.name, err)
+			}
+			_, err = w.svc.Submit(ctx, w.repA, w.call, a.PublicID, saved.Version, Meta{})
+			if !errors.As(err, &fe) || fe["budget"] != c.submit {
+				t.Errorf("%s: submit error %v, want budget=%s", c.name, err, c.submit)
+			}
+		}
+	})
+}
+
+// TestAccessMatrix: who may read and change an application, at every stage.
+func TestAccessMatrix(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		w.set("2026-03-10 10:00:00")
+		a := w.draft(t, w.repA, w.orgA.PublicID)
+		canRead := func(u *auth.User) bool {
+			cur, _ := w.svc.Application(ctx, a.PublicID)
+			ok, err := w.svc.CanReadApplication(ctx, u, cur)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		type who struct {
+			name string
+			u    *auth.User
+		}
+		everyone := []who{{"repA", w.repA}, {"repA2", w.repA2}, {"repB", w.repB}, {"manager", w.manager}, {"other LSG", w.outsider}, {"assessor0", w.assessors[0]}, {"assessor1", w.assessors[1]}, {"assessor2", w.assessors[2]}, {"anonymous", nil}, {"admin", w.admin}}
+		check := func(stage string, want map[string]bool) {
+			t.Helper()
+			for _, p := range everyone {
+				if got := canRead(p.u); got != want[p.name] {
+					t.Errorf("%s: %s reads the application: %v, want %v", stage, p.name, got, want[p.name])
+				}
+			}
+		}
+		check("draft", map[string]bool{"repA": true, "repA2": true, "admin": true})
+		// Others cannot change it.
+		for _, p := range []*auth.User{w.repB, w.manager, w.assessors[0], w.outsider} {
+			if _, err := w.svc.Save(ctx, p, w.call, a.PublicID, Draft{Version: a.Version, Title: "x"}, Meta{}); !errors.Is(err, db.ErrNotFound) {
+				t.Errorf("save by %v: %v, want not found", p.Email, err)
+			}
+			if _, err := w.svc.Submit(ctx, p, w.call, a.PublicID, a.Version, Meta{}); !errors.Is(err, db.ErrNotFound) {
+				t.Errorf("submit by %v: %v, want not found", p.Email, err)
+			}
+			if err := w.svc.Withdraw(ctx, p, w.call, a.PublicID, Meta{}); !errors.Is(err, db.ErrNotFound) {
+				t.Errorf("withdraw by %v: %v, want not found", p.Email, err)
+			}
+		}
+		if _, err := w.svc.Submit(ctx, w.repA, w.call, a.PublicID, a.Version, Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		check("submitted", map[string]bool{"repA": true, "repA2": true, "manager": true, "admin": true})
+
+		w.set("2026-04-02 09:00:00")
+		if err := w.svc.Assign(ctx, w.outsider, w.call, a.PublicID, w.assessors[0].PublicID, Meta{}); !errors.Is(err, ErrForbidden) {
+			t.Errorf("assignment by another LSG: %v", err)
+		}
+		for _, as := range w.assessors[:2] {
+			if err := w.svc.Assign(ctx, w.manager, w.call, a.PublicID, as.PublicID, Meta{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check("assigned, nobody declared", map[string]bool{"repA": true, "repA2": true, "manager": true, "admin": true})
+		if err := w.svc.SubmitScores(ctx, w.assessors[0], a.PublicID, ScoreInput{Points: map[int]string{1: "5", 2: "5"}}, Meta{}); !errors.Is(err, ErrState) {
+			t.Errorf("scoring before the declaration: %v, want ErrState", err)
+		}
+		if err := w.svc.Declare(ctx, w.assessors[2], a.PublicID, false, Meta{}); !errors.Is(err, db.ErrNotFound) {
+			t.Errorf("declaration by an unassigned assessor: %v, want not found", err)
+		}
+		if err := w.svc.Declare(ctx, w.assessors[0], a.PublicID, false, Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		// assessor1 declares a conflict: assessor2 replaces them.
+		if err := w.svc.Declare(ctx, w.assessors[1], a.PublicID, true, Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		check("one declared, one conflict (replaced)", map[string]bool{"repA": true, "repA2": true, "manager": true, "admin": true, "assessor0": true})
+		gs, _ := w.svc.AssignmentsOfApp(ctx, a.ID)
+		if activeCount(gs) != 2 || gs[len(gs)-1].AssessorID != w.assessors[2].ID {
+			t.Errorf("the conflicted assessor was not replaced: %+v", gs)
+		}
+		// Files follow the application's rules.
+		files, _ := w.svc.Files(ctx, "application", a.ID)
+		for _, f := range files {
+			for _, p := range everyone {
+				ok, _ := w.svc.CanReadFile(ctx, p.u, &f)
+				if ok != canRead(p.u) {
+					t.Errorf("file read by %s: %v", p.name, ok)
+				}
+			}
+		}
+	})
+}
+
+func TestAssessmentCycle(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		w.set("2026-03-10 10:00:00")
+		a := w.draft(t, w.repA, w.orgA.PublicID)
+		b := w.draft(t, w.repB, w.orgB.PublicID)
+		for _, x := range []struct {
+			u   *auth.User
+			app *Application
+		}{{w.repA, a}, {w.repB, b}} {
+			w.set("2026-03-20 10:00:00")
+			if _, err := w.svc.Submit(ctx, x.u, w.call, x.app.PublicID, x.app.Version, Meta{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, _, err := w.svc.AutoAssign(ctx, w.manager, w.call, Meta{}); !errors.Is(err, ErrState) {
+			t.Errorf("assignment while the call is open: %v", err)
+		}
+		w.set("2026-04-02 09:00:00")
+		made, short, err := w.svc.AutoAssign(ctx, w.manager, w.call, Meta{})
+		if err != nil || made != 4 || short != 0 {
+			t.Fatalf("auto-assign: made %d short %d: %v", made, short, err)
+		}
+		score := func(app *Application, points ...string) {
+			t.Helper()
+			gs, _ := w.svc.AssignmentsOfApp(ctx, app.ID)
+			i := 0
+			for _, g := range gs {
+				if g.Status != AsgAssigned {
+					continue
+				}
+				var u *auth.User
+				for _, as := range w.assessors {
+					if as.ID == g.AssessorID {
+						u = as
+					}
+				}
+				if err := w.svc.Declare(ctx, u, app.PublicID, false, Meta{}); err != nil {
+					t.Fatal(err)
+				}
+				if err := w.svc.SubmitScores(ctx, u, app.PublicID, ScoreInput{Points: map[int]string{1: points[i], 2: points[i+1]}}, Meta{}); err != nil {
+					t.Fatal(err)
+				}
+				i += 2
+				if i >= len(points) {
+					return
+				}
+			}
+		}
+		score(a, "9", "9", "8", "8") // 90 % and 80 %: no divergence
+		score(b, "9", "9", "2", "2") // 90 % and 20 %: a third assessor
+		gs, _ := w.svc.AssignmentsOfApp(ctx, b.ID)
+		if len(gs) != 3 || !gs[2].Third {
+			t.Fatalf("no third assessor after a divergence: %+v", gs)
+		}
+		score(b, "5", "5")
+		rank, err := w.svc.Ranking(ctx, w.call)
+		if err != nil || len(rank) != 2 {
+			t.Fatal(err)
+		}
+		if rank[0].App.PublicID != a.PublicID || rank[0].AvgPct != 850 || rank[1].AvgPct != 533 || !rank[1].Divergent {
+			t.Errorf("ranking: %+v %+v", rank[0], rank[1])
+		}
+		if err := w.svc.Decide(ctx, w.manager, w.call, b.PublicID, DecisionReject, "", Meta{}); err == nil {
+			t.Error("a rejection without reasons was accepted")
+		}
+		if err := w.svc.Decide(ctx, w.manager, w.call, a.PublicID, DecisionAward, "", Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.Decide(ctx, w.manager, w.call, b.PublicID, DecisionReserve, "", Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.PublishResults(ctx, w.manager, w.call, Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := w.svc.Support(ctx, SupportFilter{LSG: "ba-fbih-mostar"})
+		if err != nil || len(recs) != 1 || recs[0].Recipient != "Udruženje A" || recs[0].Procedure != "open_call" || recs[0].Amount != 490000 {
+			t.Fatalf("registry after the award: %+v %v", recs, err)
+		}
+		aw, err := w.svc.Award(ctx, recs[0].AwardPID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := w.svc.CallBySlug(ctx, w.call.Slug)
+		if err := w.svc.AddReport(ctx, w.manager, c, aw, "narrative", "2026-04-20", Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		n, err := w.svc.Remind(ctx, 30*24*time.Hour)
+		if err != nil || n != 0 { // the organisation has no members in memberships
+			t.Logf("reminders: %d %v", n, err)
+		}
+		reps, _ := w.svc.Reports(ctx, aw.ID)
+		if err := w.svc.SubmitReport(ctx, w.repB, aw, reps[0].PublicID, "tuđi izvještaj", nil, Meta{}); !errors.Is(err, ErrForbidden) {
+			t.Errorf("report by another organisation: %v", err)
+		}
+		if err := w.svc.SubmitReport(ctx, w.repA, aw, reps[0].PublicID, "Održane su sve radionice.", &Upload{Filename: "izvjestaj.pdf", Data: []byte("%PDF-1.4 test")}, Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.ReviewReport(ctx, w.manager, c, aw, reps[0].PublicID, true, "U redu.", Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.SubmitReport(ctx, w.repA, aw, reps[0].PublicID, "opet", nil, Meta{}); !errors.Is(err, ErrState) {
+			t.Errorf("changing an approved report: %v", err)
+		}
+		var audited int
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action LIKE 'grants.%'`).Scan(&audited); err != nil || audited < 20 {
+			t.Errorf("%d audit entries: %v", audited, err)
+		}
+	})
+}
+
+func TestUploadChecks(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name string
+		up   Upload
+		want string
+	}{
+		{"pdf", Upload{"a.pdf", []byte("%PDF-1.7\n...")}, ""},
+		{"html named pdf", Upload{"a.pdf", []byte("<html><script>alert(1)</script>")}, "grants.file.type"},
+		{"exe", Upload{"a.exe", []byte("MZ\x90\x00")}, "grants.file.type"},
+		{"empty", Upload{"a.pdf", nil}, "grants.file.empty"},
+		{"too large", Upload{"a.txt", make([]byte, MaxFile+1)}, "grants.file.too_large"},
+		{"csv", Upload{"b.csv", []byte("a,b\n1,2\n")}, ""},
+	} {
+		if got := checkUpload(c.up); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,713 @@
+package projects
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/chart"
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/translit"
+	"github.com/dijalog/dijalog/internal/web"
+)
+
+//go:embed all:templates
+var templateFS embed.FS
+
+// Orgs lists the platform's organisations; *auth.Service implements it.
+type Orgs interface {
+	Organisations(ctx context.Context, kind string) ([]auth.Organisation, error)
+}
+
+type handlers struct {
+	srv  *web.Server
+	svc  *Service
+	orgs Orgs
+
+	geoOnce sync.Once
+	geo     map[string]string // shape name -> place code
+	shapeOf map[string]string // place code -> shape name
+}
+
+// Register adds the registry's pages and API:
+//
+//	GET  /{lang}/projects                  the list (filters in the query string)
+//	GET  /{lang}/projects/dashboard        totals by donor, sector, year and LSG; the map
+//	GET  /{lang}/projects/new              the form (POST creates)
+//	GET  /{lang}/projects/{id}             one project
+//	GET  /{lang}/projects/{id}/edit        the form (POST saves)
+//	GET  /{lang}/projects/{id}/history     every change
+//	GET  /api/v1/projects[.csv|.geojson|.iati.xml], /api/v1/projects/{id},
+//	     /api/v1/projects/totals.csv, /api/v1/openapi.json
+func Register(srv *web.Server, svc *Service, orgs Orgs) (*Section, error) {
+	if err := srv.Render.Register("projects", templateFS, "templates"); err != nil {
+		return nil, fmt.Errorf("projects.Register: %w", err)
+	}
+	h := &handlers{srv: srv, svc: svc, orgs: orgs}
+	srv.Page("GET /projects", h.list)
+	srv.Page("GET /projects/dashboard", h.dashboard)
+	srv.Page("GET /projects/new", h.newForm)
+	srv.Page("POST /projects/new", h.create)
+	srv.Page("GET /projects/{id}", h.detail)
+	srv.Page("GET /projects/{id}/edit", h.editForm)
+	srv.Page("POST /projects/{id}/edit", h.update)
+	srv.Page("GET /projects/{id}/history", h.history)
+	srv.Handle("GET /api/v1/projects", h.apiList)
+	srv.Handle("GET /api/v1/projects.csv", h.apiCSV)
+	srv.Handle("GET /api/v1/projects.geojson", h.apiGeoJSON)
+	srv.Handle("GET /api/v1/projects.iati.xml", h.apiIATI)
+	srv.Handle("GET /api/v1/projects/totals.csv", h.apiTotalsCSV)
+	srv.Handle("GET /api/v1/projects/{id}", h.apiProject)
+	srv.Handle("GET /api/v1/openapi.json", h.openAPI)
+	srv.Render.AddNav("nav.projects", "/projects")
+	return &Section{h: h}, nil
+}
+
+func printer(srv *web.Server, r *http.Request) *i18n.Printer {
+	return srv.Cat.Printer(web.StateOf(r).Locale)
+}
+
+// geoJoin maps boundary shapes to LSG codes through the places' "geo"
+// aliases (their names in the 2013 boundary data), then their names.
+func (h *handlers) geoJoin(ctx context.Context) (map[string]string, map[string]string) {
+	h.geoOnce.Do(func() {
+		h.geo, h.shapeOf = map[string]string{}, map[string]string{}
+		lsgs, err := h.svc.places.LSGs(ctx)
+		if err != nil {
+			h.svc.log.Warn("projects: map join: places unavailable", "err", err)
+			return
+		}
+		byKey := map[string]string{}
+		for _, p := range lsgs {
+			byKey[translit.Fold(p.NameLat).Search] = p.Code
+		}
+		for _, p := range lsgs {
+			for _, a := range p.Aliases {
+				if a.Kind == places.AliasGeo {
+					byKey[translit.Fold(a.Alias).Search] = p.Code
+				}
+			}
+		}
+		for _, sh := range chart.Shapes() {
+			if code, ok := byKey[translit.Fold(sh.Name).Search]; ok {
+				h.geo[sh.Name] = code
+				h.shapeOf[code] = sh.Name
+			}
+		}
+	})
+	return h.geo, h.shapeOf
+}
+
+// canEdit: programme managers of the owning or a participating
+// organisation, staff of one of its LSGs, administrators.
+func canEdit(u *auth.User, p *Project) bool {
+	if u == nil {
+		return false
+	}
+	if auth.Can(u, auth.ActEditProgramme, auth.Object{Org: p.OwnerOrg}) {
+		return true
+	}
+	for _, o := range p.Orgs {
+		if o.OrgID != "" && auth.Can(u, auth.ActEditProgramme, auth.Object{Org: o.OrgID}) {
+			return true
+		}
+	}
+	for _, l := range p.Locations {
+		if auth.Can(u, auth.ActEditLSGRecord, auth.Object{LSG: l.Place}) {
+			return true
+		}
+	}
+	return false
+}
+
+// canCreate: someone who could edit some project: an administrator, a
+// programme manager of an organisation, or staff of an LSG.
+func canCreate(u *auth.User) bool {
+	if u == nil {
+		return false
+	}
+	if auth.Can(u, auth.ActAdminSite, auth.Object{}) {
+		return true
+	}
+	for _, g := range u.Grants {
+		switch g.ScopeKind {
+		case auth.ScopeOrg:
+			if auth.Can(u, auth.ActEditProgramme, auth.Object{Org: g.ScopeRef}) {
+				return true
+			}
+		case auth.ScopeLSG:
+			if auth.Can(u, auth.ActEditLSGRecord, auth.Object{LSG: g.ScopeRef}) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ---- list ----
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+type listRow struct {
+	P        *Project
+	Title    string
+	Fallback bool
+	Status   string
+	Budget   string
+	Period   string
+	Donors   string
+	LSGs     []placeLink
+}
+
+type placeLink struct{ Code, Name, NameCyr string }
+
+type listPage struct {
+	Filter   Filter
+	Errors   FieldErrors
+	Result   Result
+	Rows     []listRow
+	LSGs     []option
+	Regions  []option
+	Donors   []option
+	Sectors  []option
+	Statuses []option
+	Sorts    []option
+	Query    string // filter as query string (no page, no sort)
+	QuerySort string // filter incl. sort, for pager links
+	Prev, Next string
+	CanCreate bool
+}
+
+func (h *handlers) placeNames(ctx context.Context) map[string]places.Place {
+	lsgs, _ := h.svc.places.LSGs(ctx)
+	m := make(map[string]places.Place, len(lsgs))
+	for _, p := range lsgs {
+		m[p.Code] = p
+	}
+	return m
+}
+
+func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	pr := printer(h.srv, r)
+	f, fe := ParseFilter(r.URL.Query())
+	status := http.StatusOK
+	if fe != nil {
+		status = http.StatusBadRequest
+		f = Filter{}
+	}
+	if f.PerPage == 0 {
+		f.PerPage = 20
+	}
+	res, err := h.svc.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	d := listPage{Filter: f, Errors: fe, Result: res, CanCreate: canCreate(auth.UserFrom(r))}
+	names := h.placeNames(ctx)
+	for _, p := range res.Items {
+		d.Rows = append(d.Rows, h.row(pr, p, names))
+	}
+	all, err := h.svc.places.LSGs(ctx)
+	if err != nil {
+		return err
+	}
+	regions := map[string]bool{}
+	for _, p := range all {
+		d.LSGs = append(d.LSGs, option{Value: p.Code, Label: p.NameLat, Selected: p.Code == f.LSG})
+		for _, c := range []string{p.EntityCode, p.CantonCode} {
+			if c != "" {
+				regions[c] = true
+			}
+		}
+	}
+	sort.Slice(d.LSGs, func(i, j int) bool { return translit.Fold(d.LSGs[i].Label).Search < translit.Fold(d.LSGs[j].Label).Search })
+	for _, c := range sortedKeys(regions) {
+		if p, err := h.svc.places.ByCode(ctx, c); err == nil {
+			d.Regions = append(d.Regions, option{Value: c, Label: p.NameLat, Selected: c == f.Region})
+		}
+	}
+	donors, err := h.svc.Donors(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range donors {
+		d.Donors = append(d.Donors, option{Value: n, Label: n, Selected: orgKey(n) == orgKey(f.Donor) && f.Donor != ""})
+	}
+	for _, c := range usedSectors {
+		d.Sectors = append(d.Sectors, option{Value: c, Label: c + " " + h.svc.cl.Sector.Label(c), Selected: c == f.Sector})
+	}
+	for i := 1; i <= 6; i++ {
+		d.Statuses = append(d.Statuses, option{Value: strconv.Itoa(i), Label: pr.T("projects.status." + strconv.Itoa(i)), Selected: i == f.Status})
+	}
+	for _, s := range Sorts() {
+		d.Sorts = append(d.Sorts, option{Value: s, Label: pr.T("projects.sort." + strings.TrimPrefix(strings.ReplaceAll(s, "-", "desc_"), "")), Selected: s == f.Sort || (f.Sort == "" && s == "-updated")})
+	}
+	v := f.Values()
+	d.QuerySort = v.Encode()
+	v.Del("sort")
+	d.Query = v.Encode()
+	link := func(page int) string {
+		q := f.Values()
+		q.Set("page", strconv.Itoa(page))
+		return "?" + q.Encode()
+	}
+	if res.Page > 1 {
+		d.Prev = link(res.Page - 1)
+	}
+	if res.Page < res.Pages() {
+		d.Next = link(res.Page + 1)
+	}
+	return h.srv.Render.PageStatus(w, r, status, "projects/list", d)
+}
+
+// usedSectors are the DAC codes offered in the filter: those of
+// governance, civil society and the sectors municipalities work in.
+var usedSectors = []string{"15110", "15112", "15150", "15151", "15160", "15170", "15220", "16010", "16020", "16050", "11110", "11220", "12220", "14030", "14050", "21020", "23210", "25010", "31120", "32130", "33210", "41010", "43010", "43030", "43040", "72010", "73010", "74020"}
+
+func (h *handlers) row(pr *i18n.Printer, p *Project, names map[string]places.Place) listRow {
+	t, fb := p.TextFor(pr.Code())
+	row := listRow{P: p, Title: t.Title, Fallback: fb, Status: pr.T("projects.status." + strconv.Itoa(p.Status)),
+		Budget: p.Budget.Format(pr, true), Period: period(p), Donors: strings.Join(p.Donors(), ", ")}
+	for _, l := range p.Locations {
+		if pl, ok := names[l.Place]; ok {
+			row.LSGs = append(row.LSGs, placeLink{Code: pl.Code, Name: pl.NameLat, NameCyr: pl.NameCyr})
+		}
+	}
+	return row
+}
+
+func period(p *Project) string {
+	s, e := p.Start(), p.End()
+	short := func(d string) string {
+		if len(d) >= 7 {
+			return d[:7]
+		}
+		return d
+	}
+	switch {
+	case s != "" && e != "":
+		return short(s) + " – " + short(e)
+	case s != "":
+		return short(s) + " –"
+	case p.FundingYear != 0:
+		return strconv.Itoa(p.FundingYear)
+	}
+	return ""
+}
+
+// ---- detail ----
+
+type orgGroup struct {
+	Role  string
+	Names []orgName
+}
+
+type orgName struct{ Name, Ref string }
+
+type moneyRow struct {
+	Type, Date, Amount, Note string
+}
+
+type targetRow struct {
+	T       Target
+	Latest  string
+	Percent int
+	History string
+}
+
+type detailPage struct {
+	P          *Project
+	Text       Text
+	Fallback   bool
+	TextLang   string
+	Status     string
+	Budget     string
+	Disbursed  string
+	Kind       string
+	Orgs       []orgGroup
+	Sectors    []option
+	Acquis     []string
+	SDGs       []option
+	LSGs       []placeLink
+	Map        template.HTML
+	Progress   template.HTML
+	Targets    []targetRow
+	Money      []moneyRow
+	Milestones []Milestone
+	Links      []Link
+	Children   []listRow
+	CanEdit    bool
+	Programme  string
+}
+
+func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := h.svc.Get(ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	pr := printer(h.srv, r)
+	t, fb := p.TextFor(pr.Code())
+	d := detailPage{P: p, Text: t, Fallback: fb, TextLang: pr.T("projects.lang." + t.Lang), Status: pr.T("projects.status." + strconv.Itoa(p.Status)),
+		Budget: p.Budget.Format(pr, false), Kind: pr.T("projects.kind." + p.Kind), CanEdit: canEdit(auth.UserFrom(r), p)}
+	if dis, ok := p.Disbursed(); ok && dis.Minor > 0 {
+		d.Disbursed = dis.Format(pr, false)
+	}
+	if p.Programme != "" {
+		if pp, err := h.svc.Get(ctx, p.Programme); err == nil {
+			pt, _ := pp.TextFor(pr.Code())
+			d.Programme = pt.Title
+		}
+	}
+	for role := 1; role <= 4; role++ {
+		g := orgGroup{Role: pr.T("projects.role." + strconv.Itoa(role))}
+		for _, o := range p.Orgs {
+			if o.Role == role {
+				g.Names = append(g.Names, orgName{Name: o.Name, Ref: o.Ref})
+			}
+		}
+		if len(g.Names) > 0 {
+			d.Orgs = append(d.Orgs, g)
+		}
+	}
+	for _, s := range p.Sectors {
+		d.Sectors = append(d.Sectors, option{Value: s, Label: h.svc.cl.Sector.Label(s)})
+	}
+	for _, c := range p.Acquis {
+		d.Acquis = append(d.Acquis, acquisLabel(pr, c))
+	}
+	for _, g := range p.SDGs {
+		d.SDGs = append(d.SDGs, option{Value: strconv.Itoa(g), Label: h.svc.cl.SDG.Label(strconv.Itoa(g))})
+	}
+	names := h.placeNames(ctx)
+	_, shapeOf := h.geoJoin(ctx)
+	regions := map[string]chart.Region{}
+	for _, l := range p.Locations {
+		pl, ok := names[l.Place]
+		if !ok {
+			continue
+		}
+		d.LSGs = append(d.LSGs, placeLink{Code: pl.Code, Name: pl.NameLat, NameCyr: pl.NameCyr})
+		if sh, ok := shapeOf[pl.Code]; ok {
+			regions[sh] = chart.Region{Label: pl.NameLat, Mark: true, Href: "/" + pr.Code() + "/places/" + pl.Code, Value: 1}
+		}
+	}
+	if len(regions) > 0 {
+		d.Map = chart.Map(pr.T("projects.detail.map"), pr.N("projects.detail.map_desc", len(d.LSGs)), regions, true)
+	}
+	var items []chart.Item
+	var targets []float64
+	for _, tg := range p.Targets {
+		row := targetRow{T: tg, Percent: tg.Percent()}
+		var hist []string
+		for _, a := range tg.Actuals {
+			hist = append(hist, a.Date+": "+pr.Int(a.Value))
+		}
+		row.History = strings.Join(hist, "; ")
+		val := 0.0
+		if a, ok := tg.Latest(); ok {
+			row.Latest = pr.Int(a.Value)
+			val = float64(a.Value)
+		}
+		d.Targets = append(d.Targets, row)
+		items = append(items, chart.Item{Label: tg.Label, Value: val, Display: pr.T("projects.target.of", "actual", orDash(row.Latest), "target", pr.Int(tg.Target))})
+		targets = append(targets, float64(tg.Target))
+	}
+	if len(items) > 0 {
+		d.Progress = chart.Progress(pr.T("projects.detail.targets"), pr.T("projects.detail.targets_desc"), items, targets)
+	}
+	for _, t := range p.Transactions {
+		d.Money = append(d.Money, moneyRow{Type: txLabel(pr, h.svc.cl, t.Type), Date: t.Date, Amount: t.Amount.Format(pr, false), Note: t.Note})
+	}
+	d.Milestones, d.Links = p.Milestones, p.Links
+	if p.Kind == KindProgramme {
+		res, err := h.svc.List(ctx, Filter{Parent: p.PublicID, Sort: "title", PerPage: MaxPerPage})
+		if err != nil {
+			return err
+		}
+		for _, c := range res.Items {
+			d.Children = append(d.Children, h.row(pr, c, names))
+		}
+	}
+	return h.srv.Render.Page(w, r, "projects/project", d)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
+func acquisLabel(pr *i18n.Printer, c int) string {
+	if c == 0 {
+		return pr.T("projects.acquis.other")
+	}
+	return pr.T("projects.acquis.chapter", "n", strconv.Itoa(c))
+}
+
+func txLabel(pr *i18n.Printer, cl *Codelists, t int) string {
+	if t >= 1 && t <= 4 {
+		return pr.T("projects.tx." + strconv.Itoa(t))
+	}
+	return cl.TransactionType.Label(strconv.Itoa(t))
+}
+
+// ---- history ----
+
+type historyPage struct {
+	P       *Project
+	Title   string
+	Entries []HistoryEntry
+}
+
+func (h *handlers) history(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.svc.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	hs, err := h.svc.History(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	t, _ := p.TextFor(web.StateOf(r).Locale)
+	return h.srv.Render.Page(w, r, "projects/history", historyPage{P: p, Title: t.Title, Entries: hs})
+}
+
+// ---- dashboard ----
+
+type dashRow struct {
+	Label, Value, Key string
+	Count            int
+	Minor            int64
+}
+
+type dashPage struct {
+	D          *Dashboard
+	Currency   string
+	Currencies []option
+	Measure    string // "total" or "capita"
+	Total      string
+	Rates      []string
+	Donors     []dashRow
+	Sectors    []dashRow
+	Years      []dashRow
+	LSGs       []dashRow
+	DonorChart, SectorChart, YearChart, StackChart, LineChart, Map template.HTML
+	MapRows    []dashRow
+	Legend     []legendRow
+	StackHead  []string
+	StackRows  []stackRow
+}
+
+type legendRow struct{ Colour, Label string }
+
+type stackRow struct {
+	Year   string
+	Values []string
+}
+
+func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	pr := printer(h.srv, r)
+	q := r.URL.Query()
+	cur := strings.ToUpper(q.Get("currency"))
+	if cur == "" {
+		cur = "EUR"
+	}
+	measure := q.Get("measure")
+	if measure != "capita" {
+		measure = "total"
+	}
+	if !money.Valid(cur) {
+		return &web.Error{Status: http.StatusBadRequest, Key: "projects.err.currency"}
+	}
+	d, err := h.svc.Dashboard(ctx, cur)
+	if err != nil {
+		return err
+	}
+	fmtv := func(minor int64) string { return money.New(minor, cur).Format(pr, true) }
+	major := func(minor int64) float64 { return money.New(minor, cur).Major() }
+	p := dashPage{D: d, Currency: cur, Measure: measure, Total: fmtv(d.Total)}
+	for _, c := range []string{"EUR", "BAM", "USD"} {
+		p.Currencies = append(p.Currencies, option{Value: c, Label: c, Selected: c == cur})
+	}
+	for _, rt := range d.Rates {
+		if rt.Date == "" {
+			p.Rates = append(p.Rates, pr.T("projects.dash.rate_peg", "currency", rt.Currency, "rate", pr.Decimal(rt.PerEUR, 5)))
+		} else {
+			p.Rates = append(p.Rates, pr.T("projects.dash.rate", "currency", rt.Currency, "rate", pr.Decimal(rt.PerEUR, 4), "date", rt.Date))
+		}
+	}
+	conv := func(bs []Bucket, none string, limit int) ([]dashRow, []chart.Item) {
+		var rows []dashRow
+		var items []chart.Item
+		for i, b := range bs {
+			label := b.Label
+			if b.Key == "" {
+				label = pr.T(none)
+			}
+			rows = append(rows, dashRow{Label: label, Value: fmtv(b.Minor), Count: b.Count, Key: b.Key, Minor: b.Minor})
+			if i < limit {
+				items = append(items, chart.Item{Label: label, Value: major(b.Minor), Display: fmtv(b.Minor)})
+			}
+		}
+		return rows, items
+	}
+	var items []chart.Item
+	p.Donors, items = conv(d.ByDonor, "projects.dash.no_donor", 12)
+	p.DonorChart = chart.Bar(pr.T("projects.dash.by_donor"), pr.T("projects.dash.chart_desc", "currency", cur), items)
+	p.Sectors, items = conv(d.BySector, "projects.dash.no_sector", 12)
+	p.SectorChart = chart.Bar(pr.T("projects.dash.by_sector"), pr.T("projects.dash.chart_desc", "currency", cur), items)
+	p.Years, items = conv(d.ByYear, "projects.dash.no_year", 40)
+	p.YearChart = chart.Bar(pr.T("projects.dash.by_year"), pr.T("projects.dash.chart_desc", "currency", cur), items)
+	p.LSGs, _ = conv(d.ByLSG, "projects.dash.no_lsg", 0)
+	// line: number of projects and value per start year
+	var labels []string
+	var vals, counts []float64
+	for _, b := range d.ByYear {
+		labels = append(labels, b.Key)
+		vals = append(vals, major(b.Minor))
+		counts = append(counts, float64(b.Count))
+	}
+	p.LineChart = chart.Line(pr.T("projects.dash.count_by_year"), pr.T("projects.dash.count_desc"), labels, []chart.Series{{Name: pr.T("projects.dash.count"), Values: counts}})
+	// stacked: value per year by top donors
+	series := make([]chart.Series, len(d.DonorKeys)+1)
+	for i, k := range d.DonorKeys {
+		series[i].Name = k
+		p.StackHead = append(p.StackHead, k)
+	}
+	series[len(d.DonorKeys)].Name = pr.T("projects.dash.other_donors")
+	p.StackHead = append(p.StackHead, series[len(d.DonorKeys)].Name)
+	for yi, row := range d.YearDonor {
+		sr := stackRow{Year: labels[yi]}
+		for ci, v := range row {
+			series[ci].Values = append(series[ci].Values, major(v))
+			sr.Values = append(sr.Values, fmtv(v))
+		}
+		p.StackRows = append(p.StackRows, sr)
+	}
+	p.StackChart = chart.Stacked(pr.T("projects.dash.stacked"), pr.T("projects.dash.chart_desc", "currency", cur), labels, series)
+	// the map
+	geo, _ := h.geoJoin(ctx)
+	names := h.placeNames(ctx)
+	byCode := map[string]Bucket{}
+	for _, b := range d.ByLSG {
+		byCode[b.Key] = b
+	}
+	regions := map[string]chart.Region{}
+	for shape, code := range geo {
+		pl := names[code]
+		b := byCode[code]
+		v := major(b.Minor)
+		disp := fmtv(b.Minor)
+		if measure == "capita" {
+			if !pl.Population.Valid || pl.Population.V == 0 {
+				v, disp = -1, pr.T("projects.dash.no_population")
+			} else {
+				v = v / float64(pl.Population.V)
+				disp = pr.T("projects.dash.per_capita", "value", pr.Decimal(v, 2), "currency", cur)
+			}
+		}
+		regions[shape] = chart.Region{Label: pl.NameLat, Value: v, Display: disp, Href: "/" + pr.Code() + "/places/" + code}
+		p.MapRows = append(p.MapRows, dashRow{Label: pl.NameLat, Value: disp, Count: b.Count, Key: code, Minor: b.Minor})
+	}
+	sort.Slice(p.MapRows, func(i, j int) bool { return translit.Fold(p.MapRows[i].Label).Search < translit.Fold(p.MapRows[j].Label).Search })
+	title := pr.T("projects.dash.map_total", "currency", cur)
+	if measure == "capita" {
+		title = pr.T("projects.dash.map_capita", "currency", cur)
+	}
+	p.Map = chart.Map(title, pr.T("projects.dash.map_desc"), regions, false)
+	bounds := chart.Bounds(regions)
+	prev := 0.0
+	for i, b := range bounds {
+		digits := 0
+		if measure == "capita" {
+			digits = 2
+		}
+		p.Legend = append(p.Legend, legendRow{Colour: chart.Colours()[i], Label: pr.Decimal(prev, digits) + " – " + pr.Decimal(b, digits)})
+		prev = b
+	}
+	p.Legend = append(p.Legend, legendRow{Colour: chart.NoDataColour(), Label: pr.T("projects.dash.no_data")})
+	return h.srv.Render.Page(w, r, "projects/dashboard", p)
+}
+
+// ---- LSG section ----
+
+// Section renders an LSG's projects and totals on its page.
+type Section struct{ h *handlers }
+
+type sectionData struct {
+	Place   places.Place
+	Rows    []listRow
+	Total   int
+	Sums    []string
+	More    string
+}
+
+// Render is a places.Section.
+func (s *Section) Render(r *http.Request, p places.Place) (template.HTML, error) {
+	h := s.h
+	pr := printer(h.srv, r)
+	res, err := h.svc.List(r.Context(), Filter{LSG: p.Code, Sort: "-start", PerPage: 10})
+	if err != nil {
+		return "", err
+	}
+	d := sectionData{Place: p, Total: res.Total, More: "/projects?lsg=" + url.QueryEscape(p.Code)}
+	names := h.placeNames(r.Context())
+	for _, x := range res.Items {
+		d.Rows = append(d.Rows, h.row(pr, x, names))
+	}
+	sums, err := h.svc.LSGTotals(r.Context(), p.Code)
+	if err != nil {
+		return "", err
+	}
+	for _, a := range sums {
+		d.Sums = append(d.Sums, a.Format(pr, true))
+	}
+	return h.srv.Render.Fragment(r, "projects/list", "lsg-section", d)
+}
+
+// LSGTotals sums the budgets of an LSG's projects per currency (projects
+// in several LSGs count in full: it is what the LSG takes part in).
+func (s *Service) LSGTotals(ctx context.Context, code string) ([]money.Amount, error) {
+	rows, err := s.d.QueryContext(ctx, `SELECT p.currency, SUM(p.budget_minor) FROM projects p JOIN project_locations l ON l.project_id = p.id
+		WHERE l.place_code = ? AND p.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM projects c WHERE c.parent_id = p.id AND c.deleted_at IS NULL)
+		GROUP BY p.currency ORDER BY p.currency`, code)
+	if err != nil {
+		return nil, fmt.Errorf("projects.Service.LSGTotals(%q): %w", code, err)
+	}
+	defer rows.Close()
+	var out []money.Amount
+	for rows.Next() {
+		var a money.Amount
+		if err := rows.Scan(&a.Currency, &a.Minor); err != nil {
+			return nil, fmt.Errorf("projects.Service.LSGTotals(%q): %w", code, err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func notFoundAsBadRequest(err error) error {
+	if errors.Is(err, db.ErrNotFound) {
+		return web.ErrNotFound
+	}
+	return err
+}

@@ -1,0 +1,317 @@
+package projects
+
+import (
+	"bufio"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/money"
+)
+
+// ReportingOrgRef is the IATI organisation identifier the platform uses
+// as reporting organisation when a project has no organisation reference,
+// and as the prefix of identifiers of projects that have none.
+const ReportingOrgRef = "XI-DIJALOG"
+
+// AcquisVocabularyURI names the EU acquis chapters, exported as sectors of
+// vocabulary 99 (reporting organisation's own).
+const AcquisVocabularyURI = "https://neighbourhood-enlargement.ec.europa.eu/enlargement-policy/conditions-membership/chapters-acquis_en"
+
+// IATIIdentifierOf is the identifier a project has in exports.
+func IATIIdentifierOf(p *Project) string {
+	if p.IATIIdentifier != "" {
+		return p.IATIIdentifier
+	}
+	return ReportingOrgRef + "-" + p.PublicID
+}
+
+type xw struct {
+	w   *bufio.Writer
+	err error
+}
+
+func (x *xw) s(s string) {
+	if x.err == nil {
+		_, x.err = x.w.WriteString(s)
+	}
+}
+
+func esc(s string) string {
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+func attr(name, v string) string { return " " + name + `="` + esc(v) + `"` }
+
+// ExportIATI writes the projects that match f as an IATI 2.03
+// iati-activities document, streaming (memory stays flat). Programmes come
+// first so that importers meet parents before children.
+func (s *Service) ExportIATI(ctx context.Context, w io.Writer, f Filter, names func(code string) string) error {
+	x := &xw{w: bufio.NewWriterSize(w, 64<<10)}
+	x.s(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	x.s(`<iati-activities version="2.03"` + attr("generated-datetime", time.Now().UTC().Format(time.RFC3339)) + ">\n")
+	children := map[string][]string{} // programme public id -> child identifiers
+	parents := map[string]string{}    // programme public id -> its identifier
+	for _, kind := range []string{KindProgramme, KindProject} {
+		kf := f
+		kf.Kind = kind
+		if kind == KindProgramme && f.Kind == KindProject || kind == KindProject && f.Kind == KindProgramme {
+			continue
+		}
+		if kind == KindProgramme {
+			// children identifiers are needed for related-activity type 2
+			err := s.Each(ctx, Filter{Kind: KindProject}, func(p *Project) error {
+				if p.Programme != "" {
+					children[p.Programme] = append(children[p.Programme], IATIIdentifierOf(p))
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		err := s.Each(ctx, kf, func(p *Project) error {
+			if p.Kind == KindProgramme {
+				parents[p.PublicID] = IATIIdentifierOf(p)
+			}
+			parent := ""
+			if p.Programme != "" {
+				parent = parents[p.Programme]
+				if parent == "" {
+					if pp, err := s.Get(ctx, p.Programme); err == nil {
+						parent = IATIIdentifierOf(pp)
+					}
+				}
+			}
+			s.writeActivity(x, p, parent, children[p.PublicID], names)
+			return x.err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	x.s("</iati-activities>\n")
+	if x.err != nil {
+		return x.err
+	}
+	return x.w.Flush()
+}
+
+func narratives(x *xw, def string, texts []Text, pick func(Text) string) {
+	for _, t := range texts {
+		v := pick(t)
+		if v == "" {
+			continue
+		}
+		if t.Lang == def {
+			x.s("<narrative>" + esc(v) + "</narrative>")
+		} else {
+			x.s(`<narrative xml:lang="` + t.Lang + `">` + esc(v) + "</narrative>")
+		}
+	}
+}
+
+func (s *Service) writeActivity(x *xw, p *Project, parent string, children []string, names func(string) string) {
+	hier := "2"
+	if p.Kind == KindProgramme {
+		hier = "1"
+	}
+	x.s("  <iati-activity" + attr("last-updated-datetime", p.UpdatedAt.UTC().Format(time.RFC3339)) + attr("xml:lang", p.DefaultLang) +
+		attr("default-currency", p.Budget.Currency) + attr("hierarchy", hier) + ">\n")
+	x.s("    <iati-identifier>" + esc(IATIIdentifierOf(p)) + "</iati-identifier>\n")
+	rep := Org{Name: "dijalog", Ref: ReportingOrgRef, Type: "90"}
+	for _, role := range []int{RoleAccountable, RoleFunding, RoleExtending, RoleImplementing} {
+		found := false
+		for _, o := range p.Orgs {
+			if o.Role == role && o.Ref != "" {
+				rep, found = o, true
+				break
+			}
+		}
+		if found {
+			break
+		}
+	}
+	typ := rep.Type
+	if typ == "" {
+		typ = "90"
+	}
+	x.s("    <reporting-org" + attr("ref", rep.Ref) + attr("type", typ) + "><narrative>" + esc(rep.Name) + "</narrative></reporting-org>\n")
+	x.s("    <title>")
+	narratives(x, p.DefaultLang, p.Texts, func(t Text) string { return t.Title })
+	x.s("</title>\n")
+	hasSummary := false
+	for _, t := range p.Texts {
+		hasSummary = hasSummary || t.Summary != ""
+	}
+	x.s(`    <description type="1">`)
+	if hasSummary {
+		narratives(x, p.DefaultLang, p.Texts, func(t Text) string { return t.Summary })
+	} else {
+		narratives(x, p.DefaultLang, p.Texts, func(t Text) string { return t.Title })
+	}
+	x.s("</description>\n")
+	for _, d := range []struct {
+		typ  string
+		pick func(Text) string
+	}{{"2", func(t Text) string { return t.Objectives }}, {"4", func(t Text) string { return t.Results }}} {
+		has := false
+		for _, t := range p.Texts {
+			has = has || d.pick(t) != ""
+		}
+		if has {
+			x.s(`    <description type="` + d.typ + `">`)
+			narratives(x, p.DefaultLang, p.Texts, d.pick)
+			x.s("</description>\n")
+		}
+	}
+	orgs := p.Orgs
+	if len(orgs) == 0 {
+		orgs = []Org{{Role: RoleAccountable, Name: rep.Name, Ref: rep.Ref, Type: typ}}
+	}
+	for _, o := range orgs {
+		a := attr("role", strconv.Itoa(o.Role))
+		if o.Ref != "" {
+			a = attr("ref", o.Ref) + a
+		}
+		if o.Type != "" {
+			a += attr("type", o.Type)
+		}
+		x.s("    <participating-org" + a + "><narrative>" + esc(o.Name) + "</narrative></participating-org>\n")
+	}
+	x.s(`    <activity-status code="` + strconv.Itoa(p.Status) + `"/>` + "\n")
+	dates := 0
+	for _, d := range []struct{ typ, v string }{{"1", p.PlannedStart}, {"2", p.ActualStart}, {"3", p.PlannedEnd}, {"4", p.ActualEnd}} {
+		if d.v != "" {
+			x.s(`    <activity-date iso-date="` + d.v + `" type="` + d.typ + `"/>` + "\n")
+			dates++
+		}
+	}
+	if dates == 0 {
+		y := p.FundingYear
+		if y == 0 {
+			y = p.CreatedAt.Year()
+		}
+		x.s(fmt.Sprintf(`    <activity-date iso-date="%04d-01-01" type="1"/>`+"\n", y))
+	}
+	if p.ContactName != "" || p.ContactEmail != "" || p.ContactPhone != "" {
+		x.s(`    <contact-info type="1">`)
+		if p.ContactName != "" {
+			x.s("<person-name><narrative>" + esc(p.ContactName) + "</narrative></person-name>")
+		}
+		if p.ContactPhone != "" {
+			x.s("<telephone>" + esc(p.ContactPhone) + "</telephone>")
+		}
+		if p.ContactEmail != "" {
+			x.s("<email>" + esc(p.ContactEmail) + "</email>")
+		}
+		if p.Website != "" {
+			x.s("<website>" + esc(p.Website) + "</website>")
+		}
+		x.s("</contact-info>\n")
+	}
+	x.s(`    <recipient-country code="BA" percentage="100"/>` + "\n")
+	for _, l := range p.Locations {
+		x.s(`    <location` + attr("ref", l.Place) + "><name><narrative>" + esc(names(l.Place)) + "</narrative></name>")
+		if l.HasPoint {
+			x.s(`<point srsName="http://www.opengis.net/def/crs/EPSG/0/4326"><pos>` + strconv.FormatFloat(l.Lat, 'f', -1, 64) + " " + strconv.FormatFloat(l.Lon, 'f', -1, 64) + "</pos></point>")
+		}
+		x.s("</location>\n")
+	}
+	for i, pc := range percentages(len(p.Sectors)) {
+		x.s(`    <sector vocabulary="1" code="` + p.Sectors[i] + `" percentage="` + pc + `"/>` + "\n")
+	}
+	for i, pc := range percentages(len(p.Acquis)) {
+		x.s(`    <sector vocabulary="99"` + attr("vocabulary-uri", AcquisVocabularyURI) + ` code="` + strconv.Itoa(p.Acquis[i]) + `" percentage="` + pc + `"/>` + "\n")
+	}
+	for _, g := range p.SDGs {
+		x.s(`    <tag vocabulary="2" code="` + strconv.Itoa(g) + `"/>` + "\n")
+	}
+	if p.Budget.Minor > 0 {
+		start, end := p.Start(), p.End()
+		if start == "" {
+			start = fmt.Sprintf("%04d-01-01", max(p.FundingYear, 1990))
+		}
+		if end == "" || end < start {
+			end = start
+		}
+		x.s(`    <budget type="1" status="2"><period-start iso-date="` + start + `"/><period-end iso-date="` + end + `"/><value` +
+			attr("currency", p.Budget.Currency) + attr("value-date", start) + ">" + p.Budget.Decimal() + "</value></budget>\n")
+	}
+	for _, t := range p.Transactions {
+		x.s(`    <transaction><transaction-type code="` + strconv.Itoa(t.Type) + `"/><transaction-date iso-date="` + t.Date + `"/><value` +
+			attr("currency", t.Amount.Currency) + attr("value-date", t.Date) + ">" + t.Amount.Decimal() + "</value>")
+		if t.Note != "" {
+			x.s("<description><narrative>" + esc(t.Note) + "</narrative></description>")
+		}
+		x.s("</transaction>\n")
+	}
+	for _, l := range p.Links {
+		cat := l.Category
+		if cat == "" {
+			cat = "A12"
+		}
+		x.s(`    <document-link format="text/html"` + attr("url", l.URL) + "><title><narrative>" + esc(l.Title) + `</narrative></title><category code="` + esc(cat) + `"/></document-link>` + "\n")
+	}
+	if parent != "" {
+		x.s(`    <related-activity` + attr("ref", parent) + ` type="1"/>` + "\n")
+	}
+	for _, c := range children {
+		x.s(`    <related-activity` + attr("ref", c) + ` type="2"/>` + "\n")
+	}
+	if len(p.Targets) > 0 {
+		start, end := p.Start(), p.End()
+		if start == "" {
+			start = fmt.Sprintf("%04d-01-01", max(p.FundingYear, 1990))
+		}
+		if end == "" || end < start {
+			end = start
+		}
+		x.s(`    <result type="1" aggregation-status="0"><title><narrative>Targets</narrative></title>`)
+		for _, t := range p.Targets {
+			x.s(`<indicator measure="1" ascending="1"><title><narrative>` + esc(t.Label) + "</narrative></title>")
+			if len(t.Actuals) == 0 {
+				x.s(`<period><period-start iso-date="` + start + `"/><period-end iso-date="` + end + `"/><target value="` + strconv.FormatInt(t.Target, 10) + `"/></period>`)
+			}
+			prev := start
+			for _, a := range t.Actuals {
+				ps := prev
+				if ps > a.Date {
+					ps = a.Date
+				}
+				x.s(`<period><period-start iso-date="` + ps + `"/><period-end iso-date="` + a.Date + `"/><target value="` + strconv.FormatInt(t.Target, 10) +
+					`"/><actual value="` + strconv.FormatInt(a.Value, 10) + `"/></period>`)
+				prev = a.Date
+			}
+			x.s("</indicator>")
+		}
+		x.s("</result>\n")
+	}
+	x.s("  </iati-activity>\n")
+}
+
+// percentages splits 100 into n shares with two decimals that sum to 100.
+func percentages(n int) []string {
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, n)
+	base := 10000 / n
+	rest := 10000 - base*n
+	for i := range out {
+		v := base
+		if i < rest {
+			v++
+		}
+		out[i] = strconv.Itoa(v/100) + "." + fmt.Sprintf("%02d", v%100)
+	}
+	return out
+}
+
+var _ = money.Amount{}

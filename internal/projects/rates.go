@@ -1,0 +1,243 @@
+package projects
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/money"
+)
+
+// BAMPerEUR is the fixed rate of the convertible mark to the euro (the
+// currency board's peg); used when the rate table has no BAM row.
+const BAMPerEUR = 1.95583
+
+// Rates returns the exchange-rate table (cached until the next load).
+func (s *Service) Rates(ctx context.Context) ([]Rate, error) {
+	s.mu.Lock()
+	r := s.rates
+	s.mu.Unlock()
+	if r != nil {
+		return r, nil
+	}
+	r, err := s.st.rates(ctx, s.d)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		r = []Rate{}
+	}
+	s.mu.Lock()
+	s.rates = r
+	s.mu.Unlock()
+	return r, nil
+}
+
+// rateOn is the rate of currency per euro on date (the latest rate on or
+// before it, else the earliest after it), with the date of the rate used.
+func rateOn(rates []Rate, currency, date string) (float64, string, bool) {
+	if currency == "EUR" {
+		return 1, "", true
+	}
+	var best *Rate
+	for i := range rates {
+		r := &rates[i]
+		if r.Currency != currency {
+			continue
+		}
+		if date == "" || r.Date <= date {
+			best = r // rates are sorted by date
+		} else if best == nil {
+			best = r
+			break
+		} else {
+			break
+		}
+	}
+	if best != nil {
+		return best.PerEUR, best.Date, true
+	}
+	if currency == "BAM" {
+		return BAMPerEUR, "", true
+	}
+	return 0, "", false
+}
+
+// Convert converts a to currency `to` with the rates on date ("" for the
+// latest); ok is false when a rate is missing.
+func Convert(rates []Rate, a money.Amount, to, date string) (minor int64, ok bool) {
+	if a.Currency == to {
+		return a.Minor, true
+	}
+	from, _, ok1 := rateOn(rates, a.Currency, date)
+	dst, _, ok2 := rateOn(rates, to, date)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	v := float64(a.Minor) / math.Pow10(money.Exponent(a.Currency)) / from * dst * math.Pow10(money.Exponent(to))
+	return int64(math.Round(v)), true
+}
+
+func (s *Service) valueEUR(ctx context.Context, p *Project) (int64, error) {
+	rates, err := s.Rates(ctx)
+	if err != nil {
+		return 0, err
+	}
+	v, ok := Convert(rates, p.Budget, "EUR", p.Start())
+	if !ok {
+		return 0, fmt.Errorf("projects: no rate for %s", p.Budget.Currency)
+	}
+	return v, nil
+}
+
+// RatesSummary is the outcome of loading a rate file.
+type RatesSummary struct{ Created, Updated int }
+
+// ParseRates reads a rate CSV: a header "currency,date,per_eur[,source]"
+// then one rate a line (units of currency per one euro on the date).
+// Errors name the line.
+func ParseRates(r io.Reader) ([]Rate, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("line 1: %w", errBadRates(err))
+	}
+	if len(head) > 0 {
+		head[0] = strings.TrimPrefix(head[0], "\ufeff")
+	}
+	if len(head) < 3 || strings.ToLower(strings.TrimSpace(head[0])) != "currency" || strings.ToLower(strings.TrimSpace(head[1])) != "date" || strings.ToLower(strings.TrimSpace(head[2])) != "per_eur" {
+		return nil, fmt.Errorf("line 1: the header must be currency,date,per_eur[,source]")
+	}
+	var out []Rate
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, errBadRates(err))
+		}
+		if len(rec) < 3 {
+			return nil, fmt.Errorf("line %d: three fields needed", line)
+		}
+		cur := strings.ToUpper(strings.TrimSpace(rec[0]))
+		if !money.Valid(cur) {
+			return nil, fmt.Errorf("line %d: unknown currency %q", line, cur)
+		}
+		date := strings.TrimSpace(rec[1])
+		if !ValidDate(date) {
+			return nil, fmt.Errorf("line %d: date %q is not YYYY-MM-DD", line, date)
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(rec[2]), 64)
+		if err != nil || v <= 0 || v > 1e6 || math.IsNaN(v) {
+			return nil, fmt.Errorf("line %d: rate %q is not a positive number", line, rec[2])
+		}
+		src := ""
+		if len(rec) > 3 {
+			src = strings.TrimSpace(rec[3])
+		}
+		out = append(out, Rate{Currency: cur, Date: date, PerEUR: v, Source: src})
+		if len(out) > 1e6 {
+			return nil, fmt.Errorf("line %d: too many rates", line)
+		}
+	}
+	return out, nil
+}
+
+func errBadRates(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("not valid CSV: %s", pe.Err)
+	}
+	return err
+}
+
+// LoadRates stores rates (one transaction) and recomputes the projects'
+// euro values.
+func (s *Service) LoadRates(ctx context.Context, rates []Rate) (RatesSummary, error) {
+	var sum RatesSummary
+	err := s.d.InTx(ctx, func(tx *db.Tx) error {
+		for _, r := range rates {
+			created, err := s.st.upsertRate(ctx, tx, r)
+			if err != nil {
+				return err
+			}
+			if created {
+				sum.Created++
+			} else {
+				sum.Updated++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return sum, err
+	}
+	s.mu.Lock()
+	s.rates = nil
+	s.mu.Unlock()
+	all, err := s.Rates(ctx)
+	if err != nil {
+		return sum, err
+	}
+	// Recompute euro values of projects in currencies other than EUR.
+	type row struct {
+		id    int64
+		a     money.Amount
+		start string
+	}
+	rows, err := s.d.QueryContext(ctx, `SELECT id, budget_minor, currency, CASE WHEN actual_start <> '' THEN actual_start ELSE planned_start END FROM projects WHERE currency <> 'EUR'`)
+	if err != nil {
+		return sum, fmt.Errorf("projects.Service.LoadRates: %w", err)
+	}
+	var todo []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.a.Minor, &r.a.Currency, &r.start); err != nil {
+			rows.Close()
+			return sum, fmt.Errorf("projects.Service.LoadRates: %w", err)
+		}
+		todo = append(todo, r)
+	}
+	rows.Close()
+	err = s.d.InTx(ctx, func(tx *db.Tx) error {
+		for _, r := range todo {
+			v, _ := Convert(all, r.a, "EUR", r.start)
+			if _, err := tx.ExecContext(ctx, `UPDATE projects SET value_eur_minor = ? WHERE id = ?`, v, r.id); err != nil {
+				return fmt.Errorf("projects.Service.LoadRates: %w", err)
+			}
+		}
+		return nil
+	})
+	s.invalidate()
+	return sum, err
+}
+
+// latestRateDates lists, per currency, the date of the latest rate.
+func latestRateDates(rates []Rate) map[string]string {
+	out := map[string]string{}
+	for _, r := range rates {
+		if r.Date > out[r.Currency] {
+			out[r.Currency] = r.Date
+		}
+	}
+	return out
+}
+
+func sortedCurrencies(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

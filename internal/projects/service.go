@@ -1,0 +1,428 @@
+package projects
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/search"
+	"github.com/dijalog/dijalog/internal/translit"
+)
+
+// Places is what the registry needs of the places module; *places.Service
+// implements it.
+type Places interface {
+	LSGs(ctx context.Context) ([]places.Place, error)
+	ByCode(ctx context.Context, code string) (places.Place, error)
+	ResolveLSG(ctx context.Context, name string) (places.Place, error)
+}
+
+// Actor is who makes a change (UserID 0 for the system: demo, import).
+type Actor struct {
+	UserID int64
+	Name   string
+}
+
+// ActorOf makes the actor of a signed-in user.
+func ActorOf(u *auth.User) Actor {
+	if u == nil {
+		return Actor{Name: "system"}
+	}
+	return Actor{UserID: u.ID, Name: u.Name}
+}
+
+// Service is the registry's API for pages, API, CLI and other modules.
+type Service struct {
+	d      *db.DB
+	st     store
+	places Places
+	idx    search.Indexer
+	cl     *Codelists
+	log    *slog.Logger
+
+	mu    sync.Mutex
+	gen   uint64                // bumped on every write; caches compare it
+	rates []Rate                // nil until loaded
+	dash  map[string]*Dashboard // by currency, valid for gen dashGen
+	dashG uint64
+}
+
+// NewService makes the service. idx may be nil (no search index).
+func NewService(d *db.DB, pl Places, idx search.Indexer, log *slog.Logger) (*Service, error) {
+	cl, err := LoadCodelists()
+	if err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{d: d, places: pl, idx: idx, cl: cl, log: log}, nil
+}
+
+// Codelists are the IATI codelists used for labels and validation.
+func (s *Service) Codelists() *Codelists { return s.cl }
+
+// SetIndexer sets the search index (the app wires it when it exists).
+func (s *Service) SetIndexer(idx search.Indexer) { s.idx = idx }
+
+func (s *Service) invalidate() {
+	s.mu.Lock()
+	s.gen++
+	s.dash = nil
+	s.mu.Unlock()
+}
+
+type rowKeys struct{ sortTitle, donors, search string }
+
+func orgKey(name string) string { return translit.Fold(name).Search }
+
+func (s *Service) keys(ctx context.Context, p *Project) rowKeys {
+	var k rowKeys
+	k.sortTitle = translit.Fold(p.Title()).Search
+	if len(k.sortTitle) > 200 {
+		k.sortTitle = k.sortTitle[:200]
+	}
+	k.donors = strings.Join(p.Donors(), "; ")
+	parts := []string{p.PublicID, p.IATIIdentifier}
+	for _, t := range p.Texts {
+		parts = append(parts, t.Title)
+	}
+	for _, o := range p.Orgs {
+		parts = append(parts, o.Name)
+	}
+	for _, l := range p.Locations {
+		if pl, err := s.places.ByCode(ctx, l.Place); err == nil {
+			parts = append(parts, pl.NameLat)
+		}
+	}
+	k.search = " " + translit.Fold(strings.Join(parts, " ")).Search + " "
+	return k
+}
+
+// newPublicID makes a readable, unguessable public id: a slug of the title
+// and five random characters.
+func newPublicID(title string) string {
+	slug := auth.Slugify(title)
+	if len(slug) > 48 {
+		slug = strings.TrimRight(slug[:48], "-")
+	}
+	const alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+	var b [5]byte
+	_, _ = rand.Read(b[:])
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return slug + "-" + string(b[:])
+}
+
+// normalise trims and de-duplicates what a person typed.
+func normalise(p *Project) {
+	var texts []Text
+	for _, t := range p.Texts {
+		t.Title, t.Summary, t.Objectives, t.Results = strings.TrimSpace(t.Title), strings.TrimSpace(t.Summary), strings.TrimSpace(t.Objectives), strings.TrimSpace(t.Results)
+		if t.Title == "" && t.Summary == "" && t.Objectives == "" && t.Results == "" {
+			continue
+		}
+		texts = append(texts, t)
+	}
+	p.Texts = texts
+	slices.Sort(p.Sectors)
+	p.Sectors = slices.Compact(p.Sectors)
+	slices.Sort(p.Acquis)
+	p.Acquis = slices.Compact(p.Acquis)
+	slices.Sort(p.SDGs)
+	p.SDGs = slices.Compact(p.SDGs)
+	seen := map[string]bool{}
+	var locs []Location
+	for _, l := range p.Locations {
+		if !seen[l.Place] {
+			seen[l.Place] = true
+			locs = append(locs, l)
+		}
+	}
+	slices.SortFunc(locs, func(a, b Location) int { return strings.Compare(a.Place, b.Place) })
+	p.Locations = locs
+	for i := range p.Targets {
+		slices.SortFunc(p.Targets[i].Actuals, func(a, b Actual) int { return strings.Compare(a.Date, b.Date) })
+		p.Targets[i].Actuals = slices.CompactFunc(p.Targets[i].Actuals, func(a, b Actual) bool { return a.Date == b.Date })
+	}
+}
+
+func (s *Service) knownLSG(ctx context.Context) func(string) bool {
+	return func(code string) bool {
+		pl, err := s.places.ByCode(ctx, code)
+		return err == nil && pl.IsLSG()
+	}
+}
+
+// Validate checks p as Create and Update would.
+func (s *Service) Validate(ctx context.Context, p *Project) FieldErrors {
+	normalise(p)
+	return p.Validate(s.cl, s.knownLSG(ctx))
+}
+
+func (s *Service) parentID(ctx context.Context, q db.Querier, p *Project) (sql.NullInt64, error) {
+	if p.Programme == "" {
+		return sql.NullInt64{}, nil
+	}
+	var id int64
+	var kind string
+	err := q.QueryRowContext(ctx, `SELECT id, kind FROM projects WHERE public_id = ? AND deleted_at IS NULL`, p.Programme).Scan(&id, &kind)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (kind != KindProgramme || id == p.ID)) {
+		return sql.NullInt64{}, FieldErrors{"programme": "projects.err.programme"}
+	}
+	if err != nil {
+		return sql.NullInt64{}, fmt.Errorf("projects: programme %q: %w", p.Programme, err)
+	}
+	return sql.NullInt64{Int64: id, Valid: true}, nil
+}
+
+// Create validates and stores a new project; p.PublicID is set.
+func (s *Service) Create(ctx context.Context, a Actor, p *Project) error {
+	if fe := s.Validate(ctx, p); fe != nil {
+		return fe
+	}
+	if p.PublicID == "" {
+		p.PublicID = newPublicID(p.Title())
+	}
+	if v, err := s.valueEUR(ctx, p); err == nil {
+		p.ValueEUR = v
+	}
+	err := s.d.InTx(ctx, func(tx *db.Tx) error {
+		parent, err := s.parentID(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if err := s.st.insert(ctx, tx, p, parent, s.keys(ctx, p)); err != nil {
+			return err
+		}
+		diff, _ := json.Marshal(Diff(nil, p))
+		if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, "create", string(diff)); err != nil {
+			return err
+		}
+		return s.index(ctx, tx, p)
+	})
+	if err != nil {
+		return err
+	}
+	s.invalidate()
+	return nil
+}
+
+// Update stores a changed project; version is the version the person
+// edited (a newer one in the database gives db.ErrConflict).
+func (s *Service) Update(ctx context.Context, a Actor, p *Project, version int) error {
+	if fe := s.Validate(ctx, p); fe != nil {
+		return fe
+	}
+	if v, err := s.valueEUR(ctx, p); err == nil {
+		p.ValueEUR = v
+	}
+	err := s.d.InTx(ctx, func(tx *db.Tx) error {
+		old, err := s.st.byWhere(ctx, tx, "p.public_id = ?", p.PublicID)
+		if err != nil {
+			return err
+		}
+		p.ID, p.CreatedAt = old.ID, old.CreatedAt
+		parent, err := s.parentID(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		changes := Diff(old, p)
+		if len(changes) == 0 {
+			p.Version, p.UpdatedAt = old.Version, old.UpdatedAt
+			return nil
+		}
+		if err := s.st.update(ctx, tx, p, parent, s.keys(ctx, p), version); err != nil {
+			return err
+		}
+		diff, _ := json.Marshal(changes)
+		if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, "update", string(diff)); err != nil {
+			return err
+		}
+		return s.index(ctx, tx, p)
+	})
+	if err != nil {
+		return err
+	}
+	s.invalidate()
+	return nil
+}
+
+// Delete hides a project (soft delete, kept in the history).
+func (s *Service) Delete(ctx context.Context, a Actor, publicID string) error {
+	err := s.d.InTx(ctx, func(tx *db.Tx) error {
+		p, err := s.st.byWhere(ctx, tx, "p.public_id = ?", publicID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE projects SET deleted_at = ?, updated_at = ? WHERE id = ?`, db.Now(), db.Now(), p.ID); err != nil {
+			return fmt.Errorf("projects.Service.Delete(%q): %w", publicID, err)
+		}
+		if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, "delete", "[]"); err != nil {
+			return err
+		}
+		if s.idx != nil {
+			return s.idx.Delete(ctx, tx, "project", p.PublicID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.invalidate()
+	return nil
+}
+
+func (s *Service) index(ctx context.Context, q db.Querier, p *Project) error {
+	if s.idx == nil {
+		return nil
+	}
+	doc := search.Document{Type: "project", ID: p.PublicID, Lang: p.DefaultLang, Year: p.StartYear(), Title: p.Title(), URL: "/projects/" + p.PublicID}
+	if len(p.Locations) == 1 {
+		doc.LSG = p.Locations[0].Place
+	}
+	var titles, summaries, names []string
+	for _, t := range p.Texts {
+		titles = append(titles, t.Title)
+		summaries = append(summaries, t.Summary)
+	}
+	for _, o := range p.Orgs {
+		names = append(names, o.Name)
+	}
+	for _, l := range p.Locations {
+		if pl, err := s.places.ByCode(ctx, l.Place); err == nil {
+			names = append(names, pl.NameLat)
+		}
+	}
+	doc.Fields = []search.Field{
+		{Name: "title", Text: strings.Join(titles, "\n"), Weight: 4},
+		{Name: "names", Text: strings.Join(names, "\n"), Weight: 3, IsName: true},
+		{Name: "summary", Text: strings.Join(summaries, "\n"), Weight: 2},
+	}
+	if err := s.idx.Upsert(ctx, q, doc); err != nil {
+		return fmt.Errorf("projects: index %q: %w", p.PublicID, err)
+	}
+	return nil
+}
+
+// Get returns a project by its public id (db.ErrNotFound when none).
+func (s *Service) Get(ctx context.Context, publicID string) (*Project, error) {
+	p, err := s.st.byWhere(ctx, s.d, "p.public_id = ?", publicID)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// ByIATI returns a project by its IATI identifier.
+func (s *Service) ByIATI(ctx context.Context, id string) (*Project, error) {
+	return s.st.byWhere(ctx, s.d, "p.iati_identifier = ?", id)
+}
+
+// History lists the changes of a project, newest first.
+func (s *Service) History(ctx context.Context, p *Project) ([]HistoryEntry, error) {
+	hs, diffs, err := s.st.history(ctx, s.d, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range hs {
+		_ = json.Unmarshal([]byte(diffs[i]), &hs[i].Diff)
+	}
+	return hs, nil
+}
+
+// Programmes lists the programmes (for the form's programme choice).
+func (s *Service) Programmes(ctx context.Context) ([]*Project, error) {
+	res, err := s.List(ctx, Filter{Kind: KindProgramme, Sort: "title", PerPage: 200})
+	if err != nil {
+		return nil, err
+	}
+	return res.Items, nil
+}
+
+// Diff lists the fields that differ between old (nil for a new project)
+// and p, as shown on the history page.
+func Diff(old, p *Project) []FieldChange {
+	a := map[string]string{}
+	if old != nil {
+		a = flatten(old)
+	}
+	b := flatten(p)
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	var out []FieldChange
+	for _, k := range sortedKeys(keys) {
+		if a[k] != b[k] {
+			out = append(out, FieldChange{Field: k, Old: a[k], New: b[k]})
+		}
+	}
+	return out
+}
+
+func flatten(p *Project) map[string]string {
+	m := map[string]string{
+		"kind": p.Kind, "status": strconv.Itoa(p.Status), "default_lang": p.DefaultLang, "iati_identifier": p.IATIIdentifier,
+		"programme": p.Programme, "planned_start": p.PlannedStart, "planned_end": p.PlannedEnd, "actual_start": p.ActualStart,
+		"actual_end": p.ActualEnd, "budget": p.Budget.String(), "website": p.Website, "contact": strings.TrimSpace(p.ContactName + " " + p.ContactEmail + " " + p.ContactPhone),
+		"sectors": strings.Join(p.Sectors, ", "), "acquis": strings.Join(joinInts(p.Acquis), ", "), "sdgs": strings.Join(joinInts(p.SDGs), ", "),
+		"lsgs": strings.Join(p.Places(), ", "), "owner_org": p.OwnerOrg,
+	}
+	if p.FundingYear != 0 {
+		m["funding_year"] = strconv.Itoa(p.FundingYear)
+	}
+	for _, t := range p.Texts {
+		m["title."+t.Lang], m["summary."+t.Lang], m["objectives."+t.Lang], m["results."+t.Lang] = t.Title, t.Summary, t.Objectives, t.Results
+	}
+	var lines []string
+	for _, o := range p.Orgs {
+		lines = append(lines, fmt.Sprintf("%d %s %s", o.Role, o.Name, o.Ref))
+	}
+	m["organisations"] = strings.Join(lines, "; ")
+	lines = nil
+	for _, t := range p.Transactions {
+		lines = append(lines, fmt.Sprintf("%d %s %s %s", t.Type, t.Date, t.Amount.String(), t.Note))
+	}
+	m["transactions"] = strings.Join(lines, "; ")
+	lines = nil
+	for _, t := range p.Targets {
+		l := fmt.Sprintf("%s: %d", t.Label, t.Target)
+		for _, a := range t.Actuals {
+			l += fmt.Sprintf(" [%s %d]", a.Date, a.Value)
+		}
+		lines = append(lines, l)
+	}
+	m["targets"] = strings.Join(lines, "; ")
+	lines = nil
+	for _, x := range p.Milestones {
+		lines = append(lines, fmt.Sprintf("%s %s %v", x.Date, x.Title, x.Done))
+	}
+	m["milestones"] = strings.Join(lines, "; ")
+	lines = nil
+	for _, l := range p.Links {
+		lines = append(lines, l.Title+" "+l.URL)
+	}
+	m["links"] = strings.Join(lines, "; ")
+	for k, v := range m {
+		if v == "" || v == "0" && k == "status" {
+			delete(m, k)
+		}
+	}
+	return m
+}

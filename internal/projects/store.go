@@ -1,0 +1,420 @@
+package projects
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/money"
+)
+
+// store is the SQL of the registry.
+type store struct{}
+
+func joinInts(xs []int) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = strconv.Itoa(x)
+	}
+	return out
+}
+
+// insert writes a new project row and its children; p.ID is set.
+func (st store) insert(ctx context.Context, q db.Querier, p *Project, parentID sql.NullInt64, keys rowKeys) error {
+	now := db.Now()
+	id, err := db.InsertID(ctx, q, `INSERT INTO projects (public_id, iati_identifier, kind, parent_id, status, default_lang,
+		planned_start, planned_end, actual_start, actual_end, start_year, funding_year, budget_minor, currency, value_eur_minor,
+		owner_org, website, contact_name, contact_email, contact_phone, sort_title, donors, search_key, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+		p.PublicID, nullStr(p.IATIIdentifier), p.Kind, parentID, p.Status, p.DefaultLang,
+		p.PlannedStart, p.PlannedEnd, p.ActualStart, p.ActualEnd, p.StartYear(), p.FundingYear, p.Budget.Minor, p.Budget.Currency, p.ValueEUR,
+		p.OwnerOrg, p.Website, p.ContactName, p.ContactEmail, p.ContactPhone, keys.sortTitle, keys.donors, keys.search, now, now)
+	if err != nil {
+		if db.IsUniqueViolation(err) {
+			return fmt.Errorf("projects.store.insert(%q): %w", p.PublicID, db.ErrConflict)
+		}
+		return fmt.Errorf("projects.store.insert(%q): %w", p.PublicID, err)
+	}
+	p.ID, p.Version, p.CreatedAt, p.UpdatedAt = id, 1, now, now
+	return st.writeChildren(ctx, q, p, now)
+}
+
+// update rewrites a project row and its children if its version is still
+// expected; a stale version gives db.ErrConflict.
+func (st store) update(ctx context.Context, q db.Querier, p *Project, parentID sql.NullInt64, keys rowKeys, expected int) error {
+	now := db.Now()
+	res, err := q.ExecContext(ctx, `UPDATE projects SET iati_identifier = ?, kind = ?, parent_id = ?, status = ?, default_lang = ?,
+		planned_start = ?, planned_end = ?, actual_start = ?, actual_end = ?, start_year = ?, funding_year = ?, budget_minor = ?, currency = ?,
+		value_eur_minor = ?, owner_org = ?, website = ?, contact_name = ?, contact_email = ?, contact_phone = ?, sort_title = ?, donors = ?,
+		search_key = ?, version = version + 1, updated_at = ?
+		WHERE id = ? AND version = ? AND deleted_at IS NULL`,
+		nullStr(p.IATIIdentifier), p.Kind, parentID, p.Status, p.DefaultLang,
+		p.PlannedStart, p.PlannedEnd, p.ActualStart, p.ActualEnd, p.StartYear(), p.FundingYear, p.Budget.Minor, p.Budget.Currency,
+		p.ValueEUR, p.OwnerOrg, p.Website, p.ContactName, p.ContactEmail, p.ContactPhone, keys.sortTitle, keys.donors,
+		keys.search, now, p.ID, expected)
+	if err != nil {
+		if db.IsUniqueViolation(err) {
+			return fmt.Errorf("projects.store.update(%q): %w", p.PublicID, db.ErrConflict)
+		}
+		return fmt.Errorf("projects.store.update(%q): %w", p.PublicID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("projects.store.update(%q): stale version %d: %w", p.PublicID, expected, db.ErrConflict)
+	}
+	for _, t := range []string{"project_texts", "project_codes", "project_orgs", "project_locations", "project_transactions", "project_targets", "project_milestones", "project_links"} {
+		if _, err := q.ExecContext(ctx, `DELETE FROM `+t+` WHERE project_id = ?`, p.ID); err != nil {
+			return fmt.Errorf("projects.store.update(%q): clear %s: %w", p.PublicID, t, err)
+		}
+	}
+	p.Version, p.UpdatedAt = expected+1, now
+	return st.writeChildren(ctx, q, p, now)
+}
+
+func (store) writeChildren(ctx context.Context, q db.Querier, p *Project, now time.Time) error {
+	op := "projects.store.writeChildren(" + p.PublicID + ")"
+	for _, t := range p.Texts {
+		if _, err := q.ExecContext(ctx, `INSERT INTO project_texts (project_id, lang, title, summary, objectives, results, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, t.Lang, t.Title, t.Summary, t.Objectives, t.Results, now, now); err != nil {
+			return fmt.Errorf("%s: text: %w", op, err)
+		}
+	}
+	codes := map[string][]string{"dac": p.Sectors, "acquis": joinInts(p.Acquis), "sdg": joinInts(p.SDGs)}
+	for _, kind := range []string{"dac", "acquis", "sdg"} {
+		for _, c := range codes[kind] {
+			if _, err := q.ExecContext(ctx, `INSERT INTO project_codes (project_id, kind, code, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, p.ID, kind, c, now, now); err != nil {
+				return fmt.Errorf("%s: code %s %s: %w", op, kind, c, err)
+			}
+		}
+	}
+	for i, o := range p.Orgs {
+		if _, err := q.ExecContext(ctx, `INSERT INTO project_orgs (project_id, seq, role, org_id, name, name_key, ref, org_type, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, i, o.Role, o.OrgID, o.Name, orgKey(o.Name), o.Ref, o.Type, now, now); err != nil {
+			return fmt.Errorf("%s: org: %w", op, err)
+		}
+	}
+	for _, l := range p.Locations {
+		var lat, lon sql.NullFloat64
+		if l.HasPoint {
+			lat, lon = sql.NullFloat64{Float64: l.Lat, Valid: true}, sql.NullFloat64{Float64: l.Lon, Valid: true}
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO project_locations (project_id, place_code, lat, lon, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			p.ID, l.Place, lat, lon, now, now); err != nil {
+			return fmt.Errorf("%s: location %s: %w", op, l.Place, err)
+		}
+	}
+	for i, t := range p.Transactions {
+		if _, err := q.ExecContext(ctx, `INSERT INTO project_transactions (project_id, seq, type, on_date, amount_minor, currency, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, i, t.Type, t.Date, t.Amount.Minor, t.Amount.Currency, t.Note, now, now); err != nil {
+			return fmt.Errorf("%s: transaction: %w", op, err)
+		}
+	}
+	for i, t := range p.Targets {
+		tid, err := db.InsertID(ctx, q, `INSERT INTO project_targets (project_id, seq, label, target, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			p.ID, i, t.Label, t.Target, now, now)
+		if err != nil {
+			return fmt.Errorf("%s: target: %w", op, err)
+		}
+		for _, a := range t.Actuals {
+			if _, err := q.ExecContext(ctx, `INSERT INTO project_target_actuals (target_id, on_date, value, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+				tid, a.Date, a.Value, now, now); err != nil {
+				return fmt.Errorf("%s: target actual: %w", op, err)
+			}
+		}
+	}
+	for i, m := range p.Milestones {
+		if _, err := q.ExecContext(ctx, `INSERT INTO project_milestones (project_id, seq, on_date, title, done, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, i, m.Date, m.Title, m.Done, now, now); err != nil {
+			return fmt.Errorf("%s: milestone: %w", op, err)
+		}
+	}
+	for i, l := range p.Links {
+		if _, err := q.ExecContext(ctx, `INSERT INTO project_links (project_id, seq, title, url, category, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, i, l.Title, l.URL, l.Category, now, now); err != nil {
+			return fmt.Errorf("%s: link: %w", op, err)
+		}
+	}
+	return nil
+}
+
+func nullStr(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+const projectCols = `p.id, p.public_id, COALESCE(p.iati_identifier, ''), p.kind, COALESCE(pp.public_id, ''), p.status, p.default_lang,
+	p.planned_start, p.planned_end, p.actual_start, p.actual_end, p.funding_year, p.budget_minor, p.currency, p.value_eur_minor,
+	p.owner_org, p.website, p.contact_name, p.contact_email, p.contact_phone, p.version, p.created_at, p.updated_at`
+
+func scanProject(sc interface{ Scan(...any) error }, p *Project) error {
+	return sc.Scan(&p.ID, &p.PublicID, &p.IATIIdentifier, &p.Kind, &p.Programme, &p.Status, &p.DefaultLang,
+		&p.PlannedStart, &p.PlannedEnd, &p.ActualStart, &p.ActualEnd, &p.FundingYear, &p.Budget.Minor, &p.Budget.Currency, &p.ValueEUR,
+		&p.OwnerOrg, &p.Website, &p.ContactName, &p.ContactEmail, &p.ContactPhone, &p.Version, &p.CreatedAt, &p.UpdatedAt)
+}
+
+// byWhere loads one project (with children) by a condition on p.
+func (st store) byWhere(ctx context.Context, q db.Querier, where string, arg any) (*Project, error) {
+	p := &Project{}
+	err := scanProject(q.QueryRowContext(ctx, `SELECT `+projectCols+` FROM projects p LEFT JOIN projects pp ON pp.id = p.parent_id
+		WHERE `+where+` AND p.deleted_at IS NULL`, arg), p)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("projects.store.byWhere(%v): %w", arg, db.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("projects.store.byWhere(%v): %w", arg, err)
+	}
+	if err := st.loadChildren(ctx, q, []*Project{p}); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// loadChildren fills texts, codes, orgs, locations, money, targets,
+// milestones and links of ps in a few queries.
+func (st store) loadChildren(ctx context.Context, q db.Querier, ps []*Project) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*Project, len(ps))
+	ids := make([]string, 0, len(ps))
+	for _, p := range ps {
+		byID[p.ID] = p
+		ids = append(ids, strconv.FormatInt(p.ID, 10))
+	}
+	in := "(" + strings.Join(ids, ",") + ")" // integers from the database, never input
+	each := func(query string, scan func(rows *sql.Rows) error) error {
+		rows, err := q.QueryContext(ctx, query)
+		if err != nil {
+			return fmt.Errorf("projects.store.loadChildren: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return fmt.Errorf("projects.store.loadChildren: %w", err)
+			}
+		}
+		return rows.Err()
+	}
+	if err := each(`SELECT project_id, lang, title, summary, objectives, results FROM project_texts WHERE project_id IN `+in+` ORDER BY project_id, id`, func(r *sql.Rows) error {
+		var id int64
+		var t Text
+		if err := r.Scan(&id, &t.Lang, &t.Title, &t.Summary, &t.Objectives, &t.Results); err != nil {
+			return err
+		}
+		byID[id].Texts = append(byID[id].Texts, t)
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := each(`SELECT project_id, kind, code FROM project_codes WHERE project_id IN `+in+` ORDER BY project_id, id`, func(r *sql.Rows) error {
+		var id int64
+		var kind, code string
+		if err := r.Scan(&id, &kind, &code); err != nil {
+			return err
+		}
+		p := byID[id]
+		switch kind {
+		case "dac":
+			p.Sectors = append(p.Sectors, code)
+		case "acquis":
+			n, _ := strconv.Atoi(code)
+			p.Acquis = append(p.Acquis, n)
+		case "sdg":
+			n, _ := strconv.Atoi(code)
+			p.SDGs = append(p.SDGs, n)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := each(`SELECT project_id, role, org_id, name, ref, org_type FROM project_orgs WHERE project_id IN `+in+` ORDER BY project_id, seq`, func(r *sql.Rows) error {
+		var id int64
+		var o Org
+		if err := r.Scan(&id, &o.Role, &o.OrgID, &o.Name, &o.Ref, &o.Type); err != nil {
+			return err
+		}
+		byID[id].Orgs = append(byID[id].Orgs, o)
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := each(`SELECT project_id, place_code, lat, lon FROM project_locations WHERE project_id IN `+in+` ORDER BY project_id, place_code`, func(r *sql.Rows) error {
+		var id int64
+		var l Location
+		var lat, lon sql.NullFloat64
+		if err := r.Scan(&id, &l.Place, &lat, &lon); err != nil {
+			return err
+		}
+		if lat.Valid && lon.Valid {
+			l.Lat, l.Lon, l.HasPoint = lat.Float64, lon.Float64, true
+		}
+		byID[id].Locations = append(byID[id].Locations, l)
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := each(`SELECT project_id, type, on_date, amount_minor, currency, note FROM project_transactions WHERE project_id IN `+in+` ORDER BY project_id, seq`, func(r *sql.Rows) error {
+		var id int64
+		var t Transaction
+		if err := r.Scan(&id, &t.Type, &t.Date, &t.Amount.Minor, &t.Amount.Currency, &t.Note); err != nil {
+			return err
+		}
+		byID[id].Transactions = append(byID[id].Transactions, t)
+		return nil
+	}); err != nil {
+		return err
+	}
+	targets := map[int64]*Target{}
+	var order []int64
+	owner := map[int64]int64{}
+	if err := each(`SELECT id, project_id, label, target FROM project_targets WHERE project_id IN `+in+` ORDER BY project_id, seq`, func(r *sql.Rows) error {
+		var tid, id int64
+		t := &Target{}
+		if err := r.Scan(&tid, &id, &t.Label, &t.Target); err != nil {
+			return err
+		}
+		targets[tid] = t
+		order = append(order, tid)
+		owner[tid] = id
+		return nil
+	}); err != nil {
+		return err
+	}
+	if len(order) > 0 {
+		tids := make([]string, len(order))
+		for i, x := range order {
+			tids[i] = strconv.FormatInt(x, 10)
+		}
+		if err := each(`SELECT target_id, on_date, value FROM project_target_actuals WHERE target_id IN (`+strings.Join(tids, ",")+`) ORDER BY target_id, on_date`, func(r *sql.Rows) error {
+			var tid int64
+			var a Actual
+			if err := r.Scan(&tid, &a.Date, &a.Value); err != nil {
+				return err
+			}
+			targets[tid].Actuals = append(targets[tid].Actuals, a)
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, tid := range order {
+			p := byID[owner[tid]]
+			p.Targets = append(p.Targets, *targets[tid])
+		}
+	}
+	if err := each(`SELECT project_id, on_date, title, done FROM project_milestones WHERE project_id IN `+in+` ORDER BY project_id, seq`, func(r *sql.Rows) error {
+		var id int64
+		var m Milestone
+		if err := r.Scan(&id, &m.Date, &m.Title, &m.Done); err != nil {
+			return err
+		}
+		byID[id].Milestones = append(byID[id].Milestones, m)
+		return nil
+	}); err != nil {
+		return err
+	}
+	return each(`SELECT project_id, title, url, category FROM project_links WHERE project_id IN `+in+` ORDER BY project_id, seq`, func(r *sql.Rows) error {
+		var id int64
+		var l Link
+		if err := r.Scan(&id, &l.Title, &l.URL, &l.Category); err != nil {
+			return err
+		}
+		byID[id].Links = append(byID[id].Links, l)
+		return nil
+	})
+}
+
+// HistoryEntry is one change of a project.
+type HistoryEntry struct {
+	At     time.Time
+	Actor  string
+	Action string
+	Diff   []FieldChange
+}
+
+// FieldChange is one changed field.
+type FieldChange struct {
+	Field    string `json:"field"`
+	Old, New string
+}
+
+func (store) addHistory(ctx context.Context, q db.Querier, projectID, userID int64, actor, action, diff string) error {
+	now := db.Now()
+	var uid sql.NullInt64
+	if userID != 0 {
+		uid = sql.NullInt64{Int64: userID, Valid: true}
+	}
+	if _, err := q.ExecContext(ctx, `INSERT INTO project_history (project_id, user_id, actor, action, diff, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		projectID, uid, actor, action, diff, now, now); err != nil {
+		return fmt.Errorf("projects.store.addHistory: %w", err)
+	}
+	return nil
+}
+
+func (store) history(ctx context.Context, q db.Querier, projectID int64) ([]HistoryEntry, []string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT created_at, actor, action, diff FROM project_history WHERE project_id = ? ORDER BY id DESC`, projectID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("projects.store.history: %w", err)
+	}
+	defer rows.Close()
+	var out []HistoryEntry
+	var diffs []string
+	for rows.Next() {
+		var h HistoryEntry
+		var d string
+		if err := rows.Scan(&h.At, &h.Actor, &h.Action, &d); err != nil {
+			return nil, nil, fmt.Errorf("projects.store.history: %w", err)
+		}
+		out = append(out, h)
+		diffs = append(diffs, d)
+	}
+	return out, diffs, rows.Err()
+}
+
+// Rate is an exchange rate: units of Currency per one euro on Date.
+type Rate struct {
+	Currency string
+	Date     string
+	PerEUR   float64
+	Source   string
+}
+
+func (store) upsertRate(ctx context.Context, q db.Querier, r Rate) (bool, error) {
+	now := db.Now()
+	micros := int64(r.PerEUR*1e6 + 0.5)
+	res, err := q.ExecContext(ctx, `UPDATE exchange_rates SET per_eur_micros = ?, source = ?, updated_at = ? WHERE currency = ? AND rate_date = ?`, micros, r.Source, now, r.Currency, r.Date)
+	if err != nil {
+		return false, fmt.Errorf("projects.store.upsertRate: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return false, nil
+	}
+	if _, err := q.ExecContext(ctx, `INSERT INTO exchange_rates (currency, rate_date, per_eur_micros, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		r.Currency, r.Date, micros, r.Source, now, now); err != nil {
+		return false, fmt.Errorf("projects.store.upsertRate: %w", err)
+	}
+	return true, nil
+}
+
+func (store) rates(ctx context.Context, q db.Querier) ([]Rate, error) {
+	rows, err := q.QueryContext(ctx, `SELECT currency, rate_date, per_eur_micros, source FROM exchange_rates ORDER BY currency, rate_date`)
+	if err != nil {
+		return nil, fmt.Errorf("projects.store.rates: %w", err)
+	}
+	defer rows.Close()
+	var out []Rate
+	for rows.Next() {
+		var r Rate
+		var m int64
+		if err := rows.Scan(&r.Currency, &r.Date, &m, &r.Source); err != nil {
+			return nil, fmt.Errorf("projects.store.rates: %w", err)
+		}
+		r.PerEUR = float64(m) / 1e6
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+var _ = money.Amount{}
+
+func isNotFound(err error) bool { return errors.Is(err, db.ErrNotFound) }
