@@ -90,7 +90,7 @@ func TestElogePublicPages(t *testing.T) {
 // surveyByTemplate finds a demo survey.
 func (ta *testApp) surveyByTemplate(t *testing.T, tpl string) *surveys.Survey {
 	t.Helper()
-	w := ta.elogeServices()
+	w := ta.elogeWiring
 	list, err := w.Surveys.List(context.Background(), surveys.ListFilter{Template: tpl, Limit: 1})
 	if err != nil || len(list) == 0 {
 		t.Fatalf("no %s survey: %v", tpl, err)
@@ -147,7 +147,7 @@ func TestSurveyExactlyOnce(t *testing.T) {
 				t.Fatalf("post %d: %d %s", i, status, h.Get("Location"))
 			}
 		}
-		w := ta.elogeServices()
+		w := ta.elogeWiring
 		after, err := w.Surveys.ByPublicID(context.Background(), sv.PublicID)
 		if err != nil {
 			t.Fatal(err)
@@ -209,7 +209,7 @@ func TestElogeRefusals(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ta := newTestApp(t, d)
 		ctx := context.Background()
-		w := ta.elogeServices()
+		w := ta.elogeWiring
 		councillors := ta.surveyByTemplate(t, "eloge-councillors")
 		reopen := surveys.Input{Title: councillors.Title, Def: councillors.Def, Audience: councillors.Audience, Status: surveys.StatusOpen, ResultsPublic: true}
 		if err := w.Surveys.Update(ctx, nil, councillors, reopen); err != nil {

@@ -31,7 +31,8 @@ func (a *App) elogeServices() elogeWiring {
 // registerEloge builds the survey engine and the ELoGE module and adds
 // their routes.
 func (a *App) registerEloge() error {
-	w := a.elogeServices()
+	a.elogeWiring = a.elogeServices()
+	w := a.elogeWiring
 	if _, err := surveys.Register(a.Web, w.Surveys, a.Places, a.Auth, surveys.HandlerOptions{TrustProxy: a.Cfg.TrustProxy}); err != nil {
 		return err
 	}
@@ -53,7 +54,7 @@ func (a *App) demoEloge(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	w := a.elogeServices()
+	w := a.elogeWiring
 	if err := w.Eloge.LoadDemo(ctx, eloge.DemoInput{
 		Orgs: orgs, Expert: expert, LSGNames: all, Labelled: labelled, Responses: 6,
 		Resolve: func(ctx context.Context, name string) (string, error) {
@@ -78,8 +79,7 @@ func (a *App) demoEloge(ctx context.Context) error {
 
 // elogeSection is the ELoGE badge and results on an LSG page.
 func (a *App) elogeSection() places.Section {
-	w := a.elogeServices()
-	return eloge.SectionRenderer(a.Web, w.Eloge)
+	return eloge.SectionRenderer(a.Web, a.elogeWiring.Eloge)
 }
 
 // demoFinansirajGO opens the FinansirajGO survey of LDA Mostar's programme

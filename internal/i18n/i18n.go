@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dijalog/dijalog/internal/translit"
 	"golang.org/x/text/language"
@@ -188,7 +190,9 @@ func Load() (*Catalog, error) {
 	return c, nil
 }
 
-// toCyrillicKeepingPlaceholders transliterates text but not {name} placeholders.
+// toCyrillicKeepingPlaceholders transliterates text but not {name}
+// placeholders, nor the names and formats that stay in Latin letters in
+// Serbian Cyrillic text (JSON, ELoGE, iCal, FinansirajGO).
 func toCyrillicKeepingPlaceholders(s string) string {
 	if s == "" {
 		return ""
@@ -197,19 +201,66 @@ func toCyrillicKeepingPlaceholders(s string) string {
 	for s != "" {
 		i := strings.IndexByte(s, '{')
 		if i < 0 {
-			b.WriteString(translit.ToCyrillic(s))
+			b.WriteString(toCyrillicKeepingNames(s))
 			break
 		}
 		j := strings.IndexByte(s[i:], '}')
 		if j < 0 {
-			b.WriteString(translit.ToCyrillic(s))
+			b.WriteString(toCyrillicKeepingNames(s))
 			break
 		}
-		b.WriteString(translit.ToCyrillic(s[:i]))
+		b.WriteString(toCyrillicKeepingNames(s[:i]))
 		b.WriteString(s[i : i+j+1])
 		s = s[i+j+1:]
 	}
 	return b.String()
+}
+
+// toCyrillicKeepingNames transliterates s word by word, leaving words
+// that keepLatin names as they are.
+func toCyrillicKeepingNames(s string) string {
+	var b strings.Builder
+	start := 0 // start of the text not yet written
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsLetter(r) {
+			i += size
+			continue
+		}
+		j := i
+		for j < len(s) {
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				break
+			}
+			j += size
+		}
+		if keepLatin(s[i:j]) {
+			b.WriteString(translit.ToCyrillic(s[start:i]))
+			b.WriteString(s[i:j])
+			start = j
+		}
+		i = j
+	}
+	b.WriteString(translit.ToCyrillic(s[start:]))
+	return b.String()
+}
+
+// keepLatin reports file formats and standards written in Latin letters in
+// any script, and brand names in mixed case (ELoGE, iCal, FinansirajGO).
+func keepLatin(w string) bool {
+	switch w {
+	case "JSON", "GeoJSON", "CSV", "PDF", "HTML", "XML", "API", "URL", "SDG", "IATI", "Atom", "RSS", "SVG", "OpenAPI", "ICS":
+		return true
+	}
+	prevLower := false
+	for _, r := range w {
+		if prevLower && unicode.IsUpper(r) {
+			return true
+		}
+		prevLower = unicode.IsLower(r)
+	}
+	return false
 }
 
 // Messages returns a copy of one locale's catalogue (for tests and tools).

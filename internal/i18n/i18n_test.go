@@ -198,3 +198,17 @@ func TestAutonyms(t *testing.T) {
 		}
 	}
 }
+
+func TestCyrillicKeepsNames(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"Ocjena ELoGE i anketa FinansirajGO":        "Оцјена ELoGE и анкета FinansirajGO",
+		"Preuzmite JSON ili CSV za {count} opština": "Преузмите JSON или CSV за {count} општина",
+		"kalendar iCal, šifra JLS":                  "календар iCal, шифра ЈЛС",
+	}
+	for in, want := range tests {
+		if got := toCyrillicKeepingPlaceholders(in); got != want {
+			t.Errorf("%q -> %q, want %q", in, got, want)
+		}
+	}
+}

@@ -156,7 +156,7 @@ func (h *handlers) apiProjectOf(p *Project, lang string, names map[string]places
 	t, fb := p.TextFor(lang)
 	a := APIProject{ID: p.PublicID, IATIIdentifier: p.IATIIdentifier, Kind: p.Kind, Programme: p.Programme,
 		Status: APICode{Code: strconv.Itoa(p.Status), Name: pr.T("projects.status." + strconv.Itoa(p.Status))},
-		Title: t.Title, TitleLang: t.Lang, Fallback: fb, DefaultLang: p.DefaultLang, Texts: []APIText{},
+		Title:  t.Title, TitleLang: t.Lang, Fallback: fb, DefaultLang: p.DefaultLang, Texts: []APIText{},
 		PlannedStart: p.PlannedStart, PlannedEnd: p.PlannedEnd, ActualStart: p.ActualStart, ActualEnd: p.ActualEnd, FundingYear: p.FundingYear,
 		Budget: APIMoney{Amount: p.Budget.Decimal(), Currency: p.Budget.Currency}, ValueEUR: moneyDecimal(p.ValueEUR),
 		Sectors: []APICode{}, Acquis: append([]int{}, p.Acquis...), SDGs: append([]int{}, p.SDGs...), Organisations: []APIOrg{}, Locations: []APILocation{},

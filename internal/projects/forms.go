@@ -377,7 +377,9 @@ func (h *handlers) formData(r *http.Request, f *web.Form, p *Project) (formPage,
 	for _, pl := range lsgs {
 		d.LSGs = append(d.LSGs, option{Value: pl.Code, Label: pl.NameLat, Selected: chosen[pl.Code]})
 	}
-	sort.Slice(d.LSGs, func(i, j int) bool { return translit.Fold(d.LSGs[i].Label).Search < translit.Fold(d.LSGs[j].Label).Search })
+	sort.Slice(d.LSGs, func(i, j int) bool {
+		return translit.Fold(d.LSGs[i].Label).Search < translit.Fold(d.LSGs[j].Label).Search
+	})
 	progs, err := h.svc.Programmes(ctx)
 	if err != nil {
 		return d, err

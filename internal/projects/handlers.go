@@ -177,20 +177,20 @@ type listRow struct {
 type placeLink struct{ Code, Name, NameCyr string }
 
 type listPage struct {
-	Filter   Filter
-	Errors   FieldErrors
-	Result   Result
-	Rows     []listRow
-	LSGs     []option
-	Regions  []option
-	Donors   []option
-	Sectors  []option
-	Statuses []option
-	Sorts    []option
-	Query    string // filter as query string (no page, no sort)
-	QuerySort string // filter incl. sort, for pager links
+	Filter     Filter
+	Errors     FieldErrors
+	Result     Result
+	Rows       []listRow
+	LSGs       []option
+	Regions    []option
+	Donors     []option
+	Sectors    []option
+	Statuses   []option
+	Sorts      []option
+	Query      string // filter as query string (no page, no sort)
+	QuerySort  string // filter incl. sort, for pager links
 	Prev, Next string
-	CanCreate bool
+	CanCreate  bool
 }
 
 func (h *handlers) placeNames(ctx context.Context) map[string]places.Place {
@@ -236,7 +236,9 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	sort.Slice(d.LSGs, func(i, j int) bool { return translit.Fold(d.LSGs[i].Label).Search < translit.Fold(d.LSGs[j].Label).Search })
+	sort.Slice(d.LSGs, func(i, j int) bool {
+		return translit.Fold(d.LSGs[i].Label).Search < translit.Fold(d.LSGs[j].Label).Search
+	})
 	for _, c := range sortedKeys(regions) {
 		if p, err := h.svc.places.ByCode(ctx, c); err == nil {
 			d.Regions = append(d.Regions, option{Value: c, Label: p.NameLat, Selected: c == f.Region})
@@ -494,26 +496,26 @@ func (h *handlers) history(w http.ResponseWriter, r *http.Request) error {
 
 type dashRow struct {
 	Label, Value, Key string
-	Count            int
-	Minor            int64
+	Count             int
+	Minor             int64
 }
 
 type dashPage struct {
-	D          *Dashboard
-	Currency   string
-	Currencies []option
-	Measure    string // "total" or "capita"
-	Total      string
-	Rates      []string
-	Donors     []dashRow
-	Sectors    []dashRow
-	Years      []dashRow
-	LSGs       []dashRow
+	D                                                              *Dashboard
+	Currency                                                       string
+	Currencies                                                     []option
+	Measure                                                        string // "total" or "capita"
+	Total                                                          string
+	Rates                                                          []string
+	Donors                                                         []dashRow
+	Sectors                                                        []dashRow
+	Years                                                          []dashRow
+	LSGs                                                           []dashRow
 	DonorChart, SectorChart, YearChart, StackChart, LineChart, Map template.HTML
-	MapRows    []dashRow
-	Legend     []legendRow
-	StackHead  []string
-	StackRows  []stackRow
+	MapRows                                                        []dashRow
+	Legend                                                         []legendRow
+	StackHead                                                      []string
+	StackRows                                                      []stackRow
 }
 
 type legendRow struct{ Colour, Label string }
@@ -628,7 +630,9 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 		regions[shape] = chart.Region{Label: pl.NameLat, Value: v, Display: disp, Href: "/" + pr.Code() + "/places/" + code}
 		p.MapRows = append(p.MapRows, dashRow{Label: pl.NameLat, Value: disp, Count: b.Count, Key: code, Minor: b.Minor})
 	}
-	sort.Slice(p.MapRows, func(i, j int) bool { return translit.Fold(p.MapRows[i].Label).Search < translit.Fold(p.MapRows[j].Label).Search })
+	sort.Slice(p.MapRows, func(i, j int) bool {
+		return translit.Fold(p.MapRows[i].Label).Search < translit.Fold(p.MapRows[j].Label).Search
+	})
 	title := pr.T("projects.dash.map_total", "currency", cur)
 	if measure == "capita" {
 		title = pr.T("projects.dash.map_capita", "currency", cur)
@@ -654,11 +658,11 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 type Section struct{ h *handlers }
 
 type sectionData struct {
-	Place   places.Place
-	Rows    []listRow
-	Total   int
-	Sums    []string
-	More    string
+	Place places.Place
+	Rows  []listRow
+	Total int
+	Sums  []string
+	More  string
 }
 
 // Render is a places.Section.

@@ -172,8 +172,8 @@ type Project struct {
 	Version        int
 	CreatedAt      time.Time
 
-	rowIndex map[string]map[int]int // form rows of parsed entries (for error keys)
-	UpdatedAt      time.Time
+	rowIndex  map[string]map[int]int // form rows of parsed entries (for error keys)
+	UpdatedAt time.Time
 }
 
 // TextFor picks the text in lang, else the default language, else the

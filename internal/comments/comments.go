@@ -1,0 +1,354 @@
+// Package comments is the one comments component of the platform: threads
+// keyed by (subject type, subject id) with moderation (report, hide and
+// restore with a reason, all audited) and a per-person rate limit. A module
+// registers a Kind for each subject type it owns, saying who may comment,
+// who may moderate and where the thread lives; the thread is rendered with
+// Thread and embedded in the module's page.
+package comments
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dijalog/dijalog/internal/audit"
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/db"
+)
+
+// Limits of the component.
+const (
+	MaxBody    = 4000 // characters of one comment
+	MaxReason  = 300  // characters of a moderation or report reason
+	RateWindow = 10 * time.Minute
+	RateLimit  = 5 // comments per person and window
+)
+
+// Errors of the service.
+var (
+	ErrForbidden   = errors.New("comments: forbidden")
+	ErrRateLimited = errors.New("comments: too many comments")
+	ErrUnknownKind = errors.New("comments: unknown subject type")
+)
+
+// FieldErrors maps form fields to catalogue keys.
+type FieldErrors map[string]string
+
+func (e FieldErrors) Error() string {
+	var parts []string
+	for k, v := range e {
+		parts = append(parts, k+": "+v)
+	}
+	return "comments: invalid input: " + strings.Join(parts, ", ")
+}
+
+// Subject is what a thread is about.
+type Subject struct {
+	Type string // "initiative", "article", ...
+	ID   string // the subject's public id
+}
+
+// Kind describes one subject type, registered by the module that owns it.
+type Kind struct {
+	// CanComment reports whether u may comment on the subject now (nil: any
+	// signed-in, active person). A missing subject returns db.ErrNotFound.
+	CanComment func(ctx context.Context, u *auth.User, id string) (bool, error)
+	// CanModerate reports whether u may hide and restore comments there.
+	CanModerate func(ctx context.Context, u *auth.User, id string) (bool, error)
+	// Path is the page of the subject without the locale ("/initiatives/x").
+	Path func(id string) string
+}
+
+// Comment is one comment with its author's name.
+type Comment struct {
+	ID           int64
+	PublicID     string
+	Subject      Subject
+	AuthorID     int64
+	AuthorName   string
+	Body         string
+	Hidden       bool
+	HiddenReason string
+	Reports      int
+	CreatedAt    time.Time
+}
+
+// Service stores comments; it is safe for concurrent use.
+type Service struct {
+	db    *db.DB
+	mu    sync.RWMutex
+	kinds map[string]Kind
+	now   func() time.Time
+}
+
+// NewService makes the comments service.
+func NewService(d *db.DB) *Service {
+	return &Service{db: d, kinds: map[string]Kind{}, now: db.Now}
+}
+
+// RegisterKind makes a subject type commentable.
+func (s *Service) RegisterKind(typ string, k Kind) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.kinds[typ] = k
+}
+
+func (s *Service) kind(typ string) (Kind, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	k, ok := s.kinds[typ]
+	if !ok {
+		return Kind{}, ErrUnknownKind
+	}
+	return k, nil
+}
+
+// Path is the page of a subject (for redirects after a post).
+func (s *Service) Path(subj Subject) (string, error) {
+	k, err := s.kind(subj.Type)
+	if err != nil {
+		return "", err
+	}
+	return k.Path(subj.ID), nil
+}
+
+// CanModerate reports whether u may moderate the subject's thread.
+func (s *Service) CanModerate(ctx context.Context, u *auth.User, subj Subject) (bool, error) {
+	if u == nil || u.Status != auth.StatusActive {
+		return false, nil
+	}
+	k, err := s.kind(subj.Type)
+	if err != nil {
+		return false, err
+	}
+	if k.CanModerate == nil {
+		return auth.Can(u, auth.ActModerate, auth.Object{}), nil
+	}
+	return k.CanModerate(ctx, u, subj.ID)
+}
+
+// CanComment reports whether u may comment on the subject now.
+func (s *Service) CanComment(ctx context.Context, u *auth.User, subj Subject) (bool, error) {
+	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
+		return false, nil
+	}
+	k, err := s.kind(subj.Type)
+	if err != nil {
+		return false, err
+	}
+	if k.CanComment == nil {
+		return true, nil
+	}
+	return k.CanComment(ctx, u, subj.ID)
+}
+
+func newPublicID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func cleanText(s string, max int) (string, string) {
+	s = strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD"))
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, strings.ReplaceAll(s, "\r\n", "\n"))
+	if s == "" {
+		return "", "form.required"
+	}
+	if utf8.RuneCountInString(s) > max {
+		return s, "comments.too_long"
+	}
+	return s, ""
+}
+
+// Post adds a comment by u. Invalid input returns FieldErrors; more than
+// RateLimit comments within RateWindow returns ErrRateLimited.
+func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip string) (*Comment, error) {
+	ok, err := s.CanComment(ctx, u, subj)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrForbidden
+	}
+	body, key := cleanText(body, MaxBody)
+	if key != "" {
+		return nil, FieldErrors{"body": key}
+	}
+	c := &Comment{PublicID: newPublicID(), Subject: subj, AuthorID: u.ID, AuthorName: u.Name, Body: body, CreatedAt: s.now()}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE author_id = ? AND created_at > ?`, u.ID, c.CreatedAt.Add(-RateWindow)).Scan(&n); err != nil {
+			return err
+		}
+		if n >= RateLimit {
+			return ErrRateLimited
+		}
+		id, err := db.InsertID(ctx, tx, `INSERT INTO comments (public_id, subject_type, subject_id, author_id, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			c.PublicID, subj.Type, subj.ID, u.ID, body, c.CreatedAt, c.CreatedAt)
+		if err != nil {
+			return err
+		}
+		c.ID = id
+		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "comment.post", ObjectKind: "comment", ObjectRef: c.PublicID, Details: map[string]string{"subject": subj.Type + ":" + subj.ID}, IP: ip})
+	})
+	if err != nil {
+		if errors.Is(err, ErrRateLimited) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("comments.Post: %w", err)
+	}
+	return c, nil
+}
+
+const selectComment = `SELECT c.id, c.public_id, c.subject_type, c.subject_id, c.author_id, u.display_name, c.body, c.status, c.hidden_reason, c.reports, c.created_at
+FROM comments c JOIN users u ON u.id = c.author_id`
+
+func scan(row interface{ Scan(...any) error }) (*Comment, error) {
+	c := &Comment{}
+	var status string
+	if err := row.Scan(&c.ID, &c.PublicID, &c.Subject.Type, &c.Subject.ID, &c.AuthorID, &c.AuthorName, &c.Body, &status, &c.HiddenReason, &c.Reports, &c.CreatedAt); err != nil {
+		return nil, err
+	}
+	c.Hidden = status == "hidden"
+	return c, nil
+}
+
+// List returns a subject's comments, oldest first; hidden ones only when
+// withHidden (for moderators; others see a placeholder from Thread).
+func (s *Service) List(ctx context.Context, subj Subject, withHidden bool) ([]Comment, error) {
+	rows, err := s.db.QueryContext(ctx, selectComment+` WHERE c.subject_type = ? AND c.subject_id = ? ORDER BY c.id LIMIT 500`, subj.Type, subj.ID)
+	if err != nil {
+		return nil, fmt.Errorf("comments.List: %w", err)
+	}
+	defer rows.Close()
+	var out []Comment
+	for rows.Next() {
+		c, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("comments.List: scan: %w", err)
+		}
+		if c.Hidden && !withHidden {
+			c.Body = ""
+		}
+		out = append(out, *c)
+	}
+	return out, rows.Err()
+}
+
+// ByPublicID returns one comment.
+func (s *Service) ByPublicID(ctx context.Context, pid string) (*Comment, error) {
+	c, err := scan(s.db.QueryRowContext(ctx, selectComment+` WHERE c.public_id = ?`, pid))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, db.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("comments.ByPublicID: %w", err)
+	}
+	return c, nil
+}
+
+// Report flags a comment for the moderators; one report per person counts.
+// A second report by the same person is accepted and changes nothing.
+func (s *Service) Report(ctx context.Context, u *auth.User, pid, reason, ip string) (*Comment, error) {
+	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
+		return nil, ErrForbidden
+	}
+	c, err := s.ByPublicID(ctx, pid)
+	if err != nil {
+		return nil, err
+	}
+	reason, key := cleanText(reason, MaxReason)
+	if key == "comments.too_long" {
+		return nil, FieldErrors{"reason": key}
+	}
+	now := s.now()
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO comment_reports (comment_id, user_id, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, c.ID, u.ID, reason, now, now)
+		if db.IsUniqueViolation(err) {
+			return db.ErrConflict
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE comments SET reports = reports + 1, updated_at = ? WHERE id = ?`, now, c.ID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "comment.report", ObjectKind: "comment", ObjectRef: c.PublicID, Details: map[string]string{"reason": reason}, IP: ip})
+	})
+	if errors.Is(err, db.ErrConflict) {
+		return c, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("comments.Report: %w", err)
+	}
+	return c, nil
+}
+
+// Hide hides a comment with a reason (moderators of its subject).
+func (s *Service) Hide(ctx context.Context, u *auth.User, pid, reason, ip string) (*Comment, error) {
+	return s.setStatus(ctx, u, pid, "hidden", reason, ip)
+}
+
+// Restore shows a hidden comment again, with a reason.
+func (s *Service) Restore(ctx context.Context, u *auth.User, pid, reason, ip string) (*Comment, error) {
+	return s.setStatus(ctx, u, pid, "visible", reason, ip)
+}
+
+func (s *Service) setStatus(ctx context.Context, u *auth.User, pid, status, reason, ip string) (*Comment, error) {
+	c, err := s.ByPublicID(ctx, pid)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.CanModerate(ctx, u, c.Subject)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrForbidden
+	}
+	reason, key := cleanText(reason, MaxReason)
+	if key != "" {
+		return nil, FieldErrors{"reason": key}
+	}
+	action := "comment.hide"
+	hiddenBy := any(u.ID)
+	if status == "visible" {
+		action = "comment.restore"
+		hiddenBy = nil
+	}
+	now := s.now()
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE comments SET status = ?, hidden_reason = ?, hidden_by = ?, updated_at = ? WHERE id = ?`, status, reason, hiddenBy, now, c.ID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: action, ObjectKind: "comment", ObjectRef: c.PublicID, Details: map[string]string{"reason": reason, "subject": c.Subject.Type + ":" + c.Subject.ID}, IP: ip})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("comments.%s: %w", action, err)
+	}
+	c.Hidden = status == "hidden"
+	c.HiddenReason = reason
+	return c, nil
+}
+
+// Count returns the number of visible comments of a subject.
+func (s *Service) Count(ctx context.Context, subj Subject) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE subject_type = ? AND subject_id = ? AND status = 'visible'`, subj.Type, subj.ID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("comments.Count: %w", err)
+	}
+	return n, nil
+}

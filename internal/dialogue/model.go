@@ -1,0 +1,309 @@
+// Package dialogue runs local dialogue platforms (LDP, "Forums for civic
+// initiatives") and inter-municipal platforms (MLDP): members and roles,
+// priority areas, yearly action plans, meetings with minutes and an iCal
+// feed, citizens' initiatives with their audited life-cycle, supports that
+// stay exact under concurrency, resident verification, co-financing,
+// disbursements and progress reports, and the public "where the money
+// went" page.
+//
+// Permissions. Platform work is done by its managers: a global admin, an
+// LSG coordinator (auth.ActManageLSGTeam) of any of the platform's LSGs, or
+// an active platform member with the platform role coordinator or deputy.
+// A platform coordinator may be a citizen without any LSG grant: the role is
+// stored in dlg_members and gives power over that platform only (members,
+// priorities, plan, meetings, admissibility, selection). Money is the
+// municipality's record: financing plans, disbursements and the
+// co-financed/implementation/done steps need auth.ActEditLSGRecord for one
+// of the platform's LSGs (or admin). Progress reports may also be written by
+// the initiative's author.
+package dialogue
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/money"
+)
+
+// Errors of the service; handlers map them to localised refusals.
+var (
+	ErrForbidden            = errors.New("dialogue: forbidden")
+	ErrClosed               = errors.New("dialogue: support phase closed")
+	ErrAlreadySupported     = errors.New("dialogue: already supported")
+	ErrNotSupported         = errors.New("dialogue: not supported")
+	ErrVerificationRequired = errors.New("dialogue: verified residents only")
+	ErrBadTransition        = errors.New("dialogue: transition not allowed")
+)
+
+// FieldErrors maps form fields to catalogue keys of their messages.
+type FieldErrors map[string]string
+
+func (e FieldErrors) Error() string {
+	var parts []string
+	for k, v := range e {
+		parts = append(parts, k+": "+v)
+	}
+	return "dialogue: invalid input: " + strings.Join(parts, ", ")
+}
+
+// Member roles on a platform.
+const (
+	RoleCoordinator    = "coordinator"
+	RoleDeputy         = "deputy"
+	RoleMember         = "member"
+	RoleYouthActivist  = "youth_activist"
+	RoleMunicipalStaff = "municipal_staff"
+)
+
+// Roles lists the platform roles in display order.
+func Roles() []string {
+	return []string{RoleCoordinator, RoleDeputy, RoleMember, RoleYouthActivist, RoleMunicipalStaff}
+}
+
+func validRole(r string) bool {
+	for _, x := range Roles() {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Membership states.
+const (
+	MemberRequested = "requested"
+	MemberInvited   = "invited"
+	MemberActive    = "active"
+)
+
+// Initiative states.
+const (
+	StateDraft          = "draft"
+	StateSubmitted      = "submitted"
+	StateAdmissible     = "admissible"
+	StateNotAdmissible  = "not_admissible"
+	StateOpen           = "open"
+	StateSelected       = "selected"
+	StateCofinanced     = "cofinanced"
+	StateImplementation = "implementation"
+	StateDone           = "done"
+	StateRejected       = "rejected"
+	StateWithdrawn      = "withdrawn"
+)
+
+// States lists every state in life-cycle order.
+func States() []string {
+	return []string{StateDraft, StateSubmitted, StateAdmissible, StateNotAdmissible, StateOpen, StateSelected, StateCofinanced, StateImplementation, StateDone, StateRejected, StateWithdrawn}
+}
+
+// Who may make a transition.
+const (
+	byAuthor  = "author"
+	byManager = "manager"
+	byFinance = "finance"
+)
+
+// transitions: from -> to -> who may do it.
+var transitions = map[string]map[string]string{
+	StateDraft:          {StateSubmitted: byAuthor, StateWithdrawn: byAuthor},
+	StateSubmitted:      {StateAdmissible: byManager, StateNotAdmissible: byManager, StateWithdrawn: byAuthor},
+	StateAdmissible:     {StateOpen: byManager, StateRejected: byManager, StateWithdrawn: byAuthor},
+	StateOpen:           {StateSelected: byManager, StateRejected: byManager, StateWithdrawn: byAuthor},
+	StateSelected:       {StateCofinanced: byFinance, StateRejected: byManager},
+	StateCofinanced:     {StateImplementation: byFinance},
+	StateImplementation: {StateDone: byFinance},
+}
+
+// NeedsReason reports whether moving to state needs a written reason.
+func NeedsReason(to string) bool { return to == StateNotAdmissible || to == StateRejected }
+
+// Platform is a local or inter-municipal dialogue platform.
+type Platform struct {
+	ID                   int64
+	Slug                 string
+	Name                 string
+	Description          string
+	RequiresVerification bool
+	LSGs                 []string // place codes; more than one: inter-municipal
+	CreatedAt            time.Time
+}
+
+// InterMunicipal reports whether the platform spans several LSGs.
+func (p *Platform) InterMunicipal() bool { return len(p.LSGs) > 1 }
+
+// HasLSG reports whether code is one of the platform's LSGs.
+func (p *Platform) HasLSG(code string) bool {
+	for _, c := range p.LSGs {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Member is a person on a platform.
+type Member struct {
+	ID       int64
+	UserID   int64
+	UserPID  string
+	Name     string
+	Email    string
+	Role     string
+	Status   string
+	JoinedAt time.Time
+}
+
+// Priority is a priority area of a platform.
+type Priority struct {
+	ID   int64
+	Name string
+	Tags string // e.g. "SDG 16.7, DAC 15150"
+}
+
+// Action is one line of a platform's yearly action plan.
+type Action struct {
+	ID       int64
+	Year     int
+	Title    string
+	Owner    string
+	Deadline string // YYYY-MM-DD or ""
+	Status   string
+}
+
+// ActionStatuses lists the states of an action.
+func ActionStatuses() []string { return []string{"planned", "in_progress", "done", "cancelled"} }
+
+// Meeting is a platform meeting.
+type Meeting struct {
+	ID          int64
+	PublicID    string
+	PlatformID  int64
+	Title       string
+	StartsAt    time.Time
+	EndsAt      time.Time
+	Place       string
+	OnlineURL   string
+	Agenda      string
+	MinutesMD   string
+	MinutesHTML string
+	Registered  int
+	Attended    int
+}
+
+// Registration is a person registered for a meeting.
+type Registration struct {
+	UserID   int64
+	UserPID  string
+	Name     string
+	Attended bool
+}
+
+// Decision is a decision recorded at a meeting.
+type Decision struct {
+	ID              int64
+	Text            string
+	InitiativePID   string
+	InitiativeTitle string
+}
+
+// Initiative is a citizens' proposal on a platform.
+type Initiative struct {
+	ID             int64
+	PublicID       string
+	PlatformID     int64
+	PlatformSlug   string
+	PlatformName   string
+	AuthorID       int64
+	AuthorName     string
+	LSG            string
+	LocalCommunity string
+	PriorityID     int64
+	PriorityName   string
+	Title          string
+	Problem        string
+	Solution       string
+	Cost           money.Amount
+	State          string
+	Reason         string
+	Supports       int
+	MeetingPID     string
+	MeetingTitle   string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Event is one step on an initiative's public timeline.
+type Event struct {
+	At        time.Time
+	ActorName string
+	From, To  string
+	Note      string
+}
+
+// Share is one source of an initiative's financing plan.
+type Share struct {
+	ID         int64
+	Source     string // lsg, donor, other
+	Name       string // the LSG, the donor programme, or another source
+	ProjectRef string // public id of a project of the registry, if any
+	Amount     money.Amount
+}
+
+// Disbursement is money paid out for an initiative.
+type Disbursement struct {
+	ID     int64
+	PaidOn string
+	Amount money.Amount
+	Note   string
+}
+
+// Report is a progress report of an initiative.
+type Report struct {
+	ID         int64
+	AuthorName string
+	Body       string
+	Percent    int
+	At         time.Time
+	Photos     []Photo
+}
+
+// Photo is an image of an initiative or of a progress report.
+type Photo struct {
+	ID          int64
+	PublicID    string
+	ReportID    int64
+	ContentType string
+	Size        int64
+	Width       int
+	Height      int
+	Caption     string
+}
+
+// MoneySummary is the "where the money went" of a platform.
+type MoneySummary struct {
+	Cofinanced int            // initiatives with a financing plan
+	Done       int            // of which done
+	Selected   int            // initiatives selected at meetings
+	Totals     []money.Amount // planned, per currency
+	BySource   []SourceTotal
+	Paid       []money.Amount // disbursed, per currency
+	Rows       []MoneyRow
+}
+
+// SourceTotal is the planned money of one kind of source in one currency.
+type SourceTotal struct {
+	Source string
+	Name   string
+	Amount money.Amount
+}
+
+// MoneyRow is one co-financed initiative on the money page.
+type MoneyRow struct {
+	PublicID string
+	Title    string
+	State    string
+	Planned  money.Amount
+	Paid     money.Amount
+	Percent  int
+}
