@@ -1,7 +1,8 @@
-// Package news holds the news module's measurements: newsletter throughput
+// The news benchmarks hold the news module's measurements: newsletter throughput
 // from the outbox to a real SMTP sink, and the view counter under load.
 // Run: DIJALOG_BENCH_N=50000 go test -count=1 -v -run . ./bench/news/
-package news
+
+package main
 
 import (
 	"context"

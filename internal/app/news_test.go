@@ -13,6 +13,7 @@ import (
 	"time"
 
 	ics "github.com/arran4/golang-ical"
+	"github.com/dijalog/dijalog/internal/comments"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
 	"github.com/dijalog/dijalog/internal/mail"
@@ -369,5 +370,143 @@ func TestEventRegistration(t *testing.T) {
 	waitMail(t, ta, w, "o2@example.org", "Prijava potvrđena")
 	if err := w.Events.CheckIn(ctx, admin, e, regs[1].PublicID, true); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEventSelfCancel: the registrant cancels from the link in the mail;
+// the first person waiting gets the place and a mail; the link is
+// idempotent, unknown links are 404, and the person may register again.
+func TestEventSelfCancel(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta, w := newsApp(t, d)
+		ctx := context.Background()
+		admin, _ := ta.Auth.UserByEmail(ctx, "admin@demo.dijalog.ba")
+		e, err := w.Events.Create(ctx, admin, eventsInput("Javna rasprava o budžetu", "1", "ba-fbih-mostar"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := ta.client(t)
+		tok := ta.csrf(t, c)
+		reg := func(name, email string) {
+			t.Helper()
+			status, _, _ := post(t, c, ta.srv.URL+"/bs/events/"+e.Slug+"/register", url.Values{"csrf_token": {tok}, "name": {name}, "email": {email}})
+			if status != 200 {
+				t.Fatalf("register %s = %d", email, status)
+			}
+		}
+		reg("Amina", "amina@example.org")
+		reg("Boris", "boris@example.org")
+		m := waitMail(t, ta, w, "amina@example.org", "Prijava potvrđena")
+		link := regexp.MustCompile(`https?://\S+/registration/[0-9a-f-]+`).FindString(m.Text)
+		if link == "" {
+			t.Fatalf("the confirmation mail has no link to cancel:\n%s", m.Text)
+		}
+		u, _ := url.Parse(link)
+		status, body := get(t, c, ta.srv.URL+u.Path)
+		if status != 200 || !strings.Contains(body, "amina@example.org") || !strings.Contains(body, "/cancel") {
+			t.Fatalf("registration page = %d: %.400s", status, body)
+		}
+		// Without the CSRF token: refused.
+		if status, _, _ := post(t, c, ta.srv.URL+u.Path+"/cancel", url.Values{}); status != http.StatusForbidden {
+			t.Errorf("cancel without CSRF token = %d, want 403", status)
+		}
+		for i := 0; i < 2; i++ { // the second click changes nothing
+			status, body, _ = post(t, c, ta.srv.URL+u.Path+"/cancel", url.Values{"csrf_token": {tok}})
+			if status != 200 || !strings.Contains(body, "Vaša prijava je otkazana") && i == 0 {
+				t.Fatalf("cancel #%d = %d: %.400s", i, status, body)
+			}
+		}
+		waitMail(t, ta, w, "boris@example.org", "Prijava potvrđena")
+		regs, _ := w.Events.Registrations(ctx, admin, e)
+		got := map[string]string{}
+		for _, r := range regs {
+			got[r.Email] = r.Status
+		}
+		if got["amina@example.org"] != "cancelled" || got["boris@example.org"] != "confirmed" {
+			t.Errorf("after the cancellation: %v", got)
+		}
+		// Only one promotion mail to Boris, however often the link is used.
+		n := 0
+		for _, m := range ta.mail.Sent() {
+			if m.To == "boris@example.org" && strings.Contains(m.Subject, "Prijava potvrđena") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("Boris got %d confirmation mails, want 1", n)
+		}
+		// Unknown or foreign registration ids: 404, not 500.
+		for _, p := range []string{"/registration/nema", "/registration/" + strings.Repeat("a", 200), "/registration/00000000-0000-0000-0000-000000000000"} {
+			if status, _ := get(t, c, ta.srv.URL+"/bs/events/"+e.Slug+p); status != http.StatusNotFound {
+				t.Errorf("GET %s = %d, want 404", p, status)
+			}
+			if status, _, _ := post(t, c, ta.srv.URL+"/bs/events/"+e.Slug+p+"/cancel", url.Values{"csrf_token": {tok}}); status != http.StatusNotFound {
+				t.Errorf("POST %s/cancel = %d, want 404", p, status)
+			}
+		}
+		// Amina registers again: the event is full now, so she waits.
+		status, body, _ = post(t, c, ta.srv.URL+"/bs/events/"+e.Slug+"/register", url.Values{"csrf_token": {tok}, "name": {"Amina"}, "email": {"amina@example.org"}})
+		if status != 200 || !strings.Contains(body, "Na listi čekanja") {
+			t.Errorf("registering again after cancelling = %d: %.300s", status, body)
+		}
+		// The old link stays dead.
+		if status, _ := get(t, c, ta.srv.URL+u.Path); status != http.StatusNotFound {
+			t.Errorf("the old cancellation link after registering again = %d, want 404", status)
+		}
+	})
+}
+
+// TestArticleComments: the shared comments component under an article:
+// a signed-in person comments (escaped), another reports, a moderator hides
+// with a reason; anonymous readers see a placeholder and a sign-in link.
+func TestArticleComments(t *testing.T) {
+	t.Parallel()
+	ta, w := newsApp(t, dbtest.SQLite(t))
+	if w.Comments == nil {
+		t.Skip("the comments component is wired by another module")
+	}
+	ctx := context.Background()
+	as, _, err := w.News.List(ctx, news.Filter{Limit: 1})
+	if err != nil || len(as) == 0 {
+		t.Fatalf("no demo article: %v", err)
+	}
+	path := "/bs/news/" + as[0].Slug
+	citizen := ta.login(t, "koordinator.mostar@demo.dijalog.ba")
+	tok := ta.csrf(t, citizen)
+	status, _, hdr := post(t, citizen, ta.srv.URL+"/bs/comments", url.Values{"csrf_token": {tok}, "subject_type": {"article"}, "subject_id": {as[0].Slug},
+		"body": {`Odlično! <script>alert(1)</script><img src=x onerror=alert(2)>`}})
+	if status != 200 && status != http.StatusSeeOther {
+		t.Fatalf("post comment = %d (%v)", status, hdr)
+	}
+	_, page := get(t, citizen, ta.srv.URL+path)
+	if !strings.Contains(page, "Odlično!") || strings.Contains(page, "<script>alert(1)") || strings.Contains(page, "<img src=x") {
+		t.Fatalf("the comment is missing or not escaped on the article page")
+	}
+	// A comment on an article that does not exist: 404, not 500.
+	if status, _, _ := post(t, citizen, ta.srv.URL+"/bs/comments", url.Values{"csrf_token": {tok}, "subject_type": {"article"}, "subject_id": {"nema-takvog"}, "body": {"x"}}); status != http.StatusNotFound {
+		t.Errorf("comment on a missing article = %d, want 404", status)
+	}
+	list, err := w.Comments.List(ctx, comments.Subject{Type: "article", ID: as[0].Slug}, true)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("comments = %d, %v", len(list), err)
+	}
+	pid := list[0].PublicID
+	admin := ta.login(t, "admin@demo.dijalog.ba")
+	atok := ta.csrf(t, admin)
+	if status, _, _ := post(t, admin, ta.srv.URL+"/bs/comments/"+pid+"/hide", url.Values{"csrf_token": {atok}, "reason": {"Test moderacije"}}); status != 200 && status != http.StatusSeeOther {
+		t.Fatalf("hide = %d", status)
+	}
+	anon := ta.client(t)
+	_, page = get(t, anon, ta.srv.URL+path)
+	if strings.Contains(page, "Odlično!") {
+		t.Errorf("a hidden comment is still shown to anonymous readers")
+	}
+	if !strings.Contains(page, "/bs/login?next=") {
+		t.Errorf("anonymous readers get no sign-in link under the article")
+	}
+	// The citizen (not a moderator) cannot restore it.
+	if status, _, _ := post(t, citizen, ta.srv.URL+"/bs/comments/"+pid+"/restore", url.Values{"csrf_token": {tok}, "reason": {"ne"}}); status != http.StatusForbidden {
+		t.Errorf("restore by a non-moderator = %d, want 403", status)
 	}
 }

@@ -2,18 +2,70 @@ package app
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 
+	"github.com/dijalog/dijalog/internal/comments"
+	"github.com/dijalog/dijalog/internal/dialogue"
 	"github.com/dijalog/dijalog/internal/places"
 )
 
-// dialogueWiring holds the dialogue module's services; its owner fills it in.
-type dialogueWiring struct{}
+// dialogueWiring holds the dialogue module's services and the shared
+// comments component (news and calls reuse Comments and CommentsWeb).
+type dialogueWiring struct {
+	Dialogue    *dialogue.Service
+	DialogueWeb *dialogue.Handlers
+	Comments    *comments.Service
+	CommentsWeb *comments.Handlers
+}
 
-// registerDialogue builds the dialogue module and adds its routes.
-func (a *App) registerDialogue() error { return nil }
+// dialogueFilesDir is where photos of initiatives live: under the data
+// directory, outside any web root, served only by the type-checking handler.
+func (a *App) dialogueFilesDir() string {
+	base := ""
+	if a.Cfg != nil {
+		base = a.Cfg.Data
+	}
+	if base == "" && a.DB.Path() != "" {
+		base = filepath.Dir(a.DB.Path())
+	}
+	if base == "" {
+		base = filepath.Join(os.TempDir(), "dijalog")
+	}
+	return filepath.Join(base, "uploads", "dialogue")
+}
+
+// registerDialogue builds the comments component and the dialogue module
+// and adds their routes.
+func (a *App) registerDialogue() error {
+	a.dialogueWiring.Comments = comments.NewService(a.DB)
+	cw, err := comments.Register(a.Web, a.dialogueWiring.Comments, nil)
+	if err != nil {
+		return err
+	}
+	a.dialogueWiring.CommentsWeb = cw
+	a.dialogueWiring.Dialogue = dialogue.NewService(a.DB, a.Places, a.dialogueFilesDir())
+	o := dialogue.Options{Places: a.Places, Users: a.Auth, Comments: a.dialogueWiring.Comments, CommentH: cw}
+	if a.Cfg != nil {
+		o.Zone = a.Cfg.TimeZone
+	}
+	h, err := dialogue.Register(a.Web, a.dialogueWiring.Dialogue, o)
+	if err != nil {
+		return err
+	}
+	a.dialogueWiring.DialogueWeb = h
+	return nil
+}
 
 // demoDialogue loads the dialogue module's demo data.
-func (a *App) demoDialogue(ctx context.Context) error { return ctx.Err() }
+func (a *App) demoDialogue(ctx context.Context) error {
+	return dialogue.LoadDemo(ctx, a.dialogueWiring.Dialogue, a.Auth)
+}
 
-// dialogueSection is the dialogue module's section on an LSG page (nil for none).
-func (a *App) dialogueSection() places.Section { return nil }
+// dialogueSection is the dialogue module's section on an LSG page.
+func (a *App) dialogueSection() places.Section {
+	if a.dialogueWiring.DialogueWeb == nil {
+		return nil
+	}
+	return a.dialogueWiring.DialogueWeb.Section
+}

@@ -2,13 +2,18 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"html/template"
 	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/comments"
+	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/events"
 	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/news"
@@ -17,6 +22,7 @@ import (
 // newsWiring holds the news, newsletter, events and mail-outbox services.
 type newsWiring struct {
 	Outbox     *mail.Outbox
+	Comments   *comments.Service // the shared comments component, with "article" registered (nil without it)
 	News       *news.Service
 	Events     *events.Service
 	stopNews   context.CancelFunc
@@ -84,6 +90,9 @@ func (a *App) registerNews() error {
 	if err := news.Register(a.Web, w.News, dir, clientIP(a.Cfg.TrustProxy)); err != nil {
 		return err
 	}
+	if err := a.newsComments(w); err != nil {
+		return err
+	}
 	if err := events.Register(a.Web, w.Events, dir); err != nil {
 		return err
 	}
@@ -97,6 +106,56 @@ func (a *App) registerNews() error {
 		w.Outbox.Run(ctx)
 		<-done
 	}()
+	return nil
+}
+
+// newsComments puts the shared comments component (built once by the
+// dialogue wiring, which registers its routes) under every article:
+// subject type "article", subject id the article's slug; any signed-in
+// person may comment; global moderators, the moderators of an LSG the
+// article is tagged with and the article's author hide and restore.
+func (a *App) newsComments(w *newsWiring) error {
+	svc, h := a.dialogueWiring.Comments, a.dialogueWiring.CommentsWeb
+	if svc == nil || h == nil {
+		a.Log.Warn("news: the comments component is not built; articles are shown without comments")
+		return nil
+	}
+	exists := func(ctx context.Context, slug string) error {
+		_, err := w.News.BySlug(ctx, slug)
+		if errors.Is(err, news.ErrNotFound) {
+			return db.ErrNotFound
+		}
+		return err
+	}
+	svc.RegisterKind("article", comments.Kind{
+		CanComment: func(ctx context.Context, u *auth.User, slug string) (bool, error) {
+			if err := exists(ctx, slug); err != nil {
+				return false, err
+			}
+			return auth.Can(u, auth.ActParticipate, auth.Object{}), nil
+		},
+		CanModerate: func(ctx context.Context, u *auth.User, slug string) (bool, error) {
+			if auth.Can(u, auth.ActModerate, auth.Object{}) {
+				return true, nil
+			}
+			art, err := w.News.BySlug(ctx, slug)
+			if err != nil {
+				return false, nil
+			}
+			// The moderators of an LSG the article is about, and its author.
+			for _, l := range art.TagValues(news.TagLSG) {
+				if auth.Can(u, auth.ActModerate, auth.Object{LSG: l}) {
+					return true, nil
+				}
+			}
+			return news.CanAuthor(u, art.AuthorKind, art.AuthorRef), nil
+		},
+		Path: func(slug string) string { return "/news/" + slug },
+	})
+	w.Comments = svc
+	w.News.SetComments(func(r *http.Request, slug string) (template.HTML, error) {
+		return h.Thread(r, comments.Subject{Type: "article", ID: slug})
+	})
 	return nil
 }
 

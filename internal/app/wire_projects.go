@@ -2,18 +2,103 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/projects"
+	"github.com/dijalog/dijalog/internal/search"
 )
 
-// projectsWiring holds the projects module's services; its owner fills it in.
-type projectsWiring struct{}
+// projectsWiring holds the projects module's services.
+type projectsWiring struct {
+	Projects        *projects.Service
+	projectsSection *projects.Section
+}
+
+// DemoProgrammeManager is the demo account that manages UNDP's projects.
+const DemoProgrammeManager = "programi.undp@demo.dijalog.ba"
+
+// projectsIndexer is the search index projects are written to; nil until
+// the search module provides one (the service is nil-safe).
+func (a *App) projectsIndexer() search.Indexer { return nil }
 
 // registerProjects builds the projects module and adds its routes.
-func (a *App) registerProjects() error { return nil }
+func (a *App) registerProjects() error {
+	svc, err := projects.NewService(a.DB, a.Places, a.projectsIndexer(), a.Log)
+	if err != nil {
+		return err
+	}
+	sec, err := projects.Register(a.Web, svc, a.Auth)
+	if err != nil {
+		return err
+	}
+	a.projectsWiring = projectsWiring{Projects: svc, projectsSection: sec}
+	return nil
+}
 
-// demoProjects loads the projects module's demo data.
-func (a *App) demoProjects(ctx context.Context) error { return ctx.Err() }
+// demoProjects loads the seed programmes and projects, a generated spread
+// of 320 projects across BiH's LSGs, the demo exchange rates and a demo
+// programme manager of UNDP.
+func (a *App) demoProjects(ctx context.Context) error {
+	svc := a.Projects
+	if svc == nil {
+		return nil
+	}
+	orgs, err := a.Auth.Organisations(ctx, "")
+	if err != nil {
+		return err
+	}
+	byName := map[string]string{}
+	for _, o := range orgs {
+		byName[o.Name] = o.PublicID
+	}
+	org := func(name string) string { return byName[name] }
+	if _, err := svc.LoadRates(ctx, projects.DemoRates()); err != nil {
+		return fmt.Errorf("demo projects: rates: %w", err)
+	}
+	system := projects.Actor{Name: "demo"}
+	for _, p := range projects.SeedProjects(org) {
+		if err := svc.Create(ctx, system, p); err != nil {
+			return fmt.Errorf("demo projects: %q: %w", p.Title(), err)
+		}
+	}
+	lsgs, err := a.Places.LSGs(ctx)
+	if err != nil {
+		return err
+	}
+	if err := svc.CreateMany(ctx, system, projects.GenerateProjects(320, 2026, lsgs, org)); err != nil {
+		return fmt.Errorf("demo projects: generated: %w", err)
+	}
+	// A programme manager of UNDP, to add and edit UNDP's projects.
+	admin, err := a.Auth.UserByEmail(ctx, "admin@demo.dijalog.ba")
+	if err != nil {
+		return nil // the accounts are not the demo's: nobody to grant the role
+	}
+	u, err := a.Auth.Register(ctx, auth.RegisterInput{Email: DemoProgrammeManager, Name: "Ana Jurić", Password: DemoPassword}, auth.Meta{IP: "demo"})
+	if errors.Is(err, db.ErrConflict) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("demo projects: programme manager: %w", err)
+	}
+	if pid := org(projects.OrgUNDP); pid != "" {
+		if err := a.Auth.AddMember(ctx, nil, pid, u.PublicID, auth.Meta{IP: "demo"}); err != nil && !errors.Is(err, db.ErrConflict) {
+			return err
+		}
+		if err := a.Auth.GrantRole(ctx, admin, u.PublicID, auth.Grant{Role: auth.RoleProgrammeManager, ScopeKind: auth.ScopeOrg, ScopeRef: pid}, auth.Meta{IP: "demo"}); err != nil {
+			return fmt.Errorf("demo projects: grant: %w", err)
+		}
+	}
+	return nil
+}
 
-// projectsSection is the projects module's section on an LSG page (nil for none).
-func (a *App) projectsSection() places.Section { return nil }
+// projectsSection is the projects module's section on an LSG page.
+func (a *App) projectsSection() places.Section {
+	if a.projectsWiring.projectsSection == nil {
+		return nil
+	}
+	return a.projectsWiring.projectsSection.Render
+}

@@ -1,12 +1,76 @@
 package app
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"time"
 
-// searchWiring holds the search module's services; its owner fills it in.
-type searchWiring struct{}
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/search"
+)
 
-// registerSearch builds the search module and adds its routes.
-func (a *App) registerSearch() error { return nil }
+// searchWiring holds the search module's services.
+type searchWiring struct {
+	// Search is the platform's one index; modules hand their documents to
+	// it (as a search.Indexer) inside their own transactions.
+	Search *search.Index
+}
 
-// demoSearch loads the search module's demo data.
-func (a *App) demoSearch(ctx context.Context) error { return ctx.Err() }
+// registerSearch builds the index, registers the sources of the documents
+// this module indexes itself (places, organisations), adds the routes and
+// the header's search box, and rebuilds the index when it is empty or was
+// folded by another version of the fold.
+func (a *App) registerSearch() error {
+	a.Search = search.New(a.DB)
+	a.Search.AddSource(search.TypePlace, func(ctx context.Context, q db.Querier, put func(search.Document) error) error {
+		all, err := a.Places.All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, doc := range search.PlaceDocuments(all) {
+			if err := put(doc); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	a.Search.AddSource(search.TypeOrganisation, func(ctx context.Context, q db.Querier, put func(search.Document) error) error {
+		orgs, err := a.Auth.Organisations(ctx, "")
+		if err != nil {
+			return err
+		}
+		for _, o := range orgs {
+			if err := put(search.OrganisationDocument(o)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err := search.Register(a.Web, a.Cat, a.Search, a.Places); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	need, err := a.Search.NeedsRebuild(ctx)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	if need {
+		start := time.Now()
+		n, err := a.Search.Reindex(ctx)
+		if err != nil {
+			return fmt.Errorf("search: rebuild at start-up: %w", err)
+		}
+		a.Log.Info("search index rebuilt", "documents", n, "ms", time.Since(start).Milliseconds())
+	}
+	return nil
+}
+
+// demoSearch indexes the demo data: the organisations the demo created
+// (the places and the modules' own documents are indexed already).
+func (a *App) demoSearch(ctx context.Context) error {
+	if _, err := a.Search.Reindex(ctx); err != nil {
+		return fmt.Errorf("demo: search: %w", err)
+	}
+	return nil
+}

@@ -65,7 +65,7 @@ func header(b *strings.Builder, w, h int, title, desc, role string) {
 
 // Bar draws a horizontal bar chart.
 func Bar(title, desc string, items []Item) template.HTML {
-	const w, labelW, barW, rowH = 640, 210, 300, 26
+	const w, labelW, barW, rowH = 660, 250, 280, 26
 	h := rowH*len(items) + 8
 	if len(items) == 0 {
 		h = 30
@@ -82,7 +82,7 @@ func Bar(title, desc string, items []Item) template.HTML {
 		if maxV > 0 {
 			bw = math.Max(it.Value/maxV*barW, 0)
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s" font-size="13" text-anchor="end">%s</text>`, labelW-8, y+17, textFill, esc(truncate(it.Label, 30)))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s" font-size="13" text-anchor="end">%s</text>`, labelW-8, y+17, textFill, esc(truncate(it.Label, 32)))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%s" height="%d" fill="%s"><title>%s: %s</title></rect>`, labelW, y+3, f1(bw), rowH-8, palette[0], esc(it.Label), esc(it.Display))
 		fmt.Fprintf(&b, `<text x="%s" y="%d" fill="%s" font-size="12">%s</text>`, f1(float64(labelW)+bw+6), y+17, textFill, esc(it.Display))
 	}

@@ -741,6 +741,9 @@ func (h *Handlers) workspace(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return err
 	}
+	if key, ok := doneFlash[r.URL.Query().Get("done")]; ok {
+		web.StateOf(r).Flash = key
+	}
 	return h.workspacePage(w, r, u, c, p, web.EmptyForm(), http.StatusOK)
 }
 
@@ -824,11 +827,15 @@ func (h *Handlers) saveMatrix(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.fail(w, r, u, c, p, f, err)
 	}
+	// The message is shown by the page the browser is sent to.
 	if f.Get("submit") == "1" {
-		web.StateOf(r).Flash = "eloge.matrix.submitted"
+		return h.back(w, r, c, p, "?done=submitted#matrix")
 	}
-	return h.back(w, r, c, p, "#matrix")
+	return h.back(w, r, c, p, "?done=saved#matrix")
 }
+
+// doneFlash are the messages a workspace shows after a redirect (?done=).
+var doneFlash = map[string]string{"submitted": "eloge.matrix.submitted", "saved": "form.saved", "accepted": "eloge.review.accepted_rest"}
 
 func (h *Handlers) review(w http.ResponseWriter, r *http.Request) error {
 	u, c, p, ok, err := h.participant(w, r)
@@ -836,6 +843,9 @@ func (h *Handlers) review(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := web.NewForm(r)
+	if f.Get("indicator") == "all" {
+		return h.acceptRest(w, r, u, c, p, f)
+	}
 	id, perr := strconv.ParseInt(f.Get("indicator"), 10, 64)
 	if perr != nil {
 		return web.ErrBadRequest
@@ -849,6 +859,25 @@ func (h *Handlers) review(w http.ResponseWriter, r *http.Request) error {
 		return h.fail(w, r, u, c, p, f, err)
 	}
 	return h.back(w, r, c, p, "#matrix")
+}
+
+// acceptRest accepts every indicator the experts have not reviewed yet,
+// one review each (so each is audited); when none is returned, the last
+// one approves the matrix. An indicator already returned stays returned.
+func (h *Handlers) acceptRest(w http.ResponseWriter, r *http.Request, u *auth.User, c *Cycle, p *Participant, f *web.Form) error {
+	entries, _, err := h.svc.Matrix(r.Context(), c, p)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Review != "" || !e.Score.Valid {
+			continue
+		}
+		if err := h.svc.Review(r.Context(), u, c, p, e.Indicator.ID, "accepted", ""); err != nil {
+			return h.fail(w, r, u, c, p, f, err)
+		}
+	}
+	return h.back(w, r, c, p, "?done=accepted#matrix")
 }
 
 func (h *Handlers) generate(w http.ResponseWriter, r *http.Request) error {

@@ -22,6 +22,7 @@ import (
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/news"
+	"github.com/dijalog/dijalog/internal/search"
 	"github.com/google/uuid"
 )
 
@@ -109,6 +110,7 @@ type Service struct {
 	out     *mail.Outbox
 	cat     *i18n.Catalog
 	baseURL string
+	index   search.Indexer // the platform's search index, when wired
 }
 
 // NewService builds the service.
@@ -235,14 +237,25 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Event, e
 		by = u.ID
 	}
 	now := db.Now()
-	id, err := db.InsertID(ctx, s.db, `INSERT INTO events (public_id, slug, kind, lang, title, description, description_html, starts_at, ends_at, time_zone, venue, address, lat, lon, online_url, capacity, lsg, programme, organiser_kind, organiser_ref, organiser_name, created_by, status, created_at, updated_at)
+	var id int64
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		id, err = db.InsertID(ctx, tx, `INSERT INTO events (public_id, slug, kind, lang, title, description, description_html, starts_at, ends_at, time_zone, venue, address, lat, lon, online_url, capacity, lsg, programme, organiser_kind, organiser_ref, organiser_name, created_by, status, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'published', ?, ?) RETURNING id`,
-		e.PublicID, e.Slug, e.Kind, e.Lang, e.Title, e.Description, e.DescHTML, e.StartsAt, e.EndsAt, e.TimeZone, e.Venue, e.Address, e.Lat, e.Lon, e.OnlineURL, e.Capacity, e.LSG, e.Programme,
-		e.OrganiserKind, e.OrganiserRef, e.OrganiserName, by, now, now)
+			e.PublicID, e.Slug, e.Kind, e.Lang, e.Title, e.Description, e.DescHTML, e.StartsAt, e.EndsAt, e.TimeZone, e.Venue, e.Address, e.Lat, e.Lon, e.OnlineURL, e.Capacity, e.LSG, e.Programme,
+			e.OrganiserKind, e.OrganiserRef, e.OrganiserName, by, now, now)
+		if err != nil {
+			return err
+		}
+		e.ID, e.UpdatedAt = id, now
+		if s.index == nil {
+			return nil
+		}
+		return s.index.Upsert(ctx, tx, e.SearchDocument())
+	})
 	if err != nil {
 		return nil, fmt.Errorf("events.Create: %w", err)
 	}
-	e.ID, e.UpdatedAt = id, now
 	return e, nil
 }
 
@@ -366,6 +379,22 @@ func (s *Service) Register(ctx context.Context, slug, name, email, locale string
 			reg.Status = "waiting"
 		}
 		now := db.Now()
+		// Someone who cancelled may register again: the same row comes back
+		// (with a new public id, so an old cancellation link stays dead) at
+		// the end of the queue.
+		var oldID int64
+		var oldStatus string
+		err = tx.QueryRowContext(ctx, `SELECT id, status FROM event_registrations WHERE event_id = ? AND email = ?`, id, email).Scan(&oldID, &oldStatus)
+		switch {
+		case err == nil && oldStatus != "cancelled":
+			return ErrRegistered
+		case err == nil:
+			if _, err := tx.ExecContext(ctx, `DELETE FROM event_registrations WHERE id = ?`, oldID); err != nil {
+				return err
+			}
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
 		rid, err := db.InsertID(ctx, tx, `INSERT INTO event_registrations (public_id, event_id, email, name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			reg.PublicID, id, email, name, reg.Status, now, now)
 		if err != nil {
@@ -403,8 +432,10 @@ func (s *Service) registrationMail(e *Event, r *Registration, locale string) mai
 	if r.Status == "waiting" {
 		key = "events.mail.waiting"
 	}
-	text := p.T(key, "name", r.Name, "title", e.Title, "when", when, "where", where) + "\n\n" + link + "\n" + p.T("events.mail.ics") + " " + link + "/event.ics\n"
-	h := "<p>" + html.EscapeString(p.T(key, "name", r.Name, "title", e.Title, "when", when, "where", where)) + "</p><p><a href=\"" + html.EscapeString(link) + "\">" + html.EscapeString(e.Title) + "</a> · <a href=\"" + html.EscapeString(link+"/event.ics") + "\">" + html.EscapeString(p.T("events.mail.ics")) + "</a></p>"
+	own := link + "/registration/" + r.PublicID
+	text := p.T(key, "name", r.Name, "title", e.Title, "when", when, "where", where) + "\n\n" + link + "\n" + p.T("events.mail.ics") + " " + link + "/event.ics\n\n" + p.T("events.mail.cancel") + "\n" + own + "\n"
+	h := "<p>" + html.EscapeString(p.T(key, "name", r.Name, "title", e.Title, "when", when, "where", where)) + "</p><p><a href=\"" + html.EscapeString(link) + "\">" + html.EscapeString(e.Title) + "</a> · <a href=\"" + html.EscapeString(link+"/event.ics") + "\">" + html.EscapeString(p.T("events.mail.ics")) + "</a></p>" +
+		"<p>" + html.EscapeString(p.T("events.mail.cancel")) + " <a href=\"" + html.EscapeString(own) + "\">" + html.EscapeString(p.T("events.registration.title")) + "</a></p>"
 	return mail.Message{To: r.Email, Subject: p.T(key+".subject", "title", e.Title), Text: text, HTML: `<!doctype html><html lang="` + locale + `"><body>` + h + `</body></html>`}
 }
 
@@ -459,7 +490,67 @@ func (s *Service) Cancel(ctx context.Context, u *auth.User, e *Event, regPID, lo
 	if !CanOrganise(u, e) {
 		return ErrForbidden
 	}
+	return s.cancel(ctx, e, regPID, locale)
+}
+
+// Registration returns one registration of an event by its public id, the
+// secret in the registrant's confirmation mail.
+func (s *Service) Registration(ctx context.Context, e *Event, regPID string) (*Registration, error) {
+	if regPID == "" || len(regPID) > 64 {
+		return nil, ErrNotFound
+	}
+	r := &Registration{}
+	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, name, email, status, checked_in_at, created_at FROM event_registrations WHERE public_id = ? AND event_id = ?`, regPID, e.ID).
+		Scan(&r.ID, &r.PublicID, &r.Name, &r.Email, &r.Status, &r.CheckedInAt, &r.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("events.Registration: %w", err)
+	}
+	return r, nil
+}
+
+// CancelOwn is the registrant's own cancellation, from the link in the
+// confirmation mail (the registration's public id is the secret). It is
+// idempotent: a second click changes nothing. A past event cannot be
+// cancelled any more (the attendance is history).
+func (s *Service) CancelOwn(ctx context.Context, e *Event, regPID, locale string) (*Registration, error) {
+	r, err := s.Registration(ctx, e, regPID)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status == "cancelled" {
+		return r, nil
+	}
+	if e.Past() {
+		return nil, ErrClosed
+	}
+	if err := s.cancel(ctx, e, regPID, locale); err != nil {
+		return nil, err
+	}
+	r.Status = "cancelled"
+	return r, nil
+}
+
+// cancel marks a registration cancelled and, when it held a place, gives
+// the place to the first person waiting, in one transaction with the mail.
+func (s *Service) cancel(ctx context.Context, e *Event, regPID, locale string) error {
+	promoted := false
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		lock := ""
+		if tx.Dialect() == db.Postgres {
+			lock = " FOR UPDATE"
+		}
+		// Lock the event as Register does, so a cancellation and a new
+		// registration never both take the freed place.
+		var id int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM events WHERE id = ?`+lock, e.ID).Scan(&id); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return err
+		}
 		var status string
 		if err := tx.QueryRowContext(ctx, `SELECT status FROM event_registrations WHERE public_id = ? AND event_id = ?`, regPID, e.ID).Scan(&status); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
@@ -467,8 +558,11 @@ func (s *Service) Cancel(ctx context.Context, u *auth.User, e *Event, regPID, lo
 			}
 			return err
 		}
+		if status == "cancelled" {
+			return nil
+		}
 		now := db.Now()
-		if _, err := tx.ExecContext(ctx, `UPDATE event_registrations SET status = 'cancelled', updated_at = ? WHERE public_id = ?`, now, regPID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE event_registrations SET status = 'cancelled', checked_in_at = NULL, updated_at = ? WHERE public_id = ?`, now, regPID); err != nil {
 			return err
 		}
 		if status != "confirmed" {
@@ -485,10 +579,10 @@ func (s *Service) Cancel(ctx context.Context, u *auth.User, e *Event, regPID, lo
 		if _, err := tx.ExecContext(ctx, `UPDATE event_registrations SET status = 'confirmed', updated_at = ? WHERE id = ?`, now, r.ID); err != nil {
 			return err
 		}
-		r.Status = "confirmed"
+		r.Status, promoted = "confirmed", true
 		return s.out.Enqueue(ctx, tx, "event:"+r.PublicID+":confirmed", s.registrationMail(e, &r, locale))
 	})
-	if err == nil {
+	if err == nil && promoted {
 		s.out.Kick()
 	}
 	return err
@@ -537,4 +631,55 @@ func (s *Service) WriteICS(w io.Writer, name, locale string, es []*Event) error 
 // Body is the sanitised description.
 func (e *Event) Body(v interface{ Code() string }) template.HTML {
 	return template.HTML(e.DescHTML) // sanitised by news.RenderMarkdown on write
+}
+
+// DocType is the search document type of events.
+const DocType = "event"
+
+// SetIndexer makes every new event searchable, in the transaction that
+// stores it. Call it before serving.
+func (s *Service) SetIndexer(ix search.Indexer) { s.index = ix }
+
+// SearchDocument is the event in the search index: title, description,
+// venue and address; its LSG; the year it starts.
+func (e *Event) SearchDocument() search.Document {
+	doc := search.Document{Type: DocType, ID: e.Slug, LSG: e.LSG, Lang: e.Lang, Year: e.LocalStart().Year(), Title: e.Title, URL: "/events/" + e.Slug,
+		Fields: []search.Field{
+			{Name: "title", Text: e.Title, Weight: 4},
+			{Name: "body", Text: news.PlainText(e.DescHTML), Weight: 1},
+		}}
+	if place := strings.Trim(e.Venue+", "+e.Address, ", "); place != "" {
+		doc.Fields = append(doc.Fields, search.Field{Name: "summary", Text: place, Weight: 2})
+	}
+	if e.Programme != "" {
+		doc.Fields = append(doc.Fields, search.Field{Name: "tags", Text: e.Programme, Weight: 1})
+	}
+	return doc
+}
+
+// SearchSource hands every published event to put, for a rebuild of the
+// index (search.Index.AddSource(events.DocType, svc.SearchSource)).
+func (s *Service) SearchSource(ctx context.Context, q db.Querier, put func(search.Document) error) error {
+	rs, err := q.QueryContext(ctx, `SELECT `+cols+` FROM events e WHERE e.status = 'published' ORDER BY e.id`)
+	if err != nil {
+		return fmt.Errorf("events.SearchSource: %w", err)
+	}
+	defer rs.Close()
+	var docs []search.Document
+	for rs.Next() {
+		e, err := scan(rs)
+		if err != nil {
+			return fmt.Errorf("events.SearchSource: %w", err)
+		}
+		docs = append(docs, e.SearchDocument())
+	}
+	if err := rs.Err(); err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if err := put(d); err != nil {
+			return err
+		}
+	}
+	return nil
 }

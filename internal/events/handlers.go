@@ -34,6 +34,8 @@ func Register(srv *web.Server, svc *Service, dir news.Directory) error {
 	srv.Page("GET /events/{slug}", h.event)
 	srv.Page("POST /events/{slug}/register", h.register)
 	srv.Page("GET /events/{slug}/event.ics", h.ics)
+	srv.Page("GET /events/{slug}/registration/{rid}", h.registration)
+	srv.Page("POST /events/{slug}/registration/{rid}/cancel", h.cancelOwn)
 	srv.Page("GET /events/{slug}/checkin", h.checkinList)
 	srv.Page("POST /events/{slug}/checkin", h.checkin)
 	for _, code := range i18n.Codes() {
@@ -157,6 +159,54 @@ func (h *Handlers) register(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "events/event", eventPage{Event: e, Form: f, Organiser: CanOrganise(auth.UserFrom(r), e)})
+}
+
+type registrationPage struct {
+	Event        *Event
+	Registration *Registration
+	Done         bool // just cancelled
+	Error        string
+}
+
+// registration is the registrant's own page, linked from the confirmation
+// mail: the status of the registration and a button to cancel it.
+func (h *Handlers) registration(w http.ResponseWriter, r *http.Request) error {
+	e, err := h.svc.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	reg, err := h.svc.Registration(r.Context(), e, r.PathValue("rid"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	return h.srv.Render.Page(w, r, "events/registration", registrationPage{Event: e, Registration: reg})
+}
+
+func (h *Handlers) cancelOwn(w http.ResponseWriter, r *http.Request) error {
+	e, err := h.svc.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	reg, err := h.svc.CancelOwn(r.Context(), e, r.PathValue("rid"), locale(r))
+	if errors.Is(err, ErrClosed) {
+		reg, err = h.svc.Registration(r.Context(), e, r.PathValue("rid"))
+		if err != nil {
+			return err
+		}
+		return h.srv.Render.PageStatus(w, r, http.StatusConflict, "events/registration", registrationPage{Event: e, Registration: reg, Error: ErrClosed.Error()})
+	}
+	if err != nil {
+		return err
+	}
+	e, err = h.svc.BySlug(r.Context(), e.Slug)
+	if err != nil {
+		return err
+	}
+	return h.srv.Render.Page(w, r, "events/registration", registrationPage{Event: e, Registration: reg, Done: true})
 }
 
 func (h *Handlers) ics(w http.ResponseWriter, r *http.Request) error {

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/search"
 	"github.com/google/uuid"
 )
 
@@ -145,6 +147,8 @@ type Service struct {
 	uploads string // directory of lead images
 
 	oneClick bool
+	thread   ThreadFunc     // comments under an article, when wired
+	index    search.Indexer // the platform's search index, when wired
 
 	mu     sync.Mutex
 	secret []byte
@@ -315,7 +319,7 @@ VALUES (?, ?, ?, ?, ?, ?, 'published', ?, ?, ?, 0, ?, ?) RETURNING id`,
 				return fmt.Errorf("news.Create: tag: %w", err)
 			}
 		}
-		return nil
+		return s.indexArticle(ctx, tx, a)
 	})
 	if err != nil {
 		return nil, err
@@ -395,12 +399,16 @@ func (s *Service) Translate(ctx context.Context, u *auth.User, slug, lang, title
 	if a.Original().Lang == lang {
 		return FieldErrors{"lang": "news.error.original_lang"}
 	}
+	t := Translation{Lang: lang, Title: in.Title, Summary: in.Summary, BodyMD: in.Body, BodyHTML: RenderMarkdown(in.Body)}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := putTranslation(ctx, tx, a.ID, Translation{Lang: lang, Title: in.Title, Summary: in.Summary, BodyMD: in.Body, BodyHTML: RenderMarkdown(in.Body)}); err != nil {
+		if err := putTranslation(ctx, tx, a.ID, t); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE news_articles SET updated_at = ? WHERE id = ?`, db.Now(), a.ID)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE news_articles SET updated_at = ? WHERE id = ?`, db.Now(), a.ID); err != nil {
+			return err
+		}
+		a.Translations = append(slices.DeleteFunc(a.Translations, func(x Translation) bool { return x.Lang == lang }), t)
+		return s.indexArticle(ctx, tx, a)
 	})
 }
 
@@ -413,8 +421,15 @@ func (s *Service) Delete(ctx context.Context, u *auth.User, slug string) error {
 	if !CanAuthor(u, a.AuthorKind, a.AuthorRef) {
 		return ErrForbidden
 	}
-	_, err = s.db.ExecContext(ctx, `UPDATE news_articles SET status = 'deleted', updated_at = ? WHERE id = ?`, db.Now(), a.ID)
-	return err
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE news_articles SET status = 'deleted', updated_at = ? WHERE id = ?`, db.Now(), a.ID); err != nil {
+			return err
+		}
+		if s.index == nil {
+			return nil
+		}
+		return s.index.Delete(ctx, tx, DocType, a.Slug)
+	})
 }
 
 const articleCols = `a.id, a.public_id, a.slug, a.author_kind, a.author_ref, a.author_name, COALESCE(a.created_by, 0), a.status, a.lead_image, a.image_alt, a.published_at, a.updated_at, a.views`
@@ -449,6 +464,11 @@ func (s *Service) BySlug(ctx context.Context, slug string) (*Article, error) {
 
 // fill loads translations (with bodies when full) and tags of articles.
 func (s *Service) fill(ctx context.Context, as []*Article, full bool) error {
+	return fillFrom(ctx, s.db, as, full)
+}
+
+// fillFrom reads the translations and tags of as through q.
+func fillFrom(ctx context.Context, q db.Querier, as []*Article, full bool) error {
 	if len(as) == 0 {
 		return nil
 	}
@@ -465,7 +485,7 @@ func (s *Service) fill(ctx context.Context, as []*Article, full bool) error {
 	if full {
 		body = `body_md, body_html`
 	}
-	rs, err := s.db.QueryContext(ctx, `SELECT article_id, lang, is_original, title, summary, `+body+` FROM news_translations WHERE article_id IN (`+in+`) ORDER BY article_id, is_original DESC, lang`, ids...)
+	rs, err := q.QueryContext(ctx, `SELECT article_id, lang, is_original, title, summary, `+body+` FROM news_translations WHERE article_id IN (`+in+`) ORDER BY article_id, is_original DESC, lang`, ids...)
 	if err != nil {
 		return fmt.Errorf("news.fill: %w", err)
 	}
@@ -483,7 +503,7 @@ func (s *Service) fill(ctx context.Context, as []*Article, full bool) error {
 	if err := rs.Err(); err != nil {
 		return err
 	}
-	rt, err := s.db.QueryContext(ctx, `SELECT article_id, kind, value FROM news_tags WHERE article_id IN (`+in+`) ORDER BY kind, value`, ids...)
+	rt, err := q.QueryContext(ctx, `SELECT article_id, kind, value FROM news_tags WHERE article_id IN (`+in+`) ORDER BY kind, value`, ids...)
 	if err != nil {
 		return fmt.Errorf("news.fill: tags: %w", err)
 	}

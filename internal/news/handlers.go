@@ -208,8 +208,17 @@ type articlePage struct {
 	ArticleView
 	Related    []ArticleView
 	CanEdit    bool
-	Translated bool // shown in the reader's language
+	Translated bool          // shown in the reader's language
+	Comments   template.HTML // the comment thread, rendered by the comments component
 }
+
+// ThreadFunc renders the comment thread of an article (by its slug) for
+// the article's page.
+type ThreadFunc func(r *http.Request, slug string) (template.HTML, error)
+
+// SetComments shows a comment thread under every article. Call it before
+// serving.
+func (s *Service) SetComments(f ThreadFunc) { s.thread = f }
 
 func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 	a, err := h.svc.BySlug(r.Context(), r.PathValue("slug"))
@@ -228,6 +237,11 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 	loc := locale(r)
 	d := articlePage{ArticleView: ArticleView{Article: a, Text: a.In(loc)}, Related: views(rel, loc),
 		CanEdit: CanAuthor(auth.UserFrom(r), a.AuthorKind, a.AuthorRef), Translated: a.Has(ContentLang(loc))}
+	if h.svc.thread != nil {
+		if d.Comments, err = h.svc.thread(r, a.Slug); err != nil {
+			return err
+		}
+	}
 	return h.srv.Render.Page(w, r, "news/article", d)
 }
 
@@ -486,7 +500,7 @@ func (h *Handlers) subscribe(w http.ResponseWriter, r *http.Request) error {
 
 type messagePage struct {
 	Title, Message string
-	Token          string
+	Manage         string // path of the subscription's management page, if shown
 	Ok             bool
 }
 
@@ -506,9 +520,10 @@ func tokenStatus(err error) (int, string) {
 }
 
 func (h *Handlers) confirm(w http.ResponseWriter, r *http.Request) error {
-	_, err := h.svc.Confirm(r.Context(), r.PathValue("token"))
+	sub, err := h.svc.Confirm(r.Context(), r.PathValue("token"))
 	if err == nil {
-		return h.message(w, r, http.StatusOK, "news.newsletter.confirmed.title", "news.newsletter.confirmed", true)
+		return h.srv.Render.Page(w, r, "news/message", messagePage{Title: "news.newsletter.confirmed.title", Message: "news.newsletter.confirmed",
+			Manage: "/newsletter/manage/" + sub.UnsubToken, Ok: true})
 	}
 	if errors.Is(err, ErrTokenUnknown) || errors.Is(err, ErrTokenExpired) || errors.Is(err, ErrTokenUsed) {
 		st, k := tokenStatus(err)

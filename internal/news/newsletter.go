@@ -151,11 +151,39 @@ func (s *Service) Confirm(ctx context.Context, token string) (*Subscriber, error
 		return nil, ErrTokenExpired
 	}
 	now := db.Now()
-	if _, err := s.db.ExecContext(ctx, `UPDATE news_subscribers SET status = 'confirmed', confirmed_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`, now, now, sub.ID); err != nil {
-		return nil, fmt.Errorf("news.Confirm: %w", err)
+	welcome := false
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE news_subscribers SET status = 'confirmed', confirmed_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`, now, now, sub.ID)
+		if err != nil {
+			return fmt.Errorf("news.Confirm: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // confirmed by a concurrent click: that one mails
+		}
+		welcome = true
+		return s.out.Enqueue(ctx, tx, "welcome:"+sub.PublicID+":"+hashToken(token)[:16], s.welcomeMail(sub))
+	})
+	if err != nil {
+		return nil, err
+	}
+	if welcome {
+		s.out.Kick()
 	}
 	sub.Status, sub.ConfirmedAt = "confirmed", &now
 	return sub, nil
+}
+
+// welcomeMail tells a new reader where to manage the subscription and how
+// to leave it: the links every issue's footer carries too.
+func (s *Service) welcomeMail(sub *Subscriber) mail.Message {
+	p := s.cat.Printer(sub.Lang)
+	unsub, manage := s.links(sub.Lang, sub.UnsubToken)
+	subject := p.T("news.mail.welcome.subject")
+	return mail.Message{To: sub.Email, Subject: subject,
+		Text: p.T("news.mail.welcome.text", "manage", manage, "unsubscribe", unsub),
+		HTML: mailHTML(p.Code(), subject, "<p>"+html.EscapeString(p.T("news.newsletter.confirmed"))+"</p><p><a href=\""+html.EscapeString(manage)+"\">"+
+			html.EscapeString(p.T("news.newsletter.manage.link"))+"</a></p><p><a href=\""+html.EscapeString(unsub)+"\">"+html.EscapeString(p.T("news.newsletter.unsubscribe.submit"))+"</a></p>"),
+	}
 }
 
 func (s *Service) subscriberBy(ctx context.Context, where string, arg any) (*Subscriber, time.Time, error) {

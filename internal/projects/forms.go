@@ -361,7 +361,8 @@ func (h *handlers) formData(r *http.Request, f *web.Form, p *Project) (formPage,
 		d.TxTypes = append(d.TxTypes, option{Value: strconv.Itoa(i), Label: pr.T("projects.tx." + strconv.Itoa(i))})
 	}
 	for _, c := range h.svc.cl.SDG.Active() {
-		d.SDGs = append(d.SDGs, option{Value: c.Code, Label: c.Code + ". " + c.Name})
+		n, _ := strconv.Atoi(c.Code)
+		d.SDGs = append(d.SDGs, option{Value: c.Code, Label: c.Code + ". " + sdgLabel(h.svc.cl, n)})
 	}
 	for _, c := range usedSectors {
 		d.Sectors = append(d.Sectors, option{Value: c, Label: h.svc.cl.Sector.Label(c)})

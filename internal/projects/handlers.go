@@ -176,6 +176,9 @@ type listRow struct {
 
 type placeLink struct{ Code, Name, NameCyr string }
 
+// exportLink is a link to an open-data export of the current filter.
+type exportLink struct{ URL, Key string }
+
 type listPage struct {
 	Filter     Filter
 	Errors     FieldErrors
@@ -189,6 +192,7 @@ type listPage struct {
 	Sorts      []option
 	Query      string // filter as query string (no page, no sort)
 	QuerySort  string // filter incl. sort, for pager links
+	Exports    []exportLink
 	Prev, Next string
 	CanCreate  bool
 }
@@ -262,6 +266,13 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := f.Values()
 	d.QuerySort = v.Encode()
+	q := ""
+	if d.QuerySort != "" {
+		q = "?" + d.QuerySort
+	}
+	for _, e := range []struct{ path, key string }{{"/api/v1/projects.csv", "csv"}, {"/api/v1/projects", "json"}, {"/api/v1/projects.geojson", "geojson"}, {"/api/v1/projects.iati.xml", "iati"}} {
+		d.Exports = append(d.Exports, exportLink{URL: e.path + q, Key: "projects.opendata." + e.key})
+	}
 	v.Del("sort")
 	d.Query = v.Encode()
 	link := func(page int) string {
@@ -285,7 +296,7 @@ var usedSectors = []string{"15110", "15112", "15150", "15151", "15160", "15170",
 func (h *handlers) row(pr *i18n.Printer, p *Project, names map[string]places.Place) listRow {
 	t, fb := p.TextFor(pr.Code())
 	row := listRow{P: p, Title: t.Title, Fallback: fb, Status: pr.T("projects.status." + strconv.Itoa(p.Status)),
-		Budget: p.Budget.Format(pr, true), Period: period(p), Donors: strings.Join(p.Donors(), ", ")}
+		Budget: budgetText(pr, p, true), Period: period(p), Donors: strings.Join(p.Donors(), ", ")}
 	for _, l := range p.Locations {
 		if pl, ok := names[l.Place]; ok {
 			row.LSGs = append(row.LSGs, placeLink{Code: pl.Code, Name: pl.NameLat, NameCyr: pl.NameCyr})
@@ -334,28 +345,29 @@ type targetRow struct {
 }
 
 type detailPage struct {
-	P          *Project
-	Text       Text
-	Fallback   bool
-	TextLang   string
-	Status     string
-	Budget     string
-	Disbursed  string
-	Kind       string
-	Orgs       []orgGroup
-	Sectors    []option
-	Acquis     []string
-	SDGs       []option
-	LSGs       []placeLink
-	Map        template.HTML
-	Progress   template.HTML
-	Targets    []targetRow
-	Money      []moneyRow
-	Milestones []Milestone
-	Links      []Link
-	Children   []listRow
-	CanEdit    bool
-	Programme  string
+	P           *Project
+	Text        Text
+	Fallback    bool
+	TextLang    string
+	Status      string
+	Budget      string
+	BudgetShort string
+	Disbursed   string
+	Kind        string
+	Orgs        []orgGroup
+	Sectors     []option
+	Acquis      []string
+	SDGs        []option
+	LSGs        []placeLink
+	Map         template.HTML
+	Progress    template.HTML
+	Targets     []targetRow
+	Money       []moneyRow
+	Milestones  []Milestone
+	Links       []Link
+	Children    []listRow
+	CanEdit     bool
+	Programme   string
 }
 
 func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
@@ -367,9 +379,9 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
 	pr := printer(h.srv, r)
 	t, fb := p.TextFor(pr.Code())
 	d := detailPage{P: p, Text: t, Fallback: fb, TextLang: pr.T("projects.lang." + t.Lang), Status: pr.T("projects.status." + strconv.Itoa(p.Status)),
-		Budget: p.Budget.Format(pr, false), Kind: pr.T("projects.kind." + p.Kind), CanEdit: canEdit(auth.UserFrom(r), p)}
+		Budget: budgetText(pr, p, false), BudgetShort: budgetText(pr, p, true), Kind: pr.T("projects.kind." + p.Kind), CanEdit: canEdit(auth.UserFrom(r), p)}
 	if dis, ok := p.Disbursed(); ok && dis.Minor > 0 {
-		d.Disbursed = dis.Format(pr, false)
+		d.Disbursed = dis.Format(pr, true)
 	}
 	if p.Programme != "" {
 		if pp, err := h.svc.Get(ctx, p.Programme); err == nil {
@@ -395,7 +407,7 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
 		d.Acquis = append(d.Acquis, acquisLabel(pr, c))
 	}
 	for _, g := range p.SDGs {
-		d.SDGs = append(d.SDGs, option{Value: strconv.Itoa(g), Label: h.svc.cl.SDG.Label(strconv.Itoa(g))})
+		d.SDGs = append(d.SDGs, option{Value: strconv.Itoa(g), Label: sdgLabel(h.svc.cl, g)})
 	}
 	names := h.placeNames(ctx)
 	_, shapeOf := h.geoJoin(ctx)
@@ -448,6 +460,23 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return h.srv.Render.Page(w, r, "projects/project", d)
+}
+
+// budgetText shows the value, or says that it is not published.
+func budgetText(pr *i18n.Printer, p *Project, whole bool) string {
+	if p.Budget.Minor == 0 {
+		return pr.T("projects.budget.unknown")
+	}
+	return p.Budget.Format(pr, whole)
+}
+
+// sdgLabel is the goal's name without the codelist's "Goal 16. " prefix.
+func sdgLabel(cl *Codelists, g int) string {
+	l := cl.SDG.Label(strconv.Itoa(g))
+	if _, rest, ok := strings.Cut(l, ". "); ok && strings.HasPrefix(l, "Goal ") {
+		return rest
+	}
+	return l
 }
 
 func orDash(s string) string {
@@ -506,6 +535,7 @@ type dashPage struct {
 	Currencies                                                     []option
 	Measure                                                        string // "total" or "capita"
 	Total                                                          string
+	TotalShort                                                     string
 	Rates                                                          []string
 	Donors                                                         []dashRow
 	Sectors                                                        []dashRow
@@ -546,7 +576,8 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	fmtv := func(minor int64) string { return money.New(minor, cur).Format(pr, true) }
 	major := func(minor int64) float64 { return money.New(minor, cur).Major() }
-	p := dashPage{D: d, Currency: cur, Measure: measure, Total: fmtv(d.Total)}
+	p := dashPage{D: d, Currency: cur, Measure: measure, Total: fmtv(d.Total),
+		TotalShort: pr.T("projects.dash.millions", "n", pr.Decimal(major(d.Total)/1e6, 1), "currency", cur)}
 	for _, c := range []string{"EUR", "BAM", "USD"} {
 		p.Currencies = append(p.Currencies, option{Value: c, Label: c, Selected: c == cur})
 	}

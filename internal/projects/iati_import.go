@@ -169,6 +169,9 @@ func (r *reader) next() (*node, error) {
 func xmlMsg(err error) string {
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
+		if se.Msg == "unexpected EOF" {
+			return "the file ends in the middle of an element (truncated?)"
+		}
 		return se.Msg
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {

@@ -418,3 +418,5 @@ func (store) rates(ctx context.Context, q db.Querier) ([]Rate, error) {
 var _ = money.Amount{}
 
 func isNotFound(err error) bool { return errors.Is(err, db.ErrNotFound) }
+
+func nullParent() sql.NullInt64 { return sql.NullInt64{} }

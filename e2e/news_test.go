@@ -1,0 +1,382 @@
+package e2e
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/dijalog/dijalog/internal/translit"
+)
+
+// devMail is one message the development sender (mail.LogSender) wrote to
+// the server's log instead of sending it.
+type devMail struct {
+	To      string `json:"to"`
+	Subject string `json:"subject"`
+	Text    string `json:"text"`
+}
+
+// waitMail waits until the server has "sent" a mail to addr whose subject
+// contains subject, and returns the last such mail. The outbox delivers in
+// the background, so the mail may take a moment to appear.
+func (p *tab) waitMail(addr, subject string) devMail {
+	p.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var found *devMail
+		sc := bufio.NewScanner(strings.NewReader(p.env.server.log.String()))
+		sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
+		for sc.Scan() {
+			var rec struct {
+				Msg string `json:"msg"`
+				devMail
+			}
+			if json.Unmarshal(sc.Bytes(), &rec) != nil || !strings.HasPrefix(rec.Msg, "mail (not sent") {
+				continue
+			}
+			if strings.EqualFold(rec.To, addr) && strings.Contains(rec.Subject, subject) {
+				m := rec.devMail
+				found = &m
+			}
+		}
+		if found != nil {
+			return *found
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("no mail to %s with the subject %q within 20 s", addr, subject)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// linkPath finds the first link in a mail's text whose path contains
+// marker and returns its path (the server's base URL may name another host).
+func linkPath(t *testing.T, text, marker string) string {
+	t.Helper()
+	for _, raw := range regexp.MustCompile(`https?://[^\s<>"]+`).FindAllString(text, -1) {
+		u, err := url.Parse(strings.TrimRight(raw, ".,;)"))
+		if err == nil && strings.Contains(u.Path, marker) {
+			return u.RequestURI()
+		}
+	}
+	t.Fatalf("no link with %q in the mail:\n%s", marker, text)
+	return ""
+}
+
+// fetchText downloads path in the page (same origin, same cookies) and
+// returns the status, the content type and the body.
+func (p *tab) fetchText(path string) (int, string, string) {
+	p.t.Helper()
+	var res struct {
+		Status int    `json:"status"`
+		Type   string `json:"type"`
+		Body   string `json:"body"`
+	}
+	res = evalJS[struct {
+		Status int    `json:"status"`
+		Type   string `json:"type"`
+		Body   string `json:"body"`
+	}](p, fmt.Sprintf(`fetch(%s).then(async r => ({status: r.status, type: r.headers.get('content-type') || '', body: await r.text()}))`, jsString(path)), chromedp.EvalAwaitPromise)
+	return res.Status, res.Type, res.Body
+}
+
+// attr is an attribute of the first element that matches sel ("" if none).
+func (p *tab) attr(sel, name string) string {
+	p.t.Helper()
+	return evalJS[string](p, fmt.Sprintf(`(() => { const e = document.querySelector(%s); return e ? (e.getAttribute(%s) || '') : ''; })()`, jsString(sel), jsString(name)))
+}
+
+// unfoldICS joins folded iCalendar lines (RFC 5545 §3.1).
+func unfoldICS(s string) string {
+	return strings.NewReplacer("\r\n ", "", "\r\n\t", "", "\n ", "").Replace(s)
+}
+
+func TestNewsPublishArticle(t *testing.T) {
+	p := newTab(t)
+	p.login("bs", demoAdmin, demoPassword)
+
+	// The list offers the editor a "new article" button.
+	p.open("/bs/news")
+	if p.count(`main a[href="/bs/news/new"]`) != 1 {
+		t.Fatalf("the news list shows an administrator no link to /bs/news/new")
+	}
+	resp := p.clickNav(`main a[href="/bs/news/new"]`)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("GET /bs/news/new: status %d", resp.Status)
+	}
+	if got, want := p.text("main h1"), p.msg("bs", "news.new.title"); got != want {
+		t.Errorf("form heading = %q, want %q", got, want)
+	}
+	if got := p.value("#f-lang"); got != "bs" {
+		t.Errorf("the language of a new article on /bs/ defaults to %q, want bs", got)
+	}
+
+	// An empty title: the form comes back with the error at the field.
+	p.fill("#f-body", "Tekst bez naslova.")
+	resp = p.clickNav(`main form[action$="/news/new"] button[type=submit]`)
+	if resp.Status != http.StatusUnprocessableEntity {
+		t.Errorf("publish without a title: status %d, want 422", resp.Status)
+	}
+	if p.count(`#f-title[aria-invalid=true]`) != 1 || p.count(`#e-title`) != 1 {
+		t.Errorf("publish without a title: no error at the title field")
+	}
+
+	stamp := time.Now().Format("150405")
+	title := "Javna rasprava o budžetu Općine Žepče za 2027. godinu " + stamp
+	p.fill("#f-title", title)
+	p.fill("#f-summary", "Građani mogu do 15. decembra dostaviti prijedloge za džamiju, školu i ceste.")
+	p.fill("#f-lsg", "ba-fbih-zepce")
+	p.fill("#f-programme", "link-za-saradnju")
+	resp = p.clickNav(`main form[action$="/news/new"] button[type=submit]`)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("publish: status %d at %s (heading %q)", resp.Status, p.location(), p.text("main h1"))
+	}
+	loc := p.location()
+	if !strings.HasPrefix(loc, "/bs/news/javna-rasprava-o-budzetu") {
+		t.Fatalf("after publishing: at %s, want /bs/news/javna-rasprava-o-budzetu…", loc)
+	}
+	slug := strings.TrimPrefix(loc, "/bs/news/")
+	if got := p.text("main h1"); got != title {
+		t.Errorf("article heading = %q, want %q", got, title)
+	}
+	if got := p.text("main article .prose"); got != "Tekst bez naslova." {
+		t.Errorf("article body = %q, want the text typed before (kept after the failed submit)", got)
+	}
+	if got := p.attr("main article", "lang"); got != "bs" {
+		t.Errorf(`<article lang=%q>, want "bs"`, got)
+	}
+
+	// The same article in Serbian Cyrillic: the interface and the text.
+	resp = p.open("/sr-Cyrl/news/" + slug)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("GET /sr-Cyrl/news/%s: status %d", slug, resp.Status)
+	}
+	h1 := p.text("main h1")
+	if !strings.HasPrefix(h1, "Јавна расправа о буџету Опћине Жепче") {
+		t.Errorf("sr-Cyrl heading = %q, want it in Cyrillic (Јавна расправа о буџету Опћине Жепче…)", h1)
+	}
+	if !strings.HasSuffix(h1, stamp) {
+		t.Errorf("sr-Cyrl heading = %q: the digits changed", h1)
+	}
+	if nav := p.text("header nav.main-nav"); !cyrillic.MatchString(nav) {
+		t.Errorf("the navigation of the sr-Cyrl article is not in Cyrillic: %q", nav)
+	}
+	if got, want := p.text("main article .flash"), translit.ForScript(p.msg("sr-Latn", "news.article.not_translated"), "Cyrl"); got != want {
+		t.Errorf("sr-Cyrl notice = %q, want %q (the article has no Serbian version)", got, want)
+	}
+
+	// The list shows it first, and announces the Atom feed in <head>.
+	p.open("/bs/news")
+	if got := p.attr(`main .cards li:first-child h3 a`, "href"); got != "/bs/news/"+slug {
+		t.Errorf("the first article of the list links to %q, want /bs/news/%s", got, slug)
+	}
+	feed := p.attr(`head link[rel=alternate][type="application/atom+xml"]`, "href")
+	if feed != "/bs/news/feed.atom" {
+		t.Fatalf(`<head> announces the feed at %q, want /bs/news/feed.atom`, feed)
+	}
+	status, ctype, body := p.fetchText(feed)
+	if status != http.StatusOK || !strings.HasPrefix(ctype, "application/atom+xml") {
+		t.Fatalf("GET %s: status %d, type %q", feed, status, ctype)
+	}
+	if !strings.Contains(body, `<feed xmlns="http://www.w3.org/2005/Atom"`) || !strings.Contains(body, "<title type=\"text\">"+title+"</title>") && !strings.Contains(body, "<title>"+title+"</title>") {
+		t.Errorf("the Atom feed does not list the new article %q:\n%.600s", title, body)
+	}
+
+	// Filtered by the LSG tag of the article, from its tag link.
+	p.open("/bs/news/" + slug)
+	resp = p.clickNav(`main a[href="/bs/news?lsg=ba-fbih-zepce"]`)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("tag link: status %d", resp.Status)
+	}
+	if p.count(`main .cards a[href="/bs/news/`+slug+`"]`) != 1 {
+		t.Errorf("the list filtered by lsg=ba-fbih-zepce does not show the article")
+	}
+	if got := p.attr(`head link[rel=alternate][type="application/atom+xml"]`, "href"); got != "/bs/news/feed.atom?lsg=ba-fbih-zepce" {
+		t.Errorf("the filtered list announces the feed %q, want /bs/news/feed.atom?lsg=ba-fbih-zepce", got)
+	}
+
+	// An unknown article is a localised 404, not an error.
+	if resp := p.open("/bs/news/nema-takvog-clanka"); resp.Status != http.StatusNotFound {
+		t.Errorf("unknown article: status %d, want 404", resp.Status)
+	}
+}
+
+func TestNewsletterSubscribeConfirmUnsubscribe(t *testing.T) {
+	p := newTab(t)
+	const lang = "bs"
+	email := uniqueEmail("newsletter")
+
+	// An invalid address is refused at the field.
+	p.open("/bs/newsletter")
+	p.fill("#f-email", "nije-adresa")
+	resp := p.clickNav(`main form[action$="/newsletter"] button[type=submit]`)
+	if resp.Status != http.StatusUnprocessableEntity {
+		t.Errorf("subscribe an invalid address: status %d, want 422", resp.Status)
+	}
+	if got, want := p.text("#e-email"), p.msg(lang, "news.newsletter.email_invalid"); got != want {
+		t.Errorf("invalid address: error %q, want %q", got, want)
+	}
+
+	p.open("/bs/newsletter")
+	p.fill("#f-email", email)
+	p.fill("#f-programme", "link-za-saradnju")
+	resp = p.clickNav(`main form[action$="/newsletter"] button[type=submit]`)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("subscribe: status %d", resp.Status)
+	}
+	if got, want := p.text("main .flash"), p.msg(lang, "news.newsletter.sent"); got != want {
+		t.Errorf("after subscribing: %q, want %q", got, want)
+	}
+
+	// The confirmation mail, in Bosnian, with its link.
+	m := p.waitMail(email, p.msg(lang, "news.mail.confirm.subject"))
+	confirm := linkPath(t, m.Text, "/newsletter/confirm/")
+	if !strings.HasPrefix(confirm, "/bs/newsletter/confirm/") {
+		t.Errorf("the confirmation link %s is not in the subscriber's language (bs)", confirm)
+	}
+	resp = p.open(confirm)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("GET %s: status %d", confirm, resp.Status)
+	}
+	if got, want := p.text("main h1"), p.msg(lang, "news.newsletter.confirmed.title"); got != want {
+		t.Errorf("confirmation page heading = %q, want %q", got, want)
+	}
+	manage := p.attr(`main a[href*="/newsletter/manage/"]`, "href")
+	if !strings.HasPrefix(manage, "/bs/newsletter/manage/") {
+		t.Fatalf("the confirmation page has no link to manage the subscription (got %q)", manage)
+	}
+	// A welcome mail carries the same link, and the one to unsubscribe.
+	w := p.waitMail(email, p.msg(lang, "news.mail.welcome.subject"))
+	if got := linkPath(t, w.Text, "/newsletter/manage/"); got != manage {
+		t.Errorf("the welcome mail links %s, the page %s", got, manage)
+	}
+	linkPath(t, w.Text, "/newsletter/unsubscribe/")
+
+	// The same confirmation link again: a clear page, not an error.
+	p.open(confirm)
+	if got, want := p.text("main [role=alert]"), p.msg(lang, "news.newsletter.token_used"); got != want {
+		t.Errorf("a reused confirmation link says %q, want %q", got, want)
+	}
+	// An unknown token: 404 with a clear page.
+	resp = p.open("/bs/newsletter/confirm/nepoznat-token")
+	if resp.Status != http.StatusNotFound {
+		t.Errorf("unknown confirmation token: status %d, want 404", resp.Status)
+	}
+	if got, want := p.text("main [role=alert]"), p.msg(lang, "news.newsletter.token_unknown"); got != want {
+		t.Errorf("unknown confirmation token says %q, want %q", got, want)
+	}
+	if resp := p.open("/bs/newsletter/manage/nepoznat-token"); resp.Status != http.StatusNotFound {
+		t.Errorf("unknown management token: status %d, want 404", resp.Status)
+	}
+
+	resp = p.open(manage)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("GET %s: status %d", manage, resp.Status)
+	}
+	if body := p.body(); !strings.Contains(body, email) || !strings.Contains(body, p.msg(lang, "news.newsletter.status.confirmed")) || !strings.Contains(body, "link-za-saradnju") {
+		t.Errorf("the management page does not show the address, the confirmed status and the topic:\n%s", body)
+	}
+	status, ctype, export := p.fetchText(strings.Replace(manage, "/manage/", "/export/", 1))
+	if status != http.StatusOK || !strings.HasPrefix(ctype, "application/json") || !strings.Contains(export, `"email": "`+email+`"`) {
+		t.Errorf("data export: status %d, type %q:\n%s", status, ctype, export)
+	}
+
+	resp = p.clickNav(`main form[action$="/newsletter/unsubscribe"] button[type=submit]`)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("unsubscribe: status %d", resp.Status)
+	}
+	if got, want := p.text("main [role=status]"), p.msg(lang, "news.newsletter.unsubscribed"); got != want {
+		t.Errorf("after unsubscribing: %q, want %q", got, want)
+	}
+	p.open(manage)
+	if body := p.body(); !strings.Contains(body, p.msg(lang, "news.newsletter.status.unsubscribed")) {
+		t.Errorf("the management page does not show the unsubscribed status:\n%s", body)
+	}
+	if p.count(`main form[action$="/newsletter/unsubscribe"]`) != 0 {
+		t.Errorf("the management page still offers to unsubscribe")
+	}
+}
+
+func TestEventRegisterAndICS(t *testing.T) {
+	p := newTab(t)
+	const lang = "bs"
+	const title = "Završna konferencija projekta LINK za saradnju"
+	email := uniqueEmail("event")
+
+	p.open("/bs/")
+	resp := p.clickNav(`header nav.main-nav a[href="/bs/events"]`)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("GET /bs/events: status %d", resp.Status)
+	}
+	href := evalJS[string](p, fmt.Sprintf(`(() => { const a = [...document.querySelectorAll('main a')].find(a => a.textContent.trim() === %s); return a ? a.getAttribute('href') : ''; })()`, jsString(title)))
+	if href == "" {
+		t.Fatalf("/bs/events does not list %q", title)
+	}
+	resp = p.open(href)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("GET %s: status %d", href, resp.Status)
+	}
+	if got := p.text("main h1"); got != title {
+		t.Errorf("event heading = %q, want %q", got, title)
+	}
+
+	// Register without a name: refused at the field.
+	p.fill("#f-email", email)
+	resp = p.clickNav(`main form[action$="/register"] button[type=submit]`)
+	if resp.Status != http.StatusUnprocessableEntity || p.count("#e-name") != 1 {
+		t.Errorf("register without a name: status %d, error at the name field: %d", resp.Status, p.count("#e-name"))
+	}
+	p.fill("#f-name", "Lejla Hadžić")
+	resp = p.clickNav(`main form[action$="/register"] button[type=submit]`)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("register: status %d", resp.Status)
+	}
+	if got, want := p.text("main .flash"), p.msg(lang, "events.register.confirmed"); got != want {
+		t.Errorf("after registering: %q, want %q", got, want)
+	}
+	m := p.waitMail(email, title)
+	if !strings.Contains(m.Text, "Lejla Hadžić") {
+		t.Errorf("the confirmation mail does not greet the registrant:\n%s", m.Text)
+	}
+
+	// The .ics of the event, from the link on its page.
+	ics := p.attr(`main a[href$="/event.ics"]`, "href")
+	if ics != href+"/event.ics" {
+		t.Fatalf("the event page links its calendar file at %q, want %s/event.ics", ics, href)
+	}
+	status, ctype, body := p.fetchText(ics)
+	if status != http.StatusOK || !strings.HasPrefix(ctype, "text/calendar") {
+		t.Fatalf("GET %s: status %d, type %q", ics, status, ctype)
+	}
+	body = unfoldICS(body)
+	for _, want := range []string{"BEGIN:VCALENDAR", "BEGIN:VEVENT", "SUMMARY:" + title, "DTSTART", "END:VCALENDAR"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the .ics lacks %q:\n%s", want, body)
+		}
+	}
+
+	// The calendar feed of the programme lists it too.
+	status, _, body = p.fetchText("/bs/events/feed.ics?programme=link-za-saradnju")
+	if status != http.StatusOK || !strings.Contains(unfoldICS(body), "SUMMARY:"+title) {
+		t.Errorf("the programme's calendar feed (status %d) does not list %q", status, title)
+	}
+
+	// Registering the same address again is refused with a clear message.
+	p.open(href)
+	p.fill("#f-name", "Lejla Hadžić")
+	p.fill("#f-email", email)
+	resp = p.clickNav(`main form[action$="/register"] button[type=submit]`)
+	if resp.Status != http.StatusUnprocessableEntity {
+		t.Errorf("second registration: status %d, want 422", resp.Status)
+	}
+	if got, want := p.text("#form-error"), p.msg(lang, "events.error.already_registered"); !strings.Contains(got, want) {
+		t.Errorf("second registration says %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,481 @@
+package dialogue
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/comments"
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/web"
+)
+
+//go:embed all:templates
+var templatesFS embed.FS
+
+// Users is what the handlers need of the auth service.
+type Users interface {
+	UserByEmail(ctx context.Context, email string) (*auth.User, error)
+}
+
+// Handlers serve the dialogue pages and API.
+type Handlers struct {
+	srv      *web.Server
+	svc      *Service
+	places   *places.Service
+	users    Users
+	comments *comments.Handlers
+	zone     *time.Location
+	ip       func(*http.Request) string
+}
+
+// Options configure Register.
+type Options struct {
+	Places   *places.Service
+	Users    Users
+	Comments *comments.Service
+	CommentH *comments.Handlers
+	Zone     *time.Location
+	IP       func(*http.Request) string
+}
+
+// Register adds the dialogue routes:
+//
+//	GET  /{lang}/platforms                          platforms by LSG (?lsg=)
+//	GET  /{lang}/platforms/verify                   enter a one-time resident code
+//	GET  /{lang}/platforms/{slug}                   a platform: members, priorities, plan, meetings, initiatives
+//	GET  /{lang}/platforms/{slug}/manage            the coordinator's page
+//	GET  /{lang}/platforms/{slug}/money             where the money went
+//	GET  /{lang}/platforms/{slug}/meetings.ics      iCal feed of its meetings
+//	GET  /{lang}/platforms/{slug}/meetings/{pid}    a meeting: agenda, registration, attendance, minutes, decisions
+//	GET  /{lang}/platforms/{slug}/initiatives/new   the initiative form
+//	GET  /{lang}/initiatives/{pid}                  an initiative with its timeline, supports, money and comments
+//	GET  /dialogue/photos/{pid}                     a photo (type-checked on upload, served with its type)
+//	GET  /api/v1/platforms, /api/v1/platforms/{slug}, /api/v1/initiatives, /api/v1/initiatives/{pid}
+func Register(srv *web.Server, svc *Service, o Options) (*Handlers, error) {
+	if err := srv.Render.Register("dialogue", templatesFS, "templates"); err != nil {
+		return nil, err
+	}
+	if o.Zone == nil {
+		o.Zone = time.UTC
+	}
+	if o.IP == nil {
+		o.IP = func(r *http.Request) string { return r.RemoteAddr }
+	}
+	h := &Handlers{srv: srv, svc: svc, places: o.Places, users: o.Users, comments: o.CommentH, zone: o.Zone, ip: o.IP}
+	if o.Comments != nil {
+		o.Comments.RegisterKind("initiative", comments.Kind{
+			CanComment: func(ctx context.Context, u *auth.User, id string) (bool, error) {
+				x, p, err := h.load(ctx, id)
+				if err != nil {
+					return false, err
+				}
+				return x.State != StateDraft && x.State != StateWithdrawn && svc.Visible(ctx, u, p, x), nil
+			},
+			CanModerate: func(ctx context.Context, u *auth.User, id string) (bool, error) {
+				_, p, err := h.load(ctx, id)
+				if err != nil {
+					return false, err
+				}
+				return svc.CanModerate(ctx, u, p), nil
+			},
+			Path: func(id string) string { return "/initiatives/" + id },
+		})
+	}
+	srv.Render.AddNav("nav.platforms", "/platforms")
+	srv.Page("GET /platforms", h.list)
+	srv.Page("GET /platforms/verify", h.verifyForm)
+	srv.Page("POST /platforms/verify", h.verify)
+	srv.Page("GET /platforms/{slug}", h.platform)
+	srv.Page("POST /platforms/{slug}/join", h.join)
+	srv.Page("POST /platforms/{slug}/accept", h.accept)
+	srv.Page("GET /platforms/{slug}/manage", h.manage)
+	srv.Page("POST /platforms/{slug}/manage/{op}", h.manageOp)
+	srv.Page("GET /platforms/{slug}/money", h.money)
+	srv.Page("GET /platforms/{slug}/meetings.ics", h.ics)
+	srv.Page("GET /platforms/{slug}/meetings/{pid}", h.meeting)
+	srv.Page("POST /platforms/{slug}/meetings/{pid}/{op}", h.meetingOp)
+	srv.Page("GET /platforms/{slug}/initiatives/new", h.newInitiative)
+	srv.Page("POST /platforms/{slug}/initiatives/new", h.createInitiative)
+	srv.Page("GET /initiatives/{pid}", h.initiative)
+	srv.Page("POST /initiatives/{pid}/{op}", h.initiativeOp)
+	srv.BodyLimit("POST /initiatives/{pid}/{op}", MaxPhoto+(1<<20))
+	srv.Handle("GET /dialogue/photos/{pid}", h.photo)
+	srv.Handle("GET /api/v1/platforms", h.apiPlatforms)
+	srv.Handle("GET /api/v1/platforms/{slug}", h.apiPlatform)
+	srv.Handle("GET /api/v1/initiatives", h.apiInitiatives)
+	srv.Handle("GET /api/v1/initiatives/{pid}", h.apiInitiative)
+	return h, nil
+}
+
+func (h *Handlers) meta(r *http.Request) Meta { return Meta{IP: h.ip(r)} }
+
+func (h *Handlers) load(ctx context.Context, pid string) (*Initiative, *Platform, error) {
+	x, err := h.svc.Initiative(ctx, pid)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := h.svc.platformBy(ctx, h.svc.db, "id", x.PlatformID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return x, p, nil
+}
+
+// refusal turns a service error into the localised error the adapter shows.
+func refusal(err error) error {
+	switch {
+	case errors.Is(err, ErrForbidden):
+		return web.ErrForbidden
+	case errors.Is(err, ErrClosed):
+		return &web.Error{Status: http.StatusConflict, Key: "dialogue.support.closed", Err: err}
+	case errors.Is(err, ErrAlreadySupported):
+		return &web.Error{Status: http.StatusConflict, Key: "dialogue.support.already", Err: err}
+	case errors.Is(err, ErrNotSupported):
+		return &web.Error{Status: http.StatusConflict, Key: "dialogue.support.none", Err: err}
+	case errors.Is(err, ErrVerificationRequired):
+		return &web.Error{Status: http.StatusForbidden, Key: "dialogue.support.verify", Err: err}
+	case errors.Is(err, ErrBadTransition):
+		return &web.Error{Status: http.StatusConflict, Key: "dialogue.transition.invalid", Err: err}
+	case errors.Is(err, db.ErrConflict):
+		return &web.Error{Status: http.StatusConflict, Key: "dialogue.conflict", Err: err}
+	}
+	return err
+}
+
+func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, path, done string) error {
+	u := "/" + web.StateOf(r).Locale + path
+	if done != "" {
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		u += sep + "done=" + done
+	}
+	http.Redirect(w, r, u, http.StatusSeeOther)
+	return nil
+}
+
+// doneKeys are the confirmations a redirect may carry.
+var doneKeys = map[string]string{
+	"saved": "dialogue.done.saved", "supported": "dialogue.done.supported", "withdrawn": "dialogue.done.withdrawn",
+	"requested": "dialogue.done.requested", "joined": "dialogue.done.joined", "verified": "dialogue.done.verified",
+	"registered": "dialogue.done.registered", "submitted": "dialogue.done.submitted", "moved": "dialogue.done.moved",
+}
+
+func doneKey(r *http.Request) string { return doneKeys[r.URL.Query().Get("done")] }
+
+// ---- LSG names ----
+
+// LSGName is an LSG's code with its names, for templates.
+type LSGName struct {
+	Code, Lat, Cyr string
+}
+
+func (h *Handlers) lsgNames(ctx context.Context, codes []string) []LSGName {
+	out := make([]LSGName, 0, len(codes))
+	for _, c := range codes {
+		n := LSGName{Code: c, Lat: c}
+		if h.places != nil {
+			if p, err := h.places.ByCode(ctx, c); err == nil {
+				n.Lat, n.Cyr = p.NameLat, p.NameCyr
+			}
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// ---- list ----
+
+type listRow struct {
+	PlatformSummary
+	Names []LSGName
+}
+
+type listPage struct {
+	Rows   []listRow
+	LSG    *LSGName
+	Done   string
+	CanNew bool
+}
+
+func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
+	lsg := strings.TrimSpace(r.URL.Query().Get("lsg"))
+	var pageLSG *LSGName
+	if lsg != "" {
+		if h.places == nil {
+			return web.ErrNotFound
+		}
+		if _, err := h.places.ByCode(r.Context(), lsg); err != nil {
+			return web.ErrNotFound
+		}
+		n := h.lsgNames(r.Context(), []string{lsg})[0]
+		pageLSG = &n
+	}
+	list, err := h.svc.Platforms(r.Context(), lsg)
+	if err != nil {
+		return err
+	}
+	d := listPage{LSG: pageLSG, Done: doneKey(r)}
+	for _, p := range list {
+		d.Rows = append(d.Rows, listRow{PlatformSummary: p, Names: h.lsgNames(r.Context(), p.LSGs)})
+	}
+	return h.srv.Render.Page(w, r, "dialogue/list", d)
+}
+
+// ---- platform page ----
+
+type platformPage struct {
+	P           *Platform
+	Names       []LSGName
+	Members     []Member
+	Priorities  []Priority
+	Actions     []Action
+	Meetings    []Meeting
+	Initiatives []Initiative
+	Mine        *Member
+	Manage      bool
+	SignedIn    bool
+	Done        string
+	Now         time.Time
+}
+
+func (h *Handlers) platformFrom(r *http.Request) (*Platform, error) {
+	slug := r.PathValue("slug")
+	if len(slug) > 120 {
+		return nil, web.ErrNotFound
+	}
+	return h.svc.Platform(r.Context(), slug)
+}
+
+func (h *Handlers) platform(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := h.platformFrom(r)
+	if err != nil {
+		return err
+	}
+	u := auth.UserFrom(r)
+	d := platformPage{P: p, Names: h.lsgNames(ctx, p.LSGs), SignedIn: u != nil, Done: doneKey(r), Now: time.Now()}
+	if d.Members, err = h.svc.Members(ctx, p); err != nil {
+		return err
+	}
+	active := d.Members[:0:0]
+	for _, m := range d.Members {
+		if m.Status == MemberActive {
+			active = append(active, m)
+		}
+	}
+	d.Members = active
+	if d.Priorities, err = h.svc.Priorities(ctx, p); err != nil {
+		return err
+	}
+	if d.Actions, err = h.svc.Actions(ctx, p, 0); err != nil {
+		return err
+	}
+	if d.Meetings, err = h.svc.Meetings(ctx, p); err != nil {
+		return err
+	}
+	var author int64
+	if u != nil {
+		author = u.ID
+	}
+	if d.Initiatives, err = h.svc.Initiatives(ctx, InitiativeFilter{PlatformID: p.ID, AuthorID: author}); err != nil {
+		return err
+	}
+	if d.Mine, err = h.svc.Membership(ctx, p, u); err != nil {
+		return err
+	}
+	d.Manage = h.svc.CanManage(ctx, u, p)
+	return h.srv.Render.Page(w, r, "dialogue/platform", d)
+}
+
+func (h *Handlers) join(w http.ResponseWriter, r *http.Request) error {
+	u, ok := auth.RequireUser(w, r)
+	if !ok {
+		return nil
+	}
+	p, err := h.platformFrom(r)
+	if err != nil {
+		return err
+	}
+	if err := h.svc.RequestJoin(r.Context(), u, p, h.meta(r)); err != nil && !errors.Is(err, db.ErrConflict) {
+		return refusal(err)
+	}
+	return h.redirect(w, r, "/platforms/"+p.Slug, "requested")
+}
+
+func (h *Handlers) accept(w http.ResponseWriter, r *http.Request) error {
+	u, ok := auth.RequireUser(w, r)
+	if !ok {
+		return nil
+	}
+	p, err := h.platformFrom(r)
+	if err != nil {
+		return err
+	}
+	if err := h.svc.AcceptInvitation(r.Context(), u, p, h.meta(r)); err != nil {
+		return refusal(err)
+	}
+	return h.redirect(w, r, "/platforms/"+p.Slug, "joined")
+}
+
+// ---- money ----
+
+type moneyPage struct {
+	P     *Platform
+	Names []LSGName
+	S     *MoneySummary
+}
+
+func (h *Handlers) money(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.platformFrom(r)
+	if err != nil {
+		return err
+	}
+	s, err := h.svc.Money(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	return h.srv.Render.Page(w, r, "dialogue/money", moneyPage{P: p, Names: h.lsgNames(r.Context(), p.LSGs), S: s})
+}
+
+// ---- iCal ----
+
+func (h *Handlers) ics(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.platformFrom(r)
+	if err != nil {
+		return err
+	}
+	host := r.Host
+	if host == "" {
+		host = "dijalog"
+	}
+	scheme := "https"
+	if r.TLS == nil {
+		scheme = "http"
+	}
+	loc := web.StateOf(r).Locale
+	var buf strings.Builder
+	err = h.svc.WriteICS(r.Context(), &buf, p, host, func(m *Meeting) string {
+		return scheme + "://" + host + "/" + loc + "/platforms/" + p.Slug + "/meetings/" + m.PublicID
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `inline; filename="`+p.Slug+`.ics"`)
+	_, err = io.WriteString(w, buf.String())
+	return err
+}
+
+// ---- verification by code ----
+
+type verifyPage struct {
+	Form  *web.Form
+	Done  string
+	Mine  []LSGName
+	Login bool
+}
+
+func (h *Handlers) verifyForm(w http.ResponseWriter, r *http.Request) error {
+	return h.verifyPage(w, r, web.EmptyForm(), http.StatusOK)
+}
+
+func (h *Handlers) verifyPage(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
+	u := auth.UserFrom(r)
+	d := verifyPage{Form: f, Done: doneKey(r), Login: u == nil}
+	if u != nil {
+		codes, err := h.svc.Residencies(r.Context(), u)
+		if err != nil {
+			return err
+		}
+		d.Mine = h.lsgNames(r.Context(), codes)
+	}
+	return h.srv.Render.PageStatus(w, r, status, "dialogue/verify", d)
+}
+
+func (h *Handlers) verify(w http.ResponseWriter, r *http.Request) error {
+	u, ok := auth.RequireUser(w, r)
+	if !ok {
+		return nil
+	}
+	f := web.NewForm(r)
+	_, err := h.svc.RedeemCode(r.Context(), u, f.Get("code"), h.meta(r))
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		f.SetErrors(fe)
+		return h.verifyPage(w, r, f, http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return refusal(err)
+	}
+	return h.redirect(w, r, "/platforms/verify", "verified")
+}
+
+// ---- photos ----
+
+func (h *Handlers) photo(w http.ResponseWriter, r *http.Request) error {
+	ph, ipid, err := h.svc.Photo(r.Context(), r.PathValue("pid"))
+	if err != nil {
+		return err
+	}
+	x, p, err := h.load(r.Context(), ipid)
+	if err != nil {
+		return err
+	}
+	if !h.svc.Visible(r.Context(), auth.UserFrom(r), p, x) {
+		return web.ErrNotFound
+	}
+	if ph.ContentType != "image/png" && ph.ContentType != "image/jpeg" {
+		return web.ErrNotFound
+	}
+	f, err := h.svc.OpenPhoto(ph)
+	if err != nil {
+		return fmt.Errorf("dialogue: open photo %s: %w", ph.PublicID, err)
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", ph.ContentType)
+	w.Header().Set("Content-Disposition", "inline")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	_, err = io.Copy(w, f)
+	return err
+}
+
+// ---- the LSG page section ----
+
+type sectionData struct {
+	Code string
+	Rows []listRow
+}
+
+// Section is the dialogue section of an LSG page.
+func (h *Handlers) Section(r *http.Request, pl places.Place) (template.HTML, error) {
+	if !pl.IsLSG() {
+		return "", nil
+	}
+	list, err := h.svc.Platforms(r.Context(), pl.Code)
+	if err != nil {
+		return "", err
+	}
+	d := sectionData{Code: pl.Code}
+	for _, p := range list {
+		d.Rows = append(d.Rows, listRow{PlatformSummary: p, Names: h.lsgNames(r.Context(), p.LSGs)})
+	}
+	return h.srv.Render.Fragment(r, "dialogue/list", "dialogue-section", d)
+}
+
+func atoi64(s string) int64 {
+	n, _ := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	return n
+}

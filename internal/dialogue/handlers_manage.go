@@ -1,0 +1,309 @@
+package dialogue
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/web"
+)
+
+// manageOps are the forms of the coordinator's page.
+var manageOps = []string{"member", "invite", "priority", "action", "action-status", "verification", "resident", "codes", "meeting"}
+
+type managePage struct {
+	P          *Platform
+	Names      []LSGName
+	Members    []Member
+	Priorities []Priority
+	Actions    []Action
+	Review     []Initiative
+	Forms      map[string]*web.Form
+	Op         string
+	Codes      []string
+	CodesLSG   *LSGName
+	Done       string
+	Year       int
+	Roles      []string
+	Statuses   []string
+}
+
+func (h *Handlers) requireManager(w http.ResponseWriter, r *http.Request) (*auth.User, *Platform, bool, error) {
+	u, ok := auth.RequireUser(w, r)
+	if !ok {
+		return nil, nil, false, nil
+	}
+	p, err := h.platformFrom(r)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if !h.svc.CanManage(r.Context(), u, p) {
+		return nil, nil, false, web.ErrForbidden
+	}
+	return u, p, true, nil
+}
+
+func (h *Handlers) manage(w http.ResponseWriter, r *http.Request) error {
+	_, p, ok, err := h.requireManager(w, r)
+	if !ok {
+		return err
+	}
+	return h.managePage(w, r, p, "", nil, nil, http.StatusOK)
+}
+
+func (h *Handlers) managePage(w http.ResponseWriter, r *http.Request, p *Platform, op string, f *web.Form, codes []string, status int) error {
+	ctx := r.Context()
+	d := managePage{P: p, Names: h.lsgNames(ctx, p.LSGs), Forms: map[string]*web.Form{}, Op: op, Codes: codes, Done: doneKey(r),
+		Year: time.Now().In(h.zone).Year(), Roles: Roles(), Statuses: ActionStatuses()}
+	for _, o := range manageOps {
+		d.Forms[o] = web.EmptyForm()
+	}
+	if f != nil {
+		d.Forms[op] = f
+	}
+	if len(codes) > 0 && f != nil {
+		n := h.lsgNames(ctx, []string{f.Get("lsg")})[0]
+		d.CodesLSG = &n
+	}
+	var err error
+	if d.Members, err = h.svc.Members(ctx, p); err != nil {
+		return err
+	}
+	if d.Priorities, err = h.svc.Priorities(ctx, p); err != nil {
+		return err
+	}
+	if d.Actions, err = h.svc.Actions(ctx, p, 0); err != nil {
+		return err
+	}
+	all, err := h.svc.Initiatives(ctx, InitiativeFilter{PlatformID: p.ID})
+	if err != nil {
+		return err
+	}
+	for _, x := range all {
+		switch x.State {
+		case StateSubmitted, StateAdmissible, StateOpen, StateSelected, StateCofinanced, StateImplementation:
+			d.Review = append(d.Review, x)
+		}
+	}
+	return h.srv.Render.PageStatus(w, r, status, "dialogue/manage", d)
+}
+
+func (h *Handlers) manageOp(w http.ResponseWriter, r *http.Request) error {
+	u, p, ok, err := h.requireManager(w, r)
+	if !ok {
+		return err
+	}
+	ctx := r.Context()
+	op := r.PathValue("op")
+	f := web.NewForm(r)
+	m := h.meta(r)
+	var codes []string
+	switch op {
+	case "member":
+		status := "active"
+		if f.Get("remove") != "" {
+			status = ""
+		}
+		err = h.svc.SetMember(ctx, u, p, atoi64(f.Get("member")), f.Get("role"), status, m)
+	case "invite":
+		email := auth.NormalizeEmail(f.Get("email"))
+		if email == "" {
+			err = FieldErrors{"email": "form.required"}
+			break
+		}
+		target, e := h.users.UserByEmail(ctx, email)
+		if errors.Is(e, db.ErrNotFound) {
+			err = FieldErrors{"email": "dialogue.user.unknown"}
+			break
+		}
+		if e != nil {
+			return e
+		}
+		err = h.svc.Invite(ctx, u, p, target.ID, target.PublicID, f.Get("role"), m)
+	case "priority":
+		err = h.svc.AddPriority(ctx, u, p, f.Get("priority"), f.Get("tags"), m)
+	case "action":
+		year, _ := strconv.Atoi(f.Get("year"))
+		err = h.svc.AddAction(ctx, u, p, Action{Year: year, Title: f.Get("title"), Owner: f.Get("owner"), Deadline: f.Get("deadline"), Status: f.Get("status")}, m)
+	case "action-status":
+		err = h.svc.SetActionStatus(ctx, u, p, atoi64(f.Get("action")), f.Get("status"), m)
+	case "verification":
+		err = h.svc.SetVerification(ctx, u, p, f.Get("requires_verification") == "1", m)
+	case "resident":
+		email := auth.NormalizeEmail(f.Get("email"))
+		target, e := h.users.UserByEmail(ctx, email)
+		if email == "" || errors.Is(e, db.ErrNotFound) {
+			err = FieldErrors{"email": "dialogue.user.unknown"}
+			break
+		}
+		if e != nil {
+			return e
+		}
+		err = h.svc.VerifyResident(ctx, u, p, target.ID, target.PublicID, f.Get("lsg"), m)
+	case "codes":
+		n, _ := strconv.Atoi(f.Get("count"))
+		codes, err = h.svc.IssueCodes(ctx, u, p, f.Get("lsg"), n, m)
+		if err == nil {
+			w.Header().Set("Cache-Control", "no-store")
+			return h.srv.Render.Page(w, r, "dialogue/codes", codesPage{P: p, Codes: codes, LSG: h.lsgNames(ctx, []string{f.Get("lsg")})[0]})
+		}
+	case "meeting":
+		in := MeetingInput{Title: f.Get("title"), Place: f.Get("place"), OnlineURL: f.Get("online_url"), Agenda: f.Get("agenda")}
+		in.StartsAt = h.parseLocal(f.Get("starts_at"))
+		in.EndsAt = h.parseLocal(f.Get("ends_at"))
+		if f.Get("starts_at") != "" && in.StartsAt.IsZero() {
+			err = FieldErrors{"starts_at": "dialogue.date.invalid"}
+			break
+		}
+		if f.Get("ends_at") != "" && in.EndsAt.IsZero() {
+			err = FieldErrors{"ends_at": "dialogue.date.invalid"}
+			break
+		}
+		var mt *Meeting
+		mt, err = h.svc.CreateMeeting(ctx, u, p, in, m)
+		if err == nil {
+			return h.redirect(w, r, "/platforms/"+p.Slug+"/meetings/"+mt.PublicID, "saved")
+		}
+	default:
+		return web.ErrNotFound
+	}
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		f.SetErrors(fe)
+		return h.managePage(w, r, p, op, f, nil, http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return refusal(err)
+	}
+	return h.redirect(w, r, "/platforms/"+p.Slug+"/manage", "saved")
+}
+
+type codesPage struct {
+	P     *Platform
+	LSG   LSGName
+	Codes []string
+}
+
+// parseLocal reads a datetime-local value in the platform's zone.
+func (h *Handlers) parseLocal(s string) time.Time {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, s, h.zone); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// ---- meetings ----
+
+type meetingPage struct {
+	P          *Platform
+	M          *Meeting
+	Regs       []Registration
+	Decisions  []Decision
+	Manage     bool
+	Registered bool
+	SignedIn   bool
+	Form       *web.Form
+	Op         string
+	Done       string
+	Minutes    string
+	// MinutesHTML was sanitised by bluemonday when the minutes were saved.
+	MinutesHTML template.HTML
+}
+
+func (h *Handlers) meetingFrom(r *http.Request) (*Platform, *Meeting, error) {
+	p, err := h.platformFrom(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	mt, err := h.svc.Meeting(r.Context(), p, r.PathValue("pid"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, mt, nil
+}
+
+func (h *Handlers) meeting(w http.ResponseWriter, r *http.Request) error {
+	p, mt, err := h.meetingFrom(r)
+	if err != nil {
+		return err
+	}
+	return h.meetingPage(w, r, p, mt, "", nil, http.StatusOK)
+}
+
+func (h *Handlers) meetingPage(w http.ResponseWriter, r *http.Request, p *Platform, mt *Meeting, op string, f *web.Form, status int) error {
+	ctx := r.Context()
+	u := auth.UserFrom(r)
+	d := meetingPage{P: p, M: mt, Manage: h.svc.CanManage(ctx, u, p), Registered: h.svc.Registered(ctx, u, mt), SignedIn: u != nil, Op: op, Form: f, Done: doneKey(r), Minutes: mt.MinutesMD, MinutesHTML: template.HTML(mt.MinutesHTML)}
+	if d.Form == nil {
+		d.Form = web.EmptyForm()
+	}
+	if op == "minutes" && f != nil {
+		d.Minutes = f.Get("minutes")
+	}
+	var err error
+	if d.Manage {
+		if d.Regs, err = h.svc.Registrations(ctx, mt); err != nil {
+			return err
+		}
+	}
+	if d.Decisions, err = h.svc.Decisions(ctx, mt); err != nil {
+		return err
+	}
+	return h.srv.Render.PageStatus(w, r, status, "dialogue/meeting", d)
+}
+
+func (h *Handlers) meetingOp(w http.ResponseWriter, r *http.Request) error {
+	u, ok := auth.RequireUser(w, r)
+	if !ok {
+		return nil
+	}
+	p, mt, err := h.meetingFrom(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	f := web.NewForm(r)
+	m := h.meta(r)
+	op := r.PathValue("op")
+	done := "saved"
+	switch op {
+	case "register":
+		err = h.svc.Register(ctx, u, mt, m)
+		done = "registered"
+	case "attendance":
+		att := map[int64]bool{}
+		for _, v := range f.Values["attended"] {
+			att[atoi64(v)] = true
+		}
+		err = h.svc.SetAttendance(ctx, u, p, mt, att, m)
+	case "minutes":
+		if !h.svc.CanManage(ctx, u, p) {
+			return web.ErrForbidden
+		}
+		err = h.svc.SetMinutes(ctx, u, p, mt, f.Raw("minutes"), m)
+	case "decision":
+		if !h.svc.CanManage(ctx, u, p) {
+			return web.ErrForbidden
+		}
+		err = h.svc.AddDecision(ctx, u, p, mt, f.Get("decision"), m)
+	default:
+		return web.ErrNotFound
+	}
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		f.SetErrors(fe)
+		return h.meetingPage(w, r, p, mt, op, f, http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return refusal(err)
+	}
+	return h.redirect(w, r, "/platforms/"+p.Slug+"/meetings/"+mt.PublicID, done)
+}

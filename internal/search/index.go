@@ -1,0 +1,342 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/translit"
+)
+
+// ErrInvalid means a document lacks its type, id, title or URL.
+var ErrInvalid = errors.New("invalid search document")
+
+// SourceFunc hands every current document of one module to put, for a
+// rebuild of the index (dijalog reindex). q is the rebuild's transaction.
+type SourceFunc func(ctx context.Context, q db.Querier, put func(Document) error) error
+
+type source struct {
+	docType string
+	each    SourceFunc
+}
+
+// Index is the platform's search index, stored in the database beside the
+// data (SQLite FTS5, or PostgreSQL tsvector + pg_trgm). It implements
+// [Indexer]; it is safe for concurrent use.
+type Index struct {
+	d       *db.DB
+	sources []source
+}
+
+var _ Indexer = (*Index)(nil)
+
+// New returns the index of database d.
+func New(d *db.DB) *Index { return &Index{d: d} }
+
+// AddSource registers a module's documents of one type for rebuilds:
+// Reindex replaces every stored document of docType by what each hands
+// over. Types without a source are rebuilt from their stored texts.
+// AddSource is meant for start-up, before the index is used.
+func (x *Index) AddSource(docType string, each SourceFunc) {
+	x.sources = append(x.sources, source{docType: docType, each: each})
+}
+
+// Upsert adds or replaces doc, inside the caller's transaction q.
+func (x *Index) Upsert(ctx context.Context, q db.Querier, doc Document) error {
+	if err := x.upsert(ctx, q, doc, nil); err != nil {
+		return fmt.Errorf("search.Index.Upsert(%s/%s): %w", doc.Type, doc.ID, err)
+	}
+	return nil
+}
+
+// upsert writes doc; known (when not nil) remembers the vocabulary terms
+// already written in this transaction, to skip writing them again.
+func (x *Index) upsert(ctx context.Context, q db.Querier, doc Document, known map[string]bool) error {
+	doc.Type, doc.ID = clean(strings.TrimSpace(doc.Type)), clean(strings.TrimSpace(doc.ID))
+	doc.Title, doc.URL = clean(strings.TrimSpace(doc.Title)), clean(doc.URL)
+	if doc.Type == "" || doc.ID == "" || doc.Title == "" || !strings.HasPrefix(doc.URL, "/") {
+		return ErrInvalid
+	}
+	k := buildKeys(doc)
+	fields, err := json.Marshal(k.fields)
+	if err != nil {
+		return err
+	}
+	keys, err := json.Marshal(k.keys)
+	if err != nil {
+		return err
+	}
+	now := db.Now()
+	args := []any{doc.Type, doc.ID, clean(doc.LSG), clean(doc.Lang), doc.Year, doc.Title, doc.URL, k.script, string(fields), string(keys), translit.FoldVersion, now, now}
+	var id int64
+	switch q.Dialect() {
+	case db.Postgres:
+		err = q.QueryRowContext(ctx, `INSERT INTO search_docs (doc_type, doc_id, lsg, lang, year, title, url, script, fields, keys, fold_version, created_at, updated_at, tsv)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'D'))
+ON CONFLICT (doc_type, doc_id) DO UPDATE SET lsg = excluded.lsg, lang = excluded.lang, year = excluded.year, title = excluded.title,
+  url = excluded.url, script = excluded.script, fields = excluded.fields, keys = excluded.keys, fold_version = excluded.fold_version,
+  updated_at = excluded.updated_at, tsv = excluded.tsv
+RETURNING id`, append(args, k.names, k.body)...).Scan(&id)
+		if err != nil {
+			return err
+		}
+	default:
+		err = q.QueryRowContext(ctx, `INSERT INTO search_docs (doc_type, doc_id, lsg, lang, year, title, url, script, fields, keys, fold_version, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (doc_type, doc_id) DO UPDATE SET lsg = excluded.lsg, lang = excluded.lang, year = excluded.year, title = excluded.title,
+  url = excluded.url, script = excluded.script, fields = excluded.fields, keys = excluded.keys, fold_version = excluded.fold_version,
+  updated_at = excluded.updated_at
+RETURNING id`, args...).Scan(&id)
+		if err != nil {
+			return err
+		}
+		if _, err := q.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid = ?`, id); err != nil {
+			return err
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO search_fts (rowid, names, body) VALUES (?, ?, ?)`, id, k.names, k.body); err != nil {
+			return err
+		}
+	}
+	return x.addTerms(ctx, q, k.terms, known)
+}
+
+// addTerms adds vocabulary terms (and, on SQLite, their deletions) for the
+// typo fallback. Terms are never removed: a stale term only costs a
+// fruitless alternative in a corrected query.
+func (x *Index) addTerms(ctx context.Context, q db.Querier, terms []string, known map[string]bool) error {
+	var rows [][2]string
+	for _, t := range terms {
+		if known != nil {
+			if known[t] {
+				continue
+			}
+			known[t] = true
+		}
+		if q.Dialect() == db.Postgres {
+			rows = append(rows, [2]string{t, ""})
+			continue
+		}
+		rows = append(rows, [2]string{t, t})
+		for _, d := range deletes1(t) {
+			rows = append(rows, [2]string{d, t})
+		}
+	}
+	const chunk = 400
+	for len(rows) > 0 {
+		n := min(chunk, len(rows))
+		var sb strings.Builder
+		args := make([]any, 0, 2*n)
+		if q.Dialect() == db.Postgres {
+			sb.WriteString(`INSERT INTO search_terms (term) VALUES `)
+			for i, r := range rows[:n] {
+				if i > 0 {
+					sb.WriteString(", ")
+				}
+				sb.WriteString("(?)")
+				args = append(args, r[0])
+			}
+		} else {
+			sb.WriteString(`INSERT INTO search_typos (del, term) VALUES `)
+			for i, r := range rows[:n] {
+				if i > 0 {
+					sb.WriteString(", ")
+				}
+				sb.WriteString("(?, ?)")
+				args = append(args, r[0], r[1])
+			}
+		}
+		sb.WriteString(` ON CONFLICT DO NOTHING`)
+		if _, err := q.ExecContext(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("vocabulary: %w", err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// Delete removes a document, inside the caller's transaction q. Deleting a
+// document that is not indexed is not an error.
+func (x *Index) Delete(ctx context.Context, q db.Querier, docType, id string) error {
+	if q.Dialect() != db.Postgres {
+		if _, err := q.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE doc_type = ? AND doc_id = ?)`, docType, id); err != nil {
+			return fmt.Errorf("search.Index.Delete(%s/%s): %w", docType, id, err)
+		}
+	}
+	if _, err := q.ExecContext(ctx, `DELETE FROM search_docs WHERE doc_type = ? AND doc_id = ?`, docType, id); err != nil {
+		return fmt.Errorf("search.Index.Delete(%s/%s): %w", docType, id, err)
+	}
+	return nil
+}
+
+// Stats describes the index.
+type Stats struct {
+	Docs        int            // documents
+	ByType      map[string]int // documents per type
+	FoldVersion int            // fold version the index was built with (0: never built)
+	Stale       int            // documents folded with another version
+}
+
+// Stats counts the documents of the index.
+func (x *Index) Stats(ctx context.Context) (Stats, error) {
+	st := Stats{ByType: map[string]int{}}
+	rows, err := x.d.QueryContext(ctx, `SELECT doc_type, COUNT(*), SUM(CASE WHEN fold_version = ? THEN 0 ELSE 1 END) FROM search_docs GROUP BY doc_type`, translit.FoldVersion)
+	if err != nil {
+		return st, fmt.Errorf("search.Index.Stats: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		var n, stale int
+		if err := rows.Scan(&t, &n, &stale); err != nil {
+			return st, fmt.Errorf("search.Index.Stats: %w", err)
+		}
+		st.ByType[t] = n
+		st.Docs += n
+		st.Stale += stale
+	}
+	if err := rows.Err(); err != nil {
+		return st, fmt.Errorf("search.Index.Stats: %w", err)
+	}
+	var v string
+	err = x.d.QueryRowContext(ctx, `SELECT value FROM search_meta WHERE key = 'fold_version'`).Scan(&v)
+	if err == nil {
+		st.FoldVersion, _ = strconv.Atoi(v)
+	} else if !isNoRows(err) {
+		return st, fmt.Errorf("search.Index.Stats: %w", err)
+	}
+	return st, nil
+}
+
+// NeedsRebuild reports whether the index is empty or was built with
+// another fold version than this binary's.
+func (x *Index) NeedsRebuild(ctx context.Context) (bool, error) {
+	st, err := x.Stats(ctx)
+	if err != nil {
+		return false, err
+	}
+	return st.Docs == 0 || st.Stale > 0 || st.FoldVersion != translit.FoldVersion, nil
+}
+
+// Reindex rebuilds the whole index in one transaction: documents of the
+// types with a source are replaced by what the sources hand over, every
+// other stored document is folded again from its stored texts, and the
+// vocabulary is rebuilt. It returns the number of documents indexed.
+func (x *Index) Reindex(ctx context.Context) (int, error) {
+	n := 0
+	err := x.d.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		n, err = x.reindex(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("search.Index.Reindex: %w", err)
+	}
+	return n, nil
+}
+
+func (x *Index) reindex(ctx context.Context, tx *db.Tx) (int, error) {
+	known := map[string]bool{}
+	vocab := `DELETE FROM search_typos`
+	if tx.Dialect() == db.Postgres {
+		vocab = `DELETE FROM search_terms`
+	}
+	if _, err := tx.ExecContext(ctx, vocab); err != nil {
+		return 0, err
+	}
+	n := 0
+	sourced := map[string]bool{}
+	for _, s := range x.sources {
+		sourced[s.docType] = true
+		if tx.Dialect() != db.Postgres {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE doc_type = ?)`, s.docType); err != nil {
+				return 0, err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_docs WHERE doc_type = ?`, s.docType); err != nil {
+			return 0, err
+		}
+		err := s.each(ctx, tx, func(doc Document) error {
+			if doc.Type != s.docType {
+				return fmt.Errorf("source %q handed over a %q document", s.docType, doc.Type)
+			}
+			n++
+			return x.upsert(ctx, tx, doc, known)
+		})
+		if err != nil {
+			return 0, fmt.Errorf("source %s: %w", s.docType, err)
+		}
+	}
+	// The other documents, again from their stored texts, in batches.
+	var last int64
+	for {
+		docs, ids, err := storedDocs(ctx, tx, last, 500)
+		if err != nil {
+			return 0, err
+		}
+		if len(docs) == 0 {
+			break
+		}
+		last = ids[len(ids)-1]
+		for _, doc := range docs {
+			if sourced[doc.Type] {
+				continue
+			}
+			n++
+			if err := x.upsert(ctx, tx, doc, known); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if err := setMeta(ctx, tx, "fold_version", strconv.Itoa(translit.FoldVersion)); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// MarkBuilt records that the index is built with this binary's fold.
+func (x *Index) MarkBuilt(ctx context.Context) error {
+	if err := setMeta(ctx, x.d, "fold_version", strconv.Itoa(translit.FoldVersion)); err != nil {
+		return fmt.Errorf("search.Index.MarkBuilt: %w", err)
+	}
+	return nil
+}
+
+func setMeta(ctx context.Context, q db.Querier, key, value string) error {
+	now := db.Now()
+	_, err := q.ExecContext(ctx, `INSERT INTO search_meta (key, value, created_at, updated_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, value, now, now)
+	return err
+}
+
+// storedDocs reads up to n stored documents with id > after, as documents.
+func storedDocs(ctx context.Context, q db.Querier, after int64, n int) ([]Document, []int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, doc_type, doc_id, lsg, lang, year, title, url, fields FROM search_docs WHERE id > ? ORDER BY id LIMIT ?`, after, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var docs []Document
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var doc Document
+		var fields string
+		if err := rows.Scan(&id, &doc.Type, &doc.ID, &doc.LSG, &doc.Lang, &doc.Year, &doc.Title, &doc.URL, &fields); err != nil {
+			return nil, nil, err
+		}
+		var sf []storedField
+		if err := json.Unmarshal([]byte(fields), &sf); err != nil {
+			return nil, nil, fmt.Errorf("document %s/%s: fields: %w", doc.Type, doc.ID, err)
+		}
+		for _, f := range sf {
+			doc.Fields = append(doc.Fields, Field{Name: f.Name, Text: f.Text, Weight: f.Weight, IsName: f.IsName})
+		}
+		docs = append(docs, doc)
+		ids = append(ids, id)
+	}
+	return docs, ids, rows.Err()
+}
