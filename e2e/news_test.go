@@ -368,7 +368,39 @@ func TestEventRegisterAndICS(t *testing.T) {
 		t.Errorf("the programme's calendar feed (status %d) does not list %q", status, title)
 	}
 
-	// Registering the same address again is refused with a clear message.
+	// The registrant cancels from the link in the mail; the page says so.
+	own := linkPath(t, m.Text, "/registration/")
+	if got := p.attr(`main a[href*="/registration/"]`, "href"); got != own {
+		t.Errorf("the page after registering links %q, the mail %q", got, own)
+	}
+	resp = p.open(own)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("GET %s: status %d", own, resp.Status)
+	}
+	if got, want := p.text("#registration-status"), p.msg(lang, "events.status.confirmed"); got != want {
+		t.Errorf("registration status = %q, want %q", got, want)
+	}
+	resp = p.clickNav(`main form[action$="/cancel"] button[type=submit]`)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("cancel: status %d", resp.Status)
+	}
+	if got, want := p.text("main .flash"), p.msg(lang, "events.registration.cancelled"); got != want {
+		t.Errorf("after cancelling: %q, want %q", got, want)
+	}
+	if got, want := p.text("#registration-status"), p.msg(lang, "events.status.cancelled"); got != want {
+		t.Errorf("registration status after cancelling = %q, want %q", got, want)
+	}
+	if p.count(`main form[action$="/cancel"]`) != 0 {
+		t.Errorf("the cancelled registration still offers to cancel")
+	}
+
+	// Registering the same address twice is refused with a clear message.
+	p.open(href)
+	p.fill("#f-name", "Lejla Hadžić")
+	p.fill("#f-email", email)
+	if resp := p.clickNav(`main form[action$="/register"] button[type=submit]`); resp.Status != http.StatusOK {
+		t.Fatalf("registering again after cancelling: status %d", resp.Status)
+	}
 	p.open(href)
 	p.fill("#f-name", "Lejla Hadžić")
 	p.fill("#f-email", email)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,8 +17,10 @@ import (
 	"github.com/dijalog/dijalog/internal/comments"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/events"
 	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/news"
+	"github.com/dijalog/dijalog/internal/search"
 )
 
 func newsApp(t *testing.T, d *db.DB) (*testApp, *newsWiring) {
@@ -509,4 +512,67 @@ func TestArticleComments(t *testing.T) {
 	if status, _, _ := post(t, citizen, ta.srv.URL+"/bs/comments/"+pid+"/restore", url.Values{"csrf_token": {tok}, "reason": {"ne"}}); status != http.StatusForbidden {
 		t.Errorf("restore by a non-moderator = %d, want 403", status)
 	}
+}
+
+// TestNewsSearchIndex: articles (in every language they have) and events
+// are found through the platform's index, in any script, and a deleted
+// article leaves it; a rebuild finds them again.
+func TestNewsSearchIndex(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta, w := newsApp(t, d)
+		if ta.Search == nil {
+			t.Skip("no search index")
+		}
+		ctx := context.Background()
+		admin, _ := ta.Auth.UserByEmail(ctx, "admin@demo.dijalog.ba")
+		a, err := w.News.Create(ctx, admin, news.ArticleInput{Lang: "bs", Title: "Rekonstrukcija vodovoda u Konjicu", Summary: "Počinju radovi.", Body: "Radovi na **vodovodu** traju do ljeta.",
+			AuthorKind: news.AuthorPlatform, AuthorName: "dijalog", Tags: []news.Tag{{Kind: news.TagLSG, Value: "ba-fbih-konjic"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.News.Translate(ctx, admin, a.Slug, "en", "Water supply reconstruction in Konjic", "", "Works last until summer."); err != nil {
+			t.Fatal(err)
+		}
+		e, err := w.Events.Create(ctx, admin, eventsInput("Tribina o vodosnabdijevanju", "30", "ba-fbih-konjic"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		find := func(text, typ string) []string {
+			t.Helper()
+			res, err := ta.Search.Search(ctx, search.Query{Text: text, Type: typ, Limit: 10})
+			if err != nil {
+				t.Fatalf("search %q: %v", text, err)
+			}
+			var ids []string
+			for _, h := range res.Hits {
+				ids = append(ids, h.ID)
+			}
+			return ids
+		}
+		check := func(when string) {
+			t.Helper()
+			for _, c := range []struct{ text, typ, id string }{
+				{"vodovoda", news.DocType, a.Slug},
+				{"водовода", news.DocType, a.Slug}, // Cyrillic query, Latin text
+				{"water supply", news.DocType, a.Slug},
+				{"vodosnabdijevanju", events.DocType, e.Slug},
+			} {
+				if got := find(c.text, c.typ); !slices.Contains(got, c.id) {
+					t.Errorf("%s: search %q (%s) = %v, want %s", when, c.text, c.typ, got, c.id)
+				}
+			}
+		}
+		check("after writing")
+		if _, err := ta.Search.Reindex(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("after a rebuild")
+		if err := w.News.Delete(ctx, admin, a.Slug); err != nil {
+			t.Fatal(err)
+		}
+		if got := find("vodovoda", news.DocType); slices.Contains(got, a.Slug) {
+			t.Errorf("a deleted article is still found: %v", got)
+		}
+	})
 }

@@ -86,6 +86,14 @@ func (a *App) registerNews() error {
 	w.News = news.NewService(a.DB, w.Outbox, a.Cat, a.Log, a.Cfg.BaseURL, filepath.Join(data, "uploads", "news"))
 	w.News.EnableOneClick()
 	w.Events = events.NewService(a.DB, w.Outbox, a.Cat, a.Cfg.BaseURL)
+	if a.Search != nil {
+		// Articles and events enter the index in the transactions that
+		// write them; a rebuild (dijalog reindex) reads them again.
+		w.News.SetIndexer(a.Search)
+		w.Events.SetIndexer(a.Search)
+		a.Search.AddSource(news.DocType, w.News.SearchSource)
+		a.Search.AddSource(events.DocType, w.Events.SearchSource)
+	}
 	dir := newsDirectory{a: a}
 	if err := news.Register(a.Web, w.News, dir, clientIP(a.Cfg.TrustProxy)); err != nil {
 		return err

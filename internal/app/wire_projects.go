@@ -21,9 +21,14 @@ type projectsWiring struct {
 // DemoProgrammeManager is the demo account that manages UNDP's projects.
 const DemoProgrammeManager = "programi.undp@demo.dijalog.ba"
 
-// projectsIndexer is the search index projects are written to; nil until
-// the search module provides one (the service is nil-safe).
-func (a *App) projectsIndexer() search.Indexer { return nil }
+// projectsIndexer is the search index projects are written to (nil when
+// there is none: the service is nil-safe).
+func (a *App) projectsIndexer() search.Indexer {
+	if a.Search == nil {
+		return nil
+	}
+	return a.Search
+}
 
 // registerProjects builds the projects module and adds its routes.
 func (a *App) registerProjects() error {
@@ -36,6 +41,11 @@ func (a *App) registerProjects() error {
 		return err
 	}
 	a.projectsWiring = projectsWiring{Projects: svc, projectsSection: sec}
+	if a.Search != nil {
+		a.Search.AddSource(search.TypeProject, func(ctx context.Context, q db.Querier, put func(search.Document) error) error {
+			return svc.Documents(ctx, put)
+		})
+	}
 	return nil
 }
 

@@ -52,6 +52,7 @@ func (s *Service) Dashboard(ctx context.Context, currency string) (*Dashboard, e
 		return nil, FieldErrors{"currency": "projects.err.currency"}
 	}
 	s.mu.Lock()
+	s.expireLocked()
 	if s.dash != nil && s.dashG == s.gen {
 		if d, ok := s.dash[currency]; ok {
 			s.mu.Unlock()

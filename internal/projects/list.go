@@ -180,21 +180,21 @@ func (s *Service) where(ctx context.Context, f Filter) (string, []any, error) {
 		}
 	}
 	if len(codes) > 0 {
-		conds = append(conds, `EXISTS (SELECT 1 FROM project_locations l WHERE l.project_id = p.id AND l.place_code IN (?`+strings.Repeat(", ?", len(codes)-1)+`))`)
+		conds = append(conds, `p.id IN (SELECT l.project_id FROM project_locations l WHERE l.place_code IN (?`+strings.Repeat(", ?", len(codes)-1)+`))`)
 		for _, c := range codes {
 			args = append(args, c)
 		}
 	}
 	if f.Donor != "" {
-		conds = append(conds, `EXISTS (SELECT 1 FROM project_orgs o WHERE o.project_id = p.id AND o.role = 1 AND o.name_key = ?)`)
+		conds = append(conds, `p.id IN (SELECT o.project_id FROM project_orgs o WHERE o.role = 1 AND o.name_key = ?)`)
 		args = append(args, orgKey(f.Donor))
 	}
 	if f.Sector != "" {
 		if len(f.Sector) == 5 {
-			conds = append(conds, `EXISTS (SELECT 1 FROM project_codes c WHERE c.project_id = p.id AND c.kind = 'dac' AND c.code = ?)`)
+			conds = append(conds, `p.id IN (SELECT c.project_id FROM project_codes c WHERE c.kind = 'dac' AND c.code = ?)`)
 			args = append(args, f.Sector)
 		} else {
-			conds = append(conds, `EXISTS (SELECT 1 FROM project_codes c WHERE c.project_id = p.id AND c.kind = 'dac' AND c.code LIKE ?)`)
+			conds = append(conds, `p.id IN (SELECT c.project_id FROM project_codes c WHERE c.kind = 'dac' AND c.code LIKE ?)`)
 			args = append(args, f.Sector+"%")
 		}
 	}
@@ -219,7 +219,7 @@ func (s *Service) where(ctx context.Context, f Filter) (string, []any, error) {
 		args = append(args, f.Kind)
 	}
 	if f.Parent != "" {
-		conds = append(conds, "pp.public_id = ?")
+		conds = append(conds, "p.parent_id = (SELECT x.id FROM projects x WHERE x.public_id = ?)")
 		args = append(args, f.Parent)
 	}
 	for i, tok := range translit.FoldTokens(f.Q) {
@@ -264,7 +264,7 @@ func (s *Service) List(ctx context.Context, f Filter) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{Page: f.Page, PerPage: f.PerPage}
-	if err := s.d.QueryRowContext(ctx, `SELECT COUNT(*) FROM projects p LEFT JOIN projects pp ON pp.id = p.parent_id WHERE `+where, args...).Scan(&res.Total); err != nil {
+	if err := s.d.QueryRowContext(ctx, `SELECT COUNT(*) FROM projects p WHERE `+where, args...).Scan(&res.Total); err != nil {
 		return Result{}, fmt.Errorf("projects.Service.List: count: %w", err)
 	}
 	rows, err := s.d.QueryContext(ctx, `SELECT `+projectCols+` FROM projects p LEFT JOIN projects pp ON pp.id = p.parent_id WHERE `+where+
@@ -336,14 +336,37 @@ func (s *Service) Each(ctx context.Context, f Filter, fn func(*Project) error) e
 	}
 }
 
-// Donors lists the distinct donor names (for the filter's choices).
+// Donors lists the distinct donor names (for the filter's choices),
+// cached until the next write.
 func (s *Service) Donors(ctx context.Context) ([]string, error) {
+	s.mu.Lock()
+	s.expireLocked()
+	if s.donors != nil && s.donorsG == s.gen {
+		d := s.donors
+		s.mu.Unlock()
+		return d, nil
+	}
+	gen := s.gen
+	s.mu.Unlock()
+	out, err := s.donorNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.gen == gen {
+		s.donors, s.donorsG = out, gen
+	}
+	s.mu.Unlock()
+	return out, nil
+}
+
+func (s *Service) donorNames(ctx context.Context) ([]string, error) {
 	rows, err := s.d.QueryContext(ctx, `SELECT MIN(o.name) FROM project_orgs o JOIN projects p ON p.id = o.project_id WHERE o.role = 1 AND p.deleted_at IS NULL GROUP BY o.name_key ORDER BY o.name_key`)
 	if err != nil {
 		return nil, fmt.Errorf("projects.Service.Donors: %w", err)
 	}
 	defer rows.Close()
-	var out []string
+	out := []string{}
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {

@@ -22,6 +22,7 @@ const BAMPerEUR = 1.95583
 // Rates returns the exchange-rate table (cached until the next load).
 func (s *Service) Rates(ctx context.Context) ([]Rate, error) {
 	s.mu.Lock()
+	s.expireLocked()
 	r := s.rates
 	s.mu.Unlock()
 	if r != nil {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
@@ -56,6 +57,25 @@ type Service struct {
 	rates []Rate                // nil until loaded
 	dash  map[string]*Dashboard // by currency, valid for gen dashGen
 	dashG uint64
+	// donor names for the filter, valid for generation donorsG
+	donors  []string
+	donorsG uint64
+	// cacheAt is when the caches were filled; they expire after cacheTTL
+	// so that writes made by other instances show up.
+	cacheAt time.Time
+}
+
+// cacheTTL bounds how stale a cached aggregate may be when another
+// instance wrote (writes in this process invalidate at once).
+const cacheTTL = time.Minute
+
+// expireLocked drops the caches when they are older than cacheTTL; s.mu
+// is held.
+func (s *Service) expireLocked() {
+	if time.Since(s.cacheAt) > cacheTTL {
+		s.gen++
+		s.dash, s.donors, s.rates, s.cacheAt = nil, nil, nil, time.Now()
+	}
 }
 
 // NewService makes the service. idx may be nil (no search index).
@@ -289,7 +309,22 @@ func (s *Service) index(ctx context.Context, q db.Querier, p *Project) error {
 	if s.idx == nil {
 		return nil
 	}
-	doc := search.Document{Type: "project", ID: p.PublicID, Lang: p.DefaultLang, Year: p.StartYear(), Title: p.Title(), URL: "/projects/" + p.PublicID}
+	if err := s.idx.Upsert(ctx, q, s.document(ctx, p)); err != nil {
+		return fmt.Errorf("projects: index %q: %w", p.PublicID, err)
+	}
+	return nil
+}
+
+// Documents hands every project to put as a search document (for a full
+// rebuild of the index).
+func (s *Service) Documents(ctx context.Context, put func(search.Document) error) error {
+	return s.Each(ctx, Filter{}, func(p *Project) error { return put(s.document(ctx, p)) })
+}
+
+// document is the search document of a project: titles in every language,
+// donors, partners and LSG names, summaries.
+func (s *Service) document(ctx context.Context, p *Project) search.Document {
+	doc := search.Document{Type: search.TypeProject, ID: p.PublicID, Lang: p.DefaultLang, Year: p.StartYear(), Title: p.Title(), URL: "/projects/" + p.PublicID}
 	if len(p.Locations) == 1 {
 		doc.LSG = p.Locations[0].Place
 	}
@@ -311,10 +346,7 @@ func (s *Service) index(ctx context.Context, q db.Querier, p *Project) error {
 		{Name: "names", Text: strings.Join(names, "\n"), Weight: 3, IsName: true},
 		{Name: "summary", Text: strings.Join(summaries, "\n"), Weight: 2},
 	}
-	if err := s.idx.Upsert(ctx, q, doc); err != nil {
-		return fmt.Errorf("projects: index %q: %w", p.PublicID, err)
-	}
-	return nil
+	return doc
 }
 
 // Get returns a project by its public id (db.ErrNotFound when none).

@@ -1,0 +1,353 @@
+// Command projects benchmarks the project registry at scale:
+//
+//	go run ./bench/projects [-n 100000] [-c 64] [-d 10s] [-pg postgres://...] [-import 20000]
+//
+// It fills a fresh database (SQLite in a temporary directory, or a fresh
+// schema of the PostgreSQL server given with -pg) with n generated projects
+// (the demo generator, deterministic), then measures over real TCP with c
+// concurrent closed-loop clients: the list page (filtered, page 50), the
+// detail page (random projects), the dashboard; the CSV export of every
+// project (time to first byte, total, heap); and the IATI import of an
+// export of -import activities into an empty database (activities/s, peak
+// heap). It prints a table; it never fails on a slow result.
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/app"
+	"github.com/dijalog/dijalog/internal/config"
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/projects"
+	_ "github.com/jackc/pgx/v5/stdlib"
+)
+
+func main() {
+	n := flag.Int("n", 100000, "projects to generate")
+	c := flag.Int("c", 64, "concurrent clients")
+	dur := flag.Duration("d", 10*time.Second, "measuring time per target")
+	pg := flag.String("pg", "", "PostgreSQL server DSN (a fresh schema is made and dropped); empty for SQLite")
+	imp := flag.Int("import", 20000, "activities for the IATI import measurement")
+	prof := flag.String("cpuprofile", "", "write a CPU profile of the load phase to this file")
+	flag.Parse()
+	cpuProfile = *prof
+	if err := run(*n, *c, *dur, *pg, *imp); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/projects:", err)
+		os.Exit(1)
+	}
+}
+
+// open makes a fresh, migrated database and a cleanup function.
+func open(ctx context.Context, pg, tag string) (*db.DB, func(), error) {
+	if pg == "" {
+		dir, err := os.MkdirTemp("", "bench-projects-")
+		if err != nil {
+			return nil, nil, err
+		}
+		d, err := db.Open(ctx, filepath.Join(dir, "bench.db"))
+		if err != nil {
+			return nil, nil, err
+		}
+		_, err = d.MigrateUp(ctx)
+		return d, func() { d.Close(); os.RemoveAll(dir) }, err
+	}
+	schema := fmt.Sprintf("bench_%s_%d", tag, time.Now().UnixNano()%1e9)
+	admin, err := sql.Open("pgx", pg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		return nil, nil, err
+	}
+	u, _ := url.Parse(pg)
+	q := u.Query()
+	q.Set("search_path", schema+",public")
+	u.RawQuery = q.Encode()
+	d, err := db.Open(ctx, u.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	_, err = d.MigrateUp(ctx)
+	return d, func() {
+		d.Close()
+		_, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close()
+	}, err
+}
+
+func fill(ctx context.Context, d *db.DB, n int, log *slog.Logger) (time.Duration, error) {
+	svc, err := projects.NewService(d, places.NewService(d), nil, log)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := svc.LoadRates(ctx, projects.DemoRates()); err != nil {
+		return 0, err
+	}
+	lsgs, err := places.NewService(d).LSGs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	const chunk = 5000
+	for i := 0; i < n; i += chunk {
+		ps := projects.GenerateProjects(min(chunk, n-i), uint64(i+1), lsgs, func(string) string { return "" })
+		for j, p := range ps {
+			if p.IATIIdentifier != "" {
+				p.IATIIdentifier = fmt.Sprintf("%s-%d", p.IATIIdentifier, i+j)
+			}
+		}
+		if err := svc.CreateMany(ctx, projects.Actor{Name: "bench"}, ps); err != nil {
+			return 0, err
+		}
+		fmt.Fprintf(os.Stderr, "\r  generated %d/%d", min(i+chunk, n), n)
+	}
+	fmt.Fprintln(os.Stderr)
+	return time.Since(start), nil
+}
+
+type result struct {
+	name          string
+	reqs          int
+	errors        int
+	p50, p99, max time.Duration
+	rps           float64
+}
+
+func load(name string, c int, dur time.Duration, next func(r *rand.Rand) string) result {
+	tr := &http.Transport{MaxIdleConnsPerHost: c, MaxConnsPerHost: c, DisableCompression: true}
+	cl := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	defer tr.CloseIdleConnections()
+	var mu sync.Mutex
+	var all []time.Duration
+	var errs atomic.Int64
+	deadline := time.Now().Add(dur)
+	warm := time.Now().Add(dur / 5)
+	var wg sync.WaitGroup
+	for g := range c {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(g), 7))
+			var mine []time.Duration
+			for time.Now().Before(deadline) {
+				u := next(r)
+				t0 := time.Now()
+				resp, err := cl.Get(u)
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						err = fmt.Errorf("%d", resp.StatusCode)
+					}
+				}
+				if err != nil {
+					errs.Add(1)
+					continue
+				}
+				if t0.After(warm) {
+					mine = append(mine, time.Since(t0))
+				}
+			}
+			mu.Lock()
+			all = append(all, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	slices.Sort(all)
+	res := result{name: name, reqs: len(all), errors: int(errs.Load())}
+	if len(all) > 0 {
+		res.p50, res.p99, res.max = all[len(all)/2], all[len(all)*99/100], all[len(all)-1]
+		res.rps = float64(len(all)) / (dur - dur/5).Seconds()
+	}
+	return res
+}
+
+func heapSampler() (stop func() uint64) {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	go func() {
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > peak.Load() {
+				peak.Store(m.HeapInuse)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	return func() uint64 { close(done); return peak.Load() }
+}
+
+var cpuProfile string
+
+func run(n, c int, dur time.Duration, pg string, imp int) error {
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	dialect := "sqlite"
+	if pg != "" {
+		dialect = "postgres"
+	}
+	fmt.Printf("bench/projects: %d projects on %s, %d clients, %s per target, GOMAXPROCS %d, %s\n", n, dialect, c, dur, runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.RFC3339))
+	d, cleanup, err := open(ctx, pg, "main")
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	took, err := fill(ctx, d, n, log)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("fill: %d projects in %.1fs (%.0f/s, one transaction per 500, search index off)\n", n, took.Seconds(), float64(n)/took.Seconds())
+	a, err := app.Build(d, &config.Config{BaseURL: "http://127.0.0.1", TimeZone: time.UTC}, log, nil)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: a.Handler()}
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+	var ids []string
+	if err := a.Projects.Each(ctx, projects.Filter{}, func(p *projects.Project) error {
+		if len(ids) < 20000 {
+			ids = append(ids, p.PublicID)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	// first dashboard (cold, computes the aggregates)
+	t0 := time.Now()
+	if resp, err := http.Get(base + "/bs/projects/dashboard"); err == nil {
+		resp.Body.Close()
+	}
+	cold := time.Since(t0)
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		_ = pprof.StartCPUProfile(f)
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+	results := []result{
+		load("list /bs/projects?status=4&sort=-value&page=50", c, dur, func(*rand.Rand) string {
+			return base + "/bs/projects?status=4&sort=-value&page=50"
+		}),
+		load("list /bs/projects?region=ba-rs&page=50", c, dur, func(*rand.Rand) string { return base + "/bs/projects?region=ba-rs&page=50" }),
+		load("detail /bs/projects/{id}", c, dur, func(r *rand.Rand) string { return base + "/bs/projects/" + ids[r.IntN(len(ids))] }),
+		load("dashboard /bs/projects/dashboard (cached)", c, dur, func(*rand.Rand) string { return base + "/bs/projects/dashboard" }),
+		load("api /api/v1/projects?lsg=ba-fbih-mostar&page=2", c, dur, func(*rand.Rand) string { return base + "/api/v1/projects?lsg=ba-fbih-mostar&page=2" }),
+	}
+	fmt.Printf("\n| target | requests | errors | req/s | p50 | p99 | max |\n|---|---|---|---|---|---|---|\n")
+	for _, r := range results {
+		fmt.Printf("| %s | %d | %d | %.0f | %s | %s | %s |\n", r.name, r.reqs, r.errors, r.rps, r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), r.max.Round(10*time.Microsecond))
+	}
+	fmt.Printf("dashboard, first (cold) request: %s\n", cold.Round(time.Millisecond))
+	// CSV export of everything: first byte, total, heap.
+	runtime.GC()
+	stop := heapSampler()
+	t0 = time.Now()
+	resp, err := http.Get(base + "/api/v1/projects.csv")
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 1)
+	if _, err := io.ReadFull(resp.Body, buf); err != nil {
+		return err
+	}
+	first := time.Since(t0)
+	size, _ := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	total := time.Since(t0)
+	peak := stop()
+	fmt.Printf("csv export: %d rows, %.1f MB, first byte %s, total %s, peak heap in use %.0f MB (whole process)\n", n, float64(size)/1e6, first.Round(time.Millisecond), total.Round(time.Millisecond), float64(peak)/1e6)
+	// IATI: export imp activities, import into an empty database.
+	if imp > 0 {
+		var xml bytes.Buffer
+		names := map[string]string{}
+		lsgs, _ := a.Places.LSGs(ctx)
+		for _, p := range lsgs {
+			names[p.Code] = p.NameLat
+		}
+		count := 0
+		f := projects.Filter{}
+		// export the first imp projects: filter by page through Each is not
+		// possible, so export all and cut the file at imp activities
+		if err := a.Projects.ExportIATI(ctx, &xml, f, func(c string) string { return names[c] }); err != nil {
+			return err
+		}
+		data := cutActivities(xml.Bytes(), imp, &count)
+		dir, _ := os.MkdirTemp("", "bench-iati-")
+		defer os.RemoveAll(dir)
+		file := filepath.Join(dir, "iati.xml")
+		if err := os.WriteFile(file, data, 0o600); err != nil {
+			return err
+		}
+		d2, cleanup2, err := open(ctx, pg, "imp")
+		if err != nil {
+			return err
+		}
+		defer cleanup2()
+		svc2, err := projects.NewService(d2, places.NewService(d2), nil, log)
+		if err != nil {
+			return err
+		}
+		fh, _ := os.Open(file)
+		runtime.GC()
+		stop := heapSampler()
+		t0 := time.Now()
+		sum, err := svc2.ImportIATI(ctx, fh, projects.ImportOptions{Actor: projects.Actor{Name: "bench"}})
+		took := time.Since(t0)
+		peak := stop()
+		fh.Close()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("iati import: %d activities (%.1f MB) in %.1fs = %.0f activities/s (check pass + write pass, one transaction per activity, search index off); created %d; peak heap in use %.0f MB\n",
+			sum.Activities, float64(len(data))/1e6, took.Seconds(), float64(sum.Activities)/took.Seconds(), sum.Created, float64(peak)/1e6)
+	}
+	return nil
+}
+
+// cutActivities keeps the first n activities of an iati-activities document.
+func cutActivities(b []byte, n int, count *int) []byte {
+	end := []byte("</iati-activity>\n")
+	i := 0
+	for *count < n {
+		j := bytes.Index(b[i:], end)
+		if j < 0 {
+			return b
+		}
+		i += j + len(end)
+		*count++
+	}
+	return append(append([]byte{}, b[:i]...), []byte("</iati-activities>\n")...)
+}

@@ -1,0 +1,400 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/dijalog/dijalog/internal/audit"
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/dialogue"
+)
+
+var initiativeHref = regexp.MustCompile(`href="/en/initiatives/([a-z0-9]+)"`)
+
+// formToken fetches a page and returns the CSRF token of its first form.
+func formToken(t *testing.T, c *http.Client, u string) string {
+	t.Helper()
+	status, body := get(t, c, u)
+	if status != http.StatusOK {
+		t.Fatalf("GET %s = %d", u, status)
+	}
+	m := csrfRe.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("GET %s: no form token", u)
+	}
+	return m[1]
+}
+
+func TestDialoguePublicPages(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newTestApp(t, d)
+		c := ta.client(t)
+		for _, p := range []struct{ path, want string }{
+			{"/bs/platforms", "Lokalna dijaloška platforma Mostar"},
+			{"/en/platforms?lsg=ba-rs-trebinje", "Međuopštinska dijaloška platforma Mostar – Trebinje – Trnovo"},
+			{"/en/platforms/lokalna-dijaloska-platforma-mostar", "Javna rasvjeta na pješačkoj stazi do OŠ Zalik"},
+			{"/sr-Cyrl/platforms/lokalna-dijaloska-platforma-mostar", "Јавна расвјета"},
+			{"/en/platforms/lokalna-dijaloska-platforma-mostar/money", "initiatives co-financed"},
+			{"/en/places/ba-fbih-mostar", "Local dialogue platforms"},
+			{"/en/platforms/verify", "Verify your residence"},
+		} {
+			status, body := get(t, c, ta.srv.URL+p.path)
+			if status != http.StatusOK || !strings.Contains(body, p.want) {
+				t.Errorf("GET %s = %d, want 200 with %q", p.path, status, p.want)
+			}
+		}
+		for _, p := range []string{"/en/platforms/no-such", "/en/initiatives/nosuch", "/en/platforms?lsg=nowhere", "/en/platforms/lokalna-dijaloska-platforma-mostar/meetings/nosuch"} {
+			if status, _ := get(t, c, ta.srv.URL+p); status != http.StatusNotFound {
+				t.Errorf("GET %s = %d, want 404", p, status)
+			}
+		}
+		// The money page says how many were co-financed, how much, how many done.
+		_, body := get(t, c, ta.srv.URL+"/en/platforms/lokalna-dijaloska-platforma-mostar/money")
+		if !strings.Contains(body, "4 initiatives co-financed, BAM 45,000, 2 done") && !strings.Contains(body, "4 initiatives co-financed") {
+			t.Errorf("money page summary missing: %.2000s", body[strings.Index(body, "<main"):])
+		}
+	})
+}
+
+func TestDialogueAPI(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, dbtest.SQLite(t))
+	c := ta.client(t)
+	for _, u := range []string{"/api/v1/platforms", "/api/v1/initiatives", "/api/v1/initiatives?state=open", "/api/v1/platforms/lokalna-dijaloska-platforma-mostar"} {
+		resp, err := c.Get(ta.srv.URL + u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v map[string]any
+		err = json.NewDecoder(resp.Body).Decode(&v)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || err != nil || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+			t.Errorf("GET %s = %d %s (%v)", u, resp.StatusCode, resp.Header.Get("Content-Type"), err)
+		}
+	}
+	var list struct {
+		Count       int `json:"count"`
+		Initiatives []struct {
+			ID, State string
+		} `json:"initiatives"`
+	}
+	resp, _ := c.Get(ta.srv.URL + "/api/v1/initiatives")
+	_ = json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	states := map[string]bool{}
+	for _, x := range list.Initiatives {
+		states[x.State] = true
+	}
+	for _, s := range dialogue.States() {
+		if s == dialogue.StateDraft {
+			if states[s] {
+				t.Error("the API lists a draft")
+			}
+			continue
+		}
+		if !states[s] {
+			t.Errorf("demo has no initiative in state %s", s)
+		}
+	}
+	if status, _ := get(t, c, ta.srv.URL+"/api/v1/initiatives/nosuch"); status != 404 {
+		t.Errorf("unknown initiative: %d", status)
+	}
+}
+
+// lifecycle posts a form and returns status and the redirect target.
+func postForm(t *testing.T, c *http.Client, u string, v url.Values) (int, string, string) {
+	t.Helper()
+	status, body, h := post(t, c, u, v)
+	return status, h.Get("Location"), body
+}
+
+// TestDialogueLifecycle walks an initiative from submission to done
+// through the HTTP handlers, with the refusals on the way.
+func TestDialogueLifecycle(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newTestApp(t, d)
+		base := ta.srv.URL
+		slug := "lokalna-dijaloska-platforma-mostar"
+		citizen := ta.login(t, "gradjanin@demo.dijalog.ba")
+		amina := ta.login(t, "amina.hadzic@demo.dijalog.ba")
+		coord := ta.login(t, "koordinator.mostar@demo.dijalog.ba")
+		trebinje := ta.login(t, "koordinator.trebinje@demo.dijalog.ba")
+		moderator := ta.login(t, "moderator@demo.dijalog.ba")
+		anon := ta.client(t)
+
+		// Bad input is refused with a message.
+		tok := formToken(t, citizen, base+"/en/platforms/"+slug+"/initiatives/new")
+		status, _, body := postForm(t, citizen, base+"/en/platforms/"+slug+"/initiatives/new", url.Values{"csrf_token": {tok}, "title": {""}, "problem": {"x"}, "solution": {"y"}, "cost": {"abc"}, "submit": {"1"}})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "This field is required") && !strings.Contains(body, "aria-invalid") {
+			t.Fatalf("empty title: %d", status)
+		}
+		// The citizen submits.
+		status, loc, _ := postForm(t, citizen, base+"/en/platforms/"+slug+"/initiatives/new", url.Values{"csrf_token": {tok},
+			"title": {"Ograda oko igrališta u Vrapčićima"}, "problem": {"Djeca istrčavaju na cestu."}, "solution": {"Postaviti ogradu od 80 m."}, "cost": {"7.500,00"}, "currency": {"BAM"}, "submit": {"1"}})
+		if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/en/initiatives/") {
+			t.Fatalf("submit: %d %s", status, loc)
+		}
+		pid := strings.TrimPrefix(strings.Split(loc, "?")[0], "/en/initiatives/")
+		page := base + "/en/initiatives/" + pid
+		op := func(c *http.Client, name string, v url.Values) (int, string) {
+			t.Helper()
+			if v == nil {
+				v = url.Values{}
+			}
+			v.Set("csrf_token", ta.csrf(t, c))
+			status, _, body := postForm(t, c, page+"/"+name, v)
+			return status, body
+		}
+		move := func(c *http.Client, to string, extra url.Values) int {
+			t.Helper()
+			if extra == nil {
+				extra = url.Values{}
+			}
+			extra.Set("to", to)
+			s, _ := op(c, "transition", extra)
+			return s
+		}
+		// Only managers decide admissibility; not admissible needs a reason.
+		if s := move(citizen, "admissible", nil); s != http.StatusForbidden {
+			t.Errorf("citizen admits: %d, want 403", s)
+		}
+		if s := move(trebinje, "admissible", nil); s != http.StatusForbidden {
+			t.Errorf("Trebinje's coordinator admits Mostar's initiative: %d, want 403", s)
+		}
+		if s := move(coord, "not_admissible", nil); s != http.StatusUnprocessableEntity {
+			t.Errorf("not admissible without a reason: %d, want 422", s)
+		}
+		if s := move(coord, "open", nil); s != http.StatusConflict {
+			t.Errorf("submitted straight to open: %d, want 409", s)
+		}
+		for _, to := range []string{"admissible", "open"} {
+			if s := move(coord, to, nil); s != http.StatusSeeOther {
+				t.Fatalf("to %s: %d", to, s)
+			}
+		}
+		// Supports: once per person, withdrawable while open.
+		if s, _ := op(citizen, "support", nil); s != http.StatusSeeOther {
+			t.Fatalf("support: %d", s)
+		}
+		if s, body := op(citizen, "support", nil); s != http.StatusConflict || !strings.Contains(body, "each person counts once") {
+			t.Errorf("second support: %d", s)
+		}
+		if s, _ := op(amina, "support", nil); s != http.StatusSeeOther {
+			t.Errorf("support by Amina: %d", s)
+		}
+		if s, _ := op(anon, "support", nil); s != http.StatusForbidden && s != http.StatusSeeOther {
+			t.Errorf("anonymous support: %d", s)
+		}
+		if s, _ := op(amina, "withdraw-support", nil); s != http.StatusSeeOther {
+			t.Errorf("withdraw: %d", s)
+		}
+		if s, _ := op(amina, "withdraw-support", nil); s != http.StatusConflict {
+			t.Errorf("withdraw twice: %d", s)
+		}
+		x, err := ta.Dialogue.Initiative(context.Background(), pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counter, rows, _ := ta.Dialogue.SupportCounts(context.Background(), x.ID); counter != 1 || rows != 1 {
+			t.Errorf("supports: counter %d rows %d, want 1 and 1", counter, rows)
+		}
+		// Selection at a meeting closes the support phase.
+		p, _ := ta.Dialogue.Platform(context.Background(), slug)
+		meetings, _ := ta.Dialogue.Meetings(context.Background(), p)
+		if s := move(coord, "selected", url.Values{"meeting": {"nosuch"}}); s != http.StatusUnprocessableEntity {
+			t.Errorf("selected at an unknown meeting: %d", s)
+		}
+		if s := move(coord, "selected", url.Values{"meeting": {meetings[0].PublicID}}); s != http.StatusSeeOther {
+			t.Fatalf("selected: %d", s)
+		}
+		if s, body := op(amina, "support", nil); s != http.StatusConflict || !strings.Contains(body, "support phase") {
+			t.Errorf("support after selection: %d", s)
+		}
+		if s, _ := op(citizen, "withdraw-support", nil); s != http.StatusConflict {
+			t.Errorf("withdraw after selection: %d", s)
+		}
+		// Financing: co-financed needs a plan; only LSG editors record money.
+		if s := move(coord, "cofinanced", nil); s != http.StatusUnprocessableEntity {
+			t.Errorf("co-financed without a plan: %d", s)
+		}
+		if s, _ := op(citizen, "share", url.Values{"source": {"lsg"}, "name": {"Grad Mostar"}, "amount": {"3.750"}, "currency": {"BAM"}}); s != http.StatusForbidden {
+			t.Errorf("citizen records money: %d", s)
+		}
+		if s, _ := op(coord, "share", url.Values{"source": {"lsg"}, "name": {"Grad Mostar"}, "amount": {"-5"}, "currency": {"BAM"}}); s != http.StatusUnprocessableEntity {
+			t.Errorf("negative share: %d", s)
+		}
+		for _, sh := range []url.Values{
+			{"source": {"lsg"}, "name": {"Grad Mostar"}, "amount": {"3.750"}, "currency": {"BAM"}},
+			{"source": {"donor"}, "name": {"UNDP MAKERS"}, "project_ref": {"makers-2020"}, "amount": {"3.750"}, "currency": {"BAM"}},
+		} {
+			if s, _ := op(coord, "share", sh); s != http.StatusSeeOther {
+				t.Fatalf("share: %d", s)
+			}
+		}
+		if s := move(coord, "cofinanced", nil); s != http.StatusSeeOther {
+			t.Fatalf("co-financed: %d", s)
+		}
+		if s, _ := op(coord, "disbursement", url.Values{"paid_on": {"2026-11-20"}, "d_amount": {"7.500"}, "d_currency": {"BAM"}}); s != http.StatusSeeOther {
+			t.Errorf("disbursement: %d", s)
+		}
+		if s := move(coord, "implementation", nil); s != http.StatusSeeOther {
+			t.Fatalf("implementation: %d", s)
+		}
+		if s, _ := op(citizen, "report", url.Values{"body": {"Ograda postavljena."}, "percent": {"100"}}); s != http.StatusSeeOther {
+			t.Errorf("author's report: %d", s)
+		}
+		if s, _ := op(citizen, "report", url.Values{"body": {"x"}, "percent": {"140"}}); s != http.StatusUnprocessableEntity {
+			t.Errorf("report of 140 %%: %d", s)
+		}
+		if s := move(coord, "done", nil); s != http.StatusSeeOther {
+			t.Fatalf("done: %d", s)
+		}
+		// The public page shows the timeline and the money.
+		_, body = get(t, anon, page)
+		for _, want := range []string{"Submitted", "Admissible", "Open for support", "Selected at a meeting", "Co-financed", "In implementation", "Done", "UNDP MAKERS", "Ograda postavljena.", "100 % done"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("initiative page lacks %q", want)
+			}
+		}
+		_, body = get(t, anon, base+"/en/platforms/"+slug+"/money")
+		if !strings.Contains(body, "Ograda oko igrališta") {
+			t.Error("money page lacks the initiative")
+		}
+		// Every step is in the audit log.
+		entries, err := ta.Auth.Audit(context.Background(), mustUser(t, ta, "admin@demo.dijalog.ba"), audit.Filter{ObjectKind: "initiative", ObjectRef: pid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) < 8 {
+			t.Errorf("audit entries for the initiative: %d, want at least 8", len(entries))
+		}
+
+		// Comments with moderation.
+		tok = formToken(t, citizen, page)
+		status, loc, _ = postForm(t, citizen, base+"/en/comments", url.Values{"csrf_token": {tok}, "subject_type": {"initiative"}, "subject_id": {pid}, "body": {"Bravo, ograda je sjajna!"}})
+		if status != http.StatusSeeOther || !strings.Contains(loc, "#c-") {
+			t.Fatalf("comment: %d %s", status, loc)
+		}
+		cid := loc[strings.Index(loc, "#c-")+3:]
+		status, _, _ = postForm(t, citizen, base+"/en/comments", url.Values{"csrf_token": {tok}, "subject_type": {"initiative"}, "subject_id": {pid}, "body": {"  "}})
+		if status != http.StatusSeeOther {
+			t.Errorf("empty comment: %d, want a redirect with the error", status)
+		}
+		if s, _, _ := postForm(t, citizen, base+"/en/comments/"+cid+"/hide", url.Values{"csrf_token": {tok}, "reason": {"x"}}); s != http.StatusForbidden {
+			t.Errorf("citizen hides: %d", s)
+		}
+		if s, _, _ := postForm(t, amina, base+"/en/comments/"+cid+"/report", url.Values{"csrf_token": {formToken(t, amina, page)}, "reason": {"spam"}}); s != http.StatusSeeOther {
+			t.Errorf("report: %d", s)
+		}
+		mtok := formToken(t, moderator, page)
+		if s, l, _ := postForm(t, moderator, base+"/en/comments/"+cid+"/hide", url.Values{"csrf_token": {mtok}, "reason": {""}}); s != http.StatusSeeOther || !strings.Contains(l, "comment_error=comments.reason_required") {
+			t.Errorf("hide without reason: %d %s", s, l)
+		}
+		if s, _, _ := postForm(t, moderator, base+"/en/comments/"+cid+"/hide", url.Values{"csrf_token": {mtok}, "reason": {"Uvredljiv sadržaj"}}); s != http.StatusSeeOther {
+			t.Errorf("hide: %d", s)
+		}
+		_, body = get(t, anon, page)
+		if strings.Contains(body, "Bravo, ograda je sjajna!") || !strings.Contains(body, "hidden by a moderator") {
+			t.Error("hidden comment still shown to the public")
+		}
+		if s, _, _ := postForm(t, coord, base+"/en/comments/"+cid+"/restore", url.Values{"csrf_token": {formToken(t, coord, page)}, "reason": {"Pogrešno prijavljen"}}); s != http.StatusSeeOther {
+			t.Errorf("restore by the platform coordinator: %d", s)
+		}
+		_, body = get(t, anon, page)
+		if !strings.Contains(body, "Bravo, ograda je sjajna!") {
+			t.Error("restored comment not shown")
+		}
+	})
+}
+
+func mustUser(t *testing.T, ta *testApp, email string) *auth.User {
+	t.Helper()
+	u, err := ta.Auth.UserByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// TestDialogueVerificationAndMinutes: supports that require verification,
+// one-time codes, and minutes with script.
+func TestDialogueVerificationAndMinutes(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, dbtest.SQLite(t))
+	base := ta.srv.URL
+	slug := "lokalna-dijaloska-platforma-mostar"
+	coord := ta.login(t, "koordinator.mostar@demo.dijalog.ba")
+	citizen := ta.login(t, "gradjanin@demo.dijalog.ba")
+	manage := base + "/en/platforms/" + slug + "/manage"
+	tok := formToken(t, coord, manage)
+	if s, _, _ := postForm(t, coord, manage+"/verification", url.Values{"csrf_token": {tok}, "requires_verification": {"1"}}); s != http.StatusSeeOther {
+		t.Fatalf("verification on: %d", s)
+	}
+	// The open demo initiative of Mostar.
+	list, _ := ta.Dialogue.Initiatives(context.Background(), dialogue.InitiativeFilter{State: dialogue.StateOpen})
+	var pid string
+	for _, x := range list {
+		if x.PlatformSlug == slug {
+			pid = x.PublicID
+		}
+	}
+	ctok := formToken(t, citizen, base+"/en/platforms/verify")
+	if s, _, body := postForm(t, citizen, base+"/en/initiatives/"+pid+"/support", url.Values{"csrf_token": {ctok}}); s != http.StatusForbidden || !strings.Contains(body, "verified residents") {
+		t.Errorf("unverified support: %d", s)
+	}
+	// Codes are printed once; a code verifies once.
+	s, _, body := postForm(t, coord, manage+"/codes", url.Values{"csrf_token": {tok}, "count": {"3"}, "lsg": {"ba-fbih-mostar"}})
+	codes := regexp.MustCompile(`<code>([A-Z0-9-]+)</code>`).FindAllStringSubmatch(body, -1)
+	if s != http.StatusOK || len(codes) != 3 {
+		t.Fatalf("codes: %d, %d codes", s, len(codes))
+	}
+	if s, _, _ := postForm(t, coord, manage+"/codes", url.Values{"csrf_token": {tok}, "count": {"5000"}, "lsg": {"ba-fbih-mostar"}}); s != http.StatusUnprocessableEntity {
+		t.Errorf("5000 codes: %d", s)
+	}
+	if s, _, _ := postForm(t, coord, manage+"/codes", url.Values{"csrf_token": {tok}, "count": {"2"}, "lsg": {"ba-rs-trebinje"}}); s != http.StatusUnprocessableEntity {
+		t.Errorf("codes for another LSG: %d", s)
+	}
+	if s, _, _ := postForm(t, citizen, base+"/en/platforms/verify", url.Values{"csrf_token": {ctok}, "code": {"WRONG-CODE"}}); s != http.StatusUnprocessableEntity {
+		t.Errorf("wrong code: %d", s)
+	}
+	if s, _, _ := postForm(t, citizen, base+"/en/platforms/verify", url.Values{"csrf_token": {ctok}, "code": {strings.ToLower(codes[0][1])}}); s != http.StatusSeeOther {
+		t.Errorf("code: %d", s)
+	}
+	amina := ta.login(t, "dino.kovacevic@demo.dijalog.ba")
+	if s, _, _ := postForm(t, amina, base+"/en/platforms/verify", url.Values{"csrf_token": {formToken(t, amina, base+"/en/platforms/verify")}, "code": {codes[0][1]}}); s != http.StatusUnprocessableEntity {
+		t.Errorf("used code again: %d", s)
+	}
+	if s, _, _ := postForm(t, citizen, base+"/en/initiatives/"+pid+"/support", url.Values{"csrf_token": {ctok}}); s != http.StatusSeeOther {
+		t.Errorf("verified support: %d", s)
+	}
+	// Minutes: Markdown in, allow-listed HTML out.
+	p, _ := ta.Dialogue.Platform(context.Background(), slug)
+	ms, _ := ta.Dialogue.Meetings(context.Background(), p)
+	mpage := base + "/en/platforms/" + slug + "/meetings/" + ms[0].PublicID
+	if s, _, _ := postForm(t, coord, mpage+"/minutes", url.Values{"csrf_token": {tok}, "minutes": {"## Zaključci\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[klik](javascript:alert(1)) **važno**"}}); s != http.StatusSeeOther {
+		t.Fatalf("minutes: %d", s)
+	}
+	_, body = get(t, ta.client(t), mpage)
+	if strings.Contains(body, "alert(1)</script>") || strings.Contains(body, "onerror") || strings.Contains(body, "javascript:") || !strings.Contains(body, "<strong>važno</strong>") {
+		t.Errorf("minutes not sanitised: %s", body[strings.Index(body, "Minutes"):])
+	}
+	// The iCal feed parses.
+	resp, err := http.Get(base + "/en/platforms/" + slug + "/meetings.ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/calendar") {
+		t.Errorf("ics content type %q", ct)
+	}
+}
+
