@@ -311,7 +311,7 @@ func TestElogeCycle(t *testing.T) {
 		p := egAs(t, demoCoordMostar, demoPassword)
 		p.open(workspace)
 		p.clickNav(`section[aria-labelledby=surveys] a[href="/en/admin/surveys/` + councillors + `/tokens"]`)
-		p.egSet(`#f-csv`, "Vijećnica Amra Hadžić\nVijećnik Ivan Perić\nVijećnik Goran Marić")
+		p.egSet(`#f-csv`, "Gradsko vijeće,3") // groups, never names: the answers are anonymous
 		resp := p.clickNav(`main form[action$="/tokens"] button[type=submit]`)
 		egStatus(t, "issue invitation codes", resp.Status, http.StatusOK)
 		codes := p.egTexts(`main table tbody td code`)
@@ -438,5 +438,204 @@ func TestElogeCycle(t *testing.T) {
 		}
 		p.open(strings.Replace(workspace, "/admin/eloge/cycles/", "/eloge/", 1))
 		p.egContains("the public results", "Godisnji javni izvjestaj gradonacelnika", "Kabinet gradonacelnika")
+	}
+}
+
+// egAnswerFinansirajGO fills in the FinansirajGO questionnaire on the page.
+func (p *tab) egAnswerFinansirajGO(amount string) {
+	p.t.Helper()
+	for _, sel := range []string{
+		`input[name="q.org_type"][value=association]`,
+		`input[name="q.field"][value=youth]`,
+		`input[name="q.applied"][value=yes]`,
+		`input[name="q.budget_lines"][value=cso_grants]`,
+		`input[name="q.budget_lines"][value=youth]`,
+		`input[name="q.procedure"][value=public_call]`,
+		`input[name="q.nonfinancial"][value=premises]`,
+		`input[name="q.satisfaction.transparency"][value="4"]`,
+		`input[name="q.satisfaction.fairness"][value="3"]`,
+		`input[name="q.satisfaction.timeliness"][value="2"]`,
+		`input[name="q.satisfaction.reporting"][value="4"]`,
+		`input[name="q.satisfaction.communication"][value="dk"]`,
+		`input[name="q.overall"][value="4"]`,
+	} {
+		p.click(`main form.survey ` + sel)
+	}
+	p.fill(`#f-q\.amount`, amount)
+	for i, o := range []string{"multi_year", "criteria", "more_funds", "publication", "committee"} {
+		p.egSet(`#f-q\.priorities\.`+o, fmt.Sprint(i+1))
+	}
+	p.fill(`#f-q\.comments`, "Javni poziv treba objaviti ranije, najkasnije u februaru.")
+}
+
+// TestSurveyFinansirajGO runs the FinansirajGO template end to end: Mostar's
+// team creates and opens the survey and enters a paper questionnaire; a CSO
+// answers it on the web (a first try without the required answers is
+// refused); the results protect small groups; on the demo survey, with
+// forty answers, the results show charts, filter by channel and download as
+// CSV.
+func TestSurveyFinansirajGO(t *testing.T) {
+	var id string
+	{
+		p := egAs(t, demoCoordMostar, demoPassword)
+		p.open("/en/admin/surveys")
+		p.egSet(`#f-owner`, "lsg:"+mostarLSG)
+		p.egSet(`#f-template`, "finansirajgo")
+		p.egSet(`#f-audience`, "public")
+		resp := p.clickNav(`main form[action$="/admin/surveys"] button[type=submit]`)
+		egStatus(t, "create the survey", resp.Status, http.StatusOK)
+		m := regexp.MustCompile(`^/en/admin/surveys/([0-9a-z]+)$`).FindStringSubmatch(p.location())
+		if m == nil {
+			t.Fatalf("after creating the survey: at %s", p.location())
+		}
+		id = m[1]
+		if got := p.text("main h1"); !strings.HasPrefix(got, "FinansirajGO") {
+			t.Errorf("the new survey is titled %q, want the template's title", got)
+		}
+		p.egSet(`#f-status`, "open")
+		p.egSet(`#f-closes_at`, "2027-06-30")
+		resp = p.clickNav(`main form[action="/en/admin/surveys/` + id + `"] button[type=submit]`)
+		egStatus(t, "open the survey", resp.Status, http.StatusOK)
+		if got, want := p.text(`main .flash`), p.msg("en", "form.saved"); got != want {
+			t.Errorf("after saving: %q, want %q", got, want)
+		}
+		// A questionnaire that came back on paper.
+		resp = p.clickNav(`main a[href="/en/admin/surveys/` + id + `/paper"]`)
+		egStatus(t, "the paper-entry form", resp.Status, http.StatusOK)
+		p.egAnswerFinansirajGO("12000")
+		resp = p.clickNav(`main form.survey button[type=submit]`)
+		egStatus(t, "enter a paper questionnaire", resp.Status, http.StatusOK)
+		if got, want := p.text(`main .flash`), p.msg("en", "surveys.paper.saved"); got != want {
+			t.Errorf("after the paper entry: %q, want %q", got, want)
+		}
+	}
+
+	// A CSO answers on the web.
+	{
+		p := newTab(t)
+		p.open("/en/surveys")
+		resp := p.clickNav(`main a[href="/en/surveys/` + id + `"]`)
+		egStatus(t, "the new survey", resp.Status, http.StatusOK)
+		resp = p.clickNav(`main form.survey button[type=submit]`)
+		egStatus(t, "send without answers", resp.Status, http.StatusUnprocessableEntity)
+		if p.count(`#form-error[role=alert]`) != 1 || p.count(`main fieldset[aria-invalid=true]`) < 4 {
+			t.Errorf("the empty questionnaire: no error summary or no invalid questions marked")
+		}
+		p.egAnswerFinansirajGO("4500")
+		resp = p.clickNav(`main form.survey button[type=submit]`)
+		egStatus(t, "send the answers", resp.Status, http.StatusOK)
+		if got, want := p.text("main h1"), p.msg("en", "surveys.thanks.title"); got != want {
+			t.Fatalf("after answering: %q, want %q", got, want)
+		}
+		resp = p.clickNav(`main a[href="/en/surveys/` + id + `/results"]`)
+		egStatus(t, "the results", resp.Status, http.StatusOK)
+		if got := p.text(`main dl.stats dd`); got != "2" {
+			t.Errorf("responses = %q, want 2 (one on paper, one on the web)", got)
+		}
+		if n := p.count(`main section.result svg`); n != 0 {
+			t.Errorf("with two answers the results show %d charts; small groups must not be broken down", n)
+		}
+		p.egContains("the results of two answers", p.msg("en", "surveys.results.too_few"))
+		st, h, body := p.egFetch("/en/surveys/"+id+"/results.csv", "content-type", "content-disposition")
+		if st != http.StatusOK || !strings.HasPrefix(h["content-type"], "text/csv") || !strings.Contains(h["content-disposition"], "attachment") {
+			t.Errorf("results.csv: status %d, headers %v", st, h)
+		}
+		if !strings.HasPrefix(body, "question,text,item,value,label,count,percent,mean,answered") || strings.Contains(body, ",youth,") {
+			t.Errorf("results.csv of two answers:\n%s", body)
+		}
+	}
+
+	// The demo survey: forty answers, charts, a filter, the CSV.
+	{
+		p := newTab(t)
+		p.open("/en/surveys")
+		var demo string
+		for _, h := range p.egAttrs(`main section[aria-labelledby=open] a`, "href") {
+			if m := surveyHref.FindStringSubmatch(h); m != nil && m[1] != id && strings.HasPrefix(p.text(`main a[href="`+h+`"]`), "FinansirajGO") {
+				demo = m[1]
+			}
+		}
+		if demo == "" {
+			t.Fatalf("/en/surveys does not list the demo FinansirajGO survey")
+		}
+		p.open("/en/surveys/" + demo)
+		p.egAnswerFinansirajGO("3000")
+		resp := p.clickNav(`main form.survey button[type=submit]`)
+		egStatus(t, "answer the demo survey", resp.Status, http.StatusOK)
+		resp = p.clickNav(`main a[href="/en/surveys/` + demo + `/results"]`)
+		egStatus(t, "the demo results", resp.Status, http.StatusOK)
+		if got := p.text(`main dl.stats dd`); got != "41" {
+			t.Errorf("demo responses = %q, want 41", got)
+		}
+		if n := p.count(`main section.result svg`); n < 8 {
+			t.Errorf("the demo results show %d charts, want one per question with answers (at least 8)", n)
+		}
+		if p.count(`section[aria-labelledby="r-satisfaction"] table tbody tr`) != 5 {
+			t.Errorf("the satisfaction matrix has no table of its 5 rows")
+		}
+		p.egSet(`#f-ch`, "paper")
+		resp = p.clickNav(`main form.filters button[type=submit]`)
+		egStatus(t, "filter by channel", resp.Status, http.StatusOK)
+		if got := p.text(`main dl.stats dd`); got != "8" {
+			t.Errorf("paper answers = %q, want 8", got)
+		}
+		csv := p.egAttrs(`main a[href*="/results.csv"]`, "href")[0]
+		if !strings.Contains(csv, "ch=paper") {
+			t.Errorf("the CSV link %q does not keep the filter", csv)
+		}
+		st, h, body := p.egFetch(csv, "content-disposition")
+		if st != http.StatusOK || !strings.Contains(h["content-disposition"], "attachment") {
+			t.Fatalf("%s: status %d, %v", csv, st, h)
+		}
+		if !strings.Contains(body, "org_type,") || !strings.Contains(body, "satisfaction,") {
+			t.Errorf("the filtered CSV has no per-question rows:\n%.500s", body)
+		}
+	}
+}
+
+// TestElogePublicPages browses what anyone sees of the demo's ELoGE
+// programme: the labelled LSGs by year, the 2023 cycle with its average,
+// one labelled LSG's results compared with 2022, the badge on its page,
+// and the survey list, in several languages.
+func TestElogePublicPages(t *testing.T) {
+	p := newTab(t)
+	p.open("/en/eloge")
+	labels := p.egAttrs(`section[aria-labelledby=labels] a`, "href")
+	if len(labels) < 3 {
+		t.Fatalf("/en/eloge lists %d labelled LSGs, want the demo's three of 2023", len(labels))
+	}
+	var jablanica string
+	for i, h := range labels {
+		if p.egTexts(`section[aria-labelledby=labels] a`)[i] == "Jablanica" {
+			jablanica = h
+		}
+	}
+	if jablanica == "" {
+		t.Fatalf("/en/eloge does not list Jablanica's label (%v)", labels)
+	}
+	cycle := regexp.MustCompile(`^/en/eloge/([0-9a-f]+)/`).FindStringSubmatch(jablanica)[1]
+	resp := p.clickNav(`main a[href="/en/eloge/` + cycle + `"]`)
+	egStatus(t, "the 2023 cycle", resp.Status, http.StatusOK)
+	if n := p.count(`main table tbody tr`); n < 12+12 {
+		t.Errorf("the 2023 cycle shows %d rows, want the 12 LSGs and the 12 principles' averages", n)
+	}
+	resp = p.clickNav(`main a[href="` + jablanica + `"]`)
+	egStatus(t, "Jablanica's results", resp.Status, http.StatusOK)
+	p.egContains("Jablanica's results", p.msg("en", "eloge.decision.awarded"), p.msg("en", "eloge.results.previous")+" 2022")
+	if p.count(`section[aria-labelledby=scores] figure svg`) != 1 || p.count(`section[aria-labelledby=plan] tbody tr`) < 1 {
+		t.Errorf("Jablanica's results lack the radar or the improvement plan")
+	}
+	resp = p.clickNav(`main a[href^="/en/places/"]`)
+	egStatus(t, "Jablanica's page", resp.Status, http.StatusOK)
+	if got, want := p.text(`section[aria-labelledby=eloge-section] .badge`), "★ "+p.egMsg("en", "eloge.section.badge", "year", "2023"); got != want {
+		t.Errorf("Jablanica's page badge = %q, want %q", got, want)
+	}
+	for _, path := range []string{"/sr-Cyrl/eloge", "/mk/eloge/" + cycle, "/sq/surveys", "/hr/eloge" + strings.TrimPrefix(jablanica, "/en/eloge")} {
+		resp := p.open(path)
+		egStatus(t, path, resp.Status, http.StatusOK)
+	}
+	p.open("/bs/eloge/" + cycle + "/ba-fbih-mostar")
+	if got, want := p.text("main h1"), p.msg("bs", "error.404.title"); got != want {
+		t.Errorf("Mostar's unpublished 2023 results: %q, want %q (not found)", got, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -355,7 +356,7 @@ func TestGrantsCallCycle(t *testing.T) {
 		awardURL = awards[0]
 		p.open(awardURL)
 		p.egSet(`#f-kind`, "narrative")
-		p.egSet(`form[action$="/reports"] #f-due_on`, time.Now().AddDate(0, 3, 0).Format("2006-01-02"))
+		p.egSet(`#f-report_due_on`, time.Now().AddDate(0, 3, 0).Format("2006-01-02"))
 		resp = p.clickNav(`main form[action$="/reports"] button[type=submit]`)
 		egStatus(t, "ask for a report", resp.Status, http.StatusOK)
 	}
@@ -419,11 +420,15 @@ func TestGrantsCallCycle(t *testing.T) {
 		}
 		var pkg struct {
 			Grants []struct {
-				Identifier    string  `json:"identifier"`
+				Title         string  `json:"title"`
 				AmountAwarded float64 `json:"amountAwarded"`
+				Currency      string  `json:"currency"`
 				Recipient     []struct {
 					Name string `json:"name"`
 				} `json:"recipientOrganization"`
+				Location []struct {
+					GeoCode string `json:"geoCode"`
+				} `json:"beneficiaryLocation"`
 			} `json:"grants"`
 		}
 		if err := json.Unmarshal([]byte(body), &pkg); err != nil {
@@ -431,10 +436,110 @@ func TestGrantsCallCycle(t *testing.T) {
 		}
 		found := false
 		for _, g := range pkg.Grants {
-			found = found || (g.AmountAwarded == 3600 && len(g.Recipient) == 1 && strings.Contains(g.Recipient[0].Name, "LDA Mostar") && strings.Contains(g.Identifier, strings.TrimPrefix(awardURL, "/en/awards/")))
+			found = found || (g.Title == "Omladinski volonterski servis" && g.AmountAwarded == 3600 && g.Currency == "BAM" &&
+				len(g.Recipient) == 1 && strings.Contains(g.Recipient[0].Name, "LDA Mostar") && len(g.Location) == 1 && g.Location[0].GeoCode == mostarLSG)
 		}
 		if !found {
-			t.Errorf("the 360Giving export has no grant of 3600 to LDA Mostar with the award's id")
+			t.Errorf("the 360Giving export has no grant of 3600 BAM to LDA Mostar in Mostar")
 		}
+	}
+}
+
+// TestGrantsPublicPages browses the demo's calls as a visitor, an applicant
+// and a manager: the list with its filters, the decided Link-for-cooperation
+// call with its Q&A and results, an award, the registry filtered to direct
+// support with its CSV, the feeds, LDA Mostar's draft MAKERS application,
+// and the City of Mostar's upcoming call in its edit form.
+func TestGrantsPublicPages(t *testing.T) {
+	p := newTab(t)
+	p.open("/en/calls")
+	p.egSet(`#phase`, "decided")
+	resp := p.clickNav(`main form[role=search] button[type=submit]`)
+	egStatus(t, "filter decided calls", resp.Status, http.StatusOK)
+	links := p.egAttrs(`main .cards h2 a`, "href")
+	var link string
+	for i, h := range links {
+		if strings.Contains(p.egTexts(`main .cards h2 a`)[i], "Link for cooperation") {
+			link = h
+		}
+	}
+	if link == "" {
+		t.Fatalf("the decided calls (%v) do not include Link for cooperation", links)
+	}
+	resp = p.clickNav(`main a[href="` + link + `"]`)
+	egStatus(t, "the Link call", resp.Status, http.StatusOK)
+	p.egContains("the Link call", "Mogu li dvije organizacije zajedno podnijeti prijavu?", "60,000.00", p.msg("en", "grants.phase.decided"))
+	awards := p.egAttrs(`#results ~ .table-wrap a[href^="/en/awards/"]`, "href")
+	if len(awards) != 2 {
+		t.Fatalf("the Link call's results list %d awards, want 2", len(awards))
+	}
+	resp = p.clickNav(`main a[href="` + awards[0] + `"]`)
+	egStatus(t, "an award", resp.Status, http.StatusOK)
+	p.open("/en/grants/registry?procedure=direct")
+	if n := p.count(`main table tbody tr`); n < 5 {
+		t.Errorf("the registry of direct support has %d rows", n)
+	}
+	procs := evalJS[[]string](p, `[...document.querySelectorAll('main table tbody tr')].filter(tr => tr.cells.length === 7).map(tr => tr.cells[6].innerText.trim())`)
+	if len(procs) < 5 || slices.Contains(procs, p.msg("en", "grants.procedure.open_call")) {
+		t.Errorf("the filter to direct support still lists open calls")
+	}
+	csv := p.egAttrs(`main a[href^="/api/v1/grants/support.csv"]`, "href")
+	if len(csv) != 1 || !strings.Contains(csv[0], "procedure=direct") {
+		t.Fatalf("the registry's CSV link = %v", csv)
+	}
+	st, h, body := p.egFetch(csv[0], "content-type")
+	if st != http.StatusOK || !strings.HasPrefix(h["content-type"], "text/csv") || strings.Contains(body, "open_call") || !strings.Contains(body, "direct") {
+		t.Errorf("%s: status %d, %v:\n%.300s", csv[0], st, h, body)
+	}
+	for path, ctype := range map[string]string{"/en/calls/feed.atom": "application/atom+xml", "/en/calls/deadlines.ics": "text/calendar"} {
+		if st, h, body := p.egFetch(path, "content-type"); st != http.StatusOK || !strings.HasPrefix(h["content-type"], ctype) || !strings.Contains(body, "MAKERS") {
+			t.Errorf("%s: status %d, %v", path, st, h)
+		}
+	}
+	for _, path := range []string{"/sr-Cyrl/calls", "/sq/grants/registry", "/mk" + strings.TrimPrefix(link, "/en")} {
+		egStatus(t, path, p.open(path).Status, http.StatusOK)
+	}
+
+	// LDA Mostar's draft application to MAKERS.
+	a := egAs(t, demoExpert, demoPassword)
+	a.open("/en/applications")
+	apps := a.egAttrs(`main a[href^="/en/applications/"]`, "href")
+	if len(apps) == 0 {
+		t.Fatalf("LDA Mostar's representative has no applications listed")
+	}
+	var draft string
+	for _, h := range apps {
+		a.open(h)
+		if a.count(`main form button[name=action][value=submit]`) == 1 {
+			draft = h
+			break
+		}
+	}
+	if draft == "" {
+		t.Fatalf("none of %v is an editable draft (the demo's MAKERS application)", apps)
+	}
+	if got := a.value(`#f-title`); !strings.HasPrefix(got, "Pametna klupa") {
+		t.Errorf("the draft's title = %q, want the demo's MAKERS application", got)
+	}
+	if a.count(`main input[type=file]`) != 1 || a.count(`main a[href="/en/grants/files/"]`) != 0 {
+		t.Errorf("the draft's file field: want one file input and no link to a file that was never uploaded")
+	}
+	resp = a.clickNav(`main form button[name=action][value=save]`)
+	egStatus(t, "save the draft", resp.Status, http.StatusOK)
+	if got, want := a.text(`main .flash`), a.msg("en", "form.saved"); got != want {
+		t.Errorf("after saving the draft: %q, want %q", got, want)
+	}
+
+	// The City of Mostar's upcoming call, in its edit form.
+	m := egAs(t, demoCoordMostar, demoPassword)
+	m.open("/en/calls?lsg=" + mostarLSG + "&phase=upcoming")
+	calls := m.egAttrs(`main .cards h2 a`, "href")
+	if len(calls) != 1 {
+		t.Fatalf("Mostar's upcoming calls: %v, want the 2027 call", calls)
+	}
+	resp = m.open(calls[0] + "/edit")
+	egStatus(t, "edit the upcoming call", resp.Status, http.StatusOK)
+	if got := m.value(`#f-funder`); got != "Grad Mostar" {
+		t.Errorf("the edit form's funder = %q", got)
 	}
 }

@@ -364,4 +364,3 @@ func parallel(k, n int, fn func(i int) error) error {
 	wg.Wait()
 	return first
 }
-

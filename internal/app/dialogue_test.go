@@ -45,6 +45,8 @@ func TestDialoguePublicPages(t *testing.T) {
 			{"/en/platforms/lokalna-dijaloska-platforma-mostar/money", "initiatives co-financed"},
 			{"/en/places/ba-fbih-mostar", "Local dialogue platforms"},
 			{"/en/platforms/verify", "Verify your residence"},
+			{"/en/platforms?done=saved", "Saved."},
+			{"/en/platforms/lokalna-dijaloska-platforma-mostar?done=requested", "Your request was sent"},
 		} {
 			status, body := get(t, c, ta.srv.URL+p.path)
 			if status != http.StatusOK || !strings.Contains(body, p.want) {
@@ -258,6 +260,9 @@ func TestDialogueLifecycle(t *testing.T) {
 		if s := move(coord, "done", nil); s != http.StatusSeeOther {
 			t.Fatalf("done: %d", s)
 		}
+		if _, body := get(t, citizen, page+"?done=moved"); !strings.Contains(body, "The initiative moved") {
+			t.Error("no confirmation after a step")
+		}
 		// The public page shows the timeline and the money.
 		_, body = get(t, anon, page)
 		for _, want := range []string{"Submitted", "Admissible", "Open for support", "Selected at a meeting", "Co-financed", "In implementation", "Done", "UNDP MAKERS", "Ograda postavljena.", "100 % done"} {
@@ -397,4 +402,3 @@ func TestDialogueVerificationAndMinutes(t *testing.T) {
 		t.Errorf("ics content type %q", ct)
 	}
 }
-

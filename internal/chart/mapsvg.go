@@ -76,12 +76,26 @@ func Classes(values []float64) []float64 {
 		return nil
 	}
 	sort.Float64s(vs)
-	out := make([]float64, len(scale))
-	for i := range out {
-		out[i] = vs[min(len(vs)-1, (i+1)*len(vs)/len(scale))]
+	var out []float64
+	for i := range scale {
+		b := vs[min(len(vs)-1, (i+1)*len(vs)/len(scale))]
+		if i == len(scale)-1 {
+			b = vs[len(vs)-1]
+		}
+		if len(out) == 0 || b > out[len(out)-1] {
+			out = append(out, b) // fewer classes when values repeat
+		}
 	}
-	out[len(out)-1] = vs[len(vs)-1]
 	return out
+}
+
+// ClassColourAt is the colour of class i of n (spread over the scale, so
+// that the top class is always the darkest).
+func ClassColourAt(i, n int) string {
+	if n <= 1 {
+		return scale[len(scale)-1]
+	}
+	return scale[i*(len(scale)-1)/(n-1)]
 }
 
 // ClassColour is the colour of v among the class bounds.
@@ -91,7 +105,7 @@ func ClassColour(bounds []float64, v float64) string {
 	}
 	for i, b := range bounds {
 		if v <= b {
-			return scale[i]
+			return ClassColourAt(i, len(bounds))
 		}
 	}
 	return scale[len(scale)-1]

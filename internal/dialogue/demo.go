@@ -159,7 +159,7 @@ func LoadDemo(ctx context.Context, s *Service, users *auth.Service) error {
 
 	// The inter-municipal platform (MLDP) agreed at the Igman training.
 	mldp, err := s.CreatePlatform(ctx, nil, PlatformInput{Name: "Međuopštinska dijaloška platforma Mostar – Trebinje – Trnovo",
-		LSGs: []string{"ba-fbih-mostar", "ba-rs-trebinje", "ba-fbih-trnovo"},
+		LSGs:        []string{"ba-fbih-mostar", "ba-rs-trebinje", "ba-fbih-trnovo"},
 		Description: "Na treningu koordinatora na Igmanu (18–19. oktobra 2022) partnerske JLS usaglasile su zajedničke oblasti u kojima imaju pozitivne prakse i potencijal za međuopštinsku saradnju, te plan aktivnosti i održivosti."}, m)
 	if err != nil {
 		return fmt.Errorf("dialogue demo: MLDP: %w", err)

@@ -532,3 +532,30 @@ func (s *Service) Residencies(ctx context.Context, u *auth.User) ([]string, erro
 	}
 	return out, wrap("Residencies", rows.Err())
 }
+
+// Mismatch is an initiative whose support counter differs from its rows.
+type Mismatch struct {
+	PublicID      string
+	Counter, Rows int
+}
+
+// CheckSupports compares every initiative's counter with its support rows
+// (an operator's integrity check; the transactions keep them equal).
+func (s *Service) CheckSupports(ctx context.Context) (checked int, bad []Mismatch, err error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT i.public_id, i.supports, (SELECT COUNT(*) FROM dlg_supports s WHERE s.initiative_id = i.id) FROM dlg_initiatives i ORDER BY i.id`)
+	if err != nil {
+		return 0, nil, wrap("CheckSupports", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m Mismatch
+		if err := rows.Scan(&m.PublicID, &m.Counter, &m.Rows); err != nil {
+			return 0, nil, wrap("CheckSupports", err)
+		}
+		checked++
+		if m.Counter != m.Rows {
+			bad = append(bad, m)
+		}
+	}
+	return checked, bad, wrap("CheckSupports", rows.Err())
+}

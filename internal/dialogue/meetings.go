@@ -3,7 +3,7 @@ package dialogue
 import (
 	"bytes"
 	"context"
-		"io"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -289,4 +289,3 @@ func (s *Service) WriteICS(ctx context.Context, w io.Writer, p *Platform, host s
 	}
 	return cal.SerializeTo(w)
 }
-

@@ -204,7 +204,11 @@ func (s *Service) loadLSGs(ctx context.Context, q db.Querier, ps []*Platform) er
 		byID[p.ID] = p
 		p.LSGs = nil
 	}
-	rows, err := q.QueryContext(ctx, `SELECT platform_id, lsg_code FROM dlg_platform_lsgs ORDER BY id`)
+	query, args := `SELECT platform_id, lsg_code FROM dlg_platform_lsgs ORDER BY id`, []any(nil)
+	if len(ps) == 1 {
+		query, args = `SELECT platform_id, lsg_code FROM dlg_platform_lsgs WHERE platform_id = ? ORDER BY id`, []any{ps[0].ID}
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}

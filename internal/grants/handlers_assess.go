@@ -389,7 +389,17 @@ func (h *Handlers) addReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := web.NewForm(r)
-	return h.awardResult(w, r, aw, h.svc.AddReport(r.Context(), u, c, aw, f.Get("kind"), f.Get("due_on"), h.meta(r)))
+	// The report's due date has its own field name: the instalment form on
+	// the same page has a due date too, and ids must stay unique.
+	err = h.svc.AddReport(r.Context(), u, c, aw, f.Get("kind"), f.Get("report_due_on"), h.meta(r))
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		if k, ok := fe["due_on"]; ok {
+			delete(fe, "due_on")
+			fe["report_due_on"] = k
+		}
+	}
+	return h.awardResult(w, r, aw, err)
 }
 
 func (h *Handlers) submitReport(w http.ResponseWriter, r *http.Request) error {

@@ -51,16 +51,26 @@ func (s *Service) Dashboard(ctx context.Context, currency string) (*Dashboard, e
 	if !money.Valid(currency) {
 		return nil, FieldErrors{"currency": "projects.err.currency"}
 	}
-	s.mu.Lock()
-	s.expireLocked()
-	if s.dash != nil && s.dashG == s.gen {
-		if d, ok := s.dash[currency]; ok {
-			s.mu.Unlock()
-			return d, nil
+	cached := func() (*Dashboard, uint64) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.expireLocked()
+		if s.dash != nil && s.dashG == s.gen {
+			if d, ok := s.dash[currency]; ok {
+				return d, s.gen
+			}
 		}
+		return nil, s.gen
 	}
-	gen := s.gen
-	s.mu.Unlock()
+	if d, _ := cached(); d != nil {
+		return d, nil
+	}
+	s.fillDash.Lock()
+	defer s.fillDash.Unlock()
+	d, gen := cached()
+	if d != nil {
+		return d, nil
+	}
 	d, err := s.computeDashboard(ctx, currency)
 	if err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package projects
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/chart"
-	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/money"
 	"github.com/dijalog/dijalog/internal/places"
@@ -39,6 +37,10 @@ type handlers struct {
 	geoOnce sync.Once
 	geo     map[string]string // shape name -> place code
 	shapeOf map[string]string // place code -> shape name
+
+	optsMu     sync.Mutex
+	lsgOpts    []option
+	regionOpts []option
 }
 
 // Register adds the registry's pages and API:
@@ -287,6 +289,56 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 		d.Next = link(res.Page + 1)
 	}
 	return h.srv.Render.PageStatus(w, r, status, "projects/list", d)
+}
+
+// placeOptions are the LSGs and the entities, cantons and district as
+// choices, sorted by name (computed once: places change only by migration).
+func (h *handlers) placeOptions(ctx context.Context) ([]option, []option, error) {
+	h.optsMu.Lock()
+	defer h.optsMu.Unlock()
+	if h.lsgOpts != nil {
+		return h.lsgOpts, h.regionOpts, nil
+	}
+	all, err := h.svc.places.LSGs(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	regions := map[string]bool{}
+	var lsgs []option
+	for _, p := range all {
+		lsgs = append(lsgs, option{Value: p.Code, Label: p.NameLat})
+		for _, c := range []string{p.EntityCode, p.CantonCode} {
+			if c != "" {
+				regions[c] = true
+			}
+		}
+	}
+	byName := func(o []option) {
+		keys := map[string]string{}
+		for _, x := range o {
+			keys[x.Value] = translit.Fold(x.Label).Search
+		}
+		sort.Slice(o, func(i, j int) bool { return keys[o[i].Value] < keys[o[j].Value] })
+	}
+	byName(lsgs)
+	var regs []option
+	for _, c := range sortedKeys(regions) {
+		if p, err := h.svc.places.ByCode(ctx, c); err == nil {
+			regs = append(regs, option{Value: c, Label: p.NameLat})
+		}
+	}
+	h.lsgOpts, h.regionOpts = lsgs, regs
+	return lsgs, regs, nil
+}
+
+// selected copies options, marking the chosen values.
+func selected(opts []option, chosen map[string]bool) []option {
+	out := make([]option, len(opts))
+	for i, o := range opts {
+		o.Selected = chosen[o.Value]
+		out[i] = o
+	}
+	return out
 }
 
 // usedSectors are the DAC codes offered in the filter: those of
@@ -676,7 +728,7 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 		if measure == "capita" {
 			digits = 2
 		}
-		p.Legend = append(p.Legend, legendRow{Colour: chart.Colours()[i], Label: pr.Decimal(prev, digits) + " – " + pr.Decimal(b, digits)})
+		p.Legend = append(p.Legend, legendRow{Colour: chart.ClassColourAt(i, len(bounds)), Label: pr.Decimal(prev, digits) + " – " + pr.Decimal(b, digits)})
 		prev = b
 	}
 	p.Legend = append(p.Legend, legendRow{Colour: chart.NoDataColour(), Label: pr.T("projects.dash.no_data")})
@@ -738,11 +790,4 @@ func (s *Service) LSGTotals(ctx context.Context, code string) ([]money.Amount, e
 		out = append(out, a)
 	}
 	return out, rows.Err()
-}
-
-func notFoundAsBadRequest(err error) error {
-	if errors.Is(err, db.ErrNotFound) {
-		return web.ErrNotFound
-	}
-	return err
 }

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/dijalog/dijalog/internal/money"
 )
 
 // ReportingOrgRef is the IATI organisation identifier the platform uses
@@ -118,9 +116,9 @@ func narratives(x *xw, def string, texts []Text, pick func(Text) string) {
 }
 
 func (s *Service) writeActivity(x *xw, p *Project, parent string, children []string, names func(string) string) {
-	hier := "2"
-	if p.Kind == KindProgramme {
-		hier = "1"
+	hier := "1" // a programme or a project on its own
+	if parent != "" {
+		hier = "2" // a project of a programme
 	}
 	x.s("  <iati-activity" + attr("last-updated-datetime", p.UpdatedAt.UTC().Format(time.RFC3339)) + attr("xml:lang", p.DefaultLang) +
 		attr("default-currency", p.Budget.Currency) + attr("hierarchy", hier) + ">\n")
@@ -313,5 +311,3 @@ func percentages(n int) []string {
 	}
 	return out
 }
-
-var _ = money.Amount{}

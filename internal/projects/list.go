@@ -264,9 +264,11 @@ func (s *Service) List(ctx context.Context, f Filter) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{Page: f.Page, PerPage: f.PerPage}
-	if err := s.d.QueryRowContext(ctx, `SELECT COUNT(*) FROM projects p WHERE `+where, args...).Scan(&res.Total); err != nil {
-		return Result{}, fmt.Errorf("projects.Service.List: count: %w", err)
+	total, err := s.count(ctx, where, args)
+	if err != nil {
+		return Result{}, err
 	}
+	res.Total = total
 	rows, err := s.d.QueryContext(ctx, `SELECT `+projectCols+` FROM projects p LEFT JOIN projects pp ON pp.id = p.parent_id WHERE `+where+
 		` ORDER BY `+orderBy(f.Sort)+` LIMIT ? OFFSET ?`, append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
 	if err != nil {
@@ -288,6 +290,41 @@ func (s *Service) List(ctx context.Context, f Filter) (Result, error) {
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// count counts the projects of a WHERE clause; counts are cached until
+// the next write (or cacheTTL), since the list asks the same few filters
+// again and again.
+func (s *Service) count(ctx context.Context, where string, args []any) (int, error) {
+	key := where + fmt.Sprint(args...)
+	cached := func() (int, bool, uint64) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.expireLocked()
+		n, ok := s.counts[key]
+		return n, ok && s.countsG == s.gen, s.gen
+	}
+	if n, ok, _ := cached(); ok {
+		return n, nil
+	}
+	s.fillCount.Lock()
+	defer s.fillCount.Unlock()
+	n, ok, gen := cached()
+	if ok {
+		return n, nil
+	}
+	if err := s.d.QueryRowContext(ctx, `SELECT COUNT(*) FROM projects p WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("projects.Service.List: count: %w", err)
+	}
+	s.mu.Lock()
+	if s.gen == gen {
+		if s.countsG != gen || len(s.counts) > 2000 {
+			s.counts, s.countsG = map[string]int{}, gen
+		}
+		s.counts[key] = n
+	}
+	s.mu.Unlock()
+	return n, nil
 }
 
 // Each calls fn for every project matching f in order, in batches, for
@@ -339,15 +376,24 @@ func (s *Service) Each(ctx context.Context, f Filter, fn func(*Project) error) e
 // Donors lists the distinct donor names (for the filter's choices),
 // cached until the next write.
 func (s *Service) Donors(ctx context.Context) ([]string, error) {
-	s.mu.Lock()
-	s.expireLocked()
-	if s.donors != nil && s.donorsG == s.gen {
-		d := s.donors
-		s.mu.Unlock()
+	cached := func() ([]string, uint64) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.expireLocked()
+		if s.donors != nil && s.donorsG == s.gen {
+			return s.donors, s.gen
+		}
+		return nil, s.gen
+	}
+	if d, _ := cached(); d != nil {
 		return d, nil
 	}
-	gen := s.gen
-	s.mu.Unlock()
+	s.fillDonors.Lock()
+	defer s.fillDonors.Unlock()
+	d, gen := cached()
+	if d != nil {
+		return d, nil
+	}
 	out, err := s.donorNames(ctx)
 	if err != nil {
 		return nil, err

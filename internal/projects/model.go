@@ -6,7 +6,6 @@
 package projects
 
 import (
-	"errors"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -17,12 +16,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/dijalog/dijalog/internal/money"
-)
-
-// Sentinel errors.
-var (
-	ErrNotFound  = errors.New("project not found")
-	ErrForbidden = errors.New("forbidden")
 )
 
 // Kinds of record.

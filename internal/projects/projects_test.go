@@ -375,3 +375,26 @@ func TestParseRatesErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestMapJoin: the boundary shapes join to LSG codes through the places'
+// "geo" aliases and names.
+func TestMapJoin(t *testing.T) {
+	t.Parallel()
+	d := dbtest.SQLite(t)
+	h := &handlers{svc: newService(t, d)}
+	geo, shapeOf := h.geoJoin(context.Background())
+	if len(geo) != 142 || len(shapeOf) != 142 {
+		var missing []string
+		for _, s := range chartShapes() {
+			if geo[s] == "" {
+				missing = append(missing, s)
+			}
+		}
+		t.Errorf("%d of 142 shapes joined; not joined: %v", len(geo), missing)
+	}
+	for shape, code := range map[string]string{"Mostar": "ba-fbih-mostar", "Žepče": "ba-fbih-zepce", "Brčko distrikt Bosne i Hercegovine": "ba-bd-brcko"} {
+		if geo[shape] != code {
+			t.Errorf("%s joins to %q, want %s", shape, geo[shape], code)
+		}
+	}
+}

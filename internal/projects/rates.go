@@ -223,17 +223,6 @@ func (s *Service) LoadRates(ctx context.Context, rates []Rate) (RatesSummary, er
 	return sum, err
 }
 
-// latestRateDates lists, per currency, the date of the latest rate.
-func latestRateDates(rates []Rate) map[string]string {
-	out := map[string]string{}
-	for _, r := range rates {
-		if r.Date > out[r.Currency] {
-			out[r.Currency] = r.Date
-		}
-	}
-	return out
-}
-
 func sortedCurrencies(m map[string]string) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {

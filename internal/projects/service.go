@@ -60,6 +60,12 @@ type Service struct {
 	// donor names for the filter, valid for generation donorsG
 	donors  []string
 	donorsG uint64
+	// counts of list filters, valid for generation countsG
+	counts  map[string]int
+	countsG uint64
+	// fill serialises the computing of a missing cached aggregate, so that
+	// many requests arriving together compute it once (no stampede).
+	fillDash, fillDonors, fillCount sync.Mutex
 	// cacheAt is when the caches were filled; they expire after cacheTTL
 	// so that writes made by other instances show up.
 	cacheAt time.Time

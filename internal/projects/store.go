@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/db"
-	"github.com/dijalog/dijalog/internal/money"
 )
 
 // store is the SQL of the registry.
@@ -414,8 +413,6 @@ func (store) rates(ctx context.Context, q db.Querier) ([]Rate, error) {
 	}
 	return out, rows.Err()
 }
-
-var _ = money.Amount{}
 
 func isNotFound(err error) bool { return errors.Is(err, db.ErrNotFound) }
 

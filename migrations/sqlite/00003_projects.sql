@@ -34,7 +34,7 @@ CREATE TABLE projects (
     deleted_at       TIMESTAMP
 );
 CREATE INDEX projects_list ON projects(deleted_at, updated_at);
-CREATE INDEX projects_status ON projects(status);
+CREATE INDEX projects_status ON projects(status, value_eur_minor);
 CREATE INDEX projects_year ON projects(start_year);
 CREATE INDEX projects_value ON projects(value_eur_minor);
 CREATE INDEX projects_title ON projects(sort_title);
