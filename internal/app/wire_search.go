@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"github.com/dijalog/dijalog/internal/auth"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/db"
@@ -45,6 +46,11 @@ func (a *App) registerSearch() error {
 			}
 		}
 		return nil
+	})
+	// Organisations written later (administration, demo) join the index in
+	// the same transaction.
+	a.Auth.OnOrganisationSaved(func(ctx context.Context, q db.Querier, o auth.Organisation) error {
+		return a.Search.Upsert(ctx, q, search.OrganisationDocument(o))
 	})
 	if err := search.Register(a.Web, a.Cat, a.Search, a.Places); err != nil {
 		return err

@@ -65,6 +65,15 @@ type Service struct {
 	baseURL string
 	log     *slog.Logger
 	pw      PasswordParams
+	// onOrgSaved runs inside the transaction that creates or changes an
+	// organisation (the search index keeps it there); nil for none.
+	onOrgSaved func(ctx context.Context, q db.Querier, o Organisation) error
+}
+
+// OnOrganisationSaved installs a hook run inside the transaction of every
+// organisation write, so other modules (search) stay in step with it.
+func (s *Service) OnOrganisationSaved(f func(ctx context.Context, q db.Querier, o Organisation) error) {
+	s.onOrgSaved = f
 }
 
 // NewService makes the auth service. baseURL is used in e-mailed links.
@@ -582,6 +591,11 @@ func (s *Service) CreateOrganisation(ctx context.Context, actor *User, o *Organi
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := s.st.insertOrganisation(ctx, tx, o); err != nil {
 			return err
+		}
+		if s.onOrgSaved != nil {
+			if err := s.onOrgSaved(ctx, tx, *o); err != nil {
+				return err
+			}
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "organisation.create", ObjectKind: "organisation", ObjectRef: o.PublicID, Details: map[string]string{"name": o.Name, "kind": o.Kind}, IP: m.IP})
 	})

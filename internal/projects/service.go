@@ -137,14 +137,14 @@ func (s *Service) keys(ctx context.Context, p *Project) rowKeys {
 }
 
 // newPublicID makes a readable, unguessable public id: a slug of the title
-// and five random characters.
+// and eight random characters (31^8 ≈ 8.5·10^11 ids per title).
 func newPublicID(title string) string {
 	slug := auth.Slugify(title)
 	if len(slug) > 48 {
 		slug = strings.TrimRight(slug[:48], "-")
 	}
 	const alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-	var b [5]byte
+	var b [8]byte
 	_, _ = rand.Read(b[:])
 	for i := range b {
 		b[i] = alphabet[int(b[i])%len(alphabet)]
