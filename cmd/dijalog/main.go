@@ -33,6 +33,16 @@ Usage:
   dijalog user add --email E [--name N] [--password-stdin] [--data DIR] [--db ...]
   dijalog backup --to FILE [--data DIR] [--db ...]
   dijalog restore --from FILE [--data DIR] [--db ...]
+  dijalog import iati FILE                 IATI 2.03 activities into the project registry
+  dijalog export iati [--to FILE]          the registry as IATI 2.03 XML
+  dijalog rates load FILE.csv              dated exchange rates for dashboard totals
+  dijalog import support FILE.csv          LSG/donor support to CSOs given outside the platform
+  dijalog import tokens SURVEY FILE.csv    invitation codes for a survey (councillors, staff)
+  dijalog reindex [--if-needed]            rebuild the search index
+  dijalog grants-remind [--days N]         mail grant report reminders now
+  dijalog mail-queue [--deliver]           show or flush the mail outbox
+  dijalog mail-bounce [--hard] ADDRESS...  record bounced newsletter addresses
+  dijalog dialogue-check                   verify every initiative's support count against its supports
   dijalog version
 
 Every option can also be set with a DIJALOG_* environment variable; run
