@@ -31,6 +31,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -50,6 +51,7 @@ type options struct {
 	accounts, requests int
 	conns, initiatives int
 	withdrawShare      float64
+	cpuprofile         string
 }
 
 func main() {
@@ -60,6 +62,7 @@ func main() {
 	flag.IntVar(&o.conns, "c", 64, "concurrent connections")
 	flag.IntVar(&o.initiatives, "initiatives", 4, "initiatives open for support")
 	flag.Float64Var(&o.withdrawShare, "withdraw", 0.2, "share of requests that withdraw a support")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the request phase to this file")
 	flag.Parse()
 	ok, err := run(o, os.Stdout)
 	if err != nil {
@@ -243,6 +246,16 @@ func run(o options, out io.Writer) (bool, error) {
 		reqs[i] = request{who: rng.IntN(len(people)), target: rng.IntN(len(inits)), withdraw: rng.Float64() < o.withdrawShare}
 	}
 	results := make([]result, len(reqs))
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return false, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return false, err
+		}
+		defer f.Close()
+	}
 	t0 = time.Now()
 	_ = parallel(o.conns, len(reqs), func(i int) error {
 		r := reqs[i]
@@ -264,6 +277,9 @@ func run(o options, out io.Writer) (bool, error) {
 		return nil
 	})
 	wall := time.Since(t0)
+	if o.cpuprofile != "" {
+		pprof.StopCPUProfile()
+	}
 
 	// What the server said.
 	var acceptedS, acceptedW, refusedS, refusedW, errs int

@@ -35,6 +35,8 @@ type App struct {
 	Web    *web.Server
 	Auth   *auth.Service
 	Places *places.Service
+	// Sessions knows the client's address (behind a trusted proxy too).
+	Sessions *auth.Sessions
 	Mail   mail.Sender
 	ready  atomic.Bool
 
@@ -118,9 +120,10 @@ func Build(d *db.DB, cfg *config.Config, log *slog.Logger, sender mail.Sender) (
 	a := &App{Cfg: cfg, DB: d, Log: log, Cat: cat, Mail: sender}
 	a.Web = web.NewServer(web.Options{Catalog: cat, Renderer: rnd, Assets: assets, Logger: log, Metrics: web.NewMetrics(d.SQL(), string(d.Dialect()))})
 	a.Auth = auth.NewService(d, sender, cat, cfg.BaseURL, log)
-	sessions := auth.NewSessions(a.Auth, a.Web, log, auth.SessionOptions{SecureCookies: cfg.SecureCookies, TrustProxy: cfg.TrustProxy})
-	a.Web.SetSessionMiddleware(sessions.Middleware)
-	if err := auth.Register(a.Web, a.Auth, sessions); err != nil {
+	a.Auth.SetLoginLimitPerIP(cfg.LoginPerIP)
+	a.Sessions = auth.NewSessions(a.Auth, a.Web, log, auth.SessionOptions{SecureCookies: cfg.SecureCookies, TrustProxy: cfg.TrustProxy})
+	a.Web.SetSessionMiddleware(a.Sessions.Middleware)
+	if err := auth.Register(a.Web, a.Auth, a.Sessions); err != nil {
 		return nil, err
 	}
 	if err := a.registerModules(); err != nil {

@@ -1,8 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/png"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -340,6 +345,15 @@ func TestDialogueVerificationAndMinutes(t *testing.T) {
 	coord := ta.login(t, "koordinator.mostar@demo.dijalog.ba")
 	citizen := ta.login(t, "gradjanin@demo.dijalog.ba")
 	manage := base + "/en/platforms/" + slug + "/manage"
+	if s, _ := get(t, citizen, manage); s != http.StatusForbidden {
+		t.Errorf("a citizen opens the coordinator's page: %d", s)
+	}
+	if s, _ := get(t, ta.login(t, "koordinator.trebinje@demo.dijalog.ba"), manage); s != http.StatusForbidden {
+		t.Errorf("Trebinje's coordinator opens Mostar's coordinator page: %d", s)
+	}
+	if s, _ := get(t, coord, base+"/en/platforms/medjuopstinska-dijaloska-platforma-mostar-trebinje-trnovo/manage"); s != http.StatusOK {
+		t.Errorf("Mostar's coordinator on the inter-municipal platform: %d", s)
+	}
 	tok := formToken(t, coord, manage)
 	if s, _, _ := postForm(t, coord, manage+"/verification", url.Values{"csrf_token": {tok}, "requires_verification": {"1"}}); s != http.StatusSeeOther {
 		t.Fatalf("verification on: %d", s)
@@ -400,5 +414,81 @@ func TestDialogueVerificationAndMinutes(t *testing.T) {
 	defer resp.Body.Close()
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/calendar") {
 		t.Errorf("ics content type %q", ct)
+	}
+}
+
+// TestDialoguePhotosAndDrafts: uploads are type- and size-checked and served
+// with their type; drafts are private to their author and the managers.
+func TestDialoguePhotosAndDrafts(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, dbtest.SQLite(t))
+	base := ta.srv.URL
+	citizen := ta.login(t, "gradjanin@demo.dijalog.ba")
+	other := ta.login(t, "amina.hadzic@demo.dijalog.ba")
+	tok := formToken(t, citizen, base+"/en/platforms/lokalna-dijaloska-platforma-mostar/initiatives/new")
+	status, loc, _ := postForm(t, citizen, base+"/en/platforms/lokalna-dijaloska-platforma-mostar/initiatives/new", url.Values{"csrf_token": {tok}, "title": {"Nacrt"}, "problem": {"p"}, "solution": {"s"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("draft: %d", status)
+	}
+	page := base + strings.Split(loc, "?")[0]
+	if s, _ := get(t, other, page); s != http.StatusNotFound {
+		t.Errorf("someone else's draft: %d, want 404", s)
+	}
+	if s, _ := get(t, ta.client(t), strings.Replace(page, "/en/initiatives/", "/api/v1/initiatives/", 1)); s == http.StatusOK {
+		t.Error("draft in the API")
+	}
+	upload := func(c *http.Client, name string, data []byte) int {
+		t.Helper()
+		var b bytes.Buffer
+		w := multipart.NewWriter(&b)
+		_ = w.WriteField("csrf_token", ta.csrf(t, c))
+		_ = w.WriteField("caption", "Igralište")
+		fw, _ := w.CreateFormFile("photo", name)
+		_, _ = fw.Write(data)
+		w.Close()
+		req, _ := http.NewRequest(http.MethodPost, page+"/photo", &b)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 8, 6))
+	var png8 bytes.Buffer
+	_ = png.Encode(&png8, img)
+	if s := upload(citizen, "x.html", []byte("<html><script>alert(1)</script></html>")); s != http.StatusUnprocessableEntity {
+		t.Errorf("HTML as a photo: %d", s)
+	}
+	if s := upload(citizen, "big.png", make([]byte, 50<<20)); s != http.StatusRequestEntityTooLarge {
+		t.Errorf("50 MB: %d", s)
+	}
+	if s := upload(other, "a.png", png8.Bytes()); s != http.StatusNotFound {
+		t.Errorf("photo on someone else's draft: %d", s)
+	}
+	if s := upload(citizen, "a.png", png8.Bytes()); s != http.StatusSeeOther {
+		t.Fatalf("PNG: %d", s)
+	}
+	_, body := get(t, citizen, page)
+	m := regexp.MustCompile(`src="/dialogue/photos/([a-z0-9]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no photo on the page")
+	}
+	resp, err := citizen.Get(base + "/dialogue/photos/" + m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("photo: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if s, _ := get(t, other, base+"/dialogue/photos/"+m[1]); s != http.StatusNotFound {
+		t.Errorf("photo of a draft for someone else: %d", s)
+	}
+	// Stored under the data directory, outside any web root.
+	if !strings.HasSuffix(ta.dialogueFilesDir(), "uploads/dialogue") {
+		t.Errorf("photos in %s", ta.dialogueFilesDir())
 	}
 }

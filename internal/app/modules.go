@@ -19,6 +19,9 @@ func (a *App) registerModules() error {
 			return err
 		}
 	}
+	if err := a.rebuildSearchIfNeeded(); err != nil {
+		return err
+	}
 	if err := places.Register(a.Web, a.Places, a.Auth, a.placeSections()...); err != nil {
 		return err
 	}

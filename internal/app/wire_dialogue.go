@@ -39,13 +39,13 @@ func (a *App) dialogueFilesDir() string {
 // and adds their routes.
 func (a *App) registerDialogue() error {
 	a.dialogueWiring.Comments = comments.NewService(a.DB)
-	cw, err := comments.Register(a.Web, a.dialogueWiring.Comments, nil)
+	cw, err := comments.Register(a.Web, a.dialogueWiring.Comments, a.Sessions.ClientIP)
 	if err != nil {
 		return err
 	}
 	a.dialogueWiring.CommentsWeb = cw
 	a.dialogueWiring.Dialogue = dialogue.NewService(a.DB, a.Places, a.dialogueFilesDir())
-	o := dialogue.Options{Places: a.Places, Users: a.Auth, Comments: a.dialogueWiring.Comments, CommentH: cw}
+	o := dialogue.Options{Places: a.Places, Users: a.Auth, Comments: a.dialogueWiring.Comments, CommentH: cw, IP: a.Sessions.ClientIP}
 	if a.Cfg != nil {
 		o.Zone = a.Cfg.TimeZone
 	}

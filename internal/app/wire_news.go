@@ -95,7 +95,7 @@ func (a *App) registerNews() error {
 		a.Search.AddSource(events.DocType, w.Events.SearchSource)
 	}
 	dir := newsDirectory{a: a}
-	if err := news.Register(a.Web, w.News, dir, clientIP(a.Cfg.TrustProxy)); err != nil {
+	if err := news.Register(a.Web, w.News, dir, a.Sessions.ClientIP); err != nil {
 		return err
 	}
 	if err := a.newsComments(w); err != nil {
@@ -186,23 +186,6 @@ func hostOnly(u string) string {
 	return h
 }
 
-// clientIP is the reader's address for the view counter (the first
-// X-Forwarded-For hop only behind a trusted proxy).
-func clientIP(trust bool) func(*http.Request) string {
-	return func(r *http.Request) string {
-		if trust {
-			if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-				first, _, _ := strings.Cut(xff, ",")
-				return strings.TrimSpace(first)
-			}
-		}
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			return r.RemoteAddr
-		}
-		return host
-	}
-}
 
 // demoNews loads the seed articles in their languages, the events of Link
 // for cooperation and the Igman training of MAKERS.

@@ -52,9 +52,13 @@ func (a *App) registerSearch() error {
 	a.Auth.OnOrganisationSaved(func(ctx context.Context, q db.Querier, o auth.Organisation) error {
 		return a.Search.Upsert(ctx, q, search.OrganisationDocument(o))
 	})
-	if err := search.Register(a.Web, a.Cat, a.Search, a.Places); err != nil {
-		return err
-	}
+	return search.Register(a.Web, a.Cat, a.Search, a.Places)
+}
+
+// rebuildSearchIfNeeded rebuilds the index when it is empty or was folded
+// by another fold version. It runs after every module has registered its
+// source, so a rebuild brings back every module's documents.
+func (a *App) rebuildSearchIfNeeded() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	need, err := a.Search.NeedsRebuild(ctx)

@@ -47,7 +47,7 @@ func (e FieldErrors) Error() string {
 // Limits of sign-in attempts.
 const (
 	LoginWindow       = 15 * time.Minute
-	LoginPerIP        = 30 // attempts per IP and window
+	LoginPerIP        = 30 // default attempts per IP and window (see SetLoginLimitPerIP)
 	LoginPerAccount   = 5  // failed attempts per account and window
 	SessionLifetime   = 30 * 24 * time.Hour
 	AnonymousLifetime = 24 * time.Hour
@@ -65,6 +65,7 @@ type Service struct {
 	baseURL string
 	log     *slog.Logger
 	pw      PasswordParams
+	perIP   int // sign-in and reset attempts per IP and window
 	// onOrgSaved runs inside the transaction that creates or changes an
 	// organisation (the search index keeps it there); nil for none.
 	onOrgSaved func(ctx context.Context, q db.Querier, o Organisation) error
@@ -78,7 +79,15 @@ func (s *Service) OnOrganisationSaved(f func(ctx context.Context, q db.Querier, 
 
 // NewService makes the auth service. baseURL is used in e-mailed links.
 func NewService(d *db.DB, m mailer.Sender, cat *i18n.Catalog, baseURL string, log *slog.Logger) *Service {
-	return &Service{db: d, mail: m, cat: cat, baseURL: strings.TrimRight(baseURL, "/"), log: log, pw: DefaultPasswordParams()}
+	return &Service{db: d, mail: m, cat: cat, baseURL: strings.TrimRight(baseURL, "/"), log: log, pw: DefaultPasswordParams(), perIP: LoginPerIP}
+}
+
+// SetLoginLimitPerIP changes how many sign-in attempts one address may make
+// per window: offices where many people share one address need more.
+func (s *Service) SetLoginLimitPerIP(n int) {
+	if n > 0 {
+		s.perIP = n
+	}
 }
 
 // SetPasswordParams changes the cost of new password hashes (tests use a
@@ -231,7 +240,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password string, m Me
 	if err != nil {
 		return nil, err
 	}
-	if n > LoginPerIP {
+	if n > s.perIP {
 		return nil, ErrRateLimited
 	}
 	if n, err := s.st.hits(ctx, s.db, acctKey, LoginWindow); err != nil {
@@ -341,7 +350,7 @@ func (s *Service) RequestReset(ctx context.Context, email, locale string, m Meta
 	if err != nil {
 		return err
 	}
-	if n > LoginPerIP {
+	if n > s.perIP {
 		return ErrRateLimited
 	}
 	u, _, err := s.st.userByEmail(ctx, s.db, email)

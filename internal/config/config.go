@@ -31,6 +31,7 @@ type Config struct {
 	TimeZone      *time.Location
 	ShutdownGrace time.Duration
 	SMTPURL       string // smtp://user:pass@host:587 ("" = mail goes to the log)
+	LoginPerIP    int    // sign-in attempts per address per 15 minutes
 }
 
 // Setting describes one option, for --help and the README table.
@@ -51,6 +52,7 @@ func Settings() []Setting {
 		{"trust-proxy", "DIJALOG_TRUST_PROXY", "false", "trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy"},
 		{"timezone", "DIJALOG_TIMEZONE", "Europe/Sarajevo", "time zone in which dates are shown"},
 		{"shutdown-grace", "DIJALOG_SHUTDOWN_GRACE", "20s", "how long in-flight requests may finish after SIGTERM"},
+		{"login-limit", "DIJALOG_LOGIN_LIMIT", "30", "sign-in attempts one IP address may make per 15 minutes (raise it where many people share an address)"},
 		{"smtp-url", "DIJALOG_SMTP_URL", "", "mail server, smtp://user:password@host:587 (STARTTLS) or smtps://...:465; empty: mail is written to the log"},
 	}
 }
@@ -148,6 +150,11 @@ func Bind(fs *flag.FlagSet, env func(string) string, withServe bool) func() (*Co
 				errs = append(errs, fmt.Errorf("--shutdown-grace %q: want a duration such as 20s", g))
 			}
 			c.ShutdownGrace = d
+		}
+		if n, err := strconv.Atoi(get("login-limit")); err != nil || n < 1 || n > 1000000 {
+			errs = append(errs, fmt.Errorf("--login-limit %q: want a whole number from 1 to 1000000", get("login-limit")))
+		} else {
+			c.LoginPerIP = n
 		}
 		if c.SMTPURL != "" {
 			if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {

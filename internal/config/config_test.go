@@ -47,6 +47,8 @@ func TestConfig(t *testing.T) {
 		{name: "bad tz", args: []string{"--timezone", "Mars/Olympus"}, wantErr: "--timezone"},
 		{name: "smtp", args: []string{"--smtp-url", "smtp://u:p@mail.example.org:587"}, check: func(c *Config) bool { return c.SMTPURL == "smtp://u:p@mail.example.org:587" }},
 		{name: "bad smtp", args: []string{"--smtp-url", "http://x"}, wantErr: "--smtp-url"},
+		{name: "login limit", env: map[string]string{"DIJALOG_LOGIN_LIMIT": "500"}, check: func(c *Config) bool { return c.LoginPerIP == 500 }},
+		{name: "bad login limit", args: []string{"--login-limit", "0"}, wantErr: "--login-limit"},
 		{name: "bad grace", args: []string{"--shutdown-grace", "soon"}, wantErr: "--shutdown-grace"},
 	}
 	for _, tc := range tests {
