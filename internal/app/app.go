@@ -37,8 +37,8 @@ type App struct {
 	Places *places.Service
 	// Sessions knows the client's address (behind a trusted proxy too).
 	Sessions *auth.Sessions
-	Mail   mail.Sender
-	ready  atomic.Bool
+	Mail     mail.Sender
+	ready    atomic.Bool
 
 	// One embedded struct per module, each defined in (and owned with) its
 	// wire_<module>.go file.

@@ -186,7 +186,6 @@ func hostOnly(u string) string {
 	return h
 }
 
-
 // demoNews loads the seed articles in their languages, the events of Link
 // for cooperation and the Igman training of MAKERS.
 func (a *App) demoNews(ctx context.Context) error {
