@@ -17,9 +17,15 @@ FUZZ_TARGETS ?= \
 run:
 	$(GO) run ./cmd/dijalog serve --demo
 
-## test: vet and every test (SQLite, PostgreSQL, the browser tests), with -race
+## test: vet and every test (SQLite, PostgreSQL, the browser tests). Unit and
+## store tests run with -race; the whole-app HTTP tests and the browser tests,
+## which load every module's demo data many times, run without it to keep the
+## suite well under 20 minutes on 2 cores.
+SLOW_PKGS := ./internal/app ./e2e
 test:
-	$(GO) vet ./... && $(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) vet ./... && \
+	$(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e '/internal/app$$' -e '/e2e$$') && \
+	$(GO) test -count=1 -timeout 20m $(SLOW_PKGS)
 
 ## build: a static binary ./dijalog
 build:
