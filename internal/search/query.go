@@ -392,7 +392,7 @@ func (x *Index) trigramTerms(ctx context.Context, w string) ([]string, error) {
 		if _, err := tx.ExecContext(ctx, `SET LOCAL pg_trgm.similarity_threshold = 0.15`); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT term FROM search_terms WHERE term % ? AND length(term) BETWEEN ? AND ? ORDER BY similarity(term, ?) DESC LIMIT 200`,
+		rows, err := tx.QueryContext(ctx, `SELECT term FROM search_terms WHERE term OPERATOR(public.%) ? AND length(term) BETWEEN ? AND ? ORDER BY public.similarity(term, ?) DESC LIMIT 200`,
 			w, len(w)-maxd, len(w)+maxd, w)
 		if err != nil {
 			return err

@@ -47,7 +47,7 @@ CREATE INDEX search_docs_fold ON search_docs (fold_version);
 CREATE TABLE search_terms (
     term  TEXT PRIMARY KEY
 );
-CREATE INDEX search_terms_trgm ON search_terms USING gin (term gin_trgm_ops);
+CREATE INDEX search_terms_trgm ON search_terms USING gin (term public.gin_trgm_ops);
 
 -- Index-wide settings: the fold version the whole index was built with.
 CREATE TABLE search_meta (
