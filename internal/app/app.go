@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -200,4 +201,21 @@ func (a *App) Maintain(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// uploadsDir is where a module keeps uploaded files: under the data
+// directory (beside an SQLite file when only --db was given), outside any
+// web root; modules serve them through permission-checking handlers.
+func (a *App) uploadsDir(module string) string {
+	base := ""
+	if a.Cfg != nil {
+		base = a.Cfg.Data
+	}
+	if base == "" && a.DB.Path() != "" {
+		base = filepath.Dir(a.DB.Path())
+	}
+	if base == "" {
+		base = filepath.Join(os.TempDir(), "dijalog")
+	}
+	return filepath.Join(base, "uploads", module)
 }

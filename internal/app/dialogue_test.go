@@ -488,7 +488,7 @@ func TestDialoguePhotosAndDrafts(t *testing.T) {
 		t.Errorf("photo of a draft for someone else: %d", s)
 	}
 	// Stored under the data directory, outside any web root.
-	if !strings.HasSuffix(ta.dialogueFilesDir(), "uploads/dialogue") {
-		t.Errorf("photos in %s", ta.dialogueFilesDir())
+	if !strings.HasSuffix(ta.uploadsDir("dialogue"), "uploads/dialogue") {
+		t.Errorf("photos in %s", ta.uploadsDir("dialogue"))
 	}
 }

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 
 	"github.com/dijalog/dijalog/internal/comments"
 	"github.com/dijalog/dijalog/internal/dialogue"
@@ -19,22 +17,6 @@ type dialogueWiring struct {
 	CommentsWeb *comments.Handlers
 }
 
-// dialogueFilesDir is where photos of initiatives live: under the data
-// directory, outside any web root, served only by the type-checking handler.
-func (a *App) dialogueFilesDir() string {
-	base := ""
-	if a.Cfg != nil {
-		base = a.Cfg.Data
-	}
-	if base == "" && a.DB.Path() != "" {
-		base = filepath.Dir(a.DB.Path())
-	}
-	if base == "" {
-		base = filepath.Join(os.TempDir(), "dijalog")
-	}
-	return filepath.Join(base, "uploads", "dialogue")
-}
-
 // registerDialogue builds the comments component and the dialogue module
 // and adds their routes.
 func (a *App) registerDialogue() error {
@@ -44,7 +26,7 @@ func (a *App) registerDialogue() error {
 		return err
 	}
 	a.dialogueWiring.CommentsWeb = cw
-	a.dialogueWiring.Dialogue = dialogue.NewService(a.DB, a.Places, a.dialogueFilesDir())
+	a.dialogueWiring.Dialogue = dialogue.NewService(a.DB, a.Places, a.uploadsDir("dialogue"))
 	o := dialogue.Options{Places: a.Places, Users: a.Auth, Comments: a.dialogueWiring.Comments, CommentH: cw, IP: a.Sessions.ClientIP}
 	if a.Cfg != nil {
 		o.Zone = a.Cfg.TimeZone

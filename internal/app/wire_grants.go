@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/dijalog/dijalog/internal/grants"
 	"github.com/dijalog/dijalog/internal/places"
@@ -15,27 +13,10 @@ type grantsWiring struct {
 	Grants *grants.Service
 }
 
-// grantsFilesDir is where attachments live: under the data directory,
-// outside any web root (served only through the permission-checked
-// download handler).
-func (a *App) grantsFilesDir() string {
-	base := ""
-	if a.Cfg != nil {
-		base = a.Cfg.Data
-	}
-	if base == "" && a.DB.Path() != "" {
-		base = filepath.Dir(a.DB.Path())
-	}
-	if base == "" {
-		base = filepath.Join(os.TempDir(), "dijalog")
-	}
-	return filepath.Join(base, "uploads", "grants")
-}
-
 // grantsService builds the grants service from the app's parts; it holds
 // no state of its own, so every caller may build one.
 func (a *App) grantsService() *grants.Service {
-	o := grants.Options{Files: a.grantsFilesDir(), Mail: a.Mail, Cat: a.Cat, Log: a.Log}
+	o := grants.Options{Files: a.uploadsDir("grants"), Mail: a.Mail, Cat: a.Cat, Log: a.Log}
 	if a.Cfg != nil {
 		o.Zone = a.Cfg.TimeZone
 		o.BaseURL = a.Cfg.BaseURL

@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -79,11 +78,7 @@ func (a *App) registerNews() error {
 		idDomain = h
 	}
 	w.Outbox = mail.NewOutbox(a.DB, transport, a.Log, mail.OutboxOptions{IDDomain: idDomain})
-	data := a.Cfg.Data
-	if data == "" {
-		data = "."
-	}
-	w.News = news.NewService(a.DB, w.Outbox, a.Cat, a.Log, a.Cfg.BaseURL, filepath.Join(data, "uploads", "news"))
+	w.News = news.NewService(a.DB, w.Outbox, a.Cat, a.Log, a.Cfg.BaseURL, a.uploadsDir("news"))
 	w.News.EnableOneClick()
 	w.Events = events.NewService(a.DB, w.Outbox, a.Cat, a.Cfg.BaseURL)
 	if a.Search != nil {
