@@ -74,12 +74,7 @@ func linkPath(t *testing.T, text, marker string) string {
 // returns the status, the content type and the body.
 func (p *tab) fetchText(path string) (int, string, string) {
 	p.t.Helper()
-	var res struct {
-		Status int    `json:"status"`
-		Type   string `json:"type"`
-		Body   string `json:"body"`
-	}
-	res = evalJS[struct {
+	res := evalJS[struct {
 		Status int    `json:"status"`
 		Type   string `json:"type"`
 		Body   string `json:"body"`

@@ -21,8 +21,6 @@ import (
 	"github.com/dijalog/dijalog/internal/dialogue"
 )
 
-var initiativeHref = regexp.MustCompile(`href="/en/initiatives/([a-z0-9]+)"`)
-
 // formToken fetches a page and returns the CSRF token of its first form.
 func formToken(t *testing.T, c *http.Client, u string) string {
 	t.Helper()

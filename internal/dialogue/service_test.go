@@ -12,7 +12,6 @@ import (
 	"image/png"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -390,5 +389,4 @@ func TestCodesAreRandom(t *testing.T) {
 		}
 		seen[p] = true
 	}
-	_ = rand.IntN(1)
 }

@@ -162,7 +162,7 @@ func LoadDemo(ctx context.Context, s *Service, acc DemoAccounts, pl *places.Serv
 		lines                []BudgetLineInput
 		submit, withdraw     bool
 		scores               [][]string // per assessor, per criterion
-		decision, reason     string
+		decision             string
 	}
 	apps := []demoApp{
 		{org: zav, elig: yes4, title: "Omladinski klub u mjesnoj zajednici Hajderovići", problem: "Mladi u ruralnim mjesnim zajednicama Zavidovića nemaju prostor za okupljanje ni način da učestvuju u odlukama općine.", area: "Omladina",

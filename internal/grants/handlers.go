@@ -27,7 +27,6 @@ type Handlers struct {
 	srv    *web.Server
 	places *places.Service
 	orgs   func(r *http.Request) []auth.Organisation
-	ip     func(r *http.Request) string
 }
 
 // Register adds the grants pages, feeds and API to the server.

@@ -2,7 +2,6 @@ package grants
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"log/slog"
 	"strconv"
@@ -520,13 +519,4 @@ func (s *Service) Answer(ctx context.Context, u *auth.User, c *Call, qid, answer
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.question.answer", ObjectKind: "grant_call", ObjectRef: c.Slug, Details: map[string]string{"question": qid}, IP: m.IP})
 	}))
-}
-
-// lookupUser returns a user's display name (for lists).
-func (s *Service) userName(ctx context.Context, id int64) string {
-	var name string
-	if err := s.db.QueryRowContext(ctx, `SELECT display_name FROM users WHERE id = ?`, id).Scan(&name); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		s.o.Log.WarnContext(ctx, "grants: user name", "err", err)
-	}
-	return name
 }

@@ -441,7 +441,7 @@ func (h *Handlers) api(w http.ResponseWriter, r *http.Request) error {
 		it := apiArticle{ID: a.PublicID, Slug: a.Slug, URL: h.svc.BaseURL() + "/" + loc + "/news/" + a.Slug, Lang: t.Lang, Original: a.Original().Lang,
 			Title: scriptFor(loc, t.Title), Summary: scriptFor(loc, t.Summary), Author: a.AuthorName, AuthorKind: a.AuthorKind, PublishedAt: a.PublishedAt, Views: a.Views, Tags: []apiTag{}}
 		for _, tg := range a.Tags {
-			it.Tags = append(it.Tags, apiTag{tg.Kind, tg.Value})
+			it.Tags = append(it.Tags, apiTag(tg))
 		}
 		for _, tr := range a.Translations {
 			it.Languages = append(it.Languages, tr.Lang)

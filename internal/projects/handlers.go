@@ -37,10 +37,6 @@ type handlers struct {
 	geoOnce sync.Once
 	geo     map[string]string // shape name -> place code
 	shapeOf map[string]string // place code -> shape name
-
-	optsMu     sync.Mutex
-	lsgOpts    []option
-	regionOpts []option
 }
 
 // Register adds the registry's pages and API:
@@ -289,56 +285,6 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 		d.Next = link(res.Page + 1)
 	}
 	return h.srv.Render.PageStatus(w, r, status, "projects/list", d)
-}
-
-// placeOptions are the LSGs and the entities, cantons and district as
-// choices, sorted by name (computed once: places change only by migration).
-func (h *handlers) placeOptions(ctx context.Context) ([]option, []option, error) {
-	h.optsMu.Lock()
-	defer h.optsMu.Unlock()
-	if h.lsgOpts != nil {
-		return h.lsgOpts, h.regionOpts, nil
-	}
-	all, err := h.svc.places.LSGs(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	regions := map[string]bool{}
-	var lsgs []option
-	for _, p := range all {
-		lsgs = append(lsgs, option{Value: p.Code, Label: p.NameLat})
-		for _, c := range []string{p.EntityCode, p.CantonCode} {
-			if c != "" {
-				regions[c] = true
-			}
-		}
-	}
-	byName := func(o []option) {
-		keys := map[string]string{}
-		for _, x := range o {
-			keys[x.Value] = translit.Fold(x.Label).Search
-		}
-		sort.Slice(o, func(i, j int) bool { return keys[o[i].Value] < keys[o[j].Value] })
-	}
-	byName(lsgs)
-	var regs []option
-	for _, c := range sortedKeys(regions) {
-		if p, err := h.svc.places.ByCode(ctx, c); err == nil {
-			regs = append(regs, option{Value: c, Label: p.NameLat})
-		}
-	}
-	h.lsgOpts, h.regionOpts = lsgs, regs
-	return lsgs, regs, nil
-}
-
-// selected copies options, marking the chosen values.
-func selected(opts []option, chosen map[string]bool) []option {
-	out := make([]option, len(opts))
-	for i, o := range opts {
-		o.Selected = chosen[o.Value]
-		out[i] = o
-	}
-	return out
 }
 
 // usedSectors are the DAC codes offered in the filter: those of
@@ -665,10 +611,9 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 	p.LSGs, _ = conv(d.ByLSG, "projects.dash.no_lsg", 0)
 	// line: number of projects and value per start year
 	var labels []string
-	var vals, counts []float64
+	var counts []float64
 	for _, b := range d.ByYear {
 		labels = append(labels, b.Key)
-		vals = append(vals, major(b.Minor))
 		counts = append(counts, float64(b.Count))
 	}
 	p.LineChart = chart.Line(pr.T("projects.dash.count_by_year"), pr.T("projects.dash.count_desc"), labels, []chart.Series{{Name: pr.T("projects.dash.count"), Values: counts}})

@@ -84,10 +84,9 @@ func (e *ImportError) Error() string {
 
 // reader streams the activities of an iati-activities document.
 type reader struct {
-	dec    *xml.Decoder
-	src    *countingReader
-	root   bool
-	defCur string
+	dec  *xml.Decoder
+	src  *countingReader
+	root bool
 }
 
 type countingReader struct {

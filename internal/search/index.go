@@ -333,7 +333,7 @@ func storedDocs(ctx context.Context, q db.Querier, after int64, n int) ([]Docume
 			return nil, nil, fmt.Errorf("document %s/%s: fields: %w", doc.Type, doc.ID, err)
 		}
 		for _, f := range sf {
-			doc.Fields = append(doc.Fields, Field{Name: f.Name, Text: f.Text, Weight: f.Weight, IsName: f.IsName})
+			doc.Fields = append(doc.Fields, Field(f))
 		}
 		docs = append(docs, doc)
 		ids = append(ids, id)
