@@ -136,7 +136,7 @@ func (m *Sessions) Middleware(next http.Handler) http.Handler {
 			}
 			return cur.s.CSRFToken, nil
 		}
-		if !safeMethod(r.Method) && !m.srv.CSRFExempt(r) {
+		if !web.SafeMethod(r.Method) && !m.srv.CSRFExempt(r) {
 			if !m.csrfOK(r, cur) {
 				m.srv.Fail(w, r, web.ErrCSRF)
 				return
@@ -144,10 +144,6 @@ func (m *Sessions) Middleware(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-func safeMethod(m string) bool {
-	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
 func (m *Sessions) csrfOK(r *http.Request, cur *current) bool {

@@ -271,7 +271,7 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	h, pattern := s.mux.Handler(r)
 	if pattern != "" {
-		if !safeMethod(r.Method) {
+		if !SafeMethod(r.Method) {
 			s.cache.invalidate()
 		} else if s.cache.serve(w, r, s.mux) {
 			return
@@ -338,7 +338,9 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 	})
 }
 
-func safeMethod(m string) bool {
+// SafeMethod reports a method that changes no state (GET, HEAD, OPTIONS):
+// it needs no CSRF token and may be served from the page cache.
+func SafeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
