@@ -21,15 +21,22 @@ import (
 // Modules enqueue inside their own transaction, so a mail exists exactly
 // when the change that caused it was committed; a worker delivers it.
 //
-// Delivery is at-least-once: a row is leased (locked_until) before it is
-// handed to the server and marked sent right after the server accepted it,
-// one row at a time. A crash in the few milliseconds between the server's
-// "250 OK" and that UPDATE makes the row go out again after its lease
-// expires; every other crash loses nothing and repeats nothing. The copy
-// carries the same Message-ID (derived from the row's key), so mailboxes
-// that collapse equal Message-IDs show it once. Exactly-once is not
-// possible over SMTP without the receiver's help; losing mail is worse than
-// a rare second copy, so the outbox never gives up on a leased row.
+// A row is leased (locked_until, renewed while it waits for its domain's
+// rate) before it goes to the server. With a HandoffSender (the SMTP
+// sender) the row is marked sent at the hand-off: the whole message is on
+// the wire except the line that ends its data, which is written only after
+// the UPDATE committed. A process killed before the UPDATE leaves the server
+// a message without its end, which SMTP servers discard, and the row goes
+// out again after its lease; a process killed after it has already recorded
+// the mail, so it never goes out twice. What is left is the few
+// microseconds between the commit and the write of the final line: a kill
+// exactly there loses that one mail (at-most-once in that window, instead
+// of the at-least-once window between the server's "250" and an UPDATE
+// after it, which lasts a round trip and a commit). A server that fails
+// after the hand-off (a 4xx/5xx reply, a dropped connection) puts the row
+// back to pending (or dead on 5xx), so it is retried with backoff. Other
+// transports are marked after they return (at-least-once). Every copy
+// carries the same Message-ID, derived from the row's key.
 type Outbox struct {
 	db        *db.DB
 	transport Sender
@@ -46,7 +53,7 @@ type Outbox struct {
 // OutboxOptions tune the worker; zero values take the defaults.
 type OutboxOptions struct {
 	Batch       int           // rows claimed per round (50)
-	Lease       time.Duration // how long a claimed row stays reserved (2 min)
+	Lease       time.Duration // how long a claimed row stays reserved, renewed while it waits (15 s)
 	BaseBackoff time.Duration // first retry delay, doubled each attempt (30 s)
 	MaxBackoff  time.Duration // longest retry delay (1 h)
 	MaxAttempts int           // attempts before a mail is given up as dead (12)
@@ -228,24 +235,43 @@ func (o *Outbox) DeliverDue(ctx context.Context) (int, error) {
 	if err != nil || len(rows) == 0 {
 		return 0, err
 	}
+	leased := time.Now()
 	msgs := make([]Message, 0, len(rows))
 	ready := make([]row, 0, len(rows))
-	for _, r := range rows {
+	for i, r := range rows {
 		m, err := o.message(ctx, r)
 		if err != nil {
 			o.fail(ctx, r, &PermanentError{Err: err})
 			continue
 		}
 		if err := o.wait(ctx, r.domain); err != nil {
-			o.release(ctx, r)
-			continue
+			// Shutting down: give back what has not gone out.
+			for _, rest := range append(ready, rows[i:]...) {
+				o.release(ctx, rest)
+			}
+			return len(rows), nil
+		}
+		if time.Since(leased) > o.opt.Lease/3 {
+			// Pacing a busy domain takes a while: keep the rows reserved.
+			leased = time.Now()
+			o.renew(ctx, rows[i:])
 		}
 		msgs = append(msgs, m)
 		ready = append(ready, r)
 	}
+	if hs, ok := o.transport.(HandoffSender); ok {
+		// Recorded as sent at the hand-off, before the server can take the
+		// message: a crash afterwards cannot make it go out again.
+		hs.SendHandoff(ctx, msgs, func(i int) error { return o.markSent(ready[i]) }, func(i int, err error) {
+			if err != nil {
+				o.fail(ctx, ready[i], err)
+			}
+		})
+		return len(rows), nil
+	}
 	done := func(i int, err error) {
 		if err == nil {
-			o.markSent(ctx, ready[i])
+			_ = o.markSent(ready[i])
 		} else {
 			o.fail(ctx, ready[i], err)
 		}
@@ -258,6 +284,14 @@ func (o *Outbox) DeliverDue(ctx context.Context) (int, error) {
 		}
 	}
 	return len(rows), nil
+}
+
+// renew extends the lease of claimed rows that are still pending.
+func (o *Outbox) renew(ctx context.Context, rows []row) {
+	until := db.Time(time.Now().Add(o.opt.Lease))
+	for _, r := range rows {
+		_, _ = o.db.ExecContext(ctx, `UPDATE mail_outbox SET locked_until = ? WHERE id = ? AND status = 'pending'`, until, r.id)
+	}
 }
 
 func (o *Outbox) claim(ctx context.Context) ([]row, error) {
@@ -344,14 +378,16 @@ func (o *Outbox) template(ctx context.Context, id int64) (template, error) {
 }
 
 // markSent records a delivery; it uses a fresh context so that a shutdown
-// right after the server accepted a message still records it.
-func (o *Outbox) markSent(_ context.Context, r row) {
+// in the middle of a delivery still records it.
+func (o *Outbox) markSent(r row) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	now := db.Now()
 	if _, err := o.db.ExecContext(ctx, `UPDATE mail_outbox SET status = 'sent', sent_at = ?, locked_until = NULL, last_error = '', updated_at = ? WHERE id = ?`, now, now, r.id); err != nil {
-		o.log.Error("mail outbox: could not mark a delivered mail as sent; it may go out twice", "key", r.key, "err", err)
+		o.log.Error("mail outbox: could not mark a mail as sent", "key", r.key, "err", err)
+		return fmt.Errorf("mail.Outbox.markSent(%q): %w", r.key, err)
 	}
+	return nil
 }
 
 // Backoff is the delay before attempt n+1 after n failed attempts.

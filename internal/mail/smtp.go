@@ -5,11 +5,13 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 )
 
 // SMTPConfig is where and how the SMTP sender delivers.
@@ -153,6 +155,19 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 // one (nil when the server accepted it), in order, so the caller can record
 // every delivery at once. A failure to connect fails them all.
 func (s *SMTPSender) SendEach(ctx context.Context, ms []Message, done func(i int, err error)) {
+	s.SendHandoff(ctx, ms, nil, done)
+}
+
+// SendHandoff is SendEach with a hand-off point: message i is written to
+// the server up to, but not including, the line that ends its data (the
+// server keeps nothing of a message whose data did not end), then
+// handoff(i) runs, and only when it returns nil is the final "." written.
+// The outbox records the delivery in handoff, so a process killed at any
+// point either never gave the server the end of the message (the mail is
+// still pending and goes out once) or had already recorded it (it never
+// goes out again). When handoff fails, the connection is dropped, which
+// discards the message at the server, and the rest fail with that error.
+func (s *SMTPSender) SendHandoff(ctx context.Context, ms []Message, handoff func(i int) error, done func(i int, err error)) {
 	fail := func(from int, err error) {
 		for i := from; i < len(ms); i++ {
 			done(i, err)
@@ -165,11 +180,19 @@ func (s *SMTPSender) SendEach(ctx context.Context, ms []Message, done func(i int
 	}
 	dctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	if err := c.DialWithContext(dctx); err != nil {
+	sc, err := c.DialToSMTPClientWithContext(dctx)
+	if err != nil {
 		fail(0, fmt.Errorf("mail.SMTPSender: connect %s:%d: %w", s.cfg.Host, s.cfg.Port, err))
 		return
 	}
-	defer c.Close()
+	broken := false
+	defer func() {
+		if broken {
+			_ = sc.Close()
+			return
+		}
+		_ = c.CloseWithSMTPClient(sc)
+	}()
 	for i, m := range ms {
 		if err := ctx.Err(); err != nil {
 			fail(i, err)
@@ -180,12 +203,86 @@ func (s *SMTPSender) SendEach(ctx context.Context, ms []Message, done func(i int
 			done(i, err)
 			continue
 		}
-		if err := c.Send(msg); err != nil {
+		var hook func() error
+		if handoff != nil {
+			hook = func() error {
+				// Should the hand-off never return (a panic, a dying
+				// goroutine), the deferred close must drop the connection,
+				// not say QUIT in the middle of the data.
+				broken = true
+				err := handoff(i)
+				broken = err != nil
+				return err
+			}
+		}
+		err = s.transaction(sc, msg, hook)
+		var he *handoffError
+		if errors.As(err, &he) {
+			broken = true
+			fail(i, he.err)
+			return
+		}
+		if err != nil {
 			done(i, classify(fmt.Errorf("mail.SMTPSender: send to %s: %w", m.To, err)))
+			var te *textproto.Error
+			if !errors.As(err, &te) {
+				// Not a reply of the server: the connection is gone.
+				broken = true
+				fail(i+1, err)
+				return
+			}
+			_ = sc.Reset()
 			continue
 		}
 		done(i, nil)
 	}
+}
+
+// handoffError is a failed hand-off: the message was not given to the server.
+type handoffError struct{ err error }
+
+func (e *handoffError) Error() string { return e.err.Error() }
+
+// transaction is one MAIL, RCPT, DATA exchange; hook runs between the
+// message's data and the line that ends it.
+func (s *SMTPSender) transaction(sc *smtp.Client, msg *gomail.Msg, hook func() error) error {
+	if err := sc.UpdateDeadline(s.cfg.Timeout); err != nil {
+		return err
+	}
+	from, err := msg.GetSender(false)
+	if err != nil {
+		return &PermanentError{Err: err}
+	}
+	rcpts, err := msg.GetRecipients()
+	if err != nil {
+		return &PermanentError{Err: err}
+	}
+	if err := sc.Mail(from); err != nil {
+		return err
+	}
+	for _, r := range rcpts {
+		if err := sc.Rcpt(r); err != nil {
+			return err
+		}
+	}
+	w, err := sc.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := msg.WriteTo(w); err != nil {
+		return err
+	}
+	if hook != nil {
+		// Everything but the end of the data is on the wire (or in the
+		// socket's buffer); the server has not taken the message yet.
+		if err := sc.Text.W.Flush(); err != nil {
+			return err
+		}
+		if err := hook(); err != nil {
+			return &handoffError{err: err}
+		}
+	}
+	return w.Close()
 }
 
 // PermanentError is a delivery failure that retrying will not fix (a 5xx
@@ -203,7 +300,19 @@ func classify(err error) error {
 			return &PermanentError{Err: err}
 		}
 	}
+	var te *textproto.Error
+	if errors.As(err, &te) && te.Code >= 500 && te.Code < 600 {
+		return &PermanentError{Err: err}
+	}
 	return err
+}
+
+// HandoffSender is a BatchSender with a hand-off point just before the
+// server takes each message (see SMTPSender.SendHandoff); the outbox
+// records deliveries there, so a crash repeats no mail.
+type HandoffSender interface {
+	BatchSender
+	SendHandoff(ctx context.Context, ms []Message, handoff func(i int) error, done func(i int, err error))
 }
 
 // BatchSender is a Sender that can deliver several messages over one
