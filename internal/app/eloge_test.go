@@ -293,3 +293,108 @@ func TestElogeRefusals(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestElogePrincipleEditor: the platform makes a new version of the 2008
+// set, edits a principle in several languages, bad input is refused with
+// the form kept, publication freezes it, and the cycles of the old version
+// keep their texts.
+func TestElogePrincipleEditor(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newTestApp(t, d)
+		ctx := context.Background()
+		w := ta.elogeWiring
+		v1, err := w.Eloge.SetByCode(ctx, "2008")
+		if err != nil {
+			t.Fatal(err)
+		}
+		oldTitle := v1.Principle(4).Title["en"]
+		platform := ta.login(t, "ocd@demo.dijalog.ba")
+		citizen := ta.login(t, "gradjanin@demo.dijalog.ba")
+
+		status, body := get(t, platform, ta.srv.URL+"/en/admin/eloge/sets")
+		if status != 200 || !strings.Contains(body, "New version") {
+			t.Fatalf("sets page: %d", status)
+		}
+		tok := csrfRe.FindStringSubmatch(body)[1]
+		setPath := "/en/admin/eloge/sets/" + itoa(v1.ID)
+		// A citizen sees the sets but makes no versions.
+		status, body = get(t, citizen, ta.srv.URL+"/en/admin/eloge/sets")
+		if status != 200 || strings.Contains(body, "New version") {
+			t.Errorf("citizen's sets page: %d", status)
+		}
+		ctok := csrfRe.FindStringSubmatch(body)[1]
+		if status, _, _ := post(t, citizen, ta.srv.URL+setPath+"/versions", url.Values{"csrf_token": {ctok}}); status != http.StatusForbidden {
+			t.Errorf("citizen new version: %d", status)
+		}
+		// The published version refuses edits.
+		status, body, _ = post(t, platform, ta.srv.URL+setPath, url.Values{"csrf_token": {tok}, "title.en": {"Changed"}})
+		if status != http.StatusConflict || !strings.Contains(body, "is never changed") {
+			t.Errorf("edit published: %d", status)
+		}
+		status, _, hdr := post(t, platform, ta.srv.URL+setPath+"/versions", url.Values{"csrf_token": {tok}})
+		if status != http.StatusSeeOther {
+			t.Fatalf("new version: %d", status)
+		}
+		v2path := strings.TrimPrefix(hdr.Get("Location"), ta.srv.URL)
+		status, body = get(t, platform, ta.srv.URL+v2path)
+		if status != 200 || !strings.Contains(body, "version 2") || !strings.Contains(body, "Publish this version") {
+			t.Fatalf("draft page %s: %d", v2path, status)
+		}
+		status, body = get(t, platform, ta.srv.URL+v2path+"/principles/4")
+		if status != 200 || !strings.Contains(body, `name="title.mk"`) || !strings.Contains(body, `lang="sq"`) {
+			t.Fatalf("principle editor: %d", status)
+		}
+		v2, err := w.Eloge.SetByCode(ctx, "2008-v2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p4 := v2.Principle(4)
+		form := url.Values{"csrf_token": {tok}, "rows": {strconv.Itoa(len(p4.Indicators) + 1)}, "title.en": {"Openness and transparency (national edition)"}, "title.bs": {"Otvorenost i transparentnost"}}
+		for i, in := range p4.Indicators {
+			pre := "ind." + strconv.Itoa(i)
+			form.Set(pre+".id", itoa(in.ID))
+			form.Set(pre+".code", in.Code)
+			for loc, txt := range in.Text {
+				form.Set(pre+".text."+loc, txt)
+			}
+		}
+		last := "ind." + strconv.Itoa(len(p4.Indicators))
+		form.Set(last+".code", "5.9") // wrong principle
+		form.Set(last+".text.en", "Open data on the budget.")
+		status, body, _ = post(t, platform, ta.srv.URL+v2path+"/principles/4", form)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "must start with the principle") || !strings.Contains(body, "Open data on the budget.") {
+			t.Fatalf("bad code: %d", status)
+		}
+		form.Set(last+".code", "4.9")
+		if status, body, _ = post(t, platform, ta.srv.URL+v2path+"/principles/4", form); status != http.StatusSeeOther {
+			t.Fatalf("save principle: %d %.300s", status, body)
+		}
+		status, body = get(t, platform, ta.srv.URL+v2path)
+		if status != 200 || !strings.Contains(body, "Openness and transparency (national edition)") || !strings.Contains(body, "Open data on the budget.") {
+			t.Fatalf("draft after edit: %d", status)
+		}
+		// The draft cannot run a cycle yet; publishing makes it available.
+		if status, _, _ = post(t, platform, ta.srv.URL+v2path+"/publish", url.Values{"csrf_token": {tok}}); status != http.StatusSeeOther {
+			t.Fatalf("publish: %d", status)
+		}
+		if status, _, _ = post(t, platform, ta.srv.URL+v2path+"/principles/4", form); status != http.StatusConflict {
+			t.Errorf("edit after publication: %d", status)
+		}
+		_, body = get(t, platform, ta.srv.URL+"/en/admin/eloge")
+		if !strings.Contains(body, `value="2008-v2"`) {
+			t.Errorf("the published version is not offered for new cycles")
+		}
+		// The running cycles keep the 2008 texts.
+		cycles, err := w.Eloge.Cycles(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cycles {
+			_, body = get(t, platform, ta.srv.URL+"/en/eloge/"+c.PublicID)
+			if !strings.Contains(body, oldTitle) || strings.Contains(body, "national edition") {
+				t.Errorf("cycle %d shows the new texts", c.Year)
+			}
+		}
+	})
+}

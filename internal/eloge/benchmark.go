@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/surveys"
@@ -23,11 +24,18 @@ var dataFS embed.FS
 
 // Set is a versioned list of principles ("2008", "2023").
 type Set struct {
-	ID         int64
-	Code       string
-	Title      surveys.Text
-	Source     string
-	Principles []Principle
+	ID          int64
+	Code        string // unique name of the version: "2008", "2008-v2"
+	Title       surveys.Text
+	Source      string
+	Family      string // "2008", "2023": the versions of one list
+	Version     int
+	Status      string // SetDraft, SetPublished
+	BasedOn     sql.Null[int64]
+	PlatformID  sql.Null[int64] // the platform that made the version; none for the built-in ones
+	PublishedAt sql.Null[time.Time]
+	Cycles      int // cycles running on this version
+	Principles  []Principle
 }
 
 // Principle is one of the principles with its indicators.
@@ -107,7 +115,7 @@ func (s *Service) EnsureSets(ctx context.Context) error {
 		}
 		err = s.db.InTx(ctx, func(tx *db.Tx) error {
 			now := db.Now()
-			sid, err := db.InsertID(ctx, tx, `INSERT INTO eloge_sets (code, title, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id`, f.Code, marshal(f.Title), f.Source, now, now)
+			sid, err := db.InsertID(ctx, tx, `INSERT INTO eloge_sets (code, title, source, family, version, status, published_at, created_at, updated_at) VALUES (?, ?, ?, ?, 1, 'published', ?, ?, ?) RETURNING id`, f.Code, marshal(f.Title), f.Source, f.Code, now, now, now)
 			if err != nil {
 				if db.IsUniqueViolation(err) {
 					return nil // loaded by another instance meanwhile
@@ -134,38 +142,46 @@ func (s *Service) EnsureSets(ctx context.Context) error {
 	return nil
 }
 
-// Sets lists the stored principle sets (without principles).
+// Sets lists the stored principle set versions (without principles),
+// each family's versions together, oldest first.
 func (s *Service) Sets(ctx context.Context) ([]Set, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, code, title, source FROM eloge_sets ORDER BY code`)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+setColumns+` FROM eloge_sets ORDER BY family, version`)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Sets: %w", err)
 	}
 	defer rows.Close()
 	var out []Set
 	for rows.Next() {
-		var st Set
-		var title string
-		if err := rows.Scan(&st.ID, &st.Code, &title, &st.Source); err != nil {
-			return nil, err
+		st, err := scanSet(rows)
+		if err != nil {
+			return nil, fmt.Errorf("eloge.Sets: scan: %w", err)
 		}
-		_ = json.Unmarshal([]byte(title), &st.Title)
-		out = append(out, st)
+		out = append(out, *st)
 	}
 	return out, rows.Err()
 }
 
+// PublishedSets lists the versions new cycles can run on.
+func (s *Service) PublishedSets(ctx context.Context) ([]Set, error) {
+	all, err := s.Sets(ctx)
+	var out []Set
+	for _, st := range all {
+		if st.Status == SetPublished {
+			out = append(out, st)
+		}
+	}
+	return out, err
+}
+
 // SetByID loads a set with its principles and indicators.
 func (s *Service) SetByID(ctx context.Context, id int64) (*Set, error) {
-	st := &Set{ID: id}
-	var title string
-	err := s.db.QueryRowContext(ctx, `SELECT code, title, source FROM eloge_sets WHERE id = ?`, id).Scan(&st.Code, &title, &st.Source)
+	st, err := scanSet(s.db.QueryRowContext(ctx, `SELECT `+setColumns+` FROM eloge_sets WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, db.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("eloge.SetByID: %w", err)
 	}
-	_ = json.Unmarshal([]byte(title), &st.Title)
 	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.number, p.title, p.description, i.id, i.code, i.text
 FROM eloge_principles p LEFT JOIN eloge_indicators i ON i.principle_id = p.id
 WHERE p.set_id = ? ORDER BY p.number, i.id`, id)

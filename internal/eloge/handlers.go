@@ -67,6 +67,7 @@ func Register(srv *web.Server, svc *Service, pl Places, orgs func(ctx context.Co
 	srv.Page("POST /admin/eloge/cycles/{cycle}/{lsg}/decision", h.decide)
 	srv.Page("POST /admin/eloge/cycles/{cycle}/{lsg}/actions", h.addAction)
 	srv.Page("POST /admin/eloge/cycles/{cycle}/{lsg}/actions/{action}", h.progress)
+	h.registerSets()
 	return h, nil
 }
 
@@ -529,7 +530,7 @@ func (h *Handlers) adminPage(w http.ResponseWriter, r *http.Request, u *auth.Use
 			return err
 		}
 	}
-	if d.Sets, err = h.svc.Sets(ctx); err != nil {
+	if d.Sets, err = h.svc.PublishedSets(ctx); err != nil {
 		return err
 	}
 	return h.srv.Render.PageStatus(w, r, status, "eloge/admin", d)

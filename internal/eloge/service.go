@@ -40,6 +40,7 @@ func ErrorKey(err error) string {
 		ErrState: "eloge.err.state", ErrIncomplete: "eloge.err.incomplete", ErrBelowThresh: "eloge.err.below",
 		ErrCycleClosed: "eloge.err.closed", ErrSurveysExist: "eloge.err.surveys_exist", ErrNoScores: "eloge.err.no_scores",
 		ErrUnknownLSG: "eloge.err.unknown_lsg", ErrUnknownPerson: "eloge.err.unknown_person",
+		ErrSetFrozen: "eloge.sets.frozen", ErrDraftExists: "eloge.sets.draft_exists", ErrSetInUse: "eloge.sets.in_use",
 	} {
 		if errors.Is(err, e) {
 			return k
@@ -228,10 +229,13 @@ func (s *Service) OpenCycle(ctx context.Context, actor *auth.User, p *Platform, 
 	}
 	fe := validateCycle(&in)
 	set, err := s.SetByCode(ctx, in.SetCode)
-	if errors.Is(err, db.ErrNotFound) {
+	switch {
+	case errors.Is(err, db.ErrNotFound):
 		fe["set"] = "form.invalid_choice"
-	} else if err != nil {
+	case err != nil:
 		return nil, err
+	case set.Status != SetPublished:
+		fe["set"] = "eloge.sets.not_published" // a draft can still change
 	}
 	if len(fe) > 0 {
 		return nil, fe

@@ -1,0 +1,464 @@
+package eloge
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dijalog/dijalog/internal/audit"
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/surveys"
+)
+
+// The states of a principle set version.
+const (
+	SetDraft     = "draft"     // being edited by its platform; no cycle can use it
+	SetPublished = "published" // frozen; cycles run on it
+)
+
+// Refusals of the benchmark editor.
+var (
+	ErrSetFrozen   = errors.New("eloge: a published principle set is never changed")
+	ErrDraftExists = errors.New("eloge: a draft of this set exists")
+	ErrSetInUse    = errors.New("eloge: the set is used by a cycle")
+)
+
+// TextLocales are the languages the benchmark is written in; Serbian
+// Cyrillic is generated from Serbian Latin (surveys.Text.In).
+func TextLocales() []string {
+	return []string{i18n.English, i18n.Bosnian, i18n.Croatian, i18n.SerbianLatin, i18n.Macedonian, i18n.Albanian}
+}
+
+// Text limits of the editor.
+const (
+	maxTitle       = 300
+	maxDescription = 3000
+	maxIndicator   = 2000
+	maxIndicators  = 30
+)
+
+const setColumns = `id, code, title, source, family, version, status, based_on, platform_id, published_at,
+ (SELECT COUNT(*) FROM eloge_cycles c WHERE c.set_id = eloge_sets.id)`
+
+func scanSet(row interface{ Scan(...any) error }) (*Set, error) {
+	var st Set
+	var title string
+	err := row.Scan(&st.ID, &st.Code, &title, &st.Source, &st.Family, &st.Version, &st.Status, &st.BasedOn, &st.PlatformID, &st.PublishedAt, &st.Cycles)
+	if err != nil {
+		return nil, err
+	}
+	_ = json.Unmarshal([]byte(title), &st.Title)
+	return &st, nil
+}
+
+// Draft reports a set still being edited.
+func (st *Set) Draft() bool { return st.Status == SetDraft }
+
+// IndicatorCount is the number of indicators of a loaded set.
+func (st *Set) IndicatorCount() int {
+	n := 0
+	for _, p := range st.Principles {
+		n += len(p.Indicators)
+	}
+	return n
+}
+
+// Principle returns the principle with a number, or nil.
+func (st *Set) Principle(number int) *Principle {
+	for i := range st.Principles {
+		if st.Principles[i].Number == number {
+			return &st.Principles[i]
+		}
+	}
+	return nil
+}
+
+// SetEditors are the platforms whose managers u is: they may make new
+// versions of the benchmark and edit their drafts.
+func (s *Service) SetEditors(ctx context.Context, u *auth.User) ([]Platform, error) {
+	if u == nil {
+		return nil, nil
+	}
+	plats, err := s.Platforms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Platform
+	for _, p := range plats {
+		if CanManagePlatform(u, &p) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// CanEditSet reports whether u may change st: a draft, by a manager of
+// the platform that made it.
+func (s *Service) CanEditSet(ctx context.Context, u *auth.User, st *Set) (bool, error) {
+	if !st.Draft() || !st.PlatformID.Valid {
+		return false, nil
+	}
+	var p Platform
+	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, org_id, name, country FROM eloge_platforms WHERE id = ?`, st.PlatformID.V).Scan(&p.ID, &p.PublicID, &p.OrgID, &p.Name, &p.Country)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("eloge.CanEditSet: %w", err)
+	}
+	return CanManagePlatform(u, &p), nil
+}
+
+// editable loads the current state of a set inside a transaction and
+// refuses unless it is a draft u may edit. Checking in the transaction
+// keeps a concurrent publication from being changed afterwards.
+func (s *Service) editable(ctx context.Context, tx *db.Tx, actor *auth.User, setID int64) error {
+	var status string
+	var platform sql.Null[int64]
+	err := tx.QueryRowContext(ctx, `SELECT status, platform_id FROM eloge_sets WHERE id = ?`, setID).Scan(&status, &platform)
+	if errors.Is(err, sql.ErrNoRows) {
+		return db.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("eloge: set %d: %w", setID, err)
+	}
+	if status != SetDraft {
+		return ErrSetFrozen
+	}
+	if actor == nil {
+		return nil
+	}
+	var org string
+	if platform.Valid {
+		if err := tx.QueryRowContext(ctx, `SELECT org_id FROM eloge_platforms WHERE id = ?`, platform.V).Scan(&org); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	if org == "" || !CanManagePlatform(actor, &Platform{OrgID: org}) {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// NewVersion copies a set into a new draft version of its family for a
+// platform to edit (its managers). One draft per family at a time.
+func (s *Service) NewVersion(ctx context.Context, actor *auth.User, p *Platform, from *Set) (*Set, error) {
+	if actor != nil && !CanManagePlatform(actor, p) {
+		return nil, ErrForbidden
+	}
+	src, err := s.SetByID(ctx, from.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out *Set
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		var drafts int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM eloge_sets WHERE family = ? AND status = 'draft'`, src.Family).Scan(&drafts); err != nil {
+			return fmt.Errorf("eloge.NewVersion: %w", err)
+		}
+		if drafts > 0 {
+			return ErrDraftExists
+		}
+		var last int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM eloge_sets WHERE family = ?`, src.Family).Scan(&last); err != nil {
+			return fmt.Errorf("eloge.NewVersion: %w", err)
+		}
+		v := last + 1
+		code := src.Family + "-v" + strconv.Itoa(v)
+		now := db.Now()
+		sid, err := db.InsertID(ctx, tx, `INSERT INTO eloge_sets (code, title, source, family, version, status, based_on, platform_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?) RETURNING id`,
+			code, marshal(src.Title), src.Source, src.Family, v, src.ID, p.ID, now, now)
+		if err != nil {
+			if db.IsUniqueViolation(err) {
+				return ErrDraftExists
+			}
+			return fmt.Errorf("eloge.NewVersion: %w", err)
+		}
+		for _, pr := range src.Principles {
+			pid, err := db.InsertID(ctx, tx, `INSERT INTO eloge_principles (set_id, number, title, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, sid, pr.Number, marshal(pr.Title), marshal(pr.Description), now, now)
+			if err != nil {
+				return fmt.Errorf("eloge.NewVersion: principle: %w", err)
+			}
+			for _, in := range pr.Indicators {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO eloge_indicators (principle_id, code, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, pid, in.Code, marshal(in.Text), now, now); err != nil {
+					return fmt.Errorf("eloge.NewVersion: indicator: %w", err)
+				}
+			}
+		}
+		out = &Set{ID: sid}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.set.version", ObjectKind: "eloge_set", ObjectRef: code, Details: map[string]string{"from": src.Code}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.SetByID(ctx, out.ID)
+}
+
+// cleanText trims a text per locale and checks its length; required asks
+// for at least one language.
+func cleanText(t surveys.Text, limit int, required bool) (surveys.Text, string) {
+	out := surveys.Text{}
+	for _, loc := range TextLocales() {
+		v := strings.TrimSpace(strings.ReplaceAll(t[loc], "\r", ""))
+		if v == "" {
+			continue
+		}
+		if utf8.RuneCountInString(v) > limit {
+			return nil, "eloge.sets.too_long"
+		}
+		out[loc] = v
+	}
+	if required && len(out) == 0 {
+		return nil, "eloge.sets.text_required"
+	}
+	return out, ""
+}
+
+// UpdateSet changes a draft's title and source.
+func (s *Service) UpdateSet(ctx context.Context, actor *auth.User, st *Set, title surveys.Text, source string) error {
+	fe := FieldErrors{}
+	title, key := cleanText(title, maxTitle, true)
+	if key != "" {
+		fe["title"] = key
+	}
+	source = strings.TrimSpace(source)
+	if utf8.RuneCountInString(source) > maxDescription {
+		fe["source"] = "eloge.sets.too_long"
+	}
+	if len(fe) > 0 {
+		return fe
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := s.editable(ctx, tx, actor, st.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE eloge_sets SET title = ?, source = ?, updated_at = ? WHERE id = ? AND status = 'draft'`, marshal(title), source, db.Now(), st.ID); err != nil {
+			return fmt.Errorf("eloge.UpdateSet: %w", err)
+		}
+		st.Title, st.Source = title, source
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.set.edit", ObjectKind: "eloge_set", ObjectRef: st.Code})
+	})
+}
+
+// IndicatorInput is one indicator row of the principle editor: ID 0 adds
+// one, Delete removes it.
+type IndicatorInput struct {
+	ID     int64
+	Code   string
+	Text   surveys.Text
+	Delete bool
+}
+
+// PrincipleInput is what the principle editor sends.
+type PrincipleInput struct {
+	Number      int
+	Title       surveys.Text
+	Description surveys.Text
+	Indicators  []IndicatorInput
+}
+
+var indicatorCode = regexp.MustCompile(`^([1-9][0-9]?)\.([1-9][0-9]?)$`)
+
+// ValidatePrinciple checks a principle's input and returns it cleaned;
+// field names are those of the editor form ("ind.N.code").
+func ValidatePrinciple(in PrincipleInput) (PrincipleInput, FieldErrors) {
+	fe := FieldErrors{}
+	if in.Number < 1 || in.Number > 99 {
+		fe["number"] = "eloge.sets.number"
+	}
+	var key string
+	if in.Title, key = cleanText(in.Title, maxTitle, true); key != "" {
+		fe["title"] = key
+	}
+	if in.Description, key = cleanText(in.Description, maxDescription, false); key != "" {
+		fe["description"] = key
+	}
+	var rows []IndicatorInput
+	seen := map[string]bool{}
+	for i, r := range in.Indicators {
+		name := "ind." + strconv.Itoa(i)
+		r.Code = strings.TrimSpace(r.Code)
+		text, key := cleanText(r.Text, maxIndicator, false)
+		if r.Delete || (r.ID == 0 && r.Code == "" && len(text) == 0) {
+			if r.ID != 0 {
+				rows = append(rows, IndicatorInput{ID: r.ID, Delete: true})
+			}
+			continue
+		}
+		r.Text = text
+		if key != "" {
+			fe[name+".text"] = key
+		} else if len(text) == 0 {
+			fe[name+".text"] = "eloge.sets.text_required"
+		}
+		m := indicatorCode.FindStringSubmatch(r.Code)
+		switch {
+		case m == nil:
+			fe[name+".code"] = "eloge.sets.code"
+		case m[1] != strconv.Itoa(in.Number):
+			fe[name+".code"] = "eloge.sets.code_number"
+		case seen[r.Code]:
+			fe[name+".code"] = "eloge.sets.code_taken"
+		}
+		seen[r.Code] = true
+		rows = append(rows, r)
+	}
+	if len(seen) > maxIndicators {
+		fe["indicators"] = "eloge.sets.too_many"
+	}
+	in.Indicators = rows
+	return in, fe
+}
+
+// SavePrinciple creates or changes one principle of a draft and its
+// indicators. create refuses a number already taken.
+func (s *Service) SavePrinciple(ctx context.Context, actor *auth.User, st *Set, in PrincipleInput, create bool) error {
+	in, fe := ValidatePrinciple(in)
+	if len(fe) > 0 {
+		return fe
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := s.editable(ctx, tx, actor, st.ID); err != nil {
+			return err
+		}
+		now := db.Now()
+		var pid int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM eloge_principles WHERE set_id = ? AND number = ?`, st.ID, in.Number).Scan(&pid)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if !create {
+				return db.ErrNotFound
+			}
+			if pid, err = db.InsertID(ctx, tx, `INSERT INTO eloge_principles (set_id, number, title, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, st.ID, in.Number, marshal(in.Title), marshal(in.Description), now, now); err != nil {
+				return fmt.Errorf("eloge.SavePrinciple: %w", err)
+			}
+		case err != nil:
+			return fmt.Errorf("eloge.SavePrinciple: %w", err)
+		case create:
+			return FieldErrors{"number": "eloge.sets.number_taken"}
+		default:
+			if _, err := tx.ExecContext(ctx, `UPDATE eloge_principles SET title = ?, description = ?, updated_at = ? WHERE id = ?`, marshal(in.Title), marshal(in.Description), now, pid); err != nil {
+				return fmt.Errorf("eloge.SavePrinciple: %w", err)
+			}
+		}
+		// Deletions and code changes first, so that codes can be swapped
+		// between rows without a transient unique violation.
+		for _, r := range in.Indicators {
+			if r.ID == 0 {
+				continue
+			}
+			q := `UPDATE eloge_indicators SET code = ?, updated_at = ? WHERE id = ? AND principle_id = ?`
+			args := []any{"~" + strconv.FormatInt(r.ID, 10), now, r.ID, pid}
+			if r.Delete {
+				q, args = `DELETE FROM eloge_indicators WHERE id = ? AND principle_id = ?`, []any{r.ID, pid}
+			}
+			res, err := tx.ExecContext(ctx, q, args...)
+			if err != nil {
+				return fmt.Errorf("eloge.SavePrinciple: indicator: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return db.ErrNotFound // an indicator of another principle
+			}
+		}
+		for _, r := range in.Indicators {
+			var err error
+			switch {
+			case r.Delete:
+				continue
+			case r.ID == 0:
+				_, err = tx.ExecContext(ctx, `INSERT INTO eloge_indicators (principle_id, code, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, pid, r.Code, marshal(r.Text), now, now)
+			default:
+				_, err = tx.ExecContext(ctx, `UPDATE eloge_indicators SET code = ?, text = ?, updated_at = ? WHERE id = ?`, r.Code, marshal(r.Text), now, r.ID)
+			}
+			if db.IsUniqueViolation(err) {
+				return FieldErrors{"indicators": "eloge.sets.code_taken"}
+			}
+			if err != nil {
+				return fmt.Errorf("eloge.SavePrinciple: indicator: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE eloge_sets SET updated_at = ? WHERE id = ?`, now, st.ID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.set.principle", ObjectKind: "eloge_set", ObjectRef: st.Code, Details: map[string]string{"principle": strconv.Itoa(in.Number)}})
+	})
+}
+
+// DeletePrinciple removes a principle (and its indicators) from a draft.
+func (s *Service) DeletePrinciple(ctx context.Context, actor *auth.User, st *Set, number int) error {
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := s.editable(ctx, tx, actor, st.ID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM eloge_principles WHERE set_id = ? AND number = ?`, st.ID, number)
+		if err != nil {
+			return fmt.Errorf("eloge.DeletePrinciple: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return db.ErrNotFound
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.set.principle.delete", ObjectKind: "eloge_set", ObjectRef: st.Code, Details: map[string]string{"principle": strconv.Itoa(number)}})
+	})
+}
+
+// PublishSet freezes a draft so that new cycles can run on it. Every
+// principle needs a title and at least one indicator.
+func (s *Service) PublishSet(ctx context.Context, actor *auth.User, st *Set) error {
+	full, err := s.SetByID(ctx, st.ID)
+	if err != nil {
+		return err
+	}
+	if len(full.Principles) == 0 {
+		return FieldErrors{"set": "eloge.sets.empty"}
+	}
+	fe := FieldErrors{}
+	for _, p := range full.Principles {
+		if len(p.Indicators) == 0 {
+			fe["principle."+strconv.Itoa(p.Number)] = "eloge.sets.no_indicators"
+		}
+	}
+	if len(fe) > 0 {
+		return fe
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := s.editable(ctx, tx, actor, st.ID); err != nil {
+			return err
+		}
+		now := db.Now()
+		if _, err := tx.ExecContext(ctx, `UPDATE eloge_sets SET status = 'published', published_at = ?, updated_at = ? WHERE id = ? AND status = 'draft'`, now, now, st.ID); err != nil {
+			return fmt.Errorf("eloge.PublishSet: %w", err)
+		}
+		st.Status = SetPublished
+		st.PublishedAt = sql.Null[time.Time]{V: now, Valid: true}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.set.publish", ObjectKind: "eloge_set", ObjectRef: st.Code})
+	})
+}
+
+// DiscardDraft deletes a draft version (never a published one).
+func (s *Service) DiscardDraft(ctx context.Context, actor *auth.User, st *Set) error {
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := s.editable(ctx, tx, actor, st.ID); err != nil {
+			return err
+		}
+		var used int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM eloge_cycles WHERE set_id = ?`, st.ID).Scan(&used); err != nil {
+			return err
+		}
+		if used > 0 {
+			return ErrSetInUse
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM eloge_sets WHERE id = ? AND status = 'draft'`, st.ID); err != nil {
+			return fmt.Errorf("eloge.DiscardDraft: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.set.discard", ObjectKind: "eloge_set", ObjectRef: st.Code})
+	})
+}
