@@ -459,9 +459,7 @@ func Summarise(records []Support) Dashboard {
 		}
 		by[r.Recipient] += r.Amount
 	}
-	if d.Total > 0 {
-		d.OpenCallPct = int((d.OpenCall*100 + d.Total/2) / d.Total)
-	}
+	d.OpenCallPct = pct(d.OpenCall, d.Total)
 	d.Recipients = len(by)
 	for name, amt := range by {
 		d.Largest = append(d.Largest, Recipient{Name: name, Amount: amt})
@@ -471,9 +469,7 @@ func Summarise(records []Support) Dashboard {
 		d.Largest = d.Largest[:10]
 	}
 	for i := range d.Largest {
-		if d.Total > 0 {
-			d.Largest[i].Pct = int((d.Largest[i].Amount*100 + d.Total/2) / d.Total)
-		}
+		d.Largest[i].Pct = pct(d.Largest[i].Amount, d.Total)
 	}
 	for y := range years {
 		d.Years = append(d.Years, y)

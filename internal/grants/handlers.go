@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -83,6 +84,7 @@ func Register(srv *web.Server, svc *Service, pl *places.Service, authSvc *auth.S
 	srv.Page("GET /grants/registry", h.registry)
 	srv.Handle("GET /api/v1/grants.360giving.json", h.giving)
 	srv.Handle("GET /api/v1/grants/support.csv", h.supportCSV)
+	srv.Handle("GET /api/v1/grants/dashboard.csv", h.dashboardCSV)
 	return h, nil
 }
 
@@ -129,6 +131,13 @@ func (h *Handlers) fmt(r *http.Request) *Fmt {
 
 // Money formats minor units of a currency.
 func (f *Fmt) Money(minor int64, cur string) string { return money.New(minor, cur).Format(f.p, false) }
+
+// Whole is an amount in whole units without the currency, for a headline
+// number whose label names the currency.
+func (f *Fmt) Whole(minor int64, cur string) string {
+	a := money.New(minor, cur).Format(f.p, true)
+	return strings.TrimSuffix(a, "\u00a0"+cur)
+}
 
 // Decimal is an amount for an input field.
 func (f *Fmt) Decimal(minor int64, cur string) string {
@@ -631,8 +640,10 @@ type registryPage struct {
 	F         *Fmt
 	Records   []Support
 	Dash      Dashboard
+	Charts    Charts
 	Year      int
 	LSG       string
+	LSGName   string
 	Procedure string
 	Years     []int
 	LSGs      []string
@@ -640,8 +651,9 @@ type registryPage struct {
 	CSV       string
 }
 
-func (h *Handlers) registry(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
+// supportFilter reads the registry's filter from a query; anything
+// unusable is dropped (the registry is public and must not fail on junk).
+func supportFilter(q url.Values) (SupportFilter, url.Values) {
 	f := SupportFilter{LSG: q.Get("lsg"), Procedure: q.Get("procedure")}
 	if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= 1990 && y <= 2100 {
 		f.Year = y
@@ -652,19 +664,6 @@ func (h *Handlers) registry(w http.ResponseWriter, r *http.Request) error {
 	if len(f.LSG) > 100 {
 		f.LSG = ""
 	}
-	recs, err := h.svc.Support(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	years, err := h.svc.SupportYears(r.Context())
-	if err != nil {
-		return err
-	}
-	lsgs, err := h.svc.SupportLSGs(r.Context())
-	if err != nil {
-		return err
-	}
-	names, _ := h.lsgNames(r)
 	v := url.Values{}
 	if f.Year != 0 {
 		v.Set("year", strconv.Itoa(f.Year))
@@ -675,19 +674,42 @@ func (h *Handlers) registry(w http.ResponseWriter, r *http.Request) error {
 	if f.Procedure != "" {
 		v.Set("procedure", f.Procedure)
 	}
+	return f, v
+}
+
+// allYears is the records of f's LSG and procedure in every year: the
+// dashboard's yearly charts show them all, the rest narrows to f.Year.
+func (h *Handlers) allYears(r *http.Request, f SupportFilter) ([]Support, error) {
+	f.Year = 0
+	return h.svc.Support(r.Context(), f)
+}
+
+func (h *Handlers) registry(w http.ResponseWriter, r *http.Request) error {
+	f, v := supportFilter(r.URL.Query())
+	all, err := h.allYears(r, f)
+	if err != nil {
+		return err
+	}
+	recs := OnlyYear(all, f.Year)
+	years, err := h.svc.SupportYears(r.Context())
+	if err != nil {
+		return err
+	}
+	lsgs, err := h.svc.SupportLSGs(r.Context())
+	if err != nil {
+		return err
+	}
+	names, _ := h.lsgNames(r)
 	csvURL := "/api/v1/grants/support.csv"
 	if len(v) > 0 {
 		csvURL += "?" + v.Encode()
 	}
-	return h.srv.Render.Page(w, r, "grants/registry", registryPage{F: h.fmt(r), Records: recs, Dash: Summarise(recs), Year: f.Year, LSG: f.LSG, Procedure: f.Procedure, Years: years, LSGs: lsgs, Names: names, CSV: csvURL})
+	ch := BuildCharts(h.srv.Cat.Printer(loc(r)), all, f.Year, v)
+	return h.srv.Render.Page(w, r, "grants/registry", registryPage{F: h.fmt(r), Records: recs, Dash: ch.Dash, Charts: ch, Year: f.Year, LSG: f.LSG, LSGName: names[f.LSG], Procedure: f.Procedure, Years: years, LSGs: lsgs, Names: names, CSV: csvURL})
 }
 
 func (h *Handlers) supportCSV(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	f := SupportFilter{LSG: q.Get("lsg"), Procedure: q.Get("procedure")}
-	if y, err := strconv.Atoi(q.Get("year")); err == nil {
-		f.Year = y
-	}
+	f, _ := supportFilter(r.URL.Query())
 	recs, err := h.svc.Support(r.Context(), f)
 	if err != nil {
 		return err
@@ -695,6 +717,24 @@ func (h *Handlers) supportCSV(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="who-funded-whom.csv"`)
 	return WriteSupportCSV(w, recs)
+}
+
+// dashboardCSV serves the numbers of one dashboard chart (?by=year, csos,
+// procedure or recipient) for the registry's filter.
+func (h *Handlers) dashboardCSV(w http.ResponseWriter, r *http.Request) error {
+	kind := r.URL.Query().Get("by")
+	if !slices.Contains(dashKinds, kind) {
+		return web.ErrBadRequest
+	}
+	f, _ := supportFilter(r.URL.Query())
+	all, err := h.allYears(r, f)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="who-funded-whom-by-`+kind+`.csv"`)
+	_, err = WriteDashboardCSV(w, kind, all, f.Year)
+	return err
 }
 
 func (h *Handlers) giving(w http.ResponseWriter, r *http.Request) error {

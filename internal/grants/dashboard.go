@@ -1,0 +1,240 @@
+package grants
+
+import (
+	"encoding/csv"
+	"html/template"
+	"io"
+	"net/url"
+	"sort"
+	"strconv"
+
+	"github.com/dijalog/dijalog/internal/chart"
+	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/translit"
+)
+
+// YearRow is one year of a dashboard: the support in the dashboard's
+// currency, split by procedure, and how many organisations received it.
+type YearRow struct {
+	Year        int
+	OpenCall    int64
+	Direct      int64
+	Total       int64
+	OpenCallPct int
+	Recipients  int
+	Records     int
+}
+
+// ByYear sums the records in currency cur per year, oldest first.
+func ByYear(records []Support, cur string) []YearRow {
+	rows := map[int]*YearRow{}
+	who := map[int]map[string]bool{}
+	for _, r := range records {
+		if r.Currency != cur {
+			continue
+		}
+		y := rows[r.Year]
+		if y == nil {
+			y = &YearRow{Year: r.Year}
+			rows[r.Year] = y
+			who[r.Year] = map[string]bool{}
+		}
+		y.Records++
+		y.Total += r.Amount
+		if r.Procedure == "open_call" {
+			y.OpenCall += r.Amount
+		} else {
+			y.Direct += r.Amount
+		}
+		who[r.Year][r.Recipient] = true
+	}
+	out := make([]YearRow, 0, len(rows))
+	for year, y := range rows {
+		y.Recipients = len(who[year])
+		y.OpenCallPct = pct(y.OpenCall, y.Total)
+		out = append(out, *y)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Year < out[j].Year })
+	return out
+}
+
+// pct is part of total in whole percent, rounded half up.
+func pct(part, total int64) int {
+	if total <= 0 {
+		return 0
+	}
+	return int((part*100 + total/2) / total)
+}
+
+// AllRecipients lists every recipient of the records in currency cur with
+// its sum and share, largest first (the dashboard shows the first ten).
+func AllRecipients(records []Support, cur string) []Recipient {
+	by := map[string]int64{}
+	var total int64
+	for _, r := range records {
+		if r.Currency == cur {
+			by[r.Recipient] += r.Amount
+			total += r.Amount
+		}
+	}
+	out := make([]Recipient, 0, len(by))
+	for name, amt := range by {
+		out = append(out, Recipient{Name: name, Amount: amt, Pct: pct(amt, total)})
+	}
+	sortRecipients(out)
+	return out
+}
+
+// OnlyYear keeps the records of one year (all of them when year is 0).
+func OnlyYear(records []Support, year int) []Support {
+	if year == 0 {
+		return records
+	}
+	var out []Support
+	for _, r := range records {
+		if r.Year == year {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Dashboard CSV kinds: each chart of the dashboard links the CSV of its numbers.
+const (
+	DashYear      = "year"
+	DashCSOs      = "csos"
+	DashProcedure = "procedure"
+	DashRecipient = "recipient"
+)
+
+// dashKinds are the kinds of dashboard CSV, in the page's order.
+var dashKinds = []string{DashProcedure, DashYear, DashCSOs, DashRecipient}
+
+// Charts is the dashboard's charts, each drawn from the same numbers as the
+// table beside it and the CSV it links.
+type Charts struct {
+	Dash      Dashboard     // the chosen year (or all years)
+	YearCur   string        // the currency of the yearly rows
+	Years     []YearRow     // every year of the chosen LSG and procedure
+	YearChart template.HTML // stacked bars: open call and direct per year
+	CSOChart  template.HTML // line (bars for a single year): organisations per year
+	ProcChart template.HTML // bars: open call against direct
+	TopChart  template.HTML // bars: the largest recipients
+	CSV       map[string]string
+}
+
+// script writes a name in the reader's script (Serbian has two).
+func script(p *i18n.Printer, s string) string {
+	switch p.Code() {
+	case i18n.SerbianCyrillic:
+		return translit.ForScript(s, "Cyrl")
+	case i18n.SerbianLatin:
+		return translit.ForScript(s, "Latn")
+	}
+	return s
+}
+
+// dashNumbers is what the dashboard shows: the summary of the chosen year
+// and the rows of every year. The page, its charts and the CSVs all use it.
+func dashNumbers(all []Support, year int) Charts {
+	c := Charts{Dash: Summarise(OnlyYear(all, year)), YearCur: Summarise(all).Currency}
+	c.Years = ByYear(all, c.YearCur)
+	return c
+}
+
+// BuildCharts draws the dashboard of the records all (one LSG or all, one
+// procedure or both, every year) for the chosen year (0: all). query is
+// the dashboard's filter, carried into the CSV links.
+func BuildCharts(p *i18n.Printer, all []Support, year int, query url.Values) Charts {
+	c := dashNumbers(all, year)
+	c.CSV = map[string]string{}
+	for _, k := range dashKinds {
+		v := url.Values{}
+		for key, vals := range query {
+			v[key] = vals
+		}
+		v.Set("by", k)
+		c.CSV[k] = "/api/v1/grants/dashboard.csv?" + v.Encode()
+	}
+	d := c.Dash
+	if d.Total > 0 {
+		show := func(minor int64) string { return money.New(minor, d.Currency).Format(p, true) }
+		major := func(minor int64) float64 { return money.New(minor, d.Currency).Major() }
+		desc := p.T("grants.dash.chart_desc", "currency", d.Currency)
+		c.ProcChart = chart.Bar(p.T("grants.dash.by_procedure"), desc, []chart.Item{
+			{Label: p.T("grants.procedure.open_call"), Value: major(d.OpenCall), Display: show(d.OpenCall)},
+			{Label: p.T("grants.procedure.direct"), Value: major(d.Direct), Display: show(d.Direct)},
+		})
+		var items []chart.Item
+		for _, r := range d.Largest {
+			items = append(items, chart.Item{Label: script(p, r.Name), Value: major(r.Amount), Display: show(r.Amount)})
+		}
+		c.TopChart = chart.Bar(p.T("grants.dash.largest"), desc, items)
+	}
+	if len(c.Years) == 0 {
+		return c
+	}
+	major := func(minor int64) float64 { return money.New(minor, c.YearCur).Major() }
+	labels := make([]string, len(c.Years))
+	open := chart.Series{Name: p.T("grants.procedure.open_call")}
+	direct := chart.Series{Name: p.T("grants.procedure.direct")}
+	count := chart.Series{Name: p.T("grants.dash.recipients")}
+	var countItems []chart.Item
+	for i, y := range c.Years {
+		labels[i] = strconv.Itoa(y.Year)
+		open.Values = append(open.Values, major(y.OpenCall))
+		direct.Values = append(direct.Values, major(y.Direct))
+		count.Values = append(count.Values, float64(y.Recipients))
+		countItems = append(countItems, chart.Item{Label: labels[i], Value: float64(y.Recipients), Display: strconv.Itoa(y.Recipients)})
+	}
+	c.YearChart = chart.Stacked(p.T("grants.dash.by_year"), p.T("grants.dash.chart_desc", "currency", c.YearCur), labels, []chart.Series{open, direct})
+	if len(c.Years) == 1 {
+		c.CSOChart = chart.Bar(p.T("grants.dash.csos_by_year"), p.T("grants.dash.csos_desc"), countItems)
+	} else {
+		c.CSOChart = chart.Line(p.T("grants.dash.csos_by_year"), p.T("grants.dash.csos_desc"), labels, []chart.Series{count})
+	}
+	return c
+}
+
+// WriteDashboardCSV writes the numbers of one dashboard chart, the same as
+// the page shows for the records all and the chosen year. It reports false
+// for an unknown kind.
+func WriteDashboardCSV(w io.Writer, kind string, all []Support, year int) (bool, error) {
+	c := dashNumbers(all, year)
+	d := c.Dash
+	dec := func(minor int64, cur string) string { return money.New(minor, cur).Decimal() }
+	var rows [][]string
+	switch kind {
+	case DashProcedure:
+		direct := 0
+		if d.Total > 0 {
+			direct = 100 - d.OpenCallPct
+		}
+		rows = [][]string{{"procedure", "currency", "amount", "share_pct"},
+			{"open_call", d.Currency, dec(d.OpenCall, d.Currency), strconv.Itoa(d.OpenCallPct)},
+			{"direct", d.Currency, dec(d.Direct, d.Currency), strconv.Itoa(direct)}}
+	case DashRecipient:
+		rows = [][]string{{"rank", "recipient", "currency", "amount", "share_pct"}}
+		for i, r := range AllRecipients(OnlyYear(all, year), d.Currency) {
+			rows = append(rows, []string{strconv.Itoa(i + 1), r.Name, d.Currency, dec(r.Amount, d.Currency), strconv.Itoa(r.Pct)})
+		}
+	case DashYear:
+		rows = [][]string{{"year", "currency", "open_call", "direct", "total", "open_call_pct"}}
+		for _, y := range c.Years {
+			rows = append(rows, []string{strconv.Itoa(y.Year), c.YearCur, dec(y.OpenCall, c.YearCur), dec(y.Direct, c.YearCur), dec(y.Total, c.YearCur), strconv.Itoa(y.OpenCallPct)})
+		}
+	case DashCSOs:
+		rows = [][]string{{"year", "recipients", "records"}}
+		for _, y := range c.Years {
+			rows = append(rows, []string{strconv.Itoa(y.Year), strconv.Itoa(y.Recipients), strconv.Itoa(y.Records)})
+		}
+	default:
+		return false, nil
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.WriteAll(rows); err != nil {
+		return true, err
+	}
+	return true, cw.Error()
+}
