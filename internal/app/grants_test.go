@@ -130,8 +130,56 @@ func TestGrantsPublicPages(t *testing.T) {
 		if err := json.Unmarshal([]byte(js), &pkg); err != nil || len(pkg.Grants) < 10 {
 			t.Fatalf("360Giving: %v, %d grants", err, len(pkg.Grants))
 		}
-		_ = context.Background()
+		// The dashboard: four SVG charts, each with its table and CSV.
+		_, dash := get(t, c, ta.srv.URL+"/en/grants/registry?lsg=ba-fbih-mostar&year=2025")
+		if n := strings.Count(dash, `<svg xmlns="http://www.w3.org/2000/svg" class="chart"`); n != 4 {
+			t.Errorf("the Mostar dashboard has %d charts, want 4", n)
+		}
+		for _, by := range []string{"procedure", "recipient", "year", "csos"} {
+			link := "/api/v1/grants/dashboard.csv?by=" + by + "&amp;lsg=ba-fbih-mostar&amp;year=2025"
+			if !strings.Contains(dash, link) {
+				t.Errorf("the dashboard does not link %s", link)
+			}
+		}
+		_, csvBody := get(t, c, ta.srv.URL+"/api/v1/grants/dashboard.csv?by=year&lsg=ba-fbih-mostar&year=2025")
+		var y2025 string
+		for _, line := range strings.Split(csvBody, "\n") {
+			if strings.HasPrefix(line, "2025,") {
+				y2025 = line
+			}
+		}
+		fields := strings.Split(y2025, ",")
+		if len(fields) != 6 {
+			t.Fatalf("the yearly CSV has no 2025 row:\n%s", csvBody)
+		}
+		// The table beside the chart shows the same total as the CSV.
+		total, _ := grantsMoney(fields[4])
+		if !strings.Contains(dash, "<tr aria-current=\"true\"><th scope=\"row\">2025</th>") || !strings.Contains(dash, total) {
+			t.Errorf("the yearly table does not show the CSV's 2025 total %s", total)
+		}
+		for _, bad := range []string{"?by=nope", "?by=year&year=abc&lsg=" + strings.Repeat("x", 500), "?by=recipient&procedure=%00"} {
+			st, b := get(t, c, ta.srv.URL+"/api/v1/grants/dashboard.csv"+bad)
+			if st >= 500 || (bad == "?by=nope" && st != http.StatusBadRequest) {
+				t.Errorf("dashboard.csv%s = %d: %.200s", bad, st, b)
+			}
+		}
 	})
+}
+
+// grantsMoney formats a CSV decimal ("48000.00") as the English pages do.
+func grantsMoney(dec string) (string, bool) {
+	whole, frac, ok := strings.Cut(dec, ".")
+	if !ok {
+		return dec, false
+	}
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String() + "." + frac + "\u00a0BAM", true
 }
 
 // TestGrants360GivingSchema validates the export against the 360Giving
