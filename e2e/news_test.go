@@ -2,16 +2,19 @@ package e2e
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/dijalog/dijalog/internal/news/killtest"
 	"github.com/dijalog/dijalog/internal/translit"
 )
 
@@ -405,5 +408,38 @@ func TestEventRegisterAndICS(t *testing.T) {
 	}
 	if got, want := p.text("#form-error"), p.msg(lang, "events.error.already_registered"); !strings.Contains(got, want) {
 		t.Errorf("second registration says %q, want %q", got, want)
+	}
+}
+
+// TestNewsletterKill9 runs the real binary against a real SMTP server,
+// sends a newsletter to 150 subscribers, kills the server with SIGKILL in
+// the middle of the sending, restarts it and counts at the SMTP server:
+// every subscriber must have exactly one copy. (The run waits out the
+// dead process's 15 s lease on the mail it had claimed.) No browser.
+func TestNewsletterKill9(t *testing.T) {
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	var log syncBuffer
+	data := t.TempDir()
+	if d := os.Getenv("KILLTEST_DATA"); d != "" {
+		data = d // keep the database for a look afterwards
+	}
+	res, err := killtest.Run(context.Background(), killtest.Options{
+		Bin: binPath, Data: data, Subscribers: 150, Domains: 15, Kills: 1,
+		Log: &log, Timeout: 90 * time.Second, Admin: demoAdmin, Password: demoPassword,
+	})
+	if err != nil {
+		t.Fatalf("%v\nserver log:\n%s", err, log.String())
+	}
+	t.Logf("kill -9 during sending: %s", res)
+	if res.Lost != 0 || res.Duplicates != 0 || res.Strangers != 0 || res.Delivered != res.Subscribers {
+		t.Errorf("want every subscriber to get exactly one copy: %s", res)
+	}
+	if len(res.KilledAt) != 1 || res.KilledAt[0] == 0 || res.KilledAt[0] >= int64(res.Subscribers) {
+		t.Errorf("the kill did not land in the middle of the sending: %v accepted at the kill", res.KilledAt)
+	}
+	for _, line := range serverErrors(log.String()) {
+		t.Errorf("server logged an error: %s", line)
 	}
 }

@@ -11,6 +11,14 @@
 //	go run ./bench/news -article                      # 100k articles, 1M comments
 //	go run ./bench/news -article -articles 20000 -comments 200000 -d 10s
 //
+// With -kill9 it sends a newsletter to -subscribers readers through the
+// real binary and a real SMTP server, kills the server with SIGKILL -kills
+// times during the sending, restarting it each time, and counts the copies
+// every reader received (internal/news/killtest; the e2e suite runs the
+// same with 150 readers):
+//
+//	go run ./bench/news -kill9 -subscribers 20000 -kills 3
+//
 // The newsletter throughput is measured by the tests of this directory
 // (DIJALOG_BENCH_N=50000 go test -count=1 -v -run . ./bench/news/).
 package main
@@ -38,10 +46,14 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/news/killtest"
 )
 
 type options struct {
 	article         bool
+	kill9           bool
+	subscribers     int
+	kills, domains  int
 	articles, comms int
 	hot             int
 	conns           int
@@ -63,9 +75,22 @@ func main() {
 	flag.StringVar(&o.bin, "bin", "", "use this dijalog binary instead of building ./cmd/dijalog")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory")
 	flag.BoolVar(&o.distinctReaders, "readers", true, "one User-Agent per connection (every first view of an article by a connection is a write)")
+	flag.BoolVar(&o.kill9, "kill9", false, "send a newsletter, kill -9 the server during the sending, restart it, count the copies")
+	flag.IntVar(&o.subscribers, "subscribers", 20000, "-kill9: newsletter subscribers")
+	flag.IntVar(&o.kills, "kills", 3, "-kill9: kills during the sending")
+	flag.IntVar(&o.domains, "domains", 200, "-kill9: recipient domains (the outbox sends at most 10 msg/s to one domain)")
 	flag.Parse()
+	if o.kill9 {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		if err := runKill9(ctx, o); err != nil {
+			fmt.Fprintln(os.Stderr, "news:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if !o.article {
-		fmt.Fprintln(os.Stderr, "news: nothing to do; use -article (the newsletter is measured by go test ./bench/news/)")
+		fmt.Fprintln(os.Stderr, "news: nothing to do; use -article or -kill9 (the newsletter throughput is measured by go test ./bench/news/)")
 		os.Exit(2)
 	}
 	if o.articles < 1 || o.comms < 0 || o.conns < 1 || o.dur <= 0 {
@@ -155,6 +180,40 @@ func run(ctx context.Context, o options) error {
 	}
 	rss, hwm := memory(s.cmd.Process.Pid)
 	fmt.Printf("\nserver memory: RSS %.0f MB, peak %.0f MB\n", float64(rss)/(1<<20), float64(hwm)/(1<<20))
+	return nil
+}
+
+// runKill9 is the -kill9 mode.
+func runKill9(ctx context.Context, o options) error {
+	tmp, err := os.MkdirTemp("", "dijalog-bench-kill9-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	fmt.Printf("dijalog newsletter kill -9 run  %s\n", time.Now().Format("2006-01-02 15:04 MST"))
+	fmt.Printf("machine: %d CPUs, %s, %s/%s; load average %s\n", runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, loadavg())
+	bin := o.bin
+	if bin == "" {
+		bin = filepath.Join(tmp, "dijalog")
+		if err := build(ctx, bin); err != nil {
+			return err
+		}
+	}
+	logf, err := os.Create(filepath.Join(tmp, "server.log"))
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	res, err := killtest.Run(ctx, killtest.Options{Bin: bin, Data: filepath.Join(tmp, "data"), Subscribers: o.subscribers,
+		Domains: o.domains, Kills: o.kills, Log: logf, Timeout: 30 * time.Minute, Admin: "admin@demo.dijalog.ba", Password: "dijalog-demo-2026"})
+	if err != nil {
+		return err
+	}
+	fmt.Println(res)
+	fmt.Printf("load average after: %s\n", loadavg())
+	if res.Lost != 0 || res.Duplicates != 0 || res.Strangers != 0 {
+		return errors.New("some subscriber did not get exactly one copy")
+	}
 	return nil
 }
 

@@ -67,7 +67,7 @@ func (o *OutboxOptions) defaults() {
 		o.Batch = 50
 	}
 	if o.Lease <= 0 {
-		o.Lease = 2 * time.Minute
+		o.Lease = 15 * time.Second
 	}
 	if o.BaseBackoff <= 0 {
 		o.BaseBackoff = 30 * time.Second

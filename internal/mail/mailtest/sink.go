@@ -64,6 +64,19 @@ type Sink struct {
 	running atomic.Bool
 	count   atomic.Int64
 	keep    bool
+	perRcpt map[string]int
+}
+
+// PerRecipient counts the messages accepted for each recipient address
+// (lower-cased), also in count-only mode.
+func (s *Sink) PerRecipient() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.perRcpt))
+	for k, v := range s.perRcpt {
+		out[k] = v
+	}
+	return out
 }
 
 // Start listens on a free 127.0.0.1 port.
@@ -306,6 +319,12 @@ func (s *Sink) record(ss *session, data []byte) {
 	s.count.Add(1)
 	s.mu.Lock()
 	keep := s.keep
+	if s.perRcpt == nil {
+		s.perRcpt = map[string]int{}
+	}
+	for _, to := range ss.rcpt {
+		s.perRcpt[strings.ToLower(to)]++
+	}
 	s.mu.Unlock()
 	if !keep {
 		return
