@@ -1,19 +1,23 @@
-// Command search measures the search index (internal/search) against a
-// baseline on a deterministic corpus of mixed-script documents with ground
+// Command search measures the search index (internal/search) against two
+// baselines on a deterministic corpus of mixed-script documents with ground
 // truth by construction: every document names one person (first name +
-// surname, a unique pair per place) and one place, written in Latin,
-// Cyrillic, ASCII without diacritics or with "dj" for đ; every query looks
-// for one document's person and place in one of seven styles (exact Latin,
+// surname) and one place, a unique triple, written in Latin, Cyrillic,
+// ASCII without diacritics or with "dj" for đ; every query looks for one
+// document's person and place in one of seven styles (exact Latin,
 // Cyrillic, no diacritics, dj/d, Macedonian Cyrillic, prefix, one typo).
 //
-//	go run ./bench/search                               # 20,000 docs, SQLite only
-//	go run ./bench/search -docs 100000 -queries 7000 -pg postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+// It is its own module (Bleve stays out of the platform's go.mod):
 //
-// It prints recall@10, MRR, p50/p99 latency, index size and build time for
-// ours on SQLite (and PostgreSQL with -pg) and for the baseline: plain
-// SQLite FTS5 (unicode61 remove_diacritics 2) on the raw text, queried with
-// its words and a prefix on the last one. Bleve is not measured (not a
-// dependency of the platform; see docs/perf/search.md).
+//	cd bench/search
+//	go run .                                          # 20,000 docs, SQLite engines and Bleve
+//	go run . -docs 100000 -clients 1,8 -pg 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable'
+//	go run . -docs 1000000 -keep /var/tmp/bench-search   # keep the indexes, reuse them next run
+//
+// For every engine it prints build time, index size, recall@10 and MRR per
+// style, and p50/p99 latency per number of concurrent clients (each client
+// sends one query after the other). Engines: ours on SQLite (and on
+// PostgreSQL with -pg), plain SQLite FTS5 (unicode61 remove_diacritics 2)
+// on the raw text, Bleve v2 with its standard analyser.
 package main
 
 import (
@@ -25,315 +29,159 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
-	"unicode"
 
 	"github.com/dijalog/dijalog/internal/db"
-	"github.com/dijalog/dijalog/internal/search"
-	"github.com/dijalog/dijalog/internal/translit"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 )
-
-var firstNames = strings.Fields(`Đorđe Đurđa Ljubica Njegoslav Živko Željka Čedomir Ćamil Šemsa Džemal Milorad Dragana Nikola Jovana Marko Ana Petar Milica Stefan Jelena
-Amir Amra Emir Lejla Haris Selma Adnan Ajla Tarik Merima Ivan Ivana Josip Marija Ante Kata Luka Lucija Mate Nives
-Goran Gordana Zoran Zorica Dejan Snježana Dražen Vesna Branko Branka Boris Biljana Saša Sanja Nenad Nevena Vladimir Vlatka Đuro Radoslav
-Mirsad Mirela Senad Senada Kemal Kenan Aida Alen Almir Alma Edin Elma Fikret Fatima Hamza Hana Irfan Indira Jasmin Jasmina`)
-
-var stems = strings.Fields(`Đurđev Petrov Jovanov Nikol Marković Kovač Hodž Begov Delić Softić Šarić Čolak Ćosić Žuljev Babić Mujanov Hadžić Salihov Tomaš Pavlov
-Mitrov Stojanov Ilijev Todorov Simeunov Lazarev Radov Vukov Bogdanov Filipov Knežev Kostov Gavrilov Đokov Milošev Zlatanov Spasov Despotov Rakić Brkić`)
-
-var suffixes = []string{"ić", "ović", "ski", "ac"}
-
-var placeNames = strings.Fields(`Banja_Luka Mostar Sarajevo Tuzla Zenica Bihać Trebinje Prijedor Doboj Bijeljina Žepče Zavidovići Brčko Goražde Travnik Livno Konjic Jajce Gradiška Derventa
-Modriča Šamac Odžak Orašje Foča Višegrad Srebrenica Zvornik Bratunac Vlasenica Kiseljak Kreševo Fojnica Busovača Vitez Novi_Travnik Bugojno Donji_Vakuf Gornji_Vakuf Prozor
-Čapljina Čitluk Ljubuški Posušje Grude Široki_Brijeg Stolac Neum Ravno Ljubinje Bileća Gacko Nevesinje Berkovići Kalinovik Trnovo Pale Sokolac Rogatica Rudo
-Đurđevac Kičevo Skopje Tetovo Gostivar Ohrid Bitola Prilep Kumanovo Štip Veles Strumica Kočani Kavadarci Struga Debar Gevgelija Negotino Radoviš Kratovo`)
-
-var bodyWords = strings.Fields(`udruženje građana lokalna zajednica projekat inicijativa mladi aktivisti dijaloška platforma općina opština sufinansiranje javni poziv
-obuka trening volonteri škola park igralište rasvjeta biblioteka sport kultura okoliš otpad reciklaža voda cesta most tržnica zdravlje starije osobe
-žene poduzetništvo zapošljavanje turizam poljoprivreda digitalizacija transparentnost budžet savjet forum saradnja partnerstvo donator evropska unija`)
-
-// doc is one generated document and how it is written.
-type doc struct {
-	id                 string
-	first, last, place string // as written (Latin with diacritics)
-	style              int    // 0 Latin, 1 Cyrillic, 2 ASCII, 3 dj
-	body               string
-}
-
-var stripMarks = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
-// ascii drops diacritics; đ becomes d (as people type without a BCS keyboard).
-func ascii(s string) string {
-	s = strings.NewReplacer("đ", "d", "Đ", "D").Replace(s)
-	out, _, _ := transform.String(stripMarks, s)
-	return out
-}
-
-func dj(s string) string {
-	s = strings.NewReplacer("đ", "dj", "Đ", "Dj").Replace(s)
-	out, _, _ := transform.String(stripMarks, s)
-	return out
-}
-
-// macedonian writes Latin BCS as Macedonian Cyrillic (ћ→ќ, ђ→ѓ).
-func macedonian(s string) string {
-	return strings.NewReplacer("ћ", "ќ", "Ћ", "Ќ", "ђ", "ѓ", "Ђ", "Ѓ").Replace(translit.ToCyrillic(s))
-}
-
-func render(s string, style int) string {
-	switch style {
-	case 1:
-		return translit.ToCyrillic(s)
-	case 2:
-		return ascii(s)
-	case 3:
-		return dj(s)
-	}
-	return s
-}
-
-func generate(n int, rng *rand.Rand) []doc {
-	var surnames []string
-	for _, st := range stems {
-		for _, suf := range suffixes {
-			surnames = append(surnames, st+suf)
-		}
-	}
-	cap := len(firstNames) * len(surnames) * len(placeNames)
-	if n > cap {
-		fmt.Fprintf(os.Stderr, "at most %d documents\n", cap)
-		os.Exit(2)
-	}
-	// A random permutation of the (first, surname, place) space: unique triples.
-	perm := rng.Perm(cap)[:n]
-	docs := make([]doc, n)
-	for i, k := range perm {
-		f := firstNames[k%len(firstNames)]
-		k /= len(firstNames)
-		s := surnames[k%len(surnames)]
-		k /= len(surnames)
-		p := strings.ReplaceAll(placeNames[k], "_", " ")
-		var body []string
-		for j := 0; j < 12+rng.IntN(12); j++ {
-			body = append(body, bodyWords[rng.IntN(len(bodyWords))])
-		}
-		docs[i] = doc{id: fmt.Sprintf("d%07d", i), first: f, last: s, place: p, style: rng.IntN(4), body: strings.Join(body, " ")}
-	}
-	return docs
-}
-
-func (d doc) document() search.Document {
-	title := render(d.first+" "+d.last, d.style)
-	return search.Document{Type: "person", ID: d.id, Title: title, URL: "/people/" + d.id, Fields: []search.Field{
-		{Name: "title", Text: title, Weight: 4, IsName: true},
-		{Name: "names", Text: render(d.place, d.style), Weight: 3, IsName: true},
-		{Name: "body", Text: render(d.body, d.style), Weight: 1},
-	}}
-}
-
-// styles of queries, in the order of the table.
-var styles = []string{"exact Latin", "Cyrillic", "no diacritics", "dj/d", "Macedonian", "prefix", "one typo"}
-
-type query struct {
-	style  int
-	text   string
-	target string
-}
-
-func typo(s string, rng *rand.Rand) string {
-	r := []rune(s)
-	i := 1 + rng.IntN(len(r)-2)
-	switch rng.IntN(3) {
-	case 0: // substitution
-		r[i] = 'x'
-	case 1: // deletion
-		r = append(r[:i], r[i+1:]...)
-	default: // transposition
-		r[i], r[i+1] = r[i+1], r[i]
-	}
-	return string(r)
-}
-
-func queries(docs []doc, n int, rng *rand.Rand) []query {
-	out := make([]query, 0, n)
-	for i := 0; i < n; i++ {
-		st := i % len(styles)
-		d := docs[rng.IntN(len(docs))]
-		if st == 3 { // dj/d: a person with đ in the name when there is one
-			for tries := 0; tries < 50 && !strings.ContainsAny(d.first+d.last+d.place, "đĐ"); tries++ {
-				d = docs[rng.IntN(len(docs))]
-			}
-		}
-		full := d.first + " " + d.last + " " + d.place
-		var t string
-		switch st {
-		case 0:
-			t = full
-		case 1:
-			t = translit.ToCyrillic(full)
-		case 2:
-			t = ascii(full)
-		case 3:
-			if rng.IntN(2) == 0 {
-				t = dj(full)
-			} else {
-				t = ascii(full)
-			}
-		case 4:
-			t = macedonian(full)
-		case 5:
-			pr := []rune(d.place)
-			t = d.first + " " + d.last + " " + string(pr[:min(len(pr), 4)])
-		case 6:
-			t = d.first + " " + typo(d.last, rng) + " " + d.place
-		}
-		out = append(out, query{style: st, text: t, target: d.id})
-	}
-	return out
-}
-
-// engine is one searcher under test.
-type engine struct {
-	name   string
-	build  func(ctx context.Context, docs []doc) error
-	search func(ctx context.Context, q string) ([]string, error)
-	size   func(ctx context.Context) (int64, error)
-}
-
-func ours(name string, d *db.DB, sizeFn func(ctx context.Context) (int64, error)) engine {
-	x := search.New(d)
-	return engine{name: name,
-		build: func(ctx context.Context, docs []doc) error {
-			x.AddSource("person", func(ctx context.Context, q db.Querier, put func(search.Document) error) error {
-				for _, dc := range docs {
-					if err := put(dc.document()); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-			_, err := x.Reindex(ctx)
-			return err
-		},
-		search: func(ctx context.Context, q string) ([]string, error) {
-			res, err := x.Search(ctx, search.Query{Text: q, Limit: 10})
-			if err != nil {
-				return nil, err
-			}
-			ids := make([]string, len(res.Hits))
-			for i, h := range res.Hits {
-				ids[i] = h.ID
-			}
-			return ids, nil
-		},
-		size: sizeFn,
-	}
-}
-
-func baseline(path string) (engine, error) {
-	s, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
-	if err != nil {
-		return engine{}, err
-	}
-	return engine{name: "baseline FTS5 unicode61 rd2",
-		build: func(ctx context.Context, docs []doc) error {
-			if _, err := s.ExecContext(ctx, `CREATE VIRTUAL TABLE base USING fts5(id UNINDEXED, title, names, body, tokenize = 'unicode61 remove_diacritics 2')`); err != nil {
-				return err
-			}
-			tx, err := s.BeginTx(ctx, nil)
-			if err != nil {
-				return err
-			}
-			st, err := tx.PrepareContext(ctx, `INSERT INTO base (id, title, names, body) VALUES (?, ?, ?, ?)`)
-			if err != nil {
-				return err
-			}
-			for _, d := range docs {
-				dd := d.document()
-				if _, err := st.ExecContext(ctx, d.id, dd.Title, dd.Fields[1].Text, dd.Fields[2].Text); err != nil {
-					return err
-				}
-			}
-			return tx.Commit()
-		},
-		search: func(ctx context.Context, q string) ([]string, error) {
-			words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-			if len(words) == 0 {
-				return nil, nil
-			}
-			for i, w := range words {
-				words[i] = `"` + w + `"`
-			}
-			words[len(words)-1] += "*"
-			rows, err := s.QueryContext(ctx, `SELECT id FROM base WHERE base MATCH ? ORDER BY rank LIMIT 10`, strings.Join(words, " AND "))
-			if err != nil {
-				return nil, err
-			}
-			defer rows.Close()
-			var ids []string
-			for rows.Next() {
-				var id string
-				if err := rows.Scan(&id); err != nil {
-					return nil, err
-				}
-				ids = append(ids, id)
-			}
-			return ids, rows.Err()
-		},
-		size: func(context.Context) (int64, error) { return fileSize(path) },
-	}, nil
-}
-
-func fileSize(path string) (int64, error) {
-	var n int64
-	for _, p := range []string{path, path + "-wal"} {
-		if fi, err := os.Stat(p); err == nil {
-			n += fi.Size()
-		}
-	}
-	return n, nil
-}
 
 type stat struct {
 	hits, n int
 	rr      float64
 }
 
-func run(ctx context.Context, e engine, docs []doc, qs []query) error {
-	start := time.Now()
-	if err := e.build(ctx, docs); err != nil {
-		return fmt.Errorf("%s: build: %w", e.name, err)
+// measure runs every query once with c concurrent clients and returns the
+// latencies (in query order) and the ranked ids.
+func measure(ctx context.Context, e engine, qs []query, c int) ([]time.Duration, [][]string, error) {
+	lat := make([]time.Duration, len(qs))
+	got := make([][]string, len(qs))
+	var next int
+	var mu sync.Mutex
+	var first error
+	var wg sync.WaitGroup
+	for range c {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				stop := first != nil
+				mu.Unlock()
+				if i >= len(qs) || stop {
+					return
+				}
+				t0 := time.Now()
+				ids, err := e.search(ctx, qs[i].text)
+				lat[i] = time.Since(t0)
+				got[i] = ids
+				if err != nil {
+					mu.Lock()
+					first = fmt.Errorf("%s: %q: %w", e.name, qs[i].text, err)
+					mu.Unlock()
+				}
+			}
+		}()
 	}
-	build := time.Since(start)
+	wg.Wait()
+	return lat, got, first
+}
+
+func pct(lat []time.Duration, p float64) time.Duration {
+	s := slices.Clone(lat)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(p*float64(len(s))))]
+}
+
+func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 2, 64) }
+
+func run(ctx context.Context, e engine, docs []doc, qs []query, clients []int, reps int, profile string) error {
+	build := time.Duration(0)
+	if e.built(ctx) {
+		fmt.Printf("\n%s: kept index reused\n", e.name)
+	} else {
+		start := time.Now()
+		if err := e.build(ctx, docs); err != nil {
+			return fmt.Errorf("%s: build: %w", e.name, err)
+		}
+		build = time.Since(start)
+	}
 	size, err := e.size(ctx)
 	if err != nil {
 		return err
 	}
-	per := make([]stat, len(styles))
-	lat := make([]time.Duration, 0, len(qs))
-	for _, q := range qs {
-		t0 := time.Now()
-		ids, err := e.search(ctx, q.text)
-		lat = append(lat, time.Since(t0))
-		if err != nil {
-			return fmt.Errorf("%s: %q: %w", e.name, q.text, err)
+	// Warm up: one pass over the first tenth of the queries.
+	if _, _, err := measure(ctx, e, qs[:len(qs)/10], 1); err != nil {
+		return err
+	}
+	var got [][]string
+	type row struct {
+		c             int
+		p50, p99, min time.Duration
+		perStyle      []time.Duration
+	}
+	var rows []row
+	for _, c := range clients {
+		var best []time.Duration
+		var first []time.Duration
+		for r := range max(reps, 1) {
+			var f *os.File
+			if profile != "" && c == 1 && r == 0 {
+				f, err = os.Create(profile)
+				if err != nil {
+					return err
+				}
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+			}
+			lat, ids, err := measure(ctx, e, qs, c)
+			if f != nil {
+				pprof.StopCPUProfile()
+				f.Close()
+			}
+			if err != nil {
+				return err
+			}
+			if got == nil {
+				got = ids
+			}
+			if first == nil {
+				first, best = lat, slices.Clone(lat)
+			}
+			for i := range best {
+				best[i] = min(best[i], lat[i])
+			}
 		}
+		rw := row{c: c, p50: pct(first, 0.5), p99: pct(first, 0.99), min: pct(best, 0.99)}
+		for st := range styles {
+			var l []time.Duration
+			for i, q := range qs {
+				if q.style == st {
+					l = append(l, first[i])
+				}
+			}
+			rw.perStyle = append(rw.perStyle, pct(l, 0.99))
+		}
+		rows = append(rows, rw)
+	}
+	per := make([]stat, len(styles))
+	for i, q := range qs {
 		s := &per[q.style]
 		s.n++
-		if i := slices.Index(ids, q.target); i >= 0 {
+		if k := slices.Index(got[i], q.target); k >= 0 {
 			s.hits++
-			s.rr += 1 / float64(i+1)
+			s.rr += 1 / float64(k+1)
 		}
 	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-	fmt.Printf("\n%s: %d docs, build %s, index %.1f MB, %d queries, p50 %s, p99 %s\n", e.name, len(docs), build.Round(time.Millisecond), float64(size)/1e6, len(qs), pct(0.5).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond))
+	b := "kept"
+	if build > 0 {
+		b = build.Round(100 * time.Millisecond).String()
+	}
+	fmt.Printf("\n%s: %d docs, build %s, index %.1f MB, %d queries\n", e.name, len(docs), b, float64(size)/1e6, len(qs))
+	fmt.Printf("| clients | p50 ms | p99 ms | p99 ms (best of %d) | p99 ms per style: %s |\n|---:|---:|---:|---:|---|\n", max(reps, 1), strings.Join(styles, " / "))
+	for _, r := range rows {
+		var ps []string
+		for _, p := range r.perStyle {
+			ps = append(ps, ms(p))
+		}
+		fmt.Printf("| %d | %s | %s | %s | %s |\n", r.c, ms(r.p50), ms(r.p99), ms(r.min), strings.Join(ps, " / "))
+	}
 	fmt.Printf("| %-14s | %9s | %6s |\n|---|---:|---:|\n", "style", "recall@10", "MRR")
 	var all stat
 	for i, s := range per {
@@ -343,27 +191,67 @@ func run(ctx context.Context, e engine, docs []doc, qs []query) error {
 		all.rr += s.rr
 	}
 	fmt.Printf("| %-14s | %9.3f | %6.3f |\n", "all", float64(all.hits)/float64(all.n), all.rr/float64(all.n))
+	if *misses > 0 {
+		shown := 0
+		for i, q := range qs {
+			if !slices.Contains(got[i], q.target) && shown < *misses {
+				shown++
+				fmt.Printf("  miss (%s): %q want %s got %v\n", styles[q.style], q.text, q.target, got[i])
+			}
+		}
+	}
 	return nil
 }
+
+var misses = flag.Int("misses", 0, "print up to this many missed queries per engine")
 
 func main() {
 	nDocs := flag.Int("docs", 20000, "documents")
 	nQueries := flag.Int("queries", 7000, "queries (spread over 7 styles)")
-	pg := flag.String("pg", "", "PostgreSQL server URL: also measure ours on PostgreSQL (in a fresh schema)")
-	skipSQLite := flag.Bool("no-sqlite", false, "skip ours on SQLite and the baseline")
+	pg := flag.String("pg", "", "PostgreSQL server URL: also measure ours on PostgreSQL (in its own schema)")
+	only := flag.String("engines", "sqlite,fts5,bleve,pg", "engines to run (pg also needs -pg)")
+	clientsFlag := flag.String("clients", "1,8", "numbers of concurrent clients to measure")
+	reps := flag.Int("reps", 1, "passes over the queries per client count; \"best of\" takes each query's fastest pass (less noise from other load on the machine)")
+	keep := flag.String("keep", "", "directory to keep the indexes in and reuse them from (a fresh temporary one when empty); the PostgreSQL schema is kept too")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of ours on SQLite (one client, first pass) to this file")
 	flag.Parse()
+	var clients []int
+	for _, c := range strings.Split(*clientsFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(c))
+		if err != nil || n < 1 {
+			fail(fmt.Errorf("-clients: %q", c))
+		}
+		clients = append(clients, n)
+	}
+	want := map[string]bool{}
+	for _, e := range strings.Split(*only, ",") {
+		want[strings.TrimSpace(e)] = true
+	}
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(2026, 11))
 	docs := generate(*nDocs, rng)
 	qs := queries(docs, *nQueries, rng)
-	dir, err := os.MkdirTemp("", "dijalog-bench-search-")
-	if err != nil {
-		fail(err)
+	dir := *keep
+	if dir == "" {
+		d, err := os.MkdirTemp("", "dijalog-bench-search-")
+		if err != nil {
+			fail(err)
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	} else {
+		dir = filepath.Join(dir, strconv.Itoa(*nDocs))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			fail(err)
+		}
 	}
-	defer os.RemoveAll(dir)
 	var engines []engine
-	if !*skipSQLite {
+	if want["sqlite"] {
 		path := filepath.Join(dir, "ours.db")
+		before := int64(0)
+		if _, err := os.Stat(path); err != nil {
+			before = -1
+		}
 		d, err := db.Open(ctx, path)
 		if err != nil {
 			fail(err)
@@ -372,28 +260,40 @@ func main() {
 		if _, err := d.MigrateUp(ctx); err != nil {
 			fail(err)
 		}
-		before, _ := fileSize(path)
+		if before < 0 {
+			before, _ = fileSize(path)
+		}
 		engines = append(engines, ours("ours, SQLite", d, func(ctx context.Context) (int64, error) {
 			_, _ = d.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 			n, err := fileSize(path)
 			return n - before, err
 		}))
-		b, err := baseline(filepath.Join(dir, "base.db"))
+	}
+	if want["fts5"] {
+		b, err := fts5(filepath.Join(dir, "base.db"))
 		if err != nil {
 			fail(err)
 		}
 		engines = append(engines, b)
 	}
-	if *pg != "" {
+	if want["bleve"] {
+		engines = append(engines, bleveEngine(filepath.Join(dir, "bleve")))
+	}
+	if want["pg"] && *pg != "" {
 		schema := fmt.Sprintf("bench_search_%d", time.Now().Unix())
+		if *keep != "" {
+			schema = fmt.Sprintf("bench_search_keep_%d", *nDocs)
+		}
 		admin, err := sql.Open("pgx", *pg)
 		if err != nil {
 			fail(err)
 		}
-		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
 			fail(err)
 		}
-		defer admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		if *keep == "" {
+			defer admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		}
 		u, _ := url.Parse(*pg)
 		v := u.Query()
 		v.Set("search_path", schema+",public")
@@ -412,10 +312,13 @@ func main() {
 			return n, err
 		}))
 	}
-	fmt.Printf("corpus: %d documents (Latin, Cyrillic, ASCII, dj spellings), %d queries, seed 2026\n", len(docs), len(qs))
+	fmt.Printf("corpus: %d documents (Latin, Cyrillic, ASCII, dj spellings), %d queries, seed 2026, clients %v, %s\n", len(docs), len(qs), clients, time.Now().UTC().Format(time.RFC3339))
 	for _, e := range engines {
-		if err := run(ctx, e, docs, qs); err != nil {
+		if err := run(ctx, e, docs, qs, clients, *reps, *profile); err != nil {
 			fail(err)
+		}
+		if la, err := os.ReadFile("/proc/loadavg"); err == nil {
+			fmt.Printf("load average after %s: %s", e.name, la)
 		}
 	}
 }
