@@ -29,6 +29,8 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -48,8 +50,10 @@ func main() {
 	pg := flag.String("pg", "", "PostgreSQL server DSN (a fresh schema is made and dropped); empty for SQLite")
 	imp := flag.Int("import", 20000, "activities for the IATI import measurement")
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the load phase to this file")
+	keep := flag.String("keep", "", "keep the filled database and reuse it in the next run: a SQLite file path, or a PostgreSQL schema name with -pg")
+	csv := flag.Bool("csv", true, "measure the CSV export")
 	flag.Parse()
-	cpuProfile = *prof
+	cpuProfile, keepDB, measureCSV = *prof, *keep, *csv
 	if err := run(*n, *c, *dur, *pg, *imp); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/projects:", err)
 		os.Exit(1)
@@ -94,7 +98,7 @@ func open(ctx context.Context, pg, tag string) (*db.DB, func(), error) {
 	}, err
 }
 
-func fill(ctx context.Context, d *db.DB, n int, log *slog.Logger) (time.Duration, error) {
+func fill(ctx context.Context, d *db.DB, n, offset int, log *slog.Logger) (time.Duration, error) {
 	svc, err := projects.NewService(d, places.NewService(d), nil, log)
 	if err != nil {
 		return 0, err
@@ -109,10 +113,10 @@ func fill(ctx context.Context, d *db.DB, n int, log *slog.Logger) (time.Duration
 	start := time.Now()
 	const chunk = 5000
 	for i := 0; i < n; i += chunk {
-		ps := projects.GenerateProjects(min(chunk, n-i), uint64(i+1), lsgs, func(string) string { return "" })
+		ps := projects.GenerateProjects(min(chunk, n-i), uint64(offset+i+1), lsgs, func(string) string { return "" })
 		for j, p := range ps {
 			if p.IATIIdentifier != "" {
-				p.IATIIdentifier = fmt.Sprintf("%s-%d", p.IATIIdentifier, i+j)
+				p.IATIIdentifier = fmt.Sprintf("%s-%d", p.IATIIdentifier, offset+i+j)
 			}
 		}
 		if err := svc.CreateMany(ctx, projects.Actor{Name: "bench"}, ps); err != nil {
@@ -202,7 +206,40 @@ func heapSampler() (stop func() uint64) {
 	return func() uint64 { close(done); return peak.Load() }
 }
 
-var cpuProfile string
+var (
+	cpuProfile, keepDB string
+	measureCSV         bool
+)
+
+// openKept opens the database kept by an earlier run (-keep), or makes it.
+func openKept(ctx context.Context, pg string) (*db.DB, func(), error) {
+	if pg == "" {
+		d, err := db.Open(ctx, keepDB)
+		if err != nil {
+			return nil, nil, err
+		}
+		_, err = d.MigrateUp(ctx)
+		return d, func() { d.Close() }, err
+	}
+	admin, err := sql.Open("pgx", pg)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer admin.Close()
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+keepDB); err != nil {
+		return nil, nil, err
+	}
+	u, _ := url.Parse(pg)
+	q := u.Query()
+	q.Set("search_path", keepDB+",public")
+	u.RawQuery = q.Encode()
+	d, err := db.Open(ctx, u.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	_, err = d.MigrateUp(ctx)
+	return d, func() { d.Close() }, err
+}
 
 func run(n, c int, dur time.Duration, pg string, imp int) error {
 	ctx := context.Background()
@@ -211,17 +248,37 @@ func run(n, c int, dur time.Duration, pg string, imp int) error {
 	if pg != "" {
 		dialect = "postgres"
 	}
-	fmt.Printf("bench/projects: %d projects on %s, %d clients, %s per target, GOMAXPROCS %d, %s\n", n, dialect, c, dur, runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.RFC3339))
-	d, cleanup, err := open(ctx, pg, "main")
+	fmt.Printf("bench/projects: %d projects on %s, %d clients, %s per target, GOMAXPROCS %d, %s, load average %s\n", n, dialect, c, dur, runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.RFC3339), loadavg())
+	var d *db.DB
+	var cleanup func()
+	var err error
+	if keepDB != "" {
+		d, cleanup, err = openKept(ctx, pg)
+	} else {
+		d, cleanup, err = open(ctx, pg, "main")
+	}
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	took, err := fill(ctx, d, n, log)
-	if err != nil {
+	var have int
+	if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM projects").Scan(&have); err != nil {
 		return err
 	}
-	fmt.Printf("fill: %d projects in %.1fs (%.0f/s, one transaction per 500, search index off)\n", n, took.Seconds(), float64(n)/took.Seconds())
+	if have >= n {
+		fmt.Printf("fill: reusing the %d projects kept in %s\n", have, keepDB)
+	} else {
+		took, err := fill(ctx, d, n-have, have, log)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("fill: %d projects in %.1fs (%.0f/s, one transaction per 500, search index off)\n", n-have, took.Seconds(), float64(n-have)/took.Seconds())
+	}
+	if pg != "" {
+		if _, err := d.ExecContext(ctx, "ANALYZE"); err != nil {
+			return err
+		}
+	}
 	a, err := app.Build(d, &config.Config{BaseURL: "http://127.0.0.1", TimeZone: time.UTC}, log, nil)
 	if err != nil {
 		return err
@@ -257,20 +314,45 @@ func run(n, c int, dur time.Duration, pg string, imp int) error {
 		_ = pprof.StartCPUProfile(f)
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
-	results := []result{
-		load("list /bs/projects?status=4&sort=-value&page=50", c, dur, func(*rand.Rand) string {
-			return base + "/bs/projects?status=4&sort=-value&page=50"
-		}),
-		load("list /bs/projects?region=ba-rs&page=50", c, dur, func(*rand.Rand) string { return base + "/bs/projects?region=ba-rs&page=50" }),
-		load("detail /bs/projects/{id}", c, dur, func(r *rand.Rand) string { return base + "/bs/projects/" + ids[r.IntN(len(ids))] }),
-		load("dashboard /bs/projects/dashboard (cached)", c, dur, func(*rand.Rand) string { return base + "/bs/projects/dashboard" }),
-		load("api /api/v1/projects?lsg=ba-fbih-mostar&page=2", c, dur, func(*rand.Rand) string { return base + "/api/v1/projects?lsg=ba-fbih-mostar&page=2" }),
+	// Every page is measured twice: with a cache-busting parameter (the
+	// handler, its queries and the rendering run on every request) and at
+	// one fixed URL (anonymous readers may then be served by the page cache).
+	bust := func(r *rand.Rand, u string) string {
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		return u + sep + "b=" + strconv.Itoa(r.IntN(1e9))
+	}
+	targets := []struct {
+		name string
+		url  func(r *rand.Rand) string
+	}{
+		{"list /bs/projects?status=4&sort=-value&page=50", func(*rand.Rand) string { return base + "/bs/projects?status=4&sort=-value&page=50" }},
+		{"list /bs/projects?region=ba-rs&page=50", func(*rand.Rand) string { return base + "/bs/projects?region=ba-rs&page=50" }},
+		{"list /bs/projects?donor=USAID&sector=151&page=50", func(*rand.Rand) string {
+			return base + "/bs/projects?donor=USAID&sector=151&page=50"
+		}},
+		{"detail /bs/projects/{id}", func(r *rand.Rand) string { return base + "/bs/projects/" + ids[r.IntN(len(ids))] }},
+		{"dashboard /bs/projects/dashboard", func(*rand.Rand) string { return base + "/bs/projects/dashboard" }},
+		{"api /api/v1/projects?lsg=ba-fbih-mostar&page=2", func(*rand.Rand) string { return base + "/api/v1/projects?lsg=ba-fbih-mostar&page=2" }},
+	}
+	var results []result
+	for _, t := range targets {
+		results = append(results, load(t.name+" (uncached)", c, dur, func(r *rand.Rand) string { return bust(r, t.url(r)) }))
+	}
+	for _, t := range targets {
+		results = append(results, load(t.name+" (same URL)", c, dur, t.url))
 	}
 	fmt.Printf("\n| target | requests | errors | req/s | p50 | p99 | max |\n|---|---|---|---|---|---|---|\n")
 	for _, r := range results {
 		fmt.Printf("| %s | %d | %d | %.0f | %s | %s | %s |\n", r.name, r.reqs, r.errors, r.rps, r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), r.max.Round(10*time.Microsecond))
 	}
 	fmt.Printf("dashboard, first (cold) request: %s\n", cold.Round(time.Millisecond))
+	fmt.Printf("load average after the pages: %s\n", loadavg())
+	if !measureCSV {
+		return nil
+	}
 	// CSV export of everything: first byte, total, heap.
 	runtime.GC()
 	stop := heapSampler()
@@ -350,4 +432,12 @@ func cutActivities(b []byte, n int, count *int) []byte {
 		*count++
 	}
 	return append(append([]byte{}, b[:i]...), []byte("</iati-activities>\n")...)
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -143,114 +144,159 @@ func (r Result) Pages() int {
 	return (r.Total + r.PerPage - 1) / r.PerPage
 }
 
-// where builds the WHERE clause of f.
-func (s *Service) where(ctx context.Context, f Filter) (string, []any, error) {
-	conds := []string{"p.deleted_at IS NULL"}
-	var args []any
-	var codes []string
-	if f.LSG != "" {
-		codes = []string{f.LSG}
-	}
+// query is a filter translated to the facet index (project_facets): the
+// facets a project must have, conditions on the facet row's copies of the
+// project's columns (f), and conditions that need the project row (p).
+type query struct {
+	facets []string
+	conds  []string
+	args   []any
+	pconds []string
+	pargs  []any
+}
+
+// none is a facet no project has: the filter cannot match.
+const none = "none"
+
+// plan translates f; the driving facet (the one with the fewest projects)
+// comes first.
+func (s *Service) plan(ctx context.Context, f Filter) (query, error) {
+	var q query
+	place := ""
 	if f.Region != "" {
 		lsgs, err := s.places.LSGs(ctx)
 		if err != nil {
-			return "", nil, err
+			return q, err
 		}
-		var in []string
+		place = none
 		for _, p := range lsgs {
-			if p.EntityCode == f.Region || p.CantonCode == f.Region || p.ParentCode == f.Region || p.Code == f.Region {
-				in = append(in, p.Code)
+			switch {
+			case p.Code == f.Region:
+				place = facetLSG + p.Code
+			case p.EntityCode == f.Region || p.CantonCode == f.Region || p.ParentCode == f.Region:
+				if place == none {
+					place = facetRegion + f.Region
+				}
+			default:
+				continue
+			}
+			if f.LSG != "" && p.Code == f.LSG {
+				place = facetLSG + f.LSG // both: the LSG, when it lies in the region
+				break
 			}
 		}
-		if f.LSG != "" {
-			// both: the LSG must lie in the region
-			ok := false
-			for _, c := range in {
-				ok = ok || c == f.LSG
-			}
-			if !ok {
-				in = nil
-			} else {
-				in = codes
-			}
+		if f.LSG != "" && place != facetLSG+f.LSG {
+			place = none
 		}
-		codes = in
-		if len(codes) == 0 {
-			codes = []string{"-"}
-		}
+	} else if f.LSG != "" {
+		place = facetLSG + f.LSG
 	}
-	if len(codes) > 0 {
-		conds = append(conds, `p.id IN (SELECT l.project_id FROM project_locations l WHERE l.place_code IN (?`+strings.Repeat(", ?", len(codes)-1)+`))`)
-		for _, c := range codes {
-			args = append(args, c)
-		}
+	if place != "" {
+		q.facets = append(q.facets, place)
 	}
 	if f.Donor != "" {
-		conds = append(conds, `p.id IN (SELECT o.project_id FROM project_orgs o WHERE o.role = 1 AND o.name_key = ?)`)
-		args = append(args, orgKey(f.Donor))
+		q.facets = append(q.facets, facetDonor+orgKey(f.Donor))
 	}
 	if f.Sector != "" {
 		if len(f.Sector) == 5 {
-			conds = append(conds, `p.id IN (SELECT c.project_id FROM project_codes c WHERE c.kind = 'dac' AND c.code = ?)`)
-			args = append(args, f.Sector)
+			q.facets = append(q.facets, facetDAC+f.Sector)
 		} else {
-			conds = append(conds, `p.id IN (SELECT c.project_id FROM project_codes c WHERE c.kind = 'dac' AND c.code LIKE ?)`)
-			args = append(args, f.Sector+"%")
+			q.facets = append(q.facets, facetDAC3+f.Sector)
 		}
 	}
 	if f.Status != 0 {
-		conds = append(conds, "p.status = ?")
-		args = append(args, f.Status)
+		q.facets = append(q.facets, facetStatus+strconv.Itoa(f.Status))
+	}
+	if len(q.facets) == 0 {
+		q.facets = []string{facetAll}
 	}
 	if f.Year != 0 {
-		conds = append(conds, "p.start_year <= ? AND (CASE WHEN p.actual_end <> '' THEN p.actual_end ELSE p.planned_end END = '' OR CASE WHEN p.actual_end <> '' THEN p.actual_end ELSE p.planned_end END >= ?)")
-		args = append(args, f.Year, fmt.Sprintf("%04d-01-01", f.Year))
+		q.conds = append(q.conds, "f.start_year <= ? AND (f.end_date = '' OR f.end_date >= ?)")
+		q.args = append(q.args, f.Year, fmt.Sprintf("%04d-01-01", f.Year))
 	}
 	if f.MinEUR > 0 {
-		conds = append(conds, "p.value_eur_minor >= ?")
-		args = append(args, f.MinEUR*100)
+		q.conds = append(q.conds, "f.value_eur_minor >= ?")
+		q.args = append(q.args, f.MinEUR*100)
 	}
 	if f.MaxEUR > 0 {
-		conds = append(conds, "p.value_eur_minor <= ?")
-		args = append(args, f.MaxEUR*100)
+		q.conds = append(q.conds, "f.value_eur_minor <= ?")
+		q.args = append(q.args, f.MaxEUR*100)
 	}
 	if f.Kind != "" {
-		conds = append(conds, "p.kind = ?")
-		args = append(args, f.Kind)
+		q.conds = append(q.conds, "f.kind = ?")
+		q.args = append(q.args, f.Kind)
 	}
 	if f.Parent != "" {
-		conds = append(conds, "p.parent_id = (SELECT x.id FROM projects x WHERE x.public_id = ?)")
-		args = append(args, f.Parent)
+		q.pconds = append(q.pconds, "p.parent_id = (SELECT x.id FROM projects x WHERE x.public_id = ?)")
+		q.pargs = append(q.pargs, f.Parent)
 	}
 	for i, tok := range translit.FoldTokens(f.Q) {
 		if i >= 8 {
 			break
 		}
-		conds = append(conds, "p.search_key LIKE ?")
-		args = append(args, "%"+strings.NewReplacer("%", "", "_", "").Replace(tok)+"%")
+		q.pconds = append(q.pconds, "p.search_key LIKE ?")
+		q.pargs = append(q.pargs, "%"+strings.NewReplacer("%", "", "_", "").Replace(tok)+"%")
 	}
-	return strings.Join(conds, " AND "), args, nil
+	if len(q.facets) > 1 {
+		n := make(map[string]int, len(q.facets))
+		for _, fc := range q.facets {
+			c, err := s.facetCount(ctx, fc)
+			if err != nil {
+				return q, err
+			}
+			n[fc] = c
+		}
+		sort.SliceStable(q.facets, func(i, j int) bool { return n[q.facets[i]] < n[q.facets[j]] })
+	}
+	return q, nil
+}
+
+// from is the FROM and WHERE of q, with its arguments: the driving facet's
+// rows, the other facets as point lookups in (facet, project_id), the
+// project row only when a condition needs it.
+func (q query) from() (string, []any) {
+	var sb strings.Builder
+	sb.WriteString("project_facets f")
+	if len(q.pconds) > 0 {
+		sb.WriteString(" JOIN projects p ON p.id = f.project_id")
+	}
+	sb.WriteString(" WHERE f.facet = ?")
+	args := []any{q.facets[0]}
+	for _, fc := range q.facets[1:] {
+		sb.WriteString(" AND EXISTS (SELECT 1 FROM project_facets g WHERE g.facet = ? AND g.project_id = f.project_id)")
+		args = append(args, fc)
+	}
+	for _, c := range q.conds {
+		sb.WriteString(" AND " + c)
+	}
+	args = append(args, q.args...)
+	for _, c := range q.pconds {
+		sb.WriteString(" AND " + c)
+	}
+	return sb.String(), append(args, q.pargs...)
 }
 
 func orderBy(sort string) string {
 	switch sort {
 	case "title":
-		return "p.sort_title, p.id"
+		return "f.sort_title, f.project_id"
 	case "-title":
-		return "p.sort_title DESC, p.id DESC"
+		return "f.sort_title DESC, f.project_id DESC"
 	case "start":
-		return "p.start_year, p.id"
+		return "f.start_year, f.project_id"
 	case "-start":
-		return "p.start_year DESC, p.id DESC"
+		return "f.start_year DESC, f.project_id DESC"
 	case "value":
-		return "p.value_eur_minor, p.id"
+		return "f.value_eur_minor, f.project_id"
 	case "-value":
-		return "p.value_eur_minor DESC, p.id DESC"
+		return "f.value_eur_minor DESC, f.project_id DESC"
 	}
-	return "p.updated_at DESC, p.id DESC"
+	return "f.updated_at DESC, f.project_id DESC"
 }
 
 // List returns one page of the projects that match f, with the total.
+// The page is one range scan of the driving facet's sort index (ids
+// only), then the projects of the page by id.
 func (s *Service) List(ctx context.Context, f Filter) (Result, error) {
 	if f.PerPage <= 0 {
 		f.PerPage = 20
@@ -259,44 +305,97 @@ func (s *Service) List(ctx context.Context, f Filter) (Result, error) {
 	if f.Page <= 0 {
 		f.Page = 1
 	}
-	where, args, err := s.where(ctx, f)
+	q, err := s.plan(ctx, f)
 	if err != nil {
 		return Result{}, err
 	}
+	from, args := q.from()
 	res := Result{Page: f.Page, PerPage: f.PerPage}
-	total, err := s.count(ctx, where, args)
+	total, err := s.count(ctx, from, args)
 	if err != nil {
 		return Result{}, err
 	}
 	res.Total = total
-	rows, err := s.d.QueryContext(ctx, `SELECT `+projectCols+` FROM projects p LEFT JOIN projects pp ON pp.id = p.parent_id WHERE `+where+
-		` ORDER BY `+orderBy(f.Sort)+` LIMIT ? OFFSET ?`, append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
+	if total == 0 || (f.Page-1)*f.PerPage >= total {
+		return res, nil
+	}
+	ids, err := s.ids(ctx, `SELECT f.project_id FROM `+from+` ORDER BY `+orderBy(f.Sort)+` LIMIT ? OFFSET ?`, append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
 	if err != nil {
 		return Result{}, fmt.Errorf("projects.Service.List: %w", err)
 	}
+	res.Items, err = s.byIDs(ctx, ids)
+	return res, err
+}
+
+// ids runs a query of project ids.
+func (s *Service) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := s.d.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// byIDs loads the projects of ids (with children), in the order of ids.
+func (s *Service) byIDs(ctx context.Context, ids []int64) ([]*Project, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in := make([]string, len(ids))
+	for i, id := range ids {
+		in[i] = strconv.FormatInt(id, 10) // integers from the database, never input
+	}
+	rows, err := s.d.QueryContext(ctx, `SELECT `+projectCols+` FROM projects p LEFT JOIN projects pp ON pp.id = p.parent_id WHERE p.id IN (`+strings.Join(in, ",")+`)`)
+	if err != nil {
+		return nil, fmt.Errorf("projects.Service.byIDs: %w", err)
+	}
+	defer rows.Close()
+	byID := make(map[int64]*Project, len(ids))
 	for rows.Next() {
 		p := &Project{}
 		if err := scanProject(rows, p); err != nil {
-			return Result{}, fmt.Errorf("projects.Service.List: %w", err)
+			return nil, fmt.Errorf("projects.Service.byIDs: %w", err)
 		}
-		res.Items = append(res.Items, p)
+		byID[p.ID] = p
 	}
 	if err := rows.Err(); err != nil {
-		return Result{}, fmt.Errorf("projects.Service.List: %w", err)
+		return nil, fmt.Errorf("projects.Service.byIDs: %w", err)
 	}
 	rows.Close()
-	if err := s.st.loadChildren(ctx, s.d, res.Items); err != nil {
-		return Result{}, err
+	out := make([]*Project, 0, len(ids))
+	for _, id := range ids {
+		if p := byID[id]; p != nil {
+			out = append(out, p)
+		}
 	}
-	return res, nil
+	if err := s.st.loadChildren(ctx, s.d, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// count counts the projects of a WHERE clause; counts are cached until
-// the next write (or cacheTTL), since the list asks the same few filters
-// again and again.
-func (s *Service) count(ctx context.Context, where string, args []any) (int, error) {
-	key := where + fmt.Sprint(args...)
+// count counts the projects of a query (FROM and WHERE); counts are
+// cached until the next write (or cacheTTL), since the list asks the same
+// few filters again and again.
+func (s *Service) count(ctx context.Context, from string, args []any) (int, error) {
+	return s.cachedCount(ctx, from+fmt.Sprint(args...), `SELECT COUNT(*) FROM `+from, args)
+}
+
+// facetCount is the number of projects with one facet (cached likewise).
+func (s *Service) facetCount(ctx context.Context, facet string) (int, error) {
+	return s.cachedCount(ctx, "facet "+facet, `SELECT COUNT(*) FROM project_facets WHERE facet = ?`, []any{facet})
+}
+
+func (s *Service) cachedCount(ctx context.Context, key, query string, args []any) (int, error) {
 	cached := func() (int, bool, uint64) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -313,7 +412,7 @@ func (s *Service) count(ctx context.Context, where string, args []any) (int, err
 	if ok {
 		return n, nil
 	}
-	if err := s.d.QueryRowContext(ctx, `SELECT COUNT(*) FROM projects p WHERE `+where, args...).Scan(&n); err != nil {
+	if err := s.d.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("projects.Service.List: count: %w", err)
 	}
 	s.mu.Lock()
@@ -327,38 +426,24 @@ func (s *Service) count(ctx context.Context, where string, args []any) (int, err
 	return n, nil
 }
 
-// Each calls fn for every project matching f in order, in batches, for
-// streaming exports (memory stays flat).
+// Each calls fn for every project matching f in order of id, in batches
+// (keyset on the facet index), for streaming exports: memory stays flat,
+// and the first batch is small so that the first bytes leave at once.
 func (s *Service) Each(ctx context.Context, f Filter, fn func(*Project) error) error {
-	where, args, err := s.where(ctx, f)
+	q, err := s.plan(ctx, f)
 	if err != nil {
 		return err
 	}
-	const batch = 500
+	from, args := q.from()
+	batch := 50
 	lastID := int64(0)
 	for {
-		rows, err := s.d.QueryContext(ctx, `SELECT `+projectCols+` FROM projects p LEFT JOIN projects pp ON pp.id = p.parent_id WHERE `+where+
-			` AND p.id > ? ORDER BY p.id LIMIT ?`, append(append([]any{}, args...), lastID, batch)...)
+		ids, err := s.ids(ctx, `SELECT f.project_id FROM `+from+` AND f.project_id > ? ORDER BY f.project_id LIMIT ?`, append(append([]any{}, args...), lastID, batch)...)
 		if err != nil {
 			return fmt.Errorf("projects.Service.Each: %w", err)
 		}
-		var ps []*Project
-		for rows.Next() {
-			p := &Project{}
-			if err := scanProject(rows, p); err != nil {
-				rows.Close()
-				return fmt.Errorf("projects.Service.Each: %w", err)
-			}
-			ps = append(ps, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("projects.Service.Each: %w", err)
-		}
-		if len(ps) == 0 {
-			return nil
-		}
-		if err := s.st.loadChildren(ctx, s.d, ps); err != nil {
+		ps, err := s.byIDs(ctx, ids)
+		if err != nil {
 			return err
 		}
 		for _, p := range ps {
@@ -366,10 +451,11 @@ func (s *Service) Each(ctx context.Context, f Filter, fn func(*Project) error) e
 				return err
 			}
 		}
-		lastID = ps[len(ps)-1].ID
-		if len(ps) < batch {
+		if len(ids) < batch {
 			return nil
 		}
+		lastID = ids[len(ids)-1]
+		batch = 500
 	}
 }
 

@@ -110,6 +110,71 @@ func TestCreateGetUpdateHistory(t *testing.T) {
 	})
 }
 
+// TestFacetsFollowWrites: the filter index (project_facets) is rewritten
+// with every change of a project, a new rate and a delete.
+func TestFacetsFollowWrites(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := newService(t, d)
+		total := func(f Filter) int {
+			t.Helper()
+			res, err := s.List(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res.Total
+		}
+		p := validProject()
+		p.Orgs = []Org{{Role: RoleFunding, Name: "Švedska (Sida)"}}
+		p.Sectors = []string{"15150"}
+		p.Budget = money.New(100000_00, "USD")
+		if err := s.Create(ctx, Actor{Name: "t"}, p); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []Filter{{LSG: "ba-fbih-mostar"}, {Region: "ba-fbih"}, {Donor: "svedska (sida)"}, {Sector: "151"}, {Sector: "15150"}, {Status: 2}} {
+			if n := total(f); n != 1 {
+				t.Errorf("after create, %+v: %d", f, n)
+			}
+		}
+		if n := total(Filter{MinEUR: 1}); n != 0 {
+			t.Errorf("no rate yet, yet a euro value: %d", n)
+		}
+		if _, err := s.LoadRates(ctx, []Rate{{Currency: "USD", Date: "2020-01-01", PerEUR: 1.25}}); err != nil {
+			t.Fatal(err)
+		}
+		if n := total(Filter{MinEUR: 80000, MaxEUR: 80000}); n != 1 {
+			t.Errorf("after the rate, value 80,000 EUR: %d", n)
+		}
+		p, _ = s.Get(ctx, p.PublicID)
+		p.Locations = []Location{{Place: "ba-rs-trebinje"}}
+		p.Orgs = []Org{{Role: RoleFunding, Name: "UNDP"}}
+		p.Sectors = []string{"43040"}
+		p.Status = 3
+		if err := s.Update(ctx, Actor{Name: "t"}, p, p.Version); err != nil {
+			t.Fatal(err)
+		}
+		for f, want := range map[*Filter]int{
+			{LSG: "ba-fbih-mostar"}: 0, {Region: "ba-fbih"}: 0, {Donor: "Švedska (Sida)"}: 0, {Sector: "151"}: 0, {Status: 2}: 0,
+			{LSG: "ba-rs-trebinje"}: 1, {Region: "ba-rs"}: 1, {Donor: "undp"}: 1, {Sector: "430"}: 1, {Status: 3}: 1, {MinEUR: 80000}: 1,
+		} {
+			if n := total(*f); n != want {
+				t.Errorf("after update, %+v: %d, want %d", *f, n, want)
+			}
+		}
+		if err := s.Delete(ctx, Actor{}, p.PublicID); err != nil {
+			t.Fatal(err)
+		}
+		if n := total(Filter{}) + total(Filter{Region: "ba-rs"}); n != 0 {
+			t.Errorf("after delete: %d", n)
+		}
+		var rows int
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM project_facets`).Scan(&rows); err != nil || rows != 0 {
+			t.Errorf("facet rows after delete: %d, %v", rows, err)
+		}
+	})
+}
+
 func validProject() *Project {
 	return &Project{Kind: KindProject, Status: 2, DefaultLang: "bs", Texts: []Text{{Lang: "bs", Title: "Test"}},
 		Budget: money.New(100, "EUR"), Locations: []Location{{Place: "ba-fbih-mostar"}}}
@@ -205,6 +270,17 @@ func TestListFilters(t *testing.T) {
 			{"year", Filter{Year: 2015}, func(p *Project) bool { return p.StartYear() <= 2015 && (p.End() == "" || p.End() >= "2015-01-01") }},
 			{"value", Filter{MinEUR: 100000, MaxEUR: 500000}, func(p *Project) bool { return p.ValueEUR >= 100000*100 && p.ValueEUR <= 500000*100 }},
 			{"q folds diacritics", Filter{Q: "vodovodne mreze"}, func(p *Project) bool { return strings.Contains(p.Title(), "vodovodne mreže") }},
+			{"donor, sector category and status", Filter{Donor: "USAID", Sector: "151", Status: 4}, func(p *Project) bool {
+				return slices.Contains(p.Donors(), "USAID") && p.Status == 4 && slices.ContainsFunc(p.Sectors, func(c string) bool { return strings.HasPrefix(c, "151") })
+			}},
+			{"region, year and value", Filter{Region: "ba-rs", Year: 2015, MinEUR: 50000}, func(p *Project) bool {
+				return slices.ContainsFunc(p.Places(), func(c string) bool { return inRegion[c] }) && p.StartYear() <= 2015 &&
+					(p.End() == "" || p.End() >= "2015-01-01") && p.ValueEUR >= 50000*100
+			}},
+			{"lsg in its region", Filter{LSG: mostar, Region: "ba-fbih"}, func(p *Project) bool { return slices.Contains(p.Places(), mostar) }},
+			{"lsg outside the region", Filter{LSG: mostar, Region: "ba-rs"}, func(p *Project) bool { return false }},
+			{"region is an lsg", Filter{Region: mostar}, func(p *Project) bool { return slices.Contains(p.Places(), mostar) }},
+			{"unknown region", Filter{Region: "ba-nowhere"}, func(p *Project) bool { return false }},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				want := 0

@@ -195,15 +195,16 @@ func (s *Service) LoadRates(ctx context.Context, rates []Rate) (RatesSummary, er
 		id    int64
 		a     money.Amount
 		start string
+		old   int64
 	}
-	rows, err := s.d.QueryContext(ctx, `SELECT id, budget_minor, currency, CASE WHEN actual_start <> '' THEN actual_start ELSE planned_start END FROM projects WHERE currency <> 'EUR'`)
+	rows, err := s.d.QueryContext(ctx, `SELECT id, budget_minor, currency, CASE WHEN actual_start <> '' THEN actual_start ELSE planned_start END, value_eur_minor FROM projects WHERE currency <> 'EUR'`)
 	if err != nil {
 		return sum, fmt.Errorf("projects.Service.LoadRates: %w", err)
 	}
 	var todo []row
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.id, &r.a.Minor, &r.a.Currency, &r.start); err != nil {
+		if err := rows.Scan(&r.id, &r.a.Minor, &r.a.Currency, &r.start, &r.old); err != nil {
 			rows.Close()
 			return sum, fmt.Errorf("projects.Service.LoadRates: %w", err)
 		}
@@ -213,8 +214,15 @@ func (s *Service) LoadRates(ctx context.Context, rates []Rate) (RatesSummary, er
 	err = s.d.InTx(ctx, func(tx *db.Tx) error {
 		for _, r := range todo {
 			v, _ := Convert(all, r.a, "EUR", r.start)
+			if v == r.old {
+				continue
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE projects SET value_eur_minor = ? WHERE id = ?`, v, r.id); err != nil {
 				return fmt.Errorf("projects.Service.LoadRates: %w", err)
+			}
+			// the filter index keeps a copy for value ranges and sorts
+			if _, err := tx.ExecContext(ctx, `UPDATE project_facets SET value_eur_minor = ? WHERE project_id = ?`, v, r.id); err != nil {
+				return fmt.Errorf("projects.Service.LoadRates: facets: %w", err)
 			}
 		}
 		return nil

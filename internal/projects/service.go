@@ -109,7 +109,10 @@ func (s *Service) invalidate() {
 	s.mu.Unlock()
 }
 
-type rowKeys struct{ sortTitle, donors, search string }
+type rowKeys struct {
+	sortTitle, donors, search string
+	facets                    []string // the filter values the project matches (project_facets)
+}
 
 func orgKey(name string) string { return translit.Fold(name).Search }
 
@@ -133,8 +136,59 @@ func (s *Service) keys(ctx context.Context, p *Project) rowKeys {
 		}
 	}
 	k.search = " " + translit.Fold(strings.Join(parts, " ")).Search + " "
+	k.facets = s.facets(ctx, p)
 	return k
 }
+
+// facets are the filter values p matches, as stored in project_facets:
+// every project is in "all" and its status; its LSGs and the entities,
+// cantons and districts they lie in; its donors by folded name; its DAC
+// codes and their 3-digit categories.
+func (s *Service) facets(ctx context.Context, p *Project) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(f string) {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	add(facetAll)
+	add(facetStatus + strconv.Itoa(p.Status))
+	for _, l := range p.Locations {
+		add(facetLSG + l.Place)
+		if pl, err := s.places.ByCode(ctx, l.Place); err == nil {
+			for _, c := range []string{pl.EntityCode, pl.CantonCode, pl.ParentCode} {
+				if c != "" {
+					add(facetRegion + c)
+				}
+			}
+		}
+	}
+	for _, o := range p.Orgs {
+		if o.Role == RoleFunding {
+			add(facetDonor + orgKey(o.Name))
+		}
+	}
+	for _, c := range p.Sectors {
+		add(facetDAC + c)
+		if len(c) == 5 {
+			add(facetDAC3 + c[:3])
+		}
+	}
+	return out
+}
+
+// Facet prefixes of project_facets.
+const (
+	facetAll    = "all"
+	facetStatus = "status:"
+	facetLSG    = "lsg:"
+	facetRegion = "region:"
+	facetDonor  = "donor:"
+	facetDAC    = "dac:"
+	facetDAC3   = "dac3:"
+)
 
 // newPublicID makes a readable, unguessable public id: a slug of the title
 // and eight random characters (31^8 ≈ 8.5·10^11 ids per title).
@@ -295,6 +349,9 @@ func (s *Service) Delete(ctx context.Context, a Actor, publicID string) error {
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE projects SET deleted_at = ?, updated_at = ? WHERE id = ?`, db.Now(), db.Now(), p.ID); err != nil {
 			return fmt.Errorf("projects.Service.Delete(%q): %w", publicID, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM project_facets WHERE project_id = ?`, p.ID); err != nil {
+			return fmt.Errorf("projects.Service.Delete(%q): facets: %w", publicID, err)
 		}
 		if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, "delete", "[]"); err != nil {
 			return err

@@ -40,7 +40,36 @@ func (st store) insert(ctx context.Context, q db.Querier, p *Project, parentID s
 		return fmt.Errorf("projects.store.insert(%q): %w", p.PublicID, err)
 	}
 	p.ID, p.Version, p.CreatedAt, p.UpdatedAt = id, 1, now, now
-	return st.writeChildren(ctx, q, p, now)
+	if err := st.writeChildren(ctx, q, p, now); err != nil {
+		return err
+	}
+	return st.writeFacets(ctx, q, p, keys, now)
+}
+
+// writeFacets writes the filter rows of p (project_facets) with copies of
+// its sort and range columns, in one statement.
+func (store) writeFacets(ctx context.Context, q db.Querier, p *Project, keys rowKeys, now time.Time) error {
+	if len(keys.facets) == 0 {
+		return nil
+	}
+	end := p.ActualEnd
+	if end == "" {
+		end = p.PlannedEnd
+	}
+	var sb strings.Builder
+	sb.WriteString(`INSERT INTO project_facets (project_id, facet, status, kind, start_year, end_date, value_eur_minor, sort_title, created_at, updated_at) VALUES `)
+	args := make([]any, 0, 10*len(keys.facets))
+	for i, f := range keys.facets {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, p.ID, f, p.Status, p.Kind, p.StartYear(), end, p.ValueEUR, keys.sortTitle, now, p.UpdatedAt)
+	}
+	if _, err := q.ExecContext(ctx, sb.String(), args...); err != nil {
+		return fmt.Errorf("projects.store.writeFacets(%q): %w", p.PublicID, err)
+	}
+	return nil
 }
 
 // update rewrites a project row and its children if its version is still
@@ -65,13 +94,16 @@ func (st store) update(ctx context.Context, q db.Querier, p *Project, parentID s
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("projects.store.update(%q): stale version %d: %w", p.PublicID, expected, db.ErrConflict)
 	}
-	for _, t := range []string{"project_texts", "project_codes", "project_orgs", "project_locations", "project_transactions", "project_targets", "project_milestones", "project_links"} {
+	for _, t := range []string{"project_texts", "project_codes", "project_orgs", "project_locations", "project_transactions", "project_targets", "project_milestones", "project_links", "project_facets"} {
 		if _, err := q.ExecContext(ctx, `DELETE FROM `+t+` WHERE project_id = ?`, p.ID); err != nil {
 			return fmt.Errorf("projects.store.update(%q): clear %s: %w", p.PublicID, t, err)
 		}
 	}
 	p.Version, p.UpdatedAt = expected+1, now
-	return st.writeChildren(ctx, q, p, now)
+	if err := st.writeChildren(ctx, q, p, now); err != nil {
+		return err
+	}
+	return st.writeFacets(ctx, q, p, keys, now)
 }
 
 func (store) writeChildren(ctx context.Context, q db.Querier, p *Project, now time.Time) error {
