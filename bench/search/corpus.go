@@ -175,4 +175,3 @@ func queries(docs []doc, n int, rng *rand.Rand) []query {
 	}
 	return out
 }
-

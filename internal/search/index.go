@@ -294,6 +294,16 @@ func (x *Index) reindex(ctx context.Context, tx *db.Tx) (int, error) {
 	if err := setMeta(ctx, tx, "fold_version", strconv.Itoa(translit.FoldVersion)); err != nil {
 		return 0, err
 	}
+	// A rebuilt index is compacted: FTS5 merges its segments into one (a
+	// query seeks every segment of every word), PostgreSQL gathers the
+	// statistics its planner needs to pick the GIN index.
+	optimize := `INSERT INTO search_fts (search_fts) VALUES ('optimize')`
+	if tx.Dialect() == db.Postgres {
+		optimize = `ANALYZE search_docs, search_terms`
+	}
+	if _, err := tx.ExecContext(ctx, optimize); err != nil {
+		return 0, fmt.Errorf("optimize: %w", err)
+	}
 	return n, nil
 }
 

@@ -223,26 +223,68 @@ type candidate struct {
 	hit    Hit
 	script string
 	keys   []fieldKeys
+	raw    string // keys as stored (JSON), until decoded
 	order  int
 }
 
-// candidates asks the engine for the best n documents of the plan.
+// maxRanked bounds the engine's ranking of a broad query: only the first
+// maxRanked matches (in index order) are scored by bm25 / ts_rank, so that
+// a two-letter prefix over a million documents costs the same as a name.
+const maxRanked = 2000
+
+// candidates asks the engine for the best n documents of the plan, in two
+// stages. First the matches in index order, without ranking: when there
+// are at most n (most queries for a name), they are all the candidates and
+// the Go re-rank orders them; the engine's rank (bm25 over every match,
+// with a pass over every query word's postings) is never computed. Only a
+// broader query is ranked by the engine, among its first maxRanked
+// matches.
 func (x *Index) candidates(ctx context.Context, p *plan, q Query, n int) ([]*candidate, error) {
 	cond, fargs := q.filters()
-	var query string
-	var args []any
-	if x.d.Dialect() == db.Postgres {
-		query = `SELECT d.id, d.doc_type, d.doc_id, d.lsg, d.lang, d.year, d.title, d.url, d.script, d.keys
-FROM search_docs d, to_tsquery('simple', ?) AS q
-WHERE d.tsv @@ q` + cond + `
-ORDER BY ts_rank(d.tsv, q) DESC, d.id LIMIT ?`
+	pg := x.d.Dialect() == db.Postgres
+	expr := p.expr(pg)
+	const cols = `d.id, d.doc_type, d.doc_id, d.lsg, d.lang, d.year, d.title, d.url, d.script, d.keys`
+	var first, ranked string
+	if pg {
+		first = `SELECT ` + cols + ` FROM search_docs d WHERE d.tsv @@ to_tsquery('simple', ?)` + cond + ` LIMIT ?`
+		ranked = `SELECT ` + cols + ` FROM (SELECT d.*, ts_rank(d.tsv, to_tsquery('simple', ?)) AS r FROM search_docs d
+WHERE d.tsv @@ to_tsquery('simple', ?)` + cond + ` LIMIT ?) d ORDER BY d.r DESC, d.id LIMIT ?`
 	} else {
-		query = `SELECT d.id, d.doc_type, d.doc_id, d.lsg, d.lang, d.year, d.title, d.url, d.script, d.keys
-FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid
-WHERE search_fts MATCH ?` + cond + `
-ORDER BY search_fts.rank LIMIT ?`
+		first = `SELECT ` + cols + ` FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH ?` + cond + ` LIMIT ?`
+		ranked = `SELECT ` + cols + ` FROM (SELECT d.id AS rid, search_fts.rank AS r FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid
+WHERE search_fts MATCH ?` + cond + ` LIMIT ?) f JOIN search_docs d ON d.id = f.rid ORDER BY f.r LIMIT ?`
 	}
-	args = append(append([]any{p.expr(x.d.Dialect() == db.Postgres)}, fargs...), n)
+	out, err := x.scanCandidates(ctx, first, append(append([]any{expr}, fargs...), n+1)...)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) <= n {
+		return out, decodeKeys(out)
+	}
+	args := append([]any{expr}, fargs...)
+	if pg {
+		args = append([]any{expr}, args...)
+	}
+	out, err = x.scanCandidates(ctx, ranked, append(args, maxRanked, n)...)
+	if err != nil {
+		return nil, err
+	}
+	return out, decodeKeys(out)
+}
+
+// decodeKeys decodes the stored keys of the candidates.
+func decodeKeys(cs []*candidate) error {
+	for _, c := range cs {
+		if err := json.Unmarshal([]byte(c.raw), &c.keys); err != nil {
+			return fmt.Errorf("keys of %s/%s: %w", c.hit.Type, c.hit.ID, err)
+		}
+		c.raw = ""
+	}
+	return nil
+}
+
+// scanCandidates runs a candidates query.
+func (x *Index) scanCandidates(ctx context.Context, query string, args ...any) ([]*candidate, error) {
 	rows, err := x.d.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -251,12 +293,8 @@ ORDER BY search_fts.rank LIMIT ?`
 	var out []*candidate
 	for rows.Next() {
 		c := &candidate{order: len(out)}
-		var keys string
-		if err := rows.Scan(&c.id, &c.hit.Type, &c.hit.ID, &c.hit.LSG, &c.hit.Lang, &c.hit.Year, &c.hit.Title, &c.hit.URL, &c.script, &keys); err != nil {
+		if err := rows.Scan(&c.id, &c.hit.Type, &c.hit.ID, &c.hit.LSG, &c.hit.Lang, &c.hit.Year, &c.hit.Title, &c.hit.URL, &c.script, &c.raw); err != nil {
 			return nil, err
-		}
-		if err := json.Unmarshal([]byte(keys), &c.keys); err != nil {
-			return nil, fmt.Errorf("keys of %s/%s: %w", c.hit.Type, c.hit.ID, err)
 		}
 		out = append(out, c)
 	}
@@ -325,12 +363,21 @@ func facetList(m map[string]int, byValue bool) []FacetCount {
 // typos finds, for every word of 5+ letters, the indexed words at most 1
 // (9+ letters: 2) edits away, and adds them as alternatives. It reports
 // whether it added any.
+//
+// Only words the vocabulary does not know are corrected (for the last
+// word: no vocabulary word starts with it): a known word is what was
+// meant, and looking up its neighbours costs a lookup per deletion and a
+// second, broader query for nothing.
 func (x *Index) typos(ctx context.Context, p *plan) (bool, error) {
+	known, err := x.knownTerms(ctx, p)
+	if err != nil {
+		return false, err
+	}
 	added := false
 	for i := range p.terms {
 		t := &p.terms[i]
 		maxd := maxTypos(len(t.word))
-		if maxd == 0 {
+		if maxd == 0 || known[i] {
 			continue
 		}
 		var cands []string
@@ -357,6 +404,53 @@ func (x *Index) typos(ctx context.Context, p *plan) (bool, error) {
 		}
 	}
 	return added, nil
+}
+
+// knownTerms reports, for every word of the plan that could be corrected,
+// whether the vocabulary knows it (or one of its aliases), in one query.
+func (x *Index) knownTerms(ctx context.Context, p *plan) (map[int]bool, error) {
+	known := map[int]bool{}
+	var parts []string
+	var args []any
+	pg := x.d.Dialect() == db.Postgres
+	for i, t := range p.terms {
+		if maxTypos(len(t.word)) == 0 {
+			continue
+		}
+		if len(t.alts) > 0 {
+			known[i] = true
+			continue
+		}
+		var cond string
+		switch {
+		case pg && t.prefix:
+			cond, args = `SELECT 1 FROM search_terms WHERE term LIKE ?`, append(args, t.word+"%")
+		case pg:
+			cond, args = `SELECT 1 FROM search_terms WHERE term = ?`, append(args, t.word)
+		case t.prefix:
+			// Keys are [a-z0-9]: "{" sorts after every key starting with the word.
+			cond, args = `SELECT 1 FROM search_typos WHERE del >= ? AND del < ? AND term = del`, append(args, t.word, t.word+"{")
+		default:
+			cond, args = `SELECT 1 FROM search_typos WHERE del = ? AND term = del`, append(args, t.word)
+		}
+		parts = append(parts, fmt.Sprintf(`SELECT %d WHERE EXISTS (%s)`, i, cond))
+	}
+	if len(parts) == 0 {
+		return known, nil
+	}
+	rows, err := x.d.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i int
+		if err := rows.Scan(&i); err != nil {
+			return nil, err
+		}
+		known[i] = true
+	}
+	return known, rows.Err()
 }
 
 // deletionTerms looks the word's deletions up in SQLite's deletion table.
