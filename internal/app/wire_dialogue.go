@@ -2,9 +2,12 @@ package app
 
 import (
 	"context"
+	"errors"
 
 	"github.com/dijalog/dijalog/internal/comments"
+	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/dialogue"
+	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/places"
 )
 
@@ -27,6 +30,13 @@ func (a *App) registerDialogue() error {
 	}
 	a.dialogueWiring.CommentsWeb = cw
 	a.dialogueWiring.Dialogue = dialogue.NewService(a.DB, a.Places, a.uploadsDir("dialogue"))
+	baseURL := ""
+	if a.Cfg != nil {
+		baseURL = a.Cfg.BaseURL
+	}
+	// Followers are mailed through the durable outbox that the news wiring
+	// builds (after this one): the adapter finds it at the first notice.
+	a.dialogueWiring.Dialogue.SetNotifier(dialogueOutbox{a: a}, a.Cat, baseURL)
 	o := dialogue.Options{Places: a.Places, Users: a.Auth, Comments: a.dialogueWiring.Comments, CommentH: cw, IP: a.Sessions.ClientIP}
 	if a.Cfg != nil {
 		o.Zone = a.Cfg.TimeZone
@@ -50,4 +60,26 @@ func (a *App) dialogueSection() places.Section {
 		return nil
 	}
 	return a.dialogueWiring.DialogueWeb.Section
+}
+
+// dialogueOutbox hands the dialogue module's notices to the app's mail
+// outbox (internal/mail), which is built by registerNews.
+type dialogueOutbox struct{ a *App }
+
+var errNoOutbox = errors.New("app: the mail outbox is not built")
+
+func (o dialogueOutbox) outbox() *mail.Outbox { return o.a.newsWiring.Outbox }
+
+func (o dialogueOutbox) Enqueue(ctx context.Context, q db.Querier, key string, m mail.Message) error {
+	out := o.outbox()
+	if out == nil {
+		return errNoOutbox
+	}
+	return out.Enqueue(ctx, q, key, m)
+}
+
+func (o dialogueOutbox) Kick() {
+	if out := o.outbox(); out != nil {
+		out.Kick()
+	}
 }

@@ -345,5 +345,27 @@ func LoadDemo(ctx context.Context, s *Service, users *auth.Service) error {
 			return err
 		}
 	}
+	admin, err := get("admin@demo.dijalog.ba")
+	if err != nil {
+		return err
+	}
+	if err := demoElsewhere(ctx, s, admin, byCode, people, m); err != nil {
+		return err
+	}
+	if err := demoBallots(ctx, s, mostarCoord, mostar, mldp, people, m); err != nil {
+		return err
+	}
+	// Followers, added last so that the demo mails nobody.
+	follows, err := s.Initiatives(ctx, InitiativeFilter{PlatformID: mostar.ID, State: StateImplementation})
+	if err != nil {
+		return err
+	}
+	for _, x := range follows {
+		for _, u := range []*auth.User{citizen, people[0]} {
+			if err := s.Follow(ctx, u, &x, m); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }

@@ -51,12 +51,14 @@ type Options struct {
 // Register adds the dialogue routes:
 //
 //	GET  /{lang}/platforms                          platforms by LSG (?lsg=)
+//	GET  /{lang}/platforms/programmes               where the money went per donor programme (?programme=KEY)
 //	GET  /{lang}/platforms/verify                   enter a one-time resident code
 //	GET  /{lang}/platforms/{slug}                   a platform: members, priorities, plan, meetings, initiatives
 //	GET  /{lang}/platforms/{slug}/manage            the coordinator's page
 //	GET  /{lang}/platforms/{slug}/money             where the money went
 //	GET  /{lang}/platforms/{slug}/meetings.ics      iCal feed of its meetings
 //	GET  /{lang}/platforms/{slug}/meetings/{pid}    a meeting: agenda, registration, attendance, minutes, decisions
+//	GET  /{lang}/platforms/{slug}/ballots/{pid}     a participatory-budgeting ballot: vote, results
 //	GET  /{lang}/platforms/{slug}/initiatives/new   the initiative form
 //	GET  /{lang}/initiatives/{pid}                  an initiative with its timeline, supports, money and comments
 //	GET  /dialogue/photos/{pid}                     a photo (type-checked on upload, served with its type)
@@ -93,6 +95,7 @@ func Register(srv *web.Server, svc *Service, o Options) (*Handlers, error) {
 	}
 	srv.Render.AddNav("nav.platforms", "/platforms")
 	srv.Page("GET /platforms", h.list)
+	srv.Page("GET /platforms/programmes", h.programmes)
 	srv.Page("GET /platforms/verify", h.verifyForm)
 	srv.Page("POST /platforms/verify", h.verify)
 	srv.Page("GET /platforms/{slug}", h.platform)
@@ -104,6 +107,8 @@ func Register(srv *web.Server, svc *Service, o Options) (*Handlers, error) {
 	srv.Page("GET /platforms/{slug}/meetings.ics", h.ics)
 	srv.Page("GET /platforms/{slug}/meetings/{pid}", h.meeting)
 	srv.Page("POST /platforms/{slug}/meetings/{pid}/{op}", h.meetingOp)
+	srv.Page("GET /platforms/{slug}/ballots/{pid}", h.ballot)
+	srv.Page("POST /platforms/{slug}/ballots/{pid}/{op}", h.ballotOp)
 	srv.Page("GET /platforms/{slug}/initiatives/new", h.newInitiative)
 	srv.Page("POST /platforms/{slug}/initiatives/new", h.createInitiative)
 	srv.Page("GET /initiatives/{pid}", h.initiative)
@@ -170,6 +175,7 @@ var doneKeys = map[string]string{
 	"saved": "dialogue.done.saved", "supported": "dialogue.done.supported", "withdrawn": "dialogue.done.withdrawn",
 	"requested": "dialogue.done.requested", "joined": "dialogue.done.joined", "verified": "dialogue.done.verified",
 	"registered": "dialogue.done.registered", "submitted": "dialogue.done.submitted", "moved": "dialogue.done.moved",
+	"voted": "dialogue.done.voted", "followed": "dialogue.done.followed", "unfollowed": "dialogue.done.unfollowed",
 }
 
 func doneKey(r *http.Request) string { return doneKeys[r.URL.Query().Get("done")] }
@@ -203,10 +209,11 @@ type listRow struct {
 }
 
 type listPage struct {
-	Rows   []listRow
-	LSG    *LSGName
-	Done   string
-	CanNew bool
+	Rows      []listRow
+	LSG       *LSGName
+	Done      string
+	CanNew    bool
+	Dashboard *Dashboard // of the LSG, when the list is of one
 }
 
 func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
@@ -227,6 +234,11 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := listPage{LSG: pageLSG, Done: doneKey(r)}
+	if pageLSG != nil {
+		if d.Dashboard, err = h.svc.LSGDashboard(r.Context(), lsg); err != nil {
+			return err
+		}
+	}
 	for _, p := range list {
 		d.Rows = append(d.Rows, listRow{PlatformSummary: p, Names: h.lsgNames(r.Context(), p.LSGs)})
 	}
@@ -243,11 +255,19 @@ type platformPage struct {
 	Actions     []Action
 	Meetings    []Meeting
 	Initiatives []Initiative
+	Ballots     []Ballot
+	Dashboard   *Dashboard
+	ByLSG       []lsgCount
 	Mine        *Member
 	Manage      bool
 	SignedIn    bool
 	Done        string
 	Now         time.Time
+}
+
+type lsgCount struct {
+	LSGName
+	Count int
 }
 
 func (h *Handlers) platformFrom(r *http.Request) (*Platform, error) {
@@ -296,6 +316,21 @@ func (h *Handlers) platform(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Manage = h.svc.CanManage(ctx, u, p)
+	if d.Ballots, err = h.svc.Ballots(ctx, p, d.Manage); err != nil {
+		return err
+	}
+	if d.Dashboard, err = h.svc.PlatformDashboard(ctx, p); err != nil {
+		return err
+	}
+	if p.InterMunicipal() {
+		counts := map[string]int{}
+		for _, c := range d.Dashboard.ByLSG {
+			counts[c.LSG] = c.Count
+		}
+		for _, n := range d.Names {
+			d.ByLSG = append(d.ByLSG, lsgCount{LSGName: n, Count: counts[n.Code]})
+		}
+	}
 	return h.srv.Render.Page(w, r, "dialogue/platform", d)
 }
 

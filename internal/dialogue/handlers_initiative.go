@@ -62,6 +62,10 @@ func (h *Handlers) createInitiative(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return refusal(err)
 	}
+	// The author hears of every step of their initiative.
+	if err := h.svc.Follow(r.Context(), u, x, h.meta(r)); err != nil {
+		return err
+	}
 	done := "saved"
 	if x.State == StateSubmitted {
 		done = "submitted"
@@ -81,6 +85,8 @@ type initiativePage struct {
 	Reports       []Report
 	Photos        []Photo
 	Supported     bool
+	Following     bool
+	Followers     int
 	SupportErr    string // why u cannot support, as a catalogue key
 	SignedIn      bool
 	IsAuthor      bool
@@ -127,6 +133,9 @@ func (h *Handlers) initiativePage(w http.ResponseWriter, r *http.Request, p *Pla
 		}
 	}
 	if d.Supported, err = h.svc.Supported(ctx, u, x); err != nil {
+		return err
+	}
+	if d.Following, d.Followers, err = h.svc.Following(ctx, u, x); err != nil {
 		return err
 	}
 	if u != nil && x.State == StateOpen && !d.Supported {
@@ -208,6 +217,12 @@ func (h *Handlers) initiativeOp(w http.ResponseWriter, r *http.Request) error {
 	case "withdraw-support":
 		_, err = h.svc.Withdraw(ctx, u, x, m)
 		done = "withdrawn"
+	case "follow":
+		err = h.svc.Follow(ctx, u, x, m)
+		done = "followed"
+	case "unfollow":
+		err = h.svc.Unfollow(ctx, u, x, m)
+		done = "unfollowed"
 	case "transition":
 		err = h.svc.Transition(ctx, u, p, x, f.Get("to"), f.Get("reason"), f.Get("meeting"), m)
 		done = "moved"

@@ -14,7 +14,7 @@ import (
 )
 
 // manageOps are the forms of the coordinator's page.
-var manageOps = []string{"member", "invite", "priority", "action", "action-status", "verification", "resident", "codes", "meeting"}
+var manageOps = []string{"member", "invite", "priority", "action", "action-status", "verification", "resident", "codes", "meeting", "ballot"}
 
 type managePage struct {
 	P          *Platform
@@ -23,6 +23,8 @@ type managePage struct {
 	Priorities []Priority
 	Actions    []Action
 	Review     []Initiative
+	Ballotable []Initiative
+	Ballots    []Ballot
 	Forms      map[string]*web.Form
 	Op         string
 	Codes      []string
@@ -83,6 +85,15 @@ func (h *Handlers) managePage(w http.ResponseWriter, r *http.Request, p *Platfor
 	all, err := h.svc.Initiatives(ctx, InitiativeFilter{PlatformID: p.ID})
 	if err != nil {
 		return err
+	}
+	if d.Ballotable, err = h.svc.Ballotable(ctx, p); err != nil {
+		return err
+	}
+	if d.Ballots, err = h.svc.Ballots(ctx, p, true); err != nil {
+		return err
+	}
+	if f == nil || op != "ballot" {
+		d.Forms["ballot"].Values.Set("b_currency", "BAM")
 	}
 	for _, x := range all {
 		switch x.State {
@@ -168,6 +179,12 @@ func (h *Handlers) manageOp(w http.ResponseWriter, r *http.Request) error {
 		mt, err = h.svc.CreateMeeting(ctx, u, p, in, m)
 		if err == nil {
 			return h.redirect(w, r, "/platforms/"+p.Slug+"/meetings/"+mt.PublicID, "saved")
+		}
+	case "ballot":
+		var b *Ballot
+		b, err = h.createBallot(r, u, p, f)
+		if err == nil {
+			return h.redirect(w, r, "/platforms/"+p.Slug+"/ballots/"+b.PublicID, "saved")
 		}
 	default:
 		return web.ErrNotFound

@@ -109,15 +109,19 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?) RETURNING id`, x.PublicI
 
 func (s *Service) event(ctx context.Context, tx *db.Tx, u *auth.User, x *Initiative, from, to, note string, m Meta) error {
 	now := s.now()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO dlg_initiative_events (initiative_id, actor_id, from_state, to_state, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		x.ID, actorID(u), from, to, note, now, now); err != nil {
+	id, err := db.InsertID(ctx, tx, `INSERT INTO dlg_initiative_events (initiative_id, actor_id, from_state, to_state, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		x.ID, actorID(u), from, to, note, now, now)
+	if err != nil {
 		return err
 	}
 	d := map[string]string{"from": from, "to": to}
 	if note != "" {
 		d["note"] = note
 	}
-	return record(ctx, tx, u, "dialogue.initiative."+to, "initiative", x.PublicID, d, m)
+	if err := record(ctx, tx, u, "dialogue.initiative."+to, "initiative", x.PublicID, d, m); err != nil {
+		return err
+	}
+	return s.notify(ctx, tx, u, x, "event:"+strconv.FormatInt(id, 10), "state", note, 0)
 }
 
 // move changes x's state inside tx: the row must still be in x.State.
@@ -193,7 +197,7 @@ func (s *Service) Transition(ctx context.Context, u *auth.User, p *Platform, x *
 			return wrap("Transition", err)
 		}
 	}
-	return wrap("Transition", s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		if to == StateCofinanced {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM dlg_shares WHERE initiative_id = ?`, x.ID).Scan(&n); err != nil {
@@ -214,7 +218,11 @@ func (s *Service) Transition(ctx context.Context, u *auth.User, p *Platform, x *
 			}
 		}
 		return s.move(ctx, tx, u, x, to, reason, meetingID, m)
-	}))
+	})
+	if err == nil {
+		s.kick()
+	}
+	return wrap("Transition", err)
 }
 
 const selectInitiative = `SELECT i.id, i.public_id, i.platform_id, p.slug, p.name, i.author_id, u.display_name, i.lsg_code, i.local_community,
@@ -417,12 +425,13 @@ func (s *Service) VerifyResident(ctx context.Context, u *auth.User, p *Platform,
 	}
 	now := s.now()
 	return wrap("VerifyResident", s.db.InTx(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO dlg_residents (user_id, lsg_code, method, verified_by, created_at, updated_at) VALUES (?, ?, 'in_person', ?, ?, ?)`, userID, lsg, actorID(u), now, now)
-		if db.IsUniqueViolation(err) {
-			return nil // already verified: nothing to do
-		}
+		// ON CONFLICT: a unique violation would abort the transaction on PostgreSQL.
+		res, err := tx.ExecContext(ctx, `INSERT INTO dlg_residents (user_id, lsg_code, method, verified_by, created_at, updated_at) VALUES (?, ?, 'in_person', ?, ?, ?) ON CONFLICT (user_id, lsg_code) DO NOTHING`, userID, lsg, actorID(u), now, now)
 		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // already verified: nothing to do
 		}
 		return record(ctx, tx, u, "dialogue.resident.verify", "user", userPID, map[string]string{"lsg": lsg, "method": "in_person"}, m)
 	}))
@@ -503,8 +512,8 @@ func (s *Service) RedeemCode(ctx context.Context, u *auth.User, code string, m M
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO dlg_residents (user_id, lsg_code, method, created_at, updated_at) VALUES (?, ?, 'code', ?, ?)`, u.ID, lsg, now, now)
-		if err != nil && !db.IsUniqueViolation(err) {
+		_, err = tx.ExecContext(ctx, `INSERT INTO dlg_residents (user_id, lsg_code, method, created_at, updated_at) VALUES (?, ?, 'code', ?, ?) ON CONFLICT (user_id, lsg_code) DO NOTHING`, u.ID, lsg, now, now)
+		if err != nil {
 			return err
 		}
 		return record(ctx, tx, u, "dialogue.resident.verify", "user", u.PublicID, map[string]string{"lsg": lsg, "method": "code"}, m)

@@ -289,21 +289,34 @@ type MoneySummary struct {
 	BySource   []SourceTotal
 	Paid       []money.Amount // disbursed, per currency
 	Rows       []MoneyRow
+	ByPlatform []PlatformMoney
+}
+
+// PlatformMoney is one platform's part of a money summary.
+type PlatformMoney struct {
+	Slug, Name  string
+	Initiatives int
+	Done        int
+	Planned     []money.Amount
+	planned     map[string]int64
 }
 
 // SourceTotal is the planned money of one kind of source in one currency.
 type SourceTotal struct {
 	Source string
 	Name   string
+	Key    string // of a donor programme (see Programme.Key)
 	Amount money.Amount
 }
 
 // MoneyRow is one co-financed initiative on the money page.
 type MoneyRow struct {
-	PublicID string
-	Title    string
-	State    string
-	Planned  money.Amount
-	Paid     money.Amount
-	Percent  int
+	PublicID     string
+	Title        string
+	PlatformSlug string
+	PlatformName string
+	State        string
+	Planned      money.Amount
+	Paid         money.Amount
+	Percent      int
 }

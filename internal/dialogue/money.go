@@ -206,10 +206,16 @@ func (s *Service) AddReport(ctx context.Context, u *auth.User, p *Platform, x *I
 				return err
 			}
 		}
-		return record(ctx, tx, u, "dialogue.report.add", "initiative", x.PublicID, map[string]string{"percent": strconv.Itoa(percent)}, m)
+		if err := record(ctx, tx, u, "dialogue.report.add", "initiative", x.PublicID, map[string]string{"percent": strconv.Itoa(percent)}, m); err != nil {
+			return err
+		}
+		return s.notify(ctx, tx, u, x, "report:"+strconv.FormatInt(id, 10), "report", body, percent)
 	})
 	if err != nil && stored != "" {
 		os.Remove(filepath.Join(s.files, stored))
+	}
+	if err == nil {
+		s.kick()
 	}
 	return wrap("AddReport", err)
 }
@@ -244,83 +250,6 @@ func (s *Service) Reports(ctx context.Context, x *Initiative) ([]Report, error) 
 		}
 	}
 	return out, nil
-}
-
-// Money summarises what p's co-financed initiatives cost and received.
-func (s *Service) Money(ctx context.Context, p *Platform) (*MoneySummary, error) {
-	sum := &MoneySummary{}
-	rows, err := s.db.QueryContext(ctx, `SELECT i.id, i.public_id, i.title, i.state,
- COALESCE((SELECT MAX(r.percent) FROM dlg_reports r WHERE r.initiative_id = i.id), 0)
-FROM dlg_initiatives i WHERE i.platform_id = ? AND i.state IN ('selected', 'cofinanced', 'implementation', 'done') ORDER BY i.title`, p.ID)
-	if err != nil {
-		return nil, wrap("Money", err)
-	}
-	type row struct {
-		id int64
-		MoneyRow
-	}
-	var list []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.id, &r.PublicID, &r.Title, &r.State, &r.Percent); err != nil {
-			rows.Close()
-			return nil, wrap("Money", err)
-		}
-		list = append(list, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, wrap("Money", err)
-	}
-	totals := map[string]int64{}
-	paid := map[string]int64{}
-	bySource := map[[3]string]int64{}
-	for _, r := range list {
-		sum.Selected++
-		if r.State == StateDone {
-			sum.Done++
-		}
-		x := &Initiative{ID: r.id}
-		shares, err := s.Shares(ctx, x)
-		if err != nil {
-			return nil, err
-		}
-		disb, err := s.Disbursements(ctx, x)
-		if err != nil {
-			return nil, err
-		}
-		if len(shares) > 0 {
-			sum.Cofinanced++
-		}
-		for _, sh := range shares {
-			totals[sh.Amount.Currency] += sh.Amount.Minor
-			bySource[[3]string{sh.Source, sh.Name, sh.Amount.Currency}] += sh.Amount.Minor
-			if r.Planned.Currency == "" || r.Planned.Currency == sh.Amount.Currency {
-				r.Planned = money.New(r.Planned.Minor+sh.Amount.Minor, sh.Amount.Currency)
-			}
-		}
-		for _, d := range disb {
-			paid[d.Amount.Currency] += d.Amount.Minor
-			if r.Paid.Currency == "" || r.Paid.Currency == d.Amount.Currency {
-				r.Paid = money.New(r.Paid.Minor+d.Amount.Minor, d.Amount.Currency)
-			}
-		}
-		sum.Rows = append(sum.Rows, r.MoneyRow)
-	}
-	sum.Totals = amounts(totals)
-	sum.Paid = amounts(paid)
-	for k, v := range bySource {
-		sum.BySource = append(sum.BySource, SourceTotal{Source: k[0], Name: k[1], Amount: money.New(v, k[2])})
-	}
-	order := map[string]int{"lsg": 0, "donor": 1, "other": 2}
-	sort.Slice(sum.BySource, func(i, j int) bool {
-		a, b := sum.BySource[i], sum.BySource[j]
-		if order[a.Source] != order[b.Source] {
-			return order[a.Source] < order[b.Source]
-		}
-		return a.Name < b.Name
-	})
-	return sum, nil
 }
 
 func amounts(m map[string]int64) []money.Amount {

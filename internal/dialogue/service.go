@@ -15,6 +15,7 @@ import (
 	"github.com/dijalog/dijalog/internal/audit"
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/places"
 )
 
@@ -30,6 +31,11 @@ type Service struct {
 	places Places
 	files  string // directory of uploaded photos, outside any web root
 	now    func() time.Time
+
+	// followers' notices (see SetNotifier); nil: none are sent
+	out     Outbox
+	cat     *i18n.Catalog
+	baseURL string
 }
 
 // NewService makes the service; files is the photo directory.
@@ -45,13 +51,21 @@ func wrap(op string, err error) error {
 		return nil
 	}
 	var fe FieldErrors
-	if errors.As(err, &fe) || errors.Is(err, db.ErrNotFound) || errors.Is(err, db.ErrConflict) || errors.Is(err, ErrForbidden) ||
-		errors.Is(err, ErrClosed) || errors.Is(err, ErrAlreadySupported) || errors.Is(err, ErrNotSupported) ||
-		errors.Is(err, ErrVerificationRequired) || errors.Is(err, ErrBadTransition) {
+	if errors.As(err, &fe) {
 		return err
+	}
+	for _, s := range refusals {
+		if errors.Is(err, s) {
+			return err
+		}
 	}
 	return fmt.Errorf("dialogue.%s: %w", op, err)
 }
+
+// refusals are the errors that are answers, not faults: wrap passes them on
+// unchanged.
+var refusals = []error{db.ErrNotFound, db.ErrConflict, ErrForbidden, ErrClosed, ErrAlreadySupported, ErrNotSupported,
+	ErrVerificationRequired, ErrBadTransition, ErrBallotClosed, ErrAlreadyVoted, ErrOtherLSG}
 
 func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
@@ -155,6 +169,9 @@ func (s *Service) CreatePlatform(ctx context.Context, u *auth.User, in PlatformI
 	if base == "" {
 		base = "platform"
 	}
+	if reservedSlugs[base] {
+		base = "platform-" + base
+	}
 	now := s.now()
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		var n int
@@ -187,6 +204,9 @@ func (s *Service) CreatePlatform(ctx context.Context, u *auth.User, in PlatformI
 	p.CreatedAt = now
 	return p, nil
 }
+
+// reservedSlugs are the pages beside the platforms under /platforms/.
+var reservedSlugs = map[string]bool{"verify": true, "programmes": true}
 
 func boolInt(b bool) int {
 	if b {
