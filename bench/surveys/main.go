@@ -30,6 +30,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -52,8 +53,21 @@ func main() {
 	answers := flag.Int("answers", 100000, "stored answers for the results-page measurement")
 	pages := flag.Int("pages", 300, "results page requests")
 	dsn := flag.String("db", "", "database (default: SQLite in a temporary directory)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the submissions to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench/surveys:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*n, *c, *answers, *pages, *dsn); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench/surveys:", err)
 		os.Exit(1)
 	}

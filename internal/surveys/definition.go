@@ -127,9 +127,12 @@ func (d *Definition) Questions() []*Question {
 
 // Question finds a question by key, or nil.
 func (d *Definition) Question(key string) *Question {
-	for _, q := range d.Questions() {
-		if q.Key == key {
-			return q
+	for i := range d.Sections {
+		qs := d.Sections[i].Questions
+		for j := range qs {
+			if qs[j].Key == key {
+				return &qs[j]
+			}
 		}
 	}
 	return nil

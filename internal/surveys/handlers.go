@@ -381,12 +381,17 @@ func (h *Handlers) submit(w http.ResponseWriter, r *http.Request) error {
 	}
 	answers, errs := ParseAnswers(sv.Def, f.Values)
 	f.SetErrors(errs)
-	d := h.formData(r, sv, f, false)
-	d.Token = NormalizeToken(f.Get("token"))
-	if !f.Valid() {
+	token := NormalizeToken(f.Get("token"))
+	// The form is built again only when it is shown again.
+	again := func() error {
+		d := h.formData(r, sv, f, false)
+		d.Token = token
 		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "surveys/form", d)
 	}
-	sub := Submission{IdemKey: f.Get("idem"), Answers: answers, Channel: "web", Lang: lang, Token: d.Token, IP: h.clientIP(r)}
+	if !f.Valid() {
+		return again()
+	}
+	sub := Submission{IdemKey: f.Get("idem"), Answers: answers, Channel: "web", Lang: lang, Token: token, IP: h.clientIP(r)}
 	if sv.Audience == AudiencePublic {
 		sub.BrowserToken = h.browserToken(nil, r)
 	}
@@ -399,7 +404,7 @@ func (h *Handlers) submit(w http.ResponseWriter, r *http.Request) error {
 	}
 	if errors.Is(err, ErrInvalid) {
 		f.Error = "surveys.err.invalid"
-		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "surveys/form", d)
+		return again()
 	}
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -339,7 +340,25 @@ func (s *Service) Submit(ctx context.Context, sv *Survey, sub Submission) (Recei
 			}
 		}
 	}
+	// Everything that needs no database is done before the transaction,
+	// so that the write lock is held only for the statements.
 	rid := randomHex(8)
+	var rateKey, markKind, markRef, tokenHash string
+	if sub.Channel == "web" {
+		switch sv.Audience {
+		case AudiencePublic:
+			rateKey = hashOf("ip", sv.PublicID, sub.IP)
+			markKind, markRef = "browser", hashOf("browser", sv.PublicID, sub.BrowserToken)
+		case AudienceAccount:
+			markKind, markRef = "account", fmt.Sprint(sub.UserID)
+		case AudienceToken:
+			tokenHash = hashOf("token", sub.Token)
+		}
+	}
+	answersSQL, answersArgs := answerRows(sv.ID, sub.Answers, day)
+	countsSQL, countsArgs := counterRows(sv.ID, counters(sv.Def, sub.Answers))
+	unlock := s.writeLock()
+	defer unlock()
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		respID, err := db.InsertID(ctx, tx, `INSERT INTO survey_responses (survey_id, public_id, idem_key, channel, lang, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			sv.ID, rid, sub.IdemKey, sub.Channel, sub.Lang, day, day)
@@ -349,51 +368,49 @@ func (s *Service) Submit(ctx context.Context, sv *Survey, sub Submission) (Recei
 			}
 			return fmt.Errorf("surveys.Submit: response: %w", err)
 		}
-		if sub.Channel == "web" && sv.Audience == AudiencePublic {
+		if rateKey != "" {
 			// The rate limit counts in the same transaction: one write
 			// instead of two per answer.
-			if err := s.hit(ctx, tx, hashOf("ip", sv.PublicID, sub.IP)); err != nil {
+			if err := s.hit(ctx, tx, rateKey); err != nil {
 				return err
 			}
 		}
-		if sub.Channel == "web" {
-			switch sv.Audience {
-			case AudiencePublic, AudienceAccount:
-				kind, ref := "browser", hashOf("browser", sv.PublicID, sub.BrowserToken)
-				if sv.Audience == AudienceAccount {
-					kind, ref = "account", fmt.Sprint(sub.UserID)
+		if markKind != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO survey_marks (survey_id, kind, ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, sv.ID, markKind, markRef, day, day); err != nil {
+				if db.IsUniqueViolation(err) {
+					return ErrAlreadyAnswered
 				}
-				if _, err := tx.ExecContext(ctx, `INSERT INTO survey_marks (survey_id, kind, ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, sv.ID, kind, ref, day, day); err != nil {
-					if db.IsUniqueViolation(err) {
-						return ErrAlreadyAnswered
-					}
-					return fmt.Errorf("surveys.Submit: mark: %w", err)
+				return fmt.Errorf("surveys.Submit: mark: %w", err)
+			}
+		}
+		if tokenHash != "" {
+			res, err := tx.ExecContext(ctx, `UPDATE survey_tokens SET used_at = ?, updated_at = ? WHERE survey_id = ? AND token_hash = ? AND used_at IS NULL`, day, day, sv.ID, tokenHash)
+			if err != nil {
+				return fmt.Errorf("surveys.Submit: token: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				var used bool
+				err := tx.QueryRowContext(ctx, `SELECT used_at IS NOT NULL FROM survey_tokens WHERE survey_id = ? AND token_hash = ?`, sv.ID, tokenHash).Scan(&used)
+				if errors.Is(err, sql.ErrNoRows) {
+					return ErrTokenInvalid
 				}
-			case AudienceToken:
-				res, err := tx.ExecContext(ctx, `UPDATE survey_tokens SET used_at = ?, updated_at = ? WHERE survey_id = ? AND token_hash = ? AND used_at IS NULL`, day, day, sv.ID, hashOf("token", sub.Token))
 				if err != nil {
 					return fmt.Errorf("surveys.Submit: token: %w", err)
 				}
-				if n, _ := res.RowsAffected(); n != 1 {
-					var used bool
-					err := tx.QueryRowContext(ctx, `SELECT used_at IS NOT NULL FROM survey_tokens WHERE survey_id = ? AND token_hash = ?`, sv.ID, hashOf("token", sub.Token)).Scan(&used)
-					if errors.Is(err, sql.ErrNoRows) {
-						return ErrTokenInvalid
-					}
-					if err != nil {
-						return fmt.Errorf("surveys.Submit: token: %w", err)
-					}
-					return ErrTokenUsed
-				}
+				return ErrTokenUsed
 			}
 		}
-		if err := insertAnswers(ctx, tx, sv.ID, respID, sub.Answers, day); err != nil {
-			return err
+		for i := range answersSQL {
+			args := answersArgs[i]
+			for j := 0; j < len(args); j += answerCols {
+				args[j] = respID
+			}
+			if _, err := tx.ExecContext(ctx, answersSQL[i], args...); err != nil {
+				return fmt.Errorf("surveys.Submit: answers: %w", err)
+			}
 		}
-		c := counters(sv.Def, sub.Answers)
-		for _, k := range sortedKeys(c) {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO survey_counts (survey_id, question, item, value, n, total) VALUES (?, ?, ?, ?, 1, ?)
-ON CONFLICT (survey_id, question, item, value) DO UPDATE SET n = survey_counts.n + 1, total = survey_counts.total + excluded.total`, sv.ID, k.Question, k.Item, k.Value, c[k]); err != nil {
+		for i := range countsSQL {
+			if _, err := tx.ExecContext(ctx, countsSQL[i], countsArgs[i]...); err != nil {
 				return fmt.Errorf("surveys.Submit: counts: %w", err)
 			}
 		}
@@ -411,30 +428,85 @@ ON CONFLICT (survey_id, question, item, value) DO UPDATE SET n = survey_counts.n
 	return Receipt{ResponseID: rid}, nil
 }
 
-// insertAnswers writes the answers in statements of up to 100 rows.
-func insertAnswers(ctx context.Context, q db.Querier, surveyID, respID int64, answers []Answer, now time.Time) error {
+// writeLock serialises this process's submissions to one SQLite database.
+// SQLite has one writer; without the lock, concurrent submissions find the
+// database busy and SQLite's busy handler makes them sleep (1, 2, 5 ... up
+// to 100 ms a try) even when the lock is free again a millisecond later,
+// which is what made the tail latency. Queued on a mutex, the next one
+// starts the moment the previous one commits. PostgreSQL needs no lock.
+func (s *Service) writeLock() (unlock func()) {
+	if s.db.Dialect() != db.SQLite {
+		return func() {}
+	}
+	m, _ := writeLocks.LoadOrStore(s.db, &sync.Mutex{})
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
+}
+
+// writeLocks holds one mutex per SQLite database (services are cheap and
+// may be built more than once on one database).
+var writeLocks sync.Map
+
+// Rows per statement of the batched inserts (SQLite allows 32766
+// parameters, PostgreSQL 65535).
+const (
+	batchRows  = 100
+	answerCols = 8
+)
+
+// answerRows builds the statements that insert the answers, in batches;
+// the first argument of each row is the response id, filled in once the
+// response exists.
+func answerRows(surveyID int64, answers []Answer, now time.Time) ([]string, [][]any) {
+	var stmts []string
+	var args [][]any
 	for len(answers) > 0 {
-		n := min(len(answers), 100)
+		n := min(len(answers), batchRows)
 		var b strings.Builder
 		b.WriteString(`INSERT INTO survey_answers (response_id, survey_id, question, item, value, num, created_at, updated_at) VALUES `)
-		args := make([]any, 0, n*8)
-		for i, a := range answers[:n] {
+		a := make([]any, 0, n*answerCols)
+		for i, ans := range answers[:n] {
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
 			var num any
-			if a.Num != nil {
-				num = *a.Num
+			if ans.Num != nil {
+				num = *ans.Num
 			}
-			args = append(args, respID, surveyID, a.Question, a.Item, a.Value, num, now, now)
+			a = append(a, int64(0), surveyID, ans.Question, ans.Item, ans.Value, num, now, now)
 		}
-		if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("surveys.insertAnswers: %w", err)
-		}
+		stmts, args = append(stmts, b.String()), append(args, a)
 		answers = answers[n:]
 	}
-	return nil
+	return stmts, args
+}
+
+// counterRows builds the upserts of the running totals, many rows per
+// statement, in key order (so that concurrent PostgreSQL transactions
+// lock the rows in the same order and never deadlock).
+func counterRows(surveyID int64, c map[counterKey]float64) ([]string, [][]any) {
+	keys := sortedKeys(c)
+	var stmts []string
+	var args [][]any
+	for len(keys) > 0 {
+		n := min(len(keys), batchRows)
+		var b strings.Builder
+		b.WriteString(`INSERT INTO survey_counts (survey_id, question, item, value, n, total) VALUES `)
+		a := make([]any, 0, n*5)
+		for i, k := range keys[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, 1, ?)")
+			a = append(a, surveyID, k.Question, k.Item, k.Value, c[k])
+		}
+		b.WriteString(` ON CONFLICT (survey_id, question, item, value) DO UPDATE SET n = survey_counts.n + 1, total = survey_counts.total + excluded.total`)
+		stmts, args = append(stmts, b.String()), append(args, a)
+		keys = keys[n:]
+	}
+	return stmts, args
 }
 
 // hit counts one public answer from an address and refuses past the limit.

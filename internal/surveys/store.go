@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/db"
@@ -75,11 +76,43 @@ func scanSurvey(row interface{ Scan(...any) error }) (*Survey, error) {
 	if err := json.Unmarshal([]byte(title), &s.Title); err != nil {
 		return nil, fmt.Errorf("survey %s: title: %w", s.PublicID, err)
 	}
-	s.Def = &Definition{}
-	if err := json.Unmarshal([]byte(def), s.Def); err != nil {
+	var err error
+	if s.Def, err = cachedDefinition(def); err != nil {
 		return nil, fmt.Errorf("survey %s: definition: %w", s.PublicID, err)
 	}
 	return &s, nil
+}
+
+// defCache keeps parsed definitions by their stored JSON, so that a busy
+// survey is not parsed again on every request (a definition is the largest
+// column and its parse the largest part of loading a survey). The key is
+// the text itself, so an edited survey simply gets a new entry. Cached
+// definitions are shared: nothing changes a loaded definition in place.
+var defCache = struct {
+	sync.Mutex
+	m map[string]*Definition
+}{m: map[string]*Definition{}}
+
+const defCacheMax = 256
+
+func cachedDefinition(raw string) (*Definition, error) {
+	defCache.Lock()
+	d := defCache.m[raw]
+	defCache.Unlock()
+	if d != nil {
+		return d, nil
+	}
+	d = &Definition{}
+	if err := json.Unmarshal([]byte(raw), d); err != nil {
+		return nil, err
+	}
+	defCache.Lock()
+	if len(defCache.m) >= defCacheMax {
+		clear(defCache.m)
+	}
+	defCache.m[raw] = d
+	defCache.Unlock()
+	return d, nil
 }
 
 func b2i(b bool) int {
