@@ -166,6 +166,7 @@ type Project struct {
 	CreatedAt      time.Time
 
 	rowIndex  map[string]map[int]int // form rows of parsed entries (for error keys)
+	parentRef string                 // IATI identifier of the parent programme, resolved when an import writes
 	UpdatedAt time.Time
 }
 

@@ -270,6 +270,18 @@ func (s *Service) parentID(ctx context.Context, q db.Querier, p *Project) (sql.N
 
 // Create validates and stores a new project; p.PublicID is set.
 func (s *Service) Create(ctx context.Context, a Actor, p *Project) error {
+	if err := s.prepareCreate(ctx, p); err != nil {
+		return err
+	}
+	if err := s.d.InTx(ctx, func(tx *db.Tx) error { return s.createTx(ctx, tx, a, p) }); err != nil {
+		return err
+	}
+	s.invalidate()
+	return nil
+}
+
+// prepareCreate validates p and sets its public id and euro value.
+func (s *Service) prepareCreate(ctx context.Context, p *Project) error {
 	if fe := s.Validate(ctx, p); fe != nil {
 		return fe
 	}
@@ -279,19 +291,38 @@ func (s *Service) Create(ctx context.Context, a Actor, p *Project) error {
 	if v, err := s.valueEUR(ctx, p); err == nil {
 		p.ValueEUR = v
 	}
+	return nil
+}
+
+// createTx writes a prepared new project, its history and its search
+// document in tx.
+func (s *Service) createTx(ctx context.Context, tx *db.Tx, a Actor, p *Project) error {
+	parent, err := s.parentID(ctx, tx, p)
+	if err != nil {
+		return err
+	}
+	if err := s.st.insert(ctx, tx, p, parent, s.keys(ctx, p)); err != nil {
+		return err
+	}
+	diff, _ := json.Marshal(Diff(nil, p))
+	if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, "create", string(diff)); err != nil {
+		return err
+	}
+	return s.index(ctx, tx, p)
+}
+
+// Update stores a changed project; version is the version the person
+// edited (a newer one in the database gives db.ErrConflict).
+func (s *Service) Update(ctx context.Context, a Actor, p *Project, version int) error {
+	if err := s.prepareUpdate(ctx, p); err != nil {
+		return err
+	}
 	err := s.d.InTx(ctx, func(tx *db.Tx) error {
-		parent, err := s.parentID(ctx, tx, p)
+		old, err := s.st.byWhere(ctx, tx, "p.public_id = ?", p.PublicID)
 		if err != nil {
 			return err
 		}
-		if err := s.st.insert(ctx, tx, p, parent, s.keys(ctx, p)); err != nil {
-			return err
-		}
-		diff, _ := json.Marshal(Diff(nil, p))
-		if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, "create", string(diff)); err != nil {
-			return err
-		}
-		return s.index(ctx, tx, p)
+		return s.updateTx(ctx, tx, a, old, p, version)
 	})
 	if err != nil {
 		return err
@@ -300,44 +331,38 @@ func (s *Service) Create(ctx context.Context, a Actor, p *Project) error {
 	return nil
 }
 
-// Update stores a changed project; version is the version the person
-// edited (a newer one in the database gives db.ErrConflict).
-func (s *Service) Update(ctx context.Context, a Actor, p *Project, version int) error {
+// prepareUpdate validates p and sets its euro value.
+func (s *Service) prepareUpdate(ctx context.Context, p *Project) error {
 	if fe := s.Validate(ctx, p); fe != nil {
 		return fe
 	}
 	if v, err := s.valueEUR(ctx, p); err == nil {
 		p.ValueEUR = v
 	}
-	err := s.d.InTx(ctx, func(tx *db.Tx) error {
-		old, err := s.st.byWhere(ctx, tx, "p.public_id = ?", p.PublicID)
-		if err != nil {
-			return err
-		}
-		p.ID, p.CreatedAt = old.ID, old.CreatedAt
-		parent, err := s.parentID(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		changes := Diff(old, p)
-		if len(changes) == 0 {
-			p.Version, p.UpdatedAt = old.Version, old.UpdatedAt
-			return nil
-		}
-		if err := s.st.update(ctx, tx, p, parent, s.keys(ctx, p), version); err != nil {
-			return err
-		}
-		diff, _ := json.Marshal(changes)
-		if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, "update", string(diff)); err != nil {
-			return err
-		}
-		return s.index(ctx, tx, p)
-	})
+	return nil
+}
+
+// updateTx writes the prepared change of old into p in tx, with its
+// history and search document; nothing is written when nothing changed.
+func (s *Service) updateTx(ctx context.Context, tx *db.Tx, a Actor, old, p *Project, version int) error {
+	p.ID, p.CreatedAt = old.ID, old.CreatedAt
+	parent, err := s.parentID(ctx, tx, p)
 	if err != nil {
 		return err
 	}
-	s.invalidate()
-	return nil
+	changes := Diff(old, p)
+	if len(changes) == 0 {
+		p.Version, p.UpdatedAt = old.Version, old.UpdatedAt
+		return nil
+	}
+	if err := s.st.update(ctx, tx, p, parent, s.keys(ctx, p), version); err != nil {
+		return err
+	}
+	diff, _ := json.Marshal(changes)
+	if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, "update", string(diff)); err != nil {
+		return err
+	}
+	return s.index(ctx, tx, p)
 }
 
 // Delete hides a project (soft delete, kept in the history).

@@ -201,6 +201,39 @@ func (st store) byWhere(ctx context.Context, q db.Querier, where string, arg any
 	return p, nil
 }
 
+// byIATIs loads the projects (with children) of IATI identifiers, in a
+// few queries whatever their number.
+func (st store) byIATIs(ctx context.Context, q db.Querier, ids []string) (map[string]*Project, error) {
+	out := map[string]*Project{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+projectCols+` FROM projects p LEFT JOIN projects pp ON pp.id = p.parent_id
+		WHERE p.deleted_at IS NULL AND p.iati_identifier IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("projects.store.byIATIs: %w", err)
+	}
+	var ps []*Project
+	for rows.Next() {
+		p := &Project{}
+		if err := scanProject(rows, p); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("projects.store.byIATIs: %w", err)
+		}
+		ps = append(ps, p)
+		out[p.IATIIdentifier] = p
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("projects.store.byIATIs: %w", err)
+	}
+	return out, st.loadChildren(ctx, q, ps)
+}
+
 // loadChildren fills texts, codes, orgs, locations, money, targets,
 // milestones and links of ps in a few queries.
 func (st store) loadChildren(ctx context.Context, q db.Querier, ps []*Project) error {
