@@ -14,6 +14,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
 	"github.com/dijalog/dijalog/internal/eloge"
+	"github.com/dijalog/dijalog/internal/grants"
 	"github.com/dijalog/dijalog/internal/surveys"
 )
 
@@ -395,6 +396,54 @@ func TestElogePrincipleEditor(t *testing.T) {
 			if !strings.Contains(body, oldTitle) || strings.Contains(body, "national edition") {
 				t.Errorf("cycle %d shows the new texts", c.Year)
 			}
+		}
+	})
+}
+
+// TestFinansirajGORegistry: the FinansirajGO results of an LSG show what
+// the registry of who funded whom holds for it, on the page and in the
+// JSON export; other surveys show no registry.
+func TestFinansirajGORegistry(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newTestApp(t, d)
+		ctx := context.Background()
+		sv := ta.surveyByTemplate(t, surveys.TemplateFinansirajGO)
+		recs, err := ta.grantsWiring.Grants.Support(ctx, grants.SupportFilter{LSG: sv.OwnerRef})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) == 0 {
+			t.Fatalf("the demo registry has no record for %s", sv.OwnerRef)
+		}
+		want := summariseSupport(sv.OwnerRef, recs)
+		c := ta.client(t)
+		status, body := get(t, c, ta.srv.URL+"/en/surveys/"+sv.PublicID+"/results")
+		if status != 200 || !strings.Contains(body, "In the registry of who funded whom") || !strings.Contains(body, `href="/en/grants/registry?lsg=`+sv.OwnerRef+`"`) {
+			t.Fatalf("results page: %d, no registry section", status)
+		}
+		if !strings.Contains(body, strconv.Itoa(want.OpenCall)+" through a public call, "+strconv.Itoa(want.Direct)+" directly") {
+			t.Errorf("registry procedures missing (want %d open, %d direct)", want.OpenCall, want.Direct)
+		}
+		status, body = get(t, c, ta.srv.URL+"/api/v1/surveys/"+sv.PublicID+"/results")
+		var out struct {
+			Registry struct {
+				Records    int                 `json:"records"`
+				Recipients int                 `json:"recipients"`
+				Totals     []map[string]string `json:"totals"`
+				URL        string              `json:"url"`
+			} `json:"registry"`
+		}
+		if err := json.Unmarshal([]byte(body), &out); status != 200 || err != nil {
+			t.Fatalf("JSON: %d %v", status, err)
+		}
+		if out.Registry.Records != len(recs) || out.Registry.Recipients != want.Recipients || len(out.Registry.Totals) == 0 || out.Registry.URL == "" {
+			t.Errorf("JSON registry = %+v, want %d records", out.Registry, len(recs))
+		}
+		// An ELoGE questionnaire has no registry.
+		other := ta.surveyByTemplate(t, "eloge-citizens")
+		if _, body := get(t, c, ta.srv.URL+"/en/surveys/"+other.PublicID+"/results"); strings.Contains(body, "who funded whom") {
+			t.Errorf("the citizens' questionnaire shows the registry")
 		}
 	})
 }

@@ -2,9 +2,13 @@ package app
 
 import (
 	"context"
+	"net/url"
+	"sort"
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/eloge"
+	"github.com/dijalog/dijalog/internal/grants"
+	"github.com/dijalog/dijalog/internal/money"
 	"github.com/dijalog/dijalog/internal/places"
 	"github.com/dijalog/dijalog/internal/surveys"
 )
@@ -33,7 +37,7 @@ func (a *App) elogeServices() elogeWiring {
 func (a *App) registerEloge() error {
 	a.elogeWiring = a.elogeServices()
 	w := a.elogeWiring
-	if _, err := surveys.Register(a.Web, w.Surveys, a.Places, a.Auth, surveys.HandlerOptions{TrustProxy: a.Cfg.TrustProxy}); err != nil {
+	if _, err := surveys.Register(a.Web, w.Surveys, a.Places, a.Auth, surveys.HandlerOptions{TrustProxy: a.Cfg.TrustProxy, Registry: a.fundingRegistry()}); err != nil {
 		return err
 	}
 	if err := w.Eloge.EnsureSets(context.Background()); err != nil {
@@ -86,4 +90,53 @@ func (a *App) elogeSection() places.Section {
 // with answers from CSOs of the programme's LSGs.
 func demoFinansirajGO(ctx context.Context, sv *surveys.Service) error {
 	return surveys.LoadDemo(ctx, sv, "ba-fbih-mostar")
+}
+
+// fundingRegistry links FinansirajGO results to the grants module's
+// registry of who funded whom: an LSG's recorded support to CSOs, read
+// beside what the CSOs answered. Nil when the grants module is absent.
+func (a *App) fundingRegistry() surveys.RegistryLookup {
+	g := a.grantsWiring.Grants
+	if g == nil {
+		return nil
+	}
+	return func(ctx context.Context, lsg string) (*surveys.RegistrySummary, error) {
+		recs, err := g.Support(ctx, grants.SupportFilter{LSG: lsg})
+		if err != nil || len(recs) == 0 {
+			return nil, err
+		}
+		return summariseSupport(lsg, recs), nil
+	}
+}
+
+// summariseSupport counts an LSG's registry records: recipients, the
+// procedures used, the years covered and the total per currency.
+func summariseSupport(lsg string, recs []grants.Support) *surveys.RegistrySummary {
+	s := &surveys.RegistrySummary{Records: len(recs), Path: "/grants/registry?lsg=" + url.QueryEscape(lsg)}
+	recipients := map[string]bool{}
+	totals := map[string]int64{}
+	for _, r := range recs {
+		who := r.OrgPID
+		if who == "" {
+			who = r.Recipient
+		}
+		recipients[who] = true
+		totals[r.Currency] += r.Amount
+		switch r.Procedure {
+		case "open_call":
+			s.OpenCall++
+		case "direct":
+			s.Direct++
+		}
+		if s.FirstYear == 0 || r.Year < s.FirstYear {
+			s.FirstYear = r.Year
+		}
+		s.LastYear = max(s.LastYear, r.Year)
+	}
+	s.Recipients = len(recipients)
+	for cur, minor := range totals {
+		s.Totals = append(s.Totals, money.New(minor, cur))
+	}
+	sort.Slice(s.Totals, func(i, j int) bool { return s.Totals[i].Currency < s.Totals[j].Currency })
+	return s
 }

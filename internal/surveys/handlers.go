@@ -37,7 +37,8 @@ type Orgs interface {
 
 // HandlerOptions configure Register.
 type HandlerOptions struct {
-	TrustProxy bool // take the client address from X-Forwarded-For
+	TrustProxy bool           // take the client address from X-Forwarded-For
+	Registry   RegistryLookup // the registry of who funded whom, when it exists
 }
 
 // Handlers serve the survey pages.
@@ -452,6 +453,10 @@ type resultsView struct {
 	Manager bool
 	Query   string // the filter as a query string, for the CSV link
 	Groups  []filterGroup
+	// Registry is what the registry of who funded whom holds for the
+	// LSG of a FinansirajGO survey; Totals are its amounts, formatted.
+	Registry *RegistrySummary
+	Totals   []string
 }
 
 // filterGroup is one question's values in the filter select.
@@ -552,6 +557,14 @@ func (h *Handlers) results(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Charts[q.Key] = BarChart(q.Text, items, 100, " %")
 	}
+	if d.Registry, err = h.registryFor(r, sv); err != nil {
+		return err
+	}
+	if d.Registry != nil {
+		for _, t := range d.Registry.Totals {
+			d.Totals = append(d.Totals, t.Format(p, true))
+		}
+	}
 	return h.srv.Render.Page(w, r, "surveys/results", d)
 }
 
@@ -584,7 +597,15 @@ func (h *Handlers) resultsJSON(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"survey": sv.PublicID, "title": sv.Title.In(lang), "status": sv.Status, "min_group": MinGroup, "results": res})
+	reg, err := h.registryFor(r, sv)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"survey": sv.PublicID, "title": sv.Title.In(lang), "status": sv.Status, "min_group": MinGroup, "results": res}
+	if reg != nil {
+		out["registry"] = toRegistryJSON(reg)
+	}
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
