@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -408,4 +410,79 @@ func BenchmarkGrantsPages(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestGrantsAutosave saves LDA Mostar's draft in the background as
+// grants.js does, on both databases: the new version comes back; a save
+// carrying an older version (a second member, or a second tab) is refused
+// and names who saved; a broken field is reported and nothing is saved.
+func TestGrantsAutosave(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newGrantsApp(t, d)
+		c := ta.login(t, "ocd@demo.dijalog.ba")
+		_, list := get(t, c, ta.srv.URL+"/en/applications")
+		var page, action string
+		for _, m := range regexp.MustCompile(`href="(/en/applications/[0-9a-f-]{36})"`).FindAllStringSubmatch(list, -1) {
+			if _, body := get(t, c, ta.srv.URL+m[1]); strings.Contains(body, `data-autosave="autosave-status"`) {
+				page, action = body, m[1]
+				break
+			}
+		}
+		if action == "" {
+			t.Fatal("LDA Mostar has no draft with automatic saving")
+		}
+		form := url.Values{}
+		name, value := regexp.MustCompile(`name="([^"]+)"`), regexp.MustCompile(`value="([^"]*)"`)
+		for _, tag := range regexp.MustCompile(`<input [^>]+>`).FindAllString(page, -1) {
+			n, v := name.FindStringSubmatch(tag), value.FindStringSubmatch(tag)
+			if n == nil || strings.Contains(tag, `type="file"`) || strings.Contains(tag, `type="search"`) {
+				continue
+			}
+			if v == nil {
+				v = []string{"", ""}
+			}
+			form.Set(n[1], html.UnescapeString(v[1]))
+		}
+		for _, m := range regexp.MustCompile(`(?s)<textarea [^>]*name="([^"]+)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(page, -1) {
+			form.Set(m[1], html.UnescapeString(m[2]))
+		}
+		if form.Get("version") == "" || form.Get("csrf_token") == "" {
+			t.Fatalf("the draft's form lacks its version or token: %v", form)
+		}
+		old := form.Get("version")
+		autosave := func(f url.Values) (int, map[string]any) {
+			t.Helper()
+			f.Set("action", "autosave")
+			st, body, h := post(t, c, ta.srv.URL+action, f)
+			var out map[string]any
+			if !strings.HasPrefix(h.Get("Content-Type"), "application/json") || json.Unmarshal([]byte(body), &out) != nil {
+				t.Fatalf("autosave answered %d %s: %.300s", st, h.Get("Content-Type"), body)
+			}
+			return st, out
+		}
+		form.Set("title", "Pametna klupa – automatski sačuvano")
+		st, out := autosave(form)
+		if st != http.StatusOK || out["saved"] != true || fmt.Sprint(out["version"]) == old {
+			t.Fatalf("autosave = %d %v, want saved with a new version", st, out)
+		}
+		if _, body := get(t, c, ta.srv.URL+action); !strings.Contains(body, "Pametna klupa – automatski sačuvano") {
+			t.Error("the automatically saved title is not on the page")
+		}
+		// The same form again, with the version it was opened at.
+		form.Set("title", "Pametna klupa – iz druge kartice")
+		st, out = autosave(form)
+		if st != http.StatusConflict || out["stale"] != true || !strings.Contains(fmt.Sprint(out["message"]), "Ivana") {
+			t.Errorf("a stale autosave = %d %v, want 409 naming who saved", st, out)
+		}
+		if _, body := get(t, c, ta.srv.URL+action); strings.Contains(body, "iz druge kartice") {
+			t.Error("the stale autosave overwrote the newer version")
+		}
+		_, body := get(t, c, ta.srv.URL+action)
+		form.Set("version", regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)[1])
+		form.Set("budget_0_cost", "-5")
+		if st, out = autosave(form); st != http.StatusUnprocessableEntity || out["saved"] != false {
+			t.Errorf("an autosave with a negative budget line = %d %v, want 422", st, out)
+		}
+	})
 }

@@ -316,14 +316,19 @@ func (s *Service) ReviewReport(ctx context.Context, u *auth.User, c *Call, w *Aw
 }
 
 // Remind mails the members of each grantee whose report is due within the
-// next days and not yet submitted; each report is reminded once a week at
-// most. It returns the number of messages sent.
+// next days (or overdue) and not yet submitted: once when it comes within
+// reach, then at most once a week, and once more on the due date itself.
+// It returns the number of messages sent.
 func (s *Service) Remind(ctx context.Context, within time.Duration) (int, error) {
 	now := s.Now()
+	local := now.In(s.o.Zone)
+	today := local.Format("2006-01-02")
+	startOfDay := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, s.o.Zone)
 	horizon := now.Add(within).In(s.o.Zone).Format("2006-01-02")
 	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.kind, r.due_on, w.public_id, a.org_public_id, a.title FROM grant_reports r
 JOIN grant_awards w ON w.id = r.award_id JOIN grant_applications a ON a.id = w.application_id
-WHERE r.status IN ('due', 'returned') AND r.due_on <= ? AND (r.reminded_at IS NULL OR r.reminded_at < ?)`, horizon, now.Add(-7*24*time.Hour))
+WHERE r.status IN ('due', 'returned') AND r.due_on <= ?
+AND (r.reminded_at IS NULL OR r.reminded_at <= ? OR (r.due_on = ? AND r.reminded_at < ?))`, horizon, db.Time(now.Add(-7*24*time.Hour)), today, db.Time(startOfDay))
 	if err != nil {
 		return 0, wrap("Remind", err)
 	}
@@ -364,7 +369,7 @@ WHERE r.status IN ('due', 'returned') AND r.due_on <= ? AND (r.reminded_at IS NU
 			}
 			sent++
 		}
-		if _, err := s.db.ExecContext(ctx, `UPDATE grant_reports SET reminded_at = ?, updated_at = ? WHERE id = ?`, now, now, d.id); err != nil {
+		if _, err := s.db.ExecContext(ctx, `UPDATE grant_reports SET reminded_at = ?, updated_at = ? WHERE id = ?`, db.Time(now), db.Time(now), d.id); err != nil {
 			return sent, wrap("Remind", err)
 		}
 	}

@@ -240,6 +240,9 @@ func (h *Handlers) saveApplication(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return &web.Error{Status: http.StatusBadRequest, Err: err}
 	}
+	if f.Get("action") == "autosave" {
+		return h.autosave(w, r, u, a, c, d)
+	}
 	saved, err := h.svc.Save(r.Context(), u, c, a.PublicID, d, h.meta(r))
 	var fe FieldErrors
 	switch {
@@ -274,6 +277,41 @@ func (h *Handlers) saveApplication(w http.ResponseWriter, r *http.Request) error
 		return httpErr(err)
 	}
 	return h.redirect(w, r, "/applications/"+sub.PublicID+"/receipt")
+}
+
+// autosaveReply is the answer to the draft's automatic save (grants.js):
+// the new version to carry, or why nothing was saved.
+type autosaveReply struct {
+	Saved   bool   `json:"saved"`
+	Version int    `json:"version,omitempty"`
+	Message string `json:"message"`
+	Stale   bool   `json:"stale,omitempty"`
+}
+
+// autosave saves a draft in the background. It never overwrites another
+// member's newer save (the version decides, as for a manual save) and
+// never submits; a refused save is reported, not an error page.
+func (h *Handlers) autosave(w http.ResponseWriter, r *http.Request, u *auth.User, a *Application, c *Call, d Draft) error {
+	p := h.srv.Cat.Printer(loc(r))
+	saved, err := h.svc.Save(r.Context(), u, c, a.PublicID, d, h.meta(r))
+	var fe FieldErrors
+	switch {
+	case err == nil:
+		web.WriteJSON(w, http.StatusOK, autosaveReply{Saved: true, Version: saved.Version, Message: p.T("grants.autosave.saved", "time", h.fmt(r).When(saved.UpdatedAt))})
+	case errors.As(err, &fe):
+		web.WriteJSON(w, http.StatusUnprocessableEntity, autosaveReply{Message: p.T("grants.autosave.invalid")})
+	case errors.Is(err, ErrStale):
+		now, err := h.svc.Application(r.Context(), a.PublicID)
+		if err != nil {
+			return err
+		}
+		web.WriteJSON(w, http.StatusConflict, autosaveReply{Stale: true, Message: p.T("grants.autosave.stale", "name", now.UpdatedByName, "time", h.fmt(r).When(now.UpdatedAt))})
+	case errors.Is(err, ErrClosed), errors.Is(err, ErrState):
+		web.WriteJSON(w, http.StatusConflict, autosaveReply{Message: p.T("grants.error.closed")})
+	default:
+		return httpErr(err)
+	}
+	return nil
 }
 
 func (h *Handlers) withdraw(w http.ResponseWriter, r *http.Request) error {

@@ -436,10 +436,34 @@ func TestAssessmentCycle(t *testing.T) {
 		if err := w.svc.AddReport(ctx, w.manager, c, aw, "narrative", "2026-04-20", Meta{}); err != nil {
 			t.Fatal(err)
 		}
-		n, err := w.svc.Remind(ctx, 30*24*time.Hour)
-		if err != nil || n != 0 { // the organisation has no members in memberships
-			t.Logf("reminders: %d %v", n, err)
+		// Reminders go to the grantee's members: when the report comes
+		// within reach, not again the same week, again on the due date.
+		for _, u := range []*auth.User{w.repA, w.repA2} {
+			if err := w.au.AddMember(ctx, nil, w.orgA.PublicID, u.PublicID, auth.Meta{}); err != nil && !errors.Is(err, db.ErrConflict) {
+				t.Fatal(err)
+			}
 		}
+		remind := func(when string, want int) {
+			t.Helper()
+			w.set(when)
+			before := len(w.mail.Sent())
+			n, err := w.svc.Remind(ctx, 14*24*time.Hour)
+			if err != nil || n != want || len(w.mail.Sent())-before != want {
+				t.Errorf("reminders at %s: %d sent (%d mails), %v; want %d", when, n, len(w.mail.Sent())-before, err, want)
+			}
+		}
+		remind("2026-04-02 10:00:00", 0) // due in 18 days: not yet
+		remind("2026-04-07 10:00:00", 2) // within 14 days: both members
+		msgs := w.mail.Sent()
+		if last := msgs[len(msgs)-1]; !strings.Contains(last.Text, "2026-04-20") || !strings.Contains(last.Text, "/awards/"+aw.PublicID) {
+			t.Errorf("the reminder does not give the due date and the award's page:\n%s", last.Text)
+		}
+		remind("2026-04-07 11:00:00", 0) // the hourly run: once is enough
+		remind("2026-04-12 10:00:00", 0) // five days later: not yet a week
+		remind("2026-04-14 10:00:00", 2) // a week later
+		remind("2026-04-20 08:00:00", 2) // the due date itself, six days later
+		remind("2026-04-20 09:00:00", 0)
+		remind("2026-04-27 09:00:00", 2) // overdue: weekly
 		reps, _ := w.svc.Reports(ctx, aw.ID)
 		if err := w.svc.SubmitReport(ctx, w.repB, aw, reps[0].PublicID, "tuđi izvještaj", nil, Meta{}); !errors.Is(err, ErrForbidden) {
 			t.Errorf("report by another organisation: %v", err)
