@@ -292,14 +292,19 @@ func run(n, c int, dur time.Duration, pg string, imp int) error {
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
 	var ids []string
-	if err := a.Projects.Each(ctx, projects.Filter{}, func(p *projects.Project) error {
-		if len(ids) < 20000 {
-			ids = append(ids, p.PublicID)
-		}
-		return nil
-	}); err != nil {
+	rows, err := d.QueryContext(ctx, `SELECT public_id FROM projects WHERE deleted_at IS NULL ORDER BY id LIMIT 20000`)
+	if err != nil {
 		return err
 	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
 	// first dashboard (cold, computes the aggregates)
 	t0 := time.Now()
 	if resp, err := http.Get(base + "/bs/projects/dashboard"); err == nil {

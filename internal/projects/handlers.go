@@ -37,6 +37,23 @@ type handlers struct {
 	geoOnce sync.Once
 	geo     map[string]string // shape name -> place code
 	shapeOf map[string]string // place code -> shape name
+
+	// pages built from the cached aggregates, by locale, currency and
+	// measure; an entry holds while its *Dashboard is the service's
+	// cached one (so it goes with the aggregates, on every write)
+	dashMu    sync.Mutex
+	dashPages map[string]*dashPage
+
+	// the LSG and region choices of the list's filter, sorted once
+	choicesMu sync.Mutex
+	choices   *filterChoices
+}
+
+// filterChoices are the place options of the list's filter form.
+type filterChoices struct {
+	n       int // LSGs they were made of
+	lsgs    []option
+	regions []option
 }
 
 // Register adds the registry's pages and API:
@@ -225,27 +242,12 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	for _, p := range res.Items {
 		d.Rows = append(d.Rows, h.row(pr, p, names))
 	}
-	all, err := h.svc.places.LSGs(ctx)
+	ch, err := h.filterChoices(ctx)
 	if err != nil {
 		return err
 	}
-	regions := map[string]bool{}
-	for _, p := range all {
-		d.LSGs = append(d.LSGs, option{Value: p.Code, Label: p.NameLat, Selected: p.Code == f.LSG})
-		for _, c := range []string{p.EntityCode, p.CantonCode} {
-			if c != "" {
-				regions[c] = true
-			}
-		}
-	}
-	sort.Slice(d.LSGs, func(i, j int) bool {
-		return translit.Fold(d.LSGs[i].Label).Search < translit.Fold(d.LSGs[j].Label).Search
-	})
-	for _, c := range sortedKeys(regions) {
-		if p, err := h.svc.places.ByCode(ctx, c); err == nil {
-			d.Regions = append(d.Regions, option{Value: c, Label: p.NameLat, Selected: c == f.Region})
-		}
-	}
+	d.LSGs = selected(ch.lsgs, f.LSG)
+	d.Regions = selected(ch.regions, f.Region)
 	donors, err := h.svc.Donors(ctx)
 	if err != nil {
 		return err
@@ -285,6 +287,50 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 		d.Next = link(res.Page + 1)
 	}
 	return h.srv.Render.PageStatus(w, r, status, "projects/list", d)
+}
+
+// filterChoices are the LSGs and regions of the filter, sorted by the
+// search fold once (the places change only with a new places snapshot).
+func (h *handlers) filterChoices(ctx context.Context) (*filterChoices, error) {
+	all, err := h.svc.places.LSGs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h.choicesMu.Lock()
+	defer h.choicesMu.Unlock()
+	if h.choices != nil && h.choices.n == len(all) {
+		return h.choices, nil
+	}
+	ch := &filterChoices{n: len(all)}
+	regions := map[string]bool{}
+	for _, p := range all {
+		ch.lsgs = append(ch.lsgs, option{Value: p.Code, Label: p.NameLat})
+		for _, c := range []string{p.EntityCode, p.CantonCode} {
+			if c != "" {
+				regions[c] = true
+			}
+		}
+	}
+	sort.Slice(ch.lsgs, func(i, j int) bool {
+		return translit.Fold(ch.lsgs[i].Label).Search < translit.Fold(ch.lsgs[j].Label).Search
+	})
+	for _, c := range sortedKeys(regions) {
+		if p, err := h.svc.places.ByCode(ctx, c); err == nil {
+			ch.regions = append(ch.regions, option{Value: c, Label: p.NameLat})
+		}
+	}
+	h.choices = ch
+	return ch, nil
+}
+
+// selected copies options with the one of value selected.
+func selected(opts []option, value string) []option {
+	out := make([]option, len(opts))
+	for i, o := range opts {
+		o.Selected = value != "" && o.Value == value
+		out[i] = o
+	}
+	return out
 }
 
 // usedSectors are the DAC codes offered in the filter: those of
@@ -572,9 +618,28 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	key := pr.Code() + " " + cur + " " + measure
+	h.dashMu.Lock()
+	p := h.dashPages[key]
+	h.dashMu.Unlock()
+	if p == nil || p.D != d {
+		p = h.dashboardPage(ctx, pr, d, cur, measure)
+		h.dashMu.Lock()
+		if h.dashPages == nil || len(h.dashPages) > 200 {
+			h.dashPages = map[string]*dashPage{}
+		}
+		h.dashPages[key] = p
+		h.dashMu.Unlock()
+	}
+	return h.srv.Render.Page(w, r, "projects/dashboard", p)
+}
+
+// dashboardPage builds the charts, tables and map of d (read-only once
+// built: it is shared by the requests until the aggregates change).
+func (h *handlers) dashboardPage(ctx context.Context, pr *i18n.Printer, d *Dashboard, cur, measure string) *dashPage {
 	fmtv := func(minor int64) string { return money.New(minor, cur).Format(pr, true) }
 	major := func(minor int64) float64 { return money.New(minor, cur).Major() }
-	p := dashPage{D: d, Currency: cur, Measure: measure, Total: fmtv(d.Total),
+	p := &dashPage{D: d, Currency: cur, Measure: measure, Total: fmtv(d.Total),
 		TotalShort: pr.T("projects.dash.millions", "n", pr.Decimal(major(d.Total)/1e6, 1), "currency", cur)}
 	for _, c := range []string{"EUR", "BAM", "USD"} {
 		p.Currencies = append(p.Currencies, option{Value: c, Label: c, Selected: c == cur})
@@ -677,7 +742,7 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 		prev = b
 	}
 	p.Legend = append(p.Legend, legendRow{Colour: chart.NoDataColour(), Label: pr.T("projects.dash.no_data")})
-	return h.srv.Render.Page(w, r, "projects/dashboard", p)
+	return p
 }
 
 // ---- LSG section ----
