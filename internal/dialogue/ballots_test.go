@@ -436,3 +436,42 @@ func TestProgrammesAndDashboards(t *testing.T) {
 		}
 	})
 }
+
+// TestWithdrawRefusals: withdrawing a support that does not exist, or after
+// the support phase closed, changes nothing.
+func TestWithdrawRefusals(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, 3)
+		ctx := context.Background()
+		x := f.openInitiative(t, "W")
+		if _, err := f.s.Withdraw(ctx, f.users[1], x, Meta{}); !errors.Is(err, ErrNotSupported) {
+			t.Errorf("withdraw without support: %v", err)
+		}
+		if n, err := f.s.Support(ctx, f.users[1], f.p, x, Meta{}); err != nil || n != 1 {
+			t.Fatalf("support: %d %v", n, err)
+		}
+		if _, err := f.s.Support(ctx, f.users[1], f.p, x, Meta{}); !errors.Is(err, ErrAlreadySupported) {
+			t.Errorf("second support: %v", err)
+		}
+		if n, err := f.s.Support(ctx, f.users[2], f.p, x, Meta{}); err != nil || n != 2 {
+			t.Fatalf("support: %d %v", n, err)
+		}
+		if n, err := f.s.Withdraw(ctx, f.users[2], x, Meta{}); err != nil || n != 1 {
+			t.Fatalf("withdraw: %d %v", n, err)
+		}
+		if err := f.s.Transition(ctx, f.coord, f.p, x, StateRejected, "Nije u nadležnosti", "", Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.s.Withdraw(ctx, f.users[1], x, Meta{}); !errors.Is(err, ErrClosed) {
+			t.Errorf("withdraw after closing: %v", err)
+		}
+		if _, err := f.s.Support(ctx, f.users[2], f.p, x, Meta{}); !errors.Is(err, ErrClosed) {
+			t.Errorf("support after closing: %v", err)
+		}
+		counter, rows, err := f.s.SupportCounts(ctx, x.ID)
+		if err != nil || counter != 1 || rows != 1 {
+			t.Errorf("after the refusals: counter %d, rows %d, %v", counter, rows, err)
+		}
+	})
+}

@@ -125,15 +125,7 @@ func Register(srv *web.Server, svc *Service, o Options) (*Handlers, error) {
 func (h *Handlers) meta(r *http.Request) Meta { return Meta{IP: h.ip(r)} }
 
 func (h *Handlers) load(ctx context.Context, pid string) (*Initiative, *Platform, error) {
-	x, err := h.svc.Initiative(ctx, pid)
-	if err != nil {
-		return nil, nil, err
-	}
-	p, err := h.svc.platformBy(ctx, h.svc.db, "id", x.PlatformID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return x, p, nil
+	return h.svc.InitiativeAndPlatform(ctx, pid)
 }
 
 // refusal turns a service error into the localised error the adapter shows.

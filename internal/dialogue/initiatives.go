@@ -253,6 +253,34 @@ func (s *Service) Initiative(ctx context.Context, pid string) (*Initiative, erro
 	return x, wrap("Initiative", notFound(err))
 }
 
+// prefixed scans extra columns that come before a row's usual ones.
+type prefixed struct {
+	row   interface{ Scan(...any) error }
+	extra []any
+}
+
+func (p prefixed) Scan(dest ...any) error { return p.row.Scan(append(p.extra, dest...)...) }
+
+// InitiativeAndPlatform returns an initiative by public id with its
+// platform, in one query (the platform's LSGs come from the cache).
+func (s *Service) InitiativeAndPlatform(ctx context.Context, pid string) (*Initiative, *Platform, error) {
+	if len(pid) > 40 {
+		return nil, nil, db.ErrNotFound
+	}
+	p := &Platform{}
+	var rv int
+	row := s.db.QueryRowContext(ctx, `SELECT p.description, p.requires_verification, p.created_at, `+strings.TrimPrefix(selectInitiative, "SELECT ")+` WHERE i.public_id = ?`, pid)
+	x, err := scanInitiative(prefixed{row: row, extra: []any{&p.Description, &rv, &p.CreatedAt}})
+	if err != nil {
+		return nil, nil, wrap("InitiativeAndPlatform", notFound(err))
+	}
+	p.ID, p.Slug, p.Name, p.RequiresVerification = x.PlatformID, x.PlatformSlug, x.PlatformName, rv == 1
+	if err := s.loadLSGs(ctx, s.db, []*Platform{p}); err != nil {
+		return nil, nil, wrap("InitiativeAndPlatform", err)
+	}
+	return x, p, nil
+}
+
 // Visible reports whether u may see x: drafts only by their author and the
 // platform's managers.
 func (s *Service) Visible(ctx context.Context, u *auth.User, p *Platform, x *Initiative) bool {
@@ -355,6 +383,20 @@ func (s *Service) Support(ctx context.Context, u *auth.User, p *Platform, x *Ini
 	}
 	var n int
 	now := s.now()
+	if s.db.Dialect() == db.Postgres {
+		// One statement, one round trip: the counter moves only while the
+		// initiative is open, the row goes in only if the counter moved,
+		// and a unique violation undoes both.
+		err := s.db.QueryRowContext(ctx, `WITH up AS (UPDATE dlg_initiatives SET supports = supports + 1 WHERE id = ? AND state = 'open' RETURNING id, supports)
+INSERT INTO dlg_supports (initiative_id, user_id, created_at, updated_at) SELECT id, ?, ?, ? FROM up RETURNING (SELECT supports FROM up)`, x.ID, u.ID, now, now).Scan(&n)
+		switch {
+		case db.IsUniqueViolation(err):
+			return 0, ErrAlreadySupported
+		case errors.Is(err, sql.ErrNoRows):
+			return 0, ErrClosed
+		}
+		return n, wrap("Support", err)
+	}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO dlg_supports (initiative_id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?)`, x.ID, u.ID, now, now)
 		if db.IsUniqueViolation(err) {
@@ -378,6 +420,25 @@ func (s *Service) Withdraw(ctx context.Context, u *auth.User, x *Initiative, m M
 		return 0, ErrForbidden
 	}
 	var n int
+	if s.db.Dialect() == db.Postgres {
+		// One statement: lock the initiative while it is open, delete the
+		// support, lower the counter; nothing happens when either fails.
+		err := s.db.QueryRowContext(ctx, `WITH open AS (SELECT id FROM dlg_initiatives WHERE id = ? AND state = 'open' FOR UPDATE),
+del AS (DELETE FROM dlg_supports s USING open WHERE s.initiative_id = open.id AND s.user_id = ? RETURNING s.initiative_id)
+UPDATE dlg_initiatives i SET supports = i.supports - 1 FROM del WHERE i.id = del.initiative_id RETURNING i.supports`, x.ID, u.ID).Scan(&n)
+		if errors.Is(err, sql.ErrNoRows) {
+			// Closed, or nothing to withdraw: say which.
+			var open int
+			if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM dlg_initiatives WHERE id = ? AND state = 'open'`, x.ID).Scan(&open); err != nil {
+				return 0, wrap("Withdraw", err)
+			}
+			if open == 0 {
+				return 0, ErrClosed
+			}
+			return 0, ErrNotSupported
+		}
+		return n, wrap("Withdraw", err)
+	}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM dlg_supports WHERE initiative_id = ? AND user_id = ?`, x.ID, u.ID)
 		if err != nil {

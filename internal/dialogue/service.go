@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -31,6 +32,11 @@ type Service struct {
 	places Places
 	files  string // directory of uploaded photos, outside any web root
 	now    func() time.Time
+
+	// lsgs caches each platform's LSG codes by platform id: they are set
+	// when the platform is created and never change, so every instance
+	// may keep its own copy.
+	lsgs sync.Map
 
 	// followers' notices (see SetNotifier); nil: none are sent
 	out     Outbox
@@ -215,18 +221,34 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func (s *Service) loadLSGs(ctx context.Context, q db.Querier, ps []*Platform) error {
+func (s *Service) loadLSGs(ctx context.Context, q db.Querier, ps []*Platform) (err error) {
 	if len(ps) == 0 {
 		return nil
 	}
 	byID := map[int64]*Platform{}
 	for _, p := range ps {
-		byID[p.ID] = p
 		p.LSGs = nil
+		if v, ok := s.lsgs.Load(p.ID); ok {
+			p.LSGs = v.([]string)
+			continue
+		}
+		byID[p.ID] = p
 	}
+	if len(byID) == 0 {
+		return nil
+	}
+	defer func() {
+		for id, p := range byID {
+			if err == nil && len(p.LSGs) > 0 {
+				s.lsgs.Store(id, p.LSGs)
+			}
+		}
+	}()
 	query, args := `SELECT platform_id, lsg_code FROM dlg_platform_lsgs ORDER BY id`, []any(nil)
-	if len(ps) == 1 {
-		query, args = `SELECT platform_id, lsg_code FROM dlg_platform_lsgs WHERE platform_id = ? ORDER BY id`, []any{ps[0].ID}
+	if len(byID) == 1 {
+		for id := range byID {
+			query, args = `SELECT platform_id, lsg_code FROM dlg_platform_lsgs WHERE platform_id = ? ORDER BY id`, []any{id}
+		}
 	}
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
