@@ -297,12 +297,20 @@ func (x *Index) reindex(ctx context.Context, tx *db.Tx) (int, error) {
 	// A rebuilt index is compacted: FTS5 merges its segments into one (a
 	// query seeks every segment of every word), PostgreSQL gathers the
 	// statistics its planner needs to pick the GIN index.
-	optimize := `INSERT INTO search_fts (search_fts) VALUES ('optimize')`
+	// (GIN's pending list of new entries, which every query reads in full
+	// and which makes the planner shun the trigram index, is merged too).
+	optimize := []string{`INSERT INTO search_fts (search_fts) VALUES ('optimize')`}
 	if tx.Dialect() == db.Postgres {
-		optimize = `ANALYZE search_docs, search_terms`
+		optimize = []string{
+			`SELECT gin_clean_pending_list('search_docs_tsv'::regclass)`,
+			`SELECT gin_clean_pending_list('search_terms_trgm'::regclass)`,
+			`ANALYZE search_docs, search_terms`,
+		}
 	}
-	if _, err := tx.ExecContext(ctx, optimize); err != nil {
-		return 0, fmt.Errorf("optimize: %w", err)
+	for _, o := range optimize {
+		if _, err := tx.ExecContext(ctx, o); err != nil {
+			return 0, fmt.Errorf("optimize: %w", err)
+		}
 	}
 	return n, nil
 }

@@ -476,18 +476,42 @@ func (x *Index) deletionTerms(ctx context.Context, w string) ([]string, error) {
 	return out, rows.Err()
 }
 
-// trigramTerms asks pg_trgm for the vocabulary words similar to w.
+// trigramTerms asks pg_trgm for the vocabulary words similar to w: first
+// at the similarity one edit can leave, then (for words allowed two edits)
+// lower, only when one edit found nothing. A low threshold makes the GIN
+// index hand over most of the vocabulary for a recheck.
 func (x *Index) trigramTerms(ctx context.Context, w string) ([]string, error) {
-	var out []string
 	maxd := maxTypos(len(w))
+	out, err := x.trigramPass(ctx, w, 1, trigramThreshold(len(w), 1))
+	if err != nil || maxd < 2 {
+		return out, err
+	}
+	for _, t := range out {
+		if editDistance(w, t, 1) <= 1 {
+			return out, nil
+		}
+	}
+	return x.trigramPass(ctx, w, 2, trigramThreshold(len(w), 2))
+}
+
+// trigramThreshold is the lowest trigram similarity (pg_trgm: the shared
+// over all distinct trigrams, words padded with two spaces before and one
+// after) that a word of n letters keeps after d edits: each edit changes
+// at most four of its n+1 trigrams (an adjacent transposition), so at
+// least n+1-4d are shared among at most n+1+4d.
+func trigramThreshold(n, d int) float64 {
+	t := float64(n+1-4*d)/float64(n+1+4*d) - 0.01
+	return min(max(t, 0.05), 0.9)
+}
+
+func (x *Index) trigramPass(ctx context.Context, w string, d int, threshold float64) ([]string, error) {
+	var out []string
 	err := x.d.InTx(ctx, func(tx *db.Tx) error {
-		// A low threshold: one edit in a five-letter word leaves about a
-		// fifth of its trigrams; the edit distance decides afterwards.
-		if _, err := tx.ExecContext(ctx, `SET LOCAL pg_trgm.similarity_threshold = 0.15`); err != nil {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`SET LOCAL pg_trgm.similarity_threshold = %.3f`, threshold)); err != nil {
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT term FROM search_terms WHERE term OPERATOR(public.%) ? AND length(term) BETWEEN ? AND ? ORDER BY public.similarity(term, ?) DESC LIMIT 200`,
-			w, len(w)-maxd, len(w)+maxd, w)
+			w, len(w)-d, len(w)+d, w)
 		if err != nil {
 			return err
 		}
