@@ -154,7 +154,16 @@ func (a *App) newsComments(w *newsWiring) error {
 			return news.CanAuthor(u, art.AuthorKind, art.AuthorRef), nil
 		},
 		Path: func(slug string) string { return "/news/" + slug },
+		Title: func(ctx context.Context, slug string) string {
+			if art, err := w.News.BySlug(ctx, slug); err == nil {
+				return art.Original().Title
+			}
+			return ""
+		},
 	})
+	// Followers of every thread (articles, initiatives, ...) hear of new
+	// comments through the outbox, in the comment's transaction.
+	svc.SetNotifier(w.Outbox, a.Cat, a.Cfg.BaseURL)
 	w.Comments = svc
 	w.News.SetComments(func(r *http.Request, slug string) (template.HTML, error) {
 		return h.Thread(r, comments.Subject{Type: "article", ID: slug})

@@ -28,7 +28,11 @@ const (
 	MaxBody    = 4000 // characters of one comment
 	MaxReason  = 300  // characters of a moderation or report reason
 	RateWindow = 10 * time.Minute
-	RateLimit  = 5 // comments per person and window
+	RateLimit  = 5  // comments per person and window
+	IPLimit    = 20 // comments per client address and window (offices share one)
+	EditWindow = 15 * time.Minute
+	MaxLinks   = 3 // links in one comment before it counts as spam
+	PageSize   = 50
 )
 
 // Errors of the service.
@@ -36,6 +40,8 @@ var (
 	ErrForbidden   = errors.New("comments: forbidden")
 	ErrRateLimited = errors.New("comments: too many comments")
 	ErrUnknownKind = errors.New("comments: unknown subject type")
+	ErrBanned      = errors.New("comments: banned from commenting")
+	ErrEditClosed  = errors.New("comments: the edit window has closed")
 )
 
 // FieldErrors maps form fields to catalogue keys.
@@ -64,6 +70,8 @@ type Kind struct {
 	CanModerate func(ctx context.Context, u *auth.User, id string) (bool, error)
 	// Path is the page of the subject without the locale ("/initiatives/x").
 	Path func(id string) string
+	// Title names the subject in notification mails (nil or "": the path).
+	Title func(ctx context.Context, id string) string
 }
 
 // Comment is one comment with its author's name.
@@ -78,6 +86,12 @@ type Comment struct {
 	HiddenReason string
 	Reports      int
 	CreatedAt    time.Time
+	EditedAt     *time.Time
+}
+
+// Editable reports whether the comment's author may still edit it at now.
+func (c *Comment) Editable(now time.Time) bool {
+	return !c.Hidden && now.Sub(c.CreatedAt) < EditWindow
 }
 
 // Service stores comments; it is safe for concurrent use.
@@ -86,11 +100,13 @@ type Service struct {
 	mu    sync.RWMutex
 	kinds map[string]Kind
 	now   func() time.Time
+	ips   *ipLimiter
+	notif *notifier
 }
 
 // NewService makes the comments service.
 func NewService(d *db.DB) *Service {
-	return &Service{db: d, kinds: map[string]Kind{}, now: db.Now}
+	return &Service{db: d, kinds: map[string]Kind{}, now: db.Now, ips: newIPLimiter()}
 }
 
 // RegisterKind makes a subject type commentable.
@@ -156,14 +172,15 @@ func newPublicID() string {
 }
 
 func cleanText(s string, max int) (string, string) {
-	s = strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD"))
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || invisible(r) {
 			return -1
 		}
 		return r
 	}, strings.ReplaceAll(s, "\r\n", "\n"))
-	if s == "" {
+	s = strings.TrimSpace(s)
+	if !visible(s) {
 		return "", "form.required"
 	}
 	if utf8.RuneCountInString(s) > max {
@@ -172,8 +189,11 @@ func cleanText(s string, max int) (string, string) {
 	return s, ""
 }
 
-// Post adds a comment by u. Invalid input returns FieldErrors; more than
-// RateLimit comments within RateWindow returns ErrRateLimited.
+// Post adds a comment by u. Invalid input and spam return FieldErrors;
+// more than RateLimit comments by the person, or IPLimit from the address,
+// within RateWindow return ErrRateLimited; a banned person gets ErrBanned.
+// The author follows the subject from then on, and its other followers are
+// notified by mail through the outbox, in the same transaction.
 func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip string) (*Comment, error) {
 	ok, err := s.CanComment(ctx, u, subj)
 	if err != nil {
@@ -183,10 +203,22 @@ func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip
 		return nil, ErrForbidden
 	}
 	body, key := cleanText(body, MaxBody)
+	if key == "" {
+		key = spam(body)
+	}
 	if key != "" {
 		return nil, FieldErrors{"body": key}
 	}
+	if until, err := s.BannedUntil(ctx, u.ID); err != nil {
+		return nil, err
+	} else if !until.IsZero() {
+		return nil, ErrBanned
+	}
 	c := &Comment{PublicID: newPublicID(), Subject: subj, AuthorID: u.ID, AuthorName: u.Name, Body: body, CreatedAt: s.now()}
+	if !s.ips.allow(ip, c.CreatedAt) {
+		return nil, ErrRateLimited
+	}
+	notified := 0
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE author_id = ? AND created_at > ?`, u.ID, c.CreatedAt.Add(-RateWindow)).Scan(&n); err != nil {
@@ -195,33 +227,53 @@ func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip
 		if n >= RateLimit {
 			return ErrRateLimited
 		}
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE author_id = ? AND body = ? AND created_at > ?`, u.ID, body, c.CreatedAt.Add(-24*time.Hour)).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return FieldErrors{"body": "comments.spam_repeat"}
+		}
 		id, err := db.InsertID(ctx, tx, `INSERT INTO comments (public_id, subject_type, subject_id, author_id, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			c.PublicID, subj.Type, subj.ID, u.ID, body, c.CreatedAt, c.CreatedAt)
 		if err != nil {
 			return err
 		}
 		c.ID = id
+		if err := s.follow(ctx, tx, u.ID, subj); err != nil {
+			return err
+		}
+		if notified, err = s.notify(ctx, tx, c); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "comment.post", ObjectKind: "comment", ObjectRef: c.PublicID, Details: map[string]string{"subject": subj.Type + ":" + subj.ID}, IP: ip})
 	})
 	if err != nil {
-		if errors.Is(err, ErrRateLimited) {
+		var fe FieldErrors
+		if errors.Is(err, ErrRateLimited) || errors.As(err, &fe) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("comments.Post: %w", err)
 	}
+	if notified > 0 {
+		s.notif.out.Kick()
+	}
 	return c, nil
 }
 
-const selectComment = `SELECT c.id, c.public_id, c.subject_type, c.subject_id, c.author_id, u.display_name, c.body, c.status, c.hidden_reason, c.reports, c.created_at
+const selectComment = `SELECT c.id, c.public_id, c.subject_type, c.subject_id, c.author_id, u.display_name, c.body, c.status, c.hidden_reason, c.reports, c.created_at, c.edited_at
 FROM comments c JOIN users u ON u.id = c.author_id`
 
 func scan(row interface{ Scan(...any) error }) (*Comment, error) {
 	c := &Comment{}
 	var status string
-	if err := row.Scan(&c.ID, &c.PublicID, &c.Subject.Type, &c.Subject.ID, &c.AuthorID, &c.AuthorName, &c.Body, &status, &c.HiddenReason, &c.Reports, &c.CreatedAt); err != nil {
+	var edited sql.NullTime
+	if err := row.Scan(&c.ID, &c.PublicID, &c.Subject.Type, &c.Subject.ID, &c.AuthorID, &c.AuthorName, &c.Body, &status, &c.HiddenReason, &c.Reports, &c.CreatedAt, &edited); err != nil {
 		return nil, err
 	}
 	c.Hidden = status == "hidden"
+	if edited.Valid {
+		c.EditedAt = &edited.Time
+	}
 	return c, nil
 }
 
@@ -245,6 +297,44 @@ func (s *Service) List(ctx context.Context, subj Subject, withHidden bool) ([]Co
 		out = append(out, *c)
 	}
 	return out, rows.Err()
+}
+
+// Page returns one page of a subject's thread, oldest first within the
+// page: page 1 is the newest PageSize comments, page 2 the ones before
+// them, and so on; total counts the whole thread (hidden ones included,
+// shown as placeholders). Hidden bodies only when withHidden.
+func (s *Service) Page(ctx context.Context, subj Subject, withHidden bool, page int) (list []Comment, total int, err error) {
+	if page < 1 {
+		page = 1
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE subject_type = ? AND subject_id = ?`, subj.Type, subj.ID).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("comments.Page: %w", err)
+	}
+	if total == 0 {
+		return nil, 0, nil
+	}
+	rows, err := s.db.QueryContext(ctx, selectComment+` WHERE c.subject_type = ? AND c.subject_id = ? ORDER BY c.id DESC LIMIT ? OFFSET ?`, subj.Type, subj.ID, PageSize, (page-1)*PageSize)
+	if err != nil {
+		return nil, 0, fmt.Errorf("comments.Page: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scan(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("comments.Page: scan: %w", err)
+		}
+		if c.Hidden && !withHidden {
+			c.Body = ""
+		}
+		list = append(list, *c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
+		list[i], list[j] = list[j], list[i]
+	}
+	return list, total, nil
 }
 
 // ByPublicID returns one comment.
