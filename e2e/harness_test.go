@@ -225,13 +225,14 @@ func cleanEnv() []string {
 
 // startServer runs `dijalog serve --demo` with a fresh data directory and
 // waits until /readyz answers 200.
-func startServer(bin, dataDir string) (*server, error) {
+// extra are more flags for serve (e.g. --smtp-url).
+func startServer(bin, dataDir string, extra ...string) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
 	s := &server{addr: addr, log: &syncBuffer{}, done: make(chan error, 1)}
-	s.cmd = exec.Command(bin, "serve", "--demo", "--addr", addr, "--data", dataDir)
+	s.cmd = exec.Command(bin, append([]string{"serve", "--demo", "--addr", addr, "--data", dataDir}, extra...)...)
 	s.cmd.Env = append(cleanEnv(), "DIJALOG_LOG_FORMAT=json", "DIJALOG_SHUTDOWN_GRACE=5s",
 		// Every test signs in from 127.0.0.1: the per-address limit of a
 		// real office would stop the suite, not protect anything.
