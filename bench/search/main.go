@@ -249,7 +249,9 @@ func main() {
 	if want["sqlite"] {
 		path := filepath.Join(dir, "ours.db")
 		before := int64(0)
-		if _, err := os.Stat(path); err != nil {
+		_, err := os.Stat(path)
+		fresh := err != nil
+		if fresh {
 			before = -1
 		}
 		d, err := db.Open(ctx, path)
@@ -257,8 +259,12 @@ func main() {
 			fail(err)
 		}
 		defer d.Close()
-		if _, err := d.MigrateUp(ctx); err != nil {
-			fail(err)
+		// A kept database is not migrated again: other modules' later
+		// migrations would be refused as out of order.
+		if fresh {
+			if _, err := d.MigrateUp(ctx); err != nil {
+				fail(err)
+			}
 		}
 		if before < 0 {
 			before, _ = fileSize(path)
@@ -288,6 +294,10 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
+		var exists bool
+		if err := admin.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)`, schema).Scan(&exists); err != nil {
+			fail(err)
+		}
 		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
 			fail(err)
 		}
@@ -303,8 +313,10 @@ func main() {
 			fail(err)
 		}
 		defer d.Close()
-		if _, err := d.MigrateUp(ctx); err != nil {
-			fail(err)
+		if !exists {
+			if _, err := d.MigrateUp(ctx); err != nil {
+				fail(err)
+			}
 		}
 		engines = append(engines, ours("ours, PostgreSQL", d, func(ctx context.Context) (int64, error) {
 			var n int64
