@@ -431,6 +431,7 @@ type Rank struct {
 	Divergent bool
 	TieWith   []string // organisations with the same average
 	Within    bool     // above the budget cut-off
+	LineAbove bool     // the budget line falls just above this one
 	Running   int64    // cumulative requested amount
 	Pending   bool     // assessments still missing
 }
@@ -469,6 +470,14 @@ func (s *Service) Ranking(ctx context.Context, c *Call) ([]Rank, error) {
 		r.Pending = r.Pending || r.Scores < 2
 		out = append(out, r)
 	}
+	orderRanking(out, c.Total)
+	return out, nil
+}
+
+// orderRanking sorts by average score, earlier submission first among
+// equal averages (each tie names the others), and draws the budget line
+// where the cumulative requested amount exceeds total.
+func orderRanking(out []Rank, total int64) {
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].AvgPct != out[j].AvgPct {
 			return out[i].AvgPct > out[j].AvgPct
@@ -480,14 +489,14 @@ func (s *Service) Ranking(ctx context.Context, c *Call) ([]Rank, error) {
 		out[i].Position = i + 1
 		running += out[i].App.Requested
 		out[i].Running = running
-		out[i].Within = running <= c.Total
+		out[i].Within = running <= total
+		out[i].LineAbove = !out[i].Within && (i == 0 || out[i-1].Within)
 		for j := range out {
-			if j != i && out[j].AvgPct == out[i].AvgPct {
+			if j != i && out[i].Scores > 0 && out[j].Scores > 0 && out[j].AvgPct == out[i].AvgPct {
 				out[i].TieWith = append(out[i].TieWith, out[j].App.OrgName)
 			}
 		}
 	}
-	return out, nil
 }
 
 // Decide records the decision on one application (award, reserve, reject

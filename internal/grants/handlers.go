@@ -807,6 +807,15 @@ func (f *Fmt) YesNo(b bool) string {
 	return f.p.T("grants.no")
 }
 
+// Join lists names for a sentence.
+func (f *Fmt) Join(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = script(f.p, n)
+	}
+	return strings.Join(out, ", ")
+}
+
 // Rest is 100 minus a percentage.
 func (f *Fmt) Rest(pct int) int {
 	if pct > 100 {

@@ -372,6 +372,25 @@ func TestAssessmentCycle(t *testing.T) {
 		if err != nil || made != 4 || short != 0 {
 			t.Fatalf("auto-assign: made %d short %d: %v", made, short, err)
 		}
+		// Balanced: four assignments over three assessors are 2, 1, 1, and
+		// never the same assessor twice on one application.
+		load := map[int64]int{}
+		for _, app := range []*Application{a, b} {
+			gs, _ := w.svc.AssignmentsOfApp(ctx, app.ID)
+			if len(gs) != 2 || gs[0].AssessorID == gs[1].AssessorID {
+				t.Fatalf("application %s: assignments %+v", app.Title, gs)
+			}
+			for _, g := range gs {
+				load[g.AssessorID]++
+			}
+		}
+		lo, hi := 99, 0
+		for _, as := range w.assessors {
+			lo, hi = min(lo, load[as.ID]), max(hi, load[as.ID])
+		}
+		if hi-lo > 1 {
+			t.Errorf("unbalanced automatic assignment: %v", load)
+		}
 		score := func(app *Application, points ...string) {
 			t.Helper()
 			gs, _ := w.svc.AssignmentsOfApp(ctx, app.ID)

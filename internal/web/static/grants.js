@@ -35,6 +35,13 @@
     run();
   }
 
+  // The receipt's print button (hidden without JavaScript: the browser's
+  // own print command does the same).
+  document.querySelectorAll("button[data-print]").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () { window.print(); });
+  });
+
   // Automatic draft saving: <form data-autosave="ID of a role=status element">.
   // After a change the form is saved every 15 seconds (files excepted: they
   // go with the buttons). The server answers with the new version; if
