@@ -30,6 +30,7 @@ type source struct {
 type Index struct {
 	d       *db.DB
 	sources []source
+	st      stmts
 }
 
 var _ Indexer = (*Index)(nil)

@@ -285,7 +285,7 @@ func decodeKeys(cs []*candidate) error {
 
 // scanCandidates runs a candidates query.
 func (x *Index) scanCandidates(ctx context.Context, query string, args ...any) ([]*candidate, error) {
-	rows, err := x.d.QueryContext(ctx, query, args...)
+	rows, err := x.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +311,7 @@ func (x *Index) count(ctx context.Context, p *plan, q Query) (int, bool, Facets,
 		query = `SELECT d.doc_type, d.lsg, d.year FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH ?` + cond + ` LIMIT ?`
 	}
 	args := append(append([]any{p.expr(x.d.Dialect() == db.Postgres)}, fargs...), maxTotal+1)
-	rows, err := x.d.QueryContext(ctx, query, args...)
+	rows, err := x.query(ctx, query, args...)
 	if err != nil {
 		return 0, false, Facets{}, err
 	}
@@ -438,7 +438,7 @@ func (x *Index) knownTerms(ctx context.Context, p *plan) (map[int]bool, error) {
 	if len(parts) == 0 {
 		return known, nil
 	}
-	rows, err := x.d.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+	rows, err := x.query(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -460,7 +460,7 @@ func (x *Index) deletionTerms(ctx context.Context, w string) ([]string, error) {
 	for i, k := range keys {
 		args[i] = k
 	}
-	rows, err := x.d.QueryContext(ctx, `SELECT DISTINCT term FROM search_typos WHERE del IN (?`+strings.Repeat(", ?", len(keys)-1)+`) LIMIT 200`, args...)
+	rows, err := x.query(ctx, `SELECT DISTINCT term FROM search_typos WHERE del IN (?`+strings.Repeat(", ?", len(keys)-1)+`) LIMIT 200`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -620,7 +620,16 @@ func (x *Index) highlight(ctx context.Context, p *plan, cands []*candidate, snip
 	if !snippets {
 		return nil
 	}
-	rows, err := x.d.QueryContext(ctx, `SELECT id, fields FROM search_docs WHERE id IN (?`+strings.Repeat(", ?", len(cands)-1)+`)`, args...)
+	// The IN list is padded (with the last id) to a few lengths, so that
+	// its statement is prepared once per length.
+	n := 10
+	for n < len(args) {
+		n *= 2
+	}
+	for len(args) < n {
+		args = append(args, args[len(args)-1])
+	}
+	rows, err := x.query(ctx, `SELECT id, fields FROM search_docs WHERE id IN (?`+strings.Repeat(", ?", len(args)-1)+`)`, args...)
 	if err != nil {
 		return err
 	}
