@@ -212,23 +212,54 @@ func moneyDecimal(minor int64) string {
 }
 
 // dataTag is a weak validator of the whole registry: it changes whenever
-// any project is written (count and latest update, deleted ones included).
+// any project is written (count and latest update, deleted ones included)
+// or a rate is loaded. The state is read once per cache generation: writes
+// in this process renew it at once, writes elsewhere within cacheTTL.
 func (h *handlers) dataTag(ctx context.Context, extra string) (string, error) {
+	state, err := h.svc.dataState(ctx)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(state + "|" + extra))
+	return `W/"` + hex.EncodeToString(sum[:12]) + `"`, nil
+}
+
+// dataState is "count|latest update|rates" of the registry, cached like
+// the other aggregates.
+func (s *Service) dataState(ctx context.Context) (string, error) {
+	s.mu.Lock()
+	s.expireLocked()
+	if s.stateG == s.gen && s.state != "" {
+		st := s.state
+		s.mu.Unlock()
+		return st, nil
+	}
+	gen := s.gen
+	s.mu.Unlock()
 	var n int64
 	var last string
 	var latest *time.Time
-	if err := h.svc.d.QueryRowContext(ctx, `SELECT COUNT(*), MAX(updated_at) FROM projects`).Scan(&n, &latestScanner{&latest}); err != nil {
+	if err := s.d.QueryRowContext(ctx, `SELECT COUNT(*), MAX(updated_at) FROM projects`).Scan(&n, &latestScanner{&latest}); err != nil {
 		return "", fmt.Errorf("projects: etag: %w", err)
 	}
 	if latest != nil {
-		last = latest.UTC().Format(time.RFC3339)
+		last = latest.UTC().Format(time.RFC3339Nano)
 	}
 	var rates int64
-	if err := h.svc.d.QueryRowContext(ctx, `SELECT COUNT(*) FROM exchange_rates`).Scan(&rates); err != nil {
+	var rateAt *time.Time
+	if err := s.d.QueryRowContext(ctx, `SELECT COUNT(*), MAX(updated_at) FROM exchange_rates`).Scan(&rates, &latestScanner{&rateAt}); err != nil {
 		return "", fmt.Errorf("projects: etag: %w", err)
 	}
-	sum := sha256.Sum256([]byte(fmt.Sprintf("%d|%s|%d|%s", n, last, rates, extra)))
-	return `W/"` + hex.EncodeToString(sum[:12]) + `"`, nil
+	st := fmt.Sprintf("%d|%s|%d", n, last, rates)
+	if rateAt != nil {
+		st += "|" + rateAt.UTC().Format(time.RFC3339Nano)
+	}
+	s.mu.Lock()
+	if s.gen == gen {
+		s.state, s.stateG = st, gen
+	}
+	s.mu.Unlock()
+	return st, nil
 }
 
 type latestScanner struct{ t **time.Time }
@@ -365,7 +396,7 @@ func (h *handlers) apiCSV(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		n++
-		if n%500 == 0 {
+		if n == 50 || n%500 == 0 { // Each's first batch is 50, then 500
 			cw.Flush()
 			bw.Flush()
 			if flusher != nil {

@@ -63,6 +63,9 @@ type Service struct {
 	// counts of list filters, valid for generation countsG
 	counts  map[string]int
 	countsG uint64
+	// the registry's state for ETags, valid for generation stateG
+	state  string
+	stateG uint64
 	// fill serialises the computing of a missing cached aggregate, so that
 	// many requests arriving together compute it once (no stampede).
 	fillDash, fillDonors, fillCount sync.Mutex
