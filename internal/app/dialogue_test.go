@@ -490,3 +490,202 @@ func TestDialoguePhotosAndDrafts(t *testing.T) {
 		t.Errorf("photos in %s", ta.uploadsDir("dialogue"))
 	}
 }
+
+// TestDialogueBallotFollowAndProgrammes: the coordinator creates and runs a
+// participatory-budgeting ballot through the pages, with every refusal; a
+// follower is mailed through the outbox; the programme and dashboard
+// pages show their totals.
+func TestDialogueBallotFollowAndProgrammes(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newTestApp(t, d)
+		base := ta.srv.URL
+		slug := "lokalna-dijaloska-platforma-mostar"
+		coord := ta.login(t, "koordinator.mostar@demo.dijalog.ba")
+		amina := ta.login(t, "amina.hadzic@demo.dijalog.ba")  // verified resident of Mostar
+		dino := ta.login(t, "dino.kovacevic@demo.dijalog.ba") // verified too
+		citizen := ta.login(t, "gradjanin@demo.dijalog.ba")   // not verified
+		elsewhere := ta.login(t, "ocd@demo.dijalog.ba")       // verified in Trebinje only
+		anon := ta.client(t)
+		ctx := context.Background()
+
+		trebinje, err := ta.Dialogue.Platform(ctx, "forum-za-gradjanske-inicijative-trebinje")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ocd := mustUser(t, ta, "ocd@demo.dijalog.ba")
+		if err := ta.Dialogue.VerifyResident(ctx, nil, trebinje, ocd.ID, ocd.PublicID, "ba-rs-trebinje", dialogue.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+
+		// The manage page lists the initiatives that can go on a ballot.
+		_, page := get(t, coord, base+"/en/platforms/"+slug+"/manage")
+		var items []string
+		for _, m := range regexp.MustCompile(`id="item-([a-z0-9]+)"`).FindAllStringSubmatch(page, -1) {
+			items = append(items, m[1])
+		}
+		if len(items) < 3 {
+			t.Fatalf("ballotable initiatives on the manage page: %v", items)
+		}
+		tok := csrfRe.FindStringSubmatch(page)[1]
+		create := base + "/en/platforms/" + slug + "/manage/ballot"
+		for name, v := range map[string]url.Values{
+			"no items":   {"b_title": {"PB 2027"}, "budget": {"10.000"}, "b_currency": {"BAM"}},
+			"bad budget": {"b_title": {"PB 2027"}, "budget": {"lots"}, "b_currency": {"BAM"}, "items": items},
+			"no title":   {"budget": {"10.000"}, "b_currency": {"BAM"}, "items": items},
+			"unknown":    {"b_title": {"PB 2027"}, "budget": {"10.000"}, "b_currency": {"BAM"}, "items": {"nosuch", strings.Repeat("x", 3000)}},
+		} {
+			v.Set("csrf_token", tok)
+			status, _, body := postForm(t, coord, create, v)
+			if status != http.StatusUnprocessableEntity || !strings.Contains(body, `class="field-error"`) {
+				t.Errorf("%s: %d, want 422 with a message", name, status)
+			}
+		}
+		if status, _, _ := postForm(t, citizen, create, url.Values{"csrf_token": {formToken(t, citizen, base+"/en/platforms/"+slug)}, "b_title": {"X"}, "budget": {"1"}, "b_currency": {"BAM"}, "items": items}); status != http.StatusForbidden {
+			t.Errorf("a citizen creates a ballot: %d", status)
+		}
+		status, loc, _ := postForm(t, coord, create, url.Values{"csrf_token": {tok}, "b_title": {"Participativni budžet 2027"}, "budget": {"10.000"}, "b_currency": {"BAM"}, "items": items})
+		if status != http.StatusSeeOther || !strings.Contains(loc, "/ballots/") {
+			t.Fatalf("create ballot: %d %s", status, loc)
+		}
+		ballot := base + strings.Split(loc, "?")[0]
+		if status, _ := get(t, anon, ballot); status != http.StatusNotFound {
+			t.Errorf("a draft ballot is public: %d", status)
+		}
+		step := func(c *http.Client, op string, want int) string {
+			t.Helper()
+			status, _, body := postForm(t, c, ballot+"/"+op, url.Values{"csrf_token": {formToken(t, coord, ballot)}})
+			if status != want {
+				t.Errorf("%s: %d, want %d", op, status, want)
+			}
+			return body
+		}
+		step(coord, "published", http.StatusConflict)
+		step(coord, "open", http.StatusSeeOther)
+		if status, body := get(t, anon, ballot); status != http.StatusOK || !strings.Contains(body, "Sign in to vote") {
+			t.Errorf("open ballot for the public: %d", status)
+		}
+
+		// Voting, with the refusals.
+		vote := func(c *http.Client, picks []string) (int, string) {
+			t.Helper()
+			v := url.Values{"csrf_token": {formToken(t, c, ballot)}, "pick": picks}
+			status, _, body := postForm(t, c, ballot+"/vote", v)
+			return status, body
+		}
+		if _, body := get(t, citizen, ballot); !strings.Contains(body, `id="ballot-refusal"`) || !strings.Contains(body, "Only verified residents can vote") {
+			t.Error("an unverified citizen is not told why they cannot vote")
+		}
+		if status, body := vote(citizen, items[:1]); status != http.StatusForbidden || !strings.Contains(body, "Only verified residents can vote") {
+			t.Errorf("unverified vote: %d", status)
+		}
+		if status, body := vote(elsewhere, items[:1]); status != http.StatusForbidden || !strings.Contains(body, "another municipality") {
+			t.Errorf("vote from another LSG: %d", status)
+		}
+		if status, body := vote(amina, items); status != http.StatusUnprocessableEntity || !strings.Contains(body, "cost more than the budget") {
+			t.Errorf("over budget: %d", status)
+		}
+		if status, body := vote(amina, nil); status != http.StatusUnprocessableEntity || !strings.Contains(body, "Pick at least one") {
+			t.Errorf("empty ballot: %d", status)
+		}
+		if status, _ := vote(amina, []string{"nosuch"}); status != http.StatusUnprocessableEntity {
+			t.Errorf("unknown pick: %d", status)
+		}
+		// A single initiative within the budget: the first that is accepted
+		// (a refused pick over the budget changes nothing).
+		var cheap []string
+		for _, pid := range items {
+			status, _ := vote(amina, []string{pid})
+			if status == http.StatusSeeOther {
+				cheap = []string{pid}
+				break
+			}
+			if status != http.StatusUnprocessableEntity {
+				t.Fatalf("vote for %s: %d", pid, status)
+			}
+		}
+		if cheap == nil {
+			t.Fatal("no initiative within the budget was accepted")
+		}
+		if status, body := vote(amina, cheap); status != http.StatusConflict || !strings.Contains(body, "already voted") {
+			t.Errorf("second ballot: %d", status)
+		}
+		if _, body := get(t, amina, ballot+"?done=voted"); !strings.Contains(body, `id="ballot-voted"`) || !strings.Contains(body, "Your ballot was counted.") {
+			t.Error("the voter does not see their ballot")
+		}
+		step(citizen, "closed", http.StatusForbidden)
+		step(coord, "closed", http.StatusSeeOther)
+		if status, body := vote(dino, cheap); status != http.StatusConflict || !strings.Contains(body, "Voting is closed") {
+			t.Errorf("vote after closing: %d", status)
+		}
+		step(coord, "published", http.StatusSeeOther)
+		if _, body := get(t, anon, ballot); !strings.Contains(body, "1 ballot cast.") || !strings.Contains(body, `id="ballot-results"`) || !strings.Contains(body, "Within the budget") {
+			t.Errorf("published results: %.1500s", body[strings.Index(body, "<main"):])
+		}
+		for _, p := range []string{"/nosuch", "/nosuch/vote"} {
+			if status, _ := get(t, anon, base+"/en/platforms/"+slug+"/ballots"+p); status != http.StatusNotFound && status != http.StatusMethodNotAllowed {
+				t.Errorf("GET %s: %d", p, status)
+			}
+		}
+		if status, _, _ := postForm(t, coord, ballot+"/explode", url.Values{"csrf_token": {formToken(t, coord, ballot)}}); status != http.StatusNotFound {
+			t.Errorf("unknown ballot op: %d", status)
+		}
+
+		// Following: the citizen follows an admissible initiative, the
+		// coordinator opens it, the outbox holds the mail.
+		x := items[len(items)-1]
+		xi, err := ta.Dialogue.Initiative(ctx, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ipage := base + "/en/initiatives/" + x
+		if _, body := get(t, anon, ipage); !strings.Contains(body, "Sign in to follow") {
+			t.Error("the public is not offered to follow")
+		}
+		if status, loc, _ := postForm(t, citizen, ipage+"/follow", url.Values{"csrf_token": {formToken(t, citizen, ipage)}}); status != http.StatusSeeOther || !strings.Contains(loc, "done=followed") {
+			t.Fatalf("follow: %d %s", status, loc)
+		}
+		if _, body := get(t, citizen, ipage); !strings.Contains(body, "Stop following") || !strings.Contains(body, "1 follower") {
+			t.Error("the follower does not see that they follow")
+		}
+		if xi.State == dialogue.StateAdmissible {
+			if status, _, _ := postForm(t, coord, ipage+"/transition", url.Values{"csrf_token": {formToken(t, coord, ipage)}, "to": {"open"}}); status != http.StatusSeeOther {
+				t.Fatalf("open: %d", status)
+			}
+		}
+		var n int
+		var subject string
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(subject), '') FROM mail_outbox WHERE to_addr = ? AND msg_key LIKE 'dialogue:%'`, "gradjanin@demo.dijalog.ba").Scan(&n, &subject); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 || !strings.Contains(subject, xi.Title) {
+			t.Errorf("follower's mails: %d, subject %q", n, subject)
+		}
+		if status, _, _ := postForm(t, citizen, ipage+"/unfollow", url.Values{"csrf_token": {formToken(t, citizen, ipage)}}); status != http.StatusSeeOther {
+			t.Errorf("unfollow: %d", status)
+		}
+		if status, _, _ := postForm(t, anon, ipage+"/follow", url.Values{}); status == http.StatusSeeOther || status >= 500 {
+			t.Errorf("anonymous follow: %d", status)
+		}
+
+		// Where the money went per programme; dashboards.
+		for _, p := range []struct{ path, want string }{
+			{"/en/platforms/programmes", "UNDP MAKERS (Porticus)"},
+			{"/en/platforms/programmes?programme=undp-makers-porticus", "8 initiatives co-financed, 96,000\u00a0BAM, 5 done"},
+			{"/sr-Cyrl/platforms/programmes?programme=undp-makers-porticus", "Требиње"},
+			{"/en/platforms?lsg=ba-fbih-mostar", "At a glance"},
+			{"/en/platforms/medjuopstinska-dijaloska-platforma-mostar-trebinje-trnovo", "Initiatives by municipality"},
+			{"/en/platforms/" + slug + "/money", "UNDP MAKERS (Porticus)"},
+		} {
+			status, body := get(t, anon, base+p.path)
+			if status != http.StatusOK || !strings.Contains(body, p.want) {
+				t.Errorf("GET %s = %d, want 200 with %q", p.path, status, p.want)
+			}
+		}
+		for _, p := range []string{"/en/platforms/programmes?programme=nosuch", "/en/platforms/programmes?programme=%3Cscript%3E", "/en/platforms/programmes?programme=" + strings.Repeat("a", 400)} {
+			if status, _ := get(t, anon, base+p); status != http.StatusNotFound {
+				t.Errorf("GET %s = %d, want 404", p, status)
+			}
+		}
+	})
+}
