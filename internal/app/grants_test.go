@@ -228,6 +228,11 @@ func TestGrants360GivingSchema(t *testing.T) {
 	if err := sch.Validate(inst); err != nil {
 		t.Errorf("the 360Giving export does not validate: %v", err)
 	}
+	// The demo's awards carry their contract period (read in the
+	// registry's one query, not one query per award).
+	if n := strings.Count(body, `"startDate"`); n < 2 {
+		t.Errorf("%d grants with plannedDates, want the demo's two contracted awards", n)
+	}
 	// A record without a funder must fail: the test can fail.
 	bad := strings.Replace(body, `"fundingOrganization"`, `"fundingOrganisation"`, 1)
 	inst, _ = jsonschema.UnmarshalJSON(strings.NewReader(bad))

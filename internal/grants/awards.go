@@ -395,7 +395,7 @@ type SupportFilter struct {
 // Support lists registry records, newest first.
 func (s *Service) Support(ctx context.Context, f SupportFilter) ([]Support, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT g.id, g.public_id, g.year, g.lsg_code, g.funder_name, g.recipient_name, g.recipient_org, g.amount, g.currency, g.purpose, g.procedure,
-COALESCE(w.public_id, ''), g.source, g.award_date
+COALESCE(w.public_id, ''), g.source, g.award_date, COALESCE(w.starts_on, ''), COALESCE(w.ends_on, '')
 FROM grant_support g LEFT JOIN grant_awards w ON w.id = g.award_id
 WHERE (? = 0 OR g.year = ?) AND (? = '' OR g.lsg_code = ?) AND (? = '' OR g.procedure = ?)
 ORDER BY g.year DESC, g.amount DESC, g.id`, f.Year, f.Year, f.LSG, f.LSG, f.Procedure, f.Procedure)
@@ -406,7 +406,7 @@ ORDER BY g.year DESC, g.amount DESC, g.id`, f.Year, f.Year, f.LSG, f.LSG, f.Proc
 	var out []Support
 	for rows.Next() {
 		var r Support
-		if err := rows.Scan(&r.ID, &r.PublicID, &r.Year, &r.LSG, &r.Funder, &r.Recipient, &r.OrgPID, &r.Amount, &r.Currency, &r.Purpose, &r.Procedure, &r.AwardPID, &r.Source, &r.AwardDate); err != nil {
+		if err := rows.Scan(&r.ID, &r.PublicID, &r.Year, &r.LSG, &r.Funder, &r.Recipient, &r.OrgPID, &r.Amount, &r.Currency, &r.Purpose, &r.Procedure, &r.AwardPID, &r.Source, &r.AwardDate, &r.StartsOn, &r.EndsOn); err != nil {
 			return nil, wrap("Support", err)
 		}
 		out = append(out, r)

@@ -199,7 +199,12 @@ type listPage struct {
 	Lang     string
 	NamesLSG map[string]string
 	Phases   []string
+	Prev     string // query of the previous page ("" on the first)
+	Next     string // query of the next page ("" on the last)
 }
+
+// CallsPerPage is the length of a page of the call list.
+const CallsPerPage = 20
 
 func (h *Handlers) lsgNames(r *http.Request) (map[string]string, []places.Place) {
 	names := map[string]string{}
@@ -232,13 +237,51 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if len(f.LSG) > 100 {
 		f.LSG = ""
 	}
+	page, err := strconv.Atoi(q.Get("page"))
+	if err != nil || page < 1 || page > 10000 {
+		page = 1
+	}
+	f.Limit, f.Offset = CallsPerPage+1, (page-1)*CallsPerPage
 	calls, err := h.svc.ListCalls(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	names, lsgs := h.lsgNames(r)
-	u := auth.UserFrom(r)
-	return h.srv.Render.Page(w, r, "grants/list", listPage{F: h.fmt(r), Calls: calls, Phase: f.Phase, Query: f.Query, LSG: f.LSG, LSGs: lsgs, CanNew: len(h.publishers(r, u)) > 0, Lang: loc(r), NamesLSG: names, Phases: []string{PhaseOpen, PhaseUpcoming, PhaseClosed, PhaseDecided}})
+	// One more than a page was asked for: it says whether a next page exists.
+	published := 0
+	for i, c := range calls {
+		if c.Status != StatusDraft {
+			published++
+			if published > CallsPerPage {
+				calls = calls[:i]
+				break
+			}
+		}
+	}
+	pageURL := func(n int) string {
+		v := url.Values{}
+		for key, val := range map[string]string{"phase": f.Phase, "q": f.Query, "lsg": f.LSG} {
+			if val != "" {
+				v.Set(key, val)
+			}
+		}
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		return v.Encode()
+	}
+	lp := listPage{F: h.fmt(r), Calls: calls, Phase: f.Phase, Query: f.Query, LSG: f.LSG, Lang: loc(r), Phases: []string{PhaseOpen, PhaseUpcoming, PhaseClosed, PhaseDecided}}
+	if page > 1 {
+		lp.Prev = pageURL(page - 1)
+		if lp.Prev == "" {
+			lp.Prev = "page=1"
+		}
+	}
+	if published > CallsPerPage {
+		lp.Next = pageURL(page + 1)
+	}
+	lp.NamesLSG, lp.LSGs = h.lsgNames(r)
+	lp.CanNew = len(h.publishers(r, auth.UserFrom(r))) > 0
+	return h.srv.Render.Page(w, r, "grants/list", lp)
 }
 
 // Publisher is one choice of who publishes a call.

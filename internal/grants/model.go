@@ -330,6 +330,8 @@ type Support struct {
 	AwardPID  string
 	Source    string // award | import
 	AwardDate string // YYYY-MM-DD
+	StartsOn  string // the award's contract period (YYYY-MM-DD), when known
+	EndsOn    string
 }
 
 // Money is the record's amount.

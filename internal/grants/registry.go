@@ -243,10 +243,8 @@ func (s *Service) Giving(ctx context.Context, names func(code string) string) (G
 			RecipientOrganization: []GivingOrg{{ID: recipientID, Name: r.Recipient}},
 			FundingOrganization:   []GivingOrg{{ID: "XI-DIJALOG-" + orgKey("", r.Funder), Name: r.Funder}},
 		}
-		if r.AwardPID != "" {
-			if w, err := s.Award(ctx, r.AwardPID); err == nil && w.StartsOn != "" {
-				g.PlannedDates = []GivingEvent{{StartDate: w.StartsOn, EndDate: w.EndsOn}}
-			}
+		if r.StartsOn != "" { // the award's contract period, read in the same query
+			g.PlannedDates = []GivingEvent{{StartDate: r.StartsOn, EndDate: r.EndsOn}}
 		}
 		if r.LSG != "" {
 			g.BeneficiaryLocation = []GivingLocation{{Name: names(r.LSG), CountryCode: "BA", GeoCode: r.LSG}}

@@ -412,14 +412,89 @@ type CallFilter struct {
 	Currency string
 	Query    string // words in the title, any script and case
 	Drafts   *auth.User
-	Limit    int
+	Limit    int // at most this many published calls (0: all)
+	Offset   int // published calls skipped (paging)
 }
 
-// ListCalls lists published calls, newest closing first; managers also see
-// their drafts when Drafts is set.
+// phaseSQL is the condition of a phase at now, as Call.Phase decides it.
+func phaseSQL(phase string) string {
+	switch phase {
+	case PhaseUpcoming:
+		return `c.status = 'published' AND c.opens_at > ?`
+	case PhaseOpen:
+		return `c.status = 'published' AND c.opens_at <= ? AND c.closes_at >= ?`
+	case PhaseClosed:
+		return `c.status = 'published' AND c.closes_at < ?`
+	case PhaseDecided:
+		return `c.status = 'decided'`
+	}
+	return `c.status <> 'draft'`
+}
+
+// ListCalls lists published calls, newest closing first (open ones: the
+// nearest deadline first), paged in SQL by closing time. Managers also see
+// their drafts first when Drafts is set (on the first page). A text query
+// is matched in Go (any script and case), so with one the calls of the
+// phase are read in full.
 func (s *Service) ListCalls(ctx context.Context, f CallFilter) ([]*Call, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+callColumns+` FROM grant_calls c WHERE (? = '' OR c.lsg_code = ?) AND (? = '' OR c.currency = ?) ORDER BY c.closes_at DESC, c.id DESC`,
-		f.LSG, f.LSG, f.Currency, f.Currency)
+	now := db.Time(s.Now())
+	var out []*Call
+	if f.Drafts != nil && f.Offset == 0 && f.Phase == "" {
+		drafts, err := s.queryCalls(ctx, `c.status = 'draft' AND (? = '' OR c.lsg_code = ?) AND (? = '' OR c.currency = ?) ORDER BY c.closes_at DESC, c.id DESC`, f.LSG, f.LSG, f.Currency, f.Currency)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range drafts {
+			if CanManage(f.Drafts, c) && (f.Query == "" || matches(c, f.Query)) {
+				out = append(out, c)
+			}
+		}
+	}
+	args := []any{}
+	switch f.Phase {
+	case PhaseUpcoming, PhaseClosed:
+		args = append(args, now)
+	case PhaseOpen:
+		args = append(args, now, now)
+	}
+	order := `c.closes_at DESC, c.id DESC`
+	if f.Phase == PhaseOpen {
+		order = `c.closes_at, c.id`
+	}
+	where := phaseSQL(f.Phase) + ` AND (? = '' OR c.lsg_code = ?) AND (? = '' OR c.currency = ?) ORDER BY ` + order
+	args = append(args, f.LSG, f.LSG, f.Currency, f.Currency)
+	if f.Limit > 0 && f.Query == "" {
+		where += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Limit, f.Offset)
+	}
+	calls, err := s.queryCalls(ctx, where, args...)
+	if err != nil {
+		return nil, err
+	}
+	if f.Query == "" {
+		return append(out, calls...), nil
+	}
+	var found []*Call
+	for _, c := range calls {
+		if matches(c, f.Query) {
+			found = append(found, c)
+		}
+	}
+	if f.Offset >= len(found) {
+		found = nil
+	} else {
+		found = found[f.Offset:]
+	}
+	if f.Limit > 0 && len(found) > f.Limit {
+		found = found[:f.Limit]
+	}
+	return append(out, found...), nil
+}
+
+// queryCalls reads the calls of a WHERE clause with their texts and
+// parsed definitions.
+func (s *Service) queryCalls(ctx context.Context, where string, args ...any) ([]*Call, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+callColumns+` FROM grant_calls c WHERE `+where, args...)
 	if err != nil {
 		return nil, wrap("ListCalls", err)
 	}
@@ -439,25 +514,10 @@ func (s *Service) ListCalls(ctx context.Context, f CallFilter) ([]*Call, error) 
 	if err := loadTexts(ctx, s.db, all); err != nil {
 		return nil, err
 	}
-	now := s.Now()
-	var out []*Call
 	for _, c := range all {
-		if c.Status == StatusDraft && (f.Drafts == nil || !CanManage(f.Drafts, c)) {
-			continue
-		}
-		if f.Phase != "" && c.Phase(now) != f.Phase {
-			continue
-		}
-		if f.Query != "" && !matches(c, f.Query) {
-			continue
-		}
 		c.parseDefs()
-		out = append(out, c)
-		if f.Limit > 0 && len(out) >= f.Limit {
-			break
-		}
 	}
-	return out, nil
+	return all, nil
 }
 
 // Questions lists a call's public Q&A, oldest first.

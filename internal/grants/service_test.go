@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db/dbtest"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -521,4 +523,109 @@ func TestUploadChecks(t *testing.T) {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
 	}
+}
+
+// TestListCallsPaging: the phases chosen in SQL are those Call.Phase gives,
+// pages follow one another without gaps or repeats, and drafts show only
+// to their managers, first.
+func TestListCallsPaging(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		w.set("2026-02-01 09:00:00")
+		// 24 more calls: opening and closing around 2026-03-15 12:00.
+		for i := range 24 {
+			opens := at("2026-03-01 08:00:00").AddDate(0, 0, i)
+			closes := opens.Add(time.Duration(i%5+1) * 24 * time.Hour)
+			c, err := w.svc.CreateCall(ctx, w.manager, CallInput{
+				Publisher: "lsg:ba-fbih-mostar", Funder: "Grad Mostar", Lang: "bs",
+				Texts:    []Text{{Lang: "bs", Title: fmt.Sprintf("Poziv broj %02d", i), Body: "Tekst."}},
+				Currency: "BAM", Total: "10.000", Min: "500", Max: "2.000", OwnSharePct: "0", DivergencePct: "30",
+				OpensAt: FormatLocal(opens, sarajevo()), QuestionsUntil: FormatLocal(opens, sarajevo()), ClosesAt: FormatLocal(closes, sarajevo()),
+				Form: "budget | Budžet | required", Criteria: "100 | 10 | Kvalitet",
+			}, Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i%6 != 5 { // every sixth stays a draft
+				if err := w.svc.PublishCall(ctx, w.manager, c.Slug, Meta{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		w.set("2026-03-15 12:00:00")
+		now := w.svc.Now()
+		all, err := w.svc.ListCalls(ctx, CallFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 21 { // 20 published of the 24, and the world's call
+			t.Fatalf("%d published calls, want 21", len(all))
+		}
+		for _, phase := range []string{PhaseUpcoming, PhaseOpen, PhaseClosed, PhaseDecided} {
+			var want []string
+			for _, c := range all {
+				if c.Phase(now) == phase {
+					want = append(want, c.Slug)
+				}
+			}
+			got, err := w.svc.ListCalls(ctx, CallFilter{Phase: phase})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var slugs []string
+			for _, c := range got {
+				slugs = append(slugs, c.Slug)
+			}
+			slices.Sort(want)
+			slices.Sort(slugs)
+			if d := cmp.Diff(want, slugs); d != "" {
+				t.Errorf("phase %s (-Go +SQL):\n%s", phase, d)
+			}
+		}
+		// Pages of 8: no gaps, no repeats, in closing order.
+		var paged []*Call
+		for off := 0; off < 40; off += 8 {
+			page, err := w.svc.ListCalls(ctx, CallFilter{Limit: 8, Offset: off})
+			if err != nil {
+				t.Fatal(err)
+			}
+			paged = append(paged, page...)
+		}
+		if len(paged) != len(all) {
+			t.Fatalf("pages hold %d calls, want %d", len(paged), len(all))
+		}
+		for i := range all {
+			if paged[i].Slug != all[i].Slug {
+				t.Fatalf("page order differs at %d: %s, want %s", i, paged[i].Slug, all[i].Slug)
+			}
+			if i > 0 && all[i].ClosesAt.After(all[i-1].ClosesAt) {
+				t.Errorf("call %d closes after call %d", i, i-1)
+			}
+		}
+		// Open calls: the nearest deadline first.
+		open, _ := w.svc.ListCalls(ctx, CallFilter{Phase: PhaseOpen, Limit: 3})
+		for i := 1; i < len(open); i++ {
+			if open[i].ClosesAt.Before(open[i-1].ClosesAt) {
+				t.Errorf("open calls not by nearest deadline: %v then %v", open[i-1].ClosesAt, open[i].ClosesAt)
+			}
+		}
+		// Drafts: the manager sees his four first on page one; others never.
+		mine, _ := w.svc.ListCalls(ctx, CallFilter{Drafts: w.manager, Limit: 5})
+		if len(mine) != 9 || mine[3].Status != StatusDraft || mine[4].Status == StatusDraft {
+			t.Errorf("the manager's first page: %d calls (want 4 drafts then 5)", len(mine))
+		}
+		if others, _ := w.svc.ListCalls(ctx, CallFilter{Drafts: w.outsider}); len(others) != 21 {
+			t.Errorf("an outsider sees %d calls, want the 21 published", len(others))
+		}
+		if page2, _ := w.svc.ListCalls(ctx, CallFilter{Drafts: w.manager, Limit: 5, Offset: 5}); len(page2) != 5 || page2[0].Status == StatusDraft {
+			t.Errorf("the manager's second page repeats the drafts")
+		}
+		// A text query pages over the matches.
+		q, _ := w.svc.ListCalls(ctx, CallFilter{Query: "poziv broj", Limit: 4, Offset: 16})
+		if len(q) != 4 {
+			t.Errorf("the query's fifth page: %d calls, want 4 (20 matches)", len(q))
+		}
+	})
 }
