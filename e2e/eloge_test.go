@@ -639,3 +639,67 @@ func TestElogePublicPages(t *testing.T) {
 		t.Errorf("Mostar's unpublished 2023 results: %q, want %q (not found)", got, want)
 	}
 }
+
+// TestElogePrincipleEditor: the platform completes the 2023 set in a new
+// version: a Bosnian title for principle 1 and a new indicator (a wrong
+// code is refused with everything typed kept), then publishes it; the
+// published version offers no editing and new cycles can choose it.
+func TestElogePrincipleEditor(t *testing.T) {
+	p := egAs(t, demoExpert, demoPassword)
+	p.open("/en/admin/eloge")
+	resp := p.clickNav(`main a[href="/en/admin/eloge/sets"]`)
+	egStatus(t, "the principle sets", resp.Status, http.StatusOK)
+	if got, want := p.text("main h1"), p.msg("en", "eloge.sets.title"); got != want {
+		t.Fatalf("sets page heading %q, want %q", got, want)
+	}
+	action := evalJS[string](p, `(() => { const r = [...document.querySelectorAll('main tbody tr')].find(r => r.textContent.includes('CM/Rec(2023)5') && r.querySelector('form')); return r ? r.querySelector('form').getAttribute('action') : ''; })()`)
+	if action == "" {
+		t.Fatalf("no new-version form for the 2023 set")
+	}
+	resp = p.clickNav(`main form[action="` + action + `"] button[type=submit]`)
+	egStatus(t, "make a new version", resp.Status, http.StatusOK)
+	draft := p.location()
+	if !regexp.MustCompile(`^/en/admin/eloge/sets/[0-9]+$`).MatchString(draft) {
+		t.Fatalf("after the new version: at %s", draft)
+	}
+	p.egContains("the draft", p.msg("en", "eloge.sets.draft_note"), p.msg("en", "eloge.sets.publish"))
+
+	resp = p.clickNav(`main a[href="` + draft + `/principles/1"]`)
+	egStatus(t, "the principle editor", resp.Status, http.StatusOK)
+	p.fill(`#f-title-bs`, "Učešće, predstavljanje, pošteno provođenje izbora")
+	rows := p.count(`main fieldset.card`)
+	blank := fmt.Sprintf("ind-%d", rows-2) // the first empty row
+	p.fill(`#f-`+blank+`-code`, "2.9")
+	p.egSet(`#f-`+blank+`-en`, "The municipality publishes how each proposal of citizens was answered.")
+	resp = p.clickNav(`main form.stack button[type=submit]`)
+	egStatus(t, "a code of another principle", resp.Status, http.StatusUnprocessableEntity)
+	if got := p.value(`#f-title-bs`); got != "Učešće, predstavljanje, pošteno provođenje izbora" {
+		t.Errorf("the refused form lost the title: %q", got)
+	}
+	p.egContains("the refusal", p.msg("en", "eloge.sets.code_number"))
+	if got := p.value(`#f-` + blank + `-en`); !strings.HasPrefix(got, "The municipality publishes how each proposal") {
+		t.Errorf("the refused form lost the new indicator: %q", got)
+	}
+	p.egSet(`#f-`+blank+`-code`, "1.9")
+	resp = p.clickNav(`main form.stack button[type=submit]`)
+	egStatus(t, "save the principle", resp.Status, http.StatusOK)
+	if got, want := p.text(`main .flash`), p.msg("en", "form.saved"); got != want {
+		t.Errorf("after saving: %q, want %q", got, want)
+	}
+	p.egContains("the draft after the edit", "1.9", "The municipality publishes how each proposal of citizens was answered.")
+
+	resp = p.clickNav(`main form[action="` + draft + `/publish"] button[type=submit]`)
+	egStatus(t, "publish", resp.Status, http.StatusOK)
+	if got, want := p.text(`main .flash`), p.msg("en", "eloge.sets.published_done"); got != want {
+		t.Errorf("after publishing: %q, want %q", got, want)
+	}
+	if n := p.count(`main a[href^="` + draft + `/principles/"]`); n != 0 {
+		t.Errorf("the published version still offers %d edit links", n)
+	}
+	p.open("/bs" + strings.TrimPrefix(draft, "/en"))
+	p.egContains("the published version in Bosnian", "Učešće, predstavljanje, pošteno provođenje izbora")
+	p.open("/en/admin/eloge")
+	if n := p.count(`main select[name=set] option[value^="2023-v"]`); n == 0 {
+		t.Errorf("new cycles cannot choose the published version")
+	}
+}
