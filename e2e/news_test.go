@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/dijalog/dijalog/internal/mail/mailtest"
 	"github.com/dijalog/dijalog/internal/news/killtest"
 	"github.com/dijalog/dijalog/internal/translit"
 )
@@ -441,5 +442,291 @@ func TestNewsletterKill9(t *testing.T) {
 	}
 	for _, line := range serverErrors(log.String()) {
 		t.Errorf("server logged an error: %s", line)
+	}
+}
+
+// refill empties a field, then types v into it.
+func (p *tab) refill(sel, v string) {
+	p.t.Helper()
+	evalJS[bool](p, fmt.Sprintf(`(() => { const e = document.querySelector(%s); if (e) e.value = ''; return !!e; })()`, jsString(sel)))
+	p.fill(sel, v)
+}
+
+// mailServer is a second dijalog server (its own demo data) that sends its
+// mail through a real SMTP server: mailtest, listening on a free loopback
+// port in this process. Tabs opened with on() talk to it.
+type mailServer struct {
+	t    *testing.T
+	sink *mailtest.Sink
+	env  *env
+}
+
+func startMailServer(t *testing.T) *mailServer {
+	t.Helper()
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	sink, err := mailtest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sink.Stop)
+	srv, err := startServer(binPath, t.TempDir(), "--smtp-url", "smtp://"+sink.Addr+"?from=dijalog%20%3Cnoreply%40dijalog.test%3E")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := srv.stop(); err != nil {
+			t.Errorf("mail server: %v", err)
+		}
+		for _, line := range serverErrors(srv.log.String()) {
+			t.Errorf("mail server logged an error: %s", line)
+		}
+		if t.Failed() {
+			t.Logf("mail server log:\n%s", srv.log.String())
+		}
+	})
+	e := *setup(t)
+	e.server, e.baseURL = srv, "http://"+srv.addr
+	return &mailServer{t: t, sink: sink, env: &e}
+}
+
+// on is a new tab bound to the mail server.
+func (m *mailServer) on(t *testing.T) *tab {
+	p := newTab(t)
+	p.env = m.env
+	return p
+}
+
+// wait returns the last message to addr whose subject contains subject,
+// as the SMTP server received it.
+func (m *mailServer) wait(addr, subject string) mailtest.Received {
+	m.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var found *mailtest.Received
+		for _, r := range m.sink.Messages() {
+			for _, to := range r.To {
+				if strings.EqualFold(to, addr) && strings.Contains(r.Subject, subject) {
+					r := r
+					found = &r
+				}
+			}
+		}
+		if found != nil {
+			return *found
+		}
+		if time.Now().After(deadline) {
+			m.t.Fatalf("the SMTP server received no mail to %s with the subject %q within 30 s", addr, subject)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func (m *mailServer) count(addr, subject string) int {
+	n := 0
+	for _, r := range m.sink.Messages() {
+		for _, to := range r.To {
+			if strings.EqualFold(to, addr) && strings.Contains(r.Subject, subject) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestNewsletterThroughRealSMTP: subscribe, confirm from the mail the SMTP
+// server received, get the issue an editor composed, tested and sent
+// (progress on its page), and leave with one click from its
+// List-Unsubscribe header, as a mail provider does (RFC 8058).
+func TestNewsletterThroughRealSMTP(t *testing.T) {
+	ms := startMailServer(t)
+	p := ms.on(t)
+	const lang = "bs"
+	email := uniqueEmail("smtp")
+
+	p.open("/bs/newsletter")
+	p.fill("#f-email", email)
+	if resp := p.clickNav(`main form[action$="/newsletter"] button[type=submit]`); resp.Status != http.StatusOK {
+		t.Fatalf("subscribe: status %d", resp.Status)
+	}
+	c := ms.wait(email, p.msg(lang, "news.mail.confirm.subject"))
+	if c.Text == "" || c.HTML == "" {
+		t.Errorf("the confirmation mail has text %d bytes, HTML %d bytes; want both", len(c.Text), len(c.HTML))
+	}
+	confirm := linkPath(t, c.Text, "/newsletter/confirm/")
+	if resp := p.open(confirm); resp.Status != http.StatusOK {
+		t.Fatalf("confirm: status %d", resp.Status)
+	}
+	ms.wait(email, p.msg(lang, "news.mail.welcome.subject"))
+
+	// The editor composes an issue from recent news, sends a test, then all.
+	ed := ms.on(t)
+	ed.login(lang, demoAdmin, demoPassword)
+	ed.open("/bs/admin/newsletter")
+	ed.refill("#f-lang", "bs")
+	subject := "Bilten decembar " + time.Now().Format("150405")
+	ed.fill("#f-subject", subject)
+	ed.fill("#f-intro", "Novosti iz lokalnih zajednica.")
+	ed.click(`main input[name=article]`)
+	if resp := ed.clickNav(`main form[action$="/admin/newsletter"] button[type=submit]`); resp.Status != http.StatusOK {
+		t.Fatalf("compose: status %d (%s)", resp.Status, ed.text("main"))
+	}
+	issue := ed.location()
+	if !strings.Contains(ed.text("main pre"), "Novosti iz lokalnih zajednica.") {
+		t.Errorf("the preview lacks the intro: %q", ed.text("main pre"))
+	}
+	ed.clickNav(`main form[action$="/test"] button[type=submit]`)
+	if got, want := ed.text("main .flash"), ed.msg(lang, "news.issue.test_sent"); got != want {
+		t.Errorf("after the test: %q, want %q", got, want)
+	}
+	test := ms.wait(demoAdmin, subject)
+	if ms.count(email, subject) != 0 {
+		t.Fatalf("the test went to the subscribers")
+	}
+	if test.HTML == "" || test.Text == "" {
+		t.Errorf("the test issue lacks a part: text %d, HTML %d bytes", len(test.Text), len(test.HTML))
+	}
+	ed.clickNav(`main form[action$="/send"] button[type=submit]`)
+	got := ms.wait(email, subject)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ed.open(issue)
+		if ed.attr("main progress", "value") == ed.attr("main progress", "max") && ed.attr("main progress", "max") != "" && ed.attr("main progress", "max") != "0" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the progress never reached the total: %q", ed.text("main dl"))
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	if got, want := ed.text("main dl dd:first-of-type"), ed.msg(lang, "news.issue.status.sent"); got != want {
+		t.Errorf("issue status %q, want %q", got, want)
+	}
+	if !strings.Contains(got.Text, "Novosti iz lokalnih zajednica.") || !strings.Contains(got.HTML, "Novosti iz lokalnih zajednica.") {
+		t.Errorf("the issue lacks its intro in text or HTML")
+	}
+	lu, lup := got.Header.Get("List-Unsubscribe"), got.Header.Get("List-Unsubscribe-Post")
+	if lup != "List-Unsubscribe=One-Click" || !strings.HasPrefix(lu, "<http") {
+		t.Fatalf("List-Unsubscribe %q, List-Unsubscribe-Post %q", lu, lup)
+	}
+	if ms.count(email, subject) != 1 {
+		t.Errorf("the subscriber got %d copies", ms.count(email, subject))
+	}
+
+	// One click: a POST without cookies or token, as mail providers send it.
+	u, err := url.Parse(strings.Trim(strings.Split(lu, ",")[0], "<> "))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(ms.env.baseURL+u.RequestURI(), "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("one-click unsubscribe: status %d", resp.StatusCode)
+	}
+	manage := linkPath(t, got.Text, "/newsletter/manage/")
+	p.open(manage)
+	if body := p.body(); !strings.Contains(body, p.msg(lang, "news.newsletter.status.unsubscribed")) {
+		t.Errorf("after one click the management page does not say unsubscribed:\n%s", body)
+	}
+}
+
+// TestCommentReportModerateNotify: a citizen comments on an article (and so
+// follows it), another person answers (the citizen gets the answer by mail
+// at the SMTP server) and reports the first comment; the moderator finds it
+// in the queue, hides it with a reason and bans its author for a day; the
+// author edits within 15 minutes, is refused while banned, and stops
+// following from the mail's link.
+func TestCommentReportModerateNotify(t *testing.T) {
+	ms := startMailServer(t)
+	const lang = "bs"
+	a := ms.on(t)
+	a.login(lang, "gradjanin@demo.dijalog.ba", demoPassword)
+	a.open("/bs/news")
+	article := a.attr(`main .cards li:first-child h3 a`, "href")
+	title := a.text(`main .cards li:first-child h3 a`)
+	a.open(article)
+	a.fill("#comment-body", "Kada počinju radovi na cesti prema Jablanici?")
+	a.clickNav(`#comment-form button[type=submit]`)
+	first := evalJS[string](a, `(() => { const l = [...document.querySelectorAll('.comment-list > li')].pop(); return l ? l.id.slice(2) : ''; })()`)
+	if first == "" {
+		t.Fatalf("no comment on the page after posting")
+	}
+	if got, want := a.text("#follow-state"), a.msg(lang, "comments.following"); got != want {
+		t.Errorf("after commenting: %q, want %q (authors follow)", got, want)
+	}
+	// Edit within 15 minutes.
+	a.click("#c-" + first + " details summary")
+	a.refill("#e-"+first, "Kada počinju radovi na cesti prema Jablanici i Ravnom?")
+	a.clickNav("#c-" + first + " form[action$=\"/edit\"] button[type=submit]")
+	if got := a.text("#c-" + first + " .comment-body"); got != "Kada počinju radovi na cesti prema Jablanici i Ravnom?" {
+		t.Errorf("after the edit: %q", got)
+	}
+	if !strings.Contains(a.text("#c-"+first), a.msg(lang, "comments.edited")) {
+		t.Errorf("the edited comment is not marked as edited")
+	}
+
+	b := ms.on(t)
+	b.login(lang, "ocd@demo.dijalog.ba", demoPassword)
+	b.open(article)
+	b.fill("#comment-body", "Prema planu u proljeće, javna rasprava je 15. decembra.")
+	b.clickNav(`#comment-form button[type=submit]`)
+	m := ms.wait("gradjanin@demo.dijalog.ba", title)
+	if !strings.Contains(m.Text, "Prema planu u proljeće") || m.HTML == "" || m.Header.Get("List-Unsubscribe") == "" {
+		t.Errorf("the notification: text %q, HTML %d bytes, List-Unsubscribe %q", m.Text, len(m.HTML), m.Header.Get("List-Unsubscribe"))
+	}
+	if n := ms.count("ocd@demo.dijalog.ba", title); n != 0 {
+		t.Errorf("the author of the answer got %d notifications of it", n)
+	}
+	b.click("#c-" + first + " details summary")
+	b.fill("#rr-"+first, "Nije tema članka")
+	b.clickNav("#c-" + first + " form[action$=\"/report\"] button[type=submit]")
+
+	mod := ms.on(t)
+	mod.login(lang, "moderator@demo.dijalog.ba", demoPassword)
+	mod.open("/bs/comments/moderation")
+	if mod.count("#c-"+first) != 1 || !strings.Contains(mod.text("#c-"+first), "1 prijava") {
+		t.Fatalf("the queue does not list the reported comment: %q", mod.text("main"))
+	}
+	mod.clickNav("#c-" + first + " a")
+	mod.click("#c-" + first + " details summary")
+	mod.fill("#r-"+first, "Van teme")
+	mod.clickNav("#c-" + first + " form[action$=\"/hide\"] button[type=submit]")
+	if !strings.Contains(mod.text("#c-"+first), mod.msg(lang, "comments.hidden")) {
+		t.Errorf("the moderator does not see the comment as hidden")
+	}
+	mod.open("/bs/comments/moderation")
+	mod.click("#c-" + first + " details summary")
+	mod.fill("#br-"+first, "Ponovljeni off-topic")
+	mod.clickNav("#c-" + first + " form[action$=\"/ban\"] button[type=submit]")
+	if got, want := mod.text("main .flash"), mod.msg(lang, "comments.banned_done"); got != want {
+		t.Errorf("after the ban: %q, want %q", got, want)
+	}
+
+	// A fresh tab for the author (a tab lives one minute).
+	a = ms.on(t)
+	a.login(lang, "gradjanin@demo.dijalog.ba", demoPassword)
+	a.open(article)
+	if got := a.text("#c-" + first); !strings.Contains(got, a.msg(lang, "comments.hidden_placeholder")) || !strings.Contains(got, "Van teme") || strings.Contains(got, "Jablanici") {
+		t.Errorf("the author sees %q, want the placeholder with the reason", got)
+	}
+	a.fill("#comment-body", "Još jedno pitanje.")
+	a.clickNav(`#comment-form button[type=submit]`)
+	if got, want := a.text("#comments [role=alert]"), a.msg(lang, "comments.banned"); got != want {
+		t.Errorf("a banned person posting: %q, want %q", got, want)
+	}
+
+	// Stop following from the mail's link.
+	a.open(linkPath(t, m.Text, "/unfollow/"))
+	a.clickNav(`main form[action*="/unfollow/"] button[type=submit]`)
+	if got, want := a.text("main [role=status]"), a.msg(lang, "comments.unfollow.done"); got != want {
+		t.Errorf("after unfollowing: %q, want %q", got, want)
+	}
+	a.open(article)
+	if a.count("#follow-state") != 0 {
+		t.Errorf("the thread still says the author follows it")
 	}
 }
