@@ -423,9 +423,9 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
 	pr := printer(h.srv, r)
 	t, fb := p.TextFor(pr.Code())
 	d := detailPage{P: p, Text: t, Fallback: fb, TextLang: pr.T("projects.lang." + t.Lang), Status: pr.T("projects.status." + strconv.Itoa(p.Status)),
-		Budget: budgetText(pr, p, false), BudgetShort: budgetText(pr, p, true), Kind: pr.T("projects.kind." + p.Kind), CanEdit: canEdit(auth.UserFrom(r), p)}
+		Budget: budgetText(pr, p, false), BudgetShort: wrappable(budgetText(pr, p, true)), Kind: pr.T("projects.kind." + p.Kind), CanEdit: canEdit(auth.UserFrom(r), p)}
 	if dis, ok := p.Disbursed(); ok && dis.Minor > 0 {
-		d.Disbursed = dis.Format(pr, true)
+		d.Disbursed = wrappable(dis.Format(pr, true))
 	}
 	if p.Programme != "" {
 		if pp, err := h.svc.Get(ctx, p.Programme); err == nil {
@@ -505,6 +505,10 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
 	}
 	return h.srv.Render.Page(w, r, "projects/project", d)
 }
+
+// wrappable lets an amount break between number and currency (the large
+// figures of the summary boxes overflowed a phone's column).
+func wrappable(s string) string { return strings.Replace(s, "\u00a0", " ", 1) }
 
 // budgetText shows the value, or says that it is not published.
 func budgetText(pr *i18n.Printer, p *Project, whole bool) string {
