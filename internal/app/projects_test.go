@@ -61,7 +61,7 @@ func TestProjectsPages(t *testing.T) {
 		}
 		id := ta.projectID(t, "makers")
 		status, body = get(t, c, ta.srv.URL+"/bs/projects/"+id)
-		for _, want := range []string{"425.000\u00a0USD", "Porticus", "Trnovo (RS)", `href="/bs/places/ba-fbih-trnovo"`, "<svg", "Lokalne inicijative sufinansirane", "Cilj 16"} {
+		for _, want := range []string{"425.000 USD", "Porticus", "Trnovo (RS)", `href="/bs/places/ba-fbih-trnovo"`, "<svg", "Lokalne inicijative sufinansirane", "Cilj 16"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("MAKERS page lacks %q", want)
 			}
@@ -169,7 +169,7 @@ func TestProjectsEdit(t *testing.T) {
 		}
 		loc := h.Get("Location")
 		_, body = get(t, pm, ta.srv.URL+loc)
-		for _, want := range []string{"Sufinansiranje inicijativa mladih u Trnovu", "24.000\u00a0BAM", "8000\u00a0BAM", "Inicijative sufinansirane", "1 od 3", "Forum za građanske inicijative"} {
+		for _, want := range []string{"Sufinansiranje inicijativa mladih u Trnovu", "24.000 BAM", "8000 BAM", "Inicijative sufinansirane", "1 od 3", "Forum za građanske inicijative"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("new project page lacks %q", want)
 			}
