@@ -48,15 +48,16 @@ func (x *Index) AddSource(docType string, each SourceFunc) {
 
 // Upsert adds or replaces doc, inside the caller's transaction q.
 func (x *Index) Upsert(ctx context.Context, q db.Querier, doc Document) error {
-	if err := x.upsert(ctx, q, doc, nil); err != nil {
+	if err := x.upsert(ctx, q, doc, nil, false); err != nil {
 		return fmt.Errorf("search.Index.Upsert(%s/%s): %w", doc.Type, doc.ID, err)
 	}
 	return nil
 }
 
 // upsert writes doc; known (when not nil) remembers the vocabulary terms
-// already written in this transaction, to skip writing them again.
-func (x *Index) upsert(ctx context.Context, q db.Querier, doc Document, known map[string]bool) error {
+// already written in this transaction, to skip writing them again. rebuild
+// says the FTS table was emptied (a rebuild): no row of doc is in it.
+func (x *Index) upsert(ctx context.Context, q db.Querier, doc Document, known map[string]bool, rebuild bool) error {
 	doc.Type, doc.ID = clean(strings.TrimSpace(doc.Type)), clean(strings.TrimSpace(doc.ID))
 	doc.Title, doc.URL = clean(strings.TrimSpace(doc.Title)), clean(doc.URL)
 	if doc.Type == "" || doc.ID == "" || doc.Title == "" || !strings.HasPrefix(doc.URL, "/") {
@@ -86,6 +87,14 @@ RETURNING id`, append(args, k.names, k.body)...).Scan(&id)
 			return err
 		}
 	default:
+		// The document's old FTS row goes first, and only when there is
+		// one: FTS5 counts a delete of a row it does not hold as a removed
+		// document, and wrong totals zero the bm25 rank of every word.
+		if !rebuild {
+			if _, err := q.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE doc_type = ? AND doc_id = ?)`, doc.Type, doc.ID); err != nil {
+				return err
+			}
+		}
 		err = q.QueryRowContext(ctx, `INSERT INTO search_docs (doc_type, doc_id, lsg, lang, year, title, url, script, fields, keys, fold_version, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (doc_type, doc_id) DO UPDATE SET lsg = excluded.lsg, lang = excluded.lang, year = excluded.year, title = excluded.title,
@@ -93,9 +102,6 @@ ON CONFLICT (doc_type, doc_id) DO UPDATE SET lsg = excluded.lsg, lang = excluded
   updated_at = excluded.updated_at
 RETURNING id`, args...).Scan(&id)
 		if err != nil {
-			return err
-		}
-		if _, err := q.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid = ?`, id); err != nil {
 			return err
 		}
 		if _, err := q.ExecContext(ctx, `INSERT INTO search_fts (rowid, names, body) VALUES (?, ?, ?)`, id, k.names, k.body); err != nil {
@@ -219,8 +225,21 @@ func (x *Index) NeedsRebuild(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return st.Docs == 0 || st.Stale > 0 || st.FoldVersion != translit.FoldVersion, nil
+	if st.Docs == 0 || st.Stale > 0 || st.FoldVersion != translit.FoldVersion {
+		return true, nil
+	}
+	var v string
+	err = x.d.QueryRowContext(ctx, `SELECT value FROM search_meta WHERE key = 'index_version'`).Scan(&v)
+	if err != nil && !isNoRows(err) {
+		return false, fmt.Errorf("search.Index.NeedsRebuild: %w", err)
+	}
+	return v != strconv.Itoa(indexVersion), nil
 }
+
+// indexVersion is the version of how the index is written, beside the
+// fold's: a rebuild brings an index written by an older version up to
+// date. 2: FTS5 totals kept right (upsert deleted rows it did not hold).
+const indexVersion = 2
 
 // Reindex rebuilds the whole index in one transaction: documents of the
 // types with a source are replaced by what the sources hand over, every
@@ -248,15 +267,17 @@ func (x *Index) reindex(ctx context.Context, tx *db.Tx) (int, error) {
 	if _, err := tx.ExecContext(ctx, vocab); err != nil {
 		return 0, err
 	}
+	// Every document is written again: the FTS table starts empty (which
+	// also resets its totals, see upsert).
+	if tx.Dialect() != db.Postgres {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_fts (search_fts) VALUES ('delete-all')`); err != nil {
+			return 0, err
+		}
+	}
 	n := 0
 	sourced := map[string]bool{}
 	for _, s := range x.sources {
 		sourced[s.docType] = true
-		if tx.Dialect() != db.Postgres {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE doc_type = ?)`, s.docType); err != nil {
-				return 0, err
-			}
-		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM search_docs WHERE doc_type = ?`, s.docType); err != nil {
 			return 0, err
 		}
@@ -265,7 +286,7 @@ func (x *Index) reindex(ctx context.Context, tx *db.Tx) (int, error) {
 				return fmt.Errorf("source %q handed over a %q document", s.docType, doc.Type)
 			}
 			n++
-			return x.upsert(ctx, tx, doc, known)
+			return x.upsert(ctx, tx, doc, known, true)
 		})
 		if err != nil {
 			return 0, fmt.Errorf("source %s: %w", s.docType, err)
@@ -287,12 +308,15 @@ func (x *Index) reindex(ctx context.Context, tx *db.Tx) (int, error) {
 				continue
 			}
 			n++
-			if err := x.upsert(ctx, tx, doc, known); err != nil {
+			if err := x.upsert(ctx, tx, doc, known, true); err != nil {
 				return 0, err
 			}
 		}
 	}
 	if err := setMeta(ctx, tx, "fold_version", strconv.Itoa(translit.FoldVersion)); err != nil {
+		return 0, err
+	}
+	if err := setMeta(ctx, tx, "index_version", strconv.Itoa(indexVersion)); err != nil {
 		return 0, err
 	}
 	// A rebuilt index is compacted: FTS5 merges its segments into one (a
@@ -319,6 +343,9 @@ func (x *Index) reindex(ctx context.Context, tx *db.Tx) (int, error) {
 // MarkBuilt records that the index is built with this binary's fold.
 func (x *Index) MarkBuilt(ctx context.Context) error {
 	if err := setMeta(ctx, x.d, "fold_version", strconv.Itoa(translit.FoldVersion)); err != nil {
+		return fmt.Errorf("search.Index.MarkBuilt: %w", err)
+	}
+	if err := setMeta(ctx, x.d, "index_version", strconv.Itoa(indexVersion)); err != nil {
 		return fmt.Errorf("search.Index.MarkBuilt: %w", err)
 	}
 	return nil

@@ -227,18 +227,20 @@ type candidate struct {
 	order  int
 }
 
-// maxRanked bounds the engine's ranking of a broad query: only the first
-// maxRanked matches (in index order) are scored by bm25 / ts_rank, so that
-// a two-letter prefix over a million documents costs the same as a name.
+// maxRanked bounds the ranking of a broad query in SQL: only its first
+// maxRanked matches (in index order) are ranked, so that a two-letter
+// prefix over a million documents costs about what a name costs.
 const maxRanked = 2000
 
 // candidates asks the engine for the best n documents of the plan, in two
-// stages. First the matches in index order, without ranking: when there
-// are at most n (most queries for a name), they are all the candidates and
-// the Go re-rank orders them; the engine's rank (bm25 over every match,
-// with a pass over every query word's postings) is never computed. Only a
-// broader query is ranked by the engine, among its first maxRanked
-// matches.
+// stages. First the matches in index order, unranked: when there are at
+// most n (most queries for a name), they are all the candidates and the Go
+// re-rank orders them. Only a broader query is ranked in SQL, cheaply,
+// among its first maxRanked matches: on PostgreSQL by ts_rank (names and
+// titles weigh most; divided by 1 + log(length), so that a short title
+// that is the query beats a long one that contains it); on SQLite, where
+// bm25 gives nothing on a contentless index with detail=column, matches in
+// names and titles first, each set by the length of the title.
 func (x *Index) candidates(ctx context.Context, p *plan, q Query, n int) ([]*candidate, error) {
 	cond, fargs := q.filters()
 	pg := x.d.Dialect() == db.Postgres
@@ -247,12 +249,12 @@ func (x *Index) candidates(ctx context.Context, p *plan, q Query, n int) ([]*can
 	var first, ranked string
 	if pg {
 		first = `SELECT ` + cols + ` FROM search_docs d WHERE d.tsv @@ to_tsquery('simple', ?)` + cond + ` LIMIT ?`
-		ranked = `SELECT ` + cols + ` FROM (SELECT d.*, ts_rank(d.tsv, to_tsquery('simple', ?)) AS r FROM search_docs d
+		ranked = `SELECT ` + cols + ` FROM (SELECT d.*, ts_rank(d.tsv, to_tsquery('simple', ?), 1) AS r FROM search_docs d
 WHERE d.tsv @@ to_tsquery('simple', ?)` + cond + ` LIMIT ?) d ORDER BY d.r DESC, d.id LIMIT ?`
 	} else {
 		first = `SELECT ` + cols + ` FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH ?` + cond + ` LIMIT ?`
-		ranked = `SELECT ` + cols + ` FROM (SELECT d.id AS rid, search_fts.rank AS r FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid
-WHERE search_fts MATCH ?` + cond + ` LIMIT ?) f JOIN search_docs d ON d.id = f.rid ORDER BY f.r LIMIT ?`
+		ranked = `SELECT ` + cols + ` FROM (SELECT d.id AS rid, length(d.title) AS r FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid
+WHERE search_fts MATCH ?` + cond + ` LIMIT ?) f JOIN search_docs d ON d.id = f.rid ORDER BY f.r, d.id LIMIT ?`
 	}
 	out, err := x.scanCandidates(ctx, first, append(append([]any{expr}, fargs...), n+1)...)
 	if err != nil {
@@ -261,13 +263,34 @@ WHERE search_fts MATCH ?` + cond + ` LIMIT ?) f JOIN search_docs d ON d.id = f.r
 	if len(out) <= n {
 		return out, decodeKeys(out)
 	}
-	args := append([]any{expr}, fargs...)
 	if pg {
-		args = append([]any{expr}, args...)
+		out, err = x.scanCandidates(ctx, ranked, append(append([]any{expr, expr}, fargs...), maxRanked, n)...)
+		if err != nil {
+			return nil, err
+		}
+		return out, decodeKeys(out)
 	}
-	out, err = x.scanCandidates(ctx, ranked, append(args, maxRanked, n)...)
+	// SQLite: names and titles first, then (when they are fewer than n)
+	// the other matches.
+	out, err = x.scanCandidates(ctx, ranked, append(append([]any{"names : (" + expr + ")"}, fargs...), maxRanked, n)...)
 	if err != nil {
 		return nil, err
+	}
+	if len(out) < n {
+		more, err := x.scanCandidates(ctx, ranked, append(append([]any{expr}, fargs...), maxRanked, n)...)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[int64]bool{}
+		for _, c := range out {
+			seen[c.id] = true
+		}
+		for _, c := range more {
+			if len(out) < n && !seen[c.id] {
+				c.order = len(out)
+				out = append(out, c)
+			}
+		}
 	}
 	return out, decodeKeys(out)
 }

@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -102,6 +104,11 @@ func TestQueryStyles(t *testing.T) {
 					break
 				}
 			}
+			for _, h := range res.Hits {
+				if err := shownAsWritten(ctx, d, h); err != nil {
+					t.Errorf("Search(%q): %v", c.query, err)
+				}
+			}
 			if pos < 0 || c.top1 && pos != 0 {
 				var got []string
 				for _, h := range res.Hits {
@@ -149,6 +156,49 @@ func TestHighlightOriginal(t *testing.T) {
 			t.Errorf("snippet %+v does not mark Завидовићима", s)
 		}
 	})
+}
+
+// shownAsWritten checks that a hit shows only original text: its title
+// segments make up its title, and every piece of its snippet (and every
+// highlighted piece) is part of one of its stored fields as written, never
+// a folded key.
+func shownAsWritten(ctx context.Context, d *db.DB, h Hit) error {
+	if got := segmentsText(h.TitleHL); got != h.Title {
+		return fmt.Errorf("%s: title segments %q, title %q", h.ID, got, h.Title)
+	}
+	var raw string
+	if err := d.QueryRowContext(ctx, `SELECT fields FROM search_docs WHERE doc_type = ? AND doc_id = ?`, h.Type, h.ID).Scan(&raw); err != nil {
+		return fmt.Errorf("%s: %w", h.ID, err)
+	}
+	var fields []storedField
+	if err := json.Unmarshal([]byte(raw), &fields); err != nil {
+		return err
+	}
+	var texts []string
+	for _, f := range fields {
+		texts = append(texts, collapseSpace(f.Text))
+	}
+	inOriginal := func(piece string) bool {
+		piece = strings.Trim(piece, " …")
+		if piece == "" {
+			return true
+		}
+		for _, t := range texts {
+			if strings.Contains(t, piece) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range h.Snippet {
+		if !inOriginal(s.Text) {
+			return fmt.Errorf("%s: snippet piece %q is not in the text as written", h.ID, s.Text)
+		}
+	}
+	if plain := h.SnippetText(); !inOriginal(plain) {
+		return fmt.Errorf("%s: snippet %q is not a piece of the text as written", h.ID, plain)
+	}
+	return nil
 }
 
 func hasMatch(segs []Segment, text string) bool {
@@ -297,9 +347,105 @@ func FuzzQuery(f *testing.F) {
 			t.Fatalf("Search(%q): %v", q, err)
 		}
 		for _, h := range res.Hits {
-			if segmentsText(h.TitleHL) != h.Title {
-				t.Fatalf("title segments changed the title")
+			if err := shownAsWritten(ctx, d, h); err != nil {
+				t.Fatalf("Search(%q): %v", q, err)
 			}
+		}
+	})
+}
+
+// TestBroadQuery: a query that matches more documents than are re-ranked
+// in Go goes through the engine's ranking, with and without filters, and
+// the best document still comes first.
+func TestBroadQuery(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		x := New(d)
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			for i := range 150 {
+				typ := "project"
+				if i%3 == 0 {
+					typ = "news"
+				}
+				doc := Document{Type: typ, ID: fmt.Sprint(i), Title: fmt.Sprintf("Zelena tržnica broj %d u Čapljini", i), URL: fmt.Sprintf("/x/%d", i), Year: 2020 + i%5,
+					Fields: []Field{{Name: "summary", Text: "Tržnica za lokalne proizvođače, zelena i otvorena.", Weight: 2}}}
+				if i == 77 {
+					doc.Title = "Zelena tržnica"
+				}
+				if err := x.Upsert(ctx, tx, doc); err != nil {
+					return err
+				}
+			}
+			// Documents the query does not match (the engine's rank gives
+			// words in every document no weight).
+			for i := range 300 {
+				doc := Document{Type: "project", ID: fmt.Sprint("o", i), Title: fmt.Sprintf("Most broj %d u Mostaru", i), URL: fmt.Sprintf("/o/%d", i)}
+				if err := x.Upsert(ctx, tx, doc); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []Query{
+			{Text: "zelena trznica"},
+			{Text: "Зелена тржн"},
+			{Text: "zelena trznica", Type: "project", Count: true},
+			{Text: "trznica", Year: 2022},
+		} {
+			res, err := x.Search(ctx, q)
+			if err != nil {
+				t.Fatalf("Search(%+v): %v", q, err)
+			}
+			if len(res.Hits) != 10 {
+				t.Fatalf("Search(%+v): %d hits, want 10", q, len(res.Hits))
+			}
+			for _, h := range res.Hits {
+				if q.Type != "" && h.Type != q.Type || q.Year != 0 && h.Year != q.Year {
+					t.Errorf("Search(%+v): hit %+v outside the filter", q, h)
+				}
+			}
+			if q.Year == 0 && res.Hits[0].ID != "77" {
+				t.Errorf("Search(%+v): first %s %q, want 77 (the title is the query)", q, res.Hits[0].ID, res.Hits[0].Title)
+			}
+			if q.Count && res.Total != 100 {
+				t.Errorf("Search(%+v): total %d, want 100", q, res.Total)
+			}
+		}
+	})
+}
+
+// TestTypoOnlyUnknown: a word the vocabulary knows is not corrected (it is
+// what was meant), an unknown one is, and so is an unknown last word that
+// no vocabulary word starts with.
+func TestTypoOnlyUnknown(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		x := buildIndex(t, d)
+		ctx := context.Background()
+		p := newPlan("Zepce Zavidovuci Trebnje")
+		known, err := x.knownTerms(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !known[0] || known[1] || known[2] {
+			t.Errorf("known = %v, want only zepce", known)
+		}
+		p = newPlan("Trebinje Zavido") // a known prefix
+		if known, err = x.knownTerms(ctx, p); err != nil || !known[0] || !known[1] {
+			t.Errorf("known = %v, %v, want both", known, err)
+		}
+		res, err := x.Search(ctx, Query{Text: "Zavidovuci"})
+		if err != nil || len(res.Hits) == 0 || res.Hits[0].ID != "ba-fbih-zavidovici" || !res.Corrected || !res.Hits[0].Typo {
+			t.Errorf("Zavidovuci: %+v %v", res, err)
+		}
+		// "Zepce" has one hit, fewer than ten, but is known: no correction.
+		res, err = x.Search(ctx, Query{Text: "Zepce"})
+		if err != nil || res.Corrected {
+			t.Errorf("Zepce: corrected %v, %v", res.Corrected, err)
 		}
 	})
 }
