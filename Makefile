@@ -9,7 +9,27 @@ FUZZ_TARGETS ?= \
 	./internal/translit:FuzzFold \
 	./internal/translit:FuzzToCyrillic \
 	./internal/translit:FuzzToLatin \
-	./internal/places:FuzzFilter
+	./internal/places:FuzzFilter \
+	./internal/money:FuzzParse \
+	./internal/projects:FuzzIATIImport \
+	./internal/projects:FuzzParseRates \
+	./internal/search:FuzzQuery \
+	./internal/grants:FuzzParseForm \
+	./internal/grants:FuzzParseSupportCSV \
+	./internal/surveys:FuzzParseDefinition \
+	./internal/surveys:FuzzParseTokenCSV \
+	./internal/dialogue:FuzzRenderMinutes \
+	./internal/dialogue:FuzzCheckPhoto \
+	./internal/dialogue:FuzzNormalizeCode \
+	./internal/news:FuzzRenderMarkdown
+# The importers and the query parser, fuzzed for a few seconds on every `make
+# test` (their seed corpora also run as ordinary tests); `make fuzz` runs all
+# targets for FUZZTIME, and a >= 10-minute run is recorded in docs/perf.
+CI_FUZZ_TARGETS := \
+	./internal/projects:FuzzIATIImport \
+	./internal/projects:FuzzParseRates \
+	./internal/grants:FuzzParseSupportCSV \
+	./internal/search:FuzzQuery
 
 .PHONY: run test build lint bench fuzz e2e e2e-deps
 
@@ -26,6 +46,7 @@ test:
 	$(GO) vet ./... && \
 	$(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e '/internal/app$$' -e '/e2e$$') && \
 	$(GO) test -count=1 -timeout 20m $(SLOW_PKGS)
+	$(MAKE) --no-print-directory fuzz FUZZTIME=5s FUZZ_TARGETS="$(CI_FUZZ_TARGETS)"
 
 ## build: a static binary ./dijalog
 build:
@@ -47,7 +68,7 @@ fuzz:
 	@set -e; for pt in $(FUZZ_TARGETS); do \
 		pkg="$${pt%%:*}"; fn="$${pt##*:}"; \
 		echo "==> $$pkg $$fn ($(FUZZTIME))"; \
-		$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZTIME) "$$pkg"; \
+		$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZTIME) -parallel=2 "$$pkg"; \
 	done
 
 ## e2e: only the browser tests
