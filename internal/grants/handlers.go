@@ -692,7 +692,15 @@ type registryPage struct {
 	LSGs      []string
 	Names     map[string]string
 	CSV       string
+	Total     int    // records matching the filter
+	First     int    // number of the first record shown (from 1)
+	Prev      string // query of the previous page of records
+	Next      string // query of the next page of records
 }
+
+// RecordsPerPage is how many registry records one page lists; the
+// dashboard above them sums all of them, and the CSV has them all.
+const RecordsPerPage = 50
 
 // supportFilter reads the registry's filter from a query; anything
 // unusable is dropped (the registry is public and must not fail on junk).
@@ -748,7 +756,29 @@ func (h *Handlers) registry(w http.ResponseWriter, r *http.Request) error {
 		csvURL += "?" + v.Encode()
 	}
 	ch := BuildCharts(h.srv.Cat.Printer(loc(r)), all, f.Year, v)
-	return h.srv.Render.Page(w, r, "grants/registry", registryPage{F: h.fmt(r), Records: recs, Dash: ch.Dash, Charts: ch, Year: f.Year, LSG: f.LSG, LSGName: names[f.LSG], Procedure: f.Procedure, Years: years, LSGs: lsgs, Names: names, CSV: csvURL})
+	page, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || page < 1 || (page-1)*RecordsPerPage >= len(recs) {
+		page = 1
+	}
+	rp := registryPage{F: h.fmt(r), Dash: ch.Dash, Charts: ch, Year: f.Year, LSG: f.LSG, LSGName: names[f.LSG], Procedure: f.Procedure, Years: years, LSGs: lsgs, Names: names, CSV: csvURL, Total: len(recs)}
+	from := (page - 1) * RecordsPerPage
+	rp.Records = recs[from:min(from+RecordsPerPage, len(recs))]
+	rp.First = from + 1
+	pageQuery := func(n int) string {
+		q := url.Values{}
+		for k, vals := range v {
+			q[k] = vals
+		}
+		q.Set("page", strconv.Itoa(n))
+		return q.Encode()
+	}
+	if page > 1 {
+		rp.Prev = pageQuery(page - 1)
+	}
+	if from+RecordsPerPage < len(recs) {
+		rp.Next = pageQuery(page + 1)
+	}
+	return h.srv.Render.Page(w, r, "grants/registry", rp)
 }
 
 func (h *Handlers) supportCSV(w http.ResponseWriter, r *http.Request) error {
@@ -849,6 +879,9 @@ func (f *Fmt) YesNo(b bool) string {
 	}
 	return f.p.T("grants.no")
 }
+
+// Add is first+n-1: the number of the last of n records from first.
+func (f *Fmt) Add(first, n int) int { return first + n - 1 }
 
 // Join lists names for a sentence.
 func (f *Fmt) Join(names []string) string {
