@@ -10,9 +10,12 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/dijalog/dijalog/internal/mail/mailtest"
 	"github.com/dijalog/dijalog/internal/news/killtest"
@@ -729,4 +732,211 @@ func TestCommentReportModerateNotify(t *testing.T) {
 	if a.count("#follow-state") != 0 {
 		t.Errorf("the thread still says the author follows it")
 	}
+}
+
+// xssCorpus are script injections every input of the module must store and
+// show as text (or drop): none may run or become markup. Each one, if it
+// ran, would set window.__xss or open a dialog.
+var xssCorpus = []string{
+	`<script>window.__xss=1;alert(1)</script>`,
+	`"><script>window.__xss=1</script>`,
+	`'><img src=x onerror="window.__xss=1;alert(1)">`,
+	`<img src=x onerror=window.__xss=1>`,
+	`<svg onload="window.__xss=1"><script>window.__xss=1</script></svg>`,
+	`<svg><animate onbegin="window.__xss=1" attributeName=x dur=1s>`,
+	`<a href="javascript:window.__xss=1">klik</a>`,
+	`[klik](javascript:window.__xss=1)`,
+	`[klik](JaVaScRiPt:window.__xss=1)`,
+	"[klik](java\u200bscript:window.__xss=1)",
+	"<scr\u200bipt>window.__xss=1</scr\u200bipt>",
+	`<iframe src="javascript:window.__xss=1"></iframe>`,
+	`<details open ontoggle="window.__xss=1">x</details>`,
+	`<math><mi xlink:href="javascript:window.__xss=1">x</mi></math>`,
+	`<style>@import 'javascript:window.__xss=1';</style><b style="background:url(javascript:window.__xss=1)">b</b>`,
+	"\u202e<script>window.__xss=1</script>\u202c",
+	`{{.}}{{template "layout"}}${window.__xss=1}`,
+	`<object data="data:text/html,<script>parent.__xss=1</script>"></object>`,
+}
+
+// xssGuard counts JavaScript dialogs the page opens (and dismisses them).
+func (p *tab) xssGuard() *atomic.Int32 {
+	var n atomic.Int32
+	err := chromedp.Listen(p.ctx, func(ev any) {
+		if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			n.Add(1)
+			go func() {
+				_ = chromedp.Do(p.ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+					_, err := cdp.Call(ctx, t, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+					return err
+				}))
+			}()
+		}
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return &n
+}
+
+// noScript fails the test if a payload ran or became markup on the page.
+func (p *tab) noScript(where string, dialogs *atomic.Int32) {
+	p.t.Helper()
+	res := evalJS[struct {
+		Flag     bool     `json:"flag"`
+		Injected []string `json:"injected"`
+	}](p, `(() => ({flag: window.__xss !== undefined,
+  injected: [...document.querySelectorAll('img[src="x"], [onerror], [onload], [onbegin], [ontoggle], [onclick], iframe, object, embed, math, a[href^="javascript" i], a[href*="script:" i], main svg, main style, [style*="javascript" i]')].map(e => e.outerHTML.slice(0, 120))}))()`)
+	if res.Flag {
+		p.t.Errorf("%s: a payload ran (window.__xss is set)", where)
+	}
+	if len(res.Injected) > 0 {
+		p.t.Errorf("%s: payloads became markup: %q", where, res.Injected)
+	}
+	if n := dialogs.Load(); n > 0 {
+		p.t.Errorf("%s: %d JavaScript dialogs opened", where, n)
+	}
+}
+
+// TestXSSArticle: the corpus in an article's title, summary, body and tags,
+// read in bs and sr-Cyrl, in the list, the feed and the search.
+func TestXSSArticle(t *testing.T) {
+	p := newTab(t)
+	guard := p.xssGuard()
+	p.login("bs", demoAdmin, demoPassword)
+	p.open("/bs/news/new")
+	stamp := time.Now().Format("150405")
+	title := "XSS " + stamp + " " + xssCorpus[2]
+	p.setValue("#f-title", title)
+	p.setValue("#f-summary", xssCorpus[0]+" "+xssCorpus[4])
+	p.setValue("#f-body", strings.Join(xssCorpus, "\n\n"))
+	p.setValue("#f-sector", `"><img src=x onerror=window.__xss=1>`)
+	resp := p.clickNav(`main form[action$="/news/new"] button[type=submit]`)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("publish: status %d (%s)", resp.Status, p.text("main"))
+	}
+	loc := p.location()
+	p.noScript("article (bs)", guard)
+	if got := p.text("main h1"); got != title {
+		t.Errorf("the title is not shown as text: %q, want %q", got, title)
+	}
+	if got := p.text("main article"); !strings.Contains(got, "klik") {
+		t.Errorf("the body lost its text: %.200q", got)
+	}
+	p.open(strings.Replace(loc, "/bs/", "/sr-Cyrl/", 1))
+	p.noScript("article (sr-Cyrl)", guard)
+	p.open("/bs/news")
+	p.noScript("news list", guard)
+	p.open("/bs/news?sector=" + url.QueryEscape(`"><img src=x onerror=window.__xss=1>`))
+	p.noScript("news list filtered by the payload tag", guard)
+	p.open("/bs/search?q=" + url.QueryEscape("XSS "+stamp))
+	p.noScript("search for the article", guard)
+	for _, q := range xssCorpus[:6] {
+		p.open("/bs/search?q=" + url.QueryEscape(q))
+		p.noScript("search "+q, guard)
+	}
+}
+
+// TestXSSComments: the corpus as comments (several per comment: the rate
+// limit allows five comments in ten minutes), and one megabyte of text.
+func TestXSSComments(t *testing.T) {
+	p := newTab(t)
+	guard := p.xssGuard()
+	p.login("bs", "ocd@demo.dijalog.ba", demoPassword)
+	p.open("/bs/news")
+	article := p.attr(`main .cards li:nth-child(2) h3 a`, "href")
+	for i := 0; i < len(xssCorpus); i += 5 {
+		body := strings.Join(xssCorpus[i:min(i+5, len(xssCorpus))], "\n")
+		p.open(article)
+		p.setValue("#comment-body", body)
+		if resp := p.clickNav(`#comment-form button[type=submit]`); resp.Status != http.StatusOK {
+			t.Fatalf("post: status %d", resp.Status)
+		}
+		p.noScript(fmt.Sprintf("comment %d", i/5+1), guard)
+		want := strings.Map(func(r rune) rune {
+			if r == '\u200b' || r == '\u202e' || r == '\u202c' {
+				return -1
+			}
+			return r
+		}, body)
+		shown := evalJS[string](p, `(() => { const l = [...document.querySelectorAll('.comment-list .comment-body')].pop(); return l ? l.textContent : ''; })()`)
+		if shown != want {
+			t.Errorf("comment %d is not shown as the text typed:\n got %q\nwant %q", i/5+1, shown, want)
+		}
+	}
+	// One megabyte: refused with a message, nothing breaks (a fresh tab:
+	// a tab lives one minute).
+	p = newTab(t)
+	guard = p.xssGuard()
+	p.login("bs", "ocd@demo.dijalog.ba", demoPassword)
+	p.open(article)
+	p.setValue("#comment-body", strings.Repeat("Ovo je dug tekst. ", 1<<20/18))
+	resp := p.clickNav(`#comment-form button[type=submit]`)
+	if resp.Status >= 500 {
+		t.Fatalf("1 MB comment: status %d", resp.Status)
+	}
+	if resp.Status < 400 && p.count("#comments [role=alert]") != 1 {
+		t.Errorf("1 MB comment: status %d and no refusal shown at the thread", resp.Status)
+	}
+	t.Logf("1 MB comment: status %d, %q", resp.Status, p.text("main h1"))
+	p.noScript("after the 1 MB comment", guard)
+}
+
+// TestXSSEventAndSubscription: the corpus in an event's fields, in a
+// registration's name and in the newsletter's address and topics.
+func TestXSSEventAndSubscription(t *testing.T) {
+	p := newTab(t)
+	guard := p.xssGuard()
+	p.login("bs", demoAdmin, demoPassword)
+	p.open("/bs/events/new")
+	title := "Događaj " + time.Now().Format("150405") + " " + xssCorpus[3]
+	p.setValue("#f-title", title)
+	p.setValue("#f-description", strings.Join(xssCorpus, "\n"))
+	p.setValue("#f-start", "2031-05-05T10:00")
+	p.setValue("#f-end", "2031-05-05T12:00")
+	p.setValue("#f-venue", xssCorpus[1])
+	p.setValue("#f-address", xssCorpus[5])
+	p.setValue("#f-online_url", "javascript:window.__xss=1")
+	resp := p.clickNav(`main form[action$="/events/new"] button[type=submit]`)
+	if resp.Status == http.StatusUnprocessableEntity {
+		// The javascript: link is refused at its field; the rest is kept.
+		if p.count("#f-online_url[aria-invalid=true]") != 1 {
+			t.Errorf("the javascript: online link is refused, but not at its field: %s", p.text("main"))
+		}
+		p.noScript("event form with errors", guard)
+		p.setValue("#f-online_url", "")
+		resp = p.clickNav(`main form[action$="/events/new"] button[type=submit]`)
+	}
+	if resp.Status != http.StatusOK {
+		t.Fatalf("create event: status %d (%s)", resp.Status, p.text("main"))
+	}
+	ev := p.location()
+	p.noScript("event page", guard)
+	if got := p.text("main h1"); got != title {
+		t.Errorf("event title %q, want %q", got, title)
+	}
+	p.setValue("#f-name", xssCorpus[2])
+	p.setValue("#f-email", uniqueEmail("xss"))
+	p.clickNav(`main form[action$="/register"] button[type=submit]`)
+	p.noScript("after registering", guard)
+	p.open(ev + "/checkin")
+	p.noScript("check-in list", guard)
+	p.open("/bs/events")
+	p.noScript("events list", guard)
+
+	p.open("/bs/newsletter")
+	p.setValue("#f-email", xssCorpus[1])
+	p.clickNav(`main form[action$="/newsletter"] button[type=submit]`)
+	p.noScript("newsletter with a payload address", guard)
+	if got := p.value("#f-email"); got != xssCorpus[1] {
+		t.Errorf("the refused address is not given back as typed: %q", got)
+	}
+	p.open("/bs/newsletter")
+	p.setValue("#f-email", uniqueEmail("xss-topic"))
+	p.setValue("#f-programme", xssCorpus[3])
+	p.clickNav(`main form[action$="/newsletter"] button[type=submit]`)
+	p.noScript("newsletter with a payload topic", guard)
+	p.open("/bs/newsletter/confirm/" + url.PathEscape(xssCorpus[0]))
+	p.noScript("confirmation with a payload token", guard)
+	p.open("/bs/newsletter/manage/" + url.PathEscape(xssCorpus[4]))
+	p.noScript("management page with a payload token", guard)
 }
