@@ -94,15 +94,25 @@ func (h *Handlers) loadSet(r *http.Request) (*Set, error) {
 	return h.svc.SetByID(r.Context(), id)
 }
 
-func (h *Handlers) setURL(st *Set) string { return "/admin/eloge/sets/" + strconv.FormatInt(st.ID, 10) }
-
-func (h *Handlers) newVersion(w http.ResponseWriter, r *http.Request) error {
+// setTarget is the signed-in person and the set of the path; ok is false
+// when the handler is done (sent to sign in, or err to render).
+func (h *Handlers) setTarget(w http.ResponseWriter, r *http.Request) (*auth.User, *Set, bool, error) {
 	u, ok := auth.RequireUser(w, r)
 	if !ok {
-		return nil
+		return nil, nil, false, nil
 	}
 	st, err := h.loadSet(r)
 	if err != nil {
+		return nil, nil, false, err
+	}
+	return u, st, true, nil
+}
+
+func (h *Handlers) setURL(st *Set) string { return "/admin/eloge/sets/" + strconv.FormatInt(st.ID, 10) }
+
+func (h *Handlers) newVersion(w http.ResponseWriter, r *http.Request) error {
+	u, st, ok, err := h.setTarget(w, r)
+	if !ok {
 		return err
 	}
 	editors, err := h.svc.SetEditors(r.Context(), u)
@@ -140,12 +150,8 @@ type setPage struct {
 }
 
 func (h *Handlers) set(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
+	u, st, ok, err := h.setTarget(w, r)
 	if !ok {
-		return nil
-	}
-	st, err := h.loadSet(r)
-	if err != nil {
 		return err
 	}
 	if key, ok := setFlash[r.URL.Query().Get("done")]; ok {
@@ -201,12 +207,8 @@ func (h *Handlers) setFail(w http.ResponseWriter, r *http.Request, u *auth.User,
 }
 
 func (h *Handlers) saveSet(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
+	u, st, ok, err := h.setTarget(w, r)
 	if !ok {
-		return nil
-	}
-	st, err := h.loadSet(r)
-	if err != nil {
 		return err
 	}
 	f := web.NewForm(r)
@@ -217,12 +219,8 @@ func (h *Handlers) saveSet(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) publishSet(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
+	u, st, ok, err := h.setTarget(w, r)
 	if !ok {
-		return nil
-	}
-	st, err := h.loadSet(r)
-	if err != nil {
 		return err
 	}
 	f := web.NewForm(r)
@@ -242,12 +240,8 @@ func (h *Handlers) publishSet(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) discardSet(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
+	u, st, ok, err := h.setTarget(w, r)
 	if !ok {
-		return nil
-	}
-	st, err := h.loadSet(r)
-	if err != nil {
 		return err
 	}
 	if err := h.svc.DiscardDraft(r.Context(), u, st); err != nil {
@@ -280,12 +274,8 @@ type principlePage struct {
 const blankIndicators = 2
 
 func (h *Handlers) principleTarget(w http.ResponseWriter, r *http.Request) (*auth.User, *Set, *Principle, bool, error) {
-	u, ok := auth.RequireUser(w, r)
+	u, st, ok, err := h.setTarget(w, r)
 	if !ok {
-		return nil, nil, nil, false, nil
-	}
-	st, err := h.loadSet(r)
-	if err != nil {
 		return nil, nil, nil, false, err
 	}
 	n := r.PathValue("n")

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
@@ -206,6 +207,47 @@ type formPage struct {
 	State      string // "", "closed", "answered", "signin", "token", "token_used", "upcoming"
 	Manager    bool
 	ErrorCount int
+	// SectionsHTML is the blank questionnaire rendered once per survey
+	// and language (see blankSections); empty when the form has values.
+	SectionsHTML template.HTML
+}
+
+// sectionsKey names a blank questionnaire: parsed definitions are shared
+// per content (defCache), so the pointer names the questions' text.
+type sectionsKey struct {
+	def  *Definition
+	lang string
+}
+
+// blankForms keeps rendered blank questionnaires: the questions are the
+// largest part of the form page and the same for every respondent; the
+// page around them (CSRF token, idempotency key) is rendered each time.
+var blankForms = struct {
+	sync.Mutex
+	m map[sectionsKey]template.HTML
+}{m: map[sectionsKey]template.HTML{}}
+
+// blankSections renders (or takes from the cache) the blank questions of
+// a form page d.
+func (h *Handlers) blankSections(r *http.Request, d *formPage) (template.HTML, error) {
+	k := sectionsKey{d.S.Def, locale(r)}
+	blankForms.Lock()
+	html, ok := blankForms.m[k]
+	blankForms.Unlock()
+	if ok {
+		return html, nil
+	}
+	html, err := h.srv.Render.Fragment(r, "surveys/form", "survey-sections", d)
+	if err != nil {
+		return "", err
+	}
+	blankForms.Lock()
+	if len(blankForms.m) >= defCacheMax {
+		clear(blankForms.m)
+	}
+	blankForms.m[k] = html
+	blankForms.Unlock()
+	return html, nil
 }
 
 // view builds the questionnaire in a language, with a submitted form's
@@ -357,6 +399,11 @@ func (h *Handlers) form(w http.ResponseWriter, r *http.Request) error {
 			return err
 		} else if done {
 			d.State = "answered"
+		}
+	}
+	if d.State == "" {
+		if d.SectionsHTML, err = h.blankSections(r, d); err != nil {
+			return err
 		}
 	}
 	return h.srv.Render.Page(w, r, "surveys/form", d)
