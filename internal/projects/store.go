@@ -108,41 +108,71 @@ func (st store) update(ctx context.Context, q db.Querier, p *Project, parentID s
 
 func (store) writeChildren(ctx context.Context, q db.Querier, p *Project, now time.Time) error {
 	op := "projects.store.writeChildren(" + p.PublicID + ")"
-	for _, t := range p.Texts {
-		if _, err := q.ExecContext(ctx, `INSERT INTO project_texts (project_id, lang, title, summary, objectives, results, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.ID, t.Lang, t.Title, t.Summary, t.Objectives, t.Results, now, now); err != nil {
-			return fmt.Errorf("%s: text: %w", op, err)
+	// one multi-row INSERT per child table (the import writes thousands)
+	rows := func(table, cols string, n int, row func(i int) []any) error {
+		if n == 0 {
+			return nil
 		}
-	}
-	codes := map[string][]string{"dac": p.Sectors, "acquis": joinInts(p.Acquis), "sdg": joinInts(p.SDGs)}
-	for _, kind := range []string{"dac", "acquis", "sdg"} {
-		for _, c := range codes[kind] {
-			if _, err := q.ExecContext(ctx, `INSERT INTO project_codes (project_id, kind, code, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, p.ID, kind, c, now, now); err != nil {
-				return fmt.Errorf("%s: code %s %s: %w", op, kind, c, err)
+		var sb strings.Builder
+		var args []any
+		for i := range n {
+			vals := row(i)
+			if i == 0 {
+				sb.WriteString("INSERT INTO " + table + " (" + cols + ") VALUES ")
+			} else {
+				sb.WriteString(", ")
 			}
+			sb.WriteString("(?" + strings.Repeat(", ?", len(vals)-1) + ")")
+			args = append(args, vals...)
 		}
-	}
-	for i, o := range p.Orgs {
-		if _, err := q.ExecContext(ctx, `INSERT INTO project_orgs (project_id, seq, role, org_id, name, name_key, ref, org_type, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.ID, i, o.Role, o.OrgID, o.Name, orgKey(o.Name), o.Ref, o.Type, now, now); err != nil {
-			return fmt.Errorf("%s: org: %w", op, err)
+		if _, err := q.ExecContext(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("%s: %s: %w", op, table, err)
 		}
+		return nil
 	}
-	for _, l := range p.Locations {
+	if err := rows("project_texts", "project_id, lang, title, summary, objectives, results, created_at, updated_at", len(p.Texts), func(i int) []any {
+		t := p.Texts[i]
+		return []any{p.ID, t.Lang, t.Title, t.Summary, t.Objectives, t.Results, now, now}
+	}); err != nil {
+		return err
+	}
+	type code struct{ kind, code string }
+	var codes []code
+	for _, c := range p.Sectors {
+		codes = append(codes, code{"dac", c})
+	}
+	for _, c := range joinInts(p.Acquis) {
+		codes = append(codes, code{"acquis", c})
+	}
+	for _, c := range joinInts(p.SDGs) {
+		codes = append(codes, code{"sdg", c})
+	}
+	if err := rows("project_codes", "project_id, kind, code, created_at, updated_at", len(codes), func(i int) []any {
+		return []any{p.ID, codes[i].kind, codes[i].code, now, now}
+	}); err != nil {
+		return err
+	}
+	if err := rows("project_orgs", "project_id, seq, role, org_id, name, name_key, ref, org_type, created_at, updated_at", len(p.Orgs), func(i int) []any {
+		o := p.Orgs[i]
+		return []any{p.ID, i, o.Role, o.OrgID, o.Name, orgKey(o.Name), o.Ref, o.Type, now, now}
+	}); err != nil {
+		return err
+	}
+	if err := rows("project_locations", "project_id, place_code, lat, lon, created_at, updated_at", len(p.Locations), func(i int) []any {
+		l := p.Locations[i]
 		var lat, lon sql.NullFloat64
 		if l.HasPoint {
 			lat, lon = sql.NullFloat64{Float64: l.Lat, Valid: true}, sql.NullFloat64{Float64: l.Lon, Valid: true}
 		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO project_locations (project_id, place_code, lat, lon, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			p.ID, l.Place, lat, lon, now, now); err != nil {
-			return fmt.Errorf("%s: location %s: %w", op, l.Place, err)
-		}
+		return []any{p.ID, l.Place, lat, lon, now, now}
+	}); err != nil {
+		return err
 	}
-	for i, t := range p.Transactions {
-		if _, err := q.ExecContext(ctx, `INSERT INTO project_transactions (project_id, seq, type, on_date, amount_minor, currency, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.ID, i, t.Type, t.Date, t.Amount.Minor, t.Amount.Currency, t.Note, now, now); err != nil {
-			return fmt.Errorf("%s: transaction: %w", op, err)
-		}
+	if err := rows("project_transactions", "project_id, seq, type, on_date, amount_minor, currency, note, created_at, updated_at", len(p.Transactions), func(i int) []any {
+		t := p.Transactions[i]
+		return []any{p.ID, i, t.Type, t.Date, t.Amount.Minor, t.Amount.Currency, t.Note, now, now}
+	}); err != nil {
+		return err
 	}
 	for i, t := range p.Targets {
 		tid, err := db.InsertID(ctx, q, `INSERT INTO project_targets (project_id, seq, label, target, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -150,26 +180,23 @@ func (store) writeChildren(ctx context.Context, q db.Querier, p *Project, now ti
 		if err != nil {
 			return fmt.Errorf("%s: target: %w", op, err)
 		}
-		for _, a := range t.Actuals {
-			if _, err := q.ExecContext(ctx, `INSERT INTO project_target_actuals (target_id, on_date, value, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
-				tid, a.Date, a.Value, now, now); err != nil {
-				return fmt.Errorf("%s: target actual: %w", op, err)
-			}
+		if err := rows("project_target_actuals", "target_id, on_date, value, created_at, updated_at", len(t.Actuals), func(i int) []any {
+			a := t.Actuals[i]
+			return []any{tid, a.Date, a.Value, now, now}
+		}); err != nil {
+			return err
 		}
 	}
-	for i, m := range p.Milestones {
-		if _, err := q.ExecContext(ctx, `INSERT INTO project_milestones (project_id, seq, on_date, title, done, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			p.ID, i, m.Date, m.Title, m.Done, now, now); err != nil {
-			return fmt.Errorf("%s: milestone: %w", op, err)
-		}
+	if err := rows("project_milestones", "project_id, seq, on_date, title, done, created_at, updated_at", len(p.Milestones), func(i int) []any {
+		m := p.Milestones[i]
+		return []any{p.ID, i, m.Date, m.Title, m.Done, now, now}
+	}); err != nil {
+		return err
 	}
-	for i, l := range p.Links {
-		if _, err := q.ExecContext(ctx, `INSERT INTO project_links (project_id, seq, title, url, category, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			p.ID, i, l.Title, l.URL, l.Category, now, now); err != nil {
-			return fmt.Errorf("%s: link: %w", op, err)
-		}
-	}
-	return nil
+	return rows("project_links", "project_id, seq, title, url, category, created_at, updated_at", len(p.Links), func(i int) []any {
+		l := p.Links[i]
+		return []any{p.ID, i, l.Title, l.URL, l.Category, now, now}
+	})
 }
 
 func nullStr(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
