@@ -4,16 +4,21 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"encoding/xml"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	ics "github.com/arran4/golang-ical"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -828,6 +833,17 @@ func TestXSSArticle(t *testing.T) {
 	p.noScript("news list", guard)
 	p.open("/bs/news?sector=" + url.QueryEscape(`"><img src=x onerror=window.__xss=1>`))
 	p.noScript("news list filtered by the payload tag", guard)
+	// The feeds stay well-formed Atom with the payloads in them.
+	for _, feed := range []string{"/bs/news/feed.atom", "/sr-Cyrl/news/feed.atom", "/bs/news/feed.atom?sector=" + url.QueryEscape(`"><img src=x onerror=window.__xss=1>`)} {
+		status, ctype, body := p.fetchText(feed)
+		if status != http.StatusOK || !strings.HasPrefix(ctype, "application/atom+xml") {
+			t.Fatalf("GET %s: status %d, type %q", feed, status, ctype)
+		}
+		titles := checkAtom(t, feed, body)
+		if feed == "/bs/news/feed.atom" && !slices.Contains(titles, title) {
+			t.Errorf("%s does not list %q with its exact title: %q", feed, title, titles)
+		}
+	}
 	p.open("/bs/search?q=" + url.QueryEscape("XSS "+stamp))
 	p.noScript("search for the article", guard)
 	for _, q := range xssCorpus[:6] {
@@ -911,6 +927,30 @@ func TestXSSEventAndSubscription(t *testing.T) {
 	}
 	ev := p.location()
 	p.noScript("event page", guard)
+	// The .ics and the calendar feed parse with an iCalendar library and
+	// give the title back exactly.
+	for _, path := range []string{ev + "/event.ics", "/bs/events/feed.ics"} {
+		status, ctype, body := p.fetchText(path)
+		if status != http.StatusOK || !strings.HasPrefix(ctype, "text/calendar") {
+			t.Fatalf("GET %s: status %d, type %q", path, status, ctype)
+		}
+		cal, err := ics.ParseCalendar(strings.NewReader(body))
+		if err != nil {
+			t.Fatalf("%s does not parse: %v\n%s", path, err, body)
+		}
+		found := false
+		for _, e := range cal.Events() {
+			if p := e.GetProperty(ics.ComponentPropertySummary); p != nil && p.Value == title {
+				found = true
+				if e.GetProperty(ics.ComponentPropertyDtStart) == nil || e.GetProperty(ics.ComponentPropertyUniqueId) == nil {
+					t.Errorf("%s: the event lacks DTSTART or UID", path)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s has no event with the SUMMARY %q", path, title)
+		}
+	}
 	if got := p.text("main h1"); got != title {
 		t.Errorf("event title %q, want %q", got, title)
 	}
@@ -939,4 +979,65 @@ func TestXSSEventAndSubscription(t *testing.T) {
 	p.noScript("confirmation with a payload token", guard)
 	p.open("/bs/newsletter/manage/" + url.PathEscape(xssCorpus[4]))
 	p.noScript("management page with a payload token", guard)
+}
+
+// checkAtom checks a feed with xmllint (well-formed) and against the
+// structure RFC 4287 requires; it returns the entries' titles.
+func checkAtom(t *testing.T, name, body string) []string {
+	t.Helper()
+	cmd := exec.Command("xmllint", "--noout", "--nonet", "-")
+	cmd.Stdin = strings.NewReader(body)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		if errors.Is(err, exec.ErrNotFound) {
+			t.Fatalf("xmllint is not installed (Debian: libxml2-utils)")
+		}
+		t.Fatalf("%s is not well-formed XML (xmllint: %v):\n%s", name, err, out)
+	}
+	type link struct {
+		Rel  string `xml:"rel,attr"`
+		Href string `xml:"href,attr"`
+	}
+	var f struct {
+		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+		ID      string   `xml:"id"`
+		Title   string   `xml:"title"`
+		Updated string   `xml:"updated"`
+		Author  []struct {
+			Name string `xml:"name"`
+		} `xml:"author"`
+		Links   []link `xml:"link"`
+		Entries []struct {
+			ID      string `xml:"id"`
+			Title   string `xml:"title"`
+			Updated string `xml:"updated"`
+			Links   []link `xml:"link"`
+			Content *struct {
+				Type string `xml:"type,attr"`
+			} `xml:"content"`
+			Summary *struct{} `xml:"summary"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal([]byte(body), &f); err != nil {
+		t.Fatalf("%s is not an Atom feed: %v", name, err)
+	}
+	date := func(s string) bool { _, err := time.Parse(time.RFC3339, s); return err == nil }
+	rel := func(ls []link, r string) bool {
+		for _, l := range ls {
+			if l.Rel == r || r == "alternate" && l.Rel == "" {
+				return l.Href != ""
+			}
+		}
+		return false
+	}
+	if f.ID == "" || f.Title == "" || !date(f.Updated) || len(f.Author) == 0 || f.Author[0].Name == "" || !rel(f.Links, "self") {
+		t.Errorf("%s: the feed lacks id, title, an RFC 3339 updated, an author or its self link", name)
+	}
+	var titles []string
+	for _, e := range f.Entries {
+		if e.ID == "" || e.Title == "" || !date(e.Updated) || !rel(e.Links, "alternate") || (e.Content == nil && e.Summary == nil) {
+			t.Errorf("%s: entry %q lacks id, title, updated, its alternate link or content", name, e.Title)
+		}
+		titles = append(titles, e.Title)
+	}
+	return titles
 }
