@@ -41,6 +41,12 @@ func (a *App) registerProjects() error {
 		return err
 	}
 	a.projectsWiring = projectsWiring{Projects: svc, projectsSection: sec}
+	// The public pages depend only on the URL and the data: anonymous
+	// readers get them from the two-second page cache (emptied by any
+	// write in this process); signed-in people always get fresh pages.
+	for _, p := range []string{"GET /projects", "GET /projects/dashboard", "GET /projects/{id}", "GET /projects/{id}/history"} {
+		a.Web.CachePage(p)
+	}
 	if a.Search != nil {
 		a.Search.AddSource(search.TypeProject, func(ctx context.Context, q db.Querier, put func(search.Document) error) error {
 			return svc.Documents(ctx, put)
