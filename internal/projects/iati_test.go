@@ -335,3 +335,65 @@ func FuzzParseRates(f *testing.F) {
 		}
 	})
 }
+
+// TestIATIImportRealisticBiH imports a file shaped like the ones UNDP, the
+// EU and bilateral donors publish for Bosnia and Herzegovina (programme and
+// component in one batch, several languages, points, yearly budgets,
+// provider and receiver, policy markers, indicator periods), on both
+// databases; the file is valid by the official XSD, and a second import
+// changes nothing.
+func TestIATIImportRealisticBiH(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join("testdata", "iati-ba-realistic.xml")
+	xmllint(t, file)
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := newService(t, d)
+		sum := importFile(t, s, file)
+		if sum.Activities != 3 || sum.Created != 3 || sum.Updated != 0 || sum.Skipped != 0 {
+			t.Fatalf("first import: %+v", sum)
+		}
+		all := allByIATI(t, s)
+		prog, child, eu := all["XM-DAC-41114-PROJECT-00990001"], all["XM-DAC-41114-PROJECT-00990002"], all["XI-IATI-EC_NEAR-2023-445566"]
+		if prog == nil || child == nil || eu == nil {
+			t.Fatalf("imported: %v", all)
+		}
+		if prog.Kind != KindProgramme || child.Programme != prog.PublicID {
+			t.Errorf("programme %q (kind %s), component's programme %q", prog.PublicID, prog.Kind, child.Programme)
+		}
+		if diff := cmp.Diff([]string{"ba-fbih-zenica", "ba-rs-bijeljina", "ba-rs-trebinje"}, prog.Places(), cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+			t.Errorf("programme LSGs -want +got:\n%s", diff)
+		}
+		points := 0
+		for _, l := range prog.Locations {
+			if l.HasPoint {
+				points++
+			}
+		}
+		if points != 2 || prog.Budget.Currency != "USD" || prog.Budget.Minor <= 0 || prog.Status != 2 || prog.PlannedEnd != "2025-12-31" {
+			t.Errorf("programme: %d points, budget %v, status %d, end %q", points, prog.Budget, prog.Status, prog.PlannedEnd)
+		}
+		if diff := cmp.Diff([]string{"Swiss Agency for Development and Cooperation (SDC)"}, prog.Donors()); diff != "" {
+			t.Errorf("donors -want +got:\n%s", diff)
+		}
+		if diff := cmp.Diff([]string{"15112", "15150"}, prog.Sectors); diff != "" {
+			t.Errorf("sectors -want +got:\n%s", diff)
+		}
+		if len(prog.Transactions) != 3 || len(prog.Targets) != 1 || len(prog.Targets[0].Actuals) != 2 || prog.Targets[0].Actuals[1].Value != 15 {
+			t.Errorf("transactions %+v, targets %+v", prog.Transactions, prog.Targets)
+		}
+		if tx, bs := prog.TextFor("bs"); bs || tx.Title != "Lokalni integrirani razvoj u Bosni i Hercegovini" {
+			t.Errorf("Bosnian title %q (fallback %v)", tx.Title, bs)
+		}
+		if eu.Budget.Decimal() != "4500000.00" || eu.Budget.Currency != "EUR" || eu.DefaultLang != "bs" || len(eu.Locations) != 2 {
+			t.Errorf("EU activity: %v, lang %s, %d LSGs", eu.Budget, eu.DefaultLang, len(eu.Locations))
+		}
+		res, err := s.List(context.Background(), Filter{LSG: "ba-fbih-zenica"})
+		if err != nil || res.Total != 2 {
+			t.Errorf("projects in Zenica: %d, %v", res.Total, err)
+		}
+		again := importFile(t, s, file)
+		if again.Created != 0 || again.Updated != 0 || again.Skipped != 3 {
+			t.Errorf("second import: %+v", again)
+		}
+	})
+}
