@@ -200,10 +200,7 @@ func (h *Handlers) report(w http.ResponseWriter, r *http.Request) error {
 	f := web.NewForm(r)
 	c, err := h.svc.Report(r.Context(), u, r.PathValue("pid"), f.Raw("reason"), h.ip(r))
 	if err != nil {
-		if c0, e2 := h.svc.ByPublicID(r.Context(), r.PathValue("pid")); e2 == nil {
-			return h.fail(w, r, c0.Subject, err, "c-"+c0.PublicID)
-		}
-		return err
+		return h.failAt(w, r, r.PathValue("pid"), err)
 	}
 	return h.back(w, r, c.Subject, "", "c-"+c.PublicID)
 }
@@ -224,13 +221,19 @@ func (h *Handlers) moderate(hide bool) web.HandlerFunc {
 			c, err = h.svc.Restore(r.Context(), u, pid, f.Raw("reason"), h.ip(r))
 		}
 		if err != nil {
-			if c0, e2 := h.svc.ByPublicID(r.Context(), pid); e2 == nil {
-				return h.fail(w, r, c0.Subject, err, "c-"+c0.PublicID)
-			}
-			return err
+			return h.failAt(w, r, pid, err)
 		}
 		return h.back(w, r, c.Subject, "", "c-"+c.PublicID)
 	}
+}
+
+// failAt sends the reader back to the thread of comment pid with the
+// refusal err (err itself when there is no such comment).
+func (h *Handlers) failAt(w http.ResponseWriter, r *http.Request, pid string, err error) error {
+	if c, e2 := h.svc.ByPublicID(r.Context(), pid); e2 == nil {
+		return h.fail(w, r, c.Subject, err, "c-"+c.PublicID)
+	}
+	return err
 }
 
 func (h *Handlers) edit(w http.ResponseWriter, r *http.Request) error {
@@ -241,10 +244,7 @@ func (h *Handlers) edit(w http.ResponseWriter, r *http.Request) error {
 	f := web.NewForm(r)
 	c, err := h.svc.Edit(r.Context(), u, r.PathValue("pid"), f.Raw("body"), h.ip(r))
 	if err != nil {
-		if c != nil {
-			return h.fail(w, r, c.Subject, err, "c-"+c.PublicID)
-		}
-		return h.fail(w, r, Subject{}, err, "")
+		return h.failAt(w, r, r.PathValue("pid"), err)
 	}
 	return h.back(w, r, c.Subject, "", "c-"+c.PublicID)
 }
@@ -259,10 +259,7 @@ func (h *Handlers) ban(w http.ResponseWriter, r *http.Request) error {
 	pid := r.PathValue("pid")
 	c, err := h.svc.Ban(r.Context(), u, pid, days, f.Raw("reason"), h.ip(r))
 	if err != nil {
-		if c0, e2 := h.svc.ByPublicID(r.Context(), pid); e2 == nil {
-			return h.fail(w, r, c0.Subject, err, "c-"+c0.PublicID)
-		}
-		return h.fail(w, r, Subject{}, err, "")
+		return h.failAt(w, r, pid, err)
 	}
 	if f.Get("from") == "queue" {
 		http.Redirect(w, r, "/"+web.StateOf(r).Locale+"/comments/moderation?banned=1#c-"+c.PublicID, http.StatusSeeOther)
