@@ -52,8 +52,9 @@ func main() {
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the load phase to this file")
 	keep := flag.String("keep", "", "keep the filled database and reuse it in the next run: a SQLite file path, or a PostgreSQL schema name with -pg")
 	csv := flag.Bool("csv", true, "measure the CSV export")
+	pages := flag.Bool("pages", true, "measure the pages and the API under load")
 	flag.Parse()
-	cpuProfile, keepDB, measureCSV = *prof, *keep, *csv
+	cpuProfile, keepDB, measureCSV, measurePages = *prof, *keep, *csv, *pages
 	if err := run(*n, *c, *dur, *pg, *imp); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/projects:", err)
 		os.Exit(1)
@@ -207,8 +208,8 @@ func heapSampler() (stop func() uint64) {
 }
 
 var (
-	cpuProfile, keepDB string
-	measureCSV         bool
+	cpuProfile, keepDB       string
+	measureCSV, measurePages bool
 )
 
 // openKept opens the database kept by an earlier run (-keep), or makes it.
@@ -343,6 +344,9 @@ func run(n, c int, dur time.Duration, pg string, imp int) error {
 		{"api /api/v1/projects?lsg=ba-fbih-mostar&page=2", func(*rand.Rand) string { return base + "/api/v1/projects?lsg=ba-fbih-mostar&page=2" }},
 	}
 	var results []result
+	if !measurePages {
+		targets = nil
+	}
 	for _, t := range targets {
 		results = append(results, load(t.name+" (uncached)", c, dur, func(r *rand.Rand) string { return bust(r, t.url(r)) }))
 	}
