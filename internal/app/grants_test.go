@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"html"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -157,7 +159,7 @@ func TestGrantsPublicPages(t *testing.T) {
 		}
 		// The table beside the chart shows the same total as the CSV.
 		total, _ := grantsMoney(fields[4])
-		if !strings.Contains(dash, "<tr aria-current=\"true\"><th scope=\"row\">2025</th>") || !strings.Contains(dash, total) {
+		if !strings.Contains(dash, "<tr aria-current=\"true\"><th scope=\"row\"><mark>2025</mark></th>") || !strings.Contains(dash, total) {
 			t.Errorf("the yearly table does not show the CSV's 2025 total %s", total)
 		}
 		for _, bad := range []string{"?by=nope", "?by=year&year=abc&lsg=" + strings.Repeat("x", 500), "?by=recipient&procedure=%00"} {
@@ -543,6 +545,104 @@ func TestGrantsAutosave(t *testing.T) {
 		form.Set("budget_0_cost", "-5")
 		if st, out = autosave(form); st != http.StatusUnprocessableEntity || out["saved"] != false {
 			t.Errorf("an autosave with a negative budget line = %d %v, want 422", st, out)
+		}
+	})
+}
+
+// TestGrantsAttachments uploads a file to LDA Mostar's draft, on both
+// databases: a file whose content is not its type is refused with a field
+// error; the accepted one is stored in the data directory (not under the
+// web root) and served as an attachment only to those who may read the
+// application.
+func TestGrantsAttachments(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newGrantsApp(t, d)
+		c := ta.login(t, "ocd@demo.dijalog.ba")
+		_, list := get(t, c, ta.srv.URL+"/en/applications")
+		var page, action string
+		for _, m := range regexp.MustCompile(`href="(/en/applications/[0-9a-f-]{36})"`).FindAllStringSubmatch(list, -1) {
+			if _, body := get(t, c, ta.srv.URL+m[1]); strings.Contains(body, `type="file"`) && strings.Contains(body, `value="save"`) {
+				page, action = body, m[1]
+				break
+			}
+		}
+		if action == "" {
+			t.Fatal("no editable draft with a file field")
+		}
+		fileField := regexp.MustCompile(`<input id="f-([a-z0-9]+)" name="[a-z0-9]+" type="file"`).FindStringSubmatch(page)
+		if fileField == nil {
+			t.Fatal("no file input")
+		}
+		fields := map[string]string{"action": "save"}
+		name, value := regexp.MustCompile(`name="([^"]+)"`), regexp.MustCompile(`value="([^"]*)"`)
+		for _, tag := range regexp.MustCompile(`<input [^>]+>`).FindAllString(page, -1) {
+			n, v := name.FindStringSubmatch(tag), value.FindStringSubmatch(tag)
+			if n != nil && v != nil && !strings.Contains(tag, `type="file"`) && !strings.Contains(tag, `type="search"`) {
+				fields[n[1]] = html.UnescapeString(v[1])
+			}
+		}
+		for _, m := range regexp.MustCompile(`(?s)<textarea [^>]*name="([^"]+)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(page, -1) {
+			fields[m[1]] = html.UnescapeString(m[2])
+		}
+		upload := func(filename string, data []byte) (int, string) {
+			t.Helper()
+			var buf bytes.Buffer
+			mw := multipart.NewWriter(&buf)
+			for k, v := range fields {
+				mw.WriteField(k, v)
+			}
+			fw, _ := mw.CreateFormFile(fileField[1], filename)
+			fw.Write(data)
+			mw.Close()
+			req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+action, &buf)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(b)
+		}
+		if st, body := upload("plan.pdf", []byte("MZ\x90\x00 not a pdf at all")); st != http.StatusUnprocessableEntity || !strings.Contains(body, `class="field-error"`) {
+			t.Errorf("a program named .pdf: %d, want 422 with a field error", st)
+		}
+		pdf := []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+		st, body := upload("plan <projekta>.pdf", pdf)
+		if st != http.StatusOK {
+			t.Fatalf("upload a PDF: %d: %.300s", st, body)
+		}
+		link := regexp.MustCompile(`href="(/en/grants/files/[0-9a-f-]{36})"`).FindStringSubmatch(body)
+		if link == nil {
+			t.Fatal("the saved draft does not link its file")
+		}
+		resp, err := c.Get(ta.srv.URL + link[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !bytes.Equal(got, pdf) || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment;") || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("the file: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Disposition"), resp.Header.Get("X-Content-Type-Options"))
+		}
+		// Stored under the data directory, under a name of its own.
+		var found []string
+		filepath.WalkDir(ta.Cfg.Data, func(p string, de os.DirEntry, err error) error {
+			if err == nil && !de.IsDir() {
+				if b, _ := os.ReadFile(p); bytes.Equal(b, pdf) {
+					found = append(found, p)
+				}
+			}
+			return nil
+		})
+		if len(found) != 1 || strings.Contains(found[0], "projekta") {
+			t.Errorf("the file is stored at %v, want one file in the data directory under a generated name", found)
+		}
+		for who, other := range map[string]*http.Client{"anonymous": ta.client(t), "citizen": ta.login(t, "gradjanin@demo.dijalog.ba"), "Mostar's coordinator": ta.login(t, "koordinator.mostar@demo.dijalog.ba")} {
+			if st, _ := get(t, other, ta.srv.URL+link[1]); st != http.StatusNotFound && st != http.StatusForbidden {
+				t.Errorf("%s downloads the application's file: %d", who, st)
+			}
 		}
 	})
 }
