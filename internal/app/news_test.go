@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -18,6 +20,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
 	"github.com/dijalog/dijalog/internal/events"
+	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/news"
 	"github.com/dijalog/dijalog/internal/search"
@@ -576,3 +579,56 @@ func TestNewsSearchIndex(t *testing.T) {
 		}
 	})
 }
+
+// TestNewsletterMailInEveryLocaleAndBounces: the confirmation mail in each
+// of the seven locales, with its text and HTML parts in that language; soft
+// bounces mark an address after three, a hard bounce at once, and a bounced
+// address gets no newsletter.
+func TestNewsletterMailInEveryLocaleAndBounces(t *testing.T) {
+	t.Parallel()
+	d := dbtest.SQLite(t)
+	ta, w := newsApp(t, d)
+	ctx := context.Background()
+	for _, code := range i18n.Codes() {
+		addr := "jezik-" + strings.ToLower(code) + "@example.org"
+		if err := w.News.Subscribe(ctx, addr, code, nil); err != nil {
+			t.Fatalf("%s: %v", code, err)
+		}
+		p := ta.Cat.Printer(code)
+		m := waitMail(t, ta, w, addr, p.T("news.mail.confirm.subject"))
+		if !strings.Contains(m.Text, "/"+code+"/newsletter/confirm/") || !strings.Contains(m.HTML, `lang="`+code+`"`) || !strings.Contains(m.HTML, html.EscapeString(p.T("news.mail.confirm.button"))) {
+			t.Errorf("%s: the confirmation mail is not in its language:\ntext %s\nhtml %s", code, m.Text, m.HTML)
+		}
+		if code == "sr-Cyrl" && !cyrillicText.MatchString(m.Subject+m.Text) {
+			t.Errorf("sr-Cyrl: the mail is not in Cyrillic: %q", m.Subject)
+		}
+	}
+	status := func(addr string) string {
+		var s string
+		_ = d.QueryRowContext(ctx, `SELECT status FROM news_subscribers WHERE email = ?`, addr).Scan(&s)
+		return s
+	}
+	if _, err := d.ExecContext(ctx, `UPDATE news_subscribers SET status = 'confirmed'`); err != nil {
+		t.Fatal(err)
+	}
+	soft, hard := "jezik-bs@example.org", "jezik-hr@example.org"
+	for i := range 3 {
+		if got := status(soft); got != "confirmed" {
+			t.Fatalf("after %d soft bounces: %s", i, got)
+		}
+		if err := w.News.Bounce(ctx, soft, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := status(soft); got != "bounced" {
+		t.Errorf("after 3 soft bounces: %s, want bounced", got)
+	}
+	if err := w.News.Bounce(ctx, strings.ToUpper(hard), true); err != nil || status(hard) != "bounced" {
+		t.Errorf("hard bounce: %v, status %s", err, status(hard))
+	}
+	if err := w.News.Bounce(ctx, "nepoznat@example.org", true); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("bounce of an unknown address: %v", err)
+	}
+}
+
+var cyrillicText = regexp.MustCompile(`\p{Cyrillic}{3}`)
