@@ -29,12 +29,15 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/dijalog/dijalog/internal/db"
 )
@@ -44,10 +47,30 @@ type stat struct {
 	rr      float64
 }
 
+// threadCPU is the CPU time the calling OS thread has used
+// (clock_gettime CLOCK_THREAD_CPUTIME_ID, Linux), or 0 when it cannot be read.
+func threadCPU() time.Duration {
+	const clockThreadCPUTime = 3
+	var ts syscall.Timespec
+	if _, _, errno := syscall.Syscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTime, uintptr(unsafe.Pointer(&ts)), 0); errno != 0 {
+		return 0
+	}
+	return time.Duration(ts.Nano())
+}
+
 // measure runs every query once with c concurrent clients and returns the
-// latencies (in query order) and the ranked ids.
+// latencies (in query order) and the ranked ids. With one client it also
+// returns each query's CPU time on its thread: the work the engine did in
+// this process, without the time spent waiting for a core on a loaded
+// machine (SQLite runs in the process; PostgreSQL's server is not counted).
 func measure(ctx context.Context, e engine, qs []query, c int) ([]time.Duration, [][]string, error) {
+	lat, _, got, err := measureCPU(ctx, e, qs, c)
+	return lat, got, err
+}
+
+func measureCPU(ctx context.Context, e engine, qs []query, c int) ([]time.Duration, []time.Duration, [][]string, error) {
 	lat := make([]time.Duration, len(qs))
+	cpu := make([]time.Duration, len(qs))
 	got := make([][]string, len(qs))
 	var next int
 	var mu sync.Mutex
@@ -57,6 +80,10 @@ func measure(ctx context.Context, e engine, qs []query, c int) ([]time.Duration,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if c == 1 {
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+			}
 			for {
 				mu.Lock()
 				i := next
@@ -66,9 +93,10 @@ func measure(ctx context.Context, e engine, qs []query, c int) ([]time.Duration,
 				if i >= len(qs) || stop {
 					return
 				}
-				t0 := time.Now()
+				c0, t0 := threadCPU(), time.Now()
 				ids, err := e.search(ctx, qs[i].text)
 				lat[i] = time.Since(t0)
+				cpu[i] = threadCPU() - c0
 				got[i] = ids
 				if err != nil {
 					mu.Lock()
@@ -79,7 +107,7 @@ func measure(ctx context.Context, e engine, qs []query, c int) ([]time.Duration,
 		}()
 	}
 	wg.Wait()
-	return lat, got, first
+	return lat, cpu, got, first
 }
 
 func pct(lat []time.Duration, p float64) time.Duration {
@@ -113,12 +141,12 @@ func run(ctx context.Context, e engine, docs []doc, qs []query, clients []int, r
 	type row struct {
 		c             int
 		p50, p99, min time.Duration
+		cpu50, cpu99  time.Duration
 		perStyle      []time.Duration
 	}
 	var rows []row
 	for _, c := range clients {
-		var best []time.Duration
-		var first []time.Duration
+		var best, first, firstCPU []time.Duration
 		for r := range max(reps, 1) {
 			var f *os.File
 			if profile != "" && c == 1 && r == 0 {
@@ -130,7 +158,7 @@ func run(ctx context.Context, e engine, docs []doc, qs []query, clients []int, r
 					return err
 				}
 			}
-			lat, ids, err := measure(ctx, e, qs, c)
+			lat, cpu, ids, err := measureCPU(ctx, e, qs, c)
 			if f != nil {
 				pprof.StopCPUProfile()
 				f.Close()
@@ -142,13 +170,16 @@ func run(ctx context.Context, e engine, docs []doc, qs []query, clients []int, r
 				got = ids
 			}
 			if first == nil {
-				first, best = lat, slices.Clone(lat)
+				first, best, firstCPU = lat, slices.Clone(lat), cpu
 			}
 			for i := range best {
 				best[i] = min(best[i], lat[i])
 			}
 		}
 		rw := row{c: c, p50: pct(first, 0.5), p99: pct(first, 0.99), min: pct(best, 0.99)}
+		if c == 1 {
+			rw.cpu50, rw.cpu99 = pct(firstCPU, 0.5), pct(firstCPU, 0.99)
+		}
 		for st := range styles {
 			var l []time.Duration
 			for i, q := range qs {
@@ -174,13 +205,17 @@ func run(ctx context.Context, e engine, docs []doc, qs []query, clients []int, r
 		b = build.Round(100 * time.Millisecond).String()
 	}
 	fmt.Printf("\n%s: %d docs, build %s, index %.1f MB, %d queries\n", e.name, len(docs), b, float64(size)/1e6, len(qs))
-	fmt.Printf("| clients | p50 ms | p99 ms | p99 ms (best of %d) | p99 ms per style: %s |\n|---:|---:|---:|---:|---|\n", max(reps, 1), strings.Join(styles, " / "))
+	fmt.Printf("| clients | p50 ms | p99 ms | p99 ms (best of %d) | CPU p50 / p99 ms | p99 ms per style: %s |\n|---:|---:|---:|---:|---:|---|\n", max(reps, 1), strings.Join(styles, " / "))
 	for _, r := range rows {
 		var ps []string
 		for _, p := range r.perStyle {
 			ps = append(ps, ms(p))
 		}
-		fmt.Printf("| %d | %s | %s | %s | %s |\n", r.c, ms(r.p50), ms(r.p99), ms(r.min), strings.Join(ps, " / "))
+		cpu := "–"
+		if r.c == 1 {
+			cpu = ms(r.cpu50) + " / " + ms(r.cpu99)
+		}
+		fmt.Printf("| %d | %s | %s | %s | %s | %s |\n", r.c, ms(r.p50), ms(r.p99), ms(r.min), cpu, strings.Join(ps, " / "))
 	}
 	fmt.Printf("| %-14s | %9s | %6s |\n|---|---:|---:|\n", "style", "recall@10", "MRR")
 	var all stat
