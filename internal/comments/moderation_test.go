@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
@@ -304,3 +305,31 @@ func longText() string {
 	}
 	return string([]rune(b.String())[:MaxBody])
 }
+
+// FuzzCleanComment: whatever is typed, an accepted comment is valid UTF-8
+// without control, zero-width or bidi-override characters, has something
+// visible and is at most MaxBody characters; the spam check never panics.
+func FuzzCleanComment(f *testing.F) {
+	for _, s := range append(xssSeeds, "", " \u200b ", "a\r\nb", "\xff\xfe", strings.Repeat("w ", 30), "Super"+strings.Repeat("!", 40)) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out, key := cleanText(in, MaxBody)
+		if key == "" {
+			_ = spam(out)
+		}
+		if key != "" {
+			return
+		}
+		if !utf8.ValidString(out) || !visible(out) || utf8.RuneCountInString(out) > MaxBody {
+			t.Fatalf("accepted %q", out)
+		}
+		for _, r := range out {
+			if invisible(r) || r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+				t.Fatalf("accepted %q with %U", out, r)
+			}
+		}
+	})
+}
+
+var xssSeeds = []string{`<script>alert(1)</script>`, `<img src=x onerror=alert(1)>`, "java\u200bscript:alert(1)", "\u202egnp.exe"}
