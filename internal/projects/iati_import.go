@@ -692,27 +692,18 @@ const importBatch = 200
 func (s *Service) ImportIATI(ctx context.Context, r io.ReadSeeker, o ImportOptions) (ImportSummary, error) {
 	var sum ImportSummary
 	rd := newReader(r)
-	for {
-		if err := ctx.Err(); err != nil {
-			return sum, err
-		}
-		a, err := rd.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return sum, err
-		}
+	err := eachActivity(ctx, rd, func(a *node) error {
 		sum.Activities++
 		if _, _, err := s.fromActivity(ctx, a); err != nil {
-			return sum, err
+			return err
 		}
 		if o.Progress != nil && o.CheckOnly {
 			o.Progress(sum.Activities, rd.src.n)
 		}
-	}
-	if o.CheckOnly {
-		return sum, nil
+		return nil
+	})
+	if err != nil || o.CheckOnly {
+		return sum, err
 	}
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return sum, fmt.Errorf("projects: import: rewind: %w", err)
@@ -734,36 +725,48 @@ func (s *Service) ImportIATI(ctx context.Context, r io.ReadSeeker, o ImportOptio
 		}
 		return nil
 	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return sum, err
-		}
-		a, err := rd.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return sum, err
-		}
+	err = eachActivity(ctx, rd, func(a *node) error {
 		n++
 		p, warn, err := s.fromActivity(ctx, a)
 		if err != nil {
-			return sum, err
+			return err
 		}
 		sum.Reasons = append(sum.Reasons, warn...)
 		if inBatch[p.IATIIdentifier] { // the same activity twice: the second updates the first
 			if err := flush(); err != nil {
-				return sum, err
+				return err
 			}
 		}
 		batch, inBatch[p.IATIIdentifier] = append(batch, p), true
 		if len(batch) >= importBatch {
-			if err := flush(); err != nil {
-				return sum, err
-			}
+			return flush()
 		}
+		return nil
+	})
+	if err != nil {
+		return sum, err
 	}
 	return sum, flush()
+}
+
+// eachActivity calls fn for every activity rd reads, until the end of the
+// file, an error or ctx's end.
+func eachActivity(ctx context.Context, rd *reader, fn func(*node) error) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		a, err := rd.next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
 }
 
 // writeImported writes a batch of activities in one transaction and counts

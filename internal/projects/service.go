@@ -285,14 +285,11 @@ func (s *Service) Create(ctx context.Context, a Actor, p *Project) error {
 
 // prepareCreate validates p and sets its public id and euro value.
 func (s *Service) prepareCreate(ctx context.Context, p *Project) error {
-	if fe := s.Validate(ctx, p); fe != nil {
-		return fe
+	if err := s.prepareUpdate(ctx, p); err != nil {
+		return err
 	}
 	if p.PublicID == "" {
 		p.PublicID = newPublicID(p.Title())
-	}
-	if v, err := s.valueEUR(ctx, p); err == nil {
-		p.ValueEUR = v
 	}
 	return nil
 }

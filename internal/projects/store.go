@@ -506,6 +506,4 @@ func (store) rates(ctx context.Context, q db.Querier) ([]Rate, error) {
 	return out, rows.Err()
 }
 
-func isNotFound(err error) bool { return errors.Is(err, db.ErrNotFound) }
-
 func nullParent() sql.NullInt64 { return sql.NullInt64{} }
