@@ -123,14 +123,14 @@ func TestGrantsCallCycle(t *testing.T) {
 		p.egSet(`#f-eligibility`, "yes | Udruzenje je registrovano na podrucju Grada Mostara.\nno | Udruzenje ima neizmirene obaveze prema Gradu.")
 		p.egSet(`#f-form`, "longtext | Opis projekta | required\nnumber | Broj direktnih korisnika | required\nbudget | Budzet projekta | required")
 		p.egSet(`#f-criteria`, "50 | 10 | Kvalitet projekta | Jasni ciljevi i aktivnosti\n30 | 10 | Doprinos zajednici\n20 | 10 | Realan budzet")
-		// The call closes 100 seconds from now (server time): long enough
+		// The call closes 140 seconds from now (server time): long enough
 		// for both organisations to apply on a loaded machine (45 s was
 		// not, with six suites sharing two cores).
 		start, err := time.Parse("2006-01-02T15:04:05", opens)
 		if err != nil {
 			t.Fatalf("the form's opening time %q: %v", opens, err)
 		}
-		end := start.Add(time.Since(loaded) + 100*time.Second).Truncate(time.Second)
+		end := start.Add(time.Since(loaded) + 140*time.Second).Truncate(time.Second)
 		p.egSet(`#f-questions_until`, end.Format("2006-01-02T15:04:05"))
 		p.egSet(`#f-closes_at`, end.Format("2006-01-02T15:04:05"))
 		resp = p.clickNav(`main form[action$="/calls/new"] button[type=submit]`)
@@ -139,6 +139,8 @@ func TestGrantsCallCycle(t *testing.T) {
 		if !regexp.MustCompile(`^/en/calls/[^/]+$`).MatchString(callURL) {
 			t.Fatalf("after saving the call: at %s", callURL)
 		}
+		p = egAs(t, demoCoordMostar, demoPassword) // a tab lives 60 s
+		p.open(callURL)
 		resp = p.clickNav(`main form[action$="/publish"] button[type=submit]`)
 		egStatus(t, "publish the call", resp.Status, http.StatusOK)
 		if got, want := p.text(`main h1 + p .badge`), p.msg("en", "grants.phase.open"); got != want {
@@ -158,9 +160,16 @@ func TestGrantsCallCycle(t *testing.T) {
 	// then the application is submitted and a receipt given.
 	var appURL string
 	{
+		// A public question first (a tab of its own: a tab lives 60 s).
+		q := egAs(t, demoExpert, demoPassword)
+		q.open(callURL)
+		q.egSet(`main form[action$="/questions"] textarea[name=question]`, "Mogu li troskovi prevoza volontera biti dio budzeta?")
+		resp := q.clickNav(`main form[action$="/questions"] button[type=submit]`)
+		egStatus(t, "ask a question", resp.Status, http.StatusOK)
+		q.egContains("the call after the question", "Mogu li troskovi prevoza volontera", q.msg("en", "grants.qa.unanswered"))
 		p := egAs(t, demoExpert, demoPassword)
 		p.open(callURL)
-		resp := p.clickNav(`main a[href="` + callURL + `/apply"]`)
+		resp = p.clickNav(`main a[href="` + callURL + `/apply"]`)
 		egStatus(t, "the eligibility questions", resp.Status, http.StatusOK)
 		p.click(`main input[name=q1][value=yes]`)
 		p.click(`main input[name=q2][value=no]`)
@@ -216,9 +225,21 @@ func TestGrantsCallCycle(t *testing.T) {
 		}
 	}
 
+	// The manager answers the question; a visitor reads the answer.
+	{
+		p := egAs(t, demoCoordMostar, demoPassword)
+		p.open(callURL)
+		p.egSet(`main form[action*="/questions/"] textarea[name=answer]`, "Da, troskovi prevoza su prihvatljivi.")
+		resp := p.clickNav(`main form[action*="/questions/"] button[type=submit]`)
+		egStatus(t, "answer the question", resp.Status, http.StatusOK)
+		v := newTab(t)
+		v.open(callURL)
+		v.egContains("the call's public Q&A", "Mogu li troskovi prevoza volontera", "Da, troskovi prevoza su prihvatljivi.")
+	}
+
 	// 5. The deadline passes (server time decides).
 	if wait := time.Until(closes) + 1500*time.Millisecond; wait > 0 {
-		if wait > 110*time.Second {
+		if wait > 150*time.Second {
 			t.Fatalf("the call closes in %s: too long to wait", wait)
 		}
 		time.Sleep(wait)
@@ -355,6 +376,7 @@ func TestGrantsCallCycle(t *testing.T) {
 			t.Fatalf("the published results list %d awards, want 1", len(awards))
 		}
 		awardURL = awards[0]
+		p = egAs(t, demoCoordMostar, demoPassword)
 		p.open(awardURL)
 		p.egSet(`#f-kind`, "narrative")
 		p.egSet(`#f-report_due_on`, time.Now().AddDate(0, 3, 0).Format("2006-01-02"))
@@ -406,12 +428,14 @@ func TestGrantsCallCycle(t *testing.T) {
 		}
 		p.egContains("the dashboard", "Lokalna agencija za demokratiju Mostar")
 		egDashboard(t, p, fmt.Sprint(time.Now().Year()))
-		resp := p.clickNav(link)
+		p = newTab(t) // a tab lives 60 s
+		resp := p.open(awardURL)
 		egStatus(t, "the public award page", resp.Status, http.StatusOK)
 		p.egContains("the public award page", "3,600.00", p.msg("en", "grants.report.status.approved"))
 		if strings.Contains(p.body(), "180 posjeta") {
 			t.Errorf("the public sees the report's text")
 		}
+		p = newTab(t)
 		p.open("/en/places/" + mostarLSG)
 		if got := p.text(`section[aria-labelledby=grants-section]`); !strings.Contains(got, fmt.Sprint(stamp)) {
 			t.Errorf("Mostar's page does not list the call: %q", got)
@@ -477,6 +501,7 @@ func TestGrantsPublicPages(t *testing.T) {
 	}
 	resp = p.clickNav(`main a[href="` + awards[0] + `"]`)
 	egStatus(t, "an award", resp.Status, http.StatusOK)
+	p = newTab(t) // a tab lives 60 s: the registry in one of its own
 	p.open("/en/grants/registry?procedure=direct")
 	if n := p.count(`main table tbody tr`); n < 5 {
 		t.Errorf("the registry of direct support has %d rows", n)
@@ -498,6 +523,7 @@ func TestGrantsPublicPages(t *testing.T) {
 			t.Errorf("%s: status %d, %v", path, st, h)
 		}
 	}
+	p = newTab(t)
 	for _, path := range []string{"/sr-Cyrl/calls", "/sq/grants/registry", "/mk" + strings.TrimPrefix(link, "/en")} {
 		egStatus(t, path, p.open(path).Status, http.StatusOK)
 	}
@@ -530,6 +556,36 @@ func TestGrantsPublicPages(t *testing.T) {
 	egStatus(t, "save the draft", resp.Status, http.StatusOK)
 	if got, want := a.text(`main .flash`), a.msg("en", "form.saved"); got != want {
 		t.Errorf("after saving the draft: %q, want %q", got, want)
+	}
+	// The draft saves itself after a change (grants.js, every 15 s).
+	a = egAs(t, demoExpert, demoPassword)
+	a.open(draft)
+	a.fill(`#f-title`, "Pametna klupa za park Zrinjevac")
+	saved := a.msg("en", "grants.autosave.saved")
+	saved = saved[:strings.Index(saved, "{")]
+	deadline := time.Now().Add(40 * time.Second)
+	for !strings.Contains(a.text(`#autosave-status`), strings.TrimSpace(saved)) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the draft was not saved automatically: %q", a.text(`#autosave-status`))
+		}
+		time.Sleep(time.Second)
+	}
+	a.open(draft)
+	if got := a.value(`#f-title`); got != "Pametna klupa za park Zrinjevac" {
+		t.Errorf("after the automatic save the title is %q", got)
+	}
+	// Withdraw before the deadline, then take it up again.
+	a = egAs(t, demoExpert, demoPassword)
+	a.open(draft)
+	resp = a.clickNav(`main form[action$="/withdraw"] button[type=submit]`)
+	egStatus(t, "withdraw", resp.Status, http.StatusOK)
+	if got, want := a.text(`main dl.kv .badge`), a.msg("en", "grants.app.status.withdrawn"); got != want {
+		t.Errorf("after withdrawing: status %q, want %q", got, want)
+	}
+	resp = a.clickNav(`main form[action$="/reopen"] button[type=submit]`)
+	egStatus(t, "reopen", resp.Status, http.StatusOK)
+	if a.count(`main form button[name=action][value=submit]`) != 1 {
+		t.Errorf("the reopened application cannot be edited again")
 	}
 
 	// The City of Mostar's upcoming call, in its edit form.
