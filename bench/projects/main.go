@@ -276,7 +276,7 @@ func run(n, c int, dur time.Duration, pg string, imp int) error {
 		fmt.Printf("fill: %d projects in %.1fs (%.0f/s, one transaction per 500, search index off)\n", n-have, took.Seconds(), float64(n-have)/took.Seconds())
 	}
 	if pg != "" {
-		if _, err := d.ExecContext(ctx, "ANALYZE"); err != nil {
+		if _, err := d.ExecContext(ctx, "VACUUM ANALYZE"); err != nil { // a steady state: visibility map set, statistics fresh
 			return err
 		}
 	}
