@@ -483,32 +483,7 @@ func TestGrantsAutosave(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ta := newGrantsApp(t, d)
 		c := ta.login(t, "ocd@demo.dijalog.ba")
-		_, list := get(t, c, ta.srv.URL+"/en/applications")
-		var page, action string
-		for _, m := range regexp.MustCompile(`href="(/en/applications/[0-9a-f-]{36})"`).FindAllStringSubmatch(list, -1) {
-			if _, body := get(t, c, ta.srv.URL+m[1]); strings.Contains(body, `data-autosave="autosave-status"`) {
-				page, action = body, m[1]
-				break
-			}
-		}
-		if action == "" {
-			t.Fatal("LDA Mostar has no draft with automatic saving")
-		}
-		form := url.Values{}
-		name, value := regexp.MustCompile(`name="([^"]+)"`), regexp.MustCompile(`value="([^"]*)"`)
-		for _, tag := range regexp.MustCompile(`<input [^>]+>`).FindAllString(page, -1) {
-			n, v := name.FindStringSubmatch(tag), value.FindStringSubmatch(tag)
-			if n == nil || strings.Contains(tag, `type="file"`) || strings.Contains(tag, `type="search"`) {
-				continue
-			}
-			if v == nil {
-				v = []string{"", ""}
-			}
-			form.Set(n[1], html.UnescapeString(v[1]))
-		}
-		for _, m := range regexp.MustCompile(`(?s)<textarea [^>]*name="([^"]+)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(page, -1) {
-			form.Set(m[1], html.UnescapeString(m[2]))
-		}
+		_, action, form := ldaDraft(t, ta, c, `data-autosave="autosave-status"`)
 		if form.Get("version") == "" || form.Get("csrf_token") == "" {
 			t.Fatalf("the draft's form lacks its version or token: %v", form)
 		}
@@ -559,38 +534,18 @@ func TestGrantsAttachments(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ta := newGrantsApp(t, d)
 		c := ta.login(t, "ocd@demo.dijalog.ba")
-		_, list := get(t, c, ta.srv.URL+"/en/applications")
-		var page, action string
-		for _, m := range regexp.MustCompile(`href="(/en/applications/[0-9a-f-]{36})"`).FindAllStringSubmatch(list, -1) {
-			if _, body := get(t, c, ta.srv.URL+m[1]); strings.Contains(body, `type="file"`) && strings.Contains(body, `value="save"`) {
-				page, action = body, m[1]
-				break
-			}
-		}
-		if action == "" {
-			t.Fatal("no editable draft with a file field")
-		}
+		page, action, form := ldaDraft(t, ta, c, `type="file"`)
 		fileField := regexp.MustCompile(`<input id="f-([a-z0-9]+)" name="[a-z0-9]+" type="file"`).FindStringSubmatch(page)
 		if fileField == nil {
 			t.Fatal("no file input")
 		}
-		fields := map[string]string{"action": "save"}
-		name, value := regexp.MustCompile(`name="([^"]+)"`), regexp.MustCompile(`value="([^"]*)"`)
-		for _, tag := range regexp.MustCompile(`<input [^>]+>`).FindAllString(page, -1) {
-			n, v := name.FindStringSubmatch(tag), value.FindStringSubmatch(tag)
-			if n != nil && v != nil && !strings.Contains(tag, `type="file"`) && !strings.Contains(tag, `type="search"`) {
-				fields[n[1]] = html.UnescapeString(v[1])
-			}
-		}
-		for _, m := range regexp.MustCompile(`(?s)<textarea [^>]*name="([^"]+)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(page, -1) {
-			fields[m[1]] = html.UnescapeString(m[2])
-		}
+		form.Set("action", "save")
 		upload := func(filename string, data []byte) (int, string) {
 			t.Helper()
 			var buf bytes.Buffer
 			mw := multipart.NewWriter(&buf)
-			for k, v := range fields {
-				mw.WriteField(k, v)
+			for k := range form {
+				mw.WriteField(k, form.Get(k))
 			}
 			fw, _ := mw.CreateFormFile(fileField[1], filename)
 			fw.Write(data)
@@ -645,4 +600,38 @@ func TestGrantsAttachments(t *testing.T) {
 			}
 		}
 	})
+}
+
+// ldaDraft finds LDA Mostar's editable draft whose page contains mark and
+// returns the page, its address and its form's values as a browser would
+// send them (files and the site search left out).
+func ldaDraft(t *testing.T, ta *testApp, c *http.Client, mark string) (string, string, url.Values) {
+	t.Helper()
+	_, list := get(t, c, ta.srv.URL+"/en/applications")
+	var page, action string
+	for _, m := range regexp.MustCompile(`href="(/en/applications/[0-9a-f-]{36})"`).FindAllStringSubmatch(list, -1) {
+		if _, body := get(t, c, ta.srv.URL+m[1]); strings.Contains(body, mark) && strings.Contains(body, `value="save"`) {
+			page, action = body, m[1]
+			break
+		}
+	}
+	if action == "" {
+		t.Fatalf("LDA Mostar has no editable draft with %s", mark)
+	}
+	form := url.Values{}
+	name, value := regexp.MustCompile(`name="([^"]+)"`), regexp.MustCompile(`value="([^"]*)"`)
+	for _, tag := range regexp.MustCompile(`<input [^>]+>`).FindAllString(page, -1) {
+		n, v := name.FindStringSubmatch(tag), value.FindStringSubmatch(tag)
+		if n == nil || strings.Contains(tag, `type="file"`) || strings.Contains(tag, `type="search"`) {
+			continue
+		}
+		if v == nil {
+			v = []string{"", ""}
+		}
+		form.Set(n[1], html.UnescapeString(v[1]))
+	}
+	for _, m := range regexp.MustCompile(`(?s)<textarea [^>]*name="([^"]+)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(page, -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
+	}
+	return page, action, form
 }
