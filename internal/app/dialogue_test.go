@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -435,7 +436,13 @@ func TestDialoguePhotosAndDrafts(t *testing.T) {
 	if s, _ := get(t, ta.client(t), strings.Replace(page, "/en/initiatives/", "/api/v1/initiatives/", 1)); s == http.StatusOK {
 		t.Error("draft in the API")
 	}
+	var uploadBody func(c *http.Client, name string, data []byte) (int, string)
 	upload := func(c *http.Client, name string, data []byte) int {
+		t.Helper()
+		status, _ := uploadBody(c, name, data)
+		return status
+	}
+	uploadBody = func(c *http.Client, name string, data []byte) (int, string) {
 		t.Helper()
 		var b bytes.Buffer
 		w := multipart.NewWriter(&b)
@@ -450,18 +457,27 @@ func TestDialoguePhotosAndDrafts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		io.Copy(io.Discard, resp.Body)
+		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		return resp.StatusCode
+		return resp.StatusCode, string(body)
 	}
 	img := image.NewRGBA(image.Rect(0, 0, 8, 6))
 	var png8 bytes.Buffer
 	_ = png.Encode(&png8, img)
-	if s := upload(citizen, "x.html", []byte("<html><script>alert(1)</script></html>")); s != http.StatusUnprocessableEntity {
-		t.Errorf("HTML as a photo: %d", s)
-	}
-	if s := upload(citizen, "big.png", make([]byte, 50<<20)); s != http.StatusRequestEntityTooLarge {
-		t.Errorf("50 MB: %d", s)
+	for _, c := range []struct {
+		name   string
+		data   []byte
+		status int
+		msg    string
+	}{
+		{"x.html", []byte("<html><script>alert(1)</script></html>"), http.StatusUnprocessableEntity, "Only PNG and JPEG"},
+		{"bomb.png", readFile(t, "../dialogue/testdata/bomb.png"), http.StatusUnprocessableEntity, "pixels"},
+		{"big.png", make([]byte, 50<<20), http.StatusRequestEntityTooLarge, "too large"},
+	} {
+		status, body := uploadBody(citizen, c.name, c.data)
+		if status != c.status || !strings.Contains(body, c.msg) {
+			t.Errorf("%s: %d, want %d with %q", c.name, status, c.status, c.msg)
+		}
 	}
 	if s := upload(other, "a.png", png8.Bytes()); s != http.StatusNotFound {
 		t.Errorf("photo on someone else's draft: %d", s)
@@ -688,4 +704,15 @@ func TestDialogueBallotFollowAndProgrammes(t *testing.T) {
 			}
 		}
 	})
+}
+
+// readFile returns a test file's bytes (testdata/bomb.png: a valid PNG
+// header that claims 100,000 × 100,000 pixels).
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

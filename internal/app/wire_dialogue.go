@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/dijalog/dijalog/internal/comments"
 	"github.com/dijalog/dijalog/internal/db"
@@ -51,7 +52,12 @@ func (a *App) registerDialogue() error {
 
 // demoDialogue loads the dialogue module's demo data.
 func (a *App) demoDialogue(ctx context.Context) error {
-	return dialogue.LoadDemo(ctx, a.dialogueWiring.Dialogue, a.Auth)
+	t0 := time.Now()
+	if err := dialogue.LoadDemo(ctx, a.dialogueWiring.Dialogue, a.Auth); err != nil {
+		return err
+	}
+	a.Log.Debug("dialogue demo loaded", "ms", time.Since(t0).Milliseconds())
+	return nil
 }
 
 // dialogueSection is the dialogue module's section on an LSG page.
