@@ -483,7 +483,11 @@ func TestGrantsAutosave(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ta := newGrantsApp(t, d)
 		c := ta.login(t, "ocd@demo.dijalog.ba")
-		_, action, form := ldaDraft(t, ta, c, `data-autosave="autosave-status"`)
+		page, action, form := ldaDraft(t, ta, c, `data-autosave="autosave-status"`)
+		// The checks before submission name and link the fields they are about.
+		if !regexp.MustCompile(`<li><a href="#f-f[0-9]+">[^<]+</a>: `).MatchString(page) {
+			t.Error("the draft's checks do not name their fields")
+		}
 		if form.Get("version") == "" || form.Get("csrf_token") == "" {
 			t.Fatalf("the draft's form lacks its version or token: %v", form)
 		}

@@ -245,3 +245,15 @@ func WeightedPct(grid []Criterion, points map[int]int) int {
 	}
 	return int(math.Round(num * 1000 / float64(den)))
 }
+
+// FieldOf is the form field a check of CheckRules is about: a field's key,
+// or "budget" for the rules of the budget table (the budget field); nil for
+// the title and unknown keys.
+func (c *Call) FieldOf(key string) *Field {
+	for i, f := range c.Form {
+		if f.Key == key || (key == "budget" && f.Type == FieldBudget) {
+			return &c.Form[i]
+		}
+	}
+	return nil
+}
