@@ -98,7 +98,9 @@ func TestGrantsCallCycle(t *testing.T) {
 		p.fill(`#f-email`, csoRep)
 		resp = p.clickNav(`main form[action$="/members"] button[type=submit]`)
 		egStatus(t, "add the member", resp.Status, http.StatusOK)
+		p = egAs(t, demoAdmin, demoPassword) // a tab lives 60 s
 		p.egGrantRole(csoRep, "cso_rep", orgID)
+		p = egAs(t, demoAdmin, demoPassword)
 		p.egGrantRole(assessor4, "assessor", "")
 	}
 
@@ -560,7 +562,7 @@ func TestGrantsPublicPages(t *testing.T) {
 	// The draft saves itself after a change (grants.js, every 15 s).
 	a = egAs(t, demoExpert, demoPassword)
 	a.open(draft)
-	a.fill(`#f-title`, "Pametna klupa za park Zrinjevac")
+	a.egSet(`#f-title`, "Pametna klupa za park Zrinjevac")
 	saved := a.msg("en", "grants.autosave.saved")
 	saved = saved[:strings.Index(saved, "{")]
 	deadline := time.Now().Add(40 * time.Second)
@@ -587,6 +589,15 @@ func TestGrantsPublicPages(t *testing.T) {
 	if a.count(`main form button[name=action][value=submit]`) != 1 {
 		t.Errorf("the reopened application cannot be edited again")
 	}
+
+	// LDA Mostar manages the Link call it re-grants: its ranking, decided.
+	r := egAs(t, demoExpert, demoPassword)
+	resp = r.open(link + "/manage")
+	egStatus(t, "the Link call's ranking", resp.Status, http.StatusOK)
+	if n := r.count(`#ranking ~ .table-wrap tbody tr`); n < 3 {
+		t.Errorf("the Link call's ranking has %d rows", n)
+	}
+	r.egContains("the Link call's ranking", r.msg("en", "grants.decision.award"), r.msg("en", "grants.decision.reserve"))
 
 	// The City of Mostar's upcoming call, in its edit form.
 	m := egAs(t, demoCoordMostar, demoPassword)
