@@ -328,28 +328,31 @@ func startNewsletter(base, email, password string) error {
 	return nil
 }
 
-// waitDone waits until every subscriber has a copy and the outbox has no
-// pending newsletter mail, then a little longer for stray copies.
+// waitDone waits until the newsletter is fully queued and the outbox has
+// no pending newsletter mail, then a second longer for the last messages
+// to arrive and for stray copies; the caller counts what arrived.
 func waitDone(ctx context.Context, path string, sink *mailtest.Sink, n int) error {
-	d, err := db.Open(ctx, path)
+	d, err := db.Open(context.Background(), path)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	var pending, queued int
+	var status string
 	for {
-		var pending, queued int
-		var status string
-		err := d.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM mail_outbox WHERE msg_key LIKE 'issue:%' AND status = 'pending'),
- (SELECT COUNT(*) FROM mail_outbox WHERE msg_key LIKE 'issue:%'), (SELECT status FROM news_issues ORDER BY id DESC LIMIT 1)`).Scan(&pending, &queued, &status)
-		if err != nil && ctx.Err() == nil {
+		qctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := d.QueryRowContext(qctx, `SELECT (SELECT COUNT(*) FROM mail_outbox WHERE msg_key LIKE 'issue:%' AND status = 'pending'),
+ (SELECT COUNT(*) FROM mail_outbox WHERE msg_key LIKE 'issue:%'), COALESCE((SELECT status FROM news_issues ORDER BY id DESC LIMIT 1), '')`).Scan(&pending, &queued, &status)
+		cancel()
+		if err != nil {
 			return fmt.Errorf("killtest: outbox: %w", err)
 		}
-		if err == nil && status == "sent" && queued == n && pending == 0 && len(sink.PerRecipient()) >= n {
-			time.Sleep(500 * time.Millisecond)
+		if status == "sent" && queued == n && pending == 0 {
+			time.Sleep(time.Second)
 			return nil
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("killtest: not done (issue %s, %d queued, %d pending, %d recipients reached of %d): %w", status, queued, pending, len(sink.PerRecipient()), n, ctx.Err())
+			return fmt.Errorf("killtest: not done (issue %q, %d queued, %d pending, %d recipients reached of %d): %w", status, queued, pending, len(sink.PerRecipient()), n, ctx.Err())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
