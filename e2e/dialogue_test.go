@@ -59,6 +59,9 @@ func TestDialogueInitiativeLifecycle(t *testing.T) {
 	if got := citizen.value("#f-title"); got != "Ograda oko igralista u Vrapcicima" {
 		t.Errorf("title after refusal %q", got)
 	}
+	citizen = signedIn(t, "gradjanin@demo.dijalog.ba")
+	citizen.open("/en/platforms/lokalna-dijaloska-platforma-mostar/initiatives/new")
+	citizen.fill("#f-title", "Ograda oko igralista u Vrapcicima")
 	citizen.fill("#f-problem", "Djeca istrčavaju na cestu kod igrališta.")
 	citizen.fill("#f-solution", "Postaviti ogradu od 80 metara.")
 	citizen.fill("#f-cost", "7500")
@@ -264,6 +267,7 @@ func TestDialogueBadUploads(t *testing.T) {
 		{"notes.txt", http.StatusUnprocessableEntity, "dialogue.photo.type"},
 		{"bomb.png", http.StatusUnprocessableEntity, "dialogue.photo.dimensions"},
 	} {
+		coord = signedIn(t, demoCoordMostar) // a fresh tab per upload: a tab lives at most testTimeout
 		coord.open(page)
 		coord.click(`details:has(form[action$="/photo"]) summary`)
 		if err := chromedp.Do(coord.ctx, chromedp.SetUploadFiles(chromedp.CSS("#f-photo"), []string{filepath.Join(dir, c.file)})); err != nil {
