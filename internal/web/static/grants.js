@@ -64,7 +64,8 @@
     form.querySelectorAll("input[type=file]").forEach(function (f) { data.delete(f.name); });
     data.set("action", "autosave");
     say(status && status.getAttribute("data-saving"));
-    fetch(form.action, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+    // getAttribute: form.action is shadowed by the buttons named "action".
+    fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (resp) {
         return resp.json().then(function (body) { return { status: resp.status, body: body }; });
       })
