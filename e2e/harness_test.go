@@ -33,8 +33,9 @@ import (
 const (
 	// testTimeout bounds one test: its tab is closed when it passes.
 	testTimeout = 60 * time.Second
-	// readyTimeout bounds the wait for the server's /readyz.
-	readyTimeout = 30 * time.Second
+	// readyTimeout bounds the wait for the server's /readyz (loading every module's
+	// demo data can take over 30 s on two busy cores).
+	readyTimeout = 120 * time.Second
 	// defaultChromium is Debian's chromium (apt-get install chromium).
 	defaultChromium = "/usr/bin/chromium"
 	// viewport of the tabs; screenshots are also taken at 390 px.
