@@ -601,7 +601,7 @@ func TestGrantsPublicPages(t *testing.T) {
 
 	// The City of Mostar's upcoming call, in its edit form.
 	m := egAs(t, demoCoordMostar, demoPassword)
-	m.open("/en/calls?lsg=" + mostarLSG + "&phase=upcoming")
+	m.open("/en/calls?lsg=" + mostarLSG + "&q=za+2027") // the demo's 2027 call (it opened on 2026-12-01)
 	calls := m.egAttrs(`main .cards h2 a`, "href")
 	if len(calls) != 1 {
 		t.Fatalf("Mostar's upcoming calls: %v, want the 2027 call", calls)
