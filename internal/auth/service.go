@@ -22,6 +22,7 @@ import (
 	"github.com/dijalog/dijalog/internal/i18n"
 	mailer "github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/translit"
+	"github.com/dijalog/dijalog/internal/web"
 	"github.com/google/uuid"
 )
 
@@ -33,16 +34,8 @@ var (
 	ErrForbidden      = errors.New("forbidden")
 )
 
-// FieldErrors maps form fields to catalogue keys of their error messages.
-type FieldErrors map[string]string
-
-func (e FieldErrors) Error() string {
-	parts := make([]string, 0, len(e))
-	for k, v := range e {
-		parts = append(parts, k+": "+v)
-	}
-	return "invalid input: " + strings.Join(parts, ", ")
-}
+// FieldErrors maps form fields to catalogue keys (the one type of internal/web).
+type FieldErrors = web.FieldErrors
 
 // Limits of sign-in attempts.
 const (

@@ -21,6 +21,7 @@ import (
 	"github.com/dijalog/dijalog/internal/audit"
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/web"
 )
 
 // Limits of the component.
@@ -44,16 +45,8 @@ var (
 	ErrEditClosed  = errors.New("comments: the edit window has closed")
 )
 
-// FieldErrors maps form fields to catalogue keys.
-type FieldErrors map[string]string
-
-func (e FieldErrors) Error() string {
-	var parts []string
-	for k, v := range e {
-		parts = append(parts, k+": "+v)
-	}
-	return "comments: invalid input: " + strings.Join(parts, ", ")
-}
+// FieldErrors maps form fields to catalogue keys (the one type of internal/web).
+type FieldErrors = web.FieldErrors
 
 // Subject is what a thread is about.
 type Subject struct {

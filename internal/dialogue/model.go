@@ -20,10 +20,10 @@ package dialogue
 
 import (
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/web"
 )
 
 // Errors of the service; handlers map them to localised refusals.
@@ -36,16 +36,8 @@ var (
 	ErrBadTransition        = errors.New("dialogue: transition not allowed")
 )
 
-// FieldErrors maps form fields to catalogue keys of their messages.
-type FieldErrors map[string]string
-
-func (e FieldErrors) Error() string {
-	var parts []string
-	for k, v := range e {
-		parts = append(parts, k+": "+v)
-	}
-	return "dialogue: invalid input: " + strings.Join(parts, ", ")
-}
+// FieldErrors maps form fields to catalogue keys (the one type of internal/web).
+type FieldErrors = web.FieldErrors
 
 // Member roles on a platform.
 const (

@@ -16,6 +16,7 @@ import (
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/surveys"
+	"github.com/dijalog/dijalog/internal/web"
 )
 
 // Refusals; ErrorKey gives their catalogue keys.
@@ -49,10 +50,8 @@ func ErrorKey(err error) string {
 	return ""
 }
 
-// FieldErrors are per-field catalogue keys.
-type FieldErrors map[string]string
-
-func (e FieldErrors) Error() string { return fmt.Sprintf("eloge: %d invalid fields", len(e)) }
+// FieldErrors maps form fields to catalogue keys (the one type of internal/web).
+type FieldErrors = web.FieldErrors
 
 // Directory answers questions about people and organisations; the auth
 // service implements it.

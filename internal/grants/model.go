@@ -8,11 +8,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/web"
 )
 
 // Errors of the grants rules, beyond db.ErrNotFound and db.ErrConflict.
@@ -26,16 +26,8 @@ var (
 	ErrState = errors.New("grants: not allowed in this state")
 )
 
-// FieldErrors maps form fields to catalogue keys of their errors.
-type FieldErrors map[string]string
-
-func (e FieldErrors) Error() string {
-	var parts []string
-	for k, v := range e {
-		parts = append(parts, k+": "+v)
-	}
-	return "grants: invalid input: " + strings.Join(parts, ", ")
-}
+// FieldErrors maps form fields to catalogue keys (the one type of internal/web).
+type FieldErrors = web.FieldErrors
 
 // Call statuses as stored.
 const (

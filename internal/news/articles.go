@@ -25,6 +25,7 @@ import (
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/search"
+	"github.com/dijalog/dijalog/internal/web"
 	"github.com/google/uuid"
 )
 
@@ -34,12 +35,8 @@ var (
 	ErrForbidden = errors.New("news: forbidden")
 )
 
-// FieldErrors maps a form field to the catalogue key of its problem.
-type FieldErrors map[string]string
-
-func (e FieldErrors) Error() string {
-	return fmt.Sprintf("news: invalid fields %v", map[string]string(e))
-}
+// FieldErrors maps form fields to catalogue keys (the one type of internal/web).
+type FieldErrors = web.FieldErrors
 
 // Author kinds.
 const (

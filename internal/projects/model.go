@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/web"
 )
 
 // Kinds of record.
@@ -261,17 +262,8 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-// FieldErrors maps form fields to catalogue keys of their errors.
-type FieldErrors map[string]string
-
-func (e FieldErrors) Error() string {
-	keys := make([]string, 0, len(e))
-	for k, v := range e {
-		keys = append(keys, k+": "+v)
-	}
-	slices.Sort(keys)
-	return "projects: invalid input: " + strings.Join(keys, ", ")
-}
+// FieldErrors maps form fields to catalogue keys (the one type of internal/web).
+type FieldErrors = web.FieldErrors
 
 var dacRe = regexp.MustCompile(`^[0-9]{5}$`)
 

@@ -18,6 +18,7 @@ import (
 	"github.com/dijalog/dijalog/internal/audit"
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/web"
 )
 
 // Refusals a respondent or a manager can meet; ErrorKey gives each its
@@ -158,10 +159,8 @@ type Input struct {
 	ResultsPublic       bool
 }
 
-// FieldErrors are per-field catalogue keys.
-type FieldErrors map[string]string
-
-func (e FieldErrors) Error() string { return fmt.Sprintf("surveys: %d invalid fields", len(e)) }
+// FieldErrors maps form fields to catalogue keys (the one type of internal/web).
+type FieldErrors = web.FieldErrors
 
 func validate(in *Input) FieldErrors {
 	fe := FieldErrors{}
