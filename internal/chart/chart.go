@@ -6,13 +6,13 @@
 package chart
 
 import (
+	"crypto/rand"
 	"fmt"
 	"html"
 	"html/template"
 	"math"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -38,12 +38,10 @@ func SeriesColour(i int) string { return palette[i%len(palette)] }
 
 const textFill = "#1f1f1f"
 
-// idSeq numbers the charts so the ids of their titles are unique on a page.
-var idSeq ids
-
-type ids struct{ n atomic.Int64 }
-
-func (i *ids) next(prefix string) string { return prefix + strconv.FormatInt(i.n.Add(1), 10) }
+// newID makes the id that ties a chart's title and description to it: random,
+// so charts rendered apart (cached fragments, several modules on one page)
+// never share one, without a counter shared by the whole process.
+func newID(prefix string) string { return prefix + strings.ToLower(rand.Text()[:10]) }
 
 func esc(s string) string { return html.EscapeString(s) }
 
@@ -58,7 +56,7 @@ func truncate(s string, n int) string {
 func f1(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
 
 func header(b *strings.Builder, w, h int, title, desc, role string) {
-	id := idSeq.next("c")
+	id := newID("c")
 	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMinYMin meet" role="%s" aria-labelledby="%s-t %s-d" focusable="false">`, w, h, role, id, id)
 	fmt.Fprintf(b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(title), id, esc(desc))
 }

@@ -129,7 +129,7 @@ func Map(title, desc string, regions map[string]Region, marks bool) template.HTM
 	}
 	bounds := Classes(vals)
 	var s strings.Builder
-	id := idSeq.next("m")
+	id := newID("m")
 	role := "img"
 	for _, r := range regions {
 		if r.Href != "" {
