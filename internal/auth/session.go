@@ -100,17 +100,13 @@ func (m *Sessions) Middleware(next http.Handler) http.Handler {
 		cur := &current{}
 		st.Session = cur
 		if c, err := r.Cookie(m.cookieName(r)); err == nil && c.Value != "" && len(c.Value) < 100 {
-			s, err := m.svc.st.sessionByID(r.Context(), m.svc.db, hashToken(c.Value))
+			s, u, err := m.svc.st.sessionWithUser(r.Context(), m.svc.db, hashToken(c.Value))
 			switch {
 			case err == nil:
 				cur.s = s
-				if s.UserID != 0 {
-					if u, _, err := m.svc.st.userByID(r.Context(), m.svc.db, s.UserID); err == nil && u.Status == StatusActive {
-						if u.Grants, err = m.svc.st.grants(r.Context(), m.svc.db, u.ID); err == nil {
-							cur.user = u
-							st.Viewer = u
-						}
-					}
+				if u != nil && u.Status == StatusActive {
+					cur.user = u
+					st.Viewer = u
 				}
 				// Slide the expiry, at most once every ten minutes.
 				if time.Since(s.LastSeen) > 10*time.Minute {

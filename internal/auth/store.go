@@ -253,19 +253,60 @@ func (store) insertSession(ctx context.Context, q db.Querier, s session, ip, ua 
 	return nil
 }
 
-func (store) sessionByID(ctx context.Context, q db.Querier, id string) (*session, error) {
-	var s session
-	var uid sql.NullInt64
-	err := q.QueryRowContext(ctx, `SELECT id, user_id, csrf_token, expires_at, last_seen_at FROM sessions WHERE id = ? AND expires_at > ?`, id, db.Now()).
-		Scan(&s.ID, &uid, &s.CSRFToken, &s.ExpiresAt, &s.LastSeen)
+// sessionWithUser loads a session, its signed-in user (when the user exists,
+// is not deleted) and the user's grants in one query: every request with a
+// session cookie runs it, and three round trips were a quarter of the CPU of a
+// signed-in request under load. u is nil for an anonymous session or a
+// deleted user; the caller checks u.Status.
+func (store) sessionWithUser(ctx context.Context, q db.Querier, id string) (*session, *User, error) {
+	rows, err := q.QueryContext(ctx, `SELECT s.id, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at,
+		u.id, u.public_id, u.email, u.display_name, u.locale, u.status, u.created_at,
+		g.role, g.scope_kind, g.scope_ref
+		FROM sessions s
+		LEFT JOIN users u ON u.id = s.user_id AND u.deleted_at IS NULL
+		LEFT JOIN role_grants g ON g.user_id = u.id
+		WHERE s.id = ? AND s.expires_at > ?
+		ORDER BY g.role, g.scope_ref`, id, db.Now())
 	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, db.ErrNotFound
-		}
-		return nil, fmt.Errorf("auth.sessionByID: %w", err)
+		return nil, nil, fmt.Errorf("auth.sessionWithUser: %w", err)
 	}
-	s.UserID = uid.Int64
-	return &s, nil
+	defer rows.Close()
+	var (
+		s *session
+		u *User
+	)
+	for rows.Next() {
+		var (
+			cur                              session
+			sessUID, userID                  sql.NullInt64
+			pid, email, name, locale, status sql.NullString
+			created                          sql.Null[time.Time]
+			role, scopeKind, scopeRef        sql.NullString
+		)
+		if err := rows.Scan(&cur.ID, &sessUID, &cur.CSRFToken, &cur.ExpiresAt, &cur.LastSeen,
+			&userID, &pid, &email, &name, &locale, &status, &created,
+			&role, &scopeKind, &scopeRef); err != nil {
+			return nil, nil, fmt.Errorf("auth.sessionWithUser: scan: %w", err)
+		}
+		if s == nil {
+			cur.UserID = sessUID.Int64
+			s = &cur
+			if userID.Valid {
+				u = &User{ID: userID.Int64, PublicID: pid.String, Email: email.String, Name: name.String,
+					Locale: locale.String, Status: status.String, CreatedAt: created.V}
+			}
+		}
+		if u != nil && role.Valid {
+			u.Grants = append(u.Grants, Grant{Role: Role(role.String), ScopeKind: scopeKind.String, ScopeRef: scopeRef.String})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("auth.sessionWithUser: %w", err)
+	}
+	if s == nil {
+		return nil, nil, db.ErrNotFound
+	}
+	return s, u, nil
 }
 
 func (store) touchSession(ctx context.Context, q db.Querier, id string, expires time.Time) error {
