@@ -46,10 +46,10 @@ func Register(srv *web.Server, svc *Service, ip func(*http.Request) string) (*Ha
 	}
 	h := &Handlers{srv: srv, svc: svc, ip: ip}
 	srv.Page("POST /comments", h.post)
-	srv.Page("POST /comments/{pid}/report", h.report)
-	srv.Page("POST /comments/{pid}/hide", h.moderate(true))
-	srv.Page("POST /comments/{pid}/restore", h.moderate(false))
-	srv.Page("POST /comments/{pid}/edit", h.edit)
+	srv.Page("POST /comments/{pid}/report", h.onComment(h.report))
+	srv.Page("POST /comments/{pid}/hide", h.onComment(h.hide))
+	srv.Page("POST /comments/{pid}/restore", h.onComment(h.restore))
+	srv.Page("POST /comments/{pid}/edit", h.onComment(h.edit))
 	srv.Page("POST /comments/{pid}/ban", h.ban)
 	srv.Page("POST /comments/follow", h.followPost)
 	srv.Page("GET /comments/moderation", h.queue)
@@ -192,39 +192,39 @@ func (h *Handlers) post(w http.ResponseWriter, r *http.Request) error {
 	return h.back(w, r, subj, "", "c-"+c.PublicID)
 }
 
-func (h *Handlers) report(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
-	}
-	f := web.NewForm(r)
-	c, err := h.svc.Report(r.Context(), u, r.PathValue("pid"), f.Raw("reason"), h.ip(r))
-	if err != nil {
-		return h.failAt(w, r, r.PathValue("pid"), err)
-	}
-	return h.back(w, r, c.Subject, "", "c-"+c.PublicID)
-}
-
-func (h *Handlers) moderate(hide bool) web.HandlerFunc {
+// onComment serves an action on the comment named in the path: it needs a
+// signed-in reader, shows a refusal at the comment, and goes back to the
+// comment when the action is done. Report, hide, restore and edit differ only
+// in the service call.
+func (h *Handlers) onComment(do func(r *http.Request, u *auth.User, pid string, f *web.Form) (*Comment, error)) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		u, ok := auth.RequireUser(w, r)
 		if !ok {
 			return nil
 		}
-		f := web.NewForm(r)
 		pid := r.PathValue("pid")
-		var c *Comment
-		var err error
-		if hide {
-			c, err = h.svc.Hide(r.Context(), u, pid, f.Raw("reason"), h.ip(r))
-		} else {
-			c, err = h.svc.Restore(r.Context(), u, pid, f.Raw("reason"), h.ip(r))
-		}
+		c, err := do(r, u, pid, web.NewForm(r))
 		if err != nil {
 			return h.failAt(w, r, pid, err)
 		}
 		return h.back(w, r, c.Subject, "", "c-"+c.PublicID)
 	}
+}
+
+func (h *Handlers) report(r *http.Request, u *auth.User, pid string, f *web.Form) (*Comment, error) {
+	return h.svc.Report(r.Context(), u, pid, f.Raw("reason"), h.ip(r))
+}
+
+func (h *Handlers) hide(r *http.Request, u *auth.User, pid string, f *web.Form) (*Comment, error) {
+	return h.svc.Hide(r.Context(), u, pid, f.Raw("reason"), h.ip(r))
+}
+
+func (h *Handlers) restore(r *http.Request, u *auth.User, pid string, f *web.Form) (*Comment, error) {
+	return h.svc.Restore(r.Context(), u, pid, f.Raw("reason"), h.ip(r))
+}
+
+func (h *Handlers) edit(r *http.Request, u *auth.User, pid string, f *web.Form) (*Comment, error) {
+	return h.svc.Edit(r.Context(), u, pid, f.Raw("body"), h.ip(r))
 }
 
 // failAt sends the reader back to the thread of comment pid with the
@@ -234,19 +234,6 @@ func (h *Handlers) failAt(w http.ResponseWriter, r *http.Request, pid string, er
 		return h.fail(w, r, c.Subject, err, "c-"+c.PublicID)
 	}
 	return err
-}
-
-func (h *Handlers) edit(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
-	}
-	f := web.NewForm(r)
-	c, err := h.svc.Edit(r.Context(), u, r.PathValue("pid"), f.Raw("body"), h.ip(r))
-	if err != nil {
-		return h.failAt(w, r, r.PathValue("pid"), err)
-	}
-	return h.back(w, r, c.Subject, "", "c-"+c.PublicID)
 }
 
 func (h *Handlers) ban(w http.ResponseWriter, r *http.Request) error {
