@@ -19,6 +19,7 @@ func (a *App) registerModules() error {
 			return err
 		}
 	}
+	a.wireDialogueMail()
 	if err := a.rebuildSearchIfNeeded(); err != nil {
 		return err
 	}

@@ -2,13 +2,10 @@ package app
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/comments"
-	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/dialogue"
-	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/places"
 )
 
@@ -31,13 +28,6 @@ func (a *App) registerDialogue() error {
 	}
 	a.dialogueWiring.CommentsWeb = cw
 	a.dialogueWiring.Dialogue = dialogue.NewService(a.DB, a.Places, a.uploadsDir("dialogue"))
-	baseURL := ""
-	if a.Cfg != nil {
-		baseURL = a.Cfg.BaseURL
-	}
-	// Followers are mailed through the durable outbox that the news wiring
-	// builds (after this one): the adapter finds it at the first notice.
-	a.dialogueWiring.Dialogue.SetNotifier(dialogueOutbox{a: a}, a.Cat, baseURL)
 	o := dialogue.Options{Places: a.Places, Users: a.Auth, Comments: a.dialogueWiring.Comments, CommentH: cw, IP: a.Sessions.ClientIP}
 	if a.Cfg != nil {
 		o.Zone = a.Cfg.TimeZone
@@ -68,24 +58,16 @@ func (a *App) dialogueSection() places.Section {
 	return a.dialogueWiring.DialogueWeb.Section
 }
 
-// dialogueOutbox hands the dialogue module's notices to the app's mail
-// outbox (internal/mail), which is built by registerNews.
-type dialogueOutbox struct{ a *App }
-
-var errNoOutbox = errors.New("app: the mail outbox is not built")
-
-func (o dialogueOutbox) outbox() *mail.Outbox { return o.a.newsWiring.Outbox }
-
-func (o dialogueOutbox) Enqueue(ctx context.Context, q db.Querier, key string, m mail.Message) error {
-	out := o.outbox()
-	if out == nil {
-		return errNoOutbox
+// wireDialogueMail lets the dialogue module mail the followers of an
+// initiative through the durable outbox, which registerNews builds after
+// registerDialogue; registerModules calls it once every module is built.
+func (a *App) wireDialogueMail() {
+	if a.dialogueWiring.Dialogue == nil || a.newsWiring.Outbox == nil {
+		return
 	}
-	return out.Enqueue(ctx, q, key, m)
-}
-
-func (o dialogueOutbox) Kick() {
-	if out := o.outbox(); out != nil {
-		out.Kick()
+	baseURL := ""
+	if a.Cfg != nil {
+		baseURL = a.Cfg.BaseURL
 	}
+	a.dialogueWiring.Dialogue.SetNotifier(a.newsWiring.Outbox, a.Cat, baseURL)
 }
