@@ -10,7 +10,7 @@ import (
 	"os"
 
 	"github.com/dijalog/dijalog/internal/app"
-	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/surveys"
 )
 
@@ -64,7 +64,7 @@ func importTokens(ctx context.Context, args []string, env func(string) string, s
 	}
 	defer a.Close()
 	sv, err := a.Surveys.ByPublicID(ctx, fs.Arg(0))
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, refuse.ErrNotFound) {
 		fmt.Fprintf(stderr, "dijalog import tokens: no survey %q\n", fs.Arg(0))
 		return exitFail
 	}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/dijalog/dijalog/internal/auth"
-	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // DemoPassword is the password of every demo account (documented in the README).
@@ -79,7 +79,7 @@ func (a *App) LoadDemo(ctx context.Context) error {
 			return fmt.Errorf("demo: account %s: %w", acc.Email, err)
 		}
 		if acc.Org != "" {
-			if err := a.Auth.AddMember(ctx, nil, orgs[acc.Org].PublicID, u.PublicID, auth.Meta{IP: "demo"}); err != nil && !errors.Is(err, db.ErrConflict) {
+			if err := a.Auth.AddMember(ctx, nil, orgs[acc.Org].PublicID, u.PublicID, auth.Meta{IP: "demo"}); err != nil && !errors.Is(err, refuse.ErrConflict) {
 				return fmt.Errorf("demo: membership %s: %w", acc.Email, err)
 			}
 		}

@@ -27,6 +27,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db/dbtest"
 	"github.com/dijalog/dijalog/internal/grants"
 	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -57,7 +58,7 @@ func newGrantsApp(t testing.TB, d *db.DB) *testApp {
 			t.Fatal(err)
 		}
 		if acc.Org != "" {
-			if err := a.Auth.AddMember(ctx, nil, orgs[acc.Org].PublicID, u.PublicID, auth.Meta{}); err != nil && !errors.Is(err, db.ErrConflict) {
+			if err := a.Auth.AddMember(ctx, nil, orgs[acc.Org].PublicID, u.PublicID, auth.Meta{}); err != nil && !errors.Is(err, refuse.ErrConflict) {
 				t.Fatal(err)
 			}
 		}

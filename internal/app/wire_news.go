@@ -12,10 +12,10 @@ import (
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/comments"
-	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/events"
 	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/news"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // newsWiring holds the news, newsletter, events and mail-outbox services.
@@ -126,7 +126,7 @@ func (a *App) newsComments(w *newsWiring) error {
 	exists := func(ctx context.Context, slug string) error {
 		_, err := w.News.BySlug(ctx, slug)
 		if errors.Is(err, news.ErrNotFound) {
-			return db.ErrNotFound
+			return refuse.ErrNotFound
 		}
 		return err
 	}

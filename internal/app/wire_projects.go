@@ -9,6 +9,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/places"
 	"github.com/dijalog/dijalog/internal/projects"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/search"
 )
 
@@ -94,14 +95,14 @@ func (a *App) demoProjects(ctx context.Context) error {
 		return nil // the accounts are not the demo's: nobody to grant the role
 	}
 	u, err := a.Auth.Register(ctx, auth.RegisterInput{Email: DemoProgrammeManager, Name: "Ana Jurić", Password: DemoPassword}, auth.Meta{IP: "demo"})
-	if errors.Is(err, db.ErrConflict) {
+	if errors.Is(err, refuse.ErrConflict) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("demo projects: programme manager: %w", err)
 	}
 	if pid := org(projects.OrgUNDP); pid != "" {
-		if err := a.Auth.AddMember(ctx, nil, pid, u.PublicID, auth.Meta{IP: "demo"}); err != nil && !errors.Is(err, db.ErrConflict) {
+		if err := a.Auth.AddMember(ctx, nil, pid, u.PublicID, auth.Meta{IP: "demo"}); err != nil && !errors.Is(err, refuse.ErrConflict) {
 			return err
 		}
 		if err := a.Auth.GrantRole(ctx, admin, u.PublicID, auth.Grant{Role: auth.RoleProgrammeManager, ScopeKind: auth.ScopeOrg, ScopeRef: pid}, auth.Meta{IP: "demo"}); err != nil {

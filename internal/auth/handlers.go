@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/dijalog/dijalog/internal/audit"
-	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -58,15 +58,13 @@ func Register(srv *web.Server, svc *Service, ses *Sessions) error {
 
 func (h *Handlers) meta(r *http.Request) Meta { return Meta{IP: h.ses.ClientIP(r)} }
 
-// RequireUser returns the signed-in user or sends the visitor to sign in.
-func RequireUser(w http.ResponseWriter, r *http.Request) (*User, bool) {
-	u := UserFrom(r)
-	if u != nil {
-		return u, true
+// Need returns the signed-in user, or refuse.ErrSignIn, which the web
+// adapter answers with a redirect to sign-in that comes back to the page.
+func Need(r *http.Request) (*User, error) {
+	if u := UserFrom(r); u != nil {
+		return u, nil
 	}
-	loc := web.StateOf(r).Locale
-	http.Redirect(w, r, "/"+loc+"/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-	return nil, false
+	return nil, refuse.ErrSignIn
 }
 
 // safeNext accepts only local paths under a locale prefix.
@@ -181,20 +179,20 @@ func (h *Handlers) accountData(r *http.Request, u *User) accountPage {
 }
 
 func (h *Handlers) account(w http.ResponseWriter, r *http.Request) error {
-	u, ok := RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := Need(r)
+	if err != nil {
+		return err
 	}
 	return h.srv.Render.Page(w, r, "auth/account", h.accountData(r, u))
 }
 
 func (h *Handlers) profile(w http.ResponseWriter, r *http.Request) error {
-	u, ok := RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := Need(r)
+	if err != nil {
+		return err
 	}
 	f := web.NewForm(r)
-	err := h.svc.UpdateProfile(r.Context(), u, f.Get("name"), f.Get("locale"), h.meta(r))
+	err = h.svc.UpdateProfile(r.Context(), u, f.Get("name"), f.Get("locale"), h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		d := h.accountData(r, u)
@@ -210,15 +208,14 @@ func (h *Handlers) profile(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) password(w http.ResponseWriter, r *http.Request) error {
-	u, ok := RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := Need(r)
+	if err != nil {
+		return err
 	}
 	f := web.NewForm(r)
 	if f.Raw("password") != f.Raw("password2") {
 		f.Errors["password2"] = "auth.password.mismatch"
 	}
-	var err error
 	if f.Valid() {
 		err = h.svc.ChangePassword(r.Context(), u, f.Raw("current"), f.Raw("password"), sessionID(r), h.meta(r))
 	}
@@ -290,7 +287,7 @@ func (h *Handlers) reset(w http.ResponseWriter, r *http.Request) error {
 	case errors.As(err, &fe):
 		f.SetErrors(fe)
 		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "auth/reset", resetPage{Form: f, Token: tok, Valid: true})
-	case errors.Is(err, db.ErrNotFound):
+	case errors.Is(err, refuse.ErrNotFound):
 		return h.srv.Render.PageStatus(w, r, http.StatusGone, "auth/reset", resetPage{Form: f, Valid: false})
 	case err != nil:
 		return err
@@ -301,12 +298,12 @@ func (h *Handlers) reset(w http.ResponseWriter, r *http.Request) error {
 
 // requireAdmin returns the signed-in administrator, or an error for others.
 func requireAdmin(w http.ResponseWriter, r *http.Request) (*User, bool, error) {
-	u, ok := RequireUser(w, r)
-	if !ok {
-		return nil, false, nil
+	u, err := Need(r)
+	if err != nil {
+		return nil, false, err
 	}
 	if !Can(u, ActAdminSite, Object{}) {
-		return nil, false, web.ErrForbidden
+		return nil, false, refuse.ErrForbidden
 	}
 	return u, true, nil
 }
@@ -326,8 +323,7 @@ type adminPage struct {
 func (h *Handlers) admin(w http.ResponseWriter, r *http.Request) error {
 	u := UserFrom(r)
 	if u == nil {
-		RequireUser(w, r)
-		return nil
+		return refuse.ErrSignIn
 	}
 	if !Can(u, ActAdminSite, Object{}) {
 		// LSG coordinators and staff have their own administration pages.
@@ -335,7 +331,7 @@ func (h *Handlers) admin(w http.ResponseWriter, r *http.Request) error {
 			http.Redirect(w, r, "/"+web.StateOf(r).Locale+"/admin/places/"+lsgs[0], http.StatusSeeOther)
 			return nil
 		}
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	_, total, err := h.svc.ListUsers(r.Context(), u, "", 1, 0)
 	if err != nil {
@@ -444,11 +440,11 @@ func (h *Handlers) changeRole(w http.ResponseWriter, r *http.Request, grant bool
 	case errors.As(err, &fe):
 		f.SetErrors(fe)
 		return h.userPage(w, r, u, f, http.StatusUnprocessableEntity)
-	case errors.Is(err, db.ErrConflict):
+	case errors.Is(err, refuse.ErrConflict):
 		f.Error = "auth.role.exists"
 		return h.userPage(w, r, u, f, http.StatusConflict)
 	case errors.Is(err, ErrForbidden):
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	case err != nil:
 		return err
 	}

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -81,7 +81,7 @@ func (h *Handlers) addMember(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := web.NewForm(r)
 	target, err := h.svc.UserByEmail(r.Context(), f.Get("email"))
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, refuse.ErrNotFound) {
 		f.Errors["email"] = "admin.org.member.unknown"
 		return h.orgPage(w, r, f, http.StatusUnprocessableEntity)
 	}
@@ -89,7 +89,7 @@ func (h *Handlers) addMember(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	err = h.svc.AddMember(r.Context(), u, r.PathValue("id"), target.PublicID, h.meta(r))
-	if errors.Is(err, db.ErrConflict) {
+	if errors.Is(err, refuse.ErrConflict) {
 		f.Errors["email"] = "admin.org.member.exists"
 		return h.orgPage(w, r, f, http.StatusConflict)
 	}

@@ -21,8 +21,8 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
 	mailer "github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/translit"
-	"github.com/dijalog/dijalog/internal/web"
 	"github.com/google/uuid"
 )
 
@@ -35,7 +35,7 @@ var (
 )
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
-type FieldErrors = web.FieldErrors
+type FieldErrors = refuse.FieldErrors
 
 // Limits of sign-in attempts.
 const (
@@ -208,7 +208,7 @@ func (s *Service) createUser(ctx context.Context, in RegisterInput, admin bool, 
 		}
 		return nil
 	})
-	if errors.Is(err, db.ErrConflict) {
+	if errors.Is(err, refuse.ErrConflict) {
 		return nil, FieldErrors{"email": "auth.email.taken"}
 	}
 	if err != nil {
@@ -242,7 +242,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password string, m Me
 		return nil, ErrRateLimited
 	}
 	u, hash, err := s.st.userByEmail(ctx, s.db, email)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, refuse.ErrNotFound) {
 		_, _ = CheckPassword(dummyFor(s.pw), password)
 		if _, err := s.st.hit(ctx, s.db, acctKey, LoginWindow); err != nil {
 			return nil, err
@@ -347,7 +347,7 @@ func (s *Service) RequestReset(ctx context.Context, email, locale string, m Meta
 		return ErrRateLimited
 	}
 	u, _, err := s.st.userByEmail(ctx, s.db, email)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, refuse.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -385,7 +385,7 @@ func (s *Service) ResetTokenValid(ctx context.Context, token string) (bool, erro
 // ResetPassword sets a new password with a mailed token and ends every session.
 func (s *Service) ResetPassword(ctx context.Context, token, password string, m Meta) error {
 	if len(token) > 100 {
-		return db.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		uid, err := s.st.useReset(ctx, tx, hashToken(token))
@@ -514,7 +514,7 @@ func (s *Service) RevokeRole(ctx context.Context, actor *User, targetPID string,
 			return err
 		}
 		if !ok {
-			return db.ErrNotFound
+			return refuse.ErrNotFound
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "role.revoke", ObjectKind: "user", ObjectRef: target.PublicID,
 			Details: map[string]string{"role": string(g.Role), "scope": g.ScopeKind, "ref": g.ScopeRef}, IP: m.IP})

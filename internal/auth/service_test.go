@@ -15,6 +15,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db/dbtest"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -100,7 +101,7 @@ func TestAccounts(t *testing.T) {
 		if err := s.ResetPassword(ctx, tok[1], "nova dugacka lozinka", m); err != nil {
 			t.Fatalf("ResetPassword: %v", err)
 		}
-		if err := s.ResetPassword(ctx, tok[1], "treca dugacka lozinka", m); !errors.Is(err, db.ErrNotFound) {
+		if err := s.ResetPassword(ctx, tok[1], "treca dugacka lozinka", m); !errors.Is(err, refuse.ErrNotFound) {
 			t.Fatalf("token reused: %v", err)
 		}
 		if err := s.st.clearHits(ctx, d, "login:acct:ana@example.org"); err != nil {
@@ -129,7 +130,7 @@ func TestAccounts(t *testing.T) {
 		if err := s.GrantRole(ctx, admin, u2.PublicID, g, m); err != nil {
 			t.Fatalf("GrantRole: %v", err)
 		}
-		if err := s.GrantRole(ctx, admin, u2.PublicID, g, m); !errors.Is(err, db.ErrConflict) {
+		if err := s.GrantRole(ctx, admin, u2.PublicID, g, m); !errors.Is(err, refuse.ErrConflict) {
 			t.Fatalf("double grant: %v", err)
 		}
 		coord, _ := s.UserByPublicID(ctx, u2.PublicID)

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -118,7 +118,7 @@ func (m *Sessions) Middleware(next http.Handler) http.Handler {
 						m.log.WarnContext(r.Context(), "session touch failed", "err", err)
 					}
 				}
-			case errors.Is(err, db.ErrNotFound):
+			case errors.Is(err, refuse.ErrNotFound):
 				m.clearCookie(w, r)
 			default:
 				m.log.ErrorContext(r.Context(), "session load failed", "err", err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -60,8 +61,8 @@ func TestSessionWithUser(t *testing.T) {
 			{id: "anon"},
 			{id: "signed", wantUser: u.ID, grants: wantGrants},
 			{id: "plain", wantUser: plain.ID},
-			{id: "expired", wantErr: db.ErrNotFound},
-			{id: "unknown", wantErr: db.ErrNotFound},
+			{id: "expired", wantErr: refuse.ErrNotFound},
+			{id: "unknown", wantErr: refuse.ErrNotFound},
 		}
 		for _, tt := range tests {
 			sess, got, err := s.st.sessionWithUser(ctx, d, tt.id)

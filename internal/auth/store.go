@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // Account states.
@@ -81,7 +82,7 @@ func (store) userByEmail(ctx context.Context, q db.Querier, email string) (*User
 	row := q.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ? AND deleted_at IS NULL`, email)
 	if err := row.Scan(&u.ID, &u.PublicID, &u.Email, &u.Name, &u.Locale, &u.Status, &u.CreatedAt, &hash); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", db.ErrNotFound
+			return nil, "", refuse.ErrNotFound
 		}
 		return nil, "", fmt.Errorf("auth.userByEmail: %w", err)
 	}
@@ -94,7 +95,7 @@ func (s store) userByID(ctx context.Context, q db.Querier, id int64) (*User, str
 	row := q.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE id = ? AND deleted_at IS NULL`, id)
 	if err := row.Scan(&u.ID, &u.PublicID, &u.Email, &u.Name, &u.Locale, &u.Status, &u.CreatedAt, &hash); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", db.ErrNotFound
+			return nil, "", refuse.ErrNotFound
 		}
 		return nil, "", fmt.Errorf("auth.userByID(%d): %w", id, err)
 	}
@@ -106,7 +107,7 @@ func (store) userByPublicID(ctx context.Context, q db.Querier, pid string) (*Use
 	row := q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE public_id = ? AND deleted_at IS NULL`, pid)
 	if err := scanUser(row, &u); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, db.ErrNotFound
+			return nil, refuse.ErrNotFound
 		}
 		return nil, fmt.Errorf("auth.userByPublicID(%q): %w", pid, err)
 	}
@@ -119,7 +120,7 @@ func (store) insertUser(ctx context.Context, q db.Querier, u *User, hash string)
 		u.PublicID, u.Email, u.Name, hash, u.Locale, u.Status, now, now)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
-			return db.ErrConflict
+			return refuse.ErrConflict
 		}
 		return fmt.Errorf("auth.insertUser: %w", err)
 	}
@@ -178,7 +179,7 @@ func (store) insertGrant(ctx context.Context, q db.Querier, userID int64, g Gran
 		userID, string(g.Role), g.ScopeKind, g.ScopeRef, grantedBy, now, now)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
-			return db.ErrConflict
+			return refuse.ErrConflict
 		}
 		return fmt.Errorf("auth.insertGrant: %w", err)
 	}
@@ -304,7 +305,7 @@ func (store) sessionWithUser(ctx context.Context, q db.Querier, id string) (*ses
 		return nil, nil, fmt.Errorf("auth.sessionWithUser: %w", err)
 	}
 	if s == nil {
-		return nil, nil, db.ErrNotFound
+		return nil, nil, refuse.ErrNotFound
 	}
 	return s, u, nil
 }
@@ -363,7 +364,7 @@ func (store) useReset(ctx context.Context, q db.Querier, tokenHash string) (int6
 	err := q.QueryRowContext(ctx, `UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id`, db.Now(), tokenHash, db.Now()).Scan(&uid)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return 0, db.ErrNotFound
+			return 0, refuse.ErrNotFound
 		}
 		return 0, fmt.Errorf("auth.useReset: %w", err)
 	}
@@ -433,7 +434,7 @@ func (store) insertOrganisation(ctx context.Context, q db.Querier, o *Organisati
 		o.PublicID, o.Slug, o.Kind, o.Name, o.PlaceCode, o.Website, now, now)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
-			return db.ErrConflict
+			return refuse.ErrConflict
 		}
 		return fmt.Errorf("auth.insertOrganisation: %w", err)
 	}
@@ -446,7 +447,7 @@ func (store) organisationByPublicID(ctx context.Context, q db.Querier, pid strin
 	err := q.QueryRowContext(ctx, `SELECT id, public_id, slug, kind, name, place_code, website FROM organisations WHERE public_id = ? AND deleted_at IS NULL`, pid).
 		Scan(&o.ID, &o.PublicID, &o.Slug, &o.Kind, &o.Name, &o.PlaceCode, &o.Website)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("auth.organisationByPublicID: %w", err)
@@ -478,7 +479,7 @@ func (store) insertMembership(ctx context.Context, q db.Querier, orgID, userID i
 	_, err := q.ExecContext(ctx, `INSERT INTO memberships (organisation_id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?)`, orgID, userID, now, now)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
-			return db.ErrConflict
+			return refuse.ErrConflict
 		}
 		return fmt.Errorf("auth.insertMembership: %w", err)
 	}

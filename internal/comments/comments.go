@@ -21,7 +21,7 @@ import (
 	"github.com/dijalog/dijalog/internal/audit"
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
-	"github.com/dijalog/dijalog/internal/web"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // Limits of the component.
@@ -46,7 +46,7 @@ var (
 )
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
-type FieldErrors = web.FieldErrors
+type FieldErrors = refuse.FieldErrors
 
 // Subject is what a thread is about.
 type Subject struct {
@@ -57,7 +57,7 @@ type Subject struct {
 // Kind describes one subject type, registered by the module that owns it.
 type Kind struct {
 	// CanComment reports whether u may comment on the subject now (nil: any
-	// signed-in, active person). A missing subject returns db.ErrNotFound.
+	// signed-in, active person). A missing subject returns refuse.ErrNotFound.
 	CanComment func(ctx context.Context, u *auth.User, id string) (bool, error)
 	// CanModerate reports whether u may hide and restore comments there.
 	CanModerate func(ctx context.Context, u *auth.User, id string) (bool, error)
@@ -334,7 +334,7 @@ func (s *Service) Page(ctx context.Context, subj Subject, withHidden bool, page 
 func (s *Service) ByPublicID(ctx context.Context, pid string) (*Comment, error) {
 	c, err := scan(s.db.QueryRowContext(ctx, selectComment+` WHERE c.public_id = ?`, pid))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("comments.ByPublicID: %w", err)
@@ -360,7 +360,7 @@ func (s *Service) Report(ctx context.Context, u *auth.User, pid, reason, ip stri
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO comment_reports (comment_id, user_id, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, c.ID, u.ID, reason, now, now)
 		if db.IsUniqueViolation(err) {
-			return db.ErrConflict
+			return refuse.ErrConflict
 		}
 		if err != nil {
 			return err
@@ -370,7 +370,7 @@ func (s *Service) Report(ctx context.Context, u *auth.User, pid, reason, ip stri
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "comment.report", ObjectKind: "comment", ObjectRef: c.PublicID, Details: map[string]string{"reason": reason}, IP: ip})
 	})
-	if errors.Is(err, db.ErrConflict) {
+	if errors.Is(err, refuse.ErrConflict) {
 		return c, nil
 	}
 	if err != nil {

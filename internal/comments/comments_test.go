@@ -14,6 +14,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
 	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -48,7 +49,7 @@ func TestThreadModeration(t *testing.T) {
 		s.RegisterKind("article", Kind{
 			CanComment: func(_ context.Context, _ *auth.User, id string) (bool, error) {
 				if id == "missing" {
-					return false, db.ErrNotFound
+					return false, refuse.ErrNotFound
 				}
 				return !closed[id], nil
 			},
@@ -129,7 +130,7 @@ func TestThreadModeration(t *testing.T) {
 		if _, err := s.Post(ctx, author, subj, "later", ""); err != nil {
 			t.Errorf("after the window: %v", err)
 		}
-		if _, err := s.ByPublicID(ctx, "nosuch"); !errors.Is(err, db.ErrNotFound) {
+		if _, err := s.ByPublicID(ctx, "nosuch"); !errors.Is(err, refuse.ErrNotFound) {
 			t.Errorf("missing comment: %v", err)
 		}
 	})

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
-	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -168,17 +168,17 @@ func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, subj Subject, er
 	case errors.Is(err, ErrEditClosed):
 		return h.back(w, r, subj, "comments.edit_closed", anchor)
 	case errors.Is(err, ErrForbidden):
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	case errors.Is(err, ErrUnknownKind):
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	return err
 }
 
 func (h *Handlers) post(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	f := web.NewForm(r)
 	subj := Subject{Type: f.Get("subject_type"), ID: f.Get("subject_id")}
@@ -198,9 +198,9 @@ func (h *Handlers) post(w http.ResponseWriter, r *http.Request) error {
 // in the service call.
 func (h *Handlers) onComment(do func(r *http.Request, u *auth.User, pid string, f *web.Form) (*Comment, error)) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		u, ok := auth.RequireUser(w, r)
-		if !ok {
-			return nil
+		u, err := auth.Need(r)
+		if err != nil {
+			return err
 		}
 		pid := r.PathValue("pid")
 		c, err := do(r, u, pid, web.NewForm(r))
@@ -237,9 +237,9 @@ func (h *Handlers) failAt(w http.ResponseWriter, r *http.Request, pid string, er
 }
 
 func (h *Handlers) ban(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	f := web.NewForm(r)
 	days, _ := strconv.Atoi(f.Get("days"))
@@ -256,16 +256,15 @@ func (h *Handlers) ban(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) followPost(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	f := web.NewForm(r)
 	subj := Subject{Type: f.Get("subject_type"), ID: f.Get("subject_id")}
 	if subj.Type == "" || subj.ID == "" || len(subj.ID) > 100 {
 		return web.ErrBadRequest
 	}
-	var err error
 	if f.Get("follow") == "1" {
 		err = h.svc.Follow(r.Context(), u, subj)
 	} else {
@@ -284,12 +283,12 @@ type queueItem struct {
 }
 
 func (h *Handlers) queue(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	if !auth.Can(u, auth.ActModerate, auth.Object{}) {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	list, err := h.svc.Queue(r.Context(), 200)
 	if err != nil {
@@ -321,7 +320,7 @@ func (h *Handlers) unfollowResult(w http.ResponseWriter, r *http.Request, subj S
 	status := http.StatusOK
 	data := map[string]any{"Token": r.PathValue("token"), "Done": done}
 	switch {
-	case errors.Is(err, db.ErrNotFound):
+	case errors.Is(err, refuse.ErrNotFound):
 		status = http.StatusNotFound
 		data["Unknown"] = true
 	case err != nil:

@@ -17,6 +17,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/translit"
 )
 
@@ -289,15 +290,15 @@ func (s *Service) Following(ctx context.Context, u *auth.User, subj Subject) (bo
 	return n > 0, nil
 }
 
-// FollowByToken finds the follow a mail's link names (db.ErrNotFound if none).
+// FollowByToken finds the follow a mail's link names (refuse.ErrNotFound if none).
 func (s *Service) FollowByToken(ctx context.Context, token string) (Subject, error) {
 	var subj Subject
 	if token == "" || len(token) > 64 {
-		return subj, db.ErrNotFound
+		return subj, refuse.ErrNotFound
 	}
 	err := s.db.QueryRowContext(ctx, `SELECT subject_type, subject_id FROM comment_follows WHERE token = ?`, token).Scan(&subj.Type, &subj.ID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return subj, db.ErrNotFound
+		return subj, refuse.ErrNotFound
 	}
 	if err != nil {
 		return subj, fmt.Errorf("comments.FollowByToken: %w", err)

@@ -15,6 +15,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db/dbtest"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // outbox records what the comments service enqueues, in the caller's transaction.
@@ -107,7 +108,7 @@ func TestFollowersNotified(t *testing.T) {
 		if got, err := s.UnfollowByToken(ctx, tok); err != nil || got != subj {
 			t.Fatalf("UnfollowByToken = %v, %v", got, err)
 		}
-		if _, err := s.UnfollowByToken(ctx, tok); !errors.Is(err, db.ErrNotFound) {
+		if _, err := s.UnfollowByToken(ctx, tok); !errors.Is(err, refuse.ErrNotFound) {
 			t.Errorf("a used unfollow token: %v, want not found", err)
 		}
 		if ok, _ := s.Following(ctx, a, subj); ok {

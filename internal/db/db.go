@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -29,14 +30,6 @@ const (
 	Postgres Dialect = "postgres"
 )
 
-// Sentinel errors shared by every store.
-var (
-	// ErrNotFound means the requested row does not exist.
-	ErrNotFound = errors.New("not found")
-	// ErrConflict means a unique constraint or a concurrent change refused the write.
-	ErrConflict = errors.New("conflict")
-)
-
 // Querier is what stores need to run SQL: a *DB or a *Tx. Queries are written
 // with '?' placeholders; they are rebound for PostgreSQL.
 type Querier interface {
@@ -44,6 +37,9 @@ type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	Dialect() Dialect
+	Has(Feature) bool
+	LockRows() string
+	ClaimRows() string
 }
 
 // DB is an open database of either dialect.
@@ -52,6 +48,7 @@ type DB struct {
 	dialect Dialect
 	path    string // SQLite file path; empty for PostgreSQL
 	dsn     string
+	writeMu sync.Mutex // SerializeWrites (SQLite)
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.

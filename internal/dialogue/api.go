@@ -6,6 +6,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -102,7 +103,7 @@ func (h *Handlers) apiPlatform(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	return web.ErrNotFound
+	return refuse.ErrNotFound
 }
 
 func (h *Handlers) apiInitiatives(w http.ResponseWriter, r *http.Request) error {
@@ -137,7 +138,7 @@ func (h *Handlers) apiInitiative(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !h.svc.Visible(r.Context(), auth.UserFrom(r), p, x) {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	tl, err := h.svc.Timeline(r.Context(), x)
 	if err != nil {

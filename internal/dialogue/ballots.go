@@ -12,6 +12,7 @@ import (
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // Errors of participatory-budgeting ballots.
@@ -113,7 +114,7 @@ func (s *Service) CreateBallot(ctx context.Context, u *auth.User, p *Platform, i
 		}
 		seen[pid] = true
 		x, err := s.Initiative(ctx, pid)
-		if errors.Is(err, db.ErrNotFound) || err == nil && (x.PlatformID != p.ID || (x.State != StateOpen && x.State != StateAdmissible)) {
+		if errors.Is(err, refuse.ErrNotFound) || err == nil && (x.PlatformID != p.ID || (x.State != StateOpen && x.State != StateAdmissible)) {
 			fe["items"] = "dialogue.ballot.item_invalid"
 			continue
 		}
@@ -172,7 +173,7 @@ func scanBallot(row interface{ Scan(...any) error }) (*Ballot, error) {
 // Ballot returns p's ballot by public id.
 func (s *Service) Ballot(ctx context.Context, p *Platform, pid string) (*Ballot, error) {
 	if len(pid) > 40 {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	b, err := scanBallot(s.db.QueryRowContext(ctx, selectBallot+` WHERE public_id = ? AND platform_id = ?`, pid, p.ID))
 	return b, wrap("Ballot", notFound(err))
@@ -270,7 +271,7 @@ func (s *Service) SetBallotState(ctx context.Context, u *auth.User, p *Platform,
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return db.ErrConflict
+			return refuse.ErrConflict
 		}
 		details := map[string]string{"from": b.State, "to": to}
 		if to == BallotPublished {

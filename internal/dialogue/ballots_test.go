@@ -15,6 +15,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db/dbtest"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -408,10 +409,10 @@ func TestProgrammesAndDashboards(t *testing.T) {
 		if pm.Cofinanced != 3 || pm.Done != 2 || len(pm.Totals) != 1 || pm.Totals[0].Minor != 1200000 || len(pm.ByPlatform) != 2 {
 			t.Errorf("programme money: %+v", pm.MoneySummary)
 		}
-		if _, err := f.s.ProgrammeMoney(ctx, "nosuch"); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.ProgrammeMoney(ctx, "nosuch"); !errors.Is(err, refuse.ErrNotFound) {
 			t.Errorf("unknown programme: %v", err)
 		}
-		if _, err := f.s.ProgrammeMoney(ctx, strings.Repeat("x", 500)); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.ProgrammeMoney(ctx, strings.Repeat("x", 500)); !errors.Is(err, refuse.ErrNotFound) {
 			t.Errorf("long key: %v", err)
 		}
 

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
-	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // DemoPassword is the password of the demo citizens the loader creates
@@ -341,7 +341,7 @@ func LoadDemo(ctx context.Context, s *Service, users *auth.Service) error {
 	}
 	// Mostar's verified residents (checked in person at the citizens' office).
 	for _, u := range people[:6] {
-		if err := s.VerifyResident(ctx, nil, mostar, u.ID, u.PublicID, "ba-fbih-mostar", m); err != nil && !errors.Is(err, db.ErrConflict) {
+		if err := s.VerifyResident(ctx, nil, mostar, u.ID, u.PublicID, "ba-fbih-mostar", m); err != nil && !errors.Is(err, refuse.ErrConflict) {
 			return err
 		}
 	}

@@ -14,8 +14,8 @@ import (
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/comments"
-	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -132,7 +132,7 @@ func (h *Handlers) load(ctx context.Context, pid string) (*Initiative, *Platform
 func refusal(err error) error {
 	switch {
 	case errors.Is(err, ErrForbidden):
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	case errors.Is(err, ErrClosed):
 		return &web.Error{Status: http.StatusConflict, Key: "dialogue.support.closed", Err: err}
 	case errors.Is(err, ErrAlreadySupported):
@@ -143,7 +143,7 @@ func refusal(err error) error {
 		return &web.Error{Status: http.StatusForbidden, Key: "dialogue.support.verify", Err: err}
 	case errors.Is(err, ErrBadTransition):
 		return &web.Error{Status: http.StatusConflict, Key: "dialogue.transition.invalid", Err: err}
-	case errors.Is(err, db.ErrConflict):
+	case errors.Is(err, refuse.ErrConflict):
 		return &web.Error{Status: http.StatusConflict, Key: "dialogue.conflict", Err: err}
 	}
 	return err
@@ -213,10 +213,10 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	var pageLSG *LSGName
 	if lsg != "" {
 		if h.places == nil {
-			return web.ErrNotFound
+			return refuse.ErrNotFound
 		}
 		if _, err := h.places.ByCode(r.Context(), lsg); err != nil {
-			return web.ErrNotFound
+			return refuse.ErrNotFound
 		}
 		n := h.lsgNames(r.Context(), []string{lsg})[0]
 		pageLSG = &n
@@ -265,7 +265,7 @@ type lsgCount struct {
 func (h *Handlers) platformFrom(r *http.Request) (*Platform, error) {
 	slug := r.PathValue("slug")
 	if len(slug) > 120 {
-		return nil, web.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	return h.svc.Platform(r.Context(), slug)
 }
@@ -327,24 +327,24 @@ func (h *Handlers) platform(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) join(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	p, err := h.platformFrom(r)
 	if err != nil {
 		return err
 	}
-	if err := h.svc.RequestJoin(r.Context(), u, p, h.meta(r)); err != nil && !errors.Is(err, db.ErrConflict) {
+	if err := h.svc.RequestJoin(r.Context(), u, p, h.meta(r)); err != nil && !errors.Is(err, refuse.ErrConflict) {
 		return refusal(err)
 	}
 	return h.redirect(w, r, "/platforms/"+p.Slug, "requested")
 }
 
 func (h *Handlers) accept(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	p, err := h.platformFrom(r)
 	if err != nil {
@@ -432,12 +432,12 @@ func (h *Handlers) verifyPage(w http.ResponseWriter, r *http.Request, f *web.For
 }
 
 func (h *Handlers) verify(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	f := web.NewForm(r)
-	_, err := h.svc.RedeemCode(r.Context(), u, f.Get("code"), h.meta(r))
+	_, err = h.svc.RedeemCode(r.Context(), u, f.Get("code"), h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f.SetErrors(fe)
@@ -461,10 +461,10 @@ func (h *Handlers) photo(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !h.svc.Visible(r.Context(), auth.UserFrom(r), p, x) {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	if ph.ContentType != "image/png" && ph.ContentType != "image/jpeg" {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	f, err := h.svc.OpenPhoto(ph)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -53,7 +54,7 @@ func (h *Handlers) ballotFrom(r *http.Request) (*Platform, *Ballot, error) {
 		return nil, nil, err
 	}
 	if b.State == BallotDraft && !h.svc.CanManage(r.Context(), auth.UserFrom(r), p) {
-		return nil, nil, web.ErrNotFound
+		return nil, nil, refuse.ErrNotFound
 	}
 	return p, b, nil
 }
@@ -123,9 +124,9 @@ func (h *Handlers) ballotPage(w http.ResponseWriter, r *http.Request, p *Platfor
 }
 
 func (h *Handlers) ballotOp(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	p, b, err := h.ballotFrom(r)
 	if err != nil {
@@ -142,7 +143,7 @@ func (h *Handlers) ballotOp(w http.ResponseWriter, r *http.Request) error {
 	case BallotOpen, BallotClosed, BallotPublished:
 		err = h.svc.SetBallotState(ctx, u, p, b, op, h.meta(r))
 	default:
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	var fe FieldErrors
 	if errors.As(err, &fe) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/comments"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -20,8 +21,8 @@ type newPage struct {
 }
 
 func (h *Handlers) newInitiative(w http.ResponseWriter, r *http.Request) error {
-	if _, ok := auth.RequireUser(w, r); !ok {
-		return nil
+	if _, err := auth.Need(r); err != nil {
+		return err
 	}
 	p, err := h.platformFrom(r)
 	if err != nil {
@@ -41,9 +42,9 @@ func (h *Handlers) newPage(w http.ResponseWriter, r *http.Request, p *Platform, 
 }
 
 func (h *Handlers) createInitiative(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	p, err := h.platformFrom(r)
 	if err != nil {
@@ -105,7 +106,7 @@ func (h *Handlers) initiative(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !h.svc.Visible(r.Context(), auth.UserFrom(r), p, x) {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	return h.initiativePage(w, r, p, x, "", nil, http.StatusOK)
 }
@@ -194,9 +195,9 @@ func readUpload(r *http.Request, field string) (*Upload, error) {
 }
 
 func (h *Handlers) initiativeOp(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	ctx := r.Context()
 	x, p, err := h.load(ctx, r.PathValue("pid"))
@@ -204,7 +205,7 @@ func (h *Handlers) initiativeOp(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !h.svc.Visible(ctx, u, p, x) {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	f := web.NewForm(r)
 	m := h.meta(r)
@@ -255,7 +256,7 @@ func (h *Handlers) initiativeOp(w http.ResponseWriter, r *http.Request) error {
 		up.Caption = f.Get("caption")
 		err = h.svc.AddPhoto(ctx, u, p, x, up, m)
 	default:
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	var fe FieldErrors
 	if errors.As(err, &fe) {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
-	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -36,16 +36,16 @@ type managePage struct {
 }
 
 func (h *Handlers) requireManager(w http.ResponseWriter, r *http.Request) (*auth.User, *Platform, bool, error) {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil, nil, false, nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return nil, nil, false, err
 	}
 	p, err := h.platformFrom(r)
 	if err != nil {
 		return nil, nil, false, err
 	}
 	if !h.svc.CanManage(r.Context(), u, p) {
-		return nil, nil, false, web.ErrForbidden
+		return nil, nil, false, refuse.ErrForbidden
 	}
 	return u, p, true, nil
 }
@@ -128,7 +128,7 @@ func (h *Handlers) manageOp(w http.ResponseWriter, r *http.Request) error {
 			break
 		}
 		target, e := h.users.UserByEmail(ctx, email)
-		if errors.Is(e, db.ErrNotFound) {
+		if errors.Is(e, refuse.ErrNotFound) {
 			err = FieldErrors{"email": "dialogue.user.unknown"}
 			break
 		}
@@ -148,7 +148,7 @@ func (h *Handlers) manageOp(w http.ResponseWriter, r *http.Request) error {
 	case "resident":
 		email := auth.NormalizeEmail(f.Get("email"))
 		target, e := h.users.UserByEmail(ctx, email)
-		if email == "" || errors.Is(e, db.ErrNotFound) {
+		if email == "" || errors.Is(e, refuse.ErrNotFound) {
 			err = FieldErrors{"email": "dialogue.user.unknown"}
 			break
 		}
@@ -187,7 +187,7 @@ func (h *Handlers) manageOp(w http.ResponseWriter, r *http.Request) error {
 			return h.redirect(w, r, "/platforms/"+p.Slug+"/ballots/"+b.PublicID, "saved")
 		}
 	default:
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	var fe FieldErrors
 	if errors.As(err, &fe) {
@@ -278,9 +278,9 @@ func (h *Handlers) meetingPage(w http.ResponseWriter, r *http.Request, p *Platfo
 }
 
 func (h *Handlers) meetingOp(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	p, mt, err := h.meetingFrom(r)
 	if err != nil {
@@ -303,16 +303,16 @@ func (h *Handlers) meetingOp(w http.ResponseWriter, r *http.Request) error {
 		err = h.svc.SetAttendance(ctx, u, p, mt, att, m)
 	case "minutes":
 		if !h.svc.CanManage(ctx, u, p) {
-			return web.ErrForbidden
+			return refuse.ErrForbidden
 		}
 		err = h.svc.SetMinutes(ctx, u, p, mt, f.Raw("minutes"), m)
 	case "decision":
 		if !h.svc.CanManage(ctx, u, p) {
-			return web.ErrForbidden
+			return refuse.ErrForbidden
 		}
 		err = h.svc.AddDecision(ctx, u, p, mt, f.Get("decision"), m)
 	default:
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	var fe FieldErrors
 	if errors.As(err, &fe) {

@@ -13,6 +13,7 @@ import (
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // InitiativeInput is the initiative form.
@@ -136,7 +137,7 @@ func (s *Service) move(ctx context.Context, tx *db.Tx, u *auth.User, x *Initiati
 		return err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return db.ErrConflict
+		return refuse.ErrConflict
 	}
 	from := x.State
 	x.State = to
@@ -247,7 +248,7 @@ func scanInitiative(row interface{ Scan(...any) error }) (*Initiative, error) {
 // Initiative returns an initiative by public id.
 func (s *Service) Initiative(ctx context.Context, pid string) (*Initiative, error) {
 	if len(pid) > 40 {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	x, err := scanInitiative(s.db.QueryRowContext(ctx, selectInitiative+` WHERE i.public_id = ?`, pid))
 	return x, wrap("Initiative", notFound(err))
@@ -265,7 +266,7 @@ func (p prefixed) Scan(dest ...any) error { return p.row.Scan(append(p.extra, de
 // platform, in one query (the platform's LSGs come from the cache).
 func (s *Service) InitiativeAndPlatform(ctx context.Context, pid string) (*Initiative, *Platform, error) {
 	if len(pid) > 40 {
-		return nil, nil, db.ErrNotFound
+		return nil, nil, refuse.ErrNotFound
 	}
 	p := &Platform{}
 	var rv int

@@ -23,7 +23,7 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/money"
-	"github.com/dijalog/dijalog/internal/web"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // Errors of the service; handlers map them to localised refusals.
@@ -37,7 +37,7 @@ var (
 )
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
-type FieldErrors = web.FieldErrors
+type FieldErrors = refuse.FieldErrors
 
 // Member roles on a platform.
 const (

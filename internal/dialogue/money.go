@@ -17,6 +17,7 @@ import (
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // Sources of co-financing.
@@ -378,7 +379,7 @@ func (s *Service) Photos(ctx context.Context, x *Initiative) ([]Photo, error) {
 // Photo returns a photo's record and the initiative it belongs to.
 func (s *Service) Photo(ctx context.Context, pid string) (*Photo, string, error) {
 	if len(pid) > 40 {
-		return nil, "", db.ErrNotFound
+		return nil, "", refuse.ErrNotFound
 	}
 	ph := &Photo{}
 	var ipid, state string

@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/dijalog/dijalog/internal/auth"
-	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // moneyStates are the states of initiatives that the money pages count.
@@ -101,7 +101,7 @@ type ProgrammeSummary struct {
 // with key (see Programme.Key), across platforms.
 func (s *Service) ProgrammeMoney(ctx context.Context, key string) (*ProgrammeSummary, error) {
 	if len(key) > 200 {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	list, err := s.Programmes(ctx)
 	if err != nil {
@@ -114,7 +114,7 @@ func (s *Service) ProgrammeMoney(ctx context.Context, key string) (*ProgrammeSum
 		}
 	}
 	if pr == nil {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	names, err := s.programmeNames(ctx, key)
 	if err != nil {

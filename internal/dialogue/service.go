@@ -18,6 +18,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // Places is what the service needs of the places module.
@@ -70,12 +71,12 @@ func wrap(op string, err error) error {
 
 // refusals are the errors that are answers, not faults: wrap passes them on
 // unchanged.
-var refusals = []error{db.ErrNotFound, db.ErrConflict, ErrForbidden, ErrClosed, ErrAlreadySupported, ErrNotSupported,
+var refusals = []error{refuse.ErrNotFound, refuse.ErrConflict, ErrForbidden, ErrClosed, ErrAlreadySupported, ErrNotSupported,
 	ErrVerificationRequired, ErrBadTransition, ErrBallotClosed, ErrAlreadyVoted, ErrOtherLSG}
 
 func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return db.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	return err
 }
@@ -192,7 +193,7 @@ func (s *Service) CreatePlatform(ctx context.Context, u *auth.User, in PlatformI
 			p.Slug, name, desc, boolInt(p.RequiresVerification), actorID(u), now, now)
 		if err != nil {
 			if db.IsUniqueViolation(err) {
-				return db.ErrConflict
+				return refuse.ErrConflict
 			}
 			return err
 		}
@@ -439,7 +440,7 @@ func (s *Service) RequestJoin(ctx context.Context, u *auth.User, p *Platform, m 
 	return wrap("RequestJoin", s.db.InTx(ctx, func(tx *db.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO dlg_members (platform_id, user_id, role, status, created_at, updated_at) VALUES (?, ?, 'member', 'requested', ?, ?)`, p.ID, u.ID, now, now)
 		if db.IsUniqueViolation(err) {
-			return db.ErrConflict
+			return refuse.ErrConflict
 		}
 		if err != nil {
 			return err
@@ -480,7 +481,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, u *auth.User, p *Platfor
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return db.ErrNotFound
+			return refuse.ErrNotFound
 		}
 		return record(ctx, tx, u, "dialogue.member.accept", "platform", p.Slug, nil, m)
 	}))
@@ -509,7 +510,7 @@ func (s *Service) SetMember(ctx context.Context, u *auth.User, p *Platform, memb
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return db.ErrNotFound
+			return refuse.ErrNotFound
 		}
 		return record(ctx, tx, u, action, "platform", p.Slug, map[string]string{"member": strconv.FormatInt(memberID, 10), "role": role}, m)
 	}))
@@ -523,7 +524,7 @@ func (s *Service) AddMemberDirect(ctx context.Context, p *Platform, userID int64
 	now := s.now()
 	_, err := s.db.ExecContext(ctx, `INSERT INTO dlg_members (platform_id, user_id, role, status, created_at, updated_at) VALUES (?, ?, ?, 'active', ?, ?)`, p.ID, userID, role, now, now)
 	if db.IsUniqueViolation(err) {
-		return db.ErrConflict
+		return refuse.ErrConflict
 	}
 	return wrap("AddMemberDirect", err)
 }
@@ -659,7 +660,7 @@ func (s *Service) SetActionStatus(ctx context.Context, u *auth.User, p *Platform
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return db.ErrNotFound
+			return refuse.ErrNotFound
 		}
 		return record(ctx, tx, u, "dialogue.action.status", "platform", p.Slug, map[string]string{"action": strconv.FormatInt(id, 10), "status": status}, m)
 	}))

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/surveys"
 )
 
@@ -177,7 +178,7 @@ func (s *Service) PublishedSets(ctx context.Context) ([]Set, error) {
 func (s *Service) SetByID(ctx context.Context, id int64) (*Set, error) {
 	st, err := scanSet(s.db.QueryRowContext(ctx, `SELECT `+setColumns+` FROM eloge_sets WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("eloge.SetByID: %w", err)
@@ -219,7 +220,7 @@ func (s *Service) SetByCode(ctx context.Context, code string) (*Set, error) {
 	var id int64
 	err := s.db.QueryRowContext(ctx, `SELECT id FROM eloge_sets WHERE code = ?`, code).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("eloge.SetByCode: %w", err)

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
-	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/surveys"
 	"github.com/dijalog/dijalog/internal/web"
 )
@@ -329,7 +329,7 @@ func (h *Handlers) lsg(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if !ok {
-			return web.ErrNotFound
+			return refuse.ErrNotFound
 		}
 	}
 	d, err := h.results(r, c, p)
@@ -480,9 +480,9 @@ type mineItem struct {
 }
 
 func (h *Handlers) admin(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	return h.adminPage(w, r, u, web.EmptyForm(), http.StatusOK)
 }
@@ -542,16 +542,16 @@ func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, path string)
 }
 
 func (h *Handlers) createPlatform(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	f := web.NewForm(r)
-	_, err := h.svc.CreatePlatform(r.Context(), u, f.Get("org"))
+	_, err = h.svc.CreatePlatform(r.Context(), u, f.Get("org"))
 	switch {
-	case errors.Is(err, db.ErrNotFound):
+	case errors.Is(err, refuse.ErrNotFound):
 		f.Errors["org"] = "form.invalid_choice"
-	case errors.Is(err, db.ErrConflict):
+	case errors.Is(err, refuse.ErrConflict):
 		f.Errors["org"] = "eloge.platform.exists"
 	case err != nil:
 		return refusal(err)
@@ -570,9 +570,9 @@ func atoi(s string) int {
 }
 
 func (h *Handlers) openCycle(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	p, err := h.svc.PlatformByPublicID(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -606,9 +606,9 @@ type manageCyclePage struct {
 }
 
 func (h *Handlers) manageCycle(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	c, err := h.loadCycle(r)
 	if err != nil {
@@ -625,7 +625,7 @@ func (h *Handlers) manageCyclePage(w http.ResponseWriter, r *http.Request, u *au
 	}
 	d := manageCyclePage{C: c, Form: f, Manager: CanManagePlatform(u, &c.Platform)}
 	if !d.Manager && !expert {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	parts, err := h.svc.Participants(ctx, c)
 	if err != nil {
@@ -646,9 +646,9 @@ func (h *Handlers) manageCyclePage(w http.ResponseWriter, r *http.Request, u *au
 }
 
 func (h *Handlers) addLSG(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	c, err := h.loadCycle(r)
 	if err != nil {
@@ -659,7 +659,7 @@ func (h *Handlers) addLSG(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case errors.Is(err, ErrUnknownLSG):
 		f.Errors["lsg"] = "eloge.err.unknown_lsg"
-	case errors.Is(err, db.ErrConflict):
+	case errors.Is(err, refuse.ErrConflict):
 		f.Errors["lsg"] = "eloge.err.lsg_exists"
 	case err != nil:
 		return refusal(err)
@@ -670,9 +670,9 @@ func (h *Handlers) addLSG(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) addExpert(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	c, err := h.loadCycle(r)
 	if err != nil {
@@ -683,7 +683,7 @@ func (h *Handlers) addExpert(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case errors.Is(err, ErrUnknownPerson), errors.Is(err, ErrNotMember):
 		f.Errors["email"] = ErrorKey(err)
-	case errors.Is(err, db.ErrConflict):
+	case errors.Is(err, refuse.ErrConflict):
 		f.Errors["email"] = "eloge.err.expert_exists"
 	case err != nil:
 		return refusal(err)
@@ -715,9 +715,9 @@ type surveyLink struct {
 }
 
 func (h *Handlers) participant(w http.ResponseWriter, r *http.Request) (*auth.User, *Cycle, *Participant, bool, error) {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil, nil, nil, false, nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return nil, nil, nil, false, err
 	}
 	c, err := h.loadCycle(r)
 	if err != nil {
@@ -732,7 +732,7 @@ func (h *Handlers) participant(w http.ResponseWriter, r *http.Request) (*auth.Us
 		return nil, nil, nil, false, err
 	}
 	if !see {
-		return nil, nil, nil, false, web.ErrForbidden
+		return nil, nil, nil, false, refuse.ErrForbidden
 	}
 	return u, c, p, true, nil
 }
@@ -852,7 +852,7 @@ func (h *Handlers) review(w http.ResponseWriter, r *http.Request) error {
 		return web.ErrBadRequest
 	}
 	err = h.svc.Review(r.Context(), u, c, p, id, f.Get("verdict"), f.Get("comment"))
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, refuse.ErrNotFound) {
 		f.Error = "eloge.review.not_scored"
 		return h.workspacePage(w, r, u, c, p, f, http.StatusUnprocessableEntity)
 	}

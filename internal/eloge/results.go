@@ -12,6 +12,7 @@ import (
 	"github.com/dijalog/dijalog/internal/audit"
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/surveys"
 )
 
@@ -298,7 +299,7 @@ func (s *Service) SetProgress(ctx context.Context, actor *auth.User, p *Particip
 		return fmt.Errorf("eloge.SetProgress: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return db.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	return nil
 }

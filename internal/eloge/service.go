@@ -15,8 +15,8 @@ import (
 	"github.com/dijalog/dijalog/internal/audit"
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/surveys"
-	"github.com/dijalog/dijalog/internal/web"
 )
 
 // Refusals; ErrorKey gives their catalogue keys.
@@ -51,7 +51,7 @@ func ErrorKey(err error) string {
 }
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
-type FieldErrors = web.FieldErrors
+type FieldErrors = refuse.FieldErrors
 
 // Directory answers questions about people and organisations; the auth
 // service implements it.
@@ -123,7 +123,7 @@ func (s *Service) CreatePlatform(ctx context.Context, actor *auth.User, orgPID s
 		id, err := db.InsertID(ctx, tx, `INSERT INTO eloge_platforms (public_id, org_id, name, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, p.PublicID, p.OrgID, p.Name, p.Country, now, now)
 		if err != nil {
 			if db.IsUniqueViolation(err) {
-				return db.ErrConflict
+				return refuse.ErrConflict
 			}
 			return fmt.Errorf("eloge.CreatePlatform: %w", err)
 		}
@@ -159,7 +159,7 @@ func (s *Service) PlatformByPublicID(ctx context.Context, pid string) (*Platform
 	var p Platform
 	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, org_id, name, country FROM eloge_platforms WHERE public_id = ?`, pid).Scan(&p.ID, &p.PublicID, &p.OrgID, &p.Name, &p.Country)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("eloge.PlatformByPublicID: %w", err)
@@ -229,7 +229,7 @@ func (s *Service) OpenCycle(ctx context.Context, actor *auth.User, p *Platform, 
 	fe := validateCycle(&in)
 	set, err := s.SetByCode(ctx, in.SetCode)
 	switch {
-	case errors.Is(err, db.ErrNotFound):
+	case errors.Is(err, refuse.ErrNotFound):
 		fe["set"] = "form.invalid_choice"
 	case err != nil:
 		return nil, err
@@ -297,7 +297,7 @@ func (s *Service) Cycles(ctx context.Context) ([]*Cycle, error) {
 func (s *Service) CycleByPublicID(ctx context.Context, pid string) (*Cycle, error) {
 	c, err := scanCycle(s.db.QueryRowContext(ctx, `SELECT `+cycleColumns+` FROM eloge_cycles c JOIN eloge_sets s ON s.id = c.set_id JOIN eloge_platforms p ON p.id = c.platform_id WHERE c.public_id = ?`, pid))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("eloge.CycleByPublicID: %w", err)
@@ -366,7 +366,7 @@ func (s *Service) AddExpert(ctx context.Context, actor *auth.User, c *Cycle, ema
 		return ErrForbidden
 	}
 	u, err := s.dir.UserByEmail(ctx, email)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, refuse.ErrNotFound) {
 		return ErrUnknownPerson
 	}
 	if err != nil {
@@ -391,7 +391,7 @@ func (s *Service) AddExpert(ctx context.Context, actor *auth.User, c *Cycle, ema
 		now := db.Now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO eloge_experts (cycle_id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?)`, c.ID, u.ID, now, now); err != nil {
 			if db.IsUniqueViolation(err) {
-				return db.ErrConflict
+				return refuse.ErrConflict
 			}
 			return fmt.Errorf("eloge.AddExpert: %w", err)
 		}
@@ -458,7 +458,7 @@ func (s *Service) AddParticipant(ctx context.Context, actor *auth.User, c *Cycle
 		id, err := db.InsertID(ctx, tx, `INSERT INTO eloge_participants (cycle_id, lsg_code, status, created_at, updated_at) VALUES (?, ?, 'draft', ?, ?) RETURNING id`, c.ID, lsg, now, now)
 		if err != nil {
 			if db.IsUniqueViolation(err) {
-				return db.ErrConflict
+				return refuse.ErrConflict
 			}
 			return fmt.Errorf("eloge.AddParticipant: %w", err)
 		}
@@ -493,7 +493,7 @@ func (s *Service) Participants(ctx context.Context, c *Cycle) ([]*Participant, e
 func (s *Service) Participant(ctx context.Context, c *Cycle, lsg string) (*Participant, error) {
 	p, err := scanParticipant(s.db.QueryRowContext(ctx, `SELECT `+participantColumns+` FROM eloge_participants WHERE cycle_id = ? AND lsg_code = ?`, c.ID, lsg))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Participant: %w", err)
@@ -729,7 +729,7 @@ func (s *Service) Review(ctx context.Context, actor *auth.User, c *Cycle, p *Par
 			return fmt.Errorf("eloge.Review: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return db.ErrNotFound
+			return refuse.ErrNotFound
 		}
 		var total, accepted, returned int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN review = 'accepted' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN review = 'returned' THEN 1 ELSE 0 END), 0) FROM eloge_assessments WHERE participant_id = ?`, p.ID).Scan(&total, &accepted, &returned); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/surveys"
 )
 
@@ -126,7 +127,7 @@ func (s *Service) editable(ctx context.Context, tx *db.Tx, actor *auth.User, set
 	var platform sql.Null[int64]
 	err := tx.QueryRowContext(ctx, `SELECT status, platform_id FROM eloge_sets WHERE id = ?`, setID).Scan(&status, &platform)
 	if errors.Is(err, sql.ErrNoRows) {
-		return db.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	if err != nil {
 		return fmt.Errorf("eloge: set %d: %w", setID, err)
@@ -336,7 +337,7 @@ func (s *Service) SavePrinciple(ctx context.Context, actor *auth.User, st *Set, 
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			if !create {
-				return db.ErrNotFound
+				return refuse.ErrNotFound
 			}
 			if pid, err = db.InsertID(ctx, tx, `INSERT INTO eloge_principles (set_id, number, title, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, st.ID, in.Number, marshal(in.Title), marshal(in.Description), now, now); err != nil {
 				return fmt.Errorf("eloge.SavePrinciple: %w", err)
@@ -366,7 +367,7 @@ func (s *Service) SavePrinciple(ctx context.Context, actor *auth.User, st *Set, 
 				return fmt.Errorf("eloge.SavePrinciple: indicator: %w", err)
 			}
 			if n, _ := res.RowsAffected(); n != 1 {
-				return db.ErrNotFound // an indicator of another principle
+				return refuse.ErrNotFound // an indicator of another principle
 			}
 		}
 		for _, r := range in.Indicators {
@@ -404,7 +405,7 @@ func (s *Service) DeletePrinciple(ctx context.Context, actor *auth.User, st *Set
 			return fmt.Errorf("eloge.DeletePrinciple: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return db.ErrNotFound
+			return refuse.ErrNotFound
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.set.principle.delete", ObjectKind: "eloge_set", ObjectRef: st.Code, Details: map[string]string{"principle": strconv.Itoa(number)}})
 	})

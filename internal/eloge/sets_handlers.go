@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/dijalog/dijalog/internal/auth"
-	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/surveys"
 	"github.com/dijalog/dijalog/internal/web"
 )
@@ -66,9 +66,9 @@ type setsPage struct {
 }
 
 func (h *Handlers) sets(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	return h.setsPage(w, r, u, web.EmptyForm(), http.StatusOK)
 }
@@ -89,7 +89,7 @@ func (h *Handlers) setsPage(w http.ResponseWriter, r *http.Request, u *auth.User
 func (h *Handlers) loadSet(r *http.Request) (*Set, error) {
 	id, err := strconv.ParseInt(r.PathValue("set"), 10, 64)
 	if err != nil || id <= 0 {
-		return nil, web.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	return h.svc.SetByID(r.Context(), id)
 }
@@ -97,9 +97,9 @@ func (h *Handlers) loadSet(r *http.Request) (*Set, error) {
 // setTarget is the signed-in person and the set of the path; ok is false
 // when the handler is done (sent to sign in, or err to render).
 func (h *Handlers) setTarget(w http.ResponseWriter, r *http.Request) (*auth.User, *Set, bool, error) {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil, nil, false, nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return nil, nil, false, err
 	}
 	st, err := h.loadSet(r)
 	if err != nil {
@@ -127,7 +127,7 @@ func (h *Handlers) newVersion(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if p == nil {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	nv, err := h.svc.NewVersion(r.Context(), u, p, st)
 	if errors.Is(err, ErrDraftExists) {
@@ -172,7 +172,7 @@ func (h *Handlers) setPage(w http.ResponseWriter, r *http.Request, u *auth.User,
 	}
 	d.Fields = h.langFields(f, "title", st.Title)
 	if st.BasedOn.Valid {
-		if d.Based, err = h.svc.SetByID(ctx, st.BasedOn.V); err != nil && !errors.Is(err, db.ErrNotFound) {
+		if d.Based, err = h.svc.SetByID(ctx, st.BasedOn.V); err != nil && !errors.Is(err, refuse.ErrNotFound) {
 			return err
 		}
 	}
@@ -198,7 +198,7 @@ func (h *Handlers) setFail(w http.ResponseWriter, r *http.Request, u *auth.User,
 		}
 		return h.setPage(w, r, u, st, f, http.StatusUnprocessableEntity)
 	case errors.Is(err, ErrForbidden):
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	case ErrorKey(err) != "":
 		f.Error = ErrorKey(err)
 		return h.setPage(w, r, u, st, f, http.StatusConflict)
@@ -284,11 +284,11 @@ func (h *Handlers) principleTarget(w http.ResponseWriter, r *http.Request) (*aut
 	}
 	num, err := strconv.Atoi(n)
 	if err != nil {
-		return nil, nil, nil, false, web.ErrNotFound
+		return nil, nil, nil, false, refuse.ErrNotFound
 	}
 	p := st.Principle(num)
 	if p == nil {
-		return nil, nil, nil, false, web.ErrNotFound
+		return nil, nil, nil, false, refuse.ErrNotFound
 	}
 	return u, st, p, true, nil
 }
@@ -381,8 +381,8 @@ func (h *Handlers) savePrinciple(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.principlePage(w, r, st, p, f, http.StatusUnprocessableEntity)
 	case errors.Is(err, ErrForbidden):
-		return web.ErrForbidden
-	case errors.Is(err, db.ErrNotFound):
+		return refuse.ErrForbidden
+	case errors.Is(err, refuse.ErrNotFound):
 		return web.ErrBadRequest // an indicator of another principle
 	case ErrorKey(err) != "":
 		f.Error = ErrorKey(err)
@@ -397,7 +397,7 @@ func (h *Handlers) deletePrinciple(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if p == nil {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	if err := h.svc.DeletePrinciple(r.Context(), u, st, p.Number); err != nil {
 		return h.setFail(w, r, u, st, web.NewForm(r), err)

@@ -9,6 +9,7 @@ import (
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/surveys"
 	"github.com/google/go-cmp/cmp"
 )
@@ -233,7 +234,7 @@ func TestSetVersions(t *testing.T) {
 		wantField(t, "new principle with a taken number", s.SavePrinciple(ctx, manager, v2, dup, true), "number", "eloge.sets.number_taken")
 		foreign := principleInput(v2.Principle(6))
 		foreign.Indicators[0].ID = v2.Principle(7).Indicators[0].ID
-		wantErr(t, "indicator of another principle", s.SavePrinciple(ctx, manager, v2, foreign, false), db.ErrNotFound)
+		wantErr(t, "indicator of another principle", s.SavePrinciple(ctx, manager, v2, foreign, false), refuse.ErrNotFound)
 
 		// A principle without indicators blocks publication.
 		if err := s.SavePrinciple(ctx, manager, v2, PrincipleInput{Number: 13, Title: surveys.Text{"en": "Digital participation"}}, true); err != nil {
@@ -302,7 +303,7 @@ func TestSetVersions(t *testing.T) {
 		if err := s.DiscardDraft(ctx, manager, v3); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SetByID(ctx, v3.ID); !errors.Is(err, db.ErrNotFound) {
+		if _, err := s.SetByID(ctx, v3.ID); !errors.Is(err, refuse.ErrNotFound) {
 			t.Fatalf("v3 after discard: %v", err)
 		}
 		pub, err := s.PublishedSets(ctx)

@@ -22,13 +22,14 @@ import (
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/news"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/search"
 	"github.com/google/uuid"
 )
 
 // Errors.
 var (
-	ErrNotFound   = db.ErrNotFound
+	ErrNotFound   = refuse.ErrNotFound
 	ErrForbidden  = errors.New("events: forbidden")
 	ErrRegistered = errors.New("events.error.already_registered")
 	ErrClosed     = errors.New("events.error.closed")

@@ -8,6 +8,7 @@ import (
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/news"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -244,7 +245,7 @@ func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	os := h.organisers(r)
 	if len(os) == 0 {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	f := web.EmptyForm()
 	f.Values.Set("time_zone", "Europe/Sarajevo")
@@ -255,11 +256,11 @@ func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	u := auth.UserFrom(r)
 	if u == nil {
-		return web.ErrUnauthorized
+		return refuse.ErrSignIn
 	}
 	os := h.organisers(r)
 	if len(os) == 0 {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	f := web.NewForm(r)
 	in := Input{Kind: f.Get("kind"), Lang: f.Get("lang"), Title: f.Get("title"), Description: f.Raw("description"), Start: f.Get("start"), End: f.Get("end"),
@@ -283,7 +284,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 		case errors.As(err, &fe):
 			f.SetErrors(fe)
 		case errors.Is(err, ErrForbidden):
-			return web.ErrForbidden
+			return refuse.ErrForbidden
 		default:
 			return err
 		}
@@ -299,7 +300,7 @@ type checkinPage struct {
 func (h *Handlers) checkinList(w http.ResponseWriter, r *http.Request) error {
 	u := auth.UserFrom(r)
 	if u == nil {
-		return web.ErrUnauthorized
+		return refuse.ErrSignIn
 	}
 	e, err := h.svc.BySlug(r.Context(), r.PathValue("slug"))
 	if err != nil {
@@ -307,7 +308,7 @@ func (h *Handlers) checkinList(w http.ResponseWriter, r *http.Request) error {
 	}
 	regs, err := h.svc.Registrations(r.Context(), u, e)
 	if errors.Is(err, ErrForbidden) {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if err != nil {
 		return err
@@ -318,7 +319,7 @@ func (h *Handlers) checkinList(w http.ResponseWriter, r *http.Request) error {
 func (h *Handlers) checkin(w http.ResponseWriter, r *http.Request) error {
 	u := auth.UserFrom(r)
 	if u == nil {
-		return web.ErrUnauthorized
+		return refuse.ErrSignIn
 	}
 	e, err := h.svc.BySlug(r.Context(), r.PathValue("slug"))
 	if err != nil {
@@ -332,7 +333,7 @@ func (h *Handlers) checkin(w http.ResponseWriter, r *http.Request) error {
 		err = h.svc.CheckIn(r.Context(), u, e, f.Get("registration"), f.Get("action") != "undo")
 	}
 	if errors.Is(err, ErrForbidden) {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/translit"
 	"github.com/google/uuid"
 )
@@ -104,7 +105,7 @@ func (s *Service) Start(ctx context.Context, u *auth.User, c *Call, orgPID strin
 		now := s.Now()
 		existing, err := appByCallOrg(ctx, tx, c.ID, orgPID)
 		switch {
-		case errors.Is(err, db.ErrNotFound):
+		case errors.Is(err, refuse.ErrNotFound):
 			pid := uuid.NewString()
 			_, err = db.InsertID(ctx, tx, `INSERT INTO grant_applications (public_id, call_id, org_public_id, org_name, eligibility, eligible, updated_by, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, pid, c.ID, orgPID, org.Name, mustJSON(clean), boolInt(eligible), u.ID, now, now)
@@ -147,7 +148,7 @@ func appByCallOrg(ctx context.Context, q db.Querier, callID int64, org string) (
 		return nil, err
 	}
 	if len(apps) == 0 {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	return apps[0], nil
 }
@@ -160,7 +161,7 @@ func (s *Service) ApplicationOf(ctx context.Context, callID int64, orgPID string
 // Application returns one application by its public id.
 func (s *Service) Application(ctx context.Context, pid string) (*Application, error) {
 	if len(pid) > 64 {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	return appBy(ctx, s.db, "public_id", pid)
 }
@@ -337,7 +338,7 @@ func (s *Service) Save(ctx context.Context, u *auth.User, c *Call, pid string, d
 		return nil, err
 	}
 	if a.CallID != c.ID || !CanEdit(u, a) {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if !c.AcceptsAt(s.Now()) {
 		return nil, ErrClosed
@@ -446,7 +447,7 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, c *Call, pid string,
 		return nil, err
 	}
 	if a.CallID != c.ID || !CanEdit(u, a) {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if a.Status == AppSubmitted {
 		return a, nil
@@ -500,7 +501,7 @@ func (s *Service) Withdraw(ctx context.Context, u *auth.User, c *Call, pid strin
 		return err
 	}
 	if a.CallID != c.ID || !CanEdit(u, a) {
-		return db.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	if !c.AcceptsAt(s.Now()) {
 		return ErrClosed
@@ -523,7 +524,7 @@ func (s *Service) Reopen(ctx context.Context, u *auth.User, c *Call, pid string,
 		return err
 	}
 	if a.CallID != c.ID || !CanEdit(u, a) {
-		return db.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	if !c.AcceptsAt(s.Now()) {
 		return ErrClosed

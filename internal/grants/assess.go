@@ -10,6 +10,7 @@ import (
 	"github.com/dijalog/dijalog/internal/audit"
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/google/uuid"
 )
 
@@ -77,7 +78,7 @@ func (s *Service) assignmentOf(ctx context.Context, q db.Querier, appID, userID 
 		return nil, err
 	}
 	if len(list) == 0 {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	return list[0], nil
 }
@@ -102,7 +103,7 @@ func (s *Service) CanReadApplication(ctx context.Context, u *auth.User, a *Appli
 		return true, nil
 	}
 	g, err := s.assignmentOf(ctx, s.db, a.ID, u.ID)
-	if errors.Is(err, db.ErrNotFound) {
+	if errors.Is(err, refuse.ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {
@@ -130,7 +131,7 @@ func (s *Service) insertAssignment(ctx context.Context, tx *db.Tx, u *auth.User,
 	now := s.Now()
 	_, err := tx.ExecContext(ctx, `INSERT INTO grant_assignments (application_id, assessor_id, third, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, a.ID, assessor, boolInt(third), now, now)
 	if db.IsUniqueViolation(err) {
-		return db.ErrConflict
+		return refuse.ErrConflict
 	}
 	if err != nil {
 		return err
@@ -146,7 +147,7 @@ func (s *Service) Assign(ctx context.Context, u *auth.User, c *Call, appPID, ass
 	}
 	a, err := s.Application(ctx, appPID)
 	if err != nil || a.CallID != c.ID || a.Status != AppSubmitted {
-		return db.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	if c.Phase(s.Now()) != PhaseClosed {
 		return ErrState
@@ -510,7 +511,7 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, c *Call, appPID, dec
 	}
 	a, err := s.Application(ctx, appPID)
 	if err != nil || a.CallID != c.ID || a.Status != AppSubmitted {
-		return db.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	reason = strings.TrimSpace(reason)
 	switch decision {

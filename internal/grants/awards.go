@@ -11,6 +11,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/google/uuid"
 )
 
@@ -56,7 +57,7 @@ func (s *Service) Award(ctx context.Context, pid string) (*Award, error) {
 		return nil, err
 	}
 	if len(list) == 0 {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	return list[0], nil
 }
@@ -73,7 +74,7 @@ func (s *Service) AwardOfApp(ctx context.Context, appID int64) (*Award, error) {
 		return nil, err
 	}
 	if len(list) == 0 {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	return list[0], nil
 }
@@ -174,7 +175,7 @@ func (s *Service) MarkPaid(ctx context.Context, u *auth.User, c *Call, w *Award,
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return db.ErrNotFound
+			return refuse.ErrNotFound
 		}
 		return recordAudit(ctx, tx, u, "grants.award.paid", "grant_award", w.PublicID, map[string]string{"instalment": fmt.Sprint(instID)}, m)
 	}))
@@ -239,7 +240,7 @@ func (s *Service) reportOf(ctx context.Context, w *Award, pid string) (*Report, 
 			return &list[i], nil
 		}
 	}
-	return nil, db.ErrNotFound
+	return nil, refuse.ErrNotFound
 }
 
 // SubmitReport submits a report with an optional attachment (the grantee).

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/google/uuid"
 )
 
@@ -133,13 +134,13 @@ func (s *Service) removeFiles(pids []string) {
 // FileByPID returns a file's record.
 func (s *Service) FileByPID(ctx context.Context, pid string) (*File, error) {
 	if len(pid) > 64 {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	f := &File{}
 	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, owner_kind, owner_id, field, filename, content_type, size, sha256, created_at FROM grant_files WHERE public_id = ?`, pid).
 		Scan(&f.ID, &f.PublicID, &f.OwnerKind, &f.OwnerID, &f.Field, &f.Filename, &f.ContentType, &f.Size, &f.SHA256, &f.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if err != nil {
 		return nil, wrap("FileByPID", err)

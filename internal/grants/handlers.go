@@ -16,6 +16,7 @@ import (
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/money"
 	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -107,7 +108,7 @@ func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, path string)
 func httpErr(err error) error {
 	switch {
 	case errors.Is(err, ErrForbidden), errors.Is(err, auth.ErrForbidden):
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	case errors.Is(err, ErrClosed):
 		return &web.Error{Status: http.StatusConflict, Key: "grants.error.closed", Err: err}
 	case errors.Is(err, ErrState):
@@ -335,13 +336,13 @@ func (h *Handlers) callFormPage(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (h *Handlers) newCall(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	pubs := h.publishers(r, u)
 	if len(pubs) == 0 {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	f := web.EmptyForm()
 	now := h.svc.Now().In(h.svc.Zone())
@@ -369,9 +370,9 @@ func callInput(f *web.Form) CallInput {
 }
 
 func (h *Handlers) createCall(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	f := web.NewForm(r)
 	c, err := h.svc.CreateCall(r.Context(), u, callInput(f), h.meta(r))
@@ -392,7 +393,7 @@ func (h *Handlers) loadCall(r *http.Request) (*Call, error) {
 		return nil, err
 	}
 	if !CallVisible(auth.UserFrom(r), c) {
-		return nil, web.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	return c, nil
 }
@@ -400,14 +401,14 @@ func (h *Handlers) loadCall(r *http.Request) (*Call, error) {
 func (h *Handlers) manageable(w http.ResponseWriter, r *http.Request) (*auth.User, *Call, error) {
 	u := auth.UserFrom(r)
 	if u == nil {
-		return nil, nil, web.ErrNotFound
+		return nil, nil, refuse.ErrNotFound
 	}
 	c, err := h.loadCall(r)
 	if err != nil {
 		return nil, nil, err
 	}
 	if !CanManage(u, c) {
-		return nil, nil, web.ErrForbidden
+		return nil, nil, refuse.ErrForbidden
 	}
 	return u, c, nil
 }
@@ -537,9 +538,9 @@ func (h *Handlers) call(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) ask(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	c, err := h.loadCall(r)
 	if err != nil {
@@ -636,7 +637,7 @@ func (h *Handlers) file(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !ok {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	rd, err := h.svc.OpenFile(f)
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/dijalog/dijalog/internal/auth"
-	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -36,9 +36,9 @@ func (h *Handlers) orgChoices(r *http.Request, u *auth.User) []Publisher {
 }
 
 func (h *Handlers) applyForm(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	c, err := h.loadCall(r)
 	if err != nil {
@@ -55,9 +55,9 @@ func (h *Handlers) applyForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) apply(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	c, err := h.loadCall(r)
 	if err != nil {
@@ -108,7 +108,7 @@ type appPage struct {
 func (h *Handlers) loadApp(w http.ResponseWriter, r *http.Request) (*auth.User, *Application, *Call, error) {
 	u := auth.UserFrom(r)
 	if u == nil {
-		return nil, nil, nil, web.ErrNotFound
+		return nil, nil, nil, refuse.ErrNotFound
 	}
 	a, err := h.svc.Application(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -119,7 +119,7 @@ func (h *Handlers) loadApp(w http.ResponseWriter, r *http.Request) (*auth.User, 
 		return nil, nil, nil, err
 	}
 	if !ok {
-		return nil, nil, nil, web.ErrNotFound
+		return nil, nil, nil, refuse.ErrNotFound
 	}
 	c, err := h.svc.CallByID(r.Context(), a.CallID)
 	if err != nil {
@@ -182,7 +182,7 @@ func (h *Handlers) appPage(w http.ResponseWriter, r *http.Request, u *auth.User,
 	}
 	if aw, err := h.svc.AwardOfApp(ctx, a.ID); err == nil {
 		d.Award = aw
-	} else if !errors.Is(err, db.ErrNotFound) {
+	} else if !errors.Is(err, refuse.ErrNotFound) {
 		return err
 	}
 	if d.Editable && f.Valid() {
@@ -233,7 +233,7 @@ func (h *Handlers) saveApplication(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if !CanEdit(u, a) {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	f := web.NewForm(r)
 	d, err := draftOf(r, c, f)
@@ -351,10 +351,10 @@ func (h *Handlers) receipt(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !CanEdit(u, a) && !CanManage(u, c) {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	if a.Status != AppSubmitted {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	rc, err := h.svc.ReceiptOf(r.Context(), c, a)
 	if err != nil {
@@ -371,9 +371,9 @@ type myAppsPage struct {
 }
 
 func (h *Handlers) myApplications(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	apps, err := h.svc.MyApplications(r.Context(), u)
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/dijalog/dijalog/internal/auth"
-	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -85,7 +85,7 @@ func (h *Handlers) assign(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := web.NewForm(r)
 	err = h.svc.Assign(r.Context(), u, c, f.Get("application"), f.Get("assessor"), h.meta(r))
-	if errors.Is(err, db.ErrConflict) {
+	if errors.Is(err, refuse.ErrConflict) {
 		err = FieldErrors{"assessor": "grants.assign.already"}
 	}
 	return h.formResult(w, r, c, err, "#applications")
@@ -136,12 +136,12 @@ type assessListPage struct {
 }
 
 func (h *Handlers) assessList(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	list, err := h.svc.MyAssignments(r.Context(), u)
 	if err != nil {
@@ -166,7 +166,7 @@ type assessPage struct {
 func (h *Handlers) assessment(r *http.Request) (*auth.User, *Application, *Call, *Assignment, error) {
 	u := auth.UserFrom(r)
 	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
-		return nil, nil, nil, nil, web.ErrNotFound
+		return nil, nil, nil, nil, refuse.ErrNotFound
 	}
 	a, err := h.svc.Application(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -348,7 +348,7 @@ func (h *Handlers) managedAward(r *http.Request) (*auth.User, *Award, *Call, err
 		return nil, nil, nil, err
 	}
 	if !CanManage(u, c) {
-		return nil, nil, nil, web.ErrForbidden
+		return nil, nil, nil, refuse.ErrForbidden
 	}
 	return u, aw, c, nil
 }
@@ -378,7 +378,7 @@ func (h *Handlers) paid(w http.ResponseWriter, r *http.Request) error {
 	}
 	n, err := strconv.ParseInt(r.PathValue("n"), 10, 64)
 	if err != nil {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	return h.awardResult(w, r, aw, h.svc.MarkPaid(r.Context(), u, c, aw, n, h.meta(r)))
 }
@@ -409,7 +409,7 @@ func (h *Handlers) submitReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !CanApplyFor(u, aw.OrgPID) {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	up, err := upload(r, "file")
 	if err != nil {

@@ -12,10 +12,10 @@ import (
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/money"
-	"github.com/dijalog/dijalog/internal/web"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
-// Errors of the grants rules, beyond db.ErrNotFound and db.ErrConflict.
+// Errors of the grants rules, beyond refuse.ErrNotFound and refuse.ErrConflict.
 var (
 	ErrForbidden = errors.New("grants: forbidden")
 	// ErrClosed means the call is not open: before it opens or after it closes.
@@ -27,7 +27,7 @@ var (
 )
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
-type FieldErrors = web.FieldErrors
+type FieldErrors = refuse.FieldErrors
 
 // Call statuses as stored.
 const (

@@ -15,6 +15,7 @@ import (
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/google/uuid"
 )
 
@@ -392,7 +393,7 @@ func (s *Service) PublishCall(ctx context.Context, u *auth.User, slug string, m 
 // CallBySlug returns one call.
 func (s *Service) CallBySlug(ctx context.Context, slug string) (*Call, error) {
 	if slug == "" || len(slug) > 200 {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	return callBy(ctx, s.db, "slug", slug)
 }
@@ -575,7 +576,7 @@ func (s *Service) Answer(ctx context.Context, u *auth.User, c *Call, qid, answer
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return db.ErrNotFound
+			return refuse.ErrNotFound
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.question.answer", ObjectKind: "grant_call", ObjectRef: c.Slug, Details: map[string]string{"question": qid}, IP: m.IP})
 	}))

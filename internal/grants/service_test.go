@@ -17,6 +17,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db/dbtest"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -293,13 +294,13 @@ func TestAccessMatrix(t *testing.T) {
 		check("draft", map[string]bool{"repA": true, "repA2": true, "admin": true})
 		// Others cannot change it.
 		for _, p := range []*auth.User{w.repB, w.manager, w.assessors[0], w.outsider} {
-			if _, err := w.svc.Save(ctx, p, w.call, a.PublicID, Draft{Version: a.Version, Title: "x"}, Meta{}); !errors.Is(err, db.ErrNotFound) {
+			if _, err := w.svc.Save(ctx, p, w.call, a.PublicID, Draft{Version: a.Version, Title: "x"}, Meta{}); !errors.Is(err, refuse.ErrNotFound) {
 				t.Errorf("save by %v: %v, want not found", p.Email, err)
 			}
-			if _, err := w.svc.Submit(ctx, p, w.call, a.PublicID, a.Version, Meta{}); !errors.Is(err, db.ErrNotFound) {
+			if _, err := w.svc.Submit(ctx, p, w.call, a.PublicID, a.Version, Meta{}); !errors.Is(err, refuse.ErrNotFound) {
 				t.Errorf("submit by %v: %v, want not found", p.Email, err)
 			}
-			if err := w.svc.Withdraw(ctx, p, w.call, a.PublicID, Meta{}); !errors.Is(err, db.ErrNotFound) {
+			if err := w.svc.Withdraw(ctx, p, w.call, a.PublicID, Meta{}); !errors.Is(err, refuse.ErrNotFound) {
 				t.Errorf("withdraw by %v: %v, want not found", p.Email, err)
 			}
 		}
@@ -321,7 +322,7 @@ func TestAccessMatrix(t *testing.T) {
 		if err := w.svc.SubmitScores(ctx, w.assessors[0], a.PublicID, ScoreInput{Points: map[int]string{1: "5", 2: "5"}}, Meta{}); !errors.Is(err, ErrState) {
 			t.Errorf("scoring before the declaration: %v, want ErrState", err)
 		}
-		if err := w.svc.Declare(ctx, w.assessors[2], a.PublicID, false, Meta{}); !errors.Is(err, db.ErrNotFound) {
+		if err := w.svc.Declare(ctx, w.assessors[2], a.PublicID, false, Meta{}); !errors.Is(err, refuse.ErrNotFound) {
 			t.Errorf("declaration by an unassigned assessor: %v, want not found", err)
 		}
 		if err := w.svc.Declare(ctx, w.assessors[0], a.PublicID, false, Meta{}); err != nil {
@@ -460,7 +461,7 @@ func TestAssessmentCycle(t *testing.T) {
 		// Reminders go to the grantee's members: when the report comes
 		// within reach, not again the same week, again on the due date.
 		for _, u := range []*auth.User{w.repA, w.repA2} {
-			if err := w.au.AddMember(ctx, nil, w.orgA.PublicID, u.PublicID, auth.Meta{}); err != nil && !errors.Is(err, db.ErrConflict) {
+			if err := w.au.AddMember(ctx, nil, w.orgA.PublicID, u.PublicID, auth.Meta{}); err != nil && !errors.Is(err, refuse.ErrConflict) {
 				t.Fatal(err)
 			}
 		}

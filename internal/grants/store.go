@@ -7,6 +7,7 @@ import (
 	"errors"
 
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // The SQL of the module: the queries that more than one operation uses.
@@ -66,7 +67,7 @@ func callBy(ctx context.Context, q db.Querier, col string, v any) (*Call, error)
 	c := &Call{}
 	err := scanCall(q.QueryRowContext(ctx, `SELECT `+callColumns+` FROM grant_calls c WHERE c.`+col+` = ?`, v), c)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if err != nil {
 		return nil, wrap("callBy", err)
@@ -102,7 +103,7 @@ func appBy(ctx context.Context, q db.Querier, col string, v any) (*Application, 
 	a := &Application{}
 	err := scanApp(q.QueryRowContext(ctx, `SELECT `+appColumns+appFrom+` WHERE a.`+col+` = ?`, v), a)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if err != nil {
 		return nil, wrap("appBy", err)

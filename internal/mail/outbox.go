@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // Outbox is the durable queue between the platform and the mail server.
@@ -160,7 +161,7 @@ func (o *Outbox) SaveTemplate(ctx context.Context, q db.Querier, ref, subject, t
 		ref, subject, text, htmlBody, now, now)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
-			return 0, db.ErrConflict
+			return 0, refuse.ErrConflict
 		}
 		return 0, fmt.Errorf("mail.Outbox.SaveTemplate(%q): %w", ref, err)
 	}

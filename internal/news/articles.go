@@ -24,19 +24,19 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/search"
-	"github.com/dijalog/dijalog/internal/web"
 	"github.com/google/uuid"
 )
 
 // Errors of the service (the web adapter maps the db sentinels).
 var (
-	ErrNotFound  = db.ErrNotFound
+	ErrNotFound  = refuse.ErrNotFound
 	ErrForbidden = errors.New("news: forbidden")
 )
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
-type FieldErrors = web.FieldErrors
+type FieldErrors = refuse.FieldErrors
 
 // Author kinds.
 const (

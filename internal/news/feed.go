@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/dijalog/dijalog/internal/web"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // Atom (RFC 4287) elements.
@@ -107,4 +107,4 @@ func mustParse(s string) time.Time {
 	return t
 }
 
-var _ = web.ErrNotFound
+var _ = refuse.ErrNotFound

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -259,7 +260,7 @@ func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	as := h.authors(r, u)
 	if len(as) == 0 {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	f := web.EmptyForm()
 	f.Values.Set("lang", ContentLang(locale(r)))
@@ -269,7 +270,7 @@ func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 func requireUser(r *http.Request) (*auth.User, error) {
 	u := auth.UserFrom(r)
 	if u == nil {
-		return nil, web.ErrUnauthorized
+		return nil, refuse.ErrSignIn
 	}
 	return u, nil
 }
@@ -289,7 +290,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	}
 	if author == nil {
 		if len(as) == 0 {
-			return web.ErrForbidden
+			return refuse.ErrForbidden
 		}
 		f.Errors["author"] = "news.error.author"
 	}
@@ -320,7 +321,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 		case errors.As(err, &fe):
 			f.SetErrors(fe)
 		case errors.Is(err, ErrForbidden):
-			return web.ErrForbidden
+			return refuse.ErrForbidden
 		default:
 			return err
 		}
@@ -350,7 +351,7 @@ func (h *Handlers) translateForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !CanAuthor(u, a.AuthorKind, a.AuthorRef) {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	f := web.EmptyForm()
 	return h.srv.Render.Page(w, r, "news/translate", formPage{Form: f, Langs: ContentLangs, Article: &ArticleView{Article: a, Text: a.Original()}})
@@ -379,7 +380,7 @@ func (h *Handlers) translate(w http.ResponseWriter, r *http.Request) error {
 	case errors.As(err, &fe):
 		f.SetErrors(fe)
 	case errors.Is(err, ErrForbidden):
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	default:
 		return err
 	}
@@ -393,7 +394,7 @@ func (h *Handlers) delete(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := h.svc.Delete(r.Context(), u, r.PathValue("slug")); err != nil {
 		if errors.Is(err, ErrForbidden) {
-			return web.ErrForbidden
+			return refuse.ErrForbidden
 		}
 		return err
 	}
@@ -455,16 +456,16 @@ func (h *Handlers) api(w http.ResponseWriter, r *http.Request) error {
 func (h *Handlers) image(w http.ResponseWriter, r *http.Request) error {
 	name := r.PathValue("file")
 	if !ValidImageFile(name) {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	f, err := os.Open(h.svc.ImagePath(name))
 	if err != nil {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	w.Header().Set("Content-Type", "image/jpeg")
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
@@ -618,7 +619,7 @@ func (h *Handlers) editor(r *http.Request) (*auth.User, error) {
 		return nil, err
 	}
 	if !CanEdit(u) {
-		return nil, web.ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	return u, nil
 }

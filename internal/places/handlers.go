@@ -11,6 +11,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -245,20 +246,20 @@ type adminPage struct {
 }
 
 func (h *handlers) admin(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	code := r.PathValue("code")
 	if !CanAdmin(u, code) {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	p, err := h.svc.ByCode(r.Context(), code)
 	if err != nil {
 		return err
 	}
 	if !p.IsLSG() {
-		return fmt.Errorf("places: admin page of %s, which is not an LSG: %w", code, web.ErrNotFound)
+		return fmt.Errorf("places: admin page of %s, which is not an LSG: %w", code, refuse.ErrNotFound)
 	}
 	d := adminPage{Place: p, IsAdmin: u.IsAdmin()}
 	if h.team != nil {

@@ -23,6 +23,7 @@ import (
 	"sync"
 
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/translit"
 )
 
@@ -123,7 +124,7 @@ func (s *Service) LSGs(ctx context.Context) ([]Place, error) {
 	return out, nil
 }
 
-// ByCode returns one place, or an error wrapping db.ErrNotFound.
+// ByCode returns one place, or an error wrapping refuse.ErrNotFound.
 func (s *Service) ByCode(ctx context.Context, code string) (Place, error) {
 	sn, err := s.load(ctx)
 	if err != nil {
@@ -131,7 +132,7 @@ func (s *Service) ByCode(ctx context.Context, code string) (Place, error) {
 	}
 	i, ok := sn.byCode[code]
 	if !ok {
-		return Place{}, fmt.Errorf("places.Service.ByCode(%q): %w", code, db.ErrNotFound)
+		return Place{}, fmt.Errorf("places.Service.ByCode(%q): %w", code, refuse.ErrNotFound)
 	}
 	return sn.all[i], nil
 }
@@ -175,7 +176,7 @@ func (s *Service) Count(ctx context.Context) (int, error) {
 // is Novi Grad), then both with spaces ignored ("Banjaluka"), then without
 // words like "Općina" or "Grad". When a name fits several places equally
 // well an LSG is preferred; otherwise the error wraps ErrAmbiguous. An
-// unknown name gives an error wrapping db.ErrNotFound.
+// unknown name gives an error wrapping refuse.ErrNotFound.
 func (s *Service) Resolve(ctx context.Context, name string) (Place, error) {
 	return s.resolve(ctx, "places.Service.Resolve", name, false)
 }
@@ -384,10 +385,10 @@ func isAdminWord(w string) bool {
 // resolve implements Service.Resolve.
 func (sn *snapshot) resolve(name string, lsgOnly bool) (int, error) {
 	if len(name) > maxQuery {
-		return 0, db.ErrNotFound
+		return 0, refuse.ErrNotFound
 	}
 	k := translit.Fold(name)
-	if i, err := sn.resolveKeys([]string{k.Search, k.Extra}, lsgOnly); !errors.Is(err, db.ErrNotFound) {
+	if i, err := sn.resolveKeys([]string{k.Search, k.Extra}, lsgOnly); !errors.Is(err, refuse.ErrNotFound) {
 		return i, err
 	}
 	// Try again without the words that name the kind of unit.
@@ -401,7 +402,7 @@ func (sn *snapshot) resolve(name string, lsgOnly bool) (int, error) {
 	if rest := strings.Join(tokens, " "); rest != "" && rest != k.Search {
 		return sn.resolveKeys([]string{rest}, lsgOnly)
 	}
-	return 0, db.ErrNotFound
+	return 0, refuse.ErrNotFound
 }
 
 // resolveKeys looks search keys up tier by tier: names, aliases, compact
@@ -442,5 +443,5 @@ func (sn *snapshot) resolveKeys(keys []string, lsgOnly bool) (int, error) {
 			return 0, ErrAmbiguous
 		}
 	}
-	return 0, db.ErrNotFound
+	return 0, refuse.ErrNotFound
 }

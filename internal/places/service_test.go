@@ -9,6 +9,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -44,7 +45,7 @@ func TestService(t *testing.T) {
 		if err != nil || p.NameCyr != "Мостар" || !p.IsCity() {
 			t.Errorf("ByCode(mostar) = %+v, %v", p, err)
 		}
-		if _, err := svc.ByCode(ctx, "ba-nowhere"); !errors.Is(err, db.ErrNotFound) {
+		if _, err := svc.ByCode(ctx, "ba-nowhere"); !errors.Is(err, refuse.ErrNotFound) {
 			t.Errorf("ByCode(unknown) error = %v, want ErrNotFound", err)
 		}
 		p, err = svc.Resolve(ctx, "Bosanski Novi")
@@ -168,11 +169,11 @@ func TestResolve(t *testing.T) {
 		{name: "Brčko distrikt Bosne i Hercegovine", want: "ba-bd"},
 		{name: "Brčko distrikt Bosne i Hercegovine", lsgOnly: true, want: "ba-bd-brcko"},
 		{name: "Brcko", want: "ba-bd-brcko"},
-		{name: "HNK", lsgOnly: true, err: db.ErrNotFound},
-		{name: "Atlantis", err: db.ErrNotFound},
-		{name: "", err: db.ErrNotFound},
-		{name: "Općina", err: db.ErrNotFound},
-		{name: "\xff\xfe", err: db.ErrNotFound},
+		{name: "HNK", lsgOnly: true, err: refuse.ErrNotFound},
+		{name: "Atlantis", err: refuse.ErrNotFound},
+		{name: "", err: refuse.ErrNotFound},
+		{name: "Općina", err: refuse.ErrNotFound},
+		{name: "\xff\xfe", err: refuse.ErrNotFound},
 	}
 	for _, tt := range tests {
 		i, err := sn.resolve(tt.name, tt.lsgOnly)

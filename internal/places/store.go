@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // Store runs the places SQL. It reads only: places are loaded by the
@@ -69,13 +70,13 @@ func (s *Store) All(ctx context.Context) ([]Place, error) {
 }
 
 // ByCode returns one place with its aliases and members, or an error
-// wrapping db.ErrNotFound.
+// wrapping refuse.ErrNotFound.
 func (s *Store) ByCode(ctx context.Context, code string) (Place, error) {
 	var p Place
 	row := s.q.QueryRowContext(ctx, `SELECT `+placeColumns+` FROM places WHERE code = ?`, code)
 	if err := scanPlace(row, &p); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return Place{}, fmt.Errorf("places.Store.ByCode(%q): %w", code, db.ErrNotFound)
+			return Place{}, fmt.Errorf("places.Store.ByCode(%q): %w", code, refuse.ErrNotFound)
 		}
 		return Place{}, fmt.Errorf("places.Store.ByCode(%q): %w", code, err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -148,8 +149,8 @@ func TestStoreByCode(t *testing.T) {
 			{code: "ba-rs-pale", memberOf: []string{"ba-rs-istocno-sarajevo"}, aliases: []Alias{{"Pale", AliasGeo}}},
 			{code: "ba-rs-knezevo", aliases: []Alias{{"Skender Vakuf", AliasFormer}, {"Skender Vakuf/Kneževo", AliasGeo}}},
 			{code: "ba-fbih-k-k10", aliases: []Alias{{"K10", AliasShort}, {"HBŽ", AliasShort}, {"Hercegbosanska županija", AliasOther}, {"Livanjski kanton", AliasOther}}},
-			{code: "ba-xx-atlantis", err: db.ErrNotFound},
-			{code: "", err: db.ErrNotFound},
+			{code: "ba-xx-atlantis", err: refuse.ErrNotFound},
+			{code: "", err: refuse.ErrNotFound},
 		}
 		for _, tt := range tests {
 			p, err := st.ByCode(ctx, tt.code)

@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/dijalog/dijalog/internal/auth"
-	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/translit"
 	"github.com/dijalog/dijalog/internal/web"
 )
@@ -424,7 +424,7 @@ func (h *handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 		return h.srv.Render.Page(w, r, "projects/form", formPage{SignIn: true, Form: web.EmptyForm()})
 	}
 	if !canCreate(u) {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	f := web.EmptyForm()
 	f.Values.Set("status", "2")
@@ -447,27 +447,27 @@ func (h *handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) create(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	if !canCreate(u) {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	return h.save(w, r, u, nil)
 }
 
 func (h *handlers) editForm(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	p, err := h.svc.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	if !canEdit(u, p) {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	f := web.EmptyForm()
 	f.Values = valuesOf(p)
@@ -479,16 +479,16 @@ func (h *handlers) editForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) update(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	p, err := h.svc.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	if !canEdit(u, p) {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	return h.save(w, r, u, p)
 }
@@ -535,7 +535,7 @@ func (h *handlers) save(w http.ResponseWriter, r *http.Request, u *auth.User, ol
 		f.SetErrors(formErrors(p, vfe))
 		return h.renderForm(w, r, f, old, http.StatusUnprocessableEntity)
 	}
-	if errors.Is(err, db.ErrConflict) {
+	if errors.Is(err, refuse.ErrConflict) {
 		f.Error = "projects.err.conflict"
 		return h.renderForm(w, r, f, old, http.StatusConflict)
 	}

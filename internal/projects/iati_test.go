@@ -13,6 +13,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
 	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -286,7 +287,7 @@ func (fakePlaces) ByCode(_ context.Context, code string) (places.Place, error) {
 			return p, nil
 		}
 	}
-	return places.Place{}, db.ErrNotFound
+	return places.Place{}, refuse.ErrNotFound
 }
 func (fakePlaces) ResolveLSG(ctx context.Context, name string) (places.Place, error) {
 	for _, p := range fakeLSGs {
@@ -294,7 +295,7 @@ func (fakePlaces) ResolveLSG(ctx context.Context, name string) (places.Place, er
 			return p, nil
 		}
 	}
-	return places.Place{}, db.ErrNotFound
+	return places.Place{}, refuse.ErrNotFound
 }
 
 // FuzzIATIImport runs the streaming parser and the mapping of activities

@@ -16,7 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dijalog/dijalog/internal/money"
-	"github.com/dijalog/dijalog/internal/web"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // Kinds of record.
@@ -263,7 +263,7 @@ func firstNonEmpty(s ...string) string {
 }
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
-type FieldErrors = web.FieldErrors
+type FieldErrors = refuse.FieldErrors
 
 var dacRe = regexp.MustCompile(`^[0-9]{5}$`)
 

@@ -12,6 +12,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db/dbtest"
 	"github.com/dijalog/dijalog/internal/money"
 	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -81,7 +82,7 @@ func TestCreateGetUpdateHistory(t *testing.T) {
 		}
 		// The same version again is stale.
 		p.Status = 5
-		if err := s.Update(ctx, Actor{Name: "Ana"}, p, v); !errors.Is(err, db.ErrConflict) {
+		if err := s.Update(ctx, Actor{Name: "Ana"}, p, v); !errors.Is(err, refuse.ErrConflict) {
 			t.Errorf("stale update: err = %v, want ErrConflict", err)
 		}
 		// A project joins a programme; a project is not a programme.
@@ -104,7 +105,7 @@ func TestCreateGetUpdateHistory(t *testing.T) {
 		if err := s.Delete(ctx, Actor{}, p.PublicID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Get(ctx, p.PublicID); !errors.Is(err, db.ErrNotFound) {
+		if _, err := s.Get(ctx, p.PublicID); !errors.Is(err, refuse.ErrNotFound) {
 			t.Errorf("Get after delete: %v", err)
 		}
 	})

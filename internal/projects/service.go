@@ -312,7 +312,7 @@ func (s *Service) createTx(ctx context.Context, tx *db.Tx, a Actor, p *Project) 
 }
 
 // Update stores a changed project; version is the version the person
-// edited (a newer one in the database gives db.ErrConflict).
+// edited (a newer one in the database gives refuse.ErrConflict).
 func (s *Service) Update(ctx context.Context, a Actor, p *Project, version int) error {
 	if err := s.prepareUpdate(ctx, p); err != nil {
 		return err
@@ -437,7 +437,7 @@ func (s *Service) document(ctx context.Context, p *Project) search.Document {
 	return doc
 }
 
-// Get returns a project by its public id (db.ErrNotFound when none).
+// Get returns a project by its public id (refuse.ErrNotFound when none).
 func (s *Service) Get(ctx context.Context, publicID string) (*Project, error) {
 	p, err := s.st.byWhere(ctx, s.d, "p.public_id = ?", publicID)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // store is the SQL of the registry.
@@ -35,7 +36,7 @@ func (st store) insert(ctx context.Context, q db.Querier, p *Project, parentID s
 		p.OwnerOrg, p.Website, p.ContactName, p.ContactEmail, p.ContactPhone, keys.sortTitle, keys.donors, keys.search, now, now)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
-			return fmt.Errorf("projects.store.insert(%q): %w", p.PublicID, db.ErrConflict)
+			return fmt.Errorf("projects.store.insert(%q): %w", p.PublicID, refuse.ErrConflict)
 		}
 		return fmt.Errorf("projects.store.insert(%q): %w", p.PublicID, err)
 	}
@@ -73,7 +74,7 @@ func (store) writeFacets(ctx context.Context, q db.Querier, p *Project, keys row
 }
 
 // update rewrites a project row and its children if its version is still
-// expected; a stale version gives db.ErrConflict.
+// expected; a stale version gives refuse.ErrConflict.
 func (st store) update(ctx context.Context, q db.Querier, p *Project, parentID sql.NullInt64, keys rowKeys, expected int) error {
 	now := db.Now()
 	res, err := q.ExecContext(ctx, `UPDATE projects SET iati_identifier = ?, kind = ?, parent_id = ?, status = ?, default_lang = ?,
@@ -87,12 +88,12 @@ func (st store) update(ctx context.Context, q db.Querier, p *Project, parentID s
 		keys.search, now, p.ID, expected)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
-			return fmt.Errorf("projects.store.update(%q): %w", p.PublicID, db.ErrConflict)
+			return fmt.Errorf("projects.store.update(%q): %w", p.PublicID, refuse.ErrConflict)
 		}
 		return fmt.Errorf("projects.store.update(%q): %w", p.PublicID, err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("projects.store.update(%q): stale version %d: %w", p.PublicID, expected, db.ErrConflict)
+		return fmt.Errorf("projects.store.update(%q): stale version %d: %w", p.PublicID, expected, refuse.ErrConflict)
 	}
 	for _, t := range []string{"project_texts", "project_codes", "project_orgs", "project_locations", "project_transactions", "project_targets", "project_milestones", "project_links", "project_facets"} {
 		if _, err := q.ExecContext(ctx, `DELETE FROM `+t+` WHERE project_id = ?`, p.ID); err != nil {
@@ -217,7 +218,7 @@ func (st store) byWhere(ctx context.Context, q db.Querier, where string, arg any
 	err := scanProject(q.QueryRowContext(ctx, `SELECT `+projectCols+` FROM projects p LEFT JOIN projects pp ON pp.id = p.parent_id
 		WHERE `+where+` AND p.deleted_at IS NULL`, arg), p)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("projects.store.byWhere(%v): %w", arg, db.ErrNotFound)
+		return nil, fmt.Errorf("projects.store.byWhere(%v): %w", arg, refuse.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("projects.store.byWhere(%v): %w", arg, err)

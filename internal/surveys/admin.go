@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -56,9 +57,9 @@ type adminPage struct {
 }
 
 func (h *Handlers) admin(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	return h.adminPage(w, r, u, web.EmptyForm(), http.StatusOK)
 }
@@ -79,7 +80,7 @@ func (h *Handlers) adminPage(w http.ResponseWriter, r *http.Request, u *auth.Use
 		return err
 	}
 	if len(d.Owners) == 0 && len(mine) == 0 {
-		return web.ErrForbidden
+		return refuse.ErrForbidden
 	}
 	return h.srv.Render.PageStatus(w, r, status, "surveys/admin", d)
 }
@@ -96,9 +97,9 @@ func blankDefinition(title Text) *Definition {
 }
 
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return err
 	}
 	f := web.NewForm(r)
 	kind, ref := parseOwner(f.Get("owner"))
@@ -135,7 +136,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 		case errors.As(err, &fe):
 			f.SetErrors(fe)
 		case errors.Is(err, ErrForbidden):
-			return web.ErrForbidden
+			return refuse.ErrForbidden
 		case err != nil:
 			return err
 		default:
@@ -158,16 +159,16 @@ type managePage struct {
 }
 
 func (h *Handlers) manageable(w http.ResponseWriter, r *http.Request) (*auth.User, *Survey, bool, error) {
-	u, ok := auth.RequireUser(w, r)
-	if !ok {
-		return nil, nil, false, nil
+	u, err := auth.Need(r)
+	if err != nil {
+		return nil, nil, false, err
 	}
 	sv, err := h.survey(r)
 	if err != nil {
 		return nil, nil, false, err
 	}
 	if !CanManage(u, sv) {
-		return nil, nil, false, web.ErrForbidden
+		return nil, nil, false, refuse.ErrForbidden
 	}
 	return u, sv, true, nil
 }
@@ -266,7 +267,7 @@ func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
 		case errors.Is(err, ErrHasResponses):
 			f.Error = "surveys.err.has_responses"
 		case errors.Is(err, ErrForbidden):
-			return web.ErrForbidden
+			return refuse.ErrForbidden
 		case err != nil:
 			return err
 		default:
@@ -340,7 +341,7 @@ func (h *Handlers) issueTokens(w http.ResponseWriter, r *http.Request) error {
 	}
 	if _, err := h.svc.IssueTokens(r.Context(), u, sv, labels); err != nil {
 		if errors.Is(err, ErrForbidden) {
-			return web.ErrForbidden
+			return refuse.ErrForbidden
 		}
 		return err
 	}

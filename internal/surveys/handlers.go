@@ -13,8 +13,8 @@ import (
 	"sync"
 
 	"github.com/dijalog/dijalog/internal/auth"
-	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -357,7 +357,7 @@ func (h *Handlers) form(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := auth.UserFrom(r)
 	if sv.Status == StatusDraft && !CanManage(u, sv) {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	f := web.EmptyForm()
 	d := h.formData(r, sv, f, false)
@@ -416,7 +416,7 @@ func (h *Handlers) submit(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := auth.UserFrom(r)
 	if sv.Status == StatusDraft {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	f := web.NewForm(r)
 	lang := locale(r)
@@ -535,9 +535,9 @@ func (h *Handlers) loadResults(r *http.Request) (*Results, error) {
 	u := auth.UserFrom(r)
 	if !(sv.ResultsPublic && sv.Status != StatusDraft) && !CanManage(u, sv) {
 		if u == nil {
-			return nil, web.ErrUnauthorized
+			return nil, refuse.ErrSignIn
 		}
-		return nil, web.ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	return h.svc.Results(r.Context(), u, sv, filterFrom(r), locale(r))
 }
@@ -634,7 +634,7 @@ func (h *Handlers) resultsJSON(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !(sv.ResultsPublic && sv.Status != StatusDraft) && !CanManage(auth.UserFrom(r), sv) {
-		return web.ErrNotFound
+		return refuse.ErrNotFound
 	}
 	lang := r.URL.Query().Get("lang")
 	if lang == "" {
@@ -656,4 +656,4 @@ func (h *Handlers) resultsJSON(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-var _ = db.ErrNotFound
+var _ = refuse.ErrNotFound

@@ -18,7 +18,7 @@ import (
 	"github.com/dijalog/dijalog/internal/audit"
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
-	"github.com/dijalog/dijalog/internal/web"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // Refusals a respondent or a manager can meet; ErrorKey gives each its
@@ -160,7 +160,7 @@ type Input struct {
 }
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
-type FieldErrors = web.FieldErrors
+type FieldErrors = refuse.FieldErrors
 
 func validate(in *Input) FieldErrors {
 	fe := FieldErrors{}
@@ -266,7 +266,7 @@ func actorID(u *auth.User) int64 {
 // ByPublicID returns one survey.
 func (s *Service) ByPublicID(ctx context.Context, pid string) (*Survey, error) {
 	if len(pid) > 40 {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	return s.st.surveyByPublicID(ctx, s.db, pid)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // Survey is one questionnaire with its audience, dates and state.
@@ -141,7 +142,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id`,
 		s.PublicID, s.OwnerKind, s.OwnerRef, s.Template, string(title), string(s.Def.Marshal()), s.Audience, s.Status, nullTime(s.OpensAt), nullTime(s.ClosesAt), b2i(s.ResultsPublic), by, now, now)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
-			return db.ErrConflict
+			return refuse.ErrConflict
 		}
 		return fmt.Errorf("surveys.insertSurvey: %w", err)
 	}
@@ -162,7 +163,7 @@ func (store) updateSurvey(ctx context.Context, q db.Querier, s *Survey) error {
 func (store) surveyByPublicID(ctx context.Context, q db.Querier, pid string) (*Survey, error) {
 	s, err := scanSurvey(q.QueryRowContext(ctx, `SELECT `+surveyColumns+` FROM surveys WHERE public_id = ?`, pid))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("surveys.surveyByPublicID(%q): %w", pid, err)

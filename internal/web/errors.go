@@ -3,21 +3,18 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
-	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
-// Sentinel errors that handlers and services return; the error adapter turns
-// them into status codes and localised pages or JSON problems.
+// HTTP-level refusals, raised by the plumbing itself (the domain sentinels
+// are in internal/refuse). The error adapter turns both into status codes
+// and localised pages or JSON problems.
 var (
-	ErrNotFound     = db.ErrNotFound
-	ErrConflict     = db.ErrConflict
-	ErrForbidden    = errors.New("forbidden")
-	ErrUnauthorized = errors.New("sign-in required")
-	ErrBadRequest   = errors.New("bad request")
-	ErrCSRF         = errors.New("invalid or missing CSRF token")
-	ErrTooLarge     = errors.New("request body too large")
-	ErrRateLimited  = errors.New("too many attempts")
+	ErrBadRequest = errors.New("bad request")
+	ErrCSRF       = errors.New("invalid or missing CSRF token")
+	ErrTooLarge   = errors.New("request body too large")
 )
 
 // Error is an HTTP error with a status and a catalogue key for the message.
@@ -47,21 +44,23 @@ func StatusOf(err error) (int, string) {
 		return he.Status, key
 	}
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, refuse.ErrNotFound):
 		return http.StatusNotFound, "error.404"
 	case errors.Is(err, ErrCSRF):
 		return http.StatusForbidden, "error.csrf"
-	case errors.Is(err, ErrForbidden):
+	case errors.Is(err, refuse.ErrForbidden):
 		return http.StatusForbidden, "error.403"
-	case errors.Is(err, ErrUnauthorized):
+	case errors.Is(err, refuse.ErrSignIn):
 		return http.StatusUnauthorized, "error.401"
-	case errors.Is(err, ErrConflict):
+	case errors.Is(err, refuse.ErrConflict):
 		return http.StatusConflict, "error.409"
 	case errors.Is(err, ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, "error.413"
 	case errors.Is(err, ErrBadRequest):
 		return http.StatusBadRequest, "error.400"
-	case errors.Is(err, ErrRateLimited):
+	case errors.Is(err, refuse.ErrInvalid):
+		return http.StatusUnprocessableEntity, "error.400"
+	case errors.Is(err, refuse.ErrRateLimited):
 		return http.StatusTooManyRequests, "error.429"
 	}
 	return http.StatusInternalServerError, "error.500"
@@ -80,4 +79,10 @@ func statusKey(status int) string {
 
 func itoa3(n int) string {
 	return string([]byte{byte('0' + n/100), byte('0' + n/10%10), byte('0' + n%10)})
+}
+
+// SignInURL is the sign-in page of a locale that returns to next (a local
+// request URI) once the person has signed in.
+func SignInURL(locale, next string) string {
+	return "/" + locale + "/login?next=" + url.QueryEscape(next)
 }

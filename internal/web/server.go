@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // HandlerFunc is a handler that returns an error; the adapter renders it.
@@ -213,7 +214,21 @@ func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if IsAPI(r) {
 		p := s.Cat.Printer(st.Locale)
-		WriteJSON(w, status, map[string]any{"status": status, "title": http.StatusText(status), "detail": p.T(key)})
+		problem := map[string]any{"status": status, "title": http.StatusText(status), "detail": p.T(key)}
+		var fe refuse.FieldErrors
+		if errors.As(err, &fe) {
+			fields := make(map[string]string, len(fe))
+			for f, k := range fe {
+				fields[f] = p.T(k)
+			}
+			problem["fields"] = fields
+		}
+		WriteJSON(w, status, problem)
+		return
+	}
+	if errors.Is(err, refuse.ErrSignIn) {
+		// A page that needs a signed-in person: sign in, then come back.
+		http.Redirect(w, r, SignInURL(st.Locale, r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
 	if rerr := s.Render.PageStatus(w, r, status, "web/error", ErrorPage{Status: status, Key: key}); rerr != nil {
@@ -292,7 +307,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 		}
 		w.WriteHeader(rec.status)
 	default:
-		s.Fail(w, r, ErrNotFound)
+		s.Fail(w, r, refuse.ErrNotFound)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 func TestStatusOf(t *testing.T) {
@@ -17,15 +19,15 @@ func TestStatusOf(t *testing.T) {
 		status int
 		key    string
 	}{
-		{ErrNotFound, 404, "error.404"},
-		{fmt.Errorf("projects.BySlug: %w", ErrNotFound), 404, "error.404"},
-		{ErrForbidden, 403, "error.403"},
+		{refuse.ErrNotFound, 404, "error.404"},
+		{fmt.Errorf("projects.BySlug: %w", refuse.ErrNotFound), 404, "error.404"},
+		{refuse.ErrForbidden, 403, "error.403"},
 		{ErrCSRF, 403, "error.csrf"},
-		{ErrUnauthorized, 401, "error.401"},
-		{ErrConflict, 409, "error.409"},
+		{refuse.ErrSignIn, 401, "error.401"},
+		{refuse.ErrConflict, 409, "error.409"},
 		{ErrTooLarge, 413, "error.413"},
 		{ErrBadRequest, 400, "error.400"},
-		{ErrRateLimited, 429, "error.429"},
+		{refuse.ErrRateLimited, 429, "error.429"},
 		{&Error{Status: 405}, 405, "error.405"},
 		{&Error{Status: 422, Key: "form.has_errors"}, 422, "form.has_errors"},
 		{&Error{Status: 418}, 418, "error.400"},
