@@ -21,7 +21,7 @@ FUZZ_TARGETS ?= \
 	./internal/dialogue:FuzzRenderMinutes \
 	./internal/dialogue:FuzzCheckPhoto \
 	./internal/dialogue:FuzzNormalizeCode \
-	./internal/news:FuzzRenderMarkdown
+	./internal/text:FuzzMarkdown
 # The importers and the query parser, fuzzed for a few seconds on every `make
 # test` (their seed corpora also run as ordinary tests); `make fuzz` runs all
 # targets for FUZZTIME, and a >= 10-minute run is recorded in docs/perf.

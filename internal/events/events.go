@@ -24,6 +24,7 @@ import (
 	"github.com/dijalog/dijalog/internal/news"
 	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/search"
+	"github.com/dijalog/dijalog/internal/text"
 	"github.com/google/uuid"
 )
 
@@ -137,9 +138,9 @@ type FieldErrors = news.FieldErrors
 
 func (in *Input) parse() (*Event, FieldErrors) {
 	errs := FieldErrors{}
-	e := &Event{Kind: in.Kind, Lang: in.Lang, Title: news.Clean(in.Title), Description: news.CleanBlock(in.Description),
-		TimeZone: strings.TrimSpace(in.TimeZone), Venue: news.Clean(in.Venue), Address: news.Clean(in.Address), OnlineURL: strings.TrimSpace(in.OnlineURL),
-		LSG: strings.TrimSpace(in.LSG), OrganiserKind: in.OrganiserKind, OrganiserRef: in.OrganiserRef, OrganiserName: news.Clean(in.OrganiserName), Status: "published"}
+	e := &Event{Kind: in.Kind, Lang: in.Lang, Title: text.Clean(in.Title), Description: text.CleanBlock(in.Description),
+		TimeZone: strings.TrimSpace(in.TimeZone), Venue: text.Clean(in.Venue), Address: text.Clean(in.Address), OnlineURL: strings.TrimSpace(in.OnlineURL),
+		LSG: strings.TrimSpace(in.LSG), OrganiserKind: in.OrganiserKind, OrganiserRef: in.OrganiserRef, OrganiserName: text.Clean(in.OrganiserName), Status: "published"}
 	if ts := news.NormalizeTags(news.TagProgramme, []string{in.Programme}); len(ts) == 1 {
 		e.Programme = ts[0].Value
 	}
@@ -150,7 +151,7 @@ func (in *Input) parse() (*Event, FieldErrors) {
 	if !ok {
 		errs["kind"] = "events.error.kind"
 	}
-	if !news.ValidLang(e.Lang) {
+	if !text.ValidLang(e.Lang) {
 		errs["lang"] = "news.error.lang"
 	}
 	if e.Title == "" {
@@ -211,7 +212,7 @@ func (in *Input) parse() (*Event, FieldErrors) {
 			e.Lat, e.Lon = sql.NullFloat64{Float64: lat, Valid: true}, sql.NullFloat64{Float64: lon, Valid: true}
 		}
 	}
-	e.DescHTML = news.RenderMarkdown(e.Description)
+	e.DescHTML = text.Markdown(e.Description)
 	return e, errs
 }
 
@@ -337,7 +338,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Event, error) {
 // PostgreSQL the event row is locked, on SQLite the write transaction is
 // exclusive, so the event is never overbooked.
 func (s *Service) Register(ctx context.Context, slug, name, email, locale string) (*Registration, error) {
-	name, email = news.Clean(name), auth.NormalizeEmail(email)
+	name, email = text.Clean(name), auth.NormalizeEmail(email)
 	errs := FieldErrors{}
 	if name == "" || len(name) > 200 {
 		errs["name"] = "news.error.required"
@@ -631,7 +632,7 @@ func (s *Service) WriteICS(w io.Writer, name, locale string, es []*Event) error 
 
 // Body is the sanitised description.
 func (e *Event) Body(v interface{ Code() string }) template.HTML {
-	return template.HTML(e.DescHTML) // sanitised by news.RenderMarkdown on write
+	return template.HTML(e.DescHTML) // sanitised by text.Markdown on write
 }
 
 // DocType is the search document type of events.

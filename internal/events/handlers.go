@@ -9,6 +9,7 @@ import (
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/news"
 	"github.com/dijalog/dijalog/internal/refuse"
+	"github.com/dijalog/dijalog/internal/text"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -249,8 +250,8 @@ func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := web.EmptyForm()
 	f.Values.Set("time_zone", "Europe/Sarajevo")
-	f.Values.Set("lang", news.ContentLang(locale(r)))
-	return h.srv.Render.Page(w, r, "events/new", formPage{Form: f, Organisers: os, Kinds: Kinds, Langs: news.ContentLangs})
+	f.Values.Set("lang", text.ContentLang(locale(r)))
+	return h.srv.Render.Page(w, r, "events/new", formPage{Form: f, Organisers: os, Kinds: Kinds, Langs: text.ContentLangs})
 }
 
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
@@ -289,7 +290,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "events/new", formPage{Form: f, Organisers: os, Kinds: Kinds, Langs: news.ContentLangs})
+	return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "events/new", formPage{Form: f, Organisers: os, Kinds: Kinds, Langs: text.ContentLangs})
 }
 
 type checkinPage struct {

@@ -26,6 +26,7 @@ import (
 	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/search"
+	"github.com/dijalog/dijalog/internal/text"
 	"github.com/google/uuid"
 )
 
@@ -104,7 +105,7 @@ func (a *Article) Original() Translation {
 // In picks the text for a page locale: its language if translated, else
 // the original.
 func (a *Article) In(locale string) Translation {
-	l := ContentLang(locale)
+	l := text.ContentLang(locale)
 	for _, t := range a.Translations {
 		if t.Lang == l {
 			return t
@@ -214,10 +215,10 @@ func NormalizeTags(kind string, values []string) []Tag {
 	var out []Tag
 	for _, v := range values {
 		for _, part := range strings.Split(v, ",") {
-			if Clean(part) == "" {
+			if text.Clean(part) == "" {
 				continue
 			}
-			t := Tag{Kind: kind, Value: auth.Slugify(Clean(part))}
+			t := Tag{Kind: kind, Value: auth.Slugify(text.Clean(part))}
 			if kind == TagLSG {
 				t.Value = strings.ToLower(strings.TrimSpace(part))
 			}
@@ -231,7 +232,7 @@ func NormalizeTags(kind string, values []string) []Tag {
 }
 
 func (in *ArticleInput) validate() FieldErrors {
-	in.Title, in.Summary, in.Body, in.ImageAlt = Clean(in.Title), Clean(in.Summary), CleanBlock(in.Body), Clean(in.ImageAlt)
+	in.Title, in.Summary, in.Body, in.ImageAlt = text.Clean(in.Title), text.Clean(in.Summary), text.CleanBlock(in.Body), text.Clean(in.ImageAlt)
 	errs := FieldErrors{}
 	if k := checkText(in.Title, MaxTitle, true); k != "" {
 		errs["title"] = k
@@ -242,7 +243,7 @@ func (in *ArticleInput) validate() FieldErrors {
 	if k := checkText(in.Body, MaxBody, true); k != "" {
 		errs["body"] = k
 	}
-	if !ValidLang(in.Lang) {
+	if !text.ValidLang(in.Lang) {
 		errs["lang"] = "news.error.lang"
 	}
 	if len(in.ImageAlt) > 300 {
@@ -267,7 +268,7 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in ArticleInput) (*A
 	if errs := in.validate(); len(errs) > 0 {
 		return nil, errs
 	}
-	a := &Article{PublicID: uuid.NewString(), AuthorKind: in.AuthorKind, AuthorRef: in.AuthorRef, AuthorName: Clean(in.AuthorName), Status: "published", ImageAlt: in.ImageAlt}
+	a := &Article{PublicID: uuid.NewString(), AuthorKind: in.AuthorKind, AuthorRef: in.AuthorRef, AuthorName: text.Clean(in.AuthorName), Status: "published", ImageAlt: in.ImageAlt}
 	if a.AuthorName == "" {
 		a.AuthorName = in.AuthorRef
 	}
@@ -293,7 +294,7 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in ArticleInput) (*A
 		}
 		a.LeadImage, a.ImageWidths = a.PublicID, widths
 	}
-	a.Translations = []Translation{{Lang: in.Lang, Original: true, Title: in.Title, Summary: in.Summary, BodyMD: in.Body, BodyHTML: RenderMarkdown(in.Body)}}
+	a.Translations = []Translation{{Lang: in.Lang, Original: true, Title: in.Title, Summary: in.Summary, BodyMD: in.Body, BodyHTML: text.Markdown(in.Body)}}
 	a.Tags = in.Tags
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		now := db.Now()
@@ -396,7 +397,7 @@ func (s *Service) Translate(ctx context.Context, u *auth.User, slug, lang, title
 	if a.Original().Lang == lang {
 		return FieldErrors{"lang": "news.error.original_lang"}
 	}
-	t := Translation{Lang: lang, Title: in.Title, Summary: in.Summary, BodyMD: in.Body, BodyHTML: RenderMarkdown(in.Body)}
+	t := Translation{Lang: lang, Title: in.Title, Summary: in.Summary, BodyMD: in.Body, BodyHTML: text.Markdown(in.Body)}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := putTranslation(ctx, tx, a.ID, t); err != nil {
 			return err

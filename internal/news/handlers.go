@@ -15,6 +15,7 @@ import (
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/refuse"
+	"github.com/dijalog/dijalog/internal/text"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -237,7 +238,7 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 	}
 	loc := locale(r)
 	d := articlePage{ArticleView: ArticleView{Article: a, Text: a.In(loc)}, Related: views(rel, loc),
-		CanEdit: CanAuthor(auth.UserFrom(r), a.AuthorKind, a.AuthorRef), Translated: a.Has(ContentLang(loc))}
+		CanEdit: CanAuthor(auth.UserFrom(r), a.AuthorKind, a.AuthorRef), Translated: a.Has(text.ContentLang(loc))}
 	if h.svc.thread != nil {
 		if d.Comments, err = h.svc.thread(r, a.Slug); err != nil {
 			return err
@@ -263,8 +264,8 @@ func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 		return refuse.ErrForbidden
 	}
 	f := web.EmptyForm()
-	f.Values.Set("lang", ContentLang(locale(r)))
-	return h.srv.Render.Page(w, r, "news/new", formPage{Form: f, Authors: as, Langs: ContentLangs})
+	f.Values.Set("lang", text.ContentLang(locale(r)))
+	return h.srv.Render.Page(w, r, "news/new", formPage{Form: f, Authors: as, Langs: text.ContentLangs})
 }
 
 func requireUser(r *http.Request) (*auth.User, error) {
@@ -326,7 +327,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "news/new", formPage{Form: f, Authors: as, Langs: ContentLangs})
+	return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "news/new", formPage{Form: f, Authors: as, Langs: text.ContentLangs})
 }
 
 func dedupe(ts []Tag) []Tag {
@@ -354,7 +355,7 @@ func (h *Handlers) translateForm(w http.ResponseWriter, r *http.Request) error {
 		return refuse.ErrForbidden
 	}
 	f := web.EmptyForm()
-	return h.srv.Render.Page(w, r, "news/translate", formPage{Form: f, Langs: ContentLangs, Article: &ArticleView{Article: a, Text: a.Original()}})
+	return h.srv.Render.Page(w, r, "news/translate", formPage{Form: f, Langs: text.ContentLangs, Article: &ArticleView{Article: a, Text: a.Original()}})
 }
 
 func (h *Handlers) translate(w http.ResponseWriter, r *http.Request) error {
@@ -384,7 +385,7 @@ func (h *Handlers) translate(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return err
 	}
-	return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "news/translate", formPage{Form: f, Langs: ContentLangs, Article: &ArticleView{Article: a, Text: a.Original()}})
+	return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "news/translate", formPage{Form: f, Langs: text.ContentLangs, Article: &ArticleView{Article: a, Text: a.Original()}})
 }
 
 func (h *Handlers) delete(w http.ResponseWriter, r *http.Request) error {
@@ -746,5 +747,5 @@ func (a ArticleView) Srcset() string {
 
 // Body is the sanitised body, Serbian in the reader's script.
 func (a ArticleView) Body(v *web.View) template.HTML {
-	return template.HTML(scriptHTML(v.Code(), a.Text.BodyHTML)) // #nosec: sanitised by RenderMarkdown on write
+	return template.HTML(scriptHTML(v.Code(), a.Text.BodyHTML)) // #nosec: sanitised by text.Markdown on write
 }

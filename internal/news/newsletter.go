@@ -18,6 +18,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/text"
 	"github.com/google/uuid"
 )
 
@@ -322,7 +323,7 @@ func (s *Service) CreateIssue(ctx context.Context, u *auth.User, lang, subject, 
 	if !CanEdit(u) {
 		return nil, ErrForbidden
 	}
-	subject, intro = Clean(subject), CleanBlock(intro)
+	subject, intro = text.Clean(subject), text.CleanBlock(intro)
 	errs := FieldErrors{}
 	if k := checkText(subject, MaxTitle, true); k != "" {
 		errs["subject"] = k
