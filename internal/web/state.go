@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"net/http"
+
+	"github.com/dijalog/dijalog/internal/i18n"
 )
 
 // Viewer is what the page shell needs to know about a signed-in person. The
@@ -47,4 +49,15 @@ func StateOf(r *http.Request) *State {
 func StateFrom(ctx context.Context) *State {
 	st, _ := ctx.Value(stateKey{}).(*State)
 	return st
+}
+
+// APILocale is the locale of a JSON API response: the request's ?lang= when
+// it names one of the seven locales, otherwise the platform's default. Every
+// API handler picks its locale here, so `lang` works the same on every
+// endpoint.
+func APILocale(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); i18n.Supported(l) {
+		return l
+	}
+	return i18n.Default
 }
