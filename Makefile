@@ -1,6 +1,7 @@
-# dijalog: the everyday commands. `make test` is the one test command (CI
-# runs it through .ci/run, which first installs chromium, PostgreSQL and
-# axe-core when they are missing).
+# dijalog: the everyday commands. `make test` is the one test command: it
+# first runs .ci/deps, which installs what is missing (chromium, PostgreSQL,
+# xmllint, npm, axe-core) and costs a few file checks when nothing is. CI
+# runs it through .ci/run.
 
 GO ?= go
 FUZZTIME ?= 30s
@@ -31,7 +32,7 @@ CI_FUZZ_TARGETS := \
 	./internal/grants:FuzzParseSupportCSV \
 	./internal/search:FuzzQuery
 
-.PHONY: run test build lint bench fuzz e2e e2e-deps
+.PHONY: run test deps build lint bench fuzz e2e
 
 ## run: the server with demo data on http://127.0.0.1:8080/
 run:
@@ -42,11 +43,15 @@ run:
 ## which load every module's demo data many times, run without it to keep the
 ## suite well under 20 minutes on 2 cores.
 SLOW_PKGS := ./internal/app ./e2e
-test:
+test: deps
 	$(GO) vet ./... && \
 	$(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e '/internal/app$$' -e '/e2e$$') && \
 	$(GO) test -count=1 -timeout 20m $(SLOW_PKGS)
 	$(MAKE) --no-print-directory fuzz FUZZTIME=5s FUZZ_TARGETS="$(CI_FUZZ_TARGETS)"
+
+## deps: install what the tests need when it is missing (idempotent)
+deps:
+	@bash .ci/deps
 
 ## build: a static binary ./dijalog
 build:
@@ -72,9 +77,5 @@ fuzz:
 	done
 
 ## e2e: only the browser tests
-e2e: e2e-deps
+e2e: deps
 	$(GO) test -count=1 ./e2e/
-
-## e2e-deps: axe-core into e2e/node_modules
-e2e-deps:
-	@test -f e2e/node_modules/axe-core/axe.min.js || npm ci --prefix e2e --no-audit --no-fund

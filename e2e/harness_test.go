@@ -154,7 +154,7 @@ func startEnv() (*env, error) {
 	axePath := filepath.Join(root, "e2e", "node_modules", "axe-core", "axe.min.js")
 	b, err := os.ReadFile(axePath)
 	if err != nil {
-		return nil, fmt.Errorf("axe-core is not installed (%v): run `npm ci --prefix e2e` (or .ci/run)", err)
+		return nil, fmt.Errorf("axe-core is not installed (%v): run `make deps` (or `make test`, which runs it first)", err)
 	}
 	e.axe = string(b)
 	if e.msgs, err = loadMessages(filepath.Join(root, "internal", "i18n", "locales")); err != nil {
