@@ -10,9 +10,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/cache"
 	"github.com/dijalog/dijalog/internal/chart"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/money"
@@ -34,24 +35,29 @@ type handlers struct {
 	svc  *Service
 	orgs Orgs
 
-	geoOnce sync.Once
-	geo     map[string]string // shape name -> place code
-	shapeOf map[string]string // place code -> shape name
-
+	// the boundary shapes joined to LSG codes, key ""
+	geo *cache.Cache[string, geoJoin]
 	// pages built from the cached aggregates, by locale, currency and
 	// measure; an entry holds while its *Dashboard is the service's
 	// cached one (so it goes with the aggregates, on every write)
-	dashMu    sync.Mutex
-	dashPages map[string]*dashPage
-
-	// the LSG and region choices of the list's filter, sorted once
-	choicesMu sync.Mutex
-	choices   *filterChoices
+	dashPages *cache.Cache[string, *dashPage]
+	// the LSG and region choices of the list's filter, sorted once, by
+	// the number of LSGs they were made of
+	choices *cache.Cache[int, *filterChoices]
 }
+
+// geoJoin maps boundary shapes to LSG codes and back.
+type geoJoin struct {
+	geo     map[string]string // shape name -> place code
+	shapeOf map[string]string // place code -> shape name
+}
+
+// placesTTL is how long what is made of the places alone is kept (the
+// places change only with a new places snapshot).
+const placesTTL = time.Hour
 
 // filterChoices are the place options of the list's filter form.
 type filterChoices struct {
-	n       int // LSGs they were made of
 	lsgs    []option
 	regions []option
 }
@@ -70,7 +76,7 @@ func Register(srv *web.Server, svc *Service, orgs Orgs) (*Section, error) {
 	if err := srv.Render.Register("projects", templateFS, "templates"); err != nil {
 		return nil, fmt.Errorf("projects.Register: %w", err)
 	}
-	h := &handlers{srv: srv, svc: svc, orgs: orgs}
+	h := newHandlers(srv, svc, orgs)
 	srv.Page("GET /projects", h.list)
 	srv.Page("GET /projects/dashboard", h.dashboard)
 	srv.Page("GET /projects/new", h.newForm)
@@ -90,6 +96,14 @@ func Register(srv *web.Server, svc *Service, orgs Orgs) (*Section, error) {
 	return &Section{h: h}, nil
 }
 
+func newHandlers(srv *web.Server, svc *Service, orgs Orgs) *handlers {
+	return &handlers{srv: srv, svc: svc, orgs: orgs,
+		geo:       cache.New[string, geoJoin](placesTTL, 1),
+		dashPages: cache.New[string, *dashPage](cacheTTL, 200),
+		choices:   cache.New[int, *filterChoices](placesTTL, 4),
+	}
+}
+
 func printer(srv *web.Server, r *http.Request) *i18n.Printer {
 	return srv.Cat.Printer(web.StateOf(r).Locale)
 }
@@ -97,32 +111,37 @@ func printer(srv *web.Server, r *http.Request) *i18n.Printer {
 // geoJoin maps boundary shapes to LSG codes through the places' "geo"
 // aliases (their names in the 2013 boundary data), then their names.
 func (h *handlers) geoJoin(ctx context.Context) (map[string]string, map[string]string) {
-	h.geoOnce.Do(func() {
-		h.geo, h.shapeOf = map[string]string{}, map[string]string{}
-		lsgs, err := h.svc.places.LSGs(ctx)
-		if err != nil {
-			h.svc.log.Warn("projects: map join: places unavailable", "err", err)
-			return
-		}
-		byKey := map[string]string{}
-		for _, p := range lsgs {
-			byKey[translit.Fold(p.NameLat).Search] = p.Code
-		}
-		for _, p := range lsgs {
-			for _, a := range p.Aliases {
-				if a.Kind == places.AliasGeo {
-					byKey[translit.Fold(a.Alias).Search] = p.Code
-				}
+	j, err := h.geo.Get(ctx, "", h.joinShapes)
+	if err != nil {
+		h.svc.log.Warn("projects: map join: places unavailable", "err", err)
+	}
+	return j.geo, j.shapeOf
+}
+
+func (h *handlers) joinShapes(ctx context.Context) (geoJoin, error) {
+	j := geoJoin{geo: map[string]string{}, shapeOf: map[string]string{}}
+	lsgs, err := h.svc.places.LSGs(ctx)
+	if err != nil {
+		return j, err
+	}
+	byKey := map[string]string{}
+	for _, p := range lsgs {
+		byKey[translit.Fold(p.NameLat).Search] = p.Code
+	}
+	for _, p := range lsgs {
+		for _, a := range p.Aliases {
+			if a.Kind == places.AliasGeo {
+				byKey[translit.Fold(a.Alias).Search] = p.Code
 			}
 		}
-		for _, sh := range chart.Shapes() {
-			if code, ok := byKey[translit.Fold(sh.Name).Search]; ok {
-				h.geo[sh.Name] = code
-				h.shapeOf[code] = sh.Name
-			}
+	}
+	for _, sh := range chart.Shapes() {
+		if code, ok := byKey[translit.Fold(sh.Name).Search]; ok {
+			j.geo[sh.Name] = code
+			j.shapeOf[code] = sh.Name
 		}
-	})
-	return h.geo, h.shapeOf
+	}
+	return j, nil
 }
 
 // canEdit: programme managers of the owning or a participating
@@ -296,12 +315,13 @@ func (h *handlers) filterChoices(ctx context.Context) (*filterChoices, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.choicesMu.Lock()
-	defer h.choicesMu.Unlock()
-	if h.choices != nil && h.choices.n == len(all) {
-		return h.choices, nil
-	}
-	ch := &filterChoices{n: len(all)}
+	return h.choices.Get(ctx, len(all), func(ctx context.Context) (*filterChoices, error) {
+		return h.makeChoices(ctx, all), nil
+	})
+}
+
+func (h *handlers) makeChoices(ctx context.Context, all []places.Place) *filterChoices {
+	ch := &filterChoices{}
 	regions := map[string]bool{}
 	for _, p := range all {
 		ch.lsgs = append(ch.lsgs, option{Value: p.Code, Label: p.NameLat})
@@ -319,8 +339,7 @@ func (h *handlers) filterChoices(ctx context.Context) (*filterChoices, error) {
 			ch.regions = append(ch.regions, option{Value: c, Label: p.NameLat})
 		}
 	}
-	h.choices = ch
-	return ch, nil
+	return ch
 }
 
 // selected copies options with the one of value selected.
@@ -623,17 +642,15 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	key := pr.Code() + " " + cur + " " + measure
-	h.dashMu.Lock()
-	p := h.dashPages[key]
-	h.dashMu.Unlock()
-	if p == nil || p.D != d {
-		p = h.dashboardPage(ctx, pr, d, cur, measure)
-		h.dashMu.Lock()
-		if h.dashPages == nil || len(h.dashPages) > 200 {
-			h.dashPages = map[string]*dashPage{}
-		}
-		h.dashPages[key] = p
-		h.dashMu.Unlock()
+	build := func(ctx context.Context) (*dashPage, error) { return h.dashboardPage(ctx, pr, d, cur, measure), nil }
+	p, err := h.dashPages.Get(ctx, key, build)
+	if err == nil && p.D != d {
+		// built from aggregates a write has replaced since
+		h.dashPages.Forget(key)
+		p, err = h.dashPages.Get(ctx, key, build)
+	}
+	if err != nil {
+		return err
 	}
 	return h.srv.Render.Page(w, r, "projects/dashboard", p)
 }
@@ -788,20 +805,5 @@ func (s *Section) Render(r *http.Request, p places.Place) (template.HTML, error)
 // LSGTotals sums the budgets of an LSG's projects per currency (projects
 // in several LSGs count in full: it is what the LSG takes part in).
 func (s *Service) LSGTotals(ctx context.Context, code string) ([]money.Amount, error) {
-	rows, err := s.d.QueryContext(ctx, `SELECT p.currency, SUM(p.budget_minor) FROM projects p JOIN project_locations l ON l.project_id = p.id
-		WHERE l.place_code = ? AND p.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM projects c WHERE c.parent_id = p.id AND c.deleted_at IS NULL)
-		GROUP BY p.currency ORDER BY p.currency`, code)
-	if err != nil {
-		return nil, fmt.Errorf("projects.Service.LSGTotals(%q): %w", code, err)
-	}
-	defer rows.Close()
-	var out []money.Amount
-	for rows.Next() {
-		var a money.Amount
-		if err := rows.Scan(&a.Currency, &a.Minor); err != nil {
-			return nil, fmt.Errorf("projects.Service.LSGTotals(%q): %w", code, err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return s.st.lsgTotals(ctx, s.d, code)
 }

@@ -2,7 +2,6 @@ package projects
 
 import (
 	"context"
-	"database/sql"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // node is one element of an activity, kept in document order so the
@@ -786,12 +786,11 @@ func (s *Service) writeImported(ctx context.Context, a Actor, batch []*Project, 
 		}
 		for _, p := range batch {
 			if p.parentRef != "" {
-				var pub, kind string
-				err := tx.QueryRowContext(ctx, `SELECT public_id, kind FROM projects WHERE iati_identifier = ? AND deleted_at IS NULL`, p.parentRef).Scan(&pub, &kind)
+				pub, kind, err := s.st.publicIDKind(ctx, tx, p.parentRef)
 				switch {
 				case err == nil && kind == KindProgramme:
 					p.Programme = pub
-				case err == nil || errors.Is(err, sql.ErrNoRows):
+				case err == nil || errors.Is(err, refuse.ErrNotFound):
 					warns = append(warns, fmt.Sprintf("activity %q: parent %q is not in the registry (yet); link left out", p.IATIIdentifier, p.parentRef))
 				default:
 					return fmt.Errorf("activity %q: parent: %w", p.IATIIdentifier, err)

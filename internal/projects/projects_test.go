@@ -458,7 +458,7 @@ func TestParseRatesErrors(t *testing.T) {
 func TestMapJoin(t *testing.T) {
 	t.Parallel()
 	d := dbtest.SQLite(t)
-	h := &handlers{svc: newService(t, d)}
+	h := newHandlers(nil, newService(t, d), nil)
 	geo, shapeOf := h.geoJoin(context.Background())
 	if len(geo) != 142 || len(shapeOf) != 142 {
 		var missing []string

@@ -463,48 +463,63 @@ func (store) history(ctx context.Context, q db.Querier, projectID int64) ([]Hist
 	return out, diffs, rows.Err()
 }
 
-// Rate is an exchange rate: units of Currency per one euro on Date.
-type Rate struct {
-	Currency string
-	Date     string
-	PerEUR   float64
-	Source   string
-}
+func nullParent() sql.NullInt64 { return sql.NullInt64{} }
 
-func (store) upsertRate(ctx context.Context, q db.Querier, r Rate) (bool, error) {
-	now := db.Now()
-	micros := int64(r.PerEUR*1e6 + 0.5)
-	res, err := q.ExecContext(ctx, `UPDATE exchange_rates SET per_eur_micros = ?, source = ?, updated_at = ? WHERE currency = ? AND rate_date = ?`, micros, r.Source, now, r.Currency, r.Date)
-	if err != nil {
-		return false, fmt.Errorf("projects.store.upsertRate: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n > 0 {
-		return false, nil
-	}
-	if _, err := q.ExecContext(ctx, `INSERT INTO exchange_rates (currency, rate_date, per_eur_micros, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		r.Currency, r.Date, micros, r.Source, now, now); err != nil {
-		return false, fmt.Errorf("projects.store.upsertRate: %w", err)
-	}
-	return true, nil
-}
+// scanner is a row to scan (*sql.Row or *sql.Rows).
+type scanner interface{ Scan(...any) error }
 
-func (store) rates(ctx context.Context, q db.Querier) ([]Rate, error) {
-	rows, err := q.QueryContext(ctx, `SELECT currency, rate_date, per_eur_micros, source FROM exchange_rates ORDER BY currency, rate_date`)
+// eachRow runs query and calls scan for every row.
+func eachRow(ctx context.Context, q db.Querier, query string, args []any, scan func(scanner) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("projects.store.rates: %w", err)
+		return err
 	}
 	defer rows.Close()
-	var out []Rate
 	for rows.Next() {
-		var r Rate
-		var m int64
-		if err := rows.Scan(&r.Currency, &r.Date, &m, &r.Source); err != nil {
-			return nil, fmt.Errorf("projects.store.rates: %w", err)
+		if err := scan(rows); err != nil {
+			return err
 		}
-		r.PerEUR = float64(m) / 1e6
-		out = append(out, r)
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
-func nullParent() sql.NullInt64 { return sql.NullInt64{} }
+// idKind is the id and kind of the live project whose column (public_id
+// or iati_identifier) is value; refuse.ErrNotFound when there is none.
+func (store) idKind(ctx context.Context, q db.Querier, column, value string) (int64, string, error) {
+	var id int64
+	var kind string
+	err := q.QueryRowContext(ctx, `SELECT id, kind FROM projects WHERE `+column+` = ? AND deleted_at IS NULL`, value).Scan(&id, &kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", fmt.Errorf("projects.store.idKind(%q): %w", value, refuse.ErrNotFound)
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("projects.store.idKind(%q): %w", value, err)
+	}
+	return id, kind, nil
+}
+
+// publicIDKind is the public id and kind of the live project with an
+// IATI identifier; refuse.ErrNotFound when there is none.
+func (store) publicIDKind(ctx context.Context, q db.Querier, iatiID string) (string, string, error) {
+	var pub, kind string
+	err := q.QueryRowContext(ctx, `SELECT public_id, kind FROM projects WHERE iati_identifier = ? AND deleted_at IS NULL`, iatiID).Scan(&pub, &kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", fmt.Errorf("projects.store.publicIDKind(%q): %w", iatiID, refuse.ErrNotFound)
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("projects.store.publicIDKind(%q): %w", iatiID, err)
+	}
+	return pub, kind, nil
+}
+
+// softDelete hides p (kept with its history) and drops it from the
+// filter index.
+func (store) softDelete(ctx context.Context, q db.Querier, p *Project) error {
+	if _, err := q.ExecContext(ctx, `UPDATE projects SET deleted_at = ?, updated_at = ? WHERE id = ?`, db.Now(), db.Now(), p.ID); err != nil {
+		return fmt.Errorf("projects.store.softDelete(%q): %w", p.PublicID, err)
+	}
+	if _, err := q.ExecContext(ctx, `DELETE FROM project_facets WHERE project_id = ?`, p.ID); err != nil {
+		return fmt.Errorf("projects.store.softDelete(%q): facets: %w", p.PublicID, err)
+	}
+	return nil
+}
