@@ -3,13 +3,12 @@ package surveys
 import (
 	"context"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"sort"
 	"strconv"
-	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // MinGroup is the smallest group whose answers are shown broken down:
@@ -309,43 +308,17 @@ func WriteResultsCSV(w io.Writer, res *Results) error {
 // no identity: only the day, the channel and the language.
 func (s *Service) WriteResponsesCSV(ctx context.Context, actor *auth.User, sv *Survey, w io.Writer) error {
 	if !CanManage(actor, sv) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
-	type col struct{ q, item string }
-	var cols []col
-	head := []string{"response", "date", "channel", "lang"}
-	for _, q := range sv.Def.Questions() {
-		switch q.Type {
-		case TypeMatrix:
-			for _, r := range q.Rows {
-				cols = append(cols, col{q.Key, r.Key})
-				head = append(head, q.Key+"."+r.Key)
-			}
-		case TypeRanking, TypeMultiple:
-			for _, o := range q.Options {
-				cols = append(cols, col{q.Key, o.Key})
-				head = append(head, q.Key+"."+o.Key)
-			}
-		default:
-			cols = append(cols, col{q.Key, ""})
-			head = append(head, q.Key)
-		}
-	}
+	cols, head := responseColumns(sv.Def)
 	cw := csv.NewWriter(w)
 	if err := cw.Write(head); err != nil {
 		return err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.public_id, r.created_at, r.channel, r.lang, a.question, a.item, a.value
-FROM survey_responses r LEFT JOIN survey_answers a ON a.response_id = r.id WHERE r.survey_id = ? ORDER BY r.public_id, r.id, a.id`, sv.ID)
-	if err != nil {
-		return fmt.Errorf("surveys.WriteResponsesCSV: %w", err)
-	}
-	defer rows.Close()
-	var cur int64 = -1
 	var rec []string
-	vals := map[col]string{}
+	vals := map[answerCol]string{}
 	flush := func() {
-		if cur == -1 {
+		if rec == nil {
 			return
 		}
 		for _, c := range cols {
@@ -354,33 +327,53 @@ FROM survey_responses r LEFT JOIN survey_answers a ON a.response_id = r.id WHERE
 		_ = cw.Write(rec)
 		clear(vals)
 	}
-	for rows.Next() {
-		var id int64
-		var pid, channel, lang string
-		var at time.Time
-		var q, item, value *string
-		if err := rows.Scan(&id, &pid, &at, &channel, &lang, &q, &item, &value); err != nil {
-			return fmt.Errorf("surveys.WriteResponsesCSV: scan: %w", err)
-		}
-		if id != cur {
+	err := s.st.eachAnswer(ctx, s.db, sv.ID, func(r responseRow) {
+		if r.first {
 			flush()
-			cur = id
-			rec = []string{pid, at.UTC().Format("2006-01-02"), channel, lang}
+			rec = []string{r.publicID, r.at.UTC().Format("2006-01-02"), r.channel, r.lang}
 		}
-		if q != nil {
-			qq := sv.Def.Question(*q)
-			c := col{*q, *item}
-			if qq != nil && qq.Type == TypeMultiple {
-				vals[c] = "1"
-			} else {
-				vals[c] = *value
-			}
+		if r.question == nil {
+			return
 		}
-	}
-	if err := rows.Err(); err != nil {
+		c := answerCol{*r.question, *r.item}
+		if q := sv.Def.Question(c.q); q != nil && q.Type == TypeMultiple {
+			vals[c] = "1"
+		} else {
+			vals[c] = *r.value
+		}
+	})
+	if err != nil {
 		return err
 	}
 	flush()
 	cw.Flush()
 	return cw.Error()
+}
+
+// answerCol is a column of the responses CSV: a question, and a matrix
+// row or an option where the question has several.
+type answerCol struct{ q, item string }
+
+// responseColumns are the answer columns of def and the CSV's header.
+func responseColumns(def *Definition) ([]answerCol, []string) {
+	var cols []answerCol
+	head := []string{"response", "date", "channel", "lang"}
+	for _, q := range def.Questions() {
+		switch q.Type {
+		case TypeMatrix:
+			for _, r := range q.Rows {
+				cols = append(cols, answerCol{q.Key, r.Key})
+				head = append(head, q.Key+"."+r.Key)
+			}
+		case TypeRanking, TypeMultiple:
+			for _, o := range q.Options {
+				cols = append(cols, answerCol{q.Key, o.Key})
+				head = append(head, q.Key+"."+o.Key)
+			}
+		default:
+			cols = append(cols, answerCol{q.Key, ""})
+			head = append(head, q.Key)
+		}
+	}
+	return cols, head
 }
