@@ -38,7 +38,10 @@ func TestCreateGetUpdateHistory(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := newService(t, d)
-		seeds := SeedProjects(noOrgs)
+		seeds, err := SeedProjects(noOrgs)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, p := range seeds {
 			want := *p
 			if err := s.Create(ctx, Actor{Name: "tester"}, p); err != nil {
