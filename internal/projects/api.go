@@ -245,17 +245,25 @@ func badFilter(fe FieldErrors) error {
 	return web.ErrBadRequest
 }
 
-func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
+// exportFilter reads the filter of an API answer and sets its ETag; ok
+// is false when the filter is bad (err says which parameter) or the
+// client has this state of the registry already (answered 304).
+func (h *handlers) exportFilter(w http.ResponseWriter, r *http.Request, kind string) (f Filter, ok bool, err error) {
 	f, fe := ParseFilter(r.URL.Query())
 	if fe != nil {
-		return badFilter(fe)
+		return f, false, badFilter(fe)
 	}
-	tag, err := h.dataTag(r.Context(), "list|"+r.URL.RawQuery)
+	tag, err := h.dataTag(r.Context(), kind+"|"+r.URL.RawQuery)
 	if err != nil {
-		return err
+		return f, false, err
 	}
-	if notModified(w, r, tag) {
-		return nil
+	return f, !notModified(w, r, tag), nil
+}
+
+func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
+	f, ok, err := h.exportFilter(w, r, "list")
+	if !ok {
+		return err
 	}
 	res, err := h.svc.List(r.Context(), f)
 	if err != nil {
@@ -290,16 +298,9 @@ var CSVColumns = []string{"id", "iati_identifier", "kind", "programme", "title",
 	"donors", "implementing", "sectors", "acquis_chapters", "sdgs", "lsg_codes", "lsg_names", "disbursed", "website", "url", "updated_at"}
 
 func (h *handlers) apiCSV(w http.ResponseWriter, r *http.Request) error {
-	f, fe := ParseFilter(r.URL.Query())
-	if fe != nil {
-		return badFilter(fe)
-	}
-	tag, err := h.dataTag(r.Context(), "csv|"+r.URL.RawQuery)
-	if err != nil {
+	f, ok, err := h.exportFilter(w, r, "csv")
+	if !ok {
 		return err
-	}
-	if notModified(w, r, tag) {
-		return nil
 	}
 	lang := web.APILocale(r)
 	pr := h.srv.Cat.Printer(lang)
@@ -384,16 +385,9 @@ type geoGeometry struct {
 }
 
 func (h *handlers) apiGeoJSON(w http.ResponseWriter, r *http.Request) error {
-	f, fe := ParseFilter(r.URL.Query())
-	if fe != nil {
-		return badFilter(fe)
-	}
-	tag, err := h.dataTag(r.Context(), "geojson|"+r.URL.RawQuery)
-	if err != nil {
+	f, ok, err := h.exportFilter(w, r, "geojson")
+	if !ok {
 		return err
-	}
-	if notModified(w, r, tag) {
-		return nil
 	}
 	lang := web.APILocale(r)
 	_, shapeOf := h.geoJoin(r.Context())
@@ -490,16 +484,9 @@ func moneyDecimalCur(minor int64, cur string) string {
 }
 
 func (h *handlers) apiIATI(w http.ResponseWriter, r *http.Request) error {
-	f, fe := ParseFilter(r.URL.Query())
-	if fe != nil {
-		return badFilter(fe)
-	}
-	tag, err := h.dataTag(r.Context(), "iati|"+r.URL.RawQuery)
-	if err != nil {
+	f, ok, err := h.exportFilter(w, r, "iati")
+	if !ok {
 		return err
-	}
-	if notModified(w, r, tag) {
-		return nil
 	}
 	names := h.placeNames(r.Context())
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")

@@ -12,73 +12,37 @@ import (
 var demoFS embed.FS
 
 // seedProject is a programme or project in demo/seed_projects.json, as the
-// seed documents describe it; organisations are named, and linked to the
-// platform's by name when it has them.
+// seed documents describe it; its parts have the shape of the JSON API's,
+// organisations are named and linked to the platform's by name when it has
+// them.
 type seedProject struct {
-	Kind         string          `json:"kind"`
-	Status       int             `json:"status"`
-	DefaultLang  string          `json:"default_lang"`
-	FundingYear  int             `json:"funding_year,omitempty"`
-	PlannedStart string          `json:"planned_start,omitempty"`
-	PlannedEnd   string          `json:"planned_end,omitempty"`
-	ActualStart  string          `json:"actual_start,omitempty"`
-	Budget       seedMoney       `json:"budget"`
-	Sectors      []string        `json:"sectors,omitempty"`
-	Acquis       []int           `json:"acquis,omitempty"`
-	SDGs         []int           `json:"sdgs,omitempty"`
-	Texts        []seedText      `json:"texts"`
-	Orgs         []seedOrg       `json:"orgs"`
-	LSGs         []string        `json:"lsgs"`
-	Targets      []seedTarget    `json:"targets,omitempty"`
-	Milestones   []seedMilestone `json:"milestones,omitempty"`
-	Links        []seedLink      `json:"links,omitempty"`
-	Website      string          `json:"website,omitempty"`
-	ContactName  string          `json:"contact_name,omitempty"`
-	ContactEmail string          `json:"contact_email,omitempty"`
-	ContactPhone string          `json:"contact_phone,omitempty"`
-	Owner        string          `json:"owner"`
+	Kind         string         `json:"kind"`
+	Status       int            `json:"status"`
+	DefaultLang  string         `json:"default_lang"`
+	FundingYear  int            `json:"funding_year,omitempty"`
+	PlannedStart string         `json:"planned_start,omitempty"`
+	PlannedEnd   string         `json:"planned_end,omitempty"`
+	ActualStart  string         `json:"actual_start,omitempty"`
+	Budget       seedMoney      `json:"budget"`
+	Sectors      []string       `json:"sectors,omitempty"`
+	Acquis       []int          `json:"acquis,omitempty"`
+	SDGs         []int          `json:"sdgs,omitempty"`
+	Texts        []APIText      `json:"texts"`
+	Orgs         []APIOrg       `json:"orgs"`
+	LSGs         []string       `json:"lsgs"`
+	Targets      []APITarget    `json:"targets,omitempty"`
+	Milestones   []APIMilestone `json:"milestones,omitempty"`
+	Links        []APILink      `json:"links,omitempty"`
+	Website      string         `json:"website,omitempty"`
+	ContactName  string         `json:"contact_name,omitempty"`
+	ContactEmail string         `json:"contact_email,omitempty"`
+	ContactPhone string         `json:"contact_phone,omitempty"`
+	Owner        string         `json:"owner"`
 }
 
 type seedMoney struct {
 	Minor    int64  `json:"minor"`
 	Currency string `json:"currency"`
-}
-
-type seedText struct {
-	Lang       string `json:"lang"`
-	Title      string `json:"title"`
-	Summary    string `json:"summary,omitempty"`
-	Objectives string `json:"objectives,omitempty"`
-	Results    string `json:"results,omitempty"`
-}
-
-type seedOrg struct {
-	Role int    `json:"role"`
-	Name string `json:"name"`
-	Ref  string `json:"ref,omitempty"`
-	Type string `json:"type"`
-}
-
-type seedTarget struct {
-	Label   string       `json:"label"`
-	Target  int64        `json:"target"`
-	Actuals []seedActual `json:"actuals,omitempty"`
-}
-
-type seedActual struct {
-	Date  string `json:"date"`
-	Value int64  `json:"value"`
-}
-
-type seedMilestone struct {
-	Date  string `json:"date,omitempty"`
-	Title string `json:"title"`
-	Done  bool   `json:"done,omitempty"`
-}
-
-type seedLink struct {
-	Title string `json:"title"`
-	URL   string `json:"url"`
 }
 
 // SeedProjects are the programmes and projects the seed documents
@@ -121,7 +85,7 @@ func (s seedProject) project(org DemoOrgs) *Project {
 		p.Milestones = append(p.Milestones, Milestone(m))
 	}
 	for _, l := range s.Links {
-		p.Links = append(p.Links, Link{Title: l.Title, URL: l.URL})
+		p.Links = append(p.Links, Link(l))
 	}
 	return p
 }

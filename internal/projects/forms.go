@@ -524,17 +524,27 @@ func (h *handlers) create(w http.ResponseWriter, r *http.Request) error {
 	return h.save(w, r, u, nil)
 }
 
-func (h *handlers) editForm(w http.ResponseWriter, r *http.Request) error {
+// editable is the project of the path and the person who may edit it
+// (refuse.ErrSignIn, refuse.ErrForbidden otherwise).
+func (h *handlers) editable(r *http.Request) (*auth.User, *Project, error) {
 	u, err := auth.Need(r)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	p, err := h.svc.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if !canEdit(u, p) {
-		return refuse.ErrForbidden
+		return nil, nil, refuse.ErrForbidden
+	}
+	return u, p, nil
+}
+
+func (h *handlers) editForm(w http.ResponseWriter, r *http.Request) error {
+	_, p, err := h.editable(r)
+	if err != nil {
+		return err
 	}
 	f := web.EmptyForm()
 	f.Values = valuesOf(p)
@@ -546,16 +556,9 @@ func (h *handlers) editForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) update(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
+	u, p, err := h.editable(r)
 	if err != nil {
 		return err
-	}
-	p, err := h.svc.Get(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	if !canEdit(u, p) {
-		return refuse.ErrForbidden
 	}
 	return h.save(w, r, u, p)
 }

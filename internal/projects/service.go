@@ -287,8 +287,14 @@ func (s *Service) createTx(ctx context.Context, tx *db.Tx, a Actor, p *Project) 
 	if err := s.st.insert(ctx, tx, p, parent, s.keys(ctx, p)); err != nil {
 		return err
 	}
-	diff, _ := json.Marshal(Diff(nil, p))
-	if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, "create", string(diff)); err != nil {
+	return s.recordTx(ctx, tx, a, p, "create", Diff(nil, p))
+}
+
+// recordTx adds the history entry of a written project and its search
+// document in tx.
+func (s *Service) recordTx(ctx context.Context, tx *db.Tx, a Actor, p *Project, action string, changes []FieldChange) error {
+	diff, _ := json.Marshal(changes)
+	if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, action, string(diff)); err != nil {
 		return err
 	}
 	return s.index(ctx, tx, p)
@@ -341,11 +347,7 @@ func (s *Service) updateTx(ctx context.Context, tx *db.Tx, a Actor, old, p *Proj
 	if err := s.st.update(ctx, tx, p, parent, s.keys(ctx, p), version); err != nil {
 		return err
 	}
-	diff, _ := json.Marshal(changes)
-	if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, "update", string(diff)); err != nil {
-		return err
-	}
-	return s.index(ctx, tx, p)
+	return s.recordTx(ctx, tx, a, p, "update", changes)
 }
 
 // Delete hides a project (soft delete, kept in the history).
