@@ -229,7 +229,7 @@ func (d *Dashboard) ratesUsed(rates []Rate) {
 	for _, r := range rates {
 		used[r.Currency] = true
 	}
-	for _, c := range sortedCurrencies(map[string]string{"BAM": "", "EUR": "", "USD": "", d.Currency: ""}) {
+	for _, c := range sortedKeys(map[string]bool{"BAM": true, "EUR": true, "USD": true, d.Currency: true}) {
 		if c == "EUR" || !used[c] && c != "BAM" {
 			continue
 		}

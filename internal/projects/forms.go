@@ -229,27 +229,27 @@ func (r *formReader) budget() {
 func (r *formReader) codes() {
 	p := r.p
 	p.Sectors = append(p.Sectors, splitList(r.f.Get("sectors"))...)
-	for _, s := range splitList(r.f.Get("acquis")) {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			r.fe["acquis"] = "projects.err.acquis"
-			continue
-		}
-		p.Acquis = append(p.Acquis, n)
-	}
-	for _, s := range r.f.Values["sdg"] {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			r.fe["sdgs"] = "projects.err.sdg"
-			continue
-		}
-		p.SDGs = append(p.SDGs, n)
-	}
+	p.Acquis = r.ints(splitList(r.f.Get("acquis")), "acquis", "projects.err.acquis")
+	p.SDGs = r.ints(r.f.Values["sdg"], "sdgs", "projects.err.sdg")
 	for _, s := range r.f.Values["lsg"] {
 		if s = strings.TrimSpace(s); s != "" {
 			p.Locations = append(p.Locations, Location{Place: s})
 		}
 	}
+}
+
+// ints reads whole numbers; one that is not sets the field's error.
+func (r *formReader) ints(vs []string, field, key string) []int {
+	var out []int
+	for _, s := range vs {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			r.fe[field] = key
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // orgs reads the organisation rows, linking names to the platform's

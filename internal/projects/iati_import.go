@@ -464,7 +464,7 @@ func eachActivity(ctx context.Context, rd *reader, fn func(*node) error) error {
 func (s *Service) writeImported(ctx context.Context, a Actor, batch []*Project, sum *ImportSummary) error {
 	var created, updated int
 	var skipped, warns []string
-	err := s.d.InTx(ctx, func(tx *db.Tx) error {
+	err := s.write(ctx, func(tx *db.Tx) error {
 		created, updated, skipped, warns = 0, 0, nil, nil
 		ids := make([]string, len(batch))
 		for i, p := range batch {
@@ -515,7 +515,6 @@ func (s *Service) writeImported(ctx context.Context, a Actor, batch []*Project, 
 	if err != nil {
 		return err
 	}
-	s.invalidate()
 	sum.Created += created
 	sum.Updated += updated
 	sum.Skipped += len(skipped)

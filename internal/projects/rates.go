@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -204,13 +203,4 @@ func (s *Service) recomputeEUR(ctx context.Context, rates []Rate) error {
 		}
 		return nil
 	})
-}
-
-func sortedCurrencies(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -259,7 +259,13 @@ func (s *Service) Create(ctx context.Context, a Actor, p *Project) error {
 	if err := s.prepareCreate(ctx, p); err != nil {
 		return err
 	}
-	if err := s.d.InTx(ctx, func(tx *db.Tx) error { return s.createTx(ctx, tx, a, p) }); err != nil {
+	return s.write(ctx, func(tx *db.Tx) error { return s.createTx(ctx, tx, a, p) })
+}
+
+// write runs fn in a transaction and, once it is committed, empties the
+// aggregates it changed.
+func (s *Service) write(ctx context.Context, fn func(tx *db.Tx) error) error {
+	if err := s.d.InTx(ctx, fn); err != nil {
 		return err
 	}
 	s.invalidate()
@@ -306,18 +312,13 @@ func (s *Service) Update(ctx context.Context, a Actor, p *Project, version int) 
 	if err := s.prepareUpdate(ctx, p); err != nil {
 		return err
 	}
-	err := s.d.InTx(ctx, func(tx *db.Tx) error {
+	return s.write(ctx, func(tx *db.Tx) error {
 		old, err := s.st.byWhere(ctx, tx, "p.public_id = ?", p.PublicID)
 		if err != nil {
 			return err
 		}
 		return s.updateTx(ctx, tx, a, old, p, version)
 	})
-	if err != nil {
-		return err
-	}
-	s.invalidate()
-	return nil
 }
 
 // prepareUpdate validates p and sets its euro value.
@@ -352,7 +353,7 @@ func (s *Service) updateTx(ctx context.Context, tx *db.Tx, a Actor, old, p *Proj
 
 // Delete hides a project (soft delete, kept in the history).
 func (s *Service) Delete(ctx context.Context, a Actor, publicID string) error {
-	err := s.d.InTx(ctx, func(tx *db.Tx) error {
+	return s.write(ctx, func(tx *db.Tx) error {
 		p, err := s.st.byWhere(ctx, tx, "p.public_id = ?", publicID)
 		if err != nil {
 			return err
@@ -368,11 +369,6 @@ func (s *Service) Delete(ctx context.Context, a Actor, publicID string) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	s.invalidate()
-	return nil
 }
 
 func (s *Service) index(ctx context.Context, q db.Querier, p *Project) error {

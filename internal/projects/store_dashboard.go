@@ -22,20 +22,19 @@ const leafWhere = `p.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM projects c
 
 // leafBudgets lists the budgets the dashboard totals.
 func (store) leafBudgets(ctx context.Context, q db.Querier) ([]leafBudget, error) {
-	rows, err := q.QueryContext(ctx, `SELECT p.id, p.budget_minor, p.currency, p.start_year FROM projects p WHERE `+leafWhere)
+	var out []leafBudget
+	err := eachRow(ctx, q, `SELECT p.id, p.budget_minor, p.currency, p.start_year FROM projects p WHERE `+leafWhere, nil, func(sc scanner) error {
+		var l leafBudget
+		if err := sc.Scan(&l.id, &l.amount.Minor, &l.amount.Currency, &l.year); err != nil {
+			return err
+		}
+		out = append(out, l)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("projects.store.leafBudgets: %w", err)
 	}
-	defer rows.Close()
-	var out []leafBudget
-	for rows.Next() {
-		var l leafBudget
-		if err := rows.Scan(&l.id, &l.amount.Minor, &l.amount.Currency, &l.year); err != nil {
-			return nil, fmt.Errorf("projects.store.leafBudgets: %w", err)
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // dashKeys calls add for every donor name (in the order of the project's

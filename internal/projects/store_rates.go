@@ -34,22 +34,21 @@ func (store) upsertRate(ctx context.Context, q db.Querier, r Rate) (bool, error)
 }
 
 func (store) rates(ctx context.Context, q db.Querier) ([]Rate, error) {
-	rows, err := q.QueryContext(ctx, `SELECT currency, rate_date, per_eur_micros, source FROM exchange_rates ORDER BY currency, rate_date`)
-	if err != nil {
-		return nil, fmt.Errorf("projects.store.rates: %w", err)
-	}
-	defer rows.Close()
 	var out []Rate
-	for rows.Next() {
+	err := eachRow(ctx, q, `SELECT currency, rate_date, per_eur_micros, source FROM exchange_rates ORDER BY currency, rate_date`, nil, func(sc scanner) error {
 		var r Rate
 		var m int64
-		if err := rows.Scan(&r.Currency, &r.Date, &m, &r.Source); err != nil {
-			return nil, fmt.Errorf("projects.store.rates: %w", err)
+		if err := sc.Scan(&r.Currency, &r.Date, &m, &r.Source); err != nil {
+			return err
 		}
 		r.PerEUR = float64(m) / 1e6
 		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("projects.store.rates: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // foreignBudget is a project budgeted in a currency other than the euro,
@@ -63,20 +62,19 @@ type foreignBudget struct {
 
 // foreignBudgets lists the projects whose euro value depends on a rate.
 func (store) foreignBudgets(ctx context.Context, q db.Querier) ([]foreignBudget, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, budget_minor, currency, CASE WHEN actual_start <> '' THEN actual_start ELSE planned_start END, value_eur_minor FROM projects WHERE currency <> 'EUR'`)
+	var out []foreignBudget
+	err := eachRow(ctx, q, `SELECT id, budget_minor, currency, CASE WHEN actual_start <> '' THEN actual_start ELSE planned_start END, value_eur_minor FROM projects WHERE currency <> 'EUR'`, nil, func(sc scanner) error {
+		var b foreignBudget
+		if err := sc.Scan(&b.id, &b.amount.Minor, &b.amount.Currency, &b.start, &b.valueEUR); err != nil {
+			return err
+		}
+		out = append(out, b)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("projects.store.foreignBudgets: %w", err)
 	}
-	defer rows.Close()
-	var out []foreignBudget
-	for rows.Next() {
-		var b foreignBudget
-		if err := rows.Scan(&b.id, &b.amount.Minor, &b.amount.Currency, &b.start, &b.valueEUR); err != nil {
-			return nil, fmt.Errorf("projects.store.foreignBudgets: %w", err)
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // setValueEUR stores a project's euro value, and its copy in the filter
