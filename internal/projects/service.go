@@ -115,17 +115,24 @@ func (s *Service) keys(ctx context.Context, p *Project) rowKeys {
 	for _, t := range p.Texts {
 		parts = append(parts, t.Title)
 	}
-	for _, o := range p.Orgs {
-		parts = append(parts, o.Name)
-	}
-	for _, l := range p.Locations {
-		if pl, err := s.places.ByCode(ctx, l.Place); err == nil {
-			parts = append(parts, pl.NameLat)
-		}
-	}
+	parts = append(parts, s.names(ctx, p)...)
 	k.search = " " + translit.Fold(strings.Join(parts, " ")).Search + " "
 	k.facets = s.facets(ctx, p)
 	return k
+}
+
+// names are the names of p's organisations and LSGs (for search).
+func (s *Service) names(ctx context.Context, p *Project) []string {
+	var out []string
+	for _, o := range p.Orgs {
+		out = append(out, o.Name)
+	}
+	for _, l := range p.Locations {
+		if pl, err := s.places.ByCode(ctx, l.Place); err == nil {
+			out = append(out, pl.NameLat)
+		}
+	}
+	return out
 }
 
 // facets are the filter values p matches, as stored in project_facets:
@@ -394,19 +401,12 @@ func (s *Service) document(ctx context.Context, p *Project) search.Document {
 	if len(p.Locations) == 1 {
 		doc.LSG = p.Locations[0].Place
 	}
-	var titles, summaries, names []string
+	var titles, summaries []string
 	for _, t := range p.Texts {
 		titles = append(titles, t.Title)
 		summaries = append(summaries, t.Summary)
 	}
-	for _, o := range p.Orgs {
-		names = append(names, o.Name)
-	}
-	for _, l := range p.Locations {
-		if pl, err := s.places.ByCode(ctx, l.Place); err == nil {
-			names = append(names, pl.NameLat)
-		}
-	}
+	names := s.names(ctx, p)
 	doc.Fields = []search.Field{
 		{Name: "title", Text: strings.Join(titles, "\n"), Weight: 4},
 		{Name: "names", Text: strings.Join(names, "\n"), Weight: 3, IsName: true},
