@@ -77,7 +77,11 @@ func (a *App) demoProjects(ctx context.Context) error {
 		return fmt.Errorf("demo projects: rates: %w", err)
 	}
 	system := projects.Actor{Name: "demo"}
-	for _, p := range projects.SeedProjects(org) {
+	seeds, err := projects.SeedProjects(org)
+	if err != nil {
+		return fmt.Errorf("demo projects: %w", err)
+	}
+	for _, p := range seeds {
 		if err := svc.Create(ctx, system, p); err != nil {
 			return fmt.Errorf("demo projects: %q: %w", p.Title(), err)
 		}

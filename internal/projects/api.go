@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/chart"
-	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/places"
 	"github.com/dijalog/dijalog/internal/web"
 )
@@ -144,13 +143,6 @@ type APIList struct {
 	Projects []APIProject `json:"projects"`
 }
 
-func apiLang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); i18n.Supported(l) {
-		return l
-	}
-	return i18n.Default
-}
-
 func (h *handlers) apiProjectOf(p *Project, lang string, names map[string]places.Place) APIProject {
 	pr := h.srv.Cat.Printer(lang)
 	t, fb := p.TextFor(lang)
@@ -227,62 +219,9 @@ func (h *handlers) dataTag(ctx context.Context, extra string) (string, error) {
 // dataState is "count|latest update|rates" of the registry, cached like
 // the other aggregates.
 func (s *Service) dataState(ctx context.Context) (string, error) {
-	s.mu.Lock()
-	s.expireLocked()
-	if s.stateG == s.gen && s.state != "" {
-		st := s.state
-		s.mu.Unlock()
-		return st, nil
-	}
-	gen := s.gen
-	s.mu.Unlock()
-	var n int64
-	var last string
-	var latest *time.Time
-	if err := s.d.QueryRowContext(ctx, `SELECT COUNT(*), MAX(updated_at) FROM projects`).Scan(&n, &latestScanner{&latest}); err != nil {
-		return "", fmt.Errorf("projects: etag: %w", err)
-	}
-	if latest != nil {
-		last = latest.UTC().Format(time.RFC3339Nano)
-	}
-	var rates int64
-	var rateAt *time.Time
-	if err := s.d.QueryRowContext(ctx, `SELECT COUNT(*), MAX(updated_at) FROM exchange_rates`).Scan(&rates, &latestScanner{&rateAt}); err != nil {
-		return "", fmt.Errorf("projects: etag: %w", err)
-	}
-	st := fmt.Sprintf("%d|%s|%d", n, last, rates)
-	if rateAt != nil {
-		st += "|" + rateAt.UTC().Format(time.RFC3339Nano)
-	}
-	s.mu.Lock()
-	if s.gen == gen {
-		s.state, s.stateG = st, gen
-	}
-	s.mu.Unlock()
-	return st, nil
-}
-
-type latestScanner struct{ t **time.Time }
-
-func (l *latestScanner) Scan(v any) error {
-	switch x := v.(type) {
-	case nil:
-		*l.t = nil
-	case time.Time:
-		*l.t = &x
-	case string:
-		for _, layout := range []string{"2006-01-02 15:04:05Z07:00", "2006-01-02T15:04:05Z07:00", "2006-01-02 15:04:05", time.RFC3339Nano} {
-			if t, err := time.Parse(layout, x); err == nil {
-				*l.t = &t
-				return nil
-			}
-		}
-		t := time.Unix(0, 0)
-		*l.t = &t
-	case []byte:
-		return l.Scan(string(x))
-	}
-	return nil
+	return s.state.Get(ctx, "", func(ctx context.Context) (string, error) {
+		return s.st.dataState(ctx, s.d)
+	})
 }
 
 // notModified sets the ETag and answers 304 when the client has it.
@@ -306,23 +245,31 @@ func badFilter(fe FieldErrors) error {
 	return web.ErrBadRequest
 }
 
-func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
+// exportFilter reads the filter of an API answer and sets its ETag; ok
+// is false when the filter is bad (err says which parameter) or the
+// client has this state of the registry already (answered 304).
+func (h *handlers) exportFilter(w http.ResponseWriter, r *http.Request, kind string) (f Filter, ok bool, err error) {
 	f, fe := ParseFilter(r.URL.Query())
 	if fe != nil {
-		return badFilter(fe)
+		return f, false, badFilter(fe)
 	}
-	tag, err := h.dataTag(r.Context(), "list|"+r.URL.RawQuery)
+	tag, err := h.dataTag(r.Context(), kind+"|"+r.URL.RawQuery)
 	if err != nil {
-		return err
+		return f, false, err
 	}
-	if notModified(w, r, tag) {
-		return nil
+	return f, !notModified(w, r, tag), nil
+}
+
+func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
+	f, ok, err := h.exportFilter(w, r, "list")
+	if !ok {
+		return err
 	}
 	res, err := h.svc.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	lang := apiLang(r)
+	lang := web.APILocale(r)
 	names := h.placeNames(r.Context())
 	out := APIList{Total: res.Total, Page: res.Page, PerPage: res.PerPage, Pages: res.Pages(), Projects: []APIProject{}}
 	for _, p := range res.Items {
@@ -337,11 +284,11 @@ func (h *handlers) apiProject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tag := fmt.Sprintf(`W/"%s-%d-%s"`, p.PublicID, p.Version, apiLang(r))
+	tag := fmt.Sprintf(`W/"%s-%d-%s"`, p.PublicID, p.Version, web.APILocale(r))
 	if notModified(w, r, tag) {
 		return nil
 	}
-	web.WriteJSON(w, http.StatusOK, h.apiProjectOf(p, apiLang(r), h.placeNames(r.Context())))
+	web.WriteJSON(w, http.StatusOK, h.apiProjectOf(p, web.APILocale(r), h.placeNames(r.Context())))
 	return nil
 }
 
@@ -351,18 +298,11 @@ var CSVColumns = []string{"id", "iati_identifier", "kind", "programme", "title",
 	"donors", "implementing", "sectors", "acquis_chapters", "sdgs", "lsg_codes", "lsg_names", "disbursed", "website", "url", "updated_at"}
 
 func (h *handlers) apiCSV(w http.ResponseWriter, r *http.Request) error {
-	f, fe := ParseFilter(r.URL.Query())
-	if fe != nil {
-		return badFilter(fe)
-	}
-	tag, err := h.dataTag(r.Context(), "csv|"+r.URL.RawQuery)
-	if err != nil {
+	f, ok, err := h.exportFilter(w, r, "csv")
+	if !ok {
 		return err
 	}
-	if notModified(w, r, tag) {
-		return nil
-	}
-	lang := apiLang(r)
+	lang := web.APILocale(r)
 	pr := h.srv.Cat.Printer(lang)
 	names := h.placeNames(r.Context())
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -445,18 +385,11 @@ type geoGeometry struct {
 }
 
 func (h *handlers) apiGeoJSON(w http.ResponseWriter, r *http.Request) error {
-	f, fe := ParseFilter(r.URL.Query())
-	if fe != nil {
-		return badFilter(fe)
-	}
-	tag, err := h.dataTag(r.Context(), "geojson|"+r.URL.RawQuery)
-	if err != nil {
+	f, ok, err := h.exportFilter(w, r, "geojson")
+	if !ok {
 		return err
 	}
-	if notModified(w, r, tag) {
-		return nil
-	}
-	lang := apiLang(r)
+	lang := web.APILocale(r)
 	_, shapeOf := h.geoJoin(r.Context())
 	centre := map[string][2]float64{}
 	for _, sh := range chart.Shapes() {
@@ -551,16 +484,9 @@ func moneyDecimalCur(minor int64, cur string) string {
 }
 
 func (h *handlers) apiIATI(w http.ResponseWriter, r *http.Request) error {
-	f, fe := ParseFilter(r.URL.Query())
-	if fe != nil {
-		return badFilter(fe)
-	}
-	tag, err := h.dataTag(r.Context(), "iati|"+r.URL.RawQuery)
-	if err != nil {
+	f, ok, err := h.exportFilter(w, r, "iati")
+	if !ok {
 		return err
-	}
-	if notModified(w, r, tag) {
-		return nil
 	}
 	names := h.placeNames(r.Context())
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")

@@ -2,7 +2,6 @@ package projects
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strconv"
 
@@ -51,39 +50,19 @@ func (s *Service) Dashboard(ctx context.Context, currency string) (*Dashboard, e
 	if !money.Valid(currency) {
 		return nil, FieldErrors{"currency": "projects.err.currency"}
 	}
-	cached := func() (*Dashboard, uint64) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.expireLocked()
-		if s.dash != nil && s.dashG == s.gen {
-			if d, ok := s.dash[currency]; ok {
-				return d, s.gen
-			}
-		}
-		return nil, s.gen
-	}
-	if d, _ := cached(); d != nil {
-		return d, nil
-	}
-	s.fillDash.Lock()
-	defer s.fillDash.Unlock()
-	d, gen := cached()
-	if d != nil {
-		return d, nil
-	}
-	d, err := s.computeDashboard(ctx, currency)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	if s.gen == gen {
-		if s.dash == nil || s.dashG != gen {
-			s.dash, s.dashG = map[string]*Dashboard{}, gen
-		}
-		s.dash[currency] = d
-	}
-	s.mu.Unlock()
-	return d, nil
+	return s.dash.Get(ctx, currency, func(ctx context.Context) (*Dashboard, error) {
+		return s.computeDashboard(ctx, currency)
+	})
+}
+
+// dashProject is a project as the dashboard counts it: its value in the
+// dashboard's currency, its start year, donors, DAC codes and LSGs.
+type dashProject struct {
+	value  int64
+	year   int
+	donors []string
+	dac    []string
+	lsgs   []string
 }
 
 func (s *Service) computeDashboard(ctx context.Context, currency string) (*Dashboard, error) {
@@ -91,118 +70,125 @@ func (s *Service) computeDashboard(ctx context.Context, currency string) (*Dashb
 	if err != nil {
 		return nil, err
 	}
-	type proj struct {
-		value  int64
-		year   int
-		donors []string
-		dac    []string
-		lsgs   []string
-	}
-	ps := map[int64]*proj{}
-	missing := map[string]bool{}
 	d := &Dashboard{Currency: currency}
-	rows, err := s.d.QueryContext(ctx, `SELECT p.id, p.budget_minor, p.currency, p.start_year FROM projects p
-		WHERE p.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM projects c WHERE c.parent_id = p.id AND c.deleted_at IS NULL)`)
+	ps, missing, err := s.dashProjects(ctx, rates, d)
 	if err != nil {
-		return nil, fmt.Errorf("projects.Service.Dashboard: %w", err)
+		return nil, err
 	}
-	for rows.Next() {
-		var id int64
-		var a money.Amount
-		var year int
-		if err := rows.Scan(&id, &a.Minor, &a.Currency, &year); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("projects.Service.Dashboard: %w", err)
-		}
-		v, ok := Convert(rates, a, currency, "")
+	d.buckets(ps)
+	s.labelBuckets(ctx, d)
+	d.stackByDonor(ps)
+	d.ratesUsed(rates)
+	if len(missing) > 0 {
+		d.Missing = sortedKeys(missing)
+	}
+	return d, nil
+}
+
+// dashProjects loads the projects the dashboard counts (programmes with
+// projects left out), converted to d's currency; those without a rate
+// are counted in d.Skipped and their currencies returned as missing.
+func (s *Service) dashProjects(ctx context.Context, rates []Rate, d *Dashboard) (map[int64]*dashProject, map[string]bool, error) {
+	leaves, err := s.st.leafBudgets(ctx, s.d)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps := map[int64]*dashProject{}
+	missing := map[string]bool{}
+	for _, l := range leaves {
+		v, ok := Convert(rates, l.amount, d.Currency, "")
 		if !ok {
-			missing[a.Currency] = true
+			missing[l.amount.Currency] = true
 			d.Skipped++
 			continue
 		}
-		ps[id] = &proj{value: v, year: year}
+		ps[l.id] = &dashProject{value: v, year: l.year}
 	}
-	rows.Close()
-	for _, q := range []struct {
-		sql string
-		add func(p *proj, v string)
-	}{
-		{`SELECT o.project_id, o.name FROM project_orgs o WHERE o.role = 1 ORDER BY o.project_id, o.seq`, func(p *proj, v string) { p.donors = append(p.donors, v) }},
-		{`SELECT c.project_id, c.code FROM project_codes c WHERE c.kind = 'dac'`, func(p *proj, v string) { p.dac = append(p.dac, v) }},
-		{`SELECT l.project_id, l.place_code FROM project_locations l`, func(p *proj, v string) { p.lsgs = append(p.lsgs, v) }},
-	} {
-		rows, err := s.d.QueryContext(ctx, q.sql)
-		if err != nil {
-			return nil, fmt.Errorf("projects.Service.Dashboard: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var v string
-			if err := rows.Scan(&id, &v); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("projects.Service.Dashboard: %w", err)
-			}
-			if p := ps[id]; p != nil {
-				q.add(p, v)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("projects.Service.Dashboard: %w", err)
-		}
-	}
-	donor, sector, year, lsg := map[string]*Bucket{}, map[string]*Bucket{}, map[string]*Bucket{}, map[string]*Bucket{}
-	add := func(m map[string]*Bucket, key string, v int64) {
-		b := m[key]
-		if b == nil {
-			b = &Bucket{Key: key, Label: key}
-			m[key] = b
-		}
-		b.Minor += v
-		b.Count++
-	}
-	split := func(m map[string]*Bucket, keys []string, v int64, none string) {
-		if len(keys) == 0 {
-			add(m, none, v)
+	err = s.st.dashKeys(ctx, s.d, func(id int64, kind, v string) {
+		p := ps[id]
+		if p == nil {
 			return
 		}
-		for _, k := range keys {
-			add(m, k, v/int64(len(keys)))
+		switch kind {
+		case "donor":
+			p.donors = append(p.donors, v)
+		case "dac":
+			p.dac = append(p.dac, v)
+		case "lsg":
+			p.lsgs = append(p.lsgs, v)
 		}
-	}
+	})
+	return ps, missing, err
+}
+
+// buckets totals ps by donor, sector, LSG and year; a project's value is
+// split equally among its donors, sectors and LSGs.
+func (d *Dashboard) buckets(ps map[int64]*dashProject) {
+	donor, sector, year, lsg := map[string]*Bucket{}, map[string]*Bucket{}, map[string]*Bucket{}, map[string]*Bucket{}
 	for _, p := range ps {
 		d.Projects++
 		d.Total += p.value
-		split(donor, p.donors, p.value, "")
-		split(sector, p.dac, p.value, "")
-		split(lsg, p.lsgs, p.value, "")
+		split(donor, p.donors, p.value)
+		split(sector, p.dac, p.value)
+		split(lsg, p.lsgs, p.value)
 		if p.year > 0 {
-			add(year, strconv.Itoa(p.year), p.value)
+			addBucket(year, strconv.Itoa(p.year), p.value)
 		}
 	}
 	d.ByDonor, d.BySector, d.ByLSG = sorted(donor), sorted(sector), sorted(lsg)
+	for _, b := range year {
+		d.ByYear = append(d.ByYear, *b)
+	}
+	sort.Slice(d.ByYear, func(i, j int) bool { return d.ByYear[i].Key < d.ByYear[j].Key })
+}
+
+func addBucket(m map[string]*Bucket, key string, v int64) {
+	b := m[key]
+	if b == nil {
+		b = &Bucket{Key: key, Label: key}
+		m[key] = b
+	}
+	b.Minor += v
+	b.Count++
+}
+
+// split adds v to the buckets of keys in equal parts ("" when none).
+func split(m map[string]*Bucket, keys []string, v int64) {
+	if len(keys) == 0 {
+		addBucket(m, "", v)
+		return
+	}
+	for _, k := range keys {
+		addBucket(m, k, v/int64(len(keys)))
+	}
+}
+
+// labelBuckets names the sectors by the DAC codelist and the LSGs by
+// their places (codes stay when the places are unavailable).
+func (s *Service) labelBuckets(ctx context.Context, d *Dashboard) {
 	for i := range d.BySector {
 		if d.BySector[i].Key != "" {
 			d.BySector[i].Label = s.cl.Sector.Label(d.BySector[i].Key)
 		}
 	}
 	lsgs, err := s.places.LSGs(ctx)
-	if err == nil {
-		names := map[string]string{}
-		for _, p := range lsgs {
-			names[p.Code] = p.NameLat
-		}
-		for i := range d.ByLSG {
-			if n, ok := names[d.ByLSG[i].Key]; ok {
-				d.ByLSG[i].Label = n
-			}
+	if err != nil {
+		return
+	}
+	names := map[string]string{}
+	for _, p := range lsgs {
+		names[p.Code] = p.NameLat
+	}
+	for i := range d.ByLSG {
+		if n, ok := names[d.ByLSG[i].Key]; ok {
+			d.ByLSG[i].Label = n
 		}
 	}
-	for _, b := range year {
-		d.ByYear = append(d.ByYear, *b)
-	}
-	sort.Slice(d.ByYear, func(i, j int) bool { return d.ByYear[i].Key < d.ByYear[j].Key })
-	// stacked: top 5 donors per year
+}
+
+// stackByDonor fills the stacked chart's table: the value per year for
+// the top five donors and the others.
+func (d *Dashboard) stackByDonor(ps map[int64]*dashProject) {
 	top := map[string]int{}
 	for i, b := range d.ByDonor {
 		if i >= 5 || b.Key == "" {
@@ -234,24 +220,23 @@ func (s *Service) computeDashboard(ctx context.Context, currency string) (*Dashb
 			d.YearDonor[i][col] += p.value / int64(len(keys))
 		}
 	}
-	used := map[string]bool{currency: true}
+}
+
+// ratesUsed states the rates of the currencies shown (BAM always, the
+// dashboard's currency and those of the table).
+func (d *Dashboard) ratesUsed(rates []Rate) {
+	used := map[string]bool{d.Currency: true}
 	for _, r := range rates {
 		used[r.Currency] = true
 	}
-	for _, c := range sortedCurrencies(map[string]string{"BAM": "", "EUR": "", "USD": "", currency: ""}) {
+	for _, c := range sortedKeys(map[string]bool{"BAM": true, "EUR": true, "USD": true, d.Currency: true}) {
 		if c == "EUR" || !used[c] && c != "BAM" {
 			continue
 		}
-		v, date, ok := rateOn(rates, c, "")
-		if ok {
+		if v, date, ok := rateOn(rates, c, ""); ok {
 			d.Rates = append(d.Rates, RateUsed{Currency: c, PerEUR: v, Date: date})
 		}
 	}
-	for c := range missing {
-		d.Missing = append(d.Missing, c)
-	}
-	sort.Strings(d.Missing)
-	return d, nil
 }
 
 func sorted(m map[string]*Bucket) []Bucket {

@@ -150,7 +150,44 @@ func rowsIn(v url.Values, prefix string) int {
 
 // parseForm reads a project from the form; errors are field errors.
 func parseForm(f *web.Form, orgs map[string]string) (*Project, FieldErrors) {
-	fe := FieldErrors{}
+	r := &formReader{f: f, fe: FieldErrors{}, idx: map[string]map[int]int{}}
+	r.head()
+	r.budget()
+	r.codes()
+	r.orgs(orgs)
+	r.transactions()
+	r.targets()
+	r.milestones()
+	r.links()
+	p := r.p
+	p.rowIndex = r.idx
+	if len(r.fe) == 0 {
+		return p, nil
+	}
+	return p, r.fe
+}
+
+// formReader reads the sections of the project form into p, with the
+// field errors of what cannot be read and, for the rows of repeated
+// sections, the row each parsed entry came from (for error keys).
+type formReader struct {
+	f   *web.Form
+	fe  FieldErrors
+	p   *Project
+	idx map[string]map[int]int
+}
+
+func (r *formReader) track(kind string, parsed, row int) {
+	if r.idx[kind] == nil {
+		r.idx[kind] = map[int]int{}
+	}
+	r.idx[kind][parsed] = row
+}
+
+// head reads the kind, programme, language, identifier, dates, owner,
+// contact, status, funding year and the texts in every language.
+func (r *formReader) head() {
+	f := r.f
 	p := &Project{Kind: f.Get("kind"), Programme: f.Get("programme"), DefaultLang: f.Get("default_lang"), IATIIdentifier: f.Get("iati_identifier"),
 		PlannedStart: f.Get("planned_start"), PlannedEnd: f.Get("planned_end"), ActualStart: f.Get("actual_start"), ActualEnd: f.Get("actual_end"),
 		OwnerOrg: f.Get("owner_org"), Website: f.Get("website"), ContactName: f.Get("contact_name"), ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone")}
@@ -158,7 +195,7 @@ func parseForm(f *web.Form, orgs map[string]string) (*Project, FieldErrors) {
 	if y := f.Get("funding_year"); y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil {
-			fe["funding_year"] = "projects.err.year"
+			r.fe["funding_year"] = "projects.err.year"
 		}
 		p.FundingYear = n
 	}
@@ -166,145 +203,175 @@ func parseForm(f *web.Form, orgs map[string]string) (*Project, FieldErrors) {
 		t := Text{Lang: l, Title: f.Get("title_" + l), Summary: f.Get("summary_" + l), Objectives: f.Get("objectives_" + l), Results: f.Get("results_" + l)}
 		p.Texts = append(p.Texts, t)
 	}
-	cur := f.Get("currency")
-	p.Budget.Currency = cur
-	if b := f.Get("budget"); b != "" {
-		a, err := money.Parse(b, cur)
-		switch {
-		case errors.Is(err, money.ErrCurrency):
-			fe["currency"] = "projects.err.currency"
-		case err != nil:
-			fe["budget"] = "projects.err.amount"
-		case a.Minor < 0:
-			fe["budget"] = "projects.err.amount"
-		}
-		p.Budget = a
-		p.Budget.Currency = cur
+	r.p = p
+}
+
+// budget reads the budget and its currency.
+func (r *formReader) budget() {
+	cur := r.f.Get("currency")
+	r.p.Budget.Currency = cur
+	b := r.f.Get("budget")
+	if b == "" {
+		return
 	}
-	p.Sectors = append(p.Sectors, splitList(f.Get("sectors"))...)
-	idx := map[string]map[int]int{} // the row a parsed entry came from, for error keys
-	track := func(kind string, parsed, row int) {
-		if idx[kind] == nil {
-			idx[kind] = map[int]int{}
-		}
-		idx[kind][parsed] = row
+	a, err := money.Parse(b, cur)
+	switch {
+	case errors.Is(err, money.ErrCurrency):
+		r.fe["currency"] = "projects.err.currency"
+	case err != nil, a.Minor < 0:
+		r.fe["budget"] = "projects.err.amount"
 	}
-	for _, s := range splitList(f.Get("acquis")) {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			fe["acquis"] = "projects.err.acquis"
-			continue
-		}
-		p.Acquis = append(p.Acquis, n)
-	}
-	for _, s := range f.Values["sdg"] {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			fe["sdgs"] = "projects.err.sdg"
-			continue
-		}
-		p.SDGs = append(p.SDGs, n)
-	}
-	for _, s := range f.Values["lsg"] {
+	r.p.Budget = a
+	r.p.Budget.Currency = cur
+}
+
+// codes reads the sectors, acquis chapters, SDGs and LSGs.
+func (r *formReader) codes() {
+	p := r.p
+	p.Sectors = append(p.Sectors, splitList(r.f.Get("sectors"))...)
+	p.Acquis = r.ints(splitList(r.f.Get("acquis")), "acquis", "projects.err.acquis")
+	p.SDGs = r.ints(r.f.Values["sdg"], "sdgs", "projects.err.sdg")
+	for _, s := range r.f.Values["lsg"] {
 		if s = strings.TrimSpace(s); s != "" {
 			p.Locations = append(p.Locations, Location{Place: s})
 		}
 	}
-	for i := range rowsIn(f.Values, "org_name_") {
+}
+
+// ints reads whole numbers; one that is not sets the field's error.
+func (r *formReader) ints(vs []string, field, key string) []int {
+	var out []int
+	for _, s := range vs {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			r.fe[field] = key
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// orgs reads the organisation rows, linking names to the platform's
+// organisations (orgs: folded name -> public id).
+func (r *formReader) orgs(orgs map[string]string) {
+	for i := range rowsIn(r.f.Values, "org_name_") {
 		k := strconv.Itoa(i)
-		name := f.Get("org_name_" + k)
+		name := r.f.Get("org_name_" + k)
 		if name == "" {
 			continue
 		}
-		role, _ := strconv.Atoi(f.Get("org_role_" + k))
-		o := Org{Role: role, Name: name, Ref: f.Get("org_ref_" + k), OrgID: orgs[orgKey(name)]}
-		track("org", len(p.Orgs), i)
-		p.Orgs = append(p.Orgs, o)
+		role, _ := strconv.Atoi(r.f.Get("org_role_" + k))
+		r.track("org", len(r.p.Orgs), i)
+		r.p.Orgs = append(r.p.Orgs, Org{Role: role, Name: name, Ref: r.f.Get("org_ref_" + k), OrgID: orgs[orgKey(name)]})
 	}
-	for i := range rowsIn(f.Values, "tx_amount_") {
+}
+
+// transactions reads the transaction rows.
+func (r *formReader) transactions() {
+	for i := range rowsIn(r.f.Values, "tx_amount_") {
 		k := strconv.Itoa(i)
-		amt, date := f.Get("tx_amount_"+k), f.Get("tx_date_"+k)
+		amt, date := r.f.Get("tx_amount_"+k), r.f.Get("tx_date_"+k)
 		if amt == "" && date == "" {
 			continue
 		}
-		typ, _ := strconv.Atoi(f.Get("tx_type_" + k))
-		c := f.Get("tx_currency_" + k)
+		typ, _ := strconv.Atoi(r.f.Get("tx_type_" + k))
+		c := r.f.Get("tx_currency_" + k)
 		a, err := money.Parse(amt, c)
 		if errors.Is(err, money.ErrCurrency) {
-			fe["tx_currency_"+k] = "projects.err.currency"
+			r.fe["tx_currency_"+k] = "projects.err.currency"
 		} else if err != nil || a.Minor < 0 {
-			fe["tx_amount_"+k] = "projects.err.amount"
+			r.fe["tx_amount_"+k] = "projects.err.amount"
 		}
 		a.Currency = c
-		track("tx", len(p.Transactions), i)
-		p.Transactions = append(p.Transactions, Transaction{Type: typ, Date: date, Amount: a, Note: f.Get("tx_note_" + k)})
+		r.track("tx", len(r.p.Transactions), i)
+		r.p.Transactions = append(r.p.Transactions, Transaction{Type: typ, Date: date, Amount: a, Note: r.f.Get("tx_note_" + k)})
 	}
-	for i := range rowsIn(f.Values, "target_label_") {
+}
+
+// targets reads the target rows: label, value, the values measured
+// before (kept in a hidden field) and a new measured value.
+func (r *formReader) targets() {
+	for i := range rowsIn(r.f.Values, "target_label_") {
 		k := strconv.Itoa(i)
-		label := f.Get("target_label_" + k)
+		label := r.f.Get("target_label_" + k)
 		if label == "" {
 			continue
 		}
 		t := Target{Label: label}
-		n, err := strconv.ParseInt(f.Get("target_value_"+k), 10, 64)
+		n, err := strconv.ParseInt(r.f.Get("target_value_"+k), 10, 64)
 		if err != nil || n < 0 {
-			fe["target_value_"+k] = "projects.err.number"
+			r.fe["target_value_"+k] = "projects.err.number"
 		}
 		t.Target = n
-		for _, h := range strings.Split(f.Get("target_hist_"+k), ";") {
-			d, val, ok := strings.Cut(h, "=")
-			if !ok {
-				continue
-			}
-			x, err := strconv.ParseInt(val, 10, 64)
-			if err == nil {
-				t.Actuals = append(t.Actuals, Actual{Date: d, Value: x})
-			}
+		t.Actuals = parseActuals(r.f.Get("target_hist_" + k))
+		if a := r.f.Get("target_actual_" + k); a != "" {
+			r.newActual(&t, k, a)
 		}
-		if a := f.Get("target_actual_" + k); a != "" {
-			x, err := strconv.ParseInt(a, 10, 64)
-			if err != nil || x < 0 {
-				fe["target_actual_"+k] = "projects.err.number"
-			}
-			d := f.Get("target_date_" + k)
-			if !ValidDate(d) {
-				fe["target_date_"+k] = "projects.err.date"
-			}
-			// a new value on an existing date replaces it
-			var kept []Actual
-			for _, old := range t.Actuals {
-				if old.Date != d {
-					kept = append(kept, old)
-				}
-			}
-			t.Actuals = append(kept, Actual{Date: d, Value: x})
-		}
-		track("target", len(p.Targets), i)
-		p.Targets = append(p.Targets, t)
+		r.track("target", len(r.p.Targets), i)
+		r.p.Targets = append(r.p.Targets, t)
 	}
-	for i := range rowsIn(f.Values, "ms_title_") {
+}
+
+// parseActuals reads the hidden history of a target ("date=value;...").
+func parseActuals(hist string) []Actual {
+	var out []Actual
+	for _, h := range strings.Split(hist, ";") {
+		d, val, ok := strings.Cut(h, "=")
+		if !ok {
+			continue
+		}
+		if x, err := strconv.ParseInt(val, 10, 64); err == nil {
+			out = append(out, Actual{Date: d, Value: x})
+		}
+	}
+	return out
+}
+
+// newActual adds the measured value a of target row k to t; a new value
+// on an existing date replaces it.
+func (r *formReader) newActual(t *Target, k, a string) {
+	x, err := strconv.ParseInt(a, 10, 64)
+	if err != nil || x < 0 {
+		r.fe["target_actual_"+k] = "projects.err.number"
+	}
+	d := r.f.Get("target_date_" + k)
+	if !ValidDate(d) {
+		r.fe["target_date_"+k] = "projects.err.date"
+	}
+	var kept []Actual
+	for _, old := range t.Actuals {
+		if old.Date != d {
+			kept = append(kept, old)
+		}
+	}
+	t.Actuals = append(kept, Actual{Date: d, Value: x})
+}
+
+// milestones reads the milestone rows.
+func (r *formReader) milestones() {
+	for i := range rowsIn(r.f.Values, "ms_title_") {
 		k := strconv.Itoa(i)
-		title := f.Get("ms_title_" + k)
+		title := r.f.Get("ms_title_" + k)
 		if title == "" {
 			continue
 		}
-		track("ms", len(p.Milestones), i)
-		p.Milestones = append(p.Milestones, Milestone{Date: f.Get("ms_date_" + k), Title: title, Done: f.Get("ms_done_"+k) != ""})
+		r.track("ms", len(r.p.Milestones), i)
+		r.p.Milestones = append(r.p.Milestones, Milestone{Date: r.f.Get("ms_date_" + k), Title: title, Done: r.f.Get("ms_done_"+k) != ""})
 	}
-	for i := range rowsIn(f.Values, "link_url_") {
+}
+
+// links reads the document rows.
+func (r *formReader) links() {
+	for i := range rowsIn(r.f.Values, "link_url_") {
 		k := strconv.Itoa(i)
-		u, title := f.Get("link_url_"+k), f.Get("link_title_"+k)
+		u, title := r.f.Get("link_url_"+k), r.f.Get("link_title_"+k)
 		if u == "" && title == "" {
 			continue
 		}
-		track("link", len(p.Links), i)
-		p.Links = append(p.Links, Link{Title: title, URL: u})
+		r.track("link", len(r.p.Links), i)
+		r.p.Links = append(r.p.Links, Link{Title: title, URL: u})
 	}
-	p.rowIndex = idx
-	if len(fe) == 0 {
-		return p, nil
-	}
-	return p, fe
 }
 
 // formErrors maps validation errors of parsed entries back to the form
@@ -457,17 +524,27 @@ func (h *handlers) create(w http.ResponseWriter, r *http.Request) error {
 	return h.save(w, r, u, nil)
 }
 
-func (h *handlers) editForm(w http.ResponseWriter, r *http.Request) error {
+// editable is the project of the path and the person who may edit it
+// (refuse.ErrSignIn, refuse.ErrForbidden otherwise).
+func (h *handlers) editable(r *http.Request) (*auth.User, *Project, error) {
 	u, err := auth.Need(r)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	p, err := h.svc.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if !canEdit(u, p) {
-		return refuse.ErrForbidden
+		return nil, nil, refuse.ErrForbidden
+	}
+	return u, p, nil
+}
+
+func (h *handlers) editForm(w http.ResponseWriter, r *http.Request) error {
+	_, p, err := h.editable(r)
+	if err != nil {
+		return err
 	}
 	f := web.EmptyForm()
 	f.Values = valuesOf(p)
@@ -479,16 +556,9 @@ func (h *handlers) editForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) update(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
+	u, p, err := h.editable(r)
 	if err != nil {
 		return err
-	}
-	p, err := h.svc.Get(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	if !canEdit(u, p) {
-		return refuse.ErrForbidden
 	}
 	return h.save(w, r, u, p)
 }

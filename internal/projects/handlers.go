@@ -10,9 +10,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/cache"
 	"github.com/dijalog/dijalog/internal/chart"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/money"
@@ -34,24 +35,29 @@ type handlers struct {
 	svc  *Service
 	orgs Orgs
 
-	geoOnce sync.Once
-	geo     map[string]string // shape name -> place code
-	shapeOf map[string]string // place code -> shape name
-
+	// the boundary shapes joined to LSG codes, key ""
+	geo *cache.Cache[string, geoJoin]
 	// pages built from the cached aggregates, by locale, currency and
 	// measure; an entry holds while its *Dashboard is the service's
 	// cached one (so it goes with the aggregates, on every write)
-	dashMu    sync.Mutex
-	dashPages map[string]*dashPage
-
-	// the LSG and region choices of the list's filter, sorted once
-	choicesMu sync.Mutex
-	choices   *filterChoices
+	dashPages *cache.Cache[string, *dashPage]
+	// the LSG and region choices of the list's filter, sorted once, by
+	// the number of LSGs they were made of
+	choices *cache.Cache[int, *filterChoices]
 }
+
+// geoJoin maps boundary shapes to LSG codes and back.
+type geoJoin struct {
+	geo     map[string]string // shape name -> place code
+	shapeOf map[string]string // place code -> shape name
+}
+
+// placesTTL is how long what is made of the places alone is kept (the
+// places change only with a new places snapshot).
+const placesTTL = time.Hour
 
 // filterChoices are the place options of the list's filter form.
 type filterChoices struct {
-	n       int // LSGs they were made of
 	lsgs    []option
 	regions []option
 }
@@ -70,7 +76,7 @@ func Register(srv *web.Server, svc *Service, orgs Orgs) (*Section, error) {
 	if err := srv.Render.Register("projects", templateFS, "templates"); err != nil {
 		return nil, fmt.Errorf("projects.Register: %w", err)
 	}
-	h := &handlers{srv: srv, svc: svc, orgs: orgs}
+	h := newHandlers(srv, svc, orgs)
 	srv.Page("GET /projects", h.list)
 	srv.Page("GET /projects/dashboard", h.dashboard)
 	srv.Page("GET /projects/new", h.newForm)
@@ -90,6 +96,14 @@ func Register(srv *web.Server, svc *Service, orgs Orgs) (*Section, error) {
 	return &Section{h: h}, nil
 }
 
+func newHandlers(srv *web.Server, svc *Service, orgs Orgs) *handlers {
+	return &handlers{srv: srv, svc: svc, orgs: orgs,
+		geo:       cache.New[string, geoJoin](placesTTL, 1),
+		dashPages: cache.New[string, *dashPage](cacheTTL, 200),
+		choices:   cache.New[int, *filterChoices](placesTTL, 4),
+	}
+}
+
 func printer(srv *web.Server, r *http.Request) *i18n.Printer {
 	return srv.Cat.Printer(web.StateOf(r).Locale)
 }
@@ -97,32 +111,37 @@ func printer(srv *web.Server, r *http.Request) *i18n.Printer {
 // geoJoin maps boundary shapes to LSG codes through the places' "geo"
 // aliases (their names in the 2013 boundary data), then their names.
 func (h *handlers) geoJoin(ctx context.Context) (map[string]string, map[string]string) {
-	h.geoOnce.Do(func() {
-		h.geo, h.shapeOf = map[string]string{}, map[string]string{}
-		lsgs, err := h.svc.places.LSGs(ctx)
-		if err != nil {
-			h.svc.log.Warn("projects: map join: places unavailable", "err", err)
-			return
-		}
-		byKey := map[string]string{}
-		for _, p := range lsgs {
-			byKey[translit.Fold(p.NameLat).Search] = p.Code
-		}
-		for _, p := range lsgs {
-			for _, a := range p.Aliases {
-				if a.Kind == places.AliasGeo {
-					byKey[translit.Fold(a.Alias).Search] = p.Code
-				}
+	j, err := h.geo.Get(ctx, "", h.joinShapes)
+	if err != nil {
+		h.svc.log.Warn("projects: map join: places unavailable", "err", err)
+	}
+	return j.geo, j.shapeOf
+}
+
+func (h *handlers) joinShapes(ctx context.Context) (geoJoin, error) {
+	j := geoJoin{geo: map[string]string{}, shapeOf: map[string]string{}}
+	lsgs, err := h.svc.places.LSGs(ctx)
+	if err != nil {
+		return j, err
+	}
+	byKey := map[string]string{}
+	for _, p := range lsgs {
+		byKey[translit.Fold(p.NameLat).Search] = p.Code
+	}
+	for _, p := range lsgs {
+		for _, a := range p.Aliases {
+			if a.Kind == places.AliasGeo {
+				byKey[translit.Fold(a.Alias).Search] = p.Code
 			}
 		}
-		for _, sh := range chart.Shapes() {
-			if code, ok := byKey[translit.Fold(sh.Name).Search]; ok {
-				h.geo[sh.Name] = code
-				h.shapeOf[code] = sh.Name
-			}
+	}
+	for _, sh := range chart.Shapes() {
+		if code, ok := byKey[translit.Fold(sh.Name).Search]; ok {
+			j.geo[sh.Name] = code
+			j.shapeOf[code] = sh.Name
 		}
-	})
-	return h.geo, h.shapeOf
+	}
+	return j, nil
 }
 
 // canEdit: programme managers of the owning or a participating
@@ -296,12 +315,13 @@ func (h *handlers) filterChoices(ctx context.Context) (*filterChoices, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.choicesMu.Lock()
-	defer h.choicesMu.Unlock()
-	if h.choices != nil && h.choices.n == len(all) {
-		return h.choices, nil
-	}
-	ch := &filterChoices{n: len(all)}
+	return h.choices.Get(ctx, len(all), func(ctx context.Context) (*filterChoices, error) {
+		return h.makeChoices(ctx, all), nil
+	})
+}
+
+func (h *handlers) makeChoices(ctx context.Context, all []places.Place) *filterChoices {
+	ch := &filterChoices{}
 	regions := map[string]bool{}
 	for _, p := range all {
 		ch.lsgs = append(ch.lsgs, option{Value: p.Code, Label: p.NameLat})
@@ -319,8 +339,7 @@ func (h *handlers) filterChoices(ctx context.Context) (*filterChoices, error) {
 			ch.regions = append(ch.regions, option{Value: c, Label: p.NameLat})
 		}
 	}
-	h.choices = ch
-	return ch, nil
+	return ch
 }
 
 // selected copies options with the one of value selected.
@@ -433,6 +452,29 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
 			d.Programme = pt.Title
 		}
 	}
+	h.detailCodes(pr, p, &d)
+	names := h.placeNames(ctx)
+	h.detailPlaces(ctx, pr, p, names, &d)
+	detailTargets(pr, p, &d)
+	for _, t := range p.Transactions {
+		d.Money = append(d.Money, moneyRow{Type: txLabel(pr, h.svc.cl, t.Type), Date: t.Date, Amount: t.Amount.Format(pr, false), Note: t.Note})
+	}
+	d.Milestones, d.Links = p.Milestones, p.Links
+	if p.Kind == KindProgramme {
+		res, err := h.svc.List(ctx, Filter{Parent: p.PublicID, Sort: "title", PerPage: MaxPerPage})
+		if err != nil {
+			return err
+		}
+		for _, c := range res.Items {
+			d.Children = append(d.Children, h.row(pr, c, names))
+		}
+	}
+	return h.srv.Render.Page(w, r, "projects/project", d)
+}
+
+// detailCodes fills the organisations by role, the sectors, acquis
+// chapters and SDGs of the detail page.
+func (h *handlers) detailCodes(pr *i18n.Printer, p *Project, d *detailPage) {
 	for role := 1; role <= 4; role++ {
 		g := orgGroup{Role: pr.T("projects.role." + strconv.Itoa(role))}
 		for _, o := range p.Orgs {
@@ -453,7 +495,10 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
 	for _, g := range p.SDGs {
 		d.SDGs = append(d.SDGs, option{Value: strconv.Itoa(g), Label: sdgLabel(h.svc.cl, g)})
 	}
-	names := h.placeNames(ctx)
+}
+
+// detailPlaces fills the LSGs of the detail page and their map.
+func (h *handlers) detailPlaces(ctx context.Context, pr *i18n.Printer, p *Project, names map[string]places.Place, d *detailPage) {
 	_, shapeOf := h.geoJoin(ctx)
 	regions := map[string]chart.Region{}
 	for _, l := range p.Locations {
@@ -469,6 +514,11 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
 	if len(regions) > 0 {
 		d.Map = chart.Map(pr.T("projects.detail.map"), pr.N("projects.detail.map_desc", len(d.LSGs)), regions, true)
 	}
+}
+
+// detailTargets fills the targets of the detail page and their progress
+// chart.
+func detailTargets(pr *i18n.Printer, p *Project, d *detailPage) {
 	var items []chart.Item
 	var targets []float64
 	for _, tg := range p.Targets {
@@ -490,20 +540,6 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
 	if len(items) > 0 {
 		d.Progress = chart.Progress(pr.T("projects.detail.targets"), pr.T("projects.detail.targets_desc"), items, targets)
 	}
-	for _, t := range p.Transactions {
-		d.Money = append(d.Money, moneyRow{Type: txLabel(pr, h.svc.cl, t.Type), Date: t.Date, Amount: t.Amount.Format(pr, false), Note: t.Note})
-	}
-	d.Milestones, d.Links = p.Milestones, p.Links
-	if p.Kind == KindProgramme {
-		res, err := h.svc.List(ctx, Filter{Parent: p.PublicID, Sort: "title", PerPage: MaxPerPage})
-		if err != nil {
-			return err
-		}
-		for _, c := range res.Items {
-			d.Children = append(d.Children, h.row(pr, c, names))
-		}
-	}
-	return h.srv.Render.Page(w, r, "projects/project", d)
 }
 
 // wrappable lets an amount break between number and currency (the large
@@ -623,17 +659,15 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	key := pr.Code() + " " + cur + " " + measure
-	h.dashMu.Lock()
-	p := h.dashPages[key]
-	h.dashMu.Unlock()
-	if p == nil || p.D != d {
-		p = h.dashboardPage(ctx, pr, d, cur, measure)
-		h.dashMu.Lock()
-		if h.dashPages == nil || len(h.dashPages) > 200 {
-			h.dashPages = map[string]*dashPage{}
-		}
-		h.dashPages[key] = p
-		h.dashMu.Unlock()
+	build := func(ctx context.Context) (*dashPage, error) { return h.dashboardPage(ctx, pr, d, cur, measure), nil }
+	p, err := h.dashPages.Get(ctx, key, build)
+	if err == nil && p.D != d {
+		// built from aggregates a write has replaced since
+		h.dashPages.Forget(key)
+		p, err = h.dashPages.Get(ctx, key, build)
+	}
+	if err != nil {
+		return err
 	}
 	return h.srv.Render.Page(w, r, "projects/dashboard", p)
 }
@@ -641,10 +675,9 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 // dashboardPage builds the charts, tables and map of d (read-only once
 // built: it is shared by the requests until the aggregates change).
 func (h *handlers) dashboardPage(ctx context.Context, pr *i18n.Printer, d *Dashboard, cur, measure string) *dashPage {
-	fmtv := func(minor int64) string { return money.New(minor, cur).Format(pr, true) }
-	major := func(minor int64) float64 { return money.New(minor, cur).Major() }
-	p := &dashPage{D: d, Currency: cur, Measure: measure, Total: fmtv(d.Total),
-		TotalShort: pr.T("projects.dash.millions", "n", pr.Decimal(major(d.Total)/1e6, 1), "currency", cur)}
+	f := dashFormat{pr: pr, cur: cur}
+	p := &dashPage{D: d, Currency: cur, Measure: measure, Total: f.text(d.Total),
+		TotalShort: pr.T("projects.dash.millions", "n", pr.Decimal(f.major(d.Total)/1e6, 1), "currency", cur)}
 	for _, c := range []string{"EUR", "BAM", "USD"} {
 		p.Currencies = append(p.Currencies, option{Value: c, Label: c, Selected: c == cur})
 	}
@@ -655,30 +688,51 @@ func (h *handlers) dashboardPage(ctx context.Context, pr *i18n.Printer, d *Dashb
 			p.Rates = append(p.Rates, pr.T("projects.dash.rate", "currency", rt.Currency, "rate", pr.Decimal(rt.PerEUR, 4), "date", rt.Date))
 		}
 	}
-	conv := func(bs []Bucket, none string, limit int) ([]dashRow, []chart.Item) {
-		var rows []dashRow
-		var items []chart.Item
-		for i, b := range bs {
-			label := b.Label
-			if b.Key == "" {
-				label = pr.T(none)
-			}
-			rows = append(rows, dashRow{Label: label, Value: fmtv(b.Minor), Count: b.Count, Key: b.Key, Minor: b.Minor})
-			if i < limit {
-				items = append(items, chart.Item{Label: label, Value: major(b.Minor), Display: fmtv(b.Minor)})
-			}
-		}
-		return rows, items
-	}
+	desc := pr.T("projects.dash.chart_desc", "currency", cur)
 	var items []chart.Item
-	p.Donors, items = conv(d.ByDonor, "projects.dash.no_donor", 12)
-	p.DonorChart = chart.Bar(pr.T("projects.dash.by_donor"), pr.T("projects.dash.chart_desc", "currency", cur), items)
-	p.Sectors, items = conv(d.BySector, "projects.dash.no_sector", 12)
-	p.SectorChart = chart.Bar(pr.T("projects.dash.by_sector"), pr.T("projects.dash.chart_desc", "currency", cur), items)
-	p.Years, items = conv(d.ByYear, "projects.dash.no_year", 40)
-	p.YearChart = chart.Bar(pr.T("projects.dash.by_year"), pr.T("projects.dash.chart_desc", "currency", cur), items)
-	p.LSGs, _ = conv(d.ByLSG, "projects.dash.no_lsg", 0)
-	// line: number of projects and value per start year
+	p.Donors, items = f.rows(d.ByDonor, "projects.dash.no_donor", 12)
+	p.DonorChart = chart.Bar(pr.T("projects.dash.by_donor"), desc, items)
+	p.Sectors, items = f.rows(d.BySector, "projects.dash.no_sector", 12)
+	p.SectorChart = chart.Bar(pr.T("projects.dash.by_sector"), desc, items)
+	p.Years, items = f.rows(d.ByYear, "projects.dash.no_year", 40)
+	p.YearChart = chart.Bar(pr.T("projects.dash.by_year"), desc, items)
+	p.LSGs, _ = f.rows(d.ByLSG, "projects.dash.no_lsg", 0)
+	f.yearCharts(p, d)
+	h.dashMap(ctx, f, p, d, measure)
+	return p
+}
+
+// dashFormat formats the dashboard's amounts in its currency.
+type dashFormat struct {
+	pr  *i18n.Printer
+	cur string
+}
+
+func (f dashFormat) text(minor int64) string   { return money.New(minor, f.cur).Format(f.pr, true) }
+func (f dashFormat) major(minor int64) float64 { return money.New(minor, f.cur).Major() }
+
+// rows are the table rows of buckets (none names the bucket without a
+// key) and the chart items of the first limit.
+func (f dashFormat) rows(bs []Bucket, none string, limit int) ([]dashRow, []chart.Item) {
+	var rows []dashRow
+	var items []chart.Item
+	for i, b := range bs {
+		label := b.Label
+		if b.Key == "" {
+			label = f.pr.T(none)
+		}
+		rows = append(rows, dashRow{Label: label, Value: f.text(b.Minor), Count: b.Count, Key: b.Key, Minor: b.Minor})
+		if i < limit {
+			items = append(items, chart.Item{Label: label, Value: f.major(b.Minor), Display: f.text(b.Minor)})
+		}
+	}
+	return rows, items
+}
+
+// yearCharts draws the number of projects per start year (a line) and
+// the value per year by the top donors (stacked, with its table).
+func (f dashFormat) yearCharts(p *dashPage, d *Dashboard) {
+	pr := f.pr
 	var labels []string
 	var counts []float64
 	for _, b := range d.ByYear {
@@ -686,7 +740,6 @@ func (h *handlers) dashboardPage(ctx context.Context, pr *i18n.Printer, d *Dashb
 		counts = append(counts, float64(b.Count))
 	}
 	p.LineChart = chart.Line(pr.T("projects.dash.count_by_year"), pr.T("projects.dash.count_desc"), labels, []chart.Series{{Name: pr.T("projects.dash.count"), Values: counts}})
-	// stacked: value per year by top donors
 	series := make([]chart.Series, len(d.DonorKeys)+1)
 	for i, k := range d.DonorKeys {
 		series[i].Name = k
@@ -697,13 +750,18 @@ func (h *handlers) dashboardPage(ctx context.Context, pr *i18n.Printer, d *Dashb
 	for yi, row := range d.YearDonor {
 		sr := stackRow{Year: labels[yi]}
 		for ci, v := range row {
-			series[ci].Values = append(series[ci].Values, major(v))
-			sr.Values = append(sr.Values, fmtv(v))
+			series[ci].Values = append(series[ci].Values, f.major(v))
+			sr.Values = append(sr.Values, f.text(v))
 		}
 		p.StackRows = append(p.StackRows, sr)
 	}
-	p.StackChart = chart.Stacked(pr.T("projects.dash.stacked"), pr.T("projects.dash.chart_desc", "currency", cur), labels, series)
-	// the map
+	p.StackChart = chart.Stacked(pr.T("projects.dash.stacked"), pr.T("projects.dash.chart_desc", "currency", f.cur), labels, series)
+}
+
+// dashMap draws the map of the value per LSG (in total or per person),
+// with its table and legend.
+func (h *handlers) dashMap(ctx context.Context, f dashFormat, p *dashPage, d *Dashboard, measure string) {
+	pr, cur := f.pr, f.cur
 	geo, _ := h.geoJoin(ctx)
 	names := h.placeNames(ctx)
 	byCode := map[string]Bucket{}
@@ -712,17 +770,10 @@ func (h *handlers) dashboardPage(ctx context.Context, pr *i18n.Printer, d *Dashb
 	}
 	regions := map[string]chart.Region{}
 	for shape, code := range geo {
-		pl := names[code]
-		b := byCode[code]
-		v := major(b.Minor)
-		disp := fmtv(b.Minor)
+		pl, b := names[code], byCode[code]
+		v, disp := f.major(b.Minor), f.text(b.Minor)
 		if measure == "capita" {
-			if !pl.Population.Valid || pl.Population.V == 0 {
-				v, disp = -1, pr.T("projects.dash.no_population")
-			} else {
-				v = v / float64(pl.Population.V)
-				disp = pr.T("projects.dash.per_capita", "value", pr.Decimal(v, 2), "currency", cur)
-			}
+			v, disp = f.perCapita(v, pl)
 		}
 		regions[shape] = chart.Region{Label: pl.NameLat, Value: v, Display: disp, Href: "/" + pr.Code() + "/places/" + code}
 		p.MapRows = append(p.MapRows, dashRow{Label: pl.NameLat, Value: disp, Count: b.Count, Key: code, Minor: b.Minor})
@@ -730,23 +781,27 @@ func (h *handlers) dashboardPage(ctx context.Context, pr *i18n.Printer, d *Dashb
 	sort.Slice(p.MapRows, func(i, j int) bool {
 		return translit.Fold(p.MapRows[i].Label).Search < translit.Fold(p.MapRows[j].Label).Search
 	})
-	title := pr.T("projects.dash.map_total", "currency", cur)
+	title, digits := pr.T("projects.dash.map_total", "currency", cur), 0
 	if measure == "capita" {
-		title = pr.T("projects.dash.map_capita", "currency", cur)
+		title, digits = pr.T("projects.dash.map_capita", "currency", cur), 2
 	}
 	p.Map = chart.Map(title, pr.T("projects.dash.map_desc"), regions, false)
 	bounds := chart.Bounds(regions)
 	prev := 0.0
 	for i, b := range bounds {
-		digits := 0
-		if measure == "capita" {
-			digits = 2
-		}
 		p.Legend = append(p.Legend, legendRow{Colour: chart.ClassColourAt(i, len(bounds)), Label: pr.Decimal(prev, digits) + " – " + pr.Decimal(b, digits)})
 		prev = b
 	}
 	p.Legend = append(p.Legend, legendRow{Colour: chart.NoDataColour(), Label: pr.T("projects.dash.no_data")})
-	return p
+}
+
+// perCapita is v per inhabitant of pl, displayed; -1 without a population.
+func (f dashFormat) perCapita(v float64, pl places.Place) (float64, string) {
+	if !pl.Population.Valid || pl.Population.V == 0 {
+		return -1, f.pr.T("projects.dash.no_population")
+	}
+	v /= float64(pl.Population.V)
+	return v, f.pr.T("projects.dash.per_capita", "value", f.pr.Decimal(v, 2), "currency", f.cur)
 }
 
 // ---- LSG section ----
@@ -788,20 +843,5 @@ func (s *Section) Render(r *http.Request, p places.Place) (template.HTML, error)
 // LSGTotals sums the budgets of an LSG's projects per currency (projects
 // in several LSGs count in full: it is what the LSG takes part in).
 func (s *Service) LSGTotals(ctx context.Context, code string) ([]money.Amount, error) {
-	rows, err := s.d.QueryContext(ctx, `SELECT p.currency, SUM(p.budget_minor) FROM projects p JOIN project_locations l ON l.project_id = p.id
-		WHERE l.place_code = ? AND p.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM projects c WHERE c.parent_id = p.id AND c.deleted_at IS NULL)
-		GROUP BY p.currency ORDER BY p.currency`, code)
-	if err != nil {
-		return nil, fmt.Errorf("projects.Service.LSGTotals(%q): %w", code, err)
-	}
-	defer rows.Close()
-	var out []money.Amount
-	for rows.Next() {
-		var a money.Amount
-		if err := rows.Scan(&a.Currency, &a.Minor); err != nil {
-			return nil, fmt.Errorf("projects.Service.LSGTotals(%q): %w", code, err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return s.st.lsgTotals(ctx, s.d, code)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -123,31 +124,52 @@ func (s *Service) writeActivity(x *xw, p *Project, parent string, children []str
 	x.s("  <iati-activity" + attr("last-updated-datetime", p.UpdatedAt.UTC().Format(time.RFC3339)) + attr("xml:lang", p.DefaultLang) +
 		attr("default-currency", p.Budget.Currency) + attr("hierarchy", hier) + ">\n")
 	x.s("    <iati-identifier>" + esc(IATIIdentifierOf(p)) + "</iati-identifier>\n")
+	rep := reportingOrg(p)
+	x.s("    <reporting-org" + attr("ref", rep.Ref) + attr("type", rep.Type) + "><narrative>" + esc(rep.Name) + "</narrative></reporting-org>\n")
+	writeTexts(x, p)
+	writeOrgs(x, p, rep)
+	x.s(`    <activity-status code="` + strconv.Itoa(p.Status) + `"/>` + "\n")
+	writeDates(x, p)
+	writeContact(x, p)
+	x.s(`    <recipient-country code="BA" percentage="100"/>` + "\n")
+	writeLocations(x, p, names)
+	writeCodes(x, p)
+	writeMoney(x, p)
+	writeLinks(x, p)
+	if parent != "" {
+		x.s(`    <related-activity` + attr("ref", parent) + ` type="1"/>` + "\n")
+	}
+	for _, c := range children {
+		x.s(`    <related-activity` + attr("ref", c) + ` type="2"/>` + "\n")
+	}
+	writeResults(x, p)
+	x.s("  </iati-activity>\n")
+}
+
+// reportingOrg is the organisation that reports p: the first with an
+// IATI ref among the accountable, funding, extending and implementing
+// ones, else the platform; its type defaults to 90 (other).
+func reportingOrg(p *Project) Org {
 	rep := Org{Name: "dijalog", Ref: ReportingOrgRef, Type: "90"}
 	for _, role := range []int{RoleAccountable, RoleFunding, RoleExtending, RoleImplementing} {
-		found := false
-		for _, o := range p.Orgs {
-			if o.Role == role && o.Ref != "" {
-				rep, found = o, true
-				break
-			}
-		}
-		if found {
+		if i := slices.IndexFunc(p.Orgs, func(o Org) bool { return o.Role == role && o.Ref != "" }); i >= 0 {
+			rep = p.Orgs[i]
 			break
 		}
 	}
-	typ := rep.Type
-	if typ == "" {
-		typ = "90"
+	if rep.Type == "" {
+		rep.Type = "90"
 	}
-	x.s("    <reporting-org" + attr("ref", rep.Ref) + attr("type", typ) + "><narrative>" + esc(rep.Name) + "</narrative></reporting-org>\n")
+	return rep
+}
+
+// writeTexts writes the title and the descriptions: the summary (the
+// title when there is none), the objectives and the results.
+func writeTexts(x *xw, p *Project) {
 	x.s("    <title>")
 	narratives(x, p.DefaultLang, p.Texts, func(t Text) string { return t.Title })
 	x.s("</title>\n")
-	hasSummary := false
-	for _, t := range p.Texts {
-		hasSummary = hasSummary || t.Summary != ""
-	}
+	hasSummary := slices.ContainsFunc(p.Texts, func(t Text) bool { return t.Summary != "" })
 	x.s(`    <description type="1">`)
 	if hasSummary {
 		narratives(x, p.DefaultLang, p.Texts, func(t Text) string { return t.Summary })
@@ -159,19 +181,20 @@ func (s *Service) writeActivity(x *xw, p *Project, parent string, children []str
 		typ  string
 		pick func(Text) string
 	}{{"2", func(t Text) string { return t.Objectives }}, {"4", func(t Text) string { return t.Results }}} {
-		has := false
-		for _, t := range p.Texts {
-			has = has || d.pick(t) != ""
-		}
-		if has {
+		if slices.ContainsFunc(p.Texts, func(t Text) bool { return d.pick(t) != "" }) {
 			x.s(`    <description type="` + d.typ + `">`)
 			narratives(x, p.DefaultLang, p.Texts, d.pick)
 			x.s("</description>\n")
 		}
 	}
+}
+
+// writeOrgs writes the participating organisations (the reporting one as
+// accountable when p has none).
+func writeOrgs(x *xw, p *Project, rep Org) {
 	orgs := p.Orgs
 	if len(orgs) == 0 {
-		orgs = []Org{{Role: RoleAccountable, Name: rep.Name, Ref: rep.Ref, Type: typ}}
+		orgs = []Org{{Role: RoleAccountable, Name: rep.Name, Ref: rep.Ref, Type: rep.Type}}
 	}
 	for _, o := range orgs {
 		a := attr("role", strconv.Itoa(o.Role))
@@ -183,7 +206,11 @@ func (s *Service) writeActivity(x *xw, p *Project, parent string, children []str
 		}
 		x.s("    <participating-org" + a + "><narrative>" + esc(o.Name) + "</narrative></participating-org>\n")
 	}
-	x.s(`    <activity-status code="` + strconv.Itoa(p.Status) + `"/>` + "\n")
+}
+
+// writeDates writes the planned and actual dates; without any, a planned
+// start on the first of January of the funding (or creation) year.
+func writeDates(x *xw, p *Project) {
 	dates := 0
 	for _, d := range []struct{ typ, v string }{{"1", p.PlannedStart}, {"2", p.ActualStart}, {"3", p.PlannedEnd}, {"4", p.ActualEnd}} {
 		if d.v != "" {
@@ -198,23 +225,27 @@ func (s *Service) writeActivity(x *xw, p *Project, parent string, children []str
 		}
 		x.s(fmt.Sprintf(`    <activity-date iso-date="%04d-01-01" type="1"/>`+"\n", y))
 	}
-	if p.ContactName != "" || p.ContactEmail != "" || p.ContactPhone != "" {
-		x.s(`    <contact-info type="1">`)
-		if p.ContactName != "" {
-			x.s("<person-name><narrative>" + esc(p.ContactName) + "</narrative></person-name>")
-		}
-		if p.ContactPhone != "" {
-			x.s("<telephone>" + esc(p.ContactPhone) + "</telephone>")
-		}
-		if p.ContactEmail != "" {
-			x.s("<email>" + esc(p.ContactEmail) + "</email>")
-		}
-		if p.Website != "" {
-			x.s("<website>" + esc(p.Website) + "</website>")
-		}
-		x.s("</contact-info>\n")
+}
+
+// writeContact writes the contact, when p has one.
+func writeContact(x *xw, p *Project) {
+	if p.ContactName == "" && p.ContactEmail == "" && p.ContactPhone == "" {
+		return
 	}
-	x.s(`    <recipient-country code="BA" percentage="100"/>` + "\n")
+	x.s(`    <contact-info type="1">`)
+	if p.ContactName != "" {
+		x.s("<person-name><narrative>" + esc(p.ContactName) + "</narrative></person-name>")
+	}
+	for _, e := range []struct{ name, v string }{{"telephone", p.ContactPhone}, {"email", p.ContactEmail}, {"website", p.Website}} {
+		if e.v != "" {
+			x.s("<" + e.name + ">" + esc(e.v) + "</" + e.name + ">")
+		}
+	}
+	x.s("</contact-info>\n")
+}
+
+// writeLocations writes the LSGs with their names and points.
+func writeLocations(x *xw, p *Project, names func(string) string) {
 	for _, l := range p.Locations {
 		x.s(`    <location` + attr("ref", l.Place) + "><name><narrative>" + esc(names(l.Place)) + "</narrative></name>")
 		if l.HasPoint {
@@ -222,6 +253,11 @@ func (s *Service) writeActivity(x *xw, p *Project, parent string, children []str
 		}
 		x.s("</location>\n")
 	}
+}
+
+// writeCodes writes the DAC sectors and acquis chapters (in equal shares)
+// and the SDG tags.
+func writeCodes(x *xw, p *Project) {
 	for i, pc := range percentages(len(p.Sectors)) {
 		x.s(`    <sector vocabulary="1" code="` + p.Sectors[i] + `" percentage="` + pc + `"/>` + "\n")
 	}
@@ -231,14 +267,25 @@ func (s *Service) writeActivity(x *xw, p *Project, parent string, children []str
 	for _, g := range p.SDGs {
 		x.s(`    <tag vocabulary="2" code="` + strconv.Itoa(g) + `"/>` + "\n")
 	}
+}
+
+// exportPeriod is the start and end of p for budgets and targets: its
+// dates, else the funding year (1990 at the earliest).
+func exportPeriod(p *Project) (start, end string) {
+	start, end = p.Start(), p.End()
+	if start == "" {
+		start = fmt.Sprintf("%04d-01-01", max(p.FundingYear, 1990))
+	}
+	if end == "" || end < start {
+		end = start
+	}
+	return start, end
+}
+
+// writeMoney writes the budget (when known) and the transactions.
+func writeMoney(x *xw, p *Project) {
 	if p.Budget.Minor > 0 {
-		start, end := p.Start(), p.End()
-		if start == "" {
-			start = fmt.Sprintf("%04d-01-01", max(p.FundingYear, 1990))
-		}
-		if end == "" || end < start {
-			end = start
-		}
+		start, end := exportPeriod(p)
 		x.s(`    <budget type="1" status="2"><period-start iso-date="` + start + `"/><period-end iso-date="` + end + `"/><value` +
 			attr("currency", p.Budget.Currency) + attr("value-date", start) + ">" + p.Budget.Decimal() + "</value></budget>\n")
 	}
@@ -250,6 +297,10 @@ func (s *Service) writeActivity(x *xw, p *Project, parent string, children []str
 		}
 		x.s("</transaction>\n")
 	}
+}
+
+// writeLinks writes the documents (A12, a web page, when uncategorised).
+func writeLinks(x *xw, p *Project) {
 	for _, l := range p.Links {
 		cat := l.Category
 		if cat == "" {
@@ -257,41 +308,31 @@ func (s *Service) writeActivity(x *xw, p *Project, parent string, children []str
 		}
 		x.s(`    <document-link format="text/html"` + attr("url", l.URL) + "><title><narrative>" + esc(l.Title) + `</narrative></title><category code="` + esc(cat) + `"/></document-link>` + "\n")
 	}
-	if parent != "" {
-		x.s(`    <related-activity` + attr("ref", parent) + ` type="1"/>` + "\n")
+}
+
+// writeResults writes the targets as indicators of one result: a period
+// per actual value, or one over the project's period with the target.
+func writeResults(x *xw, p *Project) {
+	if len(p.Targets) == 0 {
+		return
 	}
-	for _, c := range children {
-		x.s(`    <related-activity` + attr("ref", c) + ` type="2"/>` + "\n")
+	start, end := exportPeriod(p)
+	x.s(`    <result type="1" aggregation-status="0"><title><narrative>Targets</narrative></title>`)
+	for _, t := range p.Targets {
+		target := strconv.FormatInt(t.Target, 10)
+		x.s(`<indicator measure="1" ascending="1"><title><narrative>` + esc(t.Label) + "</narrative></title>")
+		if len(t.Actuals) == 0 {
+			x.s(`<period><period-start iso-date="` + start + `"/><period-end iso-date="` + end + `"/><target value="` + target + `"/></period>`)
+		}
+		prev := start
+		for _, a := range t.Actuals {
+			x.s(`<period><period-start iso-date="` + min(prev, a.Date) + `"/><period-end iso-date="` + a.Date + `"/><target value="` + target +
+				`"/><actual value="` + strconv.FormatInt(a.Value, 10) + `"/></period>`)
+			prev = a.Date
+		}
+		x.s("</indicator>")
 	}
-	if len(p.Targets) > 0 {
-		start, end := p.Start(), p.End()
-		if start == "" {
-			start = fmt.Sprintf("%04d-01-01", max(p.FundingYear, 1990))
-		}
-		if end == "" || end < start {
-			end = start
-		}
-		x.s(`    <result type="1" aggregation-status="0"><title><narrative>Targets</narrative></title>`)
-		for _, t := range p.Targets {
-			x.s(`<indicator measure="1" ascending="1"><title><narrative>` + esc(t.Label) + "</narrative></title>")
-			if len(t.Actuals) == 0 {
-				x.s(`<period><period-start iso-date="` + start + `"/><period-end iso-date="` + end + `"/><target value="` + strconv.FormatInt(t.Target, 10) + `"/></period>`)
-			}
-			prev := start
-			for _, a := range t.Actuals {
-				ps := prev
-				if ps > a.Date {
-					ps = a.Date
-				}
-				x.s(`<period><period-start iso-date="` + ps + `"/><period-end iso-date="` + a.Date + `"/><target value="` + strconv.FormatInt(t.Target, 10) +
-					`"/><actual value="` + strconv.FormatInt(a.Value, 10) + `"/></period>`)
-				prev = a.Date
-			}
-			x.s("</indicator>")
-		}
-		x.s("</result>\n")
-	}
-	x.s("  </iati-activity>\n")
+	x.s("</result>\n")
 }
 
 // percentages splits 100 into n shares with two decimals that sum to 100.

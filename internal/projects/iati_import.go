@@ -2,7 +2,6 @@ package projects
 
 import (
 	"context"
-	"database/sql"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // node is one element of an activity, kept in document order so the
@@ -346,316 +346,6 @@ func decimal(s, cur string) (money.Amount, error) {
 	return money.Amount{Minor: n, Currency: cur}, nil
 }
 
-// fromActivity maps an activity to a project, checking codes against the
-// codelists; warnings are things left out (an unknown place name).
-func (s *Service) fromActivity(ctx context.Context, a *node) (*Project, []string, error) {
-	id := idOf(a)
-	bad := func(n *node, msg string) error {
-		line := a.line
-		name := ""
-		if n != nil {
-			line, name = n.line, n.name
-		}
-		return &ImportError{Line: line, Activity: id, Element: name, Msg: msg}
-	}
-	if err := checkOrder(a); err != nil {
-		return nil, nil, err
-	}
-	if id == "" || len(id) > 200 {
-		return nil, nil, bad(a.first("iati-identifier"), "empty or too long identifier")
-	}
-	def := normLang(a.attr("xml:lang"))
-	if def == "" {
-		def = "en"
-	}
-	var warn []string
-	p := &Project{IATIIdentifier: id, Kind: KindProject, DefaultLang: def}
-	if !slices.Contains(Languages(), def) {
-		return nil, nil, bad(a, fmt.Sprintf("language %q is not one of %s", def, strings.Join(Languages(), ", ")))
-	}
-	titles := narrativesOf(a.first("title"), def)
-	texts := map[string]*Text{}
-	get := func(l string) *Text {
-		if !slices.Contains(Languages(), l) {
-			return nil
-		}
-		if texts[l] == nil {
-			texts[l] = &Text{Lang: l}
-		}
-		return texts[l]
-	}
-	for l, v := range titles {
-		if t := get(l); t != nil {
-			t.Title = v
-		}
-	}
-	for _, d := range a.all("description") {
-		for l, v := range narrativesOf(d, def) {
-			t := get(l)
-			if t == nil {
-				continue
-			}
-			switch d.attr("type") {
-			case "", "1":
-				t.Summary = v
-			case "2":
-				t.Objectives = v
-			case "4":
-				t.Results = v
-			}
-		}
-	}
-	for _, l := range Languages() {
-		if t := texts[l]; t != nil {
-			if t.Title == "" {
-				t.Title = titles[def]
-			}
-			p.Texts = append(p.Texts, *t)
-		}
-	}
-	cur := a.attr("default-currency")
-	if cur != "" && !s.cl.Currency.Has(cur) {
-		return nil, nil, bad(a, fmt.Sprintf("default-currency %q is not in the Currency codelist", cur))
-	}
-	for _, o := range a.all("participating-org") {
-		role, err := strconv.Atoi(o.attr("role"))
-		if err != nil || !s.cl.OrganisationRole.Has(o.attr("role")) {
-			return nil, nil, bad(o, fmt.Sprintf("role %q is not in the OrganisationRole codelist", o.attr("role")))
-		}
-		if t := o.attr("type"); t != "" && !s.cl.OrganisationType.Has(t) {
-			return nil, nil, bad(o, fmt.Sprintf("type %q is not in the OrganisationType codelist", t))
-		}
-		name := firstNarrative(o)
-		if name == "" {
-			name = o.attr("ref")
-		}
-		if name == "" {
-			return nil, nil, bad(o, "organisation without a name or ref")
-		}
-		p.Orgs = append(p.Orgs, Org{Role: role, Name: name, Ref: o.attr("ref"), Type: o.attr("type")})
-	}
-	st := a.first("activity-status")
-	if !s.cl.ActivityStatus.Has(st.attr("code")) {
-		return nil, nil, bad(st, fmt.Sprintf("code %q is not in the ActivityStatus codelist", st.attr("code")))
-	}
-	p.Status, _ = strconv.Atoi(st.attr("code"))
-	for _, d := range a.all("activity-date") {
-		v := d.attr("iso-date")
-		if !ValidDate(v) {
-			return nil, nil, bad(d, fmt.Sprintf("iso-date %q is not a date", v))
-		}
-		switch d.attr("type") {
-		case "1":
-			p.PlannedStart = v
-		case "2":
-			p.ActualStart = v
-		case "3":
-			p.PlannedEnd = v
-		case "4":
-			p.ActualEnd = v
-		default:
-			return nil, nil, bad(d, fmt.Sprintf("type %q is not in the ActivityDateType codelist", d.attr("type")))
-		}
-	}
-	if c := a.first("contact-info"); c != nil {
-		p.ContactName = firstNarrative(c.first("person-name"))
-		if e := c.first("telephone"); e != nil {
-			p.ContactPhone = strings.TrimSpace(e.text.String())
-		}
-		if e := c.first("email"); e != nil {
-			p.ContactEmail = strings.TrimSpace(e.text.String())
-		}
-		if e := c.first("website"); e != nil {
-			p.Website = strings.TrimSpace(e.text.String())
-		}
-	}
-	for _, rc := range a.all("recipient-country") {
-		if !s.cl.Country.Has(rc.attr("code")) {
-			return nil, nil, bad(rc, fmt.Sprintf("code %q is not in the Country codelist", rc.attr("code")))
-		}
-	}
-	for _, l := range a.all("location") {
-		code := ""
-		if ref := l.attr("ref"); ref != "" {
-			if pl, err := s.places.ByCode(ctx, ref); err == nil && pl.IsLSG() {
-				code = pl.Code
-			}
-		}
-		name := firstNarrative(l.first("name"))
-		if code == "" && name != "" {
-			if pl, err := s.places.ResolveLSG(ctx, name); err == nil {
-				code = pl.Code
-			}
-		}
-		if code == "" {
-			warn = append(warn, fmt.Sprintf("activity %q: location %q is not a known municipality or city; left out", id, name))
-			continue
-		}
-		loc := Location{Place: code}
-		if pt := l.first("point"); pt != nil {
-			if pos := pt.first("pos"); pos != nil {
-				f := strings.Fields(pos.text.String())
-				if len(f) == 2 {
-					lat, err1 := strconv.ParseFloat(f[0], 64)
-					lon, err2 := strconv.ParseFloat(f[1], 64)
-					if err1 != nil || err2 != nil {
-						return nil, nil, bad(pos, "pos must be two numbers: latitude longitude")
-					}
-					loc.Lat, loc.Lon, loc.HasPoint = lat, lon, true
-				}
-			}
-		}
-		p.Locations = append(p.Locations, loc)
-	}
-	for _, sec := range a.all("sector") {
-		code := sec.attr("code")
-		switch sec.attr("vocabulary") {
-		case "", "1":
-			if !s.cl.Sector.Has(code) {
-				return nil, nil, bad(sec, fmt.Sprintf("code %q is not in the Sector (DAC 5-digit) codelist", code))
-			}
-			p.Sectors = append(p.Sectors, code)
-		case "99":
-			if sec.attr("vocabulary-uri") == AcquisVocabularyURI {
-				n, err := strconv.Atoi(code)
-				if err != nil || n < 0 || n > 35 {
-					return nil, nil, bad(sec, fmt.Sprintf("EU acquis chapter %q must be 0-35", code))
-				}
-				p.Acquis = append(p.Acquis, n)
-			}
-		}
-	}
-	for _, t := range a.all("tag") {
-		if t.attr("vocabulary") == "2" {
-			if !s.cl.SDG.Has(t.attr("code")) {
-				return nil, nil, bad(t, fmt.Sprintf("code %q is not a sustainable development goal (UNSDG-Goals)", t.attr("code")))
-			}
-			n, _ := strconv.Atoi(t.attr("code"))
-			p.SDGs = append(p.SDGs, n)
-		}
-	}
-	currencyOf := func(v *node) (string, error) {
-		c := v.attr("currency")
-		if c == "" {
-			c = cur
-		}
-		if c == "" {
-			return "", bad(v, "no currency (neither @currency nor the activity's @default-currency)")
-		}
-		if !s.cl.Currency.Has(c) {
-			return "", bad(v, fmt.Sprintf("currency %q is not in the Currency codelist", c))
-		}
-		if !money.Valid(c) {
-			return "", bad(v, fmt.Sprintf("currency %q is not one the platform keeps", c))
-		}
-		return c, nil
-	}
-	for _, b := range a.all("budget") {
-		if t := b.attr("type"); t == "2" {
-			continue // revised budgets: the original is kept
-		}
-		v := b.first("value")
-		if v == nil || b.first("period-start") == nil || b.first("period-end") == nil {
-			return nil, nil, bad(b, "budget needs period-start, period-end and value")
-		}
-		c, err := currencyOf(v)
-		if err != nil {
-			return nil, nil, err
-		}
-		amt, err := decimal(v.text.String(), c)
-		if err != nil || amt.Minor < 0 {
-			return nil, nil, bad(v, fmt.Sprintf("value %q is not a non-negative amount", strings.TrimSpace(v.text.String())))
-		}
-		if p.Budget.Currency == "" || p.Budget.Currency == c {
-			p.Budget.Currency = c
-			p.Budget.Minor += amt.Minor
-		} else {
-			warn = append(warn, fmt.Sprintf("activity %q: budget in %s left out (the budget is kept in %s)", id, c, p.Budget.Currency))
-		}
-	}
-	if p.Budget.Currency == "" {
-		p.Budget.Currency = cur
-		if p.Budget.Currency == "" || !money.Valid(p.Budget.Currency) {
-			p.Budget.Currency = "EUR"
-		}
-	}
-	for _, t := range a.all("transaction") {
-		tt := t.first("transaction-type")
-		td := t.first("transaction-date")
-		v := t.first("value")
-		if tt == nil || td == nil || v == nil {
-			return nil, nil, bad(t, "transaction needs transaction-type, transaction-date and value")
-		}
-		if !s.cl.TransactionType.Has(tt.attr("code")) {
-			return nil, nil, bad(tt, fmt.Sprintf("code %q is not in the TransactionType codelist", tt.attr("code")))
-		}
-		if !ValidDate(td.attr("iso-date")) {
-			return nil, nil, bad(td, fmt.Sprintf("iso-date %q is not a date", td.attr("iso-date")))
-		}
-		c, err := currencyOf(v)
-		if err != nil {
-			return nil, nil, err
-		}
-		amt, err := decimal(v.text.String(), c)
-		if err != nil || amt.Minor < 0 {
-			return nil, nil, bad(v, fmt.Sprintf("value %q is not a non-negative amount", strings.TrimSpace(v.text.String())))
-		}
-		typ, _ := strconv.Atoi(tt.attr("code"))
-		p.Transactions = append(p.Transactions, Transaction{Type: typ, Date: td.attr("iso-date"), Amount: amt, Note: firstNarrative(t.first("description"))})
-	}
-	for _, d := range a.all("document-link") {
-		cat := ""
-		if c := d.first("category"); c != nil {
-			cat = c.attr("code")
-			if !s.cl.DocumentCategory.Has(cat) {
-				return nil, nil, bad(c, fmt.Sprintf("code %q is not in the DocumentCategory codelist", cat))
-			}
-		}
-		if cat == "A12" {
-			cat = ""
-		}
-		title := firstNarrative(d.first("title"))
-		if title == "" {
-			title = d.attr("url")
-		}
-		p.Links = append(p.Links, Link{Title: title, URL: d.attr("url"), Category: cat})
-	}
-	for _, r := range a.all("related-activity") {
-		switch r.attr("type") {
-		case "1":
-			p.parentRef = r.attr("ref") // looked up when written: the parent may be in the same batch
-		case "2":
-			p.Kind = KindProgramme
-		}
-	}
-	for _, res := range a.all("result") {
-		for _, ind := range res.all("indicator") {
-			t := Target{Label: firstNarrative(ind.first("title"))}
-			if t.Label == "" {
-				continue
-			}
-			for _, per := range ind.all("period") {
-				if tv := per.first("target"); tv != nil && t.Target == 0 {
-					if n, err := strconv.ParseFloat(tv.attr("value"), 64); err == nil && n >= 0 && n < 1e12 {
-						t.Target = int64(n)
-					}
-				}
-				if av := per.first("actual"); av != nil {
-					end := per.first("period-end")
-					if n, err := strconv.ParseFloat(av.attr("value"), 64); err == nil && n >= 0 && n < 1e12 && end != nil && ValidDate(end.attr("iso-date")) {
-						t.Actuals = append(t.Actuals, Actual{Date: end.attr("iso-date"), Value: int64(n)})
-					}
-				}
-			}
-			p.Targets = append(p.Targets, t)
-		}
-	}
-	if fe := s.Validate(ctx, p); fe != nil {
-		return nil, nil, bad(a, "invalid: "+fe.Error())
-	}
-	return p, warn, nil
-}
-
 // ImportSummary is the outcome of an IATI import.
 type ImportSummary struct {
 	Activities int
@@ -774,7 +464,7 @@ func eachActivity(ctx context.Context, rd *reader, fn func(*node) error) error {
 func (s *Service) writeImported(ctx context.Context, a Actor, batch []*Project, sum *ImportSummary) error {
 	var created, updated int
 	var skipped, warns []string
-	err := s.d.InTx(ctx, func(tx *db.Tx) error {
+	err := s.write(ctx, func(tx *db.Tx) error {
 		created, updated, skipped, warns = 0, 0, nil, nil
 		ids := make([]string, len(batch))
 		for i, p := range batch {
@@ -786,12 +476,11 @@ func (s *Service) writeImported(ctx context.Context, a Actor, batch []*Project, 
 		}
 		for _, p := range batch {
 			if p.parentRef != "" {
-				var pub, kind string
-				err := tx.QueryRowContext(ctx, `SELECT public_id, kind FROM projects WHERE iati_identifier = ? AND deleted_at IS NULL`, p.parentRef).Scan(&pub, &kind)
+				pub, kind, err := s.st.publicIDKind(ctx, tx, p.parentRef)
 				switch {
 				case err == nil && kind == KindProgramme:
 					p.Programme = pub
-				case err == nil || errors.Is(err, sql.ErrNoRows):
+				case err == nil || errors.Is(err, refuse.ErrNotFound):
 					warns = append(warns, fmt.Sprintf("activity %q: parent %q is not in the registry (yet); link left out", p.IATIIdentifier, p.parentRef))
 				default:
 					return fmt.Errorf("activity %q: parent: %w", p.IATIIdentifier, err)
@@ -826,7 +515,6 @@ func (s *Service) writeImported(ctx context.Context, a Actor, batch []*Project, 
 	if err != nil {
 		return err
 	}
-	s.invalidate()
 	sum.Created += created
 	sum.Updated += updated
 	sum.Skipped += len(skipped)

@@ -39,7 +39,10 @@ func demoRegistry(t testing.TB, d *db.DB, s *Service, n int) {
 	if _, err := s.LoadRates(ctx, DemoRates()); err != nil {
 		t.Fatal(err)
 	}
-	seeds := SeedProjects(noOrgs)
+	seeds, err := SeedProjects(noOrgs)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range seeds {
 		if err := s.Create(ctx, Actor{Name: "seed"}, p); err != nil {
 			t.Fatal(err)

@@ -162,54 +162,90 @@ const none = "none"
 // comes first.
 func (s *Service) plan(ctx context.Context, f Filter) (query, error) {
 	var q query
-	place := ""
-	if f.Region != "" {
-		lsgs, err := s.places.LSGs(ctx)
-		if err != nil {
-			return q, err
-		}
-		place = none
-		for _, p := range lsgs {
-			switch {
-			case p.Code == f.Region:
-				place = facetLSG + p.Code
-			case p.EntityCode == f.Region || p.CantonCode == f.Region || p.ParentCode == f.Region:
-				if place == none {
-					place = facetRegion + f.Region
-				}
-			default:
-				continue
-			}
-			if f.LSG != "" && p.Code == f.LSG {
-				place = facetLSG + f.LSG // both: the LSG, when it lies in the region
-				break
-			}
-		}
-		if f.LSG != "" && place != facetLSG+f.LSG {
-			place = none
-		}
-	} else if f.LSG != "" {
-		place = facetLSG + f.LSG
+	place, err := s.placeFacet(ctx, f)
+	if err != nil {
+		return q, err
 	}
+	q.facets = f.facets(place)
+	q.addConds(f)
+	if len(q.facets) > 1 {
+		n := make(map[string]int, len(q.facets))
+		for _, fc := range q.facets {
+			c, err := s.facetCount(ctx, fc)
+			if err != nil {
+				return q, err
+			}
+			n[fc] = c
+		}
+		sort.SliceStable(q.facets, func(i, j int) bool { return n[q.facets[i]] < n[q.facets[j]] })
+	}
+	return q, nil
+}
+
+// placeFacet is the facet of f's LSG and region: the LSG's when both are
+// set and it lies in the region, none when it does not; "" for no place.
+func (s *Service) placeFacet(ctx context.Context, f Filter) (string, error) {
+	if f.Region == "" {
+		if f.LSG != "" {
+			return facetLSG + f.LSG, nil
+		}
+		return "", nil
+	}
+	lsgs, err := s.places.LSGs(ctx)
+	if err != nil {
+		return "", err
+	}
+	place := none
+	for _, p := range lsgs {
+		switch {
+		case p.Code == f.Region:
+			place = facetLSG + p.Code
+		case p.EntityCode == f.Region || p.CantonCode == f.Region || p.ParentCode == f.Region:
+			if place == none {
+				place = facetRegion + f.Region
+			}
+		default:
+			continue
+		}
+		if f.LSG != "" && p.Code == f.LSG {
+			place = facetLSG + f.LSG // both: the LSG, when it lies in the region
+			break
+		}
+	}
+	if f.LSG != "" && place != facetLSG+f.LSG {
+		place = none
+	}
+	return place, nil
+}
+
+// facets are the facets a project must have to match f (all when none).
+func (f Filter) facets(place string) []string {
+	var out []string
 	if place != "" {
-		q.facets = append(q.facets, place)
+		out = append(out, place)
 	}
 	if f.Donor != "" {
-		q.facets = append(q.facets, facetDonor+orgKey(f.Donor))
+		out = append(out, facetDonor+orgKey(f.Donor))
 	}
 	if f.Sector != "" {
 		if len(f.Sector) == 5 {
-			q.facets = append(q.facets, facetDAC+f.Sector)
+			out = append(out, facetDAC+f.Sector)
 		} else {
-			q.facets = append(q.facets, facetDAC3+f.Sector)
+			out = append(out, facetDAC3+f.Sector)
 		}
 	}
 	if f.Status != 0 {
-		q.facets = append(q.facets, facetStatus+strconv.Itoa(f.Status))
+		out = append(out, facetStatus+strconv.Itoa(f.Status))
 	}
-	if len(q.facets) == 0 {
-		q.facets = []string{facetAll}
+	if len(out) == 0 {
+		out = []string{facetAll}
 	}
+	return out
+}
+
+// addConds adds f's conditions on the facet row (year, value, kind) and
+// on the project row (programme, words).
+func (q *query) addConds(f Filter) {
 	if f.Year != 0 {
 		q.conds = append(q.conds, "f.start_year <= ? AND (f.end_date = '' OR f.end_date >= ?)")
 		q.args = append(q.args, f.Year, fmt.Sprintf("%04d-01-01", f.Year))
@@ -237,18 +273,6 @@ func (s *Service) plan(ctx context.Context, f Filter) (query, error) {
 		q.pconds = append(q.pconds, "p.search_key LIKE ?")
 		q.pargs = append(q.pargs, "%"+strings.NewReplacer("%", "", "_", "").Replace(tok)+"%")
 	}
-	if len(q.facets) > 1 {
-		n := make(map[string]int, len(q.facets))
-		for _, fc := range q.facets {
-			c, err := s.facetCount(ctx, fc)
-			if err != nil {
-				return q, err
-			}
-			n[fc] = c
-		}
-		sort.SliceStable(q.facets, func(i, j int) bool { return n[q.facets[i]] < n[q.facets[j]] })
-	}
-	return q, nil
 }
 
 // from is the FROM and WHERE of q, with its arguments: the driving facet's
@@ -319,111 +343,28 @@ func (s *Service) List(ctx context.Context, f Filter) (Result, error) {
 	if total == 0 || (f.Page-1)*f.PerPage >= total {
 		return res, nil
 	}
-	ids, err := s.ids(ctx, `SELECT f.project_id FROM `+from+` ORDER BY `+orderBy(f.Sort)+` LIMIT ? OFFSET ?`, append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
+	ids, err := s.st.pageIDs(ctx, s.d, from, args, orderBy(f.Sort), f.PerPage, (f.Page-1)*f.PerPage)
 	if err != nil {
 		return Result{}, fmt.Errorf("projects.Service.List: %w", err)
 	}
-	res.Items, err = s.byIDs(ctx, ids)
+	res.Items, err = s.st.byIDs(ctx, s.d, ids)
 	return res, err
-}
-
-// ids runs a query of project ids.
-func (s *Service) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
-	rows, err := s.d.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
-// byIDs loads the projects of ids (with children), in the order of ids.
-func (s *Service) byIDs(ctx context.Context, ids []int64) ([]*Project, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	in := make([]string, len(ids))
-	for i, id := range ids {
-		in[i] = strconv.FormatInt(id, 10) // integers from the database, never input
-	}
-	rows, err := s.d.QueryContext(ctx, `SELECT `+projectCols+` FROM projects p LEFT JOIN projects pp ON pp.id = p.parent_id WHERE p.id IN (`+strings.Join(in, ",")+`)`)
-	if err != nil {
-		return nil, fmt.Errorf("projects.Service.byIDs: %w", err)
-	}
-	defer rows.Close()
-	byID := make(map[int64]*Project, len(ids))
-	for rows.Next() {
-		p := &Project{}
-		if err := scanProject(rows, p); err != nil {
-			return nil, fmt.Errorf("projects.Service.byIDs: %w", err)
-		}
-		byID[p.ID] = p
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("projects.Service.byIDs: %w", err)
-	}
-	rows.Close()
-	out := make([]*Project, 0, len(ids))
-	for _, id := range ids {
-		if p := byID[id]; p != nil {
-			out = append(out, p)
-		}
-	}
-	if err := s.st.loadChildren(ctx, s.d, out); err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // count counts the projects of a query (FROM and WHERE); counts are
 // cached until the next write (or cacheTTL), since the list asks the same
 // few filters again and again.
 func (s *Service) count(ctx context.Context, from string, args []any) (int, error) {
-	return s.cachedCount(ctx, from+fmt.Sprint(args...), `SELECT COUNT(*) FROM `+from, args)
+	return s.counts.Get(ctx, from+fmt.Sprint(args...), func(ctx context.Context) (int, error) {
+		return s.st.count(ctx, s.d, from, args)
+	})
 }
 
 // facetCount is the number of projects with one facet (cached likewise).
 func (s *Service) facetCount(ctx context.Context, facet string) (int, error) {
-	return s.cachedCount(ctx, "facet "+facet, `SELECT COUNT(*) FROM project_facets WHERE facet = ?`, []any{facet})
-}
-
-func (s *Service) cachedCount(ctx context.Context, key, query string, args []any) (int, error) {
-	cached := func() (int, bool, uint64) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.expireLocked()
-		n, ok := s.counts[key]
-		return n, ok && s.countsG == s.gen, s.gen
-	}
-	if n, ok, _ := cached(); ok {
-		return n, nil
-	}
-	s.fillCount.Lock()
-	defer s.fillCount.Unlock()
-	n, ok, gen := cached()
-	if ok {
-		return n, nil
-	}
-	if err := s.d.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("projects.Service.List: count: %w", err)
-	}
-	s.mu.Lock()
-	if s.gen == gen {
-		if s.countsG != gen || len(s.counts) > 2000 {
-			s.counts, s.countsG = map[string]int{}, gen
-		}
-		s.counts[key] = n
-	}
-	s.mu.Unlock()
-	return n, nil
+	return s.counts.Get(ctx, "facet "+facet, func(ctx context.Context) (int, error) {
+		return s.st.facetCount(ctx, s.d, facet)
+	})
 }
 
 // Each calls fn for every project matching f in order of id, in batches
@@ -438,11 +379,11 @@ func (s *Service) Each(ctx context.Context, f Filter, fn func(*Project) error) e
 	batch := 50
 	lastID := int64(0)
 	for {
-		ids, err := s.ids(ctx, `SELECT f.project_id FROM `+from+` AND f.project_id > ? ORDER BY f.project_id LIMIT ?`, append(append([]any{}, args...), lastID, batch)...)
+		ids, err := s.st.idsAfter(ctx, s.d, from, args, lastID, batch)
 		if err != nil {
 			return fmt.Errorf("projects.Service.Each: %w", err)
 		}
-		ps, err := s.byIDs(ctx, ids)
+		ps, err := s.st.byIDs(ctx, s.d, ids)
 		if err != nil {
 			return err
 		}
@@ -462,49 +403,7 @@ func (s *Service) Each(ctx context.Context, f Filter, fn func(*Project) error) e
 // Donors lists the distinct donor names (for the filter's choices),
 // cached until the next write.
 func (s *Service) Donors(ctx context.Context) ([]string, error) {
-	cached := func() ([]string, uint64) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.expireLocked()
-		if s.donors != nil && s.donorsG == s.gen {
-			return s.donors, s.gen
-		}
-		return nil, s.gen
-	}
-	if d, _ := cached(); d != nil {
-		return d, nil
-	}
-	s.fillDonors.Lock()
-	defer s.fillDonors.Unlock()
-	d, gen := cached()
-	if d != nil {
-		return d, nil
-	}
-	out, err := s.donorNames(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	if s.gen == gen {
-		s.donors, s.donorsG = out, gen
-	}
-	s.mu.Unlock()
-	return out, nil
-}
-
-func (s *Service) donorNames(ctx context.Context) ([]string, error) {
-	rows, err := s.d.QueryContext(ctx, `SELECT MIN(o.name) FROM project_orgs o JOIN projects p ON p.id = o.project_id WHERE o.role = 1 AND p.deleted_at IS NULL GROUP BY o.name_key ORDER BY o.name_key`)
-	if err != nil {
-		return nil, fmt.Errorf("projects.Service.Donors: %w", err)
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, fmt.Errorf("projects.Service.Donors: %w", err)
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return s.donors.Get(ctx, "", func(ctx context.Context) ([]string, error) {
+		return s.st.donorNames(ctx, s.d)
+	})
 }

@@ -277,6 +277,26 @@ func ValidDate(s string) bool {
 // says whether a place code is an LSG.
 func (p *Project) Validate(cl *Codelists, knownPlace func(string) bool) FieldErrors {
 	fe := FieldErrors{}
+	p.checkHead(fe, cl)
+	p.checkTexts(fe)
+	p.checkDates(fe)
+	p.checkCodes(fe, cl)
+	p.checkOrgs(fe, cl)
+	p.checkLocations(fe, knownPlace)
+	p.checkTransactions(fe, cl)
+	p.checkTargets(fe)
+	p.checkMilestones(fe)
+	p.checkLinks(fe, cl)
+	p.checkContact(fe)
+	if len(fe) == 0 {
+		return nil
+	}
+	return fe
+}
+
+// checkHead checks the kind, status, default language, funding year and
+// budget.
+func (p *Project) checkHead(fe FieldErrors, cl *Codelists) {
 	if p.Kind != KindProject && p.Kind != KindProgramme {
 		fe["kind"] = "projects.err.kind"
 	}
@@ -286,6 +306,19 @@ func (p *Project) Validate(cl *Codelists, knownPlace func(string) bool) FieldErr
 	if !slices.Contains(Languages(), p.DefaultLang) {
 		fe["default_lang"] = "projects.err.lang"
 	}
+	if p.FundingYear != 0 && (p.FundingYear < 1990 || p.FundingYear > 2100) {
+		fe["funding_year"] = "projects.err.year"
+	}
+	if !money.Valid(p.Budget.Currency) {
+		fe["currency"] = "projects.err.currency"
+	} else if p.Budget.Minor < 0 || p.Budget.Minor > money.Max {
+		fe["budget"] = "projects.err.amount"
+	}
+}
+
+// checkTexts checks the texts: known languages, a title in the default
+// language, a title wherever there is text, lengths.
+func (p *Project) checkTexts(fe FieldErrors) {
 	hasDefault := false
 	for _, t := range p.Texts {
 		if !slices.Contains(Languages(), t.Lang) {
@@ -308,6 +341,11 @@ func (p *Project) Validate(cl *Codelists, knownPlace func(string) bool) FieldErr
 	if !hasDefault {
 		fe["title_"+p.DefaultLang] = "projects.err.title_needed"
 	}
+}
+
+// checkDates checks the planned and actual dates and that no end comes
+// before its start.
+func (p *Project) checkDates(fe FieldErrors) {
 	for name, d := range map[string]string{"planned_start": p.PlannedStart, "planned_end": p.PlannedEnd, "actual_start": p.ActualStart, "actual_end": p.ActualEnd} {
 		if d != "" && !ValidDate(d) {
 			fe[name] = "projects.err.date"
@@ -319,14 +357,10 @@ func (p *Project) Validate(cl *Codelists, knownPlace func(string) bool) FieldErr
 	if p.ActualStart != "" && p.ActualEnd != "" && p.ActualEnd < p.ActualStart {
 		fe["actual_end"] = "projects.err.end_before_start"
 	}
-	if p.FundingYear != 0 && (p.FundingYear < 1990 || p.FundingYear > 2100) {
-		fe["funding_year"] = "projects.err.year"
-	}
-	if !money.Valid(p.Budget.Currency) {
-		fe["currency"] = "projects.err.currency"
-	} else if p.Budget.Minor < 0 || p.Budget.Minor > money.Max {
-		fe["budget"] = "projects.err.amount"
-	}
+}
+
+// checkCodes checks the DAC sectors, acquis chapters and SDGs.
+func (p *Project) checkCodes(fe FieldErrors, cl *Codelists) {
 	for _, s := range p.Sectors {
 		if !dacRe.MatchString(s) || !cl.Sector.Has(s) {
 			fe["sectors"] = "projects.err.sector"
@@ -342,6 +376,10 @@ func (p *Project) Validate(cl *Codelists, knownPlace func(string) bool) FieldErr
 			fe["sdgs"] = "projects.err.sdg"
 		}
 	}
+}
+
+// checkOrgs checks the organisations' roles, names and types.
+func (p *Project) checkOrgs(fe FieldErrors, cl *Codelists) {
 	for i, o := range p.Orgs {
 		if !cl.OrganisationRole.Has(strconv.Itoa(o.Role)) {
 			fe["org_role_"+strconv.Itoa(i)] = "projects.err.role"
@@ -353,6 +391,11 @@ func (p *Project) Validate(cl *Codelists, knownPlace func(string) bool) FieldErr
 			fe["org_role_"+strconv.Itoa(i)] = "projects.err.org_type"
 		}
 	}
+}
+
+// checkLocations checks that the places are known LSGs and the points
+// on the globe.
+func (p *Project) checkLocations(fe FieldErrors, knownPlace func(string) bool) {
 	for _, l := range p.Locations {
 		if knownPlace != nil && !knownPlace(l.Place) {
 			fe["lsgs"] = "projects.err.place"
@@ -361,6 +404,10 @@ func (p *Project) Validate(cl *Codelists, knownPlace func(string) bool) FieldErr
 			fe["lsgs"] = "projects.err.point"
 		}
 	}
+}
+
+// checkTransactions checks the transactions' types, dates and amounts.
+func (p *Project) checkTransactions(fe FieldErrors, cl *Codelists) {
 	for i, t := range p.Transactions {
 		k := strconv.Itoa(i)
 		if !cl.TransactionType.Has(strconv.Itoa(t.Type)) {
@@ -376,6 +423,10 @@ func (p *Project) Validate(cl *Codelists, knownPlace func(string) bool) FieldErr
 			fe["tx_amount_"+k] = "projects.err.amount"
 		}
 	}
+}
+
+// checkTargets checks the targets' labels, values and actual values.
+func (p *Project) checkTargets(fe FieldErrors) {
 	for i, t := range p.Targets {
 		k := strconv.Itoa(i)
 		if t.Label == "" || utf8.RuneCountInString(t.Label) > 300 {
@@ -393,6 +444,10 @@ func (p *Project) Validate(cl *Codelists, knownPlace func(string) bool) FieldErr
 			}
 		}
 	}
+}
+
+// checkMilestones checks the milestones' titles and dates.
+func (p *Project) checkMilestones(fe FieldErrors) {
 	for i, m := range p.Milestones {
 		k := strconv.Itoa(i)
 		if m.Title == "" || utf8.RuneCountInString(m.Title) > 500 {
@@ -402,6 +457,10 @@ func (p *Project) Validate(cl *Codelists, knownPlace func(string) bool) FieldErr
 			fe["ms_date_"+k] = "projects.err.date"
 		}
 	}
+}
+
+// checkLinks checks the documents' addresses, titles and categories.
+func (p *Project) checkLinks(fe FieldErrors, cl *Codelists) {
 	for i, l := range p.Links {
 		k := strconv.Itoa(i)
 		if !validURL(l.URL) {
@@ -414,6 +473,10 @@ func (p *Project) Validate(cl *Codelists, knownPlace func(string) bool) FieldErr
 			fe["link_title_"+k] = "projects.err.doc_category"
 		}
 	}
+}
+
+// checkContact checks the website, e-mail and contact lengths.
+func (p *Project) checkContact(fe FieldErrors) {
 	if p.Website != "" && !validURL(p.Website) {
 		fe["website"] = "projects.err.url"
 	}
@@ -425,10 +488,6 @@ func (p *Project) Validate(cl *Codelists, knownPlace func(string) bool) FieldErr
 	if utf8.RuneCountInString(p.ContactName) > 200 || utf8.RuneCountInString(p.ContactPhone) > 50 {
 		fe["contact_name"] = "projects.err.too_long"
 	}
-	if len(fe) == 0 {
-		return nil
-	}
-	return fe
 }
 
 func validURL(s string) bool {

@@ -38,7 +38,10 @@ func TestCreateGetUpdateHistory(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := newService(t, d)
-		seeds := SeedProjects(noOrgs)
+		seeds, err := SeedProjects(noOrgs)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, p := range seeds {
 			want := *p
 			if err := s.Create(ctx, Actor{Name: "tester"}, p); err != nil {
@@ -458,7 +461,7 @@ func TestParseRatesErrors(t *testing.T) {
 func TestMapJoin(t *testing.T) {
 	t.Parallel()
 	d := dbtest.SQLite(t)
-	h := &handlers{svc: newService(t, d)}
+	h := newHandlers(nil, newService(t, d), nil)
 	geo, shapeOf := h.geoJoin(context.Background())
 	if len(geo) != 142 || len(shapeOf) != 142 {
 		var missing []string

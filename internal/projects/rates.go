@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -21,24 +20,16 @@ const BAMPerEUR = 1.95583
 
 // Rates returns the exchange-rate table (cached until the next load).
 func (s *Service) Rates(ctx context.Context) ([]Rate, error) {
-	s.mu.Lock()
-	s.expireLocked()
-	r := s.rates
-	s.mu.Unlock()
-	if r != nil {
+	return s.rates.Get(ctx, "", func(ctx context.Context) ([]Rate, error) {
+		r, err := s.st.rates(ctx, s.d)
+		if err != nil {
+			return nil, err
+		}
+		if r == nil {
+			r = []Rate{}
+		}
 		return r, nil
-	}
-	r, err := s.st.rates(ctx, s.d)
-	if err != nil {
-		return nil, err
-	}
-	if r == nil {
-		r = []Rate{}
-	}
-	s.mu.Lock()
-	s.rates = r
-	s.mu.Unlock()
-	return r, nil
+	})
 }
 
 // rateOn is the rate of currency per euro on date (the latest rate on or
@@ -183,59 +174,33 @@ func (s *Service) LoadRates(ctx context.Context, rates []Rate) (RatesSummary, er
 	if err != nil {
 		return sum, err
 	}
-	s.mu.Lock()
-	s.rates = nil
-	s.mu.Unlock()
+	s.rates.Forget("")
 	all, err := s.Rates(ctx)
 	if err != nil {
 		return sum, err
 	}
-	// Recompute euro values of projects in currencies other than EUR.
-	type row struct {
-		id    int64
-		a     money.Amount
-		start string
-		old   int64
-	}
-	rows, err := s.d.QueryContext(ctx, `SELECT id, budget_minor, currency, CASE WHEN actual_start <> '' THEN actual_start ELSE planned_start END, value_eur_minor FROM projects WHERE currency <> 'EUR'`)
-	if err != nil {
-		return sum, fmt.Errorf("projects.Service.LoadRates: %w", err)
-	}
-	var todo []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.id, &r.a.Minor, &r.a.Currency, &r.start, &r.old); err != nil {
-			rows.Close()
-			return sum, fmt.Errorf("projects.Service.LoadRates: %w", err)
-		}
-		todo = append(todo, r)
-	}
-	rows.Close()
-	err = s.d.InTx(ctx, func(tx *db.Tx) error {
-		for _, r := range todo {
-			v, _ := Convert(all, r.a, "EUR", r.start)
-			if v == r.old {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE projects SET value_eur_minor = ? WHERE id = ?`, v, r.id); err != nil {
-				return fmt.Errorf("projects.Service.LoadRates: %w", err)
-			}
-			// the filter index keeps a copy for value ranges and sorts
-			if _, err := tx.ExecContext(ctx, `UPDATE project_facets SET value_eur_minor = ? WHERE project_id = ?`, v, r.id); err != nil {
-				return fmt.Errorf("projects.Service.LoadRates: facets: %w", err)
-			}
-		}
-		return nil
-	})
+	err = s.recomputeEUR(ctx, all)
 	s.invalidate()
 	return sum, err
 }
 
-func sortedCurrencies(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+// recomputeEUR sets the euro values of the projects in currencies other
+// than EUR from rates.
+func (s *Service) recomputeEUR(ctx context.Context, rates []Rate) error {
+	todo, err := s.st.foreignBudgets(ctx, s.d)
+	if err != nil {
+		return err
 	}
-	sort.Strings(out)
-	return out
+	return s.d.InTx(ctx, func(tx *db.Tx) error {
+		for _, b := range todo {
+			v, _ := Convert(rates, b.amount, "EUR", b.start)
+			if v == b.valueEUR {
+				continue
+			}
+			if err := s.st.setValueEUR(ctx, tx, b.id, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

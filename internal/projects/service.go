@@ -11,12 +11,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/cache"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/search"
 	"github.com/dijalog/dijalog/internal/translit"
 )
@@ -52,40 +53,19 @@ type Service struct {
 	cl     *Codelists
 	log    *slog.Logger
 
-	mu    sync.Mutex
-	gen   uint64                // bumped on every write; caches compare it
-	rates []Rate                // nil until loaded
-	dash  map[string]*Dashboard // by currency, valid for gen dashGen
-	dashG uint64
-	// donor names for the filter, valid for generation donorsG
-	donors  []string
-	donorsG uint64
-	// counts of list filters, valid for generation countsG
-	counts  map[string]int
-	countsG uint64
-	// the registry's state for ETags, valid for generation stateG
-	state  string
-	stateG uint64
-	// fill serialises the computing of a missing cached aggregate, so that
-	// many requests arriving together compute it once (no stampede).
-	fillDash, fillDonors, fillCount sync.Mutex
-	// cacheAt is when the caches were filled; they expire after cacheTTL
-	// so that writes made by other instances show up.
-	cacheAt time.Time
+	// The aggregates the pages and the API ask again and again. Every
+	// write in this process empties them when it commits (invalidate);
+	// writes made by other instances show after cacheTTL.
+	rates  *cache.Cache[string, []Rate]     // the rate table, key ""
+	dash   *cache.Cache[string, *Dashboard] // by currency
+	donors *cache.Cache[string, []string]   // the donor names of the filter, key ""
+	counts *cache.Cache[string, int]        // counts of list filters and facets
+	state  *cache.Cache[string, string]     // the registry's state for ETags, key ""
 }
 
 // cacheTTL bounds how stale a cached aggregate may be when another
 // instance wrote (writes in this process invalidate at once).
 const cacheTTL = time.Minute
-
-// expireLocked drops the caches when they are older than cacheTTL; s.mu
-// is held.
-func (s *Service) expireLocked() {
-	if time.Since(s.cacheAt) > cacheTTL {
-		s.gen++
-		s.dash, s.donors, s.rates, s.cacheAt = nil, nil, nil, time.Now()
-	}
-}
 
 // NewService makes the service. idx may be nil (no search index).
 func NewService(d *db.DB, pl Places, idx search.Indexer, log *slog.Logger) (*Service, error) {
@@ -96,20 +76,25 @@ func NewService(d *db.DB, pl Places, idx search.Indexer, log *slog.Logger) (*Ser
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{d: d, places: pl, idx: idx, cl: cl, log: log}, nil
+	return &Service{d: d, places: pl, idx: idx, cl: cl, log: log,
+		rates:  cache.New[string, []Rate](cacheTTL, 1),
+		dash:   cache.New[string, *Dashboard](cacheTTL, 16),
+		donors: cache.New[string, []string](cacheTTL, 1),
+		counts: cache.New[string, int](cacheTTL, 2000),
+		state:  cache.New[string, string](cacheTTL, 1),
+	}, nil
 }
 
 // Codelists are the IATI codelists used for labels and validation.
 func (s *Service) Codelists() *Codelists { return s.cl }
 
-// SetIndexer sets the search index (the app wires it when it exists).
-func (s *Service) SetIndexer(idx search.Indexer) { s.idx = idx }
-
+// invalidate empties the aggregates a project write changes (the rates
+// change only with LoadRates).
 func (s *Service) invalidate() {
-	s.mu.Lock()
-	s.gen++
-	s.dash = nil
-	s.mu.Unlock()
+	s.dash.Clear()
+	s.donors.Clear()
+	s.counts.Clear()
+	s.state.Clear()
 }
 
 type rowKeys struct {
@@ -130,17 +115,24 @@ func (s *Service) keys(ctx context.Context, p *Project) rowKeys {
 	for _, t := range p.Texts {
 		parts = append(parts, t.Title)
 	}
-	for _, o := range p.Orgs {
-		parts = append(parts, o.Name)
-	}
-	for _, l := range p.Locations {
-		if pl, err := s.places.ByCode(ctx, l.Place); err == nil {
-			parts = append(parts, pl.NameLat)
-		}
-	}
+	parts = append(parts, s.names(ctx, p)...)
 	k.search = " " + translit.Fold(strings.Join(parts, " ")).Search + " "
 	k.facets = s.facets(ctx, p)
 	return k
+}
+
+// names are the names of p's organisations and LSGs (for search).
+func (s *Service) names(ctx context.Context, p *Project) []string {
+	var out []string
+	for _, o := range p.Orgs {
+		out = append(out, o.Name)
+	}
+	for _, l := range p.Locations {
+		if pl, err := s.places.ByCode(ctx, l.Place); err == nil {
+			out = append(out, pl.NameLat)
+		}
+	}
+	return out
 }
 
 // facets are the filter values p matches, as stored in project_facets:
@@ -259,10 +251,8 @@ func (s *Service) parentID(ctx context.Context, q db.Querier, p *Project) (sql.N
 	if p.Programme == "" {
 		return sql.NullInt64{}, nil
 	}
-	var id int64
-	var kind string
-	err := q.QueryRowContext(ctx, `SELECT id, kind FROM projects WHERE public_id = ? AND deleted_at IS NULL`, p.Programme).Scan(&id, &kind)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && (kind != KindProgramme || id == p.ID)) {
+	id, kind, err := s.st.idKind(ctx, q, "public_id", p.Programme)
+	if errors.Is(err, refuse.ErrNotFound) || (err == nil && (kind != KindProgramme || id == p.ID)) {
 		return sql.NullInt64{}, FieldErrors{"programme": "projects.err.programme"}
 	}
 	if err != nil {
@@ -276,7 +266,13 @@ func (s *Service) Create(ctx context.Context, a Actor, p *Project) error {
 	if err := s.prepareCreate(ctx, p); err != nil {
 		return err
 	}
-	if err := s.d.InTx(ctx, func(tx *db.Tx) error { return s.createTx(ctx, tx, a, p) }); err != nil {
+	return s.write(ctx, func(tx *db.Tx) error { return s.createTx(ctx, tx, a, p) })
+}
+
+// write runs fn in a transaction and, once it is committed, empties the
+// aggregates it changed.
+func (s *Service) write(ctx context.Context, fn func(tx *db.Tx) error) error {
+	if err := s.d.InTx(ctx, fn); err != nil {
 		return err
 	}
 	s.invalidate()
@@ -304,8 +300,14 @@ func (s *Service) createTx(ctx context.Context, tx *db.Tx, a Actor, p *Project) 
 	if err := s.st.insert(ctx, tx, p, parent, s.keys(ctx, p)); err != nil {
 		return err
 	}
-	diff, _ := json.Marshal(Diff(nil, p))
-	if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, "create", string(diff)); err != nil {
+	return s.recordTx(ctx, tx, a, p, "create", Diff(nil, p))
+}
+
+// recordTx adds the history entry of a written project and its search
+// document in tx.
+func (s *Service) recordTx(ctx context.Context, tx *db.Tx, a Actor, p *Project, action string, changes []FieldChange) error {
+	diff, _ := json.Marshal(changes)
+	if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, action, string(diff)); err != nil {
 		return err
 	}
 	return s.index(ctx, tx, p)
@@ -317,18 +319,13 @@ func (s *Service) Update(ctx context.Context, a Actor, p *Project, version int) 
 	if err := s.prepareUpdate(ctx, p); err != nil {
 		return err
 	}
-	err := s.d.InTx(ctx, func(tx *db.Tx) error {
+	return s.write(ctx, func(tx *db.Tx) error {
 		old, err := s.st.byWhere(ctx, tx, "p.public_id = ?", p.PublicID)
 		if err != nil {
 			return err
 		}
 		return s.updateTx(ctx, tx, a, old, p, version)
 	})
-	if err != nil {
-		return err
-	}
-	s.invalidate()
-	return nil
 }
 
 // prepareUpdate validates p and sets its euro value.
@@ -358,25 +355,18 @@ func (s *Service) updateTx(ctx context.Context, tx *db.Tx, a Actor, old, p *Proj
 	if err := s.st.update(ctx, tx, p, parent, s.keys(ctx, p), version); err != nil {
 		return err
 	}
-	diff, _ := json.Marshal(changes)
-	if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, "update", string(diff)); err != nil {
-		return err
-	}
-	return s.index(ctx, tx, p)
+	return s.recordTx(ctx, tx, a, p, "update", changes)
 }
 
 // Delete hides a project (soft delete, kept in the history).
 func (s *Service) Delete(ctx context.Context, a Actor, publicID string) error {
-	err := s.d.InTx(ctx, func(tx *db.Tx) error {
+	return s.write(ctx, func(tx *db.Tx) error {
 		p, err := s.st.byWhere(ctx, tx, "p.public_id = ?", publicID)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE projects SET deleted_at = ?, updated_at = ? WHERE id = ?`, db.Now(), db.Now(), p.ID); err != nil {
-			return fmt.Errorf("projects.Service.Delete(%q): %w", publicID, err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM project_facets WHERE project_id = ?`, p.ID); err != nil {
-			return fmt.Errorf("projects.Service.Delete(%q): facets: %w", publicID, err)
+		if err := s.st.softDelete(ctx, tx, p); err != nil {
+			return err
 		}
 		if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, "delete", "[]"); err != nil {
 			return err
@@ -386,11 +376,6 @@ func (s *Service) Delete(ctx context.Context, a Actor, publicID string) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	s.invalidate()
-	return nil
 }
 
 func (s *Service) index(ctx context.Context, q db.Querier, p *Project) error {
@@ -416,19 +401,12 @@ func (s *Service) document(ctx context.Context, p *Project) search.Document {
 	if len(p.Locations) == 1 {
 		doc.LSG = p.Locations[0].Place
 	}
-	var titles, summaries, names []string
+	var titles, summaries []string
 	for _, t := range p.Texts {
 		titles = append(titles, t.Title)
 		summaries = append(summaries, t.Summary)
 	}
-	for _, o := range p.Orgs {
-		names = append(names, o.Name)
-	}
-	for _, l := range p.Locations {
-		if pl, err := s.places.ByCode(ctx, l.Place); err == nil {
-			names = append(names, pl.NameLat)
-		}
-	}
+	names := s.names(ctx, p)
 	doc.Fields = []search.Field{
 		{Name: "title", Text: strings.Join(titles, "\n"), Weight: 4},
 		{Name: "names", Text: strings.Join(names, "\n"), Weight: 3, IsName: true},

@@ -107,36 +107,48 @@ func (st store) update(ctx context.Context, q db.Querier, p *Project, parentID s
 	return st.writeFacets(ctx, q, p, keys, now)
 }
 
-func (store) writeChildren(ctx context.Context, q db.Querier, p *Project, now time.Time) error {
-	op := "projects.store.writeChildren(" + p.PublicID + ")"
-	// one multi-row INSERT per child table (the import writes thousands)
-	rows := func(table, cols string, n int, row func(i int) []any) error {
-		if n == 0 {
-			return nil
+func (st store) writeChildren(ctx context.Context, q db.Querier, p *Project, now time.Time) error {
+	for _, w := range []func(context.Context, db.Querier, *Project, time.Time) error{insertTexts, insertCodes, insertOrgs, insertLocations, insertTransactions, insertTargets, insertMilestones, insertLinks} {
+		if err := w(ctx, q, p, now); err != nil {
+			return fmt.Errorf("projects.store.writeChildren(%s): %w", p.PublicID, err)
 		}
-		var sb strings.Builder
-		var args []any
-		for i := range n {
-			vals := row(i)
-			if i == 0 {
-				sb.WriteString("INSERT INTO " + table + " (" + cols + ") VALUES ")
-			} else {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(?" + strings.Repeat(", ?", len(vals)-1) + ")")
-			args = append(args, vals...)
-		}
-		if _, err := q.ExecContext(ctx, sb.String(), args...); err != nil {
-			return fmt.Errorf("%s: %s: %w", op, table, err)
-		}
+	}
+	return nil
+}
+
+// insertRows writes n rows into table in one multi-row INSERT (the import
+// writes thousands).
+func insertRows(ctx context.Context, q db.Querier, table, cols string, n int, row func(i int) []any) error {
+	if n == 0 {
 		return nil
 	}
-	if err := rows("project_texts", "project_id, lang, title, summary, objectives, results, created_at, updated_at", len(p.Texts), func(i int) []any {
+	var sb strings.Builder
+	var args []any
+	sb.WriteString("INSERT INTO " + table + " (" + cols + ") VALUES ")
+	for i := range n {
+		vals := row(i)
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(?" + strings.Repeat(", ?", len(vals)-1) + ")")
+		args = append(args, vals...)
+	}
+	if _, err := q.ExecContext(ctx, sb.String(), args...); err != nil {
+		return fmt.Errorf("%s: %w", table, err)
+	}
+	return nil
+}
+
+func insertTexts(ctx context.Context, q db.Querier, p *Project, now time.Time) error {
+	return insertRows(ctx, q, "project_texts", "project_id, lang, title, summary, objectives, results, created_at, updated_at", len(p.Texts), func(i int) []any {
 		t := p.Texts[i]
 		return []any{p.ID, t.Lang, t.Title, t.Summary, t.Objectives, t.Results, now, now}
-	}); err != nil {
-		return err
-	}
+	})
+}
+
+// insertCodes writes the DAC sectors, acquis chapters and SDGs as codes of
+// their kind.
+func insertCodes(ctx context.Context, q db.Querier, p *Project, now time.Time) error {
 	type code struct{ kind, code string }
 	var codes []code
 	for _, c := range p.Sectors {
@@ -148,53 +160,63 @@ func (store) writeChildren(ctx context.Context, q db.Querier, p *Project, now ti
 	for _, c := range joinInts(p.SDGs) {
 		codes = append(codes, code{"sdg", c})
 	}
-	if err := rows("project_codes", "project_id, kind, code, created_at, updated_at", len(codes), func(i int) []any {
+	return insertRows(ctx, q, "project_codes", "project_id, kind, code, created_at, updated_at", len(codes), func(i int) []any {
 		return []any{p.ID, codes[i].kind, codes[i].code, now, now}
-	}); err != nil {
-		return err
-	}
-	if err := rows("project_orgs", "project_id, seq, role, org_id, name, name_key, ref, org_type, created_at, updated_at", len(p.Orgs), func(i int) []any {
+	})
+}
+
+func insertOrgs(ctx context.Context, q db.Querier, p *Project, now time.Time) error {
+	return insertRows(ctx, q, "project_orgs", "project_id, seq, role, org_id, name, name_key, ref, org_type, created_at, updated_at", len(p.Orgs), func(i int) []any {
 		o := p.Orgs[i]
 		return []any{p.ID, i, o.Role, o.OrgID, o.Name, orgKey(o.Name), o.Ref, o.Type, now, now}
-	}); err != nil {
-		return err
-	}
-	if err := rows("project_locations", "project_id, place_code, lat, lon, created_at, updated_at", len(p.Locations), func(i int) []any {
+	})
+}
+
+func insertLocations(ctx context.Context, q db.Querier, p *Project, now time.Time) error {
+	return insertRows(ctx, q, "project_locations", "project_id, place_code, lat, lon, created_at, updated_at", len(p.Locations), func(i int) []any {
 		l := p.Locations[i]
 		var lat, lon sql.NullFloat64
 		if l.HasPoint {
 			lat, lon = sql.NullFloat64{Float64: l.Lat, Valid: true}, sql.NullFloat64{Float64: l.Lon, Valid: true}
 		}
 		return []any{p.ID, l.Place, lat, lon, now, now}
-	}); err != nil {
-		return err
-	}
-	if err := rows("project_transactions", "project_id, seq, type, on_date, amount_minor, currency, note, created_at, updated_at", len(p.Transactions), func(i int) []any {
+	})
+}
+
+func insertTransactions(ctx context.Context, q db.Querier, p *Project, now time.Time) error {
+	return insertRows(ctx, q, "project_transactions", "project_id, seq, type, on_date, amount_minor, currency, note, created_at, updated_at", len(p.Transactions), func(i int) []any {
 		t := p.Transactions[i]
 		return []any{p.ID, i, t.Type, t.Date, t.Amount.Minor, t.Amount.Currency, t.Note, now, now}
-	}); err != nil {
-		return err
-	}
+	})
+}
+
+// insertTargets writes each target, then its actual values under its id.
+func insertTargets(ctx context.Context, q db.Querier, p *Project, now time.Time) error {
 	for i, t := range p.Targets {
 		tid, err := db.InsertID(ctx, q, `INSERT INTO project_targets (project_id, seq, label, target, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 			p.ID, i, t.Label, t.Target, now, now)
 		if err != nil {
-			return fmt.Errorf("%s: target: %w", op, err)
+			return fmt.Errorf("target: %w", err)
 		}
-		if err := rows("project_target_actuals", "target_id, on_date, value, created_at, updated_at", len(t.Actuals), func(i int) []any {
+		if err := insertRows(ctx, q, "project_target_actuals", "target_id, on_date, value, created_at, updated_at", len(t.Actuals), func(i int) []any {
 			a := t.Actuals[i]
 			return []any{tid, a.Date, a.Value, now, now}
 		}); err != nil {
 			return err
 		}
 	}
-	if err := rows("project_milestones", "project_id, seq, on_date, title, done, created_at, updated_at", len(p.Milestones), func(i int) []any {
+	return nil
+}
+
+func insertMilestones(ctx context.Context, q db.Querier, p *Project, now time.Time) error {
+	return insertRows(ctx, q, "project_milestones", "project_id, seq, on_date, title, done, created_at, updated_at", len(p.Milestones), func(i int) []any {
 		m := p.Milestones[i]
 		return []any{p.ID, i, m.Date, m.Title, m.Done, now, now}
-	}); err != nil {
-		return err
-	}
-	return rows("project_links", "project_id, seq, title, url, category, created_at, updated_at", len(p.Links), func(i int) []any {
+	})
+}
+
+func insertLinks(ctx context.Context, q db.Querier, p *Project, now time.Time) error {
+	return insertRows(ctx, q, "project_links", "project_id, seq, title, url, category, created_at, updated_at", len(p.Links), func(i int) []any {
 		l := p.Links[i]
 		return []any{p.ID, i, l.Title, l.URL, l.Category, now, now}
 	})
@@ -275,145 +297,150 @@ func (st store) loadChildren(ctx context.Context, q db.Querier, ps []*Project) e
 		ids = append(ids, strconv.FormatInt(p.ID, 10))
 	}
 	in := "(" + strings.Join(ids, ",") + ")" // integers from the database, never input
-	each := func(query string, scan func(rows *sql.Rows) error) error {
-		rows, err := q.QueryContext(ctx, query)
+	for _, c := range childQueries {
+		err := eachRow(ctx, q, strings.Replace(c.sql, "(?)", in, 1), nil, func(sc scanner) error {
+			var id int64
+			return c.scan(sc, &id, func() *Project { return byID[id] })
+		})
 		if err != nil {
 			return fmt.Errorf("projects.store.loadChildren: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return fmt.Errorf("projects.store.loadChildren: %w", err)
-			}
-		}
-		return rows.Err()
 	}
-	if err := each(`SELECT project_id, lang, title, summary, objectives, results FROM project_texts WHERE project_id IN `+in+` ORDER BY project_id, id`, func(r *sql.Rows) error {
-		var id int64
+	if err := st.loadTargets(ctx, q, in, byID); err != nil {
+		return fmt.Errorf("projects.store.loadChildren: %w", err)
+	}
+	return nil
+}
+
+// childQueries read the children of the projects whose ids replace
+// "(?)": scan reads a row's project id into id, then its values into
+// the project that of() returns.
+var childQueries = []struct {
+	sql  string
+	scan func(sc scanner, id *int64, of func() *Project) error
+}{
+	{`SELECT project_id, lang, title, summary, objectives, results FROM project_texts WHERE project_id IN (?) ORDER BY project_id, id`, func(sc scanner, id *int64, of func() *Project) error {
 		var t Text
-		if err := r.Scan(&id, &t.Lang, &t.Title, &t.Summary, &t.Objectives, &t.Results); err != nil {
+		if err := sc.Scan(id, &t.Lang, &t.Title, &t.Summary, &t.Objectives, &t.Results); err != nil {
 			return err
 		}
-		byID[id].Texts = append(byID[id].Texts, t)
+		p := of()
+		p.Texts = append(p.Texts, t)
 		return nil
-	}); err != nil {
-		return err
-	}
-	if err := each(`SELECT project_id, kind, code FROM project_codes WHERE project_id IN `+in+` ORDER BY project_id, id`, func(r *sql.Rows) error {
-		var id int64
+	}},
+	{`SELECT project_id, kind, code FROM project_codes WHERE project_id IN (?) ORDER BY project_id, id`, func(sc scanner, id *int64, of func() *Project) error {
 		var kind, code string
-		if err := r.Scan(&id, &kind, &code); err != nil {
+		if err := sc.Scan(id, &kind, &code); err != nil {
 			return err
 		}
-		p := byID[id]
-		switch kind {
-		case "dac":
-			p.Sectors = append(p.Sectors, code)
-		case "acquis":
-			n, _ := strconv.Atoi(code)
-			p.Acquis = append(p.Acquis, n)
-		case "sdg":
-			n, _ := strconv.Atoi(code)
-			p.SDGs = append(p.SDGs, n)
-		}
+		of().addCode(kind, code)
 		return nil
-	}); err != nil {
-		return err
-	}
-	if err := each(`SELECT project_id, role, org_id, name, ref, org_type FROM project_orgs WHERE project_id IN `+in+` ORDER BY project_id, seq`, func(r *sql.Rows) error {
-		var id int64
+	}},
+	{`SELECT project_id, role, org_id, name, ref, org_type FROM project_orgs WHERE project_id IN (?) ORDER BY project_id, seq`, func(sc scanner, id *int64, of func() *Project) error {
 		var o Org
-		if err := r.Scan(&id, &o.Role, &o.OrgID, &o.Name, &o.Ref, &o.Type); err != nil {
+		if err := sc.Scan(id, &o.Role, &o.OrgID, &o.Name, &o.Ref, &o.Type); err != nil {
 			return err
 		}
-		byID[id].Orgs = append(byID[id].Orgs, o)
+		p := of()
+		p.Orgs = append(p.Orgs, o)
 		return nil
-	}); err != nil {
-		return err
-	}
-	if err := each(`SELECT project_id, place_code, lat, lon FROM project_locations WHERE project_id IN `+in+` ORDER BY project_id, place_code`, func(r *sql.Rows) error {
-		var id int64
+	}},
+	{`SELECT project_id, place_code, lat, lon FROM project_locations WHERE project_id IN (?) ORDER BY project_id, place_code`, func(sc scanner, id *int64, of func() *Project) error {
 		var l Location
 		var lat, lon sql.NullFloat64
-		if err := r.Scan(&id, &l.Place, &lat, &lon); err != nil {
+		if err := sc.Scan(id, &l.Place, &lat, &lon); err != nil {
 			return err
 		}
 		if lat.Valid && lon.Valid {
 			l.Lat, l.Lon, l.HasPoint = lat.Float64, lon.Float64, true
 		}
-		byID[id].Locations = append(byID[id].Locations, l)
+		p := of()
+		p.Locations = append(p.Locations, l)
 		return nil
-	}); err != nil {
-		return err
-	}
-	if err := each(`SELECT project_id, type, on_date, amount_minor, currency, note FROM project_transactions WHERE project_id IN `+in+` ORDER BY project_id, seq`, func(r *sql.Rows) error {
-		var id int64
+	}},
+	{`SELECT project_id, type, on_date, amount_minor, currency, note FROM project_transactions WHERE project_id IN (?) ORDER BY project_id, seq`, func(sc scanner, id *int64, of func() *Project) error {
 		var t Transaction
-		if err := r.Scan(&id, &t.Type, &t.Date, &t.Amount.Minor, &t.Amount.Currency, &t.Note); err != nil {
+		if err := sc.Scan(id, &t.Type, &t.Date, &t.Amount.Minor, &t.Amount.Currency, &t.Note); err != nil {
 			return err
 		}
-		byID[id].Transactions = append(byID[id].Transactions, t)
+		p := of()
+		p.Transactions = append(p.Transactions, t)
 		return nil
-	}); err != nil {
-		return err
+	}},
+	{`SELECT project_id, on_date, title, done FROM project_milestones WHERE project_id IN (?) ORDER BY project_id, seq`, func(sc scanner, id *int64, of func() *Project) error {
+		var m Milestone
+		if err := sc.Scan(id, &m.Date, &m.Title, &m.Done); err != nil {
+			return err
+		}
+		p := of()
+		p.Milestones = append(p.Milestones, m)
+		return nil
+	}},
+	{`SELECT project_id, title, url, category FROM project_links WHERE project_id IN (?) ORDER BY project_id, seq`, func(sc scanner, id *int64, of func() *Project) error {
+		var l Link
+		if err := sc.Scan(id, &l.Title, &l.URL, &l.Category); err != nil {
+			return err
+		}
+		p := of()
+		p.Links = append(p.Links, l)
+		return nil
+	}},
+}
+
+// addCode adds a stored code to the sectors, acquis chapters or SDGs.
+func (p *Project) addCode(kind, code string) {
+	switch kind {
+	case "dac":
+		p.Sectors = append(p.Sectors, code)
+	case "acquis":
+		n, _ := strconv.Atoi(code)
+		p.Acquis = append(p.Acquis, n)
+	case "sdg":
+		n, _ := strconv.Atoi(code)
+		p.SDGs = append(p.SDGs, n)
 	}
+}
+
+// loadTargets fills the targets of the projects of byID (ids "in"), with
+// their actual values.
+func (store) loadTargets(ctx context.Context, q db.Querier, in string, byID map[int64]*Project) error {
 	targets := map[int64]*Target{}
 	var order []int64
 	owner := map[int64]int64{}
-	if err := each(`SELECT id, project_id, label, target FROM project_targets WHERE project_id IN `+in+` ORDER BY project_id, seq`, func(r *sql.Rows) error {
+	err := eachRow(ctx, q, `SELECT id, project_id, label, target FROM project_targets WHERE project_id IN `+in+` ORDER BY project_id, seq`, nil, func(sc scanner) error {
 		var tid, id int64
 		t := &Target{}
-		if err := r.Scan(&tid, &id, &t.Label, &t.Target); err != nil {
+		if err := sc.Scan(&tid, &id, &t.Label, &t.Target); err != nil {
 			return err
 		}
-		targets[tid] = t
+		targets[tid], owner[tid] = t, id
 		order = append(order, tid)
-		owner[tid] = id
-		return nil
-	}); err != nil {
-		return err
-	}
-	if len(order) > 0 {
-		tids := make([]string, len(order))
-		for i, x := range order {
-			tids[i] = strconv.FormatInt(x, 10)
-		}
-		if err := each(`SELECT target_id, on_date, value FROM project_target_actuals WHERE target_id IN (`+strings.Join(tids, ",")+`) ORDER BY target_id, on_date`, func(r *sql.Rows) error {
-			var tid int64
-			var a Actual
-			if err := r.Scan(&tid, &a.Date, &a.Value); err != nil {
-				return err
-			}
-			targets[tid].Actuals = append(targets[tid].Actuals, a)
-			return nil
-		}); err != nil {
-			return err
-		}
-		for _, tid := range order {
-			p := byID[owner[tid]]
-			p.Targets = append(p.Targets, *targets[tid])
-		}
-	}
-	if err := each(`SELECT project_id, on_date, title, done FROM project_milestones WHERE project_id IN `+in+` ORDER BY project_id, seq`, func(r *sql.Rows) error {
-		var id int64
-		var m Milestone
-		if err := r.Scan(&id, &m.Date, &m.Title, &m.Done); err != nil {
-			return err
-		}
-		byID[id].Milestones = append(byID[id].Milestones, m)
-		return nil
-	}); err != nil {
-		return err
-	}
-	return each(`SELECT project_id, title, url, category FROM project_links WHERE project_id IN `+in+` ORDER BY project_id, seq`, func(r *sql.Rows) error {
-		var id int64
-		var l Link
-		if err := r.Scan(&id, &l.Title, &l.URL, &l.Category); err != nil {
-			return err
-		}
-		byID[id].Links = append(byID[id].Links, l)
 		return nil
 	})
+	if err != nil || len(order) == 0 {
+		return err
+	}
+	tids := make([]string, len(order))
+	for i, x := range order {
+		tids[i] = strconv.FormatInt(x, 10)
+	}
+	err = eachRow(ctx, q, `SELECT target_id, on_date, value FROM project_target_actuals WHERE target_id IN (`+strings.Join(tids, ",")+`) ORDER BY target_id, on_date`, nil, func(sc scanner) error {
+		var tid int64
+		var a Actual
+		if err := sc.Scan(&tid, &a.Date, &a.Value); err != nil {
+			return err
+		}
+		targets[tid].Actuals = append(targets[tid].Actuals, a)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, tid := range order {
+		p := byID[owner[tid]]
+		p.Targets = append(p.Targets, *targets[tid])
+	}
+	return nil
 }
 
 // HistoryEntry is one change of a project.
@@ -463,48 +490,63 @@ func (store) history(ctx context.Context, q db.Querier, projectID int64) ([]Hist
 	return out, diffs, rows.Err()
 }
 
-// Rate is an exchange rate: units of Currency per one euro on Date.
-type Rate struct {
-	Currency string
-	Date     string
-	PerEUR   float64
-	Source   string
-}
+func nullParent() sql.NullInt64 { return sql.NullInt64{} }
 
-func (store) upsertRate(ctx context.Context, q db.Querier, r Rate) (bool, error) {
-	now := db.Now()
-	micros := int64(r.PerEUR*1e6 + 0.5)
-	res, err := q.ExecContext(ctx, `UPDATE exchange_rates SET per_eur_micros = ?, source = ?, updated_at = ? WHERE currency = ? AND rate_date = ?`, micros, r.Source, now, r.Currency, r.Date)
-	if err != nil {
-		return false, fmt.Errorf("projects.store.upsertRate: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n > 0 {
-		return false, nil
-	}
-	if _, err := q.ExecContext(ctx, `INSERT INTO exchange_rates (currency, rate_date, per_eur_micros, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		r.Currency, r.Date, micros, r.Source, now, now); err != nil {
-		return false, fmt.Errorf("projects.store.upsertRate: %w", err)
-	}
-	return true, nil
-}
+// scanner is a row to scan (*sql.Row or *sql.Rows).
+type scanner interface{ Scan(...any) error }
 
-func (store) rates(ctx context.Context, q db.Querier) ([]Rate, error) {
-	rows, err := q.QueryContext(ctx, `SELECT currency, rate_date, per_eur_micros, source FROM exchange_rates ORDER BY currency, rate_date`)
+// eachRow runs query and calls scan for every row.
+func eachRow(ctx context.Context, q db.Querier, query string, args []any, scan func(scanner) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("projects.store.rates: %w", err)
+		return err
 	}
 	defer rows.Close()
-	var out []Rate
 	for rows.Next() {
-		var r Rate
-		var m int64
-		if err := rows.Scan(&r.Currency, &r.Date, &m, &r.Source); err != nil {
-			return nil, fmt.Errorf("projects.store.rates: %w", err)
+		if err := scan(rows); err != nil {
+			return err
 		}
-		r.PerEUR = float64(m) / 1e6
-		out = append(out, r)
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
-func nullParent() sql.NullInt64 { return sql.NullInt64{} }
+// idKind is the id and kind of the live project whose column (public_id
+// or iati_identifier) is value; refuse.ErrNotFound when there is none.
+func (store) idKind(ctx context.Context, q db.Querier, column, value string) (int64, string, error) {
+	var id int64
+	var kind string
+	err := q.QueryRowContext(ctx, `SELECT id, kind FROM projects WHERE `+column+` = ? AND deleted_at IS NULL`, value).Scan(&id, &kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", fmt.Errorf("projects.store.idKind(%q): %w", value, refuse.ErrNotFound)
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("projects.store.idKind(%q): %w", value, err)
+	}
+	return id, kind, nil
+}
+
+// publicIDKind is the public id and kind of the live project with an
+// IATI identifier; refuse.ErrNotFound when there is none.
+func (store) publicIDKind(ctx context.Context, q db.Querier, iatiID string) (string, string, error) {
+	var pub, kind string
+	err := q.QueryRowContext(ctx, `SELECT public_id, kind FROM projects WHERE iati_identifier = ? AND deleted_at IS NULL`, iatiID).Scan(&pub, &kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", fmt.Errorf("projects.store.publicIDKind(%q): %w", iatiID, refuse.ErrNotFound)
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("projects.store.publicIDKind(%q): %w", iatiID, err)
+	}
+	return pub, kind, nil
+}
+
+// softDelete hides p (kept with its history) and drops it from the
+// filter index.
+func (store) softDelete(ctx context.Context, q db.Querier, p *Project) error {
+	if _, err := q.ExecContext(ctx, `UPDATE projects SET deleted_at = ?, updated_at = ? WHERE id = ?`, db.Now(), db.Now(), p.ID); err != nil {
+		return fmt.Errorf("projects.store.softDelete(%q): %w", p.PublicID, err)
+	}
+	if _, err := q.ExecContext(ctx, `DELETE FROM project_facets WHERE project_id = ?`, p.ID); err != nil {
+		return fmt.Errorf("projects.store.softDelete(%q): facets: %w", p.PublicID, err)
+	}
+	return nil
+}

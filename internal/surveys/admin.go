@@ -135,8 +135,6 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 		switch {
 		case errors.As(err, &fe):
 			f.SetErrors(fe)
-		case errors.Is(err, ErrForbidden):
-			return refuse.ErrForbidden
 		case err != nil:
 			return err
 		default:
@@ -266,8 +264,6 @@ func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
 			f.SetErrors(fe)
 		case errors.Is(err, ErrHasResponses):
 			f.Error = "surveys.err.has_responses"
-		case errors.Is(err, ErrForbidden):
-			return refuse.ErrForbidden
 		case err != nil:
 			return err
 		default:
@@ -340,9 +336,6 @@ func (h *Handlers) issueTokens(w http.ResponseWriter, r *http.Request) error {
 		return h.tokensPage(w, r, sv, f, http.StatusUnprocessableEntity)
 	}
 	if _, err := h.svc.IssueTokens(r.Context(), u, sv, labels); err != nil {
-		if errors.Is(err, ErrForbidden) {
-			return refuse.ErrForbidden
-		}
 		return err
 	}
 	http.Redirect(w, r, "/"+locale(r)+"/admin/surveys/"+sv.PublicID+"/tokens", http.StatusSeeOther)

@@ -50,147 +50,171 @@ func ParseAnswers(d *Definition, form url.Values) ([]Answer, map[string]string) 
 	var out []Answer
 	errs := map[string]string{}
 	given := map[string][]string{}
-	get := func(name string) string {
-		v := form.Get(name)
-		if !utf8.ValidString(v) {
-			v = strings.ToValidUTF8(v, "\uFFFD")
-		}
-		return strings.TrimSpace(v)
-	}
 	for _, q := range d.Questions() {
 		if !Shown(q, given) {
 			continue
 		}
-		name := FieldName(q.Key, "")
+		var parse func(*Question, url.Values) ([]Answer, []string, string)
 		switch q.Type {
 		case TypeSingle, TypeLikert:
-			v := get(name)
-			if v == "" {
-				if q.Required {
-					errs[name] = "surveys.answer.required"
-				}
-				continue
-			}
-			if !q.accepts(v) {
-				errs[name] = "surveys.answer.invalid_choice"
-				continue
-			}
-			given[q.Key] = []string{v}
-			out = append(out, Answer{Question: q.Key, Value: v})
+			parse = parseChoice
 		case TypeMultiple:
-			var picked []string
-			seen := map[string]bool{}
-			bad := false
-			for _, v := range form[name] {
-				v = strings.TrimSpace(v)
-				if v == "" || seen[v] {
-					continue
-				}
-				if !q.accepts(v) {
-					bad = true
-					break
-				}
-				seen[v] = true
-				picked = append(picked, v)
-			}
-			if bad {
-				errs[name] = "surveys.answer.invalid_choice"
-				continue
-			}
-			if len(picked) == 0 {
-				if q.Required {
-					errs[name] = "surveys.answer.required"
-				}
-				continue
-			}
-			given[q.Key] = picked
-			for _, v := range picked {
-				out = append(out, Answer{Question: q.Key, Item: v, Value: "1"})
-			}
+			parse = parseMultiple
 		case TypeNumber:
-			v := get(name)
-			if v == "" {
-				if q.Required {
-					errs[name] = "surveys.answer.required"
-				}
-				continue
-			}
-			f, err := strconv.ParseFloat(strings.ReplaceAll(strings.ReplaceAll(v, " ", ""), ",", "."), 64)
-			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-				errs[name] = "surveys.answer.number"
-				continue
-			}
-			if (q.Min != nil && f < *q.Min) || (q.Max != nil && f > *q.Max) {
-				errs[name] = "surveys.answer.range"
-				continue
-			}
-			out = append(out, Answer{Question: q.Key, Value: strconv.FormatFloat(f, 'f', -1, 64), Num: &f})
+			parse = parseNumber
 		case TypeText:
-			v := get(name)
-			if v == "" {
-				if q.Required {
-					errs[name] = "surveys.answer.required"
-				}
-				continue
-			}
-			if utf8.RuneCountInString(v) > q.TextLimit() {
-				errs[name] = "surveys.answer.too_long"
-				continue
-			}
-			out = append(out, Answer{Question: q.Key, Value: v})
+			parse = parseText
 		case TypeMatrix:
-			var rows []Answer
-			missing, bad := false, false
-			for _, r := range q.Rows {
-				v := get(FieldName(q.Key, r.Key))
-				if v == "" {
-					missing = true
-					continue
-				}
-				if !(len(v) == 1 && v[0] >= '1' && v[0] <= '5') && !(v == DontKnow && q.DontKnow) {
-					bad = true
-					continue
-				}
-				rows = append(rows, Answer{Question: q.Key, Item: r.Key, Value: v})
-			}
-			switch {
-			case bad:
-				errs[name] = "surveys.answer.invalid_choice"
-			case missing && q.Required:
-				errs[name] = "surveys.answer.matrix_required"
-			default:
-				out = append(out, rows...)
-			}
+			parse = parseMatrix
 		case TypeRanking:
-			var ranks []Answer
-			used := map[int]bool{}
-			bad, any, missing := false, false, false
-			for _, o := range q.Options {
-				v := get(FieldName(q.Key, o.Key))
-				if v == "" {
-					missing = true
-					continue
-				}
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 1 || n > len(q.Options) || used[n] {
-					bad = true
-					continue
-				}
-				used[n] = true
-				any = true
-				ranks = append(ranks, Answer{Question: q.Key, Item: o.Key, Value: strconv.Itoa(n)})
-			}
-			switch {
-			case bad:
-				errs[name] = "surveys.answer.ranking"
-			case any && missing:
-				errs[name] = "surveys.answer.ranking"
-			case !any && q.Required:
-				errs[name] = "surveys.answer.required"
-			default:
-				out = append(out, ranks...)
-			}
+			parse = parseRanking
+		default:
+			continue
 		}
+		answers, picked, key := parse(q, form)
+		if key != "" {
+			errs[FieldName(q.Key, "")] = key
+			continue
+		}
+		if picked != nil {
+			given[q.Key] = picked
+		}
+		out = append(out, answers...)
 	}
 	return out, errs
+}
+
+// The parsers of one question's field(s) return its answers, the values
+// picked (for the conditions of later questions) and the catalogue key of
+// what is wrong ("" when nothing).
+
+// formValue is a field trimmed, in valid UTF-8.
+func formValue(form url.Values, name string) string {
+	v := form.Get(name)
+	if !utf8.ValidString(v) {
+		v = strings.ToValidUTF8(v, "\uFFFD")
+	}
+	return strings.TrimSpace(v)
+}
+
+// missing is the key of an unanswered question: required or nothing.
+func missing(q *Question) string {
+	if q.Required {
+		return "surveys.answer.required"
+	}
+	return ""
+}
+
+func parseChoice(q *Question, form url.Values) ([]Answer, []string, string) {
+	v := formValue(form, FieldName(q.Key, ""))
+	switch {
+	case v == "":
+		return nil, nil, missing(q)
+	case !q.accepts(v):
+		return nil, nil, "surveys.answer.invalid_choice"
+	}
+	return []Answer{{Question: q.Key, Value: v}}, []string{v}, ""
+}
+
+func parseMultiple(q *Question, form url.Values) ([]Answer, []string, string) {
+	var picked []string
+	seen := map[string]bool{}
+	for _, v := range form[FieldName(q.Key, "")] {
+		v = strings.TrimSpace(v)
+		if v == "" || seen[v] {
+			continue
+		}
+		if !q.accepts(v) {
+			return nil, nil, "surveys.answer.invalid_choice"
+		}
+		seen[v] = true
+		picked = append(picked, v)
+	}
+	if len(picked) == 0 {
+		return nil, nil, missing(q)
+	}
+	out := make([]Answer, 0, len(picked))
+	for _, v := range picked {
+		out = append(out, Answer{Question: q.Key, Item: v, Value: "1"})
+	}
+	return out, picked, ""
+}
+
+func parseNumber(q *Question, form url.Values) ([]Answer, []string, string) {
+	v := formValue(form, FieldName(q.Key, ""))
+	if v == "" {
+		return nil, nil, missing(q)
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(strings.ReplaceAll(v, " ", ""), ",", "."), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil, nil, "surveys.answer.number"
+	}
+	if (q.Min != nil && f < *q.Min) || (q.Max != nil && f > *q.Max) {
+		return nil, nil, "surveys.answer.range"
+	}
+	return []Answer{{Question: q.Key, Value: strconv.FormatFloat(f, 'f', -1, 64), Num: &f}}, nil, ""
+}
+
+func parseText(q *Question, form url.Values) ([]Answer, []string, string) {
+	v := formValue(form, FieldName(q.Key, ""))
+	switch {
+	case v == "":
+		return nil, nil, missing(q)
+	case utf8.RuneCountInString(v) > q.TextLimit():
+		return nil, nil, "surveys.answer.too_long"
+	}
+	return []Answer{{Question: q.Key, Value: v}}, nil, ""
+}
+
+// parseMatrix reads a point 1-5 (or "don't know" where offered) per row.
+func parseMatrix(q *Question, form url.Values) ([]Answer, []string, string) {
+	var rows []Answer
+	empty, bad := false, false
+	for _, r := range q.Rows {
+		v := formValue(form, FieldName(q.Key, r.Key))
+		if v == "" {
+			empty = true
+			continue
+		}
+		if !(len(v) == 1 && v[0] >= '1' && v[0] <= '5') && !(v == DontKnow && q.DontKnow) {
+			bad = true
+			continue
+		}
+		rows = append(rows, Answer{Question: q.Key, Item: r.Key, Value: v})
+	}
+	switch {
+	case bad:
+		return nil, nil, "surveys.answer.invalid_choice"
+	case empty && q.Required:
+		return nil, nil, "surveys.answer.matrix_required"
+	}
+	return rows, nil, ""
+}
+
+// parseRanking reads a distinct rank 1-n per option: all or none.
+func parseRanking(q *Question, form url.Values) ([]Answer, []string, string) {
+	var ranks []Answer
+	used := map[int]bool{}
+	bad, empty := false, false
+	for _, o := range q.Options {
+		v := formValue(form, FieldName(q.Key, o.Key))
+		if v == "" {
+			empty = true
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > len(q.Options) || used[n] {
+			bad = true
+			continue
+		}
+		used[n] = true
+		ranks = append(ranks, Answer{Question: q.Key, Item: o.Key, Value: strconv.Itoa(n)})
+	}
+	switch {
+	case bad, len(ranks) > 0 && empty:
+		return nil, nil, "surveys.answer.ranking"
+	case len(ranks) == 0 && q.Required:
+		return nil, nil, "surveys.answer.required"
+	}
+	return ranks, nil, ""
 }

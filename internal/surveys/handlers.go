@@ -10,9 +10,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/cache"
 	"github.com/dijalog/dijalog/internal/places"
 	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
@@ -49,6 +49,12 @@ type Handlers struct {
 	places Places
 	orgs   Orgs
 	opts   HandlerOptions
+	// blank keeps rendered blank questionnaires: the questions are the
+	// largest part of the form page and the same for every respondent;
+	// the page around them (CSRF token, idempotency key) is rendered each
+	// time. Parsed definitions are shared per content, so the key's
+	// pointer names the questions' text and nothing needs emptying.
+	blank *cache.Cache[sectionsKey, template.HTML]
 }
 
 // Register adds the survey pages:
@@ -66,7 +72,7 @@ func Register(srv *web.Server, svc *Service, pl Places, orgs Orgs, o HandlerOpti
 	if err := srv.Render.Register("surveys", templateFS, "templates"); err != nil {
 		return nil, fmt.Errorf("surveys.Register: %w", err)
 	}
-	h := &Handlers{srv: srv, svc: svc, places: pl, orgs: orgs, opts: o}
+	h := &Handlers{srv: srv, svc: svc, places: pl, orgs: orgs, opts: o, blank: cache.New[sectionsKey, template.HTML](defTTL, defCacheMax)}
 	srv.Render.AddNav("nav.surveys", "/surveys")
 	srv.Page("GET /surveys", h.list)
 	srv.Page("GET /surveys/{id}", h.form)
@@ -213,41 +219,18 @@ type formPage struct {
 }
 
 // sectionsKey names a blank questionnaire: parsed definitions are shared
-// per content (defCache), so the pointer names the questions' text.
+// per content (store.defs), so the pointer names the questions' text.
 type sectionsKey struct {
 	def  *Definition
 	lang string
 }
 
-// blankForms keeps rendered blank questionnaires: the questions are the
-// largest part of the form page and the same for every respondent; the
-// page around them (CSRF token, idempotency key) is rendered each time.
-var blankForms = struct {
-	sync.Mutex
-	m map[sectionsKey]template.HTML
-}{m: map[sectionsKey]template.HTML{}}
-
 // blankSections renders (or takes from the cache) the blank questions of
 // a form page d.
 func (h *Handlers) blankSections(r *http.Request, d *formPage) (template.HTML, error) {
-	k := sectionsKey{d.S.Def, locale(r)}
-	blankForms.Lock()
-	html, ok := blankForms.m[k]
-	blankForms.Unlock()
-	if ok {
-		return html, nil
-	}
-	html, err := h.srv.Render.Fragment(r, "surveys/form", "survey-sections", d)
-	if err != nil {
-		return "", err
-	}
-	blankForms.Lock()
-	if len(blankForms.m) >= defCacheMax {
-		clear(blankForms.m)
-	}
-	blankForms.m[k] = html
-	blankForms.Unlock()
-	return html, nil
+	return h.blank.Get(r.Context(), sectionsKey{d.S.Def, locale(r)}, func(context.Context) (template.HTML, error) {
+		return h.srv.Render.Fragment(r, "surveys/form", "survey-sections", d)
+	})
 }
 
 // view builds the questionnaire in a language, with a submitted form's
@@ -450,7 +433,7 @@ func (h *Handlers) submit(w http.ResponseWriter, r *http.Request) error {
 	if key := ErrorKey(err); key != "" {
 		return h.refuse(w, r, sv, err, key)
 	}
-	if errors.Is(err, ErrInvalid) {
+	if errors.Is(err, refuse.ErrInvalid) {
 		f.Error = "surveys.err.invalid"
 		return again()
 	}
@@ -467,18 +450,17 @@ type refusedPage struct {
 	Key   string
 }
 
-// refuse shows why answers were not stored, with the fitting status.
+// refuse shows why answers were not stored, with the status the web
+// adapter gives the refusal, but for a closed survey (gone) and a missing
+// sign-in or browser token (the page says what to do instead of
+// redirecting).
 func (h *Handlers) refuse(w http.ResponseWriter, r *http.Request, sv *Survey, err error, key string) error {
-	status := http.StatusConflict
+	status, _ := web.StatusOf(err)
 	switch {
 	case errors.Is(err, ErrClosed):
 		status = http.StatusGone
-	case errors.Is(err, ErrRateLimited):
-		status = http.StatusTooManyRequests
-	case errors.Is(err, ErrForbidden), errors.Is(err, ErrSignIn), errors.Is(err, ErrNoBrowser):
+	case errors.Is(err, refuse.ErrSignIn):
 		status = http.StatusForbidden
-	case errors.Is(err, ErrTokenInvalid):
-		status = http.StatusUnprocessableEntity
 	}
 	return h.srv.Render.PageStatus(w, r, status, "surveys/refused", refusedPage{S: sv, Title: sv.Title.In(locale(r)), Key: key})
 }
@@ -636,10 +618,7 @@ func (h *Handlers) resultsJSON(w http.ResponseWriter, r *http.Request) error {
 	if !(sv.ResultsPublic && sv.Status != StatusDraft) && !CanManage(auth.UserFrom(r), sv) {
 		return refuse.ErrNotFound
 	}
-	lang := r.URL.Query().Get("lang")
-	if lang == "" {
-		lang = "en"
-	}
+	lang := web.APILocale(r)
 	res, err := h.svc.Results(r.Context(), nil, sv, filterFrom(r), lang)
 	if err != nil {
 		return err
@@ -655,5 +634,3 @@ func (h *Handlers) resultsJSON(w http.ResponseWriter, r *http.Request) error {
 	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
-
-var _ = refuse.ErrNotFound

@@ -3,13 +3,12 @@ package surveys
 import (
 	"context"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"sort"
 	"strconv"
-	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // MinGroup is the smallest group whose answers are shown broken down:
@@ -126,92 +125,29 @@ func (s *Service) Results(ctx context.Context, viewer *auth.User, sv *Survey, f 
 
 // Summarise turns running totals into per-question results (pure).
 func Summarise(def *Definition, counts []Count, lang string) []QuestionResult {
-	idx := map[counterKey]Count{}
+	t := tally{}
 	for _, c := range counts {
-		idx[counterKey{c.Question, c.Item, c.Value}] = c
-	}
-	n := func(q, item, v string) int { return idx[counterKey{q, item, v}].N }
-	pct := func(a, b int) float64 {
-		if b == 0 {
-			return 0
-		}
-		return float64(a) * 100 / float64(b)
+		t[counterKey{c.Question, c.Item, c.Value}] = c
 	}
 	var out []QuestionResult
 	for _, q := range def.Questions() {
 		qr := QuestionResult{Key: q.Key, Type: q.Type, Text: q.Text.In(lang)}
-		head := idx[counterKey{q.Key, "", "#"}]
+		head := t[counterKey{q.Key, "", "#"}]
 		qr.Answered = head.N
 		qr.Hidden = qr.Answered < MinGroup
 		switch q.Type {
 		case TypeSingle, TypeMultiple:
-			for _, o := range q.Options {
-				k := counterKey{q.Key, "", o.Key}
-				if q.Type == TypeMultiple {
-					k = counterKey{q.Key, o.Key, "1"}
-				}
-				c := idx[k].N
-				qr.Bars = append(qr.Bars, Bar{Key: o.Key, Label: o.Text.In(lang), N: c, Pct: pct(c, qr.Answered)})
-			}
+			qr.Bars = t.choices(q, qr.Answered, lang)
 		case TypeLikert:
-			sum, cnt := 0, 0
-			for i, v := range LikertValues() {
-				c := n(q.Key, "", v)
-				sum += (i + 1) * c
-				cnt += c
-				qr.Bars = append(qr.Bars, Bar{Key: v, N: c, Pct: pct(c, qr.Answered)})
-			}
-			if q.DontKnow {
-				c := n(q.Key, "", DontKnow)
-				qr.Bars = append(qr.Bars, Bar{Key: DontKnow, N: c, Pct: pct(c, qr.Answered)})
-			}
-			if cnt > 0 {
-				qr.Mean, qr.HasMean = float64(sum)/float64(cnt), true
-			}
+			qr.Bars, qr.Mean, qr.HasMean = t.likert(q, q.Key, "", qr.Answered)
 		case TypeNumber:
 			if head.N > 0 {
 				qr.Mean, qr.HasMean = head.Total/float64(head.N), true
 			}
 		case TypeMatrix:
-			for _, r := range q.Rows {
-				rr := RowResult{Key: r.Key, Label: r.Text.In(lang)}
-				sum, cnt := 0, 0
-				values := LikertValues()
-				if q.DontKnow {
-					values = append(values, DontKnow)
-				}
-				for _, v := range values {
-					rr.Answered += n(q.Key, r.Key, v)
-				}
-				for i, v := range values {
-					c := n(q.Key, r.Key, v)
-					if v != DontKnow {
-						sum += (i + 1) * c
-						cnt += c
-					}
-					rr.Bars = append(rr.Bars, Bar{Key: v, N: c, Pct: pct(c, rr.Answered)})
-				}
-				if cnt > 0 {
-					rr.Mean, rr.HasMean = float64(sum)/float64(cnt), true
-				}
-				qr.Rows = append(qr.Rows, rr)
-			}
+			qr.Rows = t.matrix(q, lang)
 		case TypeRanking:
-			for _, o := range q.Options {
-				c := idx[counterKey{q.Key, o.Key, "#"}]
-				rr := RowResult{Key: o.Key, Label: o.Text.In(lang), Answered: c.N}
-				if c.N > 0 {
-					rr.Mean, rr.HasMean = c.Total/float64(c.N), true
-				}
-				qr.Rows = append(qr.Rows, rr)
-			}
-			sort.SliceStable(qr.Rows, func(i, j int) bool {
-				a, b := qr.Rows[i], qr.Rows[j]
-				if a.HasMean != b.HasMean {
-					return a.HasMean
-				}
-				return a.Mean < b.Mean
-			})
+			qr.Rows = t.ranking(q, lang)
 		}
 		if qr.Hidden {
 			qr.Bars, qr.Rows, qr.Mean, qr.HasMean = nil, nil, 0, false
@@ -219,6 +155,90 @@ func Summarise(def *Definition, counts []Count, lang string) []QuestionResult {
 		out = append(out, qr)
 	}
 	return out
+}
+
+// tally is the running totals by key.
+type tally map[counterKey]Count
+
+func (t tally) n(q, item, v string) int { return t[counterKey{q, item, v}].N }
+
+func pct(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) * 100 / float64(b)
+}
+
+// choices are the bars of a single or multiple choice.
+func (t tally) choices(q *Question, answered int, lang string) []Bar {
+	var bars []Bar
+	for _, o := range q.Options {
+		c := t.n(q.Key, "", o.Key)
+		if q.Type == TypeMultiple {
+			c = t.n(q.Key, o.Key, "1")
+		}
+		bars = append(bars, Bar{Key: o.Key, Label: o.Text.In(lang), N: c, Pct: pct(c, answered)})
+	}
+	return bars
+}
+
+// likert is the bars of a five-point scale (of a question, or a matrix
+// row: item), "don't know" last where offered, and the mean of the points.
+func (t tally) likert(q *Question, key, item string, answered int) (bars []Bar, mean float64, hasMean bool) {
+	sum, cnt := 0, 0
+	for i, v := range LikertValues() {
+		c := t.n(key, item, v)
+		sum += (i + 1) * c
+		cnt += c
+		bars = append(bars, Bar{Key: v, N: c, Pct: pct(c, answered)})
+	}
+	if q.DontKnow {
+		c := t.n(key, item, DontKnow)
+		bars = append(bars, Bar{Key: DontKnow, N: c, Pct: pct(c, answered)})
+	}
+	if cnt > 0 {
+		return bars, float64(sum) / float64(cnt), true
+	}
+	return bars, 0, false
+}
+
+// matrix is a row per matrix row, with its bars and mean.
+func (t tally) matrix(q *Question, lang string) []RowResult {
+	var rows []RowResult
+	for _, r := range q.Rows {
+		rr := RowResult{Key: r.Key, Label: r.Text.In(lang)}
+		for _, v := range LikertValues() {
+			rr.Answered += t.n(q.Key, r.Key, v)
+		}
+		if q.DontKnow {
+			rr.Answered += t.n(q.Key, r.Key, DontKnow)
+		}
+		rr.Bars, rr.Mean, rr.HasMean = t.likert(q, q.Key, r.Key, rr.Answered)
+		rows = append(rows, rr)
+	}
+	return rows
+}
+
+// ranking is a row per option with its mean rank, best first (options
+// never ranked last).
+func (t tally) ranking(q *Question, lang string) []RowResult {
+	var rows []RowResult
+	for _, o := range q.Options {
+		c := t[counterKey{q.Key, o.Key, "#"}]
+		rr := RowResult{Key: o.Key, Label: o.Text.In(lang), Answered: c.N}
+		if c.N > 0 {
+			rr.Mean, rr.HasMean = c.Total/float64(c.N), true
+		}
+		rows = append(rows, rr)
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if a.HasMean != b.HasMean {
+			return a.HasMean
+		}
+		return a.Mean < b.Mean
+	})
+	return rows
 }
 
 // LikertStat is the sum and count of the scale answers (1-5, "don't know"
@@ -309,43 +329,17 @@ func WriteResultsCSV(w io.Writer, res *Results) error {
 // no identity: only the day, the channel and the language.
 func (s *Service) WriteResponsesCSV(ctx context.Context, actor *auth.User, sv *Survey, w io.Writer) error {
 	if !CanManage(actor, sv) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
-	type col struct{ q, item string }
-	var cols []col
-	head := []string{"response", "date", "channel", "lang"}
-	for _, q := range sv.Def.Questions() {
-		switch q.Type {
-		case TypeMatrix:
-			for _, r := range q.Rows {
-				cols = append(cols, col{q.Key, r.Key})
-				head = append(head, q.Key+"."+r.Key)
-			}
-		case TypeRanking, TypeMultiple:
-			for _, o := range q.Options {
-				cols = append(cols, col{q.Key, o.Key})
-				head = append(head, q.Key+"."+o.Key)
-			}
-		default:
-			cols = append(cols, col{q.Key, ""})
-			head = append(head, q.Key)
-		}
-	}
+	cols, head := responseColumns(sv.Def)
 	cw := csv.NewWriter(w)
 	if err := cw.Write(head); err != nil {
 		return err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.public_id, r.created_at, r.channel, r.lang, a.question, a.item, a.value
-FROM survey_responses r LEFT JOIN survey_answers a ON a.response_id = r.id WHERE r.survey_id = ? ORDER BY r.public_id, r.id, a.id`, sv.ID)
-	if err != nil {
-		return fmt.Errorf("surveys.WriteResponsesCSV: %w", err)
-	}
-	defer rows.Close()
-	var cur int64 = -1
 	var rec []string
-	vals := map[col]string{}
+	vals := map[answerCol]string{}
 	flush := func() {
-		if cur == -1 {
+		if rec == nil {
 			return
 		}
 		for _, c := range cols {
@@ -354,33 +348,53 @@ FROM survey_responses r LEFT JOIN survey_answers a ON a.response_id = r.id WHERE
 		_ = cw.Write(rec)
 		clear(vals)
 	}
-	for rows.Next() {
-		var id int64
-		var pid, channel, lang string
-		var at time.Time
-		var q, item, value *string
-		if err := rows.Scan(&id, &pid, &at, &channel, &lang, &q, &item, &value); err != nil {
-			return fmt.Errorf("surveys.WriteResponsesCSV: scan: %w", err)
-		}
-		if id != cur {
+	err := s.st.eachAnswer(ctx, s.db, sv.ID, func(r responseRow) {
+		if r.first {
 			flush()
-			cur = id
-			rec = []string{pid, at.UTC().Format("2006-01-02"), channel, lang}
+			rec = []string{r.publicID, r.at.UTC().Format("2006-01-02"), r.channel, r.lang}
 		}
-		if q != nil {
-			qq := sv.Def.Question(*q)
-			c := col{*q, *item}
-			if qq != nil && qq.Type == TypeMultiple {
-				vals[c] = "1"
-			} else {
-				vals[c] = *value
-			}
+		if r.question == nil {
+			return
 		}
-	}
-	if err := rows.Err(); err != nil {
+		c := answerCol{*r.question, *r.item}
+		if q := sv.Def.Question(c.q); q != nil && q.Type == TypeMultiple {
+			vals[c] = "1"
+		} else {
+			vals[c] = *r.value
+		}
+	})
+	if err != nil {
 		return err
 	}
 	flush()
 	cw.Flush()
 	return cw.Error()
+}
+
+// answerCol is a column of the responses CSV: a question, and a matrix
+// row or an option where the question has several.
+type answerCol struct{ q, item string }
+
+// responseColumns are the answer columns of def and the CSV's header.
+func responseColumns(def *Definition) ([]answerCol, []string) {
+	var cols []answerCol
+	head := []string{"response", "date", "channel", "lang"}
+	for _, q := range def.Questions() {
+		switch q.Type {
+		case TypeMatrix:
+			for _, r := range q.Rows {
+				cols = append(cols, answerCol{q.Key, r.Key})
+				head = append(head, q.Key+"."+r.Key)
+			}
+		case TypeRanking, TypeMultiple:
+			for _, o := range q.Options {
+				cols = append(cols, answerCol{q.Key, o.Key})
+				head = append(head, q.Key+"."+o.Key)
+			}
+		default:
+			cols = append(cols, answerCol{q.Key, ""})
+			head = append(head, q.Key)
+		}
+	}
+	return cols, head
 }

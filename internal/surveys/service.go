@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -21,30 +20,34 @@ import (
 	"github.com/dijalog/dijalog/internal/refuse"
 )
 
-// Refusals a respondent or a manager can meet; ErrorKey gives each its
-// catalogue key.
+// Refusals a respondent or a manager can meet beside the shared ones of
+// internal/refuse; each is a flavour of one of those (errors.Is holds),
+// and ErrorKey gives each its catalogue key.
 var (
-	ErrForbidden       = errors.New("surveys: forbidden")
-	ErrClosed          = errors.New("surveys: not open")
-	ErrAlreadyAnswered = errors.New("surveys: already answered")
-	ErrTokenUsed       = errors.New("surveys: token already used")
-	ErrTokenInvalid    = errors.New("surveys: unknown token")
-	ErrRateLimited     = errors.New("surveys: too many answers from this address")
-	ErrNoBrowser       = errors.New("surveys: no browser token")
-	ErrSignIn          = errors.New("surveys: sign-in required")
-	ErrHasResponses    = errors.New("surveys: the questions of a survey with answers cannot change")
-	ErrInvalid         = errors.New("surveys: invalid input")
+	ErrClosed          = fmt.Errorf("surveys: not open: %w", refuse.ErrConflict)
+	ErrAlreadyAnswered = fmt.Errorf("surveys: already answered: %w", refuse.ErrConflict)
+	ErrTokenUsed       = fmt.Errorf("surveys: token already used: %w", refuse.ErrConflict)
+	ErrTokenInvalid    = fmt.Errorf("surveys: unknown token: %w", refuse.ErrInvalid)
+	ErrNoBrowser       = fmt.Errorf("surveys: no browser token: %w", refuse.ErrForbidden)
+	ErrHasResponses    = fmt.Errorf("surveys: the questions of a survey with answers cannot change: %w", refuse.ErrConflict)
 )
+
+// errorKeys are the catalogue keys of the refusals, the survey's own
+// before the shared ones they are flavours of.
+var errorKeys = []struct {
+	err error
+	key string
+}{
+	{ErrClosed, "surveys.err.closed"}, {ErrAlreadyAnswered, "surveys.err.already"}, {ErrTokenUsed, "surveys.err.token_used"},
+	{ErrTokenInvalid, "surveys.err.token_invalid"}, {ErrNoBrowser, "surveys.err.cookies"}, {ErrHasResponses, "surveys.err.has_responses"},
+	{refuse.ErrRateLimited, "surveys.err.rate"}, {refuse.ErrSignIn, "surveys.err.signin"}, {refuse.ErrForbidden, "surveys.err.forbidden"},
+}
 
 // ErrorKey is the catalogue key of a refusal ("" for other errors).
 func ErrorKey(err error) string {
-	for e, k := range map[error]string{
-		ErrClosed: "surveys.err.closed", ErrAlreadyAnswered: "surveys.err.already", ErrTokenUsed: "surveys.err.token_used",
-		ErrTokenInvalid: "surveys.err.token_invalid", ErrRateLimited: "surveys.err.rate", ErrNoBrowser: "surveys.err.cookies",
-		ErrSignIn: "surveys.err.signin", ErrHasResponses: "surveys.err.has_responses", ErrForbidden: "surveys.err.forbidden",
-	} {
-		if errors.Is(err, e) {
-			return k
+	for _, e := range errorKeys {
+		if errors.Is(err, e.err) {
+			return e.key
 		}
 	}
 	return ""
@@ -78,7 +81,7 @@ func NewService(d *db.DB, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{db: d, opts: o}
+	return &Service{db: d, st: newStore(), opts: o}
 }
 
 // Now is the service's clock.
@@ -204,7 +207,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in Input) (*Surv
 		Audience: in.Audience, Status: in.Status, OpensAt: in.OpensAt, ClosesAt: in.ClosesAt, ResultsPublic: in.ResultsPublic}
 	if actor != nil {
 		if !CanManage(actor, sv) {
-			return nil, ErrForbidden
+			return nil, refuse.ErrForbidden
 		}
 		sv.CreatedBy = actor.ID
 	}
@@ -224,7 +227,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in Input) (*Surv
 // nobody has answered.
 func (s *Service) Update(ctx context.Context, actor *auth.User, sv *Survey, in Input) error {
 	if actor != nil && !CanManage(actor, sv) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	in.OwnerKind, in.OwnerRef = sv.OwnerKind, sv.OwnerRef
 	if fe := validate(&in); len(fe) > 0 {
@@ -306,146 +309,119 @@ func (s *Service) Submit(ctx context.Context, sv *Survey, sub Submission) (Recei
 		sub.Channel = "web"
 	}
 	now := s.opts.Now()
-	if sub.IdemKey == "" || len(sub.IdemKey) > 64 {
-		return Receipt{}, ErrInvalid
-	}
-	switch sub.Channel {
-	case "web":
-		if !sv.IsOpen(now) {
-			return Receipt{}, ErrClosed
-		}
-	case "paper":
-		if sv.Status == StatusDraft {
-			return Receipt{}, ErrClosed
-		}
-	default:
-		return Receipt{}, ErrInvalid
-	}
-	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	if sub.Channel == "web" {
-		switch sv.Audience {
-		case AudiencePublic:
-			if sub.BrowserToken == "" {
-				return Receipt{}, ErrNoBrowser
-			}
-		case AudienceAccount:
-			if sub.UserID == 0 {
-				return Receipt{}, ErrSignIn
-			}
-		case AudienceToken:
-			sub.Token = NormalizeToken(sub.Token)
-			if sub.Token == "" {
-				return Receipt{}, ErrTokenInvalid
-			}
-		}
+	if err := admit(sv, &sub, now); err != nil {
+		return Receipt{}, err
 	}
 	// Everything that needs no database is done before the transaction,
 	// so that the write lock is held only for the statements.
-	rid := randomHex(8)
-	var rateKey, markKind, markRef, tokenHash string
-	if sub.Channel == "web" {
-		switch sv.Audience {
-		case AudiencePublic:
-			rateKey = hashOf("ip", sv.PublicID, sub.IP)
-			markKind, markRef = "browser", hashOf("browser", sv.PublicID, sub.BrowserToken)
-		case AudienceAccount:
-			markKind, markRef = "account", fmt.Sprint(sub.UserID)
-		case AudienceToken:
-			tokenHash = hashOf("token", sub.Token)
-		}
-	}
-	answersSQL, answersArgs := answerRows(sv.ID, sub.Answers, day)
-	countsSQL, countsArgs := counterRows(sv.ID, counters(sv.Def, sub.Answers))
-	unlock := s.writeLock()
+	w := prepareWrite(sv, sub, now)
+	unlock := s.db.SerializeWrites()
 	defer unlock()
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		respID, err := db.InsertID(ctx, tx, `INSERT INTO survey_responses (survey_id, public_id, idem_key, channel, lang, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			sv.ID, rid, sub.IdemKey, sub.Channel, sub.Lang, day, day)
-		if err != nil {
-			if db.IsUniqueViolation(err) {
-				return errDuplicate
-			}
-			return fmt.Errorf("surveys.Submit: response: %w", err)
-		}
-		if rateKey != "" {
-			// The rate limit counts in the same transaction: one write
-			// instead of two per answer.
-			if err := s.hit(ctx, tx, rateKey); err != nil {
-				return err
-			}
-		}
-		if markKind != "" {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO survey_marks (survey_id, kind, ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, sv.ID, markKind, markRef, day, day); err != nil {
-				if db.IsUniqueViolation(err) {
-					return ErrAlreadyAnswered
-				}
-				return fmt.Errorf("surveys.Submit: mark: %w", err)
-			}
-		}
-		if tokenHash != "" {
-			res, err := tx.ExecContext(ctx, `UPDATE survey_tokens SET used_at = ?, updated_at = ? WHERE survey_id = ? AND token_hash = ? AND used_at IS NULL`, day, day, sv.ID, tokenHash)
-			if err != nil {
-				return fmt.Errorf("surveys.Submit: token: %w", err)
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				var used bool
-				err := tx.QueryRowContext(ctx, `SELECT used_at IS NOT NULL FROM survey_tokens WHERE survey_id = ? AND token_hash = ?`, sv.ID, tokenHash).Scan(&used)
-				if errors.Is(err, sql.ErrNoRows) {
-					return ErrTokenInvalid
-				}
-				if err != nil {
-					return fmt.Errorf("surveys.Submit: token: %w", err)
-				}
-				return ErrTokenUsed
-			}
-		}
-		for i := range answersSQL {
-			args := answersArgs[i]
-			for j := 0; j < len(args); j += answerCols {
-				args[j] = respID
-			}
-			if _, err := tx.ExecContext(ctx, answersSQL[i], args...); err != nil {
-				return fmt.Errorf("surveys.Submit: answers: %w", err)
-			}
-		}
-		for i := range countsSQL {
-			if _, err := tx.ExecContext(ctx, countsSQL[i], countsArgs[i]...); err != nil {
-				return fmt.Errorf("surveys.Submit: counts: %w", err)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE surveys SET responses = responses + 1 WHERE id = ?`, sv.ID); err != nil {
-			return fmt.Errorf("surveys.Submit: total: %w", err)
-		}
-		return nil
-	})
+	err := s.db.InTx(ctx, func(tx *db.Tx) error { return s.writeResponse(ctx, tx, w) })
 	if errors.Is(err, errDuplicate) {
 		return Receipt{Duplicate: true}, nil
 	}
 	if err != nil {
 		return Receipt{}, err
 	}
-	return Receipt{ResponseID: rid}, nil
+	return Receipt{ResponseID: w.rid}, nil
 }
 
-// writeLock serialises this process's submissions to one SQLite database.
-// SQLite has one writer; without the lock, concurrent submissions find the
-// database busy and SQLite's busy handler makes them sleep (1, 2, 5 ... up
-// to 100 ms a try) even when the lock is free again a millisecond later,
-// which is what made the tail latency. Queued on a mutex, the next one
-// starts the moment the previous one commits. PostgreSQL needs no lock.
-func (s *Service) writeLock() (unlock func()) {
-	if s.db.Dialect() != db.SQLite {
-		return func() {}
+// admit checks that sub may be stored: a key, a channel the survey is
+// open to, and what the audience needs (a browser token, an account, an
+// invitation token, which it normalises).
+func admit(sv *Survey, sub *Submission, now time.Time) error {
+	if sub.IdemKey == "" || len(sub.IdemKey) > 64 {
+		return refuse.ErrInvalid
 	}
-	m, _ := writeLocks.LoadOrStore(s.db, &sync.Mutex{})
-	mu := m.(*sync.Mutex)
-	mu.Lock()
-	return mu.Unlock
+	switch sub.Channel {
+	case "web":
+		if !sv.IsOpen(now) {
+			return ErrClosed
+		}
+	case "paper":
+		if sv.Status == StatusDraft {
+			return ErrClosed
+		}
+		return nil
+	default:
+		return refuse.ErrInvalid
+	}
+	switch sv.Audience {
+	case AudiencePublic:
+		if sub.BrowserToken == "" {
+			return ErrNoBrowser
+		}
+	case AudienceAccount:
+		if sub.UserID == 0 {
+			return refuse.ErrSignIn
+		}
+	case AudienceToken:
+		sub.Token = NormalizeToken(sub.Token)
+		if sub.Token == "" {
+			return ErrTokenInvalid
+		}
+	}
+	return nil
 }
 
-// writeLocks holds one mutex per SQLite database (services are cheap and
-// may be built more than once on one database).
-var writeLocks sync.Map
+// responseWrite is a submission ready to write: the response, the mark of
+// who answered (browser, account or token), the rate key and the batched
+// statements of the answers and running totals.
+type responseWrite struct {
+	sv                         *Survey
+	rid, idem, channel, lang   string
+	day                        time.Time
+	rateKey, markKind, markRef string
+	tokenHash                  string
+	answers, counts            []batch
+}
+
+func prepareWrite(sv *Survey, sub Submission, now time.Time) *responseWrite {
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	w := &responseWrite{sv: sv, rid: randomHex(8), idem: sub.IdemKey, channel: sub.Channel, lang: sub.Lang, day: day,
+		answers: answerRows(sv.ID, sub.Answers, day), counts: counterRows(sv.ID, counters(sv.Def, sub.Answers))}
+	if sub.Channel == "web" {
+		switch sv.Audience {
+		case AudiencePublic:
+			w.rateKey = hashOf("ip", sv.PublicID, sub.IP)
+			w.markKind, w.markRef = "browser", hashOf("browser", sv.PublicID, sub.BrowserToken)
+		case AudienceAccount:
+			w.markKind, w.markRef = "account", fmt.Sprint(sub.UserID)
+		case AudienceToken:
+			w.tokenHash = hashOf("token", sub.Token)
+		}
+	}
+	return w
+}
+
+// writeResponse writes w in tx: the response (errDuplicate when its key
+// was stored before), the rate count, the mark or the token's use, the
+// answers and the totals.
+func (s *Service) writeResponse(ctx context.Context, tx *db.Tx, w *responseWrite) error {
+	respID, err := s.st.insertResponse(ctx, tx, w)
+	if err != nil {
+		return err
+	}
+	if w.rateKey != "" {
+		// The rate limit counts in the same transaction: one write
+		// instead of two per answer.
+		if err := s.hit(ctx, tx, w.rateKey); err != nil {
+			return err
+		}
+	}
+	if w.markKind != "" {
+		if err := s.st.addMark(ctx, tx, w.sv.ID, w.markKind, w.markRef, w.day); err != nil {
+			return err
+		}
+	}
+	if w.tokenHash != "" {
+		if err := s.st.useToken(ctx, tx, w.sv.ID, w.tokenHash, w.day); err != nil {
+			return err
+		}
+	}
+	return s.st.addAnswers(ctx, tx, w.sv.ID, respID, w.answers, w.counts)
+}
 
 // Rows per statement of the batched inserts (SQLite allows 32766
 // parameters, PostgreSQL 65535).
@@ -454,12 +430,17 @@ const (
 	answerCols = 8
 )
 
+// batch is one statement of a batched insert with its arguments.
+type batch struct {
+	sql  string
+	args []any
+}
+
 // answerRows builds the statements that insert the answers, in batches;
 // the first argument of each row is the response id, filled in once the
 // response exists.
-func answerRows(surveyID int64, answers []Answer, now time.Time) ([]string, [][]any) {
-	var stmts []string
-	var args [][]any
+func answerRows(surveyID int64, answers []Answer, now time.Time) []batch {
+	var out []batch
 	for len(answers) > 0 {
 		n := min(len(answers), batchRows)
 		var b strings.Builder
@@ -476,19 +457,18 @@ func answerRows(surveyID int64, answers []Answer, now time.Time) ([]string, [][]
 			}
 			a = append(a, int64(0), surveyID, ans.Question, ans.Item, ans.Value, num, now, now)
 		}
-		stmts, args = append(stmts, b.String()), append(args, a)
+		out = append(out, batch{b.String(), a})
 		answers = answers[n:]
 	}
-	return stmts, args
+	return out
 }
 
 // counterRows builds the upserts of the running totals, many rows per
 // statement, in key order (so that concurrent PostgreSQL transactions
 // lock the rows in the same order and never deadlock).
-func counterRows(surveyID int64, c map[counterKey]float64) ([]string, [][]any) {
+func counterRows(surveyID int64, c map[counterKey]float64) []batch {
 	keys := sortedKeys(c)
-	var stmts []string
-	var args [][]any
+	var out []batch
 	for len(keys) > 0 {
 		n := min(len(keys), batchRows)
 		var b strings.Builder
@@ -502,26 +482,20 @@ func counterRows(surveyID int64, c map[counterKey]float64) ([]string, [][]any) {
 			a = append(a, surveyID, k.Question, k.Item, k.Value, c[k])
 		}
 		b.WriteString(` ON CONFLICT (survey_id, question, item, value) DO UPDATE SET n = survey_counts.n + 1, total = survey_counts.total + excluded.total`)
-		stmts, args = append(stmts, b.String()), append(args, a)
+		out = append(out, batch{b.String(), a})
 		keys = keys[n:]
 	}
-	return stmts, args
+	return out
 }
 
 // hit counts one public answer from an address and refuses past the limit.
 func (s *Service) hit(ctx context.Context, q db.Querier, key string) error {
-	now := db.Now()
-	var hits int
-	err := q.QueryRowContext(ctx, `INSERT INTO survey_rate (key, window_start, hits) VALUES (?, ?, 1)
-ON CONFLICT (key) DO UPDATE SET
-  hits = CASE WHEN survey_rate.window_start > ? THEN survey_rate.hits + 1 ELSE 1 END,
-  window_start = CASE WHEN survey_rate.window_start > ? THEN survey_rate.window_start ELSE excluded.window_start END
-RETURNING hits`, key, now, now.Add(-s.opts.RateWindow), now.Add(-s.opts.RateWindow)).Scan(&hits)
+	hits, err := s.st.hit(ctx, q, key, db.Now(), s.opts.RateWindow)
 	if err != nil {
-		return fmt.Errorf("surveys.hit: %w", err)
+		return err
 	}
 	if hits > s.opts.RateLimit {
-		return ErrRateLimited
+		return refuse.ErrRateLimited
 	}
 	return nil
 }
@@ -536,27 +510,12 @@ func (s *Service) HasAnswered(ctx context.Context, sv *Survey, browserToken stri
 	default:
 		return false, nil
 	}
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM survey_marks WHERE survey_id = ? AND kind = ? AND ref = ?`, sv.ID, kind, ref).Scan(&n); err != nil {
-		return false, fmt.Errorf("surveys.HasAnswered: %w", err)
-	}
-	return n > 0, nil
+	return s.st.hasMark(ctx, s.db, sv.ID, kind, ref)
 }
 
 // TokenState reports whether a token is valid and unused.
 func (s *Service) TokenState(ctx context.Context, sv *Survey, token string) error {
-	var used bool
-	err := s.db.QueryRowContext(ctx, `SELECT used_at IS NOT NULL FROM survey_tokens WHERE survey_id = ? AND token_hash = ?`, sv.ID, hashOf("token", NormalizeToken(token))).Scan(&used)
-	if errors.Is(err, sql.ErrNoRows) {
-		return ErrTokenInvalid
-	}
-	if err != nil {
-		return fmt.Errorf("surveys.TokenState: %w", err)
-	}
-	if used {
-		return ErrTokenUsed
-	}
-	return nil
+	return s.st.tokenState(ctx, s.db, sv.ID, hashOf("token", NormalizeToken(token)))
 }
 
 // MaxTokens bounds one import.
@@ -577,7 +536,7 @@ func ParseTokenCSV(r io.Reader) ([]string, error) {
 			break
 		}
 		if err != nil {
-			return nil, ErrInvalid
+			return nil, refuse.ErrInvalid
 		}
 		if len(rec) == 0 {
 			continue
@@ -587,23 +546,23 @@ func ParseTokenCSV(r io.Reader) ([]string, error) {
 			continue
 		}
 		if !utf8.ValidString(label) || utf8.RuneCountInString(label) > 120 {
-			return nil, ErrInvalid
+			return nil, refuse.ErrInvalid
 		}
 		n := 1
 		if len(rec) > 1 && strings.TrimSpace(rec[1]) != "" {
 			if _, err := fmt.Sscan(strings.TrimSpace(rec[1]), &n); err != nil || n < 1 || n > MaxTokens {
-				return nil, ErrInvalid
+				return nil, refuse.ErrInvalid
 			}
 		}
 		for i := 0; i < n; i++ {
 			labels = append(labels, label)
 			if len(labels) > MaxTokens {
-				return nil, ErrInvalid
+				return nil, refuse.ErrInvalid
 			}
 		}
 	}
 	if len(labels) == 0 {
-		return nil, ErrInvalid
+		return nil, refuse.ErrInvalid
 	}
 	return labels, nil
 }
@@ -611,19 +570,19 @@ func ParseTokenCSV(r io.Reader) ([]string, error) {
 // IssueTokens creates one invitation token per label.
 func (s *Service) IssueTokens(ctx context.Context, actor *auth.User, sv *Survey, labels []string) ([]Token, error) {
 	if actor != nil && !CanManage(actor, sv) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	if sv.Audience != AudienceToken {
-		return nil, ErrInvalid
+		return nil, refuse.ErrInvalid
 	}
 	var out []Token
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		now := db.Now()
 		for _, l := range labels {
 			code := newTokenCode()
-			id, err := db.InsertID(ctx, tx, `INSERT INTO survey_tokens (survey_id, token_hash, code, label, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, sv.ID, hashOf("token", code), code, l, now, now)
+			id, err := s.st.insertToken(ctx, tx, sv.ID, hashOf("token", code), code, l, now)
 			if err != nil {
-				return fmt.Errorf("surveys.IssueTokens: %w", err)
+				return err
 			}
 			out = append(out, Token{ID: id, Code: code, Label: l})
 		}
@@ -635,13 +594,12 @@ func (s *Service) IssueTokens(ctx context.Context, actor *auth.User, sv *Survey,
 // Tokens lists a survey's invitation tokens (managers).
 func (s *Service) Tokens(ctx context.Context, actor *auth.User, sv *Survey) ([]Token, error) {
 	if actor != nil && !CanManage(actor, sv) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	return s.st.tokens(ctx, s.db, sv.ID)
 }
 
 // CountResponses counts the stored responses from the database (bench).
 func (s *Service) CountResponses(ctx context.Context, sv *Survey) (responses, distinctKeys int, err error) {
-	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT idem_key) FROM survey_responses WHERE survey_id = ?`, sv.ID).Scan(&responses, &distinctKeys)
-	return
+	return s.st.countResponses(ctx, s.db, sv.ID)
 }

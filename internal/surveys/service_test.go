@@ -9,6 +9,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -101,7 +102,7 @@ func TestSubmitExactlyOnce(t *testing.T) {
 		s2 := NewService(d, Options{RateLimit: 2})
 		for i := 0; i < 3; i++ {
 			_, err := s2.Submit(ctx, sv, Submission{IdemKey: NewKey(), Answers: answers, BrowserToken: NewKey(), IP: "192.0.2.9"})
-			if i < 2 && err != nil || i == 2 && !errors.Is(err, ErrRateLimited) {
+			if i < 2 && err != nil || i == 2 && !errors.Is(err, refuse.ErrRateLimited) {
 				t.Errorf("submission %d from one address: %v", i, err)
 			}
 		}
@@ -133,7 +134,7 @@ func TestTokensAndAccounts(t *testing.T) {
 			t.Errorf("normalised token: %v", err)
 		}
 		acc := newSurvey(t, s, AudienceAccount)
-		if _, err := s.Submit(ctx, acc, Submission{IdemKey: NewKey(), Answers: answers}); !errors.Is(err, ErrSignIn) {
+		if _, err := s.Submit(ctx, acc, Submission{IdemKey: NewKey(), Answers: answers}); !errors.Is(err, refuse.ErrSignIn) {
 			t.Errorf("anonymous on account survey: %v", err)
 		}
 		if _, err := s.Submit(ctx, acc, Submission{IdemKey: NewKey(), Answers: answers, UserID: 42}); err != nil {

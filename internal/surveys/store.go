@@ -7,9 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
+	"github.com/dijalog/dijalog/internal/cache"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/refuse"
 )
@@ -62,11 +62,30 @@ func (s *Survey) IsOpen(now time.Time) bool {
 }
 
 // store is the SQL of the package.
-type store struct{}
+type store struct {
+	// defs keeps parsed definitions by their stored JSON, so that a busy
+	// survey is not parsed again on every request (a definition is the
+	// largest column and its parse the largest part of loading a survey).
+	// The key is the text itself, so an edited survey simply gets a new
+	// entry and nothing needs emptying. Cached definitions are shared:
+	// nothing changes a loaded definition in place.
+	defs *cache.Cache[string, *Definition]
+}
+
+// defCacheMax bounds the parsed definitions and the rendered blank
+// questionnaires kept.
+const defCacheMax = 256
+
+// defTTL is how long a parsed definition is kept unused or not.
+const defTTL = time.Hour
+
+func newStore() store {
+	return store{defs: cache.New[string, *Definition](defTTL, defCacheMax)}
+}
 
 const surveyColumns = `id, public_id, owner_kind, owner_ref, template, title, definition, audience, status, opens_at, closes_at, results_public, responses, COALESCE(created_by, 0), created_at`
 
-func scanSurvey(row interface{ Scan(...any) error }) (*Survey, error) {
+func (st store) scanSurvey(ctx context.Context, row interface{ Scan(...any) error }) (*Survey, error) {
 	var s Survey
 	var title, def string
 	var pub int
@@ -78,42 +97,21 @@ func scanSurvey(row interface{ Scan(...any) error }) (*Survey, error) {
 		return nil, fmt.Errorf("survey %s: title: %w", s.PublicID, err)
 	}
 	var err error
-	if s.Def, err = cachedDefinition(def); err != nil {
+	if s.Def, err = st.definition(ctx, def); err != nil {
 		return nil, fmt.Errorf("survey %s: definition: %w", s.PublicID, err)
 	}
 	return &s, nil
 }
 
-// defCache keeps parsed definitions by their stored JSON, so that a busy
-// survey is not parsed again on every request (a definition is the largest
-// column and its parse the largest part of loading a survey). The key is
-// the text itself, so an edited survey simply gets a new entry. Cached
-// definitions are shared: nothing changes a loaded definition in place.
-var defCache = struct {
-	sync.Mutex
-	m map[string]*Definition
-}{m: map[string]*Definition{}}
-
-const defCacheMax = 256
-
-func cachedDefinition(raw string) (*Definition, error) {
-	defCache.Lock()
-	d := defCache.m[raw]
-	defCache.Unlock()
-	if d != nil {
+// definition parses a stored definition, or takes it from the cache.
+func (st store) definition(ctx context.Context, raw string) (*Definition, error) {
+	return st.defs.Get(ctx, raw, func(context.Context) (*Definition, error) {
+		d := &Definition{}
+		if err := json.Unmarshal([]byte(raw), d); err != nil {
+			return nil, err
+		}
 		return d, nil
-	}
-	d = &Definition{}
-	if err := json.Unmarshal([]byte(raw), d); err != nil {
-		return nil, err
-	}
-	defCache.Lock()
-	if len(defCache.m) >= defCacheMax {
-		clear(defCache.m)
-	}
-	defCache.m[raw] = d
-	defCache.Unlock()
-	return d, nil
+	})
 }
 
 func b2i(b bool) int {
@@ -160,8 +158,8 @@ func (store) updateSurvey(ctx context.Context, q db.Querier, s *Survey) error {
 	return nil
 }
 
-func (store) surveyByPublicID(ctx context.Context, q db.Querier, pid string) (*Survey, error) {
-	s, err := scanSurvey(q.QueryRowContext(ctx, `SELECT `+surveyColumns+` FROM surveys WHERE public_id = ?`, pid))
+func (st store) surveyByPublicID(ctx context.Context, q db.Querier, pid string) (*Survey, error) {
+	s, err := st.scanSurvey(ctx, q.QueryRowContext(ctx, `SELECT `+surveyColumns+` FROM surveys WHERE public_id = ?`, pid))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, refuse.ErrNotFound
 	}
@@ -179,7 +177,7 @@ type ListFilter struct {
 	Limit               int
 }
 
-func (store) listSurveys(ctx context.Context, q db.Querier, f ListFilter) ([]*Survey, error) {
+func (st store) listSurveys(ctx context.Context, q db.Querier, f ListFilter) ([]*Survey, error) {
 	query := `SELECT ` + surveyColumns + ` FROM surveys WHERE 1 = 1`
 	var args []any
 	if f.OwnerKind != "" {
@@ -207,7 +205,7 @@ func (store) listSurveys(ctx context.Context, q db.Querier, f ListFilter) ([]*Su
 	defer rows.Close()
 	var out []*Survey
 	for rows.Next() {
-		s, err := scanSurvey(rows)
+		s, err := st.scanSurvey(ctx, rows)
 		if err != nil {
 			return nil, fmt.Errorf("surveys.listSurveys: scan: %w", err)
 		}

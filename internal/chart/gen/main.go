@@ -26,16 +26,7 @@ type topo struct {
 		Translate [2]float64 `json:"translate"`
 	} `json:"transform"`
 	Objects map[string]struct {
-		Geometries []struct {
-			Type       string          `json:"type"`
-			Arcs       json.RawMessage `json:"arcs"`
-			Properties struct {
-				Name           string `json:"name"`
-				Population2013 struct {
-					Overall int `json:"overall"`
-				} `json:"population2013"`
-			} `json:"properties"`
-		} `json:"geometries"`
+		Geometries []geometry `json:"geometries"`
 	} `json:"objects"`
 }
 
@@ -60,6 +51,18 @@ type Out struct {
 
 type pt struct{ x, y float64 }
 
+// geometry is one municipality of the TopoJSON input.
+type geometry struct {
+	Type       string          `json:"type"`
+	Arcs       json.RawMessage `json:"arcs"`
+	Properties struct {
+		Name           string `json:"name"`
+		Population2013 struct {
+			Overall int `json:"overall"`
+		} `json:"population2013"`
+	} `json:"properties"`
+}
+
 func main() {
 	in := flag.String("in", "../shared/data/bih-lsg/bih-municipalities-geoboundaries-adm2.topojson", "TopoJSON input")
 	out := flag.String("out", "internal/chart/data/bih-lsg.json", "output file")
@@ -73,7 +76,37 @@ func main() {
 	if err := json.Unmarshal(b, &t); err != nil {
 		fail(err)
 	}
-	// decode arcs to lon/lat
+	arcs, pr := project(t)
+	for i := range arcs {
+		arcs[i] = simplify(arcs[i], *tol)
+	}
+	res := Out{Source: "geoBoundaries gbOpen BIH ADM2 via Entiox/Bosnia-and-Herzegovina-Nationality-Visualisation (ODbL); simplified by internal/chart/gen", Width: int(viewWidth), Height: int(pr.height)}
+	for _, obj := range t.Objects {
+		for _, g := range obj.Geometries {
+			if sh, ok := pr.shape(g, arcs); ok {
+				res.Shapes = append(res.Shapes, sh)
+			}
+		}
+	}
+	enc, _ := json.Marshal(res)
+	if err := os.WriteFile(*out, append(enc, '\n'), 0o644); err != nil {
+		fail(err)
+	}
+	fmt.Printf("%d shapes, %d bytes -> %s\n", len(res.Shapes), len(enc), *out)
+}
+
+// viewWidth is the width of the view box.
+const viewWidth = 1000.0
+
+// projection maps lon/lat into the view box: equirectangular, scaled by
+// the cosine of the mean latitude.
+type projection struct {
+	minX, maxY, k, scale, height float64
+}
+
+// project decodes the arcs (delta-encoded, quantised) to lon/lat and
+// projects them into the view box.
+func project(t topo) ([][]pt, projection) {
 	arcs := make([][]pt, len(t.Arcs))
 	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for i, a := range t.Arcs {
@@ -89,71 +122,82 @@ func main() {
 		}
 	}
 	k := math.Cos((minY + maxY) / 2 * math.Pi / 180)
-	const W = 1000.0
-	scale := W / ((maxX - minX) * k)
-	H := math.Ceil((maxY - minY) * scale)
+	scale := viewWidth / ((maxX - minX) * k)
+	pr := projection{minX: minX, maxY: maxY, k: k, scale: scale, height: math.Ceil((maxY - minY) * scale)}
 	for i := range arcs {
 		for j, p := range arcs[i] {
 			arcs[i][j] = pt{(p.x - minX) * k * scale, (maxY - p.y) * scale}
 		}
-		arcs[i] = simplify(arcs[i], *tol)
 	}
-	res := Out{Source: "geoBoundaries gbOpen BIH ADM2 via Entiox/Bosnia-and-Herzegovina-Nationality-Visualisation (ODbL); simplified by internal/chart/gen", Width: int(W), Height: int(H)}
-	for _, obj := range t.Objects {
-		for _, g := range obj.Geometries {
-			var polys [][][]int
-			switch g.Type {
-			case "Polygon":
-				var rings [][]int
-				if err := json.Unmarshal(g.Arcs, &rings); err != nil {
-					fail(err)
-				}
-				polys = [][][]int{rings}
-			case "MultiPolygon":
-				if err := json.Unmarshal(g.Arcs, &polys); err != nil {
-					fail(err)
-				}
-			default:
+	return arcs, pr
+}
+
+// polygons reads a geometry's polygons of rings of arc indexes (false for
+// what is not a polygon).
+func polygons(g geometry) ([][][]int, bool) {
+	var polys [][][]int
+	switch g.Type {
+	case "Polygon":
+		var rings [][]int
+		if err := json.Unmarshal(g.Arcs, &rings); err != nil {
+			fail(err)
+		}
+		polys = [][][]int{rings}
+	case "MultiPolygon":
+		if err := json.Unmarshal(g.Arcs, &polys); err != nil {
+			fail(err)
+		}
+	default:
+		return nil, false
+	}
+	return polys, true
+}
+
+// shape is the path of a municipality and its label point (the centroid
+// of its largest ring), also in WGS 84.
+func (pr projection) shape(g geometry, arcs [][]pt) (Shape, bool) {
+	polys, ok := polygons(g)
+	if !ok {
+		return Shape{}, false
+	}
+	var d strings.Builder
+	bestArea, cx, cy := -1.0, 0.0, 0.0
+	for _, poly := range polys {
+		for _, ring := range poly {
+			pts := ringPoints(ring, arcs)
+			if len(pts) < 3 {
 				continue
 			}
-			var d strings.Builder
-			bestArea, cx, cy := -1.0, 0.0, 0.0
-			for _, poly := range polys {
-				for _, ring := range poly {
-					var pts []pt
-					for _, ai := range ring {
-						a := ai
-						rev := a < 0
-						if rev {
-							a = ^a
-						}
-						seg := arcs[a]
-						if rev {
-							seg = reversed(seg)
-						}
-						if len(pts) > 0 {
-							seg = seg[1:]
-						}
-						pts = append(pts, seg...)
-					}
-					if len(pts) < 3 {
-						continue
-					}
-					writeRing(&d, pts)
-					if a, x, y := centroid(pts); math.Abs(a) > bestArea {
-						bestArea, cx, cy = math.Abs(a), x, y
-					}
-				}
+			writeRing(&d, pts)
+			if a, x, y := centroid(pts); math.Abs(a) > bestArea {
+				bestArea, cx, cy = math.Abs(a), x, y
 			}
-			res.Shapes = append(res.Shapes, Shape{Name: g.Properties.Name, Population: g.Properties.Population2013.Overall, D: d.String(), CX: int(math.Round(cx)), CY: int(math.Round(cy)),
-				Lon: math.Round((cx/(k*scale)+minX)*1e4) / 1e4, Lat: math.Round((maxY-cy/scale)*1e4) / 1e4})
 		}
 	}
-	enc, _ := json.Marshal(res)
-	if err := os.WriteFile(*out, append(enc, '\n'), 0o644); err != nil {
-		fail(err)
+	return Shape{Name: g.Properties.Name, Population: g.Properties.Population2013.Overall, D: d.String(), CX: int(math.Round(cx)), CY: int(math.Round(cy)),
+		Lon: math.Round((cx/(pr.k*pr.scale)+pr.minX)*1e4) / 1e4, Lat: math.Round((pr.maxY-cy/pr.scale)*1e4) / 1e4}, true
+}
+
+// ringPoints joins a ring's arcs (a negative index is arc ^i reversed),
+// dropping the point each arc shares with the one before.
+func ringPoints(ring []int, arcs [][]pt) []pt {
+	var pts []pt
+	for _, ai := range ring {
+		a := ai
+		rev := a < 0
+		if rev {
+			a = ^a
+		}
+		seg := arcs[a]
+		if rev {
+			seg = reversed(seg)
+		}
+		if len(pts) > 0 {
+			seg = seg[1:]
+		}
+		pts = append(pts, seg...)
 	}
-	fmt.Printf("%d shapes, %d bytes -> %s\n", len(res.Shapes), len(enc), *out)
+	return pts
 }
 
 func writeRing(d *strings.Builder, pts []pt) {
