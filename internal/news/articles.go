@@ -30,22 +30,6 @@ import (
 	"github.com/google/uuid"
 )
 
-// Errors of the service (the web adapter maps the db sentinels).
-var (
-	ErrNotFound  = refuse.ErrNotFound
-	ErrForbidden = errors.New("news: forbidden")
-)
-
-// FieldErrors maps form fields to catalogue keys (the one type of internal/web).
-type FieldErrors = refuse.FieldErrors
-
-// Author kinds.
-const (
-	AuthorPlatform = "platform"
-	AuthorLSG      = "lsg"
-	AuthorOrg      = "org"
-)
-
 // Tag kinds.
 const (
 	TagLSG       = "lsg"
@@ -145,16 +129,39 @@ type Service struct {
 	uploads string // directory of lead images
 
 	oneClick bool
-	thread   ThreadFunc     // comments under an article, when wired
-	index    search.Indexer // the platform's search index, when wired
+	thread   ThreadFunc     // comments under an article; nil: none
+	index    search.Indexer // the platform's search index; nil: not indexed
 
 	mu     sync.Mutex
 	secret []byte
 }
 
-// NewService builds the service; uploads is where lead images are written.
-func NewService(d *db.DB, out *mail.Outbox, cat *i18n.Catalog, log *slog.Logger, baseURL, uploads string) *Service {
-	return &Service{db: d, out: out, cat: cat, log: log, baseURL: strings.TrimRight(baseURL, "/"), uploads: uploads}
+// Deps is what the news service is built from: the infrastructure the app
+// builds first.
+type Deps struct {
+	DB      *db.DB
+	Outbox  *mail.Outbox
+	Catalog *i18n.Catalog
+	Log     *slog.Logger
+	BaseURL string
+	Uploads string // directory of lead images
+	// Index receives each article in the transaction that writes it (nil:
+	// articles are not searchable).
+	Index search.Indexer
+	// Comments renders the comment thread under an article (nil: none).
+	Comments ThreadFunc
+	// OneClick turns on RFC 8058 one-click unsubscribe: List-Unsubscribe
+	// names POST /api/v1/newsletter/unsubscribe/{token} and
+	// List-Unsubscribe-Post is sent, and Register exempts that route from
+	// the CSRF check (mail providers post without a session). Without it,
+	// List-Unsubscribe names the unsubscribe page.
+	OneClick bool
+}
+
+// NewService builds the service.
+func NewService(d Deps) *Service {
+	return &Service{db: d.DB, out: d.Outbox, cat: d.Catalog, log: d.Log, baseURL: strings.TrimRight(d.BaseURL, "/"), uploads: d.Uploads,
+		index: d.Index, thread: d.Comments, oneClick: d.OneClick}
 }
 
 // Uploads is the directory of lead images.
@@ -165,21 +172,6 @@ func (s *Service) BaseURL() string { return s.baseURL }
 
 // Outbox is the mail outbox the service enqueues into.
 func (s *Service) Outbox() *mail.Outbox { return s.out }
-
-// CanAuthor reports whether u may publish as the given author: an LSG's
-// coordinator or staff for the LSG, a CSO representative or programme
-// manager for an organisation, an administrator for the platform.
-func CanAuthor(u *auth.User, kind, ref string) bool {
-	switch kind {
-	case AuthorPlatform:
-		return u != nil && u.IsAdmin() && u.Status == auth.StatusActive
-	case AuthorLSG:
-		return ref != "" && auth.Can(u, auth.ActEditLSGRecord, auth.Object{LSG: ref})
-	case AuthorOrg:
-		return ref != "" && (auth.Can(u, auth.ActManageOrg, auth.Object{Org: ref}) || auth.Can(u, auth.ActEditProgramme, auth.Object{Org: ref}))
-	}
-	return false
-}
 
 // ArticleInput is what an author submits.
 type ArticleInput struct {
@@ -231,9 +223,9 @@ func NormalizeTags(kind string, values []string) []Tag {
 	return out
 }
 
-func (in *ArticleInput) validate() FieldErrors {
+func (in *ArticleInput) validate() refuse.FieldErrors {
 	in.Title, in.Summary, in.Body, in.ImageAlt = text.Clean(in.Title), text.Clean(in.Summary), text.CleanBlock(in.Body), text.Clean(in.ImageAlt)
-	errs := FieldErrors{}
+	errs := refuse.FieldErrors{}
 	if k := checkText(in.Title, MaxTitle, true); k != "" {
 		errs["title"] = k
 	}
@@ -262,8 +254,8 @@ func (in *ArticleInput) validate() FieldErrors {
 
 // Create publishes a new article written in in.Lang.
 func (s *Service) Create(ctx context.Context, u *auth.User, in ArticleInput) (*Article, error) {
-	if !CanAuthor(u, in.AuthorKind, in.AuthorRef) {
-		return nil, ErrForbidden
+	if !auth.CanPublishAs(u, in.AuthorKind, in.AuthorRef) {
+		return nil, refuse.ErrForbidden
 	}
 	if errs := in.validate(); len(errs) > 0 {
 		return nil, errs
@@ -290,7 +282,7 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in ArticleInput) (*A
 			default:
 				return nil, err
 			}
-			return nil, FieldErrors{"image": k}
+			return nil, refuse.FieldErrors{"image": k}
 		}
 		a.LeadImage, a.ImageWidths = a.PublicID, widths
 	}
@@ -387,15 +379,15 @@ func (s *Service) Translate(ctx context.Context, u *auth.User, slug, lang, title
 	if err != nil {
 		return err
 	}
-	if !CanAuthor(u, a.AuthorKind, a.AuthorRef) {
-		return ErrForbidden
+	if !auth.CanPublishAs(u, a.AuthorKind, a.AuthorRef) {
+		return refuse.ErrForbidden
 	}
 	in := ArticleInput{Lang: lang, Title: title, Summary: summary, Body: body}
 	if errs := in.validate(); len(errs) > 0 {
 		return errs
 	}
 	if a.Original().Lang == lang {
-		return FieldErrors{"lang": "news.error.original_lang"}
+		return refuse.FieldErrors{"lang": "news.error.original_lang"}
 	}
 	t := Translation{Lang: lang, Title: in.Title, Summary: in.Summary, BodyMD: in.Body, BodyHTML: text.Markdown(in.Body)}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -416,8 +408,8 @@ func (s *Service) Delete(ctx context.Context, u *auth.User, slug string) error {
 	if err != nil {
 		return err
 	}
-	if !CanAuthor(u, a.AuthorKind, a.AuthorRef) {
-		return ErrForbidden
+	if !auth.CanPublishAs(u, a.AuthorKind, a.AuthorRef) {
+		return refuse.ErrForbidden
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE news_articles SET status = 'deleted', updated_at = ? WHERE id = ?`, db.Now(), a.ID); err != nil {
@@ -445,11 +437,11 @@ func scanArticle(row interface{ Scan(...any) error }) (*Article, error) {
 // BySlug loads a published article with its texts and tags.
 func (s *Service) BySlug(ctx context.Context, slug string) (*Article, error) {
 	if slug == "" || len(slug) > 120 {
-		return nil, ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	a, err := scanArticle(s.db.QueryRowContext(ctx, `SELECT `+articleCols+` FROM news_articles a WHERE a.slug = ? AND a.status = 'published'`, slug))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("news.BySlug(%q): %w", slug, err)
@@ -701,7 +693,7 @@ func (s *Service) Views(ctx context.Context, slug string) (int64, error) {
 	var n int64
 	err := s.db.QueryRowContext(ctx, `SELECT views FROM news_articles WHERE slug = ?`, slug).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, ErrNotFound
+		return 0, refuse.ErrNotFound
 	}
 	return n, err
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/text"
 	"github.com/google/uuid"
 )
@@ -25,14 +26,14 @@ import (
 // ConfirmLifetime is how long a subscription confirmation link works.
 const ConfirmLifetime = 48 * time.Hour
 
-// Token errors, each shown as its own clear page.
+// Token and issue errors, each shown as its own clear page by its key.
 var (
-	ErrTokenUnknown  = errors.New("news.newsletter.token_unknown")
-	ErrTokenExpired  = errors.New("news.newsletter.token_expired")
-	ErrTokenUsed     = errors.New("news.newsletter.token_used")
-	ErrNotSubscribed = errors.New("news.newsletter.not_subscribed")
-	ErrIssueNotDraft = errors.New("news.issue.not_draft")
-	ErrNoRecipients  = errors.New("news.issue.no_recipients")
+	ErrTokenUnknown  = refuse.Key(refuse.ErrNotFound, "news.newsletter.token_unknown")
+	ErrTokenExpired  = refuse.Key(refuse.ErrNotFound, "news.newsletter.token_expired")
+	ErrTokenUsed     = refuse.Key(refuse.ErrConflict, "news.newsletter.token_used")
+	ErrNotSubscribed = refuse.Key(refuse.ErrNotFound, "news.newsletter.not_subscribed")
+	ErrIssueNotDraft = refuse.Key(refuse.ErrConflict, "news.issue.not_draft")
+	ErrNoRecipients  = refuse.Key(refuse.ErrConflict, "news.issue.no_recipients")
 )
 
 // Subscriber is one e-mail address on the newsletter.
@@ -69,14 +70,14 @@ func validToken(t string) bool { return t != "" && len(t) <= 64 && !strings.Cont
 func (s *Service) Subscribe(ctx context.Context, email, locale string, topics []Tag) error {
 	email = auth.NormalizeEmail(email)
 	if k := auth.ValidateEmail(email); k != "" {
-		return FieldErrors{"email": "news.newsletter.email_invalid"}
+		return refuse.FieldErrors{"email": "news.newsletter.email_invalid"}
 	}
 	if !i18n.Supported(locale) {
 		locale = i18n.Default
 	}
 	for _, t := range topics {
 		if !validTag(t) || (t.Kind != TagLSG && t.Kind != TagProgramme) {
-			return FieldErrors{"topics": "news.error.tags"}
+			return refuse.FieldErrors{"topics": "news.error.tags"}
 		}
 	}
 	tok := newToken()
@@ -252,7 +253,7 @@ func (s *Service) Bounce(ctx context.Context, email string, hard bool) error {
 		return fmt.Errorf("news.Bounce: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return refuse.ErrNotFound
 	}
 	return nil
 }
@@ -321,10 +322,10 @@ func CanEdit(u *auth.User) bool { return auth.Can(u, auth.ActAdminSite, auth.Obj
 // CreateIssue drafts an issue from recent articles.
 func (s *Service) CreateIssue(ctx context.Context, u *auth.User, lang, subject, intro string, slugs []string) (*Issue, error) {
 	if !CanEdit(u) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	subject, intro = text.Clean(subject), text.CleanBlock(intro)
-	errs := FieldErrors{}
+	errs := refuse.FieldErrors{}
 	if k := checkText(subject, MaxTitle, true); k != "" {
 		errs["subject"] = k
 	}
@@ -360,7 +361,7 @@ func (s *Service) CreateIssue(ctx context.Context, u *auth.User, lang, subject, 
 // Issue loads an issue by public id.
 func (s *Service) Issue(ctx context.Context, pid string) (*Issue, error) {
 	if _, err := uuid.Parse(pid); err != nil {
-		return nil, ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	is := &Issue{}
 	var arts string
@@ -368,7 +369,7 @@ func (s *Service) Issue(ctx context.Context, pid string) (*Issue, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, lang, subject, intro, articles, status, total, created_at, sent_at FROM news_issues WHERE public_id = ?`, pid).
 		Scan(&is.ID, &is.PublicID, &is.Lang, &is.Subject, &is.Intro, &arts, &is.Status, &is.Total, &is.CreatedAt, &sent)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("news.Issue: %w", err)
@@ -450,7 +451,7 @@ func (s *Service) links(lang, token string) (unsub, manage string) {
 // SendTest mails the issue to one address (the editor's).
 func (s *Service) SendTest(ctx context.Context, u *auth.User, is *Issue, to string) error {
 	if !CanEdit(u) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	subj, text, htmlBody, err := s.Render(ctx, is)
 	if err != nil {
@@ -469,7 +470,7 @@ func (s *Service) SendTest(ctx context.Context, u *auth.User, is *Issue, to stri
 // sending; Continue enqueues the recipients in the background.
 func (s *Service) StartSend(ctx context.Context, u *auth.User, is *Issue) error {
 	if !CanEdit(u) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if is.Status != "draft" {
 		return ErrIssueNotDraft
@@ -573,13 +574,6 @@ func (s *Service) Continue(ctx context.Context, batch int) (int, error) {
 	}
 	return total, nil
 }
-
-// EnableOneClick turns on RFC 8058 one-click unsubscribe: the
-// List-Unsubscribe header names POST /api/v1/newsletter/unsubscribe/{token}
-// and List-Unsubscribe-Post is sent. Only enable it when the web server
-// exempts that route from the CSRF check (mail providers post without a
-// session); otherwise List-Unsubscribe names the unsubscribe page.
-func (s *Service) EnableOneClick() { s.oneClick = true }
 
 func (s *Service) listHeaders(lang, tok string) map[string]string {
 	h := map[string]string{"List-Id": "dijalog <newsletter." + hostOf(s.baseURL) + ">"}
