@@ -66,7 +66,7 @@ func Register(srv *web.Server, svc *Service, dir Directory, clientIP func(*http.
 	srv.Page("GET /newsletter/confirm/{token}", h.confirm)
 	srv.Page("GET /newsletter/unsubscribe/{token}", h.unsubscribePage)
 	srv.Page("POST /newsletter/unsubscribe", h.unsubscribe)
-	if svc.oneClick {
+	if svc.Newsletter.oneClick {
 		// Needs the CSRF exemption of the web server (mail providers post
 		// without a session); see Deps.OneClick.
 		srv.Handle("POST /api/v1/newsletter/unsubscribe/{token}", h.oneClick)

@@ -13,7 +13,7 @@ import (
 // DocType is the search document type of articles.
 const DocType = "article"
 
-func (s *Service) indexArticle(ctx context.Context, q db.Querier, a *Article) error {
+func (s *Articles) indexArticle(ctx context.Context, q db.Querier, a *Article) error {
 	if s.index == nil {
 		return nil
 	}
@@ -62,25 +62,12 @@ func (a *Article) SearchDocument() search.Document {
 // SearchSource hands every published article to put, for a rebuild of the
 // index (search.Index.AddSource(news.DocType, svc.SearchSource)); it reads
 // through q, the rebuild's transaction, 500 articles at a time.
-func (s *Service) SearchSource(ctx context.Context, q db.Querier, put func(search.Document) error) error {
+func (s *Articles) SearchSource(ctx context.Context, q db.Querier, put func(search.Document) error) error {
 	var last int64
 	for {
-		rs, err := q.QueryContext(ctx, `SELECT `+articleCols+` FROM news_articles a WHERE a.status = 'published' AND a.id > ? ORDER BY a.id LIMIT 500`, last)
+		as, err := publishedArticlesAfter(ctx, q, last, 500)
 		if err != nil {
 			return fmt.Errorf("news.SearchSource: %w", err)
-		}
-		var as []*Article
-		for rs.Next() {
-			a, err := scanArticle(rs)
-			if err != nil {
-				rs.Close()
-				return fmt.Errorf("news.SearchSource: %w", err)
-			}
-			as = append(as, a)
-		}
-		rs.Close()
-		if err := rs.Err(); err != nil {
-			return err
 		}
 		if len(as) == 0 {
 			return nil
