@@ -75,7 +75,7 @@ func fillText(t surveys.Text, year int, lsgName func(lang string) string) survey
 // end of the cycle's year. The LSG team or the platform's managers.
 func (s *Service) GenerateSurveys(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, lsgName func(lang string) string) error {
 	if actor != nil && !CanEditLSG(actor, p.LSG) && !CanManagePlatform(actor, &c.Platform) {
-		return ErrForbidden
+		return ErrNotManager
 	}
 	if c.Status != "open" {
 		return ErrCycleClosed
@@ -252,7 +252,7 @@ func (s *Service) Actions(ctx context.Context, p *Participant) ([]Action, error)
 // AddAction adds a step to the plan (the LSG team).
 func (s *Service) AddAction(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, a *Action) error {
 	if actor != nil && !CanEditLSG(actor, p.LSG) {
-		return ErrForbidden
+		return ErrNotManager
 	}
 	a.Action, a.Owner = strings.TrimSpace(a.Action), strings.TrimSpace(a.Owner)
 	fe := FieldErrors{}
@@ -289,7 +289,7 @@ func (s *Service) AddAction(ctx context.Context, actor *auth.User, c *Cycle, p *
 // SetProgress updates a step's progress (the LSG team).
 func (s *Service) SetProgress(ctx context.Context, actor *auth.User, p *Participant, actionID string, progress int) error {
 	if actor != nil && !CanEditLSG(actor, p.LSG) {
-		return ErrForbidden
+		return ErrNotManager
 	}
 	if progress < 0 || progress > 100 {
 		return FieldErrors{"progress": "eloge.action.progress"}

@@ -19,36 +19,22 @@ import (
 	"github.com/dijalog/dijalog/internal/surveys"
 )
 
-// Refusals; ErrorKey gives their catalogue keys.
+// Refusals of the ELoGE rules: each a flavour of a refuse sentinel that
+// carries the catalogue key of its message (refuse.KeyOf), so the web
+// adapter answers it with the sentinel's status and this message.
 var (
-	ErrForbidden     = errors.New("eloge: forbidden")
-	ErrNotExpert     = errors.New("eloge: not an expert of this cycle")
-	ErrNotMember     = errors.New("eloge: not a member of the platform")
-	ErrState         = errors.New("eloge: not possible in this state")
-	ErrIncomplete    = errors.New("eloge: matrix incomplete")
-	ErrBelowThresh   = errors.New("eloge: score below the threshold")
-	ErrCycleClosed   = errors.New("eloge: cycle closed")
-	ErrSurveysExist  = errors.New("eloge: questionnaires exist")
-	ErrNoScores      = errors.New("eloge: no scores yet")
-	ErrUnknownLSG    = errors.New("eloge: unknown LSG")
-	ErrUnknownPerson = errors.New("eloge: unknown person")
+	ErrNotManager    = refuse.Key(refuse.ErrForbidden, "eloge.err.forbidden")
+	ErrNotExpert     = refuse.Key(refuse.ErrForbidden, "eloge.err.not_expert")
+	ErrNotMember     = refuse.Key(refuse.ErrConflict, "eloge.err.not_member")
+	ErrState         = refuse.Key(refuse.ErrConflict, "eloge.err.state")
+	ErrIncomplete    = refuse.Key(refuse.ErrConflict, "eloge.err.incomplete")
+	ErrBelowThresh   = refuse.Key(refuse.ErrConflict, "eloge.err.below")
+	ErrCycleClosed   = refuse.Key(refuse.ErrConflict, "eloge.err.closed")
+	ErrSurveysExist  = refuse.Key(refuse.ErrConflict, "eloge.err.surveys_exist")
+	ErrNoScores      = refuse.Key(refuse.ErrConflict, "eloge.err.no_scores")
+	ErrUnknownLSG    = refuse.Key(refuse.ErrConflict, "eloge.err.unknown_lsg")
+	ErrUnknownPerson = refuse.Key(refuse.ErrConflict, "eloge.err.unknown_person")
 )
-
-// ErrorKey is the catalogue key of a refusal, or "".
-func ErrorKey(err error) string {
-	for e, k := range map[error]string{
-		ErrForbidden: "eloge.err.forbidden", ErrNotExpert: "eloge.err.not_expert", ErrNotMember: "eloge.err.not_member",
-		ErrState: "eloge.err.state", ErrIncomplete: "eloge.err.incomplete", ErrBelowThresh: "eloge.err.below",
-		ErrCycleClosed: "eloge.err.closed", ErrSurveysExist: "eloge.err.surveys_exist", ErrNoScores: "eloge.err.no_scores",
-		ErrUnknownLSG: "eloge.err.unknown_lsg", ErrUnknownPerson: "eloge.err.unknown_person",
-		ErrSetFrozen: "eloge.sets.frozen", ErrDraftExists: "eloge.sets.draft_exists", ErrSetInUse: "eloge.sets.in_use",
-	} {
-		if errors.Is(err, e) {
-			return k
-		}
-	}
-	return ""
-}
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
 type FieldErrors = refuse.FieldErrors
@@ -111,7 +97,7 @@ func CanManagePlatform(u *auth.User, p *Platform) bool {
 // actor nil is the system).
 func (s *Service) CreatePlatform(ctx context.Context, actor *auth.User, orgPID string) (*Platform, error) {
 	if actor != nil && !auth.Can(actor, auth.ActAdminSite, auth.Object{}) {
-		return nil, ErrForbidden
+		return nil, ErrNotManager
 	}
 	org, err := s.dir.Organisation(ctx, orgPID)
 	if err != nil {
@@ -224,7 +210,7 @@ func validateCycle(in *CycleInput) FieldErrors {
 // OpenCycle starts a platform's cycle (its managers).
 func (s *Service) OpenCycle(ctx context.Context, actor *auth.User, p *Platform, in CycleInput) (*Cycle, error) {
 	if actor != nil && !CanManagePlatform(actor, p) {
-		return nil, ErrForbidden
+		return nil, ErrNotManager
 	}
 	fe := validateCycle(&in)
 	set, err := s.SetByCode(ctx, in.SetCode)
@@ -308,7 +294,7 @@ func (s *Service) CycleByPublicID(ctx context.Context, pid string) (*Cycle, erro
 // SetCycleStatus opens or closes a cycle (managers).
 func (s *Service) SetCycleStatus(ctx context.Context, actor *auth.User, c *Cycle, status string) error {
 	if actor != nil && !CanManagePlatform(actor, &c.Platform) {
-		return ErrForbidden
+		return ErrNotManager
 	}
 	if status != "open" && status != "closed" {
 		return FieldErrors{"status": "form.invalid_choice"}
@@ -363,7 +349,7 @@ func (s *Service) IsExpert(ctx context.Context, u *auth.User, c *Cycle) (bool, e
 // the cycle (managers).
 func (s *Service) AddExpert(ctx context.Context, actor *auth.User, c *Cycle, email string) error {
 	if actor != nil && !CanManagePlatform(actor, &c.Platform) {
-		return ErrForbidden
+		return ErrNotManager
 	}
 	u, err := s.dir.UserByEmail(ctx, email)
 	if errors.Is(err, refuse.ErrNotFound) {
@@ -444,7 +430,7 @@ func scanParticipant(row interface{ Scan(...any) error }) (*Participant, error) 
 // AddParticipant enrols an LSG in the cycle (managers).
 func (s *Service) AddParticipant(ctx context.Context, actor *auth.User, c *Cycle, lsg string) (*Participant, error) {
 	if actor != nil && !CanManagePlatform(actor, &c.Platform) {
-		return nil, ErrForbidden
+		return nil, ErrNotManager
 	}
 	if s.isLSG != nil && !s.isLSG(ctx, lsg) {
 		return nil, ErrUnknownLSG
@@ -606,7 +592,7 @@ type MatrixInput struct {
 // matrix goes to the experts: every indicator must then be scored.
 func (s *Service) SaveMatrix(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, in []MatrixInput, submit bool) error {
 	if actor != nil && !CanEditLSG(actor, p.LSG) {
-		return ErrForbidden
+		return ErrNotManager
 	}
 	if c.Status != "open" {
 		return ErrCycleClosed

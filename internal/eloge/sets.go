@@ -28,9 +28,9 @@ const (
 
 // Refusals of the benchmark editor.
 var (
-	ErrSetFrozen   = errors.New("eloge: a published principle set is never changed")
-	ErrDraftExists = errors.New("eloge: a draft of this set exists")
-	ErrSetInUse    = errors.New("eloge: the set is used by a cycle")
+	ErrSetFrozen   = refuse.Key(refuse.ErrConflict, "eloge.sets.frozen")
+	ErrDraftExists = refuse.Key(refuse.ErrConflict, "eloge.sets.draft_exists")
+	ErrSetInUse    = refuse.Key(refuse.ErrConflict, "eloge.sets.in_use")
 )
 
 // TextLocales are the languages the benchmark is written in; Serbian
@@ -145,7 +145,7 @@ func (s *Service) editable(ctx context.Context, tx *db.Tx, actor *auth.User, set
 		}
 	}
 	if org == "" || !CanManagePlatform(actor, &Platform{OrgID: org}) {
-		return ErrForbidden
+		return ErrNotManager
 	}
 	return nil
 }
@@ -154,7 +154,7 @@ func (s *Service) editable(ctx context.Context, tx *db.Tx, actor *auth.User, set
 // platform to edit (its managers). One draft per family at a time.
 func (s *Service) NewVersion(ctx context.Context, actor *auth.User, p *Platform, from *Set) (*Set, error) {
 	if actor != nil && !CanManagePlatform(actor, p) {
-		return nil, ErrForbidden
+		return nil, ErrNotManager
 	}
 	src, err := s.SetByID(ctx, from.ID)
 	if err != nil {

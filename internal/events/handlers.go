@@ -144,7 +144,7 @@ func (h *Handlers) register(w http.ResponseWriter, r *http.Request) error {
 	case errors.As(err, &fe):
 		f.SetErrors(fe)
 	case errors.Is(err, ErrRegistered), errors.Is(err, ErrClosed):
-		f.Error, _ = refuse.KeyOf(err)
+		f.Error = refuse.KeyOf(err)
 	default:
 		return err
 	}

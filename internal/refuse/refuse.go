@@ -75,11 +75,12 @@ func (k *Keyed) Unwrap() error { return k.Sentinel }
 // Key returns a Keyed refusal.
 func Key(sentinel error, key string) error { return &Keyed{Sentinel: sentinel, Key: key} }
 
-// KeyOf returns the catalogue key of the first Keyed refusal in err's chain.
-func KeyOf(err error) (string, bool) {
+// KeyOf returns the catalogue key of the first Keyed refusal in err's
+// chain, or "" when there is none.
+func KeyOf(err error) string {
 	var k *Keyed
 	if errors.As(err, &k) {
-		return k.Key, true
+		return k.Key
 	}
-	return "", false
+	return ""
 }
