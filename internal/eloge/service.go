@@ -604,43 +604,56 @@ func (s *Service) SaveMatrix(ctx context.Context, actor *auth.User, c *Cycle, p 
 	if err != nil {
 		return err
 	}
+	rows, fe := checkMatrix(c, entries, in, submit)
+	if len(fe) > 0 {
+		return fe
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := db.Now()
+		for _, r := range rows {
+			if err := saveAssessment(ctx, tx, p.ID, r, actorID(actor), now); err != nil {
+				return fmt.Errorf("eloge.SaveMatrix: %w", err)
+			}
+		}
+		if submit {
+			if err := setParticipantStatus(ctx, tx, p.ID, "submitted", now); err != nil {
+				return fmt.Errorf("eloge.SaveMatrix: submit: %w", err)
+			}
+			p.Status = "submitted"
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.matrix.save", ObjectKind: "eloge_participant", ObjectRef: p.LSG, Details: map[string]string{"submit": fmt.Sprint(submit)}})
+	})
+}
+
+// assessmentRow is one indicator's entry as it will be stored.
+type assessmentRow struct {
+	id    int64
+	score any // nil: not scored yet
+	just  string
+	evid  string
+}
+
+// checkMatrix checks what the team entered against the cycle's rules and
+// returns the rows to store (indicators outside the set are ignored). With
+// submit, every indicator of the set must be scored.
+func checkMatrix(c *Cycle, entries []Entry, in []MatrixInput, submit bool) ([]assessmentRow, FieldErrors) {
 	known := map[int64]bool{}
 	for _, e := range entries {
 		known[e.Indicator.ID] = true
 	}
 	fe := FieldErrors{}
-	type row struct {
-		id    int64
-		score any
-		just  string
-		evid  string
-	}
-	var rows []row
+	var rows []assessmentRow
 	scored := map[int64]bool{}
 	for _, m := range in {
 		if !known[m.IndicatorID] {
 			continue
 		}
-		key := fmt.Sprint(m.IndicatorID)
-		r := row{id: m.IndicatorID, just: strings.TrimSpace(m.Justification), evid: strings.TrimSpace(strings.ReplaceAll(m.Evidence, "\r", ""))}
-		if m.Score != "" {
-			var n int
-			if _, err := fmt.Sscan(m.Score, &n); err != nil || n < 0 || n > c.ScaleMax || fmt.Sprint(n) != strings.TrimSpace(m.Score) {
-				fe["score."+key] = "eloge.matrix.score_range"
-				continue
-			}
-			r.score = n
+		r, ok := checkEntry(c, m, fe)
+		if !ok {
+			continue
+		}
+		if r.score != nil {
 			scored[m.IndicatorID] = true
-			if c.RequireJustification && r.just == "" {
-				fe["justification."+key] = "eloge.matrix.justification_required"
-			}
-		}
-		if utf8.RuneCountInString(r.just) > 4000 {
-			fe["justification."+key] = "eloge.matrix.too_long"
-		}
-		lines := strings.Split(r.evid, "\n")
-		if len(lines) > 20 || utf8.RuneCountInString(r.evid) > 4000 {
-			fe["evidence."+key] = "eloge.matrix.evidence"
 		}
 		rows = append(rows, r)
 	}
@@ -651,28 +664,47 @@ func (s *Service) SaveMatrix(ctx context.Context, actor *auth.User, c *Cycle, p 
 			}
 		}
 	}
-	if len(fe) > 0 {
-		return fe
+	return rows, fe
+}
+
+// checkEntry checks one indicator's score, justification and evidence; ok
+// is false when the score is unusable (the row is then not stored).
+func checkEntry(c *Cycle, m MatrixInput, fe FieldErrors) (assessmentRow, bool) {
+	key := fmt.Sprint(m.IndicatorID)
+	r := assessmentRow{id: m.IndicatorID, just: strings.TrimSpace(m.Justification), evid: strings.TrimSpace(strings.ReplaceAll(m.Evidence, "\r", ""))}
+	if m.Score != "" {
+		var n int
+		if _, err := fmt.Sscan(m.Score, &n); err != nil || n < 0 || n > c.ScaleMax || fmt.Sprint(n) != strings.TrimSpace(m.Score) {
+			fe["score."+key] = "eloge.matrix.score_range"
+			return r, false
+		}
+		r.score = n
+		if c.RequireJustification && r.just == "" {
+			fe["justification."+key] = "eloge.matrix.justification_required"
+		}
 	}
-	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		now := db.Now()
-		for _, r := range rows {
-			_, err := tx.ExecContext(ctx, `INSERT INTO eloge_assessments (participant_id, indicator_id, score, justification, evidence, updated_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	if utf8.RuneCountInString(r.just) > 4000 {
+		fe["justification."+key] = "eloge.matrix.too_long"
+	}
+	if len(strings.Split(r.evid, "\n")) > 20 || utf8.RuneCountInString(r.evid) > 4000 {
+		fe["evidence."+key] = "eloge.matrix.evidence"
+	}
+	return r, true
+}
+
+// saveAssessment stores one indicator's entry; a changed entry loses an
+// expert's "returned" verdict but keeps "accepted".
+func saveAssessment(ctx context.Context, q db.Querier, participantID int64, r assessmentRow, by int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO eloge_assessments (participant_id, indicator_id, score, justification, evidence, updated_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (participant_id, indicator_id) DO UPDATE SET score = excluded.score, justification = excluded.justification, evidence = excluded.evidence, updated_by = excluded.updated_by, updated_at = excluded.updated_at,
   review = CASE WHEN eloge_assessments.review = 'accepted' THEN 'accepted' ELSE '' END`,
-				p.ID, r.id, r.score, r.just, r.evid, nullID(actorID(actor)), now, now)
-			if err != nil {
-				return fmt.Errorf("eloge.SaveMatrix: %w", err)
-			}
-		}
-		if submit {
-			if _, err := tx.ExecContext(ctx, `UPDATE eloge_participants SET status = 'submitted', updated_at = ? WHERE id = ?`, now, p.ID); err != nil {
-				return fmt.Errorf("eloge.SaveMatrix: submit: %w", err)
-			}
-			p.Status = "submitted"
-		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.matrix.save", ObjectKind: "eloge_participant", ObjectRef: p.LSG, Details: map[string]string{"submit": fmt.Sprint(submit)}})
-	})
+		participantID, r.id, r.score, r.just, r.evid, nullID(by), now, now)
+	return err
+}
+
+func setParticipantStatus(ctx context.Context, q db.Querier, id int64, status string, now time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE eloge_participants SET status = ?, updated_at = ? WHERE id = ?`, status, now, id)
+	return err
 }
 
 func nullID(id int64) any {
