@@ -240,7 +240,7 @@ func (r *demoRun) decide(ctx context.Context, name string, p *Participant) error
 func nullTime(t time.Time) sql.Null[time.Time] { return sql.Null[time.Time]{V: t, Valid: true} }
 
 func (s *Service) decidedAt(ctx context.Context, p *Participant, t time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE eloge_participants SET decided_at = ? WHERE id = ?`, t, p.ID)
+	_, err := s.Results.db.ExecContext(ctx, `UPDATE eloge_participants SET decided_at = ? WHERE id = ?`, t, p.ID)
 	return err
 }
 
@@ -273,7 +273,7 @@ func (s *Service) demoApprove(ctx context.Context, c *Cycle, p *Participant) err
 		return err
 	}
 	last := entries[len(entries)-1].Indicator.ID
-	if _, err := s.db.ExecContext(ctx, `UPDATE eloge_assessments SET review = 'accepted' WHERE participant_id = ? AND indicator_id <> ?`, p.ID, last); err != nil {
+	if _, err := s.Results.db.ExecContext(ctx, `UPDATE eloge_assessments SET review = 'accepted' WHERE participant_id = ? AND indicator_id <> ?`, p.ID, last); err != nil {
 		return err
 	}
 	return s.Review(ctx, nil, c, p, last, "accepted", "")
@@ -282,7 +282,7 @@ func (s *Service) demoApprove(ctx context.Context, c *Cycle, p *Participant) err
 // demoAnswers fills the three questionnaires with answers around level.
 func (s *Service) demoAnswers(ctx context.Context, p *Participant, level float64, n int, rng *rand.Rand) error {
 	for _, src := range []string{SourceCitizens, SourceCouncillors, SourceStaff} {
-		sv, err := s.surveys.ByPublicID(ctx, p.SurveyID(src))
+		sv, err := s.Results.surveys.ByPublicID(ctx, p.SurveyID(src))
 		if err != nil {
 			return err
 		}
@@ -290,7 +290,7 @@ func (s *Service) demoAnswers(ctx context.Context, p *Participant, level float64
 		// demo answers, then close them at the end of the cycle's year.
 		closes := sv.ClosesAt
 		in := surveys.Input{Title: sv.Title, Def: sv.Def, Audience: sv.Audience, Status: surveys.StatusOpen, ResultsPublic: true}
-		if err := s.surveys.Update(ctx, nil, sv, in); err != nil {
+		if err := s.Results.surveys.Update(ctx, nil, sv, in); err != nil {
 			return err
 		}
 		count := n
@@ -301,7 +301,7 @@ func (s *Service) demoAnswers(ctx context.Context, p *Participant, level float64
 			for i := range labels {
 				labels[i] = map[string]string{SourceCouncillors: "Vijeće", SourceStaff: "Uprava"}[src]
 			}
-			if tokens, err = s.surveys.IssueTokens(ctx, nil, sv, labels); err != nil {
+			if tokens, err = s.Results.surveys.IssueTokens(ctx, nil, sv, labels); err != nil {
 				return err
 			}
 		}
@@ -319,12 +319,12 @@ func (s *Service) demoAnswers(ctx context.Context, p *Participant, level float64
 			if tokens != nil {
 				sub.Token = tokens[i].Code
 			}
-			if _, err := s.surveys.Submit(ctx, sv, sub); err != nil {
+			if _, err := s.Results.surveys.Submit(ctx, sv, sub); err != nil {
 				return fmt.Errorf("eloge.demoAnswers(%s): %w", src, err)
 			}
 		}
 		in.ClosesAt, in.Status = closes, surveys.StatusClosed
-		if err := s.surveys.Update(ctx, nil, sv, in); err != nil {
+		if err := s.Results.surveys.Update(ctx, nil, sv, in); err != nil {
 			return err
 		}
 	}

@@ -50,21 +50,51 @@ type Directory interface {
 // LSGChecker says whether a code is an LSG; the places service backs it.
 type LSGChecker func(ctx context.Context, code string) bool
 
-// Service holds the ELoGE rules.
+// Service is the ELoGE module: three services over one set of tables,
+// each with its own rules.
 type Service struct {
+	*Benchmark   // platforms and their versioned principle sets
+	*Assessments // cycles, experts, participants, matrices and reviews
+	*Results     // questionnaires, scores, decisions, labels, action plans
+}
+
+// core is what every ELoGE service is built from.
+type core struct {
 	db      *db.DB
 	surveys *surveys.Service
 	dir     Directory
 	isLSG   LSGChecker
 }
 
+// Benchmark holds the accredited platforms and the principle sets they
+// edit.
+type Benchmark struct{ core }
+
+// Assessments holds a platform's yearly cycles: who takes part, who
+// reviews, and the self-assessment matrices.
+type Assessments struct {
+	core
+	bench *Benchmark
+}
+
+// Results holds what a cycle produces: the questionnaires and their
+// scores, decisions, labels and improvement plans.
+type Results struct {
+	core
+	bench  *Benchmark
+	assess *Assessments
+}
+
 // NewService makes the service.
 func NewService(d *db.DB, sv *surveys.Service, dir Directory, isLSG LSGChecker) *Service {
-	return &Service{db: d, surveys: sv, dir: dir, isLSG: isLSG}
+	c := core{db: d, surveys: sv, dir: dir, isLSG: isLSG}
+	b := &Benchmark{core: c}
+	as := &Assessments{core: c, bench: b}
+	return &Service{Benchmark: b, Assessments: as, Results: &Results{core: c, bench: b, assess: as}}
 }
 
 // Surveys is the survey engine the questionnaires run on.
-func (s *Service) Surveys() *surveys.Service { return s.surveys }
+func (s *Results) Surveys() *surveys.Service { return s.surveys }
 
 func newID() string {
 	b := make([]byte, 6)
@@ -95,7 +125,7 @@ func CanManagePlatform(u *auth.User, p *Platform) bool {
 
 // CreatePlatform gives an organisation the platform role (administrators;
 // actor nil is the system).
-func (s *Service) CreatePlatform(ctx context.Context, actor *auth.User, orgPID string) (*Platform, error) {
+func (s *Benchmark) CreatePlatform(ctx context.Context, actor *auth.User, orgPID string) (*Platform, error) {
 	if actor != nil && !auth.Can(actor, auth.ActAdminSite, auth.Object{}) {
 		return nil, ErrNotManager
 	}
@@ -123,7 +153,7 @@ func (s *Service) CreatePlatform(ctx context.Context, actor *auth.User, orgPID s
 }
 
 // Platforms lists the platforms.
-func (s *Service) Platforms(ctx context.Context) ([]Platform, error) {
+func (s *Benchmark) Platforms(ctx context.Context) ([]Platform, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, public_id, org_id, name, country FROM eloge_platforms ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Platforms: %w", err)
@@ -141,7 +171,7 @@ func (s *Service) Platforms(ctx context.Context) ([]Platform, error) {
 }
 
 // PlatformByPublicID returns one platform.
-func (s *Service) PlatformByPublicID(ctx context.Context, pid string) (*Platform, error) {
+func (s *Benchmark) PlatformByPublicID(ctx context.Context, pid string) (*Platform, error) {
 	var p Platform
 	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, org_id, name, country FROM eloge_platforms WHERE public_id = ?`, pid).Scan(&p.ID, &p.PublicID, &p.OrgID, &p.Name, &p.Country)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -208,12 +238,12 @@ func validateCycle(in *CycleInput) FieldErrors {
 }
 
 // OpenCycle starts a platform's cycle (its managers).
-func (s *Service) OpenCycle(ctx context.Context, actor *auth.User, p *Platform, in CycleInput) (*Cycle, error) {
+func (s *Assessments) OpenCycle(ctx context.Context, actor *auth.User, p *Platform, in CycleInput) (*Cycle, error) {
 	if actor != nil && !CanManagePlatform(actor, p) {
 		return nil, ErrNotManager
 	}
 	fe := validateCycle(&in)
-	set, err := s.SetByCode(ctx, in.SetCode)
+	set, err := s.bench.SetByCode(ctx, in.SetCode)
 	switch {
 	case errors.Is(err, refuse.ErrNotFound):
 		fe["set"] = "form.invalid_choice"
@@ -262,7 +292,7 @@ func scanCycle(row interface{ Scan(...any) error }) (*Cycle, error) {
 }
 
 // Cycles lists every cycle, newest first.
-func (s *Service) Cycles(ctx context.Context) ([]*Cycle, error) {
+func (s *Assessments) Cycles(ctx context.Context) ([]*Cycle, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+cycleColumns+` FROM eloge_cycles c JOIN eloge_sets s ON s.id = c.set_id JOIN eloge_platforms p ON p.id = c.platform_id ORDER BY c.year DESC, p.name`)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Cycles: %w", err)
@@ -280,7 +310,7 @@ func (s *Service) Cycles(ctx context.Context) ([]*Cycle, error) {
 }
 
 // CycleByPublicID returns one cycle.
-func (s *Service) CycleByPublicID(ctx context.Context, pid string) (*Cycle, error) {
+func (s *Assessments) CycleByPublicID(ctx context.Context, pid string) (*Cycle, error) {
 	c, err := scanCycle(s.db.QueryRowContext(ctx, `SELECT `+cycleColumns+` FROM eloge_cycles c JOIN eloge_sets s ON s.id = c.set_id JOIN eloge_platforms p ON p.id = c.platform_id WHERE c.public_id = ?`, pid))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, refuse.ErrNotFound
@@ -292,7 +322,7 @@ func (s *Service) CycleByPublicID(ctx context.Context, pid string) (*Cycle, erro
 }
 
 // SetCycleStatus opens or closes a cycle (managers).
-func (s *Service) SetCycleStatus(ctx context.Context, actor *auth.User, c *Cycle, status string) error {
+func (s *Assessments) SetCycleStatus(ctx context.Context, actor *auth.User, c *Cycle, status string) error {
 	if actor != nil && !CanManagePlatform(actor, &c.Platform) {
 		return ErrNotManager
 	}
@@ -315,7 +345,7 @@ type Expert struct {
 }
 
 // Experts lists a cycle's experts.
-func (s *Service) Experts(ctx context.Context, c *Cycle) ([]Expert, error) {
+func (s *Assessments) Experts(ctx context.Context, c *Cycle) ([]Expert, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.display_name, u.email FROM eloge_experts e JOIN users u ON u.id = e.user_id WHERE e.cycle_id = ? ORDER BY u.display_name`, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Experts: %w", err)
@@ -334,7 +364,7 @@ func (s *Service) Experts(ctx context.Context, c *Cycle) ([]Expert, error) {
 
 // IsExpert reports whether u reviews cycle c. Being an expert is per
 // cycle: an expert of 2022 has no say in 2023 unless named again.
-func (s *Service) IsExpert(ctx context.Context, u *auth.User, c *Cycle) (bool, error) {
+func (s *Assessments) IsExpert(ctx context.Context, u *auth.User, c *Cycle) (bool, error) {
 	if u == nil || u.Status != auth.StatusActive {
 		return false, nil
 	}
@@ -347,7 +377,7 @@ func (s *Service) IsExpert(ctx context.Context, u *auth.User, c *Cycle) (bool, e
 
 // AddExpert names a member of the platform's organisation an expert of
 // the cycle (managers).
-func (s *Service) AddExpert(ctx context.Context, actor *auth.User, c *Cycle, email string) error {
+func (s *Assessments) AddExpert(ctx context.Context, actor *auth.User, c *Cycle, email string) error {
 	if actor != nil && !CanManagePlatform(actor, &c.Platform) {
 		return ErrNotManager
 	}
@@ -428,7 +458,7 @@ func scanParticipant(row interface{ Scan(...any) error }) (*Participant, error) 
 }
 
 // AddParticipant enrols an LSG in the cycle (managers).
-func (s *Service) AddParticipant(ctx context.Context, actor *auth.User, c *Cycle, lsg string) (*Participant, error) {
+func (s *Assessments) AddParticipant(ctx context.Context, actor *auth.User, c *Cycle, lsg string) (*Participant, error) {
 	if actor != nil && !CanManagePlatform(actor, &c.Platform) {
 		return nil, ErrNotManager
 	}
@@ -458,7 +488,7 @@ func (s *Service) AddParticipant(ctx context.Context, actor *auth.User, c *Cycle
 }
 
 // Participants lists a cycle's LSGs.
-func (s *Service) Participants(ctx context.Context, c *Cycle) ([]*Participant, error) {
+func (s *Assessments) Participants(ctx context.Context, c *Cycle) ([]*Participant, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+participantColumns+` FROM eloge_participants WHERE cycle_id = ? ORDER BY lsg_code`, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Participants: %w", err)
@@ -476,7 +506,7 @@ func (s *Service) Participants(ctx context.Context, c *Cycle) ([]*Participant, e
 }
 
 // Participant returns one LSG's participation in a cycle.
-func (s *Service) Participant(ctx context.Context, c *Cycle, lsg string) (*Participant, error) {
+func (s *Assessments) Participant(ctx context.Context, c *Cycle, lsg string) (*Participant, error) {
 	p, err := scanParticipant(s.db.QueryRowContext(ctx, `SELECT `+participantColumns+` FROM eloge_participants WHERE cycle_id = ? AND lsg_code = ?`, c.ID, lsg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, refuse.ErrNotFound
@@ -488,7 +518,7 @@ func (s *Service) Participant(ctx context.Context, c *Cycle, lsg string) (*Parti
 }
 
 // ParticipationsOf lists an LSG's participations in every cycle.
-func (s *Service) ParticipationsOf(ctx context.Context, lsg string) ([]*Participant, error) {
+func (s *Assessments) ParticipationsOf(ctx context.Context, lsg string) ([]*Participant, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+participantColumns+` FROM eloge_participants WHERE lsg_code = ? ORDER BY id DESC`, lsg)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.ParticipationsOf: %w", err)
@@ -546,8 +576,8 @@ func IsLink(s string) bool {
 
 // Matrix returns the self-assessment matrix of a participant: every
 // indicator of the cycle's set, with what was entered so far.
-func (s *Service) Matrix(ctx context.Context, c *Cycle, p *Participant) ([]Entry, *Set, error) {
-	set, err := s.SetByID(ctx, c.SetID)
+func (s *Assessments) Matrix(ctx context.Context, c *Cycle, p *Participant) ([]Entry, *Set, error) {
+	set, err := s.bench.SetByID(ctx, c.SetID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -590,7 +620,7 @@ type MatrixInput struct {
 // SaveMatrix stores the team's scores, justifications and evidence (the
 // LSG's team, while the matrix is a draft or returned). With submit, the
 // matrix goes to the experts: every indicator must then be scored.
-func (s *Service) SaveMatrix(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, in []MatrixInput, submit bool) error {
+func (s *Assessments) SaveMatrix(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, in []MatrixInput, submit bool) error {
 	if actor != nil && !CanEditLSG(actor, p.LSG) {
 		return ErrNotManager
 	}
@@ -717,7 +747,7 @@ func nullID(id int64) any {
 // Review records an expert's verdict on one indicator: "returned" with a
 // comment sends the matrix back to the LSG; when every indicator is
 // accepted, the matrix is approved. Only experts of this cycle may review.
-func (s *Service) Review(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, indicatorID int64, verdict, comment string) error {
+func (s *Assessments) Review(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, indicatorID int64, verdict, comment string) error {
 	if actor != nil {
 		ok, err := s.IsExpert(ctx, actor, c)
 		if err != nil {
@@ -776,7 +806,7 @@ func (s *Service) Review(ctx context.Context, actor *auth.User, c *Cycle, p *Par
 
 // CanSee reports whether u sees a participant's unpublished work: the LSG
 // team, the cycle's experts and the platform's managers.
-func (s *Service) CanSee(ctx context.Context, u *auth.User, c *Cycle, p *Participant) (bool, error) {
+func (s *Assessments) CanSee(ctx context.Context, u *auth.User, c *Cycle, p *Participant) (bool, error) {
 	if u == nil {
 		return false, nil
 	}
