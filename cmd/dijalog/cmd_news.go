@@ -8,7 +8,7 @@ import (
 	"io"
 
 	"github.com/dijalog/dijalog/internal/app"
-	"github.com/dijalog/dijalog/internal/news"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // newsCommands are the mail and newsletter subcommands.
@@ -57,7 +57,7 @@ func mailBounce(ctx context.Context, args []string, env func(string) string, _ i
 			switch {
 			case err == nil:
 				fmt.Fprintf(stdout, "%s: bounce recorded\n", addr)
-			case errors.Is(err, news.ErrNotFound):
+			case errors.Is(err, refuse.ErrNotFound):
 				fmt.Fprintf(stdout, "%s: not a subscriber\n", addr)
 			default:
 				fmt.Fprintf(stderr, "%s: %v\n", addr, err)

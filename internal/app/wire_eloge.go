@@ -49,7 +49,6 @@ func (a *App) registerEloge() error {
 
 // demoEloge loads the eloge module's demo data.
 func (a *App) demoEloge(ctx context.Context) error {
-	all, labelled := eloge.DemoLSGs()
 	orgs, err := a.Auth.Organisations(ctx, "")
 	if err != nil {
 		return err
@@ -60,7 +59,7 @@ func (a *App) demoEloge(ctx context.Context) error {
 	}
 	w := a.elogeWiring
 	if err := w.Eloge.LoadDemo(ctx, eloge.DemoInput{
-		Orgs: orgs, Expert: expert, LSGNames: all, Labelled: labelled, Responses: 6,
+		Orgs: orgs, Expert: expert, Responses: 6,
 		Resolve: func(ctx context.Context, name string) (string, error) {
 			p, err := a.Places.ResolveLSG(ctx, name)
 			return p.Code, err

@@ -59,15 +59,7 @@ type setFile struct {
 	Code       string       `json:"code"`
 	Title      surveys.Text `json:"title"`
 	Source     string       `json:"source"`
-	Principles []struct {
-		Number      int          `json:"number"`
-		Title       surveys.Text `json:"title"`
-		Description surveys.Text `json:"description"`
-		Indicators  []struct {
-			Code string       `json:"code"`
-			Text surveys.Text `json:"text"`
-		} `json:"indicators"`
-	} `json:"principles"`
+	Principles []Principle  `json:"principles"` // number, title, description, indicators (code, text)
 }
 
 // BuiltinSets lists the embedded principle sets.
@@ -100,41 +92,27 @@ func marshal(t surveys.Text) string {
 
 // EnsureSets loads the embedded principle sets that the database lacks.
 // Sets already stored are left as the platform edited them.
-func (s *Service) EnsureSets(ctx context.Context) error {
+func (s *Benchmark) EnsureSets(ctx context.Context) error {
 	files, err := BuiltinSets()
 	if err != nil {
 		return err
 	}
 	for _, f := range files {
-		var id int64
-		err := s.db.QueryRowContext(ctx, `SELECT id FROM eloge_sets WHERE code = ?`, f.Code).Scan(&id)
+		_, err := setIDByCode(ctx, s.db, f.Code)
 		if err == nil {
 			continue
 		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		if !errors.Is(err, refuse.ErrNotFound) {
 			return fmt.Errorf("eloge.EnsureSets: %w", err)
 		}
+		now := db.Now()
+		ns := newSet{code: f.Code, title: marshal(f.Title), source: f.Source, family: f.Code, version: 1, status: SetPublished, publishedAt: now, principles: f.Principles}
 		err = s.db.InTx(ctx, func(tx *db.Tx) error {
-			now := db.Now()
-			sid, err := db.InsertID(ctx, tx, `INSERT INTO eloge_sets (code, title, source, family, version, status, published_at, created_at, updated_at) VALUES (?, ?, ?, ?, 1, 'published', ?, ?, ?) RETURNING id`, f.Code, marshal(f.Title), f.Source, f.Code, now, now, now)
-			if err != nil {
-				if db.IsUniqueViolation(err) {
-					return nil // loaded by another instance meanwhile
-				}
-				return err
+			_, err := insertSetTree(ctx, tx, ns, now)
+			if db.IsUniqueViolation(err) {
+				return nil // loaded by another instance meanwhile
 			}
-			for _, p := range f.Principles {
-				pid, err := db.InsertID(ctx, tx, `INSERT INTO eloge_principles (set_id, number, title, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, sid, p.Number, marshal(p.Title), marshal(p.Description), now, now)
-				if err != nil {
-					return err
-				}
-				for _, in := range p.Indicators {
-					if _, err := tx.ExecContext(ctx, `INSERT INTO eloge_indicators (principle_id, code, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, pid, in.Code, marshal(in.Text), now, now); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
+			return err
 		})
 		if err != nil {
 			return fmt.Errorf("eloge.EnsureSets(%s): %w", f.Code, err)
@@ -145,25 +123,16 @@ func (s *Service) EnsureSets(ctx context.Context) error {
 
 // Sets lists the stored principle set versions (without principles),
 // each family's versions together, oldest first.
-func (s *Service) Sets(ctx context.Context) ([]Set, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+setColumns+` FROM eloge_sets ORDER BY family, version`)
+func (s *Benchmark) Sets(ctx context.Context) ([]Set, error) {
+	out, err := listSets(ctx, s.db)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Sets: %w", err)
 	}
-	defer rows.Close()
-	var out []Set
-	for rows.Next() {
-		st, err := scanSet(rows)
-		if err != nil {
-			return nil, fmt.Errorf("eloge.Sets: scan: %w", err)
-		}
-		out = append(out, *st)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // PublishedSets lists the versions new cycles can run on.
-func (s *Service) PublishedSets(ctx context.Context) ([]Set, error) {
+func (s *Benchmark) PublishedSets(ctx context.Context) ([]Set, error) {
 	all, err := s.Sets(ctx)
 	var out []Set
 	for _, st := range all {
@@ -175,53 +144,17 @@ func (s *Service) PublishedSets(ctx context.Context) ([]Set, error) {
 }
 
 // SetByID loads a set with its principles and indicators.
-func (s *Service) SetByID(ctx context.Context, id int64) (*Set, error) {
-	st, err := scanSet(s.db.QueryRowContext(ctx, `SELECT `+setColumns+` FROM eloge_sets WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, refuse.ErrNotFound
-	}
+func (s *Benchmark) SetByID(ctx context.Context, id int64) (*Set, error) {
+	st, err := loadSet(ctx, s.db, id)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.SetByID: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.number, p.title, p.description, i.id, i.code, i.text
-FROM eloge_principles p LEFT JOIN eloge_indicators i ON i.principle_id = p.id
-WHERE p.set_id = ? ORDER BY p.number, i.id`, id)
-	if err != nil {
-		return nil, fmt.Errorf("eloge.SetByID: principles: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var pid int64
-		var num int
-		var pt, pd string
-		var iid sql.Null[int64]
-		var code, text sql.Null[string]
-		if err := rows.Scan(&pid, &num, &pt, &pd, &iid, &code, &text); err != nil {
-			return nil, err
-		}
-		if len(st.Principles) == 0 || st.Principles[len(st.Principles)-1].ID != pid {
-			p := Principle{ID: pid, Number: num}
-			_ = json.Unmarshal([]byte(pt), &p.Title)
-			_ = json.Unmarshal([]byte(pd), &p.Description)
-			st.Principles = append(st.Principles, p)
-		}
-		if iid.Valid {
-			in := Indicator{ID: iid.V, Code: code.V}
-			_ = json.Unmarshal([]byte(text.V), &in.Text)
-			last := &st.Principles[len(st.Principles)-1]
-			last.Indicators = append(last.Indicators, in)
-		}
-	}
-	return st, rows.Err()
+	return st, nil
 }
 
 // SetByCode loads a set by its code.
-func (s *Service) SetByCode(ctx context.Context, code string) (*Set, error) {
-	var id int64
-	err := s.db.QueryRowContext(ctx, `SELECT id FROM eloge_sets WHERE code = ?`, code).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, refuse.ErrNotFound
-	}
+func (s *Benchmark) SetByCode(ctx context.Context, code string) (*Set, error) {
+	id, err := setIDByCode(ctx, s.db, code)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.SetByCode: %w", err)
 	}

@@ -3,14 +3,19 @@ package eloge
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/demo"
 	"github.com/dijalog/dijalog/internal/surveys"
 )
+
+//go:embed demo
+var demoFS embed.FS
 
 // DemoInput is what the demo loader needs from the rest of the platform.
 type DemoInput struct {
@@ -18,178 +23,224 @@ type DemoInput struct {
 	Expert    *auth.User // a member of the platform organisation
 	Resolve   func(ctx context.Context, name string) (code string, err error)
 	NameOf    func(ctx context.Context, code, lang string) string
-	LSGNames  []string // seed 002's twelve LSGs
-	Labelled  []string // the three labelled in December 2023
-	Responses int      // citizens' answers per LSG (councillors and staff get fewer)
+	Responses int // citizens' answers per LSG (councillors and staff get fewer)
 }
 
-// DemoLSGs are the twelve local self-governments of "Link for
-// cooperation" (seed 002) and the three labelled in December 2023.
-func DemoLSGs() (all, labelled []string) {
-	return []string{"Berkovići", "Jablanica", "Kostajnica", "Maglaj", "Mostar", "Nevesinje", "Novi Grad", "Prijedor", "Ravno", "Trebinje", "Zavidovići", "Žepče"},
-		[]string{"Jablanica", "Prijedor", "Žepče"}
+// demoData is demo/eloge.json: LDA Mostar's platform, a first cycle
+// (self-assessment only) and a second with questionnaires, reviews, labels
+// and improvement plans, for the twelve LSGs of "Link for cooperation"
+// (seed 002).
+type demoData struct {
+	PlatformOrg string   `json:"platform_org"`
+	LSGs        []string `json:"lsgs"`
+	Labelled    []string `json:"labelled"`
+	First       struct {
+		Year        int       `json:"year"`
+		Title       string    `json:"title"`
+		LevelOffset float64   `json:"level_offset"`
+		Reasons     string    `json:"reasons"`
+		DecidedAt   demo.Time `json:"decided_at"`
+	} `json:"first"`
+	Second struct {
+		Year              int       `json:"year"`
+		Title             string    `json:"title"`
+		ReasonsAwarded    string    `json:"reasons_awarded"`
+		ReasonsNotAwarded string    `json:"reasons_not_awarded"`
+		DecidedAt         demo.Time `json:"decided_at"`
+		StillEntering     struct {
+			LSG        string `json:"lsg"`
+			Indicators int    `json:"indicators"`
+		} `json:"still_entering"`
+		Returned struct {
+			LSG       string `json:"lsg"`
+			Indicator int    `json:"indicator"`
+			Comment   string `json:"comment"`
+		} `json:"returned"`
+		WaitingForExperts string `json:"waiting_for_experts"`
+	} `json:"second"`
+	Set         string   `json:"set"`
+	ScaleMax    int      `json:"scale_max"`
+	Weights     Weights  `json:"weights"`
+	Threshold   int      `json:"threshold"`
+	ActionOwner string   `json:"action_owner"`
+	Actions     []string `json:"actions"`
 }
 
-// LoadDemo builds the demo: LDA Mostar as the national platform, a 2022
-// cycle (self-assessment only, published) and the 2023 cycle with the
-// twelve LSGs, generated questionnaires and answers, experts' reviews,
-// three labels (December 2023), improvement plans, and Mostar still
-// working on its matrix.
+func (d *demoData) cycle(year int, title string) CycleInput {
+	return CycleInput{Year: year, Title: title, SetCode: d.Set, ScaleMax: d.ScaleMax, Weights: d.Weights, Threshold: d.Threshold, RequireJustification: true}
+}
+
+// demoRun is one load of the demo: its data, the platform's two cycles,
+// the LSGs' codes and the seeded random numbers (the same demo every time).
+type demoRun struct {
+	s        *Service
+	in       DemoInput
+	d        demoData
+	c1, c2   *Cycle
+	codes    map[string]string
+	labelled map[string]bool
+	rng      *rand.Rand
+}
+
+// LoadDemo builds the demo of demo/eloge.json: LDA Mostar as the national
+// platform, a 2022 cycle (self-assessment only, published) and the 2023
+// cycle with the twelve LSGs, generated questionnaires and answers,
+// experts' reviews, three labels (December 2023), improvement plans, and
+// Mostar still working on its matrix.
 func (s *Service) LoadDemo(ctx context.Context, in DemoInput) error {
+	d, err := demo.Read[demoData](demoFS, "demo/eloge.json")
+	if err != nil {
+		return fmt.Errorf("eloge.LoadDemo: %w", err)
+	}
+	run := &demoRun{s: s, in: in, d: d, codes: map[string]string{}, labelled: map[string]bool{}, rng: rand.New(rand.NewPCG(2023, 12))}
+	if err := run.platformAndCycles(ctx); err != nil {
+		return fmt.Errorf("eloge.LoadDemo: %w", err)
+	}
+	for _, name := range d.LSGs {
+		if err := run.lsg(ctx, name); err != nil {
+			return fmt.Errorf("eloge.LoadDemo %s: %w", name, err)
+		}
+	}
+	return s.SetCycleStatus(ctx, nil, run.c1, "closed")
+}
+
+// platformAndCycles creates the platform, its two cycles and the second
+// cycle's expert, and resolves the LSGs' names to codes.
+func (r *demoRun) platformAndCycles(ctx context.Context) error {
 	var org *auth.Organisation
-	for i := range in.Orgs {
-		if strings.Contains(in.Orgs[i].Name, "LDA Mostar") {
-			org = &in.Orgs[i]
+	for i := range r.in.Orgs {
+		if strings.Contains(r.in.Orgs[i].Name, r.d.PlatformOrg) {
+			org = &r.in.Orgs[i]
 		}
 	}
 	if org == nil {
-		return fmt.Errorf("eloge.LoadDemo: no LDA Mostar organisation")
+		return fmt.Errorf("no %s organisation", r.d.PlatformOrg)
 	}
-	plat, err := s.CreatePlatform(ctx, nil, org.PublicID)
+	plat, err := r.s.CreatePlatform(ctx, nil, org.PublicID)
 	if err != nil {
-		return fmt.Errorf("eloge.LoadDemo: platform: %w", err)
+		return fmt.Errorf("platform: %w", err)
 	}
-	codes := map[string]string{}
-	for _, n := range in.LSGNames {
-		c, err := in.Resolve(ctx, n)
-		if err != nil {
-			return fmt.Errorf("eloge.LoadDemo: resolve %q: %w", n, err)
-		}
-		codes[n] = c
-	}
-	labelled := map[string]bool{}
-	for _, n := range in.Labelled {
-		labelled[n] = true
-	}
-	rng := rand.New(rand.NewPCG(2023, 12))
-	base := func(name string) float64 {
-		if labelled[name] {
-			return 0.78
-		}
-		return 0.45 + 0.2*rng.Float64()
-	}
-	weights := Weights{Self: 40, Citizens: 20, Councillors: 20, Staff: 20}
-
-	// 2022: the first round, self-assessment only.
-	c22, err := s.OpenCycle(ctx, nil, plat, CycleInput{Year: 2022, Title: "ELoGE 2022 – Link za saradnju/suradnju (prvi krug)", SetCode: "2008", ScaleMax: 5, Weights: weights, Threshold: 70, RequireJustification: true})
-	if err != nil {
-		return fmt.Errorf("eloge.LoadDemo: 2022: %w", err)
-	}
-	c23, err := s.OpenCycle(ctx, nil, plat, CycleInput{Year: 2023, Title: "ELoGE 2023 – Link za saradnju/suradnju", SetCode: "2008", ScaleMax: 5, Weights: weights, Threshold: 70, RequireJustification: true})
-	if err != nil {
-		return fmt.Errorf("eloge.LoadDemo: 2023: %w", err)
-	}
-	if in.Expert != nil {
-		if err := s.AddExpert(ctx, nil, c23, in.Expert.Email); err != nil {
-			return fmt.Errorf("eloge.LoadDemo: expert: %w", err)
+	for _, n := range r.d.LSGs {
+		if r.codes[n], err = r.in.Resolve(ctx, n); err != nil {
+			return fmt.Errorf("resolve %q: %w", n, err)
 		}
 	}
-	for _, name := range in.LSGNames {
-		code := codes[name]
-		level := base(name)
-		// 2022, a little weaker.
-		p22, err := s.AddParticipant(ctx, nil, c22, code)
-		if err != nil {
-			return err
-		}
-		if err := s.demoMatrix(ctx, c22, p22, level-0.12, rng); err != nil {
-			return err
-		}
-		if err := s.demoApprove(ctx, c22, p22); err != nil {
-			return err
-		}
-		if err := s.Decide(ctx, nil, c22, p22, false, "Prvi krug: samoprocjena bez anketa građana, vijećnika i uposlenika; oznaka se dodjeljuje tek uz sve izvore."); err != nil {
-			return fmt.Errorf("eloge.LoadDemo: decide 2022 %s: %w", code, err)
-		}
-		if err := s.decidedAt(ctx, p22, time.Date(2022, 12, 14, 11, 0, 0, 0, time.UTC)); err != nil {
-			return err
-		}
-
-		// 2023.
-		p23, err := s.AddParticipant(ctx, nil, c23, code)
-		if err != nil {
-			return err
-		}
-		if name == "Mostar" {
-			// Mostar's team is still entering its matrix.
-			if err := s.demoMatrix(ctx, c23, p23, level, rng, 10); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := s.GenerateSurveys(ctx, nil, c23, p23, func(lang string) string { return in.NameOf(ctx, code, lang) }); err != nil {
-			return err
-		}
-		if err := s.demoAnswers(ctx, p23, level, in.Responses, rng); err != nil {
-			return err
-		}
-		if err := s.demoMatrix(ctx, c23, p23, level, rng); err != nil {
-			return err
-		}
-		switch name {
-		case "Ravno":
-			// Returned by the experts: one indicator needs better evidence.
-			entries, _, err := s.Matrix(ctx, c23, p23)
-			if err != nil {
-				return err
-			}
-			if err := s.Review(ctx, nil, c23, p23, entries[6].Indicator.ID, "returned", "Nedostaje dokaz: priložite link na objavljene odluke vijeća za 2023. godinu."); err != nil {
-				return err
-			}
-			continue
-		case "Berkovići":
-			continue // submitted, waiting for the experts
-		}
-		if err := s.demoApprove(ctx, c23, p23); err != nil {
-			return err
-		}
-		awarded := labelled[name]
-		reasons := "Ukupni rezultat ispod praga od 70; preporučene mjere za principe s najnižim ocjenama."
-		if awarded {
-			reasons = "Svih 12 principa ocijenjeno iz sva četiri izvora; ukupni rezultat iznad praga. Posebno istaknuti otvorenost, javni pozivi za OCD i odgovornost prema građanima."
-		}
-		if err := s.Decide(ctx, nil, c23, p23, awarded, reasons); err != nil {
-			return fmt.Errorf("eloge.LoadDemo: decide %s: %w", name, err)
-		}
-		if err := s.decidedAt(ctx, p23, time.Date(2023, 12, 12, 12, 0, 0, 0, time.UTC)); err != nil {
-			return err
-		}
-		ps, _, err := s.Scores(ctx, c23, p23)
-		if err != nil {
-			return err
-		}
-		for i, w := range Weak(ps, 75) {
-			if i == 2 {
-				break
-			}
-			a := &Action{Principle: w, Action: demoActions[(w-1)%len(demoActions)], Owner: "Služba za opću upravu", Deadline: nullTime(time.Date(2024, time.Month(3+3*i), 30, 0, 0, 0, 0, time.UTC)), Progress: 25 * i}
-			if err := s.AddAction(ctx, nil, c23, p23, a); err != nil {
-				return err
-			}
+	for _, n := range r.d.Labelled {
+		r.labelled[n] = true
+	}
+	if r.c1, err = r.s.OpenCycle(ctx, nil, plat, r.d.cycle(r.d.First.Year, r.d.First.Title)); err != nil {
+		return fmt.Errorf("%d: %w", r.d.First.Year, err)
+	}
+	if r.c2, err = r.s.OpenCycle(ctx, nil, plat, r.d.cycle(r.d.Second.Year, r.d.Second.Title)); err != nil {
+		return fmt.Errorf("%d: %w", r.d.Second.Year, err)
+	}
+	if r.in.Expert != nil {
+		if err := r.s.AddExpert(ctx, nil, r.c2, r.in.Expert.Email); err != nil {
+			return fmt.Errorf("expert: %w", err)
 		}
 	}
-	return s.SetCycleStatus(ctx, nil, c22, "closed")
+	return nil
 }
 
-var demoActions = []string{
-	"Uvesti online javne konsultacije za sve nacrte odluka vijeća",
-	"Objaviti rokove odgovora na zahtjeve građana i pratiti ih mjesečno",
-	"Uvesti godišnji plan rada s mjerljivim ciljevima i izvještaj o ostvarenju",
-	"Objavljivati budžet za građane i sve odluke vijeća u roku od 7 dana",
-	"Obučiti službenike o postupanju po žalbama",
-	"Donijeti etički kodeks i registar sukoba interesa",
-	"Godišnji plan obuke za uposlene i vijećnike",
-	"Uvesti e-usluge za izdavanje uvjerenja",
-	"Usvojiti strategiju razvoja 2024–2030 uz učešće mjesnih zajednica",
-	"Javni poziv za OCD s objavljenim kriterijima i rezultatima",
-	"Akcioni plan za uključivanje osoba s invaliditetom",
-	"Godišnji javni izvještaj načelnika s pitanjima građana",
+// lsg takes one LSG through both cycles: the first, a little weaker,
+// decided without a label; the second as far as the data says.
+func (r *demoRun) lsg(ctx context.Context, name string) error {
+	level := 0.78
+	if !r.labelled[name] {
+		level = 0.45 + 0.2*r.rng.Float64()
+	}
+	code, s := r.codes[name], r.s
+	p1, err := s.AddParticipant(ctx, nil, r.c1, code)
+	if err != nil {
+		return err
+	}
+	if err := s.demoMatrix(ctx, r.c1, p1, level+r.d.First.LevelOffset, r.rng); err != nil {
+		return err
+	}
+	if err := s.demoApprove(ctx, r.c1, p1); err != nil {
+		return err
+	}
+	if err := s.Decide(ctx, nil, r.c1, p1, false, r.d.First.Reasons); err != nil {
+		return fmt.Errorf("decide %d: %w", r.d.First.Year, err)
+	}
+	if err := s.decidedAt(ctx, p1, r.d.First.DecidedAt.At(time.Now())); err != nil {
+		return err
+	}
+	return r.second(ctx, name, code, level)
+}
+
+// second takes an LSG through the second cycle: matrix, questionnaires
+// and answers, then review, decision and improvement plan, except for the
+// LSGs the data stops earlier.
+func (r *demoRun) second(ctx context.Context, name, code string, level float64) error {
+	s, sc := r.s, &r.d.Second
+	p, err := s.AddParticipant(ctx, nil, r.c2, code)
+	if err != nil {
+		return err
+	}
+	if name == sc.StillEntering.LSG {
+		return s.demoMatrix(ctx, r.c2, p, level, r.rng, sc.StillEntering.Indicators)
+	}
+	if err := s.GenerateSurveys(ctx, nil, r.c2, p, func(lang string) string { return r.in.NameOf(ctx, code, lang) }); err != nil {
+		return err
+	}
+	if err := s.demoAnswers(ctx, p, level, r.in.Responses, r.rng); err != nil {
+		return err
+	}
+	if err := s.demoMatrix(ctx, r.c2, p, level, r.rng); err != nil {
+		return err
+	}
+	switch name {
+	case sc.Returned.LSG:
+		entries, _, err := s.Matrix(ctx, r.c2, p)
+		if err != nil {
+			return err
+		}
+		return s.Review(ctx, nil, r.c2, p, entries[sc.Returned.Indicator].Indicator.ID, "returned", sc.Returned.Comment)
+	case sc.WaitingForExperts:
+		return nil
+	}
+	if err := s.demoApprove(ctx, r.c2, p); err != nil {
+		return err
+	}
+	return r.decide(ctx, name, p)
+}
+
+// decide awards or refuses the label of the second cycle and plans
+// actions for the two weakest principles.
+func (r *demoRun) decide(ctx context.Context, name string, p *Participant) error {
+	s, sc := r.s, &r.d.Second
+	awarded := r.labelled[name]
+	reasons := sc.ReasonsNotAwarded
+	if awarded {
+		reasons = sc.ReasonsAwarded
+	}
+	if err := s.Decide(ctx, nil, r.c2, p, awarded, reasons); err != nil {
+		return fmt.Errorf("decide: %w", err)
+	}
+	if err := s.decidedAt(ctx, p, sc.DecidedAt.At(time.Now())); err != nil {
+		return err
+	}
+	ps, _, err := s.Scores(ctx, r.c2, p)
+	if err != nil {
+		return err
+	}
+	for i, w := range Weak(ps, 75) {
+		if i == 2 {
+			break
+		}
+		a := &Action{Principle: w, Action: r.d.Actions[(w-1)%len(r.d.Actions)], Owner: r.d.ActionOwner, Deadline: nullTime(time.Date(2024, time.Month(3+3*i), 30, 0, 0, 0, 0, time.UTC)), Progress: 25 * i}
+		if err := s.AddAction(ctx, nil, r.c2, p, a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func nullTime(t time.Time) sql.Null[time.Time] { return sql.Null[time.Time]{V: t, Valid: true} }
 
 func (s *Service) decidedAt(ctx context.Context, p *Participant, t time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE eloge_participants SET decided_at = ? WHERE id = ?`, t, p.ID)
+	_, err := s.Results.db.ExecContext(ctx, `UPDATE eloge_participants SET decided_at = ? WHERE id = ?`, t, p.ID)
 	return err
 }
 
@@ -222,7 +273,7 @@ func (s *Service) demoApprove(ctx context.Context, c *Cycle, p *Participant) err
 		return err
 	}
 	last := entries[len(entries)-1].Indicator.ID
-	if _, err := s.db.ExecContext(ctx, `UPDATE eloge_assessments SET review = 'accepted' WHERE participant_id = ? AND indicator_id <> ?`, p.ID, last); err != nil {
+	if _, err := s.Results.db.ExecContext(ctx, `UPDATE eloge_assessments SET review = 'accepted' WHERE participant_id = ? AND indicator_id <> ?`, p.ID, last); err != nil {
 		return err
 	}
 	return s.Review(ctx, nil, c, p, last, "accepted", "")
@@ -231,7 +282,7 @@ func (s *Service) demoApprove(ctx context.Context, c *Cycle, p *Participant) err
 // demoAnswers fills the three questionnaires with answers around level.
 func (s *Service) demoAnswers(ctx context.Context, p *Participant, level float64, n int, rng *rand.Rand) error {
 	for _, src := range []string{SourceCitizens, SourceCouncillors, SourceStaff} {
-		sv, err := s.surveys.ByPublicID(ctx, p.SurveyID(src))
+		sv, err := s.Results.surveys.ByPublicID(ctx, p.SurveyID(src))
 		if err != nil {
 			return err
 		}
@@ -239,7 +290,7 @@ func (s *Service) demoAnswers(ctx context.Context, p *Participant, level float64
 		// demo answers, then close them at the end of the cycle's year.
 		closes := sv.ClosesAt
 		in := surveys.Input{Title: sv.Title, Def: sv.Def, Audience: sv.Audience, Status: surveys.StatusOpen, ResultsPublic: true}
-		if err := s.surveys.Update(ctx, nil, sv, in); err != nil {
+		if err := s.Results.surveys.Update(ctx, nil, sv, in); err != nil {
 			return err
 		}
 		count := n
@@ -250,7 +301,7 @@ func (s *Service) demoAnswers(ctx context.Context, p *Participant, level float64
 			for i := range labels {
 				labels[i] = map[string]string{SourceCouncillors: "Vijeće", SourceStaff: "Uprava"}[src]
 			}
-			if tokens, err = s.surveys.IssueTokens(ctx, nil, sv, labels); err != nil {
+			if tokens, err = s.Results.surveys.IssueTokens(ctx, nil, sv, labels); err != nil {
 				return err
 			}
 		}
@@ -268,12 +319,12 @@ func (s *Service) demoAnswers(ctx context.Context, p *Participant, level float64
 			if tokens != nil {
 				sub.Token = tokens[i].Code
 			}
-			if _, err := s.surveys.Submit(ctx, sv, sub); err != nil {
+			if _, err := s.Results.surveys.Submit(ctx, sv, sub); err != nil {
 				return fmt.Errorf("eloge.demoAnswers(%s): %w", src, err)
 			}
 		}
 		in.ClosesAt, in.Status = closes, surveys.StatusClosed
-		if err := s.surveys.Update(ctx, nil, sv, in); err != nil {
+		if err := s.Results.surveys.Update(ctx, nil, sv, in); err != nil {
 			return err
 		}
 	}

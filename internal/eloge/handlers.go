@@ -85,18 +85,6 @@ func (h *Handlers) lsgName(ctx context.Context, code, lang string) string {
 	return p.NameLat
 }
 
-// refusal maps a service error to a localised page error.
-func refusal(err error) error {
-	if key := ErrorKey(err); key != "" {
-		status := http.StatusConflict
-		if errors.Is(err, ErrForbidden) || errors.Is(err, ErrNotExpert) {
-			status = http.StatusForbidden
-		}
-		return &web.Error{Status: status, Key: key, Err: err}
-	}
-	return err
-}
-
 // ---- public ----
 
 type labelView struct {
@@ -554,7 +542,7 @@ func (h *Handlers) createPlatform(w http.ResponseWriter, r *http.Request) error 
 	case errors.Is(err, refuse.ErrConflict):
 		f.Errors["org"] = "eloge.platform.exists"
 	case err != nil:
-		return refusal(err)
+		return err
 	default:
 		return h.redirect(w, r, "/admin/eloge")
 	}
@@ -591,7 +579,7 @@ func (h *Handlers) openCycle(w http.ResponseWriter, r *http.Request) error {
 		return h.adminPage(w, r, u, f, http.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return refusal(err)
+		return err
 	}
 	return h.redirect(w, r, "/admin/eloge/cycles/"+c.PublicID)
 }
@@ -662,7 +650,7 @@ func (h *Handlers) addLSG(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, refuse.ErrConflict):
 		f.Errors["lsg"] = "eloge.err.lsg_exists"
 	case err != nil:
-		return refusal(err)
+		return err
 	default:
 		return h.redirect(w, r, "/admin/eloge/cycles/"+c.PublicID)
 	}
@@ -682,11 +670,11 @@ func (h *Handlers) addExpert(w http.ResponseWriter, r *http.Request) error {
 	err = h.svc.AddExpert(r.Context(), u, c, f.Get("email"))
 	switch {
 	case errors.Is(err, ErrUnknownPerson), errors.Is(err, ErrNotMember):
-		f.Errors["email"] = ErrorKey(err)
+		f.Errors["email"] = refuse.KeyOf(err)
 	case errors.Is(err, refuse.ErrConflict):
 		f.Errors["email"] = "eloge.err.expert_exists"
 	case err != nil:
-		return refusal(err)
+		return err
 	default:
 		return h.redirect(w, r, "/admin/eloge/cycles/"+c.PublicID)
 	}
@@ -793,12 +781,9 @@ func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, u *auth.User, c 
 		for k, v := range fe {
 			f.Errors[k] = v
 		}
-	case ErrorKey(err) != "":
-		f.Error = ErrorKey(err)
-		st := http.StatusConflict
-		if errors.Is(err, ErrForbidden) || errors.Is(err, ErrNotExpert) {
-			st = http.StatusForbidden
-		}
+	case refuse.KeyOf(err) != "":
+		f.Error = refuse.KeyOf(err)
+		st, _ := web.StatusOf(err)
 		return h.workspacePage(w, r, u, c, p, f, st)
 	default:
 		return err

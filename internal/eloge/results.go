@@ -73,9 +73,9 @@ func fillText(t surveys.Text, year int, lsgName func(lang string) string) survey
 // the survey engine: citizens (public, anonymous), councillors and staff
 // (invitation codes). They belong to the LSG, open now and close at the
 // end of the cycle's year. The LSG team or the platform's managers.
-func (s *Service) GenerateSurveys(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, lsgName func(lang string) string) error {
+func (s *Results) GenerateSurveys(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, lsgName func(lang string) string) error {
 	if actor != nil && !CanEditLSG(actor, p.LSG) && !CanManagePlatform(actor, &c.Platform) {
-		return ErrForbidden
+		return ErrNotManager
 	}
 	if c.Status != "open" {
 		return ErrCycleClosed
@@ -83,7 +83,7 @@ func (s *Service) GenerateSurveys(ctx context.Context, actor *auth.User, c *Cycl
 	if p.CitizensSurvey != "" {
 		return ErrSurveysExist
 	}
-	set, err := s.SetByID(ctx, c.SetID)
+	set, err := s.bench.SetByID(ctx, c.SetID)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (s *Service) GenerateSurveys(ctx context.Context, actor *auth.User, c *Cycl
 
 // SourceScores computes a participant's 0-100 scores per principle from
 // each source: the self-assessment and the three questionnaires.
-func (s *Service) SourceScores(ctx context.Context, c *Cycle, p *Participant) (map[string]map[int]float64, map[string]int, error) {
+func (s *Results) SourceScores(ctx context.Context, c *Cycle, p *Participant) (map[string]map[int]float64, map[string]int, error) {
 	out := map[string]map[int]float64{}
 	responses := map[string]int{}
 	rows, err := s.db.QueryContext(ctx, `SELECT pr.number, a.score FROM eloge_assessments a JOIN eloge_indicators i ON i.id = a.indicator_id JOIN eloge_principles pr ON pr.id = i.principle_id WHERE a.participant_id = ?`, p.ID)
@@ -164,8 +164,8 @@ func (s *Service) SourceScores(ctx context.Context, c *Cycle, p *Participant) (m
 }
 
 // Scores combines a participant's sources with the cycle's weights.
-func (s *Service) Scores(ctx context.Context, c *Cycle, p *Participant) ([]PrincipleScore, map[string]int, error) {
-	set, err := s.SetByID(ctx, c.SetID)
+func (s *Results) Scores(ctx context.Context, c *Cycle, p *Participant) ([]PrincipleScore, map[string]int, error) {
+	set, err := s.bench.SetByID(ctx, c.SetID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -180,9 +180,9 @@ func (s *Service) Scores(ctx context.Context, c *Cycle, p *Participant) ([]Princ
 // cycle, once the matrix is approved). A label needs every principle
 // scored and the overall score at or above the cycle's threshold; the
 // reasons are published with the decision.
-func (s *Service) Decide(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, awarded bool, reasons string) error {
+func (s *Results) Decide(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, awarded bool, reasons string) error {
 	if actor != nil {
-		ok, err := s.IsExpert(ctx, actor, c)
+		ok, err := s.assess.IsExpert(ctx, actor, c)
 		if err != nil {
 			return err
 		}
@@ -232,7 +232,7 @@ type Action struct {
 }
 
 // Actions lists a participant's improvement plan.
-func (s *Service) Actions(ctx context.Context, p *Participant) ([]Action, error) {
+func (s *Results) Actions(ctx context.Context, p *Participant) ([]Action, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT public_id, principle, action, owner, deadline, progress FROM eloge_actions WHERE participant_id = ? ORDER BY principle, id`, p.ID)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Actions: %w", err)
@@ -250,9 +250,9 @@ func (s *Service) Actions(ctx context.Context, p *Participant) ([]Action, error)
 }
 
 // AddAction adds a step to the plan (the LSG team).
-func (s *Service) AddAction(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, a *Action) error {
+func (s *Results) AddAction(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, a *Action) error {
 	if actor != nil && !CanEditLSG(actor, p.LSG) {
-		return ErrForbidden
+		return ErrNotManager
 	}
 	a.Action, a.Owner = strings.TrimSpace(a.Action), strings.TrimSpace(a.Owner)
 	fe := FieldErrors{}
@@ -287,9 +287,9 @@ func (s *Service) AddAction(ctx context.Context, actor *auth.User, c *Cycle, p *
 }
 
 // SetProgress updates a step's progress (the LSG team).
-func (s *Service) SetProgress(ctx context.Context, actor *auth.User, p *Participant, actionID string, progress int) error {
+func (s *Results) SetProgress(ctx context.Context, actor *auth.User, p *Participant, actionID string, progress int) error {
 	if actor != nil && !CanEditLSG(actor, p.LSG) {
-		return ErrForbidden
+		return ErrNotManager
 	}
 	if progress < 0 || progress > 100 {
 		return FieldErrors{"progress": "eloge.action.progress"}
@@ -315,7 +315,7 @@ type Label struct {
 }
 
 // Labels lists the published labels, newest first (lsg "" for all).
-func (s *Service) Labels(ctx context.Context, lsg string) ([]Label, error) {
+func (s *Results) Labels(ctx context.Context, lsg string) ([]Label, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT c.year, c.public_id, p.lsg_code, COALESCE(p.decision_score, 0), p.decided_at, pl.name
 FROM eloge_participants p JOIN eloge_cycles c ON c.id = p.cycle_id JOIN eloge_platforms pl ON pl.id = c.platform_id
 WHERE p.decision = 'awarded' AND p.published = 1 AND (? = '' OR p.lsg_code = ?) ORDER BY c.year DESC, p.lsg_code`, lsg, lsg)
@@ -338,7 +338,7 @@ WHERE p.decision = 'awarded' AND p.published = 1 AND (? = '' OR p.lsg_code = ?) 
 
 // PreviousParticipation is the LSG's participation in the platform's
 // latest earlier cycle, or nil.
-func (s *Service) PreviousParticipation(ctx context.Context, c *Cycle, lsg string) (*Cycle, *Participant, error) {
+func (s *Results) PreviousParticipation(ctx context.Context, c *Cycle, lsg string) (*Cycle, *Participant, error) {
 	var pid string
 	err := s.db.QueryRowContext(ctx, `SELECT c.public_id FROM eloge_cycles c JOIN eloge_participants p ON p.cycle_id = c.id
 WHERE c.platform_id = ? AND c.year < ? AND p.lsg_code = ? ORDER BY c.year DESC LIMIT 1`, c.Platform.ID, c.Year, lsg).Scan(&pid)
@@ -348,11 +348,11 @@ WHERE c.platform_id = ? AND c.year < ? AND p.lsg_code = ? ORDER BY c.year DESC L
 	if err != nil {
 		return nil, nil, fmt.Errorf("eloge.PreviousParticipation: %w", err)
 	}
-	pc, err := s.CycleByPublicID(ctx, pid)
+	pc, err := s.assess.CycleByPublicID(ctx, pid)
 	if err != nil {
 		return nil, nil, err
 	}
-	pp, err := s.Participant(ctx, pc, lsg)
+	pp, err := s.assess.Participant(ctx, pc, lsg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -361,8 +361,8 @@ WHERE c.platform_id = ? AND c.year < ? AND p.lsg_code = ? ORDER BY c.year DESC L
 
 // CycleAverage is the per-principle mean combined score of the cycle's
 // participants whose results are published.
-func (s *Service) CycleAverage(ctx context.Context, c *Cycle) (map[int]float64, error) {
-	parts, err := s.Participants(ctx, c)
+func (s *Results) CycleAverage(ctx context.Context, c *Cycle) (map[int]float64, error) {
+	parts, err := s.assess.Participants(ctx, c)
 	if err != nil {
 		return nil, err
 	}

@@ -19,36 +19,22 @@ import (
 	"github.com/dijalog/dijalog/internal/surveys"
 )
 
-// Refusals; ErrorKey gives their catalogue keys.
+// Refusals of the ELoGE rules: each a flavour of a refuse sentinel that
+// carries the catalogue key of its message (refuse.KeyOf), so the web
+// adapter answers it with the sentinel's status and this message.
 var (
-	ErrForbidden     = errors.New("eloge: forbidden")
-	ErrNotExpert     = errors.New("eloge: not an expert of this cycle")
-	ErrNotMember     = errors.New("eloge: not a member of the platform")
-	ErrState         = errors.New("eloge: not possible in this state")
-	ErrIncomplete    = errors.New("eloge: matrix incomplete")
-	ErrBelowThresh   = errors.New("eloge: score below the threshold")
-	ErrCycleClosed   = errors.New("eloge: cycle closed")
-	ErrSurveysExist  = errors.New("eloge: questionnaires exist")
-	ErrNoScores      = errors.New("eloge: no scores yet")
-	ErrUnknownLSG    = errors.New("eloge: unknown LSG")
-	ErrUnknownPerson = errors.New("eloge: unknown person")
+	ErrNotManager    = refuse.Key(refuse.ErrForbidden, "eloge.err.forbidden")
+	ErrNotExpert     = refuse.Key(refuse.ErrForbidden, "eloge.err.not_expert")
+	ErrNotMember     = refuse.Key(refuse.ErrConflict, "eloge.err.not_member")
+	ErrState         = refuse.Key(refuse.ErrConflict, "eloge.err.state")
+	ErrIncomplete    = refuse.Key(refuse.ErrConflict, "eloge.err.incomplete")
+	ErrBelowThresh   = refuse.Key(refuse.ErrConflict, "eloge.err.below")
+	ErrCycleClosed   = refuse.Key(refuse.ErrConflict, "eloge.err.closed")
+	ErrSurveysExist  = refuse.Key(refuse.ErrConflict, "eloge.err.surveys_exist")
+	ErrNoScores      = refuse.Key(refuse.ErrConflict, "eloge.err.no_scores")
+	ErrUnknownLSG    = refuse.Key(refuse.ErrConflict, "eloge.err.unknown_lsg")
+	ErrUnknownPerson = refuse.Key(refuse.ErrConflict, "eloge.err.unknown_person")
 )
-
-// ErrorKey is the catalogue key of a refusal, or "".
-func ErrorKey(err error) string {
-	for e, k := range map[error]string{
-		ErrForbidden: "eloge.err.forbidden", ErrNotExpert: "eloge.err.not_expert", ErrNotMember: "eloge.err.not_member",
-		ErrState: "eloge.err.state", ErrIncomplete: "eloge.err.incomplete", ErrBelowThresh: "eloge.err.below",
-		ErrCycleClosed: "eloge.err.closed", ErrSurveysExist: "eloge.err.surveys_exist", ErrNoScores: "eloge.err.no_scores",
-		ErrUnknownLSG: "eloge.err.unknown_lsg", ErrUnknownPerson: "eloge.err.unknown_person",
-		ErrSetFrozen: "eloge.sets.frozen", ErrDraftExists: "eloge.sets.draft_exists", ErrSetInUse: "eloge.sets.in_use",
-	} {
-		if errors.Is(err, e) {
-			return k
-		}
-	}
-	return ""
-}
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
 type FieldErrors = refuse.FieldErrors
@@ -64,21 +50,51 @@ type Directory interface {
 // LSGChecker says whether a code is an LSG; the places service backs it.
 type LSGChecker func(ctx context.Context, code string) bool
 
-// Service holds the ELoGE rules.
+// Service is the ELoGE module: three services over one set of tables,
+// each with its own rules.
 type Service struct {
+	*Benchmark   // platforms and their versioned principle sets
+	*Assessments // cycles, experts, participants, matrices and reviews
+	*Results     // questionnaires, scores, decisions, labels, action plans
+}
+
+// core is what every ELoGE service is built from.
+type core struct {
 	db      *db.DB
 	surveys *surveys.Service
 	dir     Directory
 	isLSG   LSGChecker
 }
 
+// Benchmark holds the accredited platforms and the principle sets they
+// edit.
+type Benchmark struct{ core }
+
+// Assessments holds a platform's yearly cycles: who takes part, who
+// reviews, and the self-assessment matrices.
+type Assessments struct {
+	core
+	bench *Benchmark
+}
+
+// Results holds what a cycle produces: the questionnaires and their
+// scores, decisions, labels and improvement plans.
+type Results struct {
+	core
+	bench  *Benchmark
+	assess *Assessments
+}
+
 // NewService makes the service.
 func NewService(d *db.DB, sv *surveys.Service, dir Directory, isLSG LSGChecker) *Service {
-	return &Service{db: d, surveys: sv, dir: dir, isLSG: isLSG}
+	c := core{db: d, surveys: sv, dir: dir, isLSG: isLSG}
+	b := &Benchmark{core: c}
+	as := &Assessments{core: c, bench: b}
+	return &Service{Benchmark: b, Assessments: as, Results: &Results{core: c, bench: b, assess: as}}
 }
 
 // Surveys is the survey engine the questionnaires run on.
-func (s *Service) Surveys() *surveys.Service { return s.surveys }
+func (s *Results) Surveys() *surveys.Service { return s.surveys }
 
 func newID() string {
 	b := make([]byte, 6)
@@ -109,9 +125,9 @@ func CanManagePlatform(u *auth.User, p *Platform) bool {
 
 // CreatePlatform gives an organisation the platform role (administrators;
 // actor nil is the system).
-func (s *Service) CreatePlatform(ctx context.Context, actor *auth.User, orgPID string) (*Platform, error) {
+func (s *Benchmark) CreatePlatform(ctx context.Context, actor *auth.User, orgPID string) (*Platform, error) {
 	if actor != nil && !auth.Can(actor, auth.ActAdminSite, auth.Object{}) {
-		return nil, ErrForbidden
+		return nil, ErrNotManager
 	}
 	org, err := s.dir.Organisation(ctx, orgPID)
 	if err != nil {
@@ -137,7 +153,7 @@ func (s *Service) CreatePlatform(ctx context.Context, actor *auth.User, orgPID s
 }
 
 // Platforms lists the platforms.
-func (s *Service) Platforms(ctx context.Context) ([]Platform, error) {
+func (s *Benchmark) Platforms(ctx context.Context) ([]Platform, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, public_id, org_id, name, country FROM eloge_platforms ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Platforms: %w", err)
@@ -155,7 +171,7 @@ func (s *Service) Platforms(ctx context.Context) ([]Platform, error) {
 }
 
 // PlatformByPublicID returns one platform.
-func (s *Service) PlatformByPublicID(ctx context.Context, pid string) (*Platform, error) {
+func (s *Benchmark) PlatformByPublicID(ctx context.Context, pid string) (*Platform, error) {
 	var p Platform
 	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, org_id, name, country FROM eloge_platforms WHERE public_id = ?`, pid).Scan(&p.ID, &p.PublicID, &p.OrgID, &p.Name, &p.Country)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -222,12 +238,12 @@ func validateCycle(in *CycleInput) FieldErrors {
 }
 
 // OpenCycle starts a platform's cycle (its managers).
-func (s *Service) OpenCycle(ctx context.Context, actor *auth.User, p *Platform, in CycleInput) (*Cycle, error) {
+func (s *Assessments) OpenCycle(ctx context.Context, actor *auth.User, p *Platform, in CycleInput) (*Cycle, error) {
 	if actor != nil && !CanManagePlatform(actor, p) {
-		return nil, ErrForbidden
+		return nil, ErrNotManager
 	}
 	fe := validateCycle(&in)
-	set, err := s.SetByCode(ctx, in.SetCode)
+	set, err := s.bench.SetByCode(ctx, in.SetCode)
 	switch {
 	case errors.Is(err, refuse.ErrNotFound):
 		fe["set"] = "form.invalid_choice"
@@ -276,7 +292,7 @@ func scanCycle(row interface{ Scan(...any) error }) (*Cycle, error) {
 }
 
 // Cycles lists every cycle, newest first.
-func (s *Service) Cycles(ctx context.Context) ([]*Cycle, error) {
+func (s *Assessments) Cycles(ctx context.Context) ([]*Cycle, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+cycleColumns+` FROM eloge_cycles c JOIN eloge_sets s ON s.id = c.set_id JOIN eloge_platforms p ON p.id = c.platform_id ORDER BY c.year DESC, p.name`)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Cycles: %w", err)
@@ -294,7 +310,7 @@ func (s *Service) Cycles(ctx context.Context) ([]*Cycle, error) {
 }
 
 // CycleByPublicID returns one cycle.
-func (s *Service) CycleByPublicID(ctx context.Context, pid string) (*Cycle, error) {
+func (s *Assessments) CycleByPublicID(ctx context.Context, pid string) (*Cycle, error) {
 	c, err := scanCycle(s.db.QueryRowContext(ctx, `SELECT `+cycleColumns+` FROM eloge_cycles c JOIN eloge_sets s ON s.id = c.set_id JOIN eloge_platforms p ON p.id = c.platform_id WHERE c.public_id = ?`, pid))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, refuse.ErrNotFound
@@ -306,9 +322,9 @@ func (s *Service) CycleByPublicID(ctx context.Context, pid string) (*Cycle, erro
 }
 
 // SetCycleStatus opens or closes a cycle (managers).
-func (s *Service) SetCycleStatus(ctx context.Context, actor *auth.User, c *Cycle, status string) error {
+func (s *Assessments) SetCycleStatus(ctx context.Context, actor *auth.User, c *Cycle, status string) error {
 	if actor != nil && !CanManagePlatform(actor, &c.Platform) {
-		return ErrForbidden
+		return ErrNotManager
 	}
 	if status != "open" && status != "closed" {
 		return FieldErrors{"status": "form.invalid_choice"}
@@ -329,7 +345,7 @@ type Expert struct {
 }
 
 // Experts lists a cycle's experts.
-func (s *Service) Experts(ctx context.Context, c *Cycle) ([]Expert, error) {
+func (s *Assessments) Experts(ctx context.Context, c *Cycle) ([]Expert, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.display_name, u.email FROM eloge_experts e JOIN users u ON u.id = e.user_id WHERE e.cycle_id = ? ORDER BY u.display_name`, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Experts: %w", err)
@@ -348,7 +364,7 @@ func (s *Service) Experts(ctx context.Context, c *Cycle) ([]Expert, error) {
 
 // IsExpert reports whether u reviews cycle c. Being an expert is per
 // cycle: an expert of 2022 has no say in 2023 unless named again.
-func (s *Service) IsExpert(ctx context.Context, u *auth.User, c *Cycle) (bool, error) {
+func (s *Assessments) IsExpert(ctx context.Context, u *auth.User, c *Cycle) (bool, error) {
 	if u == nil || u.Status != auth.StatusActive {
 		return false, nil
 	}
@@ -361,9 +377,9 @@ func (s *Service) IsExpert(ctx context.Context, u *auth.User, c *Cycle) (bool, e
 
 // AddExpert names a member of the platform's organisation an expert of
 // the cycle (managers).
-func (s *Service) AddExpert(ctx context.Context, actor *auth.User, c *Cycle, email string) error {
+func (s *Assessments) AddExpert(ctx context.Context, actor *auth.User, c *Cycle, email string) error {
 	if actor != nil && !CanManagePlatform(actor, &c.Platform) {
-		return ErrForbidden
+		return ErrNotManager
 	}
 	u, err := s.dir.UserByEmail(ctx, email)
 	if errors.Is(err, refuse.ErrNotFound) {
@@ -442,9 +458,9 @@ func scanParticipant(row interface{ Scan(...any) error }) (*Participant, error) 
 }
 
 // AddParticipant enrols an LSG in the cycle (managers).
-func (s *Service) AddParticipant(ctx context.Context, actor *auth.User, c *Cycle, lsg string) (*Participant, error) {
+func (s *Assessments) AddParticipant(ctx context.Context, actor *auth.User, c *Cycle, lsg string) (*Participant, error) {
 	if actor != nil && !CanManagePlatform(actor, &c.Platform) {
-		return nil, ErrForbidden
+		return nil, ErrNotManager
 	}
 	if s.isLSG != nil && !s.isLSG(ctx, lsg) {
 		return nil, ErrUnknownLSG
@@ -472,7 +488,7 @@ func (s *Service) AddParticipant(ctx context.Context, actor *auth.User, c *Cycle
 }
 
 // Participants lists a cycle's LSGs.
-func (s *Service) Participants(ctx context.Context, c *Cycle) ([]*Participant, error) {
+func (s *Assessments) Participants(ctx context.Context, c *Cycle) ([]*Participant, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+participantColumns+` FROM eloge_participants WHERE cycle_id = ? ORDER BY lsg_code`, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Participants: %w", err)
@@ -490,7 +506,7 @@ func (s *Service) Participants(ctx context.Context, c *Cycle) ([]*Participant, e
 }
 
 // Participant returns one LSG's participation in a cycle.
-func (s *Service) Participant(ctx context.Context, c *Cycle, lsg string) (*Participant, error) {
+func (s *Assessments) Participant(ctx context.Context, c *Cycle, lsg string) (*Participant, error) {
 	p, err := scanParticipant(s.db.QueryRowContext(ctx, `SELECT `+participantColumns+` FROM eloge_participants WHERE cycle_id = ? AND lsg_code = ?`, c.ID, lsg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, refuse.ErrNotFound
@@ -502,7 +518,7 @@ func (s *Service) Participant(ctx context.Context, c *Cycle, lsg string) (*Parti
 }
 
 // ParticipationsOf lists an LSG's participations in every cycle.
-func (s *Service) ParticipationsOf(ctx context.Context, lsg string) ([]*Participant, error) {
+func (s *Assessments) ParticipationsOf(ctx context.Context, lsg string) ([]*Participant, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+participantColumns+` FROM eloge_participants WHERE lsg_code = ? ORDER BY id DESC`, lsg)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.ParticipationsOf: %w", err)
@@ -560,8 +576,8 @@ func IsLink(s string) bool {
 
 // Matrix returns the self-assessment matrix of a participant: every
 // indicator of the cycle's set, with what was entered so far.
-func (s *Service) Matrix(ctx context.Context, c *Cycle, p *Participant) ([]Entry, *Set, error) {
-	set, err := s.SetByID(ctx, c.SetID)
+func (s *Assessments) Matrix(ctx context.Context, c *Cycle, p *Participant) ([]Entry, *Set, error) {
+	set, err := s.bench.SetByID(ctx, c.SetID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -604,9 +620,9 @@ type MatrixInput struct {
 // SaveMatrix stores the team's scores, justifications and evidence (the
 // LSG's team, while the matrix is a draft or returned). With submit, the
 // matrix goes to the experts: every indicator must then be scored.
-func (s *Service) SaveMatrix(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, in []MatrixInput, submit bool) error {
+func (s *Assessments) SaveMatrix(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, in []MatrixInput, submit bool) error {
 	if actor != nil && !CanEditLSG(actor, p.LSG) {
-		return ErrForbidden
+		return ErrNotManager
 	}
 	if c.Status != "open" {
 		return ErrCycleClosed
@@ -618,43 +634,56 @@ func (s *Service) SaveMatrix(ctx context.Context, actor *auth.User, c *Cycle, p 
 	if err != nil {
 		return err
 	}
+	rows, fe := checkMatrix(c, entries, in, submit)
+	if len(fe) > 0 {
+		return fe
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := db.Now()
+		for _, r := range rows {
+			if err := saveAssessment(ctx, tx, p.ID, r, actorID(actor), now); err != nil {
+				return fmt.Errorf("eloge.SaveMatrix: %w", err)
+			}
+		}
+		if submit {
+			if err := setParticipantStatus(ctx, tx, p.ID, "submitted", now); err != nil {
+				return fmt.Errorf("eloge.SaveMatrix: submit: %w", err)
+			}
+			p.Status = "submitted"
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.matrix.save", ObjectKind: "eloge_participant", ObjectRef: p.LSG, Details: map[string]string{"submit": fmt.Sprint(submit)}})
+	})
+}
+
+// assessmentRow is one indicator's entry as it will be stored.
+type assessmentRow struct {
+	id    int64
+	score any // nil: not scored yet
+	just  string
+	evid  string
+}
+
+// checkMatrix checks what the team entered against the cycle's rules and
+// returns the rows to store (indicators outside the set are ignored). With
+// submit, every indicator of the set must be scored.
+func checkMatrix(c *Cycle, entries []Entry, in []MatrixInput, submit bool) ([]assessmentRow, FieldErrors) {
 	known := map[int64]bool{}
 	for _, e := range entries {
 		known[e.Indicator.ID] = true
 	}
 	fe := FieldErrors{}
-	type row struct {
-		id    int64
-		score any
-		just  string
-		evid  string
-	}
-	var rows []row
+	var rows []assessmentRow
 	scored := map[int64]bool{}
 	for _, m := range in {
 		if !known[m.IndicatorID] {
 			continue
 		}
-		key := fmt.Sprint(m.IndicatorID)
-		r := row{id: m.IndicatorID, just: strings.TrimSpace(m.Justification), evid: strings.TrimSpace(strings.ReplaceAll(m.Evidence, "\r", ""))}
-		if m.Score != "" {
-			var n int
-			if _, err := fmt.Sscan(m.Score, &n); err != nil || n < 0 || n > c.ScaleMax || fmt.Sprint(n) != strings.TrimSpace(m.Score) {
-				fe["score."+key] = "eloge.matrix.score_range"
-				continue
-			}
-			r.score = n
+		r, ok := checkEntry(c, m, fe)
+		if !ok {
+			continue
+		}
+		if r.score != nil {
 			scored[m.IndicatorID] = true
-			if c.RequireJustification && r.just == "" {
-				fe["justification."+key] = "eloge.matrix.justification_required"
-			}
-		}
-		if utf8.RuneCountInString(r.just) > 4000 {
-			fe["justification."+key] = "eloge.matrix.too_long"
-		}
-		lines := strings.Split(r.evid, "\n")
-		if len(lines) > 20 || utf8.RuneCountInString(r.evid) > 4000 {
-			fe["evidence."+key] = "eloge.matrix.evidence"
 		}
 		rows = append(rows, r)
 	}
@@ -665,28 +694,47 @@ func (s *Service) SaveMatrix(ctx context.Context, actor *auth.User, c *Cycle, p 
 			}
 		}
 	}
-	if len(fe) > 0 {
-		return fe
+	return rows, fe
+}
+
+// checkEntry checks one indicator's score, justification and evidence; ok
+// is false when the score is unusable (the row is then not stored).
+func checkEntry(c *Cycle, m MatrixInput, fe FieldErrors) (assessmentRow, bool) {
+	key := fmt.Sprint(m.IndicatorID)
+	r := assessmentRow{id: m.IndicatorID, just: strings.TrimSpace(m.Justification), evid: strings.TrimSpace(strings.ReplaceAll(m.Evidence, "\r", ""))}
+	if m.Score != "" {
+		var n int
+		if _, err := fmt.Sscan(m.Score, &n); err != nil || n < 0 || n > c.ScaleMax || fmt.Sprint(n) != strings.TrimSpace(m.Score) {
+			fe["score."+key] = "eloge.matrix.score_range"
+			return r, false
+		}
+		r.score = n
+		if c.RequireJustification && r.just == "" {
+			fe["justification."+key] = "eloge.matrix.justification_required"
+		}
 	}
-	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		now := db.Now()
-		for _, r := range rows {
-			_, err := tx.ExecContext(ctx, `INSERT INTO eloge_assessments (participant_id, indicator_id, score, justification, evidence, updated_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	if utf8.RuneCountInString(r.just) > 4000 {
+		fe["justification."+key] = "eloge.matrix.too_long"
+	}
+	if len(strings.Split(r.evid, "\n")) > 20 || utf8.RuneCountInString(r.evid) > 4000 {
+		fe["evidence."+key] = "eloge.matrix.evidence"
+	}
+	return r, true
+}
+
+// saveAssessment stores one indicator's entry; a changed entry loses an
+// expert's "returned" verdict but keeps "accepted".
+func saveAssessment(ctx context.Context, q db.Querier, participantID int64, r assessmentRow, by int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO eloge_assessments (participant_id, indicator_id, score, justification, evidence, updated_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (participant_id, indicator_id) DO UPDATE SET score = excluded.score, justification = excluded.justification, evidence = excluded.evidence, updated_by = excluded.updated_by, updated_at = excluded.updated_at,
   review = CASE WHEN eloge_assessments.review = 'accepted' THEN 'accepted' ELSE '' END`,
-				p.ID, r.id, r.score, r.just, r.evid, nullID(actorID(actor)), now, now)
-			if err != nil {
-				return fmt.Errorf("eloge.SaveMatrix: %w", err)
-			}
-		}
-		if submit {
-			if _, err := tx.ExecContext(ctx, `UPDATE eloge_participants SET status = 'submitted', updated_at = ? WHERE id = ?`, now, p.ID); err != nil {
-				return fmt.Errorf("eloge.SaveMatrix: submit: %w", err)
-			}
-			p.Status = "submitted"
-		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.matrix.save", ObjectKind: "eloge_participant", ObjectRef: p.LSG, Details: map[string]string{"submit": fmt.Sprint(submit)}})
-	})
+		participantID, r.id, r.score, r.just, r.evid, nullID(by), now, now)
+	return err
+}
+
+func setParticipantStatus(ctx context.Context, q db.Querier, id int64, status string, now time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE eloge_participants SET status = ?, updated_at = ? WHERE id = ?`, status, now, id)
+	return err
 }
 
 func nullID(id int64) any {
@@ -699,7 +747,7 @@ func nullID(id int64) any {
 // Review records an expert's verdict on one indicator: "returned" with a
 // comment sends the matrix back to the LSG; when every indicator is
 // accepted, the matrix is approved. Only experts of this cycle may review.
-func (s *Service) Review(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, indicatorID int64, verdict, comment string) error {
+func (s *Assessments) Review(ctx context.Context, actor *auth.User, c *Cycle, p *Participant, indicatorID int64, verdict, comment string) error {
 	if actor != nil {
 		ok, err := s.IsExpert(ctx, actor, c)
 		if err != nil {
@@ -758,7 +806,7 @@ func (s *Service) Review(ctx context.Context, actor *auth.User, c *Cycle, p *Par
 
 // CanSee reports whether u sees a participant's unpublished work: the LSG
 // team, the cycle's experts and the platform's managers.
-func (s *Service) CanSee(ctx context.Context, u *auth.User, c *Cycle, p *Participant) (bool, error) {
+func (s *Assessments) CanSee(ctx context.Context, u *auth.User, c *Cycle, p *Participant) (bool, error) {
 	if u == nil {
 		return false, nil
 	}

@@ -3,7 +3,6 @@ package eloge
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -28,9 +27,9 @@ const (
 
 // Refusals of the benchmark editor.
 var (
-	ErrSetFrozen   = errors.New("eloge: a published principle set is never changed")
-	ErrDraftExists = errors.New("eloge: a draft of this set exists")
-	ErrSetInUse    = errors.New("eloge: the set is used by a cycle")
+	ErrSetFrozen   = refuse.Key(refuse.ErrConflict, "eloge.sets.frozen")
+	ErrDraftExists = refuse.Key(refuse.ErrConflict, "eloge.sets.draft_exists")
+	ErrSetInUse    = refuse.Key(refuse.ErrConflict, "eloge.sets.in_use")
 )
 
 // TextLocales are the languages the benchmark is written in; Serbian
@@ -46,20 +45,6 @@ const (
 	maxIndicator   = 2000
 	maxIndicators  = 30
 )
-
-const setColumns = `id, code, title, source, family, version, status, based_on, platform_id, published_at,
- (SELECT COUNT(*) FROM eloge_cycles c WHERE c.set_id = eloge_sets.id)`
-
-func scanSet(row interface{ Scan(...any) error }) (*Set, error) {
-	var st Set
-	var title string
-	err := row.Scan(&st.ID, &st.Code, &title, &st.Source, &st.Family, &st.Version, &st.Status, &st.BasedOn, &st.PlatformID, &st.PublishedAt, &st.Cycles)
-	if err != nil {
-		return nil, err
-	}
-	_ = json.Unmarshal([]byte(title), &st.Title)
-	return &st, nil
-}
 
 // Draft reports a set still being edited.
 func (st *Set) Draft() bool { return st.Status == SetDraft }
@@ -85,7 +70,7 @@ func (st *Set) Principle(number int) *Principle {
 
 // SetEditors are the platforms whose managers u is: they may make new
 // versions of the benchmark and edit their drafts.
-func (s *Service) SetEditors(ctx context.Context, u *auth.User) ([]Platform, error) {
+func (s *Benchmark) SetEditors(ctx context.Context, u *auth.User) ([]Platform, error) {
 	if u == nil {
 		return nil, nil
 	}
@@ -104,31 +89,25 @@ func (s *Service) SetEditors(ctx context.Context, u *auth.User) ([]Platform, err
 
 // CanEditSet reports whether u may change st: a draft, by a manager of
 // the platform that made it.
-func (s *Service) CanEditSet(ctx context.Context, u *auth.User, st *Set) (bool, error) {
+func (s *Benchmark) CanEditSet(ctx context.Context, u *auth.User, st *Set) (bool, error) {
 	if !st.Draft() || !st.PlatformID.Valid {
 		return false, nil
 	}
-	var p Platform
-	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, org_id, name, country FROM eloge_platforms WHERE id = ?`, st.PlatformID.V).Scan(&p.ID, &p.PublicID, &p.OrgID, &p.Name, &p.Country)
-	if errors.Is(err, sql.ErrNoRows) {
+	p, err := platformByID(ctx, s.db, st.PlatformID.V)
+	if errors.Is(err, refuse.ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("eloge.CanEditSet: %w", err)
 	}
-	return CanManagePlatform(u, &p), nil
+	return CanManagePlatform(u, p), nil
 }
 
 // editable loads the current state of a set inside a transaction and
 // refuses unless it is a draft u may edit. Checking in the transaction
 // keeps a concurrent publication from being changed afterwards.
-func (s *Service) editable(ctx context.Context, tx *db.Tx, actor *auth.User, setID int64) error {
-	var status string
-	var platform sql.Null[int64]
-	err := tx.QueryRowContext(ctx, `SELECT status, platform_id FROM eloge_sets WHERE id = ?`, setID).Scan(&status, &platform)
-	if errors.Is(err, sql.ErrNoRows) {
-		return refuse.ErrNotFound
-	}
+func (s *Benchmark) editable(ctx context.Context, tx *db.Tx, actor *auth.User, setID int64) error {
+	status, org, err := setOwner(ctx, tx, setID)
 	if err != nil {
 		return fmt.Errorf("eloge: set %d: %w", setID, err)
 	}
@@ -138,23 +117,17 @@ func (s *Service) editable(ctx context.Context, tx *db.Tx, actor *auth.User, set
 	if actor == nil {
 		return nil
 	}
-	var org string
-	if platform.Valid {
-		if err := tx.QueryRowContext(ctx, `SELECT org_id FROM eloge_platforms WHERE id = ?`, platform.V).Scan(&org); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-	}
 	if org == "" || !CanManagePlatform(actor, &Platform{OrgID: org}) {
-		return ErrForbidden
+		return ErrNotManager
 	}
 	return nil
 }
 
 // NewVersion copies a set into a new draft version of its family for a
 // platform to edit (its managers). One draft per family at a time.
-func (s *Service) NewVersion(ctx context.Context, actor *auth.User, p *Platform, from *Set) (*Set, error) {
+func (s *Benchmark) NewVersion(ctx context.Context, actor *auth.User, p *Platform, from *Set) (*Set, error) {
 	if actor != nil && !CanManagePlatform(actor, p) {
-		return nil, ErrForbidden
+		return nil, ErrNotManager
 	}
 	src, err := s.SetByID(ctx, from.ID)
 	if err != nil {
@@ -162,38 +135,22 @@ func (s *Service) NewVersion(ctx context.Context, actor *auth.User, p *Platform,
 	}
 	var out *Set
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		var drafts int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM eloge_sets WHERE family = ? AND status = 'draft'`, src.Family).Scan(&drafts); err != nil {
+		drafts, last, err := familyVersions(ctx, tx, src.Family)
+		if err != nil {
 			return fmt.Errorf("eloge.NewVersion: %w", err)
 		}
 		if drafts > 0 {
 			return ErrDraftExists
 		}
-		var last int
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM eloge_sets WHERE family = ?`, src.Family).Scan(&last); err != nil {
-			return fmt.Errorf("eloge.NewVersion: %w", err)
-		}
 		v := last + 1
 		code := src.Family + "-v" + strconv.Itoa(v)
-		now := db.Now()
-		sid, err := db.InsertID(ctx, tx, `INSERT INTO eloge_sets (code, title, source, family, version, status, based_on, platform_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?) RETURNING id`,
-			code, marshal(src.Title), src.Source, src.Family, v, src.ID, p.ID, now, now)
-		if err != nil {
-			if db.IsUniqueViolation(err) {
-				return ErrDraftExists
-			}
-			return fmt.Errorf("eloge.NewVersion: %w", err)
+		ns := newSet{code: code, title: marshal(src.Title), source: src.Source, family: src.Family, version: v, status: SetDraft, basedOn: src.ID, platformID: p.ID, principles: src.Principles}
+		sid, err := insertSetTree(ctx, tx, ns, db.Now())
+		if db.IsUniqueViolation(err) {
+			return ErrDraftExists
 		}
-		for _, pr := range src.Principles {
-			pid, err := db.InsertID(ctx, tx, `INSERT INTO eloge_principles (set_id, number, title, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, sid, pr.Number, marshal(pr.Title), marshal(pr.Description), now, now)
-			if err != nil {
-				return fmt.Errorf("eloge.NewVersion: principle: %w", err)
-			}
-			for _, in := range pr.Indicators {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO eloge_indicators (principle_id, code, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, pid, in.Code, marshal(in.Text), now, now); err != nil {
-					return fmt.Errorf("eloge.NewVersion: indicator: %w", err)
-				}
-			}
+		if err != nil {
+			return fmt.Errorf("eloge.NewVersion: %w", err)
 		}
 		out = &Set{ID: sid}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.set.version", ObjectKind: "eloge_set", ObjectRef: code, Details: map[string]string{"from": src.Code}})
@@ -225,7 +182,7 @@ func cleanText(t surveys.Text, limit int, required bool) (surveys.Text, string) 
 }
 
 // UpdateSet changes a draft's title and source.
-func (s *Service) UpdateSet(ctx context.Context, actor *auth.User, st *Set, title surveys.Text, source string) error {
+func (s *Benchmark) UpdateSet(ctx context.Context, actor *auth.User, st *Set, title surveys.Text, source string) error {
 	fe := FieldErrors{}
 	title, key := cleanText(title, maxTitle, true)
 	if key != "" {
@@ -242,7 +199,7 @@ func (s *Service) UpdateSet(ctx context.Context, actor *auth.User, st *Set, titl
 		if err := s.editable(ctx, tx, actor, st.ID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE eloge_sets SET title = ?, source = ?, updated_at = ? WHERE id = ? AND status = 'draft'`, marshal(title), source, db.Now(), st.ID); err != nil {
+		if err := updateDraftMeta(ctx, tx, st.ID, marshal(title), source, db.Now()); err != nil {
 			return fmt.Errorf("eloge.UpdateSet: %w", err)
 		}
 		st.Title, st.Source = title, source
@@ -322,7 +279,7 @@ func ValidatePrinciple(in PrincipleInput) (PrincipleInput, FieldErrors) {
 
 // SavePrinciple creates or changes one principle of a draft and its
 // indicators. create refuses a number already taken.
-func (s *Service) SavePrinciple(ctx context.Context, actor *auth.User, st *Set, in PrincipleInput, create bool) error {
+func (s *Benchmark) SavePrinciple(ctx context.Context, actor *auth.User, st *Set, in PrincipleInput, create bool) error {
 	in, fe := ValidatePrinciple(in)
 	if len(fe) > 0 {
 		return fe
@@ -332,80 +289,84 @@ func (s *Service) SavePrinciple(ctx context.Context, actor *auth.User, st *Set, 
 			return err
 		}
 		now := db.Now()
-		var pid int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM eloge_principles WHERE set_id = ? AND number = ?`, st.ID, in.Number).Scan(&pid)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			if !create {
-				return refuse.ErrNotFound
-			}
-			if pid, err = db.InsertID(ctx, tx, `INSERT INTO eloge_principles (set_id, number, title, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, st.ID, in.Number, marshal(in.Title), marshal(in.Description), now, now); err != nil {
-				return fmt.Errorf("eloge.SavePrinciple: %w", err)
-			}
-		case err != nil:
-			return fmt.Errorf("eloge.SavePrinciple: %w", err)
-		case create:
-			return FieldErrors{"number": "eloge.sets.number_taken"}
-		default:
-			if _, err := tx.ExecContext(ctx, `UPDATE eloge_principles SET title = ?, description = ?, updated_at = ? WHERE id = ?`, marshal(in.Title), marshal(in.Description), now, pid); err != nil {
-				return fmt.Errorf("eloge.SavePrinciple: %w", err)
-			}
+		pid, err := savePrincipleRow(ctx, tx, st.ID, in, create, now)
+		if err != nil {
+			return err
 		}
-		// Deletions and code changes first, so that codes can be swapped
-		// between rows without a transient unique violation.
-		for _, r := range in.Indicators {
-			if r.ID == 0 {
-				continue
-			}
-			q := `UPDATE eloge_indicators SET code = ?, updated_at = ? WHERE id = ? AND principle_id = ?`
-			args := []any{"~" + strconv.FormatInt(r.ID, 10), now, r.ID, pid}
-			if r.Delete {
-				q, args = `DELETE FROM eloge_indicators WHERE id = ? AND principle_id = ?`, []any{r.ID, pid}
-			}
-			res, err := tx.ExecContext(ctx, q, args...)
-			if err != nil {
-				return fmt.Errorf("eloge.SavePrinciple: indicator: %w", err)
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return refuse.ErrNotFound // an indicator of another principle
-			}
+		if err := saveIndicators(ctx, tx, pid, in.Indicators, now); err != nil {
+			return err
 		}
-		for _, r := range in.Indicators {
-			var err error
-			switch {
-			case r.Delete:
-				continue
-			case r.ID == 0:
-				_, err = tx.ExecContext(ctx, `INSERT INTO eloge_indicators (principle_id, code, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, pid, r.Code, marshal(r.Text), now, now)
-			default:
-				_, err = tx.ExecContext(ctx, `UPDATE eloge_indicators SET code = ?, text = ?, updated_at = ? WHERE id = ?`, r.Code, marshal(r.Text), now, r.ID)
-			}
-			if db.IsUniqueViolation(err) {
-				return FieldErrors{"indicators": "eloge.sets.code_taken"}
-			}
-			if err != nil {
-				return fmt.Errorf("eloge.SavePrinciple: indicator: %w", err)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE eloge_sets SET updated_at = ? WHERE id = ?`, now, st.ID); err != nil {
+		if err := touchSet(ctx, tx, st.ID, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.set.principle", ObjectKind: "eloge_set", ObjectRef: st.Code, Details: map[string]string{"principle": strconv.Itoa(in.Number)}})
 	})
 }
 
+// savePrincipleRow creates (create) or changes a principle of a draft and
+// returns its id.
+func savePrincipleRow(ctx context.Context, tx *db.Tx, setID int64, in PrincipleInput, create bool, now time.Time) (int64, error) {
+	pid, err := principleIDByNumber(ctx, tx, setID, in.Number)
+	switch {
+	case errors.Is(err, refuse.ErrNotFound):
+		if !create {
+			return 0, refuse.ErrNotFound
+		}
+		if pid, err = insertPrinciple(ctx, tx, setID, in.Number, marshal(in.Title), marshal(in.Description), now); err != nil {
+			return 0, fmt.Errorf("eloge.SavePrinciple: %w", err)
+		}
+	case err != nil:
+		return 0, fmt.Errorf("eloge.SavePrinciple: %w", err)
+	case create:
+		return 0, FieldErrors{"number": "eloge.sets.number_taken"}
+	default:
+		if err := updatePrinciple(ctx, tx, pid, marshal(in.Title), marshal(in.Description), now); err != nil {
+			return 0, fmt.Errorf("eloge.SavePrinciple: %w", err)
+		}
+	}
+	return pid, nil
+}
+
+// saveIndicators applies the editor's indicator rows to a principle:
+// deletions and code changes first, so that codes can be swapped between
+// rows without a transient unique violation, then the new texts and codes.
+func saveIndicators(ctx context.Context, tx *db.Tx, pid int64, rows []IndicatorInput, now time.Time) error {
+	for _, r := range rows {
+		if r.ID == 0 {
+			continue
+		}
+		if err := releaseIndicator(ctx, tx, pid, r.ID, r.Delete, now); err != nil {
+			return fmt.Errorf("eloge.SavePrinciple: indicator: %w", err) // ErrNotFound: another principle's
+		}
+	}
+	for _, r := range rows {
+		var err error
+		switch {
+		case r.Delete:
+			continue
+		case r.ID == 0:
+			err = insertIndicator(ctx, tx, pid, r.Code, marshal(r.Text), now)
+		default:
+			err = updateIndicator(ctx, tx, r.ID, r.Code, marshal(r.Text), now)
+		}
+		if db.IsUniqueViolation(err) {
+			return FieldErrors{"indicators": "eloge.sets.code_taken"}
+		}
+		if err != nil {
+			return fmt.Errorf("eloge.SavePrinciple: indicator: %w", err)
+		}
+	}
+	return nil
+}
+
 // DeletePrinciple removes a principle (and its indicators) from a draft.
-func (s *Service) DeletePrinciple(ctx context.Context, actor *auth.User, st *Set, number int) error {
+func (s *Benchmark) DeletePrinciple(ctx context.Context, actor *auth.User, st *Set, number int) error {
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := s.editable(ctx, tx, actor, st.ID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM eloge_principles WHERE set_id = ? AND number = ?`, st.ID, number)
-		if err != nil {
+		if err := deletePrincipleByNumber(ctx, tx, st.ID, number); err != nil {
 			return fmt.Errorf("eloge.DeletePrinciple: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return refuse.ErrNotFound
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.set.principle.delete", ObjectKind: "eloge_set", ObjectRef: st.Code, Details: map[string]string{"principle": strconv.Itoa(number)}})
 	})
@@ -413,7 +374,7 @@ func (s *Service) DeletePrinciple(ctx context.Context, actor *auth.User, st *Set
 
 // PublishSet freezes a draft so that new cycles can run on it. Every
 // principle needs a title and at least one indicator.
-func (s *Service) PublishSet(ctx context.Context, actor *auth.User, st *Set) error {
+func (s *Benchmark) PublishSet(ctx context.Context, actor *auth.User, st *Set) error {
 	full, err := s.SetByID(ctx, st.ID)
 	if err != nil {
 		return err
@@ -435,7 +396,7 @@ func (s *Service) PublishSet(ctx context.Context, actor *auth.User, st *Set) err
 			return err
 		}
 		now := db.Now()
-		if _, err := tx.ExecContext(ctx, `UPDATE eloge_sets SET status = 'published', published_at = ?, updated_at = ? WHERE id = ? AND status = 'draft'`, now, now, st.ID); err != nil {
+		if err := publishDraft(ctx, tx, st.ID, now); err != nil {
 			return fmt.Errorf("eloge.PublishSet: %w", err)
 		}
 		st.Status = SetPublished
@@ -445,19 +406,19 @@ func (s *Service) PublishSet(ctx context.Context, actor *auth.User, st *Set) err
 }
 
 // DiscardDraft deletes a draft version (never a published one).
-func (s *Service) DiscardDraft(ctx context.Context, actor *auth.User, st *Set) error {
+func (s *Benchmark) DiscardDraft(ctx context.Context, actor *auth.User, st *Set) error {
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := s.editable(ctx, tx, actor, st.ID); err != nil {
 			return err
 		}
-		var used int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM eloge_cycles WHERE set_id = ?`, st.ID).Scan(&used); err != nil {
+		used, err := cyclesUsingSet(ctx, tx, st.ID)
+		if err != nil {
 			return err
 		}
 		if used > 0 {
 			return ErrSetInUse
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM eloge_sets WHERE id = ? AND status = 'draft'`, st.ID); err != nil {
+		if err := deleteDraft(ctx, tx, st.ID); err != nil {
 			return fmt.Errorf("eloge.DiscardDraft: %w", err)
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.set.discard", ObjectKind: "eloge_set", ObjectRef: st.Code})

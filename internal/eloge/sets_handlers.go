@@ -131,11 +131,11 @@ func (h *Handlers) newVersion(w http.ResponseWriter, r *http.Request) error {
 	}
 	nv, err := h.svc.NewVersion(r.Context(), u, p, st)
 	if errors.Is(err, ErrDraftExists) {
-		f.Error = ErrorKey(err)
+		f.Error = refuse.KeyOf(err)
 		return h.setsPage(w, r, u, f, http.StatusConflict)
 	}
 	if err != nil {
-		return refusal(err)
+		return err
 	}
 	return h.redirect(w, r, h.setURL(nv))
 }
@@ -197,10 +197,10 @@ func (h *Handlers) setFail(w http.ResponseWriter, r *http.Request, u *auth.User,
 			f.Errors[k] = v
 		}
 		return h.setPage(w, r, u, st, f, http.StatusUnprocessableEntity)
-	case errors.Is(err, ErrForbidden):
-		return refuse.ErrForbidden
-	case ErrorKey(err) != "":
-		f.Error = ErrorKey(err)
+	case errors.Is(err, refuse.ErrForbidden):
+		return err
+	case refuse.KeyOf(err) != "":
+		f.Error = refuse.KeyOf(err)
 		return h.setPage(w, r, u, st, f, http.StatusConflict)
 	}
 	return err
@@ -380,12 +380,12 @@ func (h *Handlers) savePrinciple(w http.ResponseWriter, r *http.Request) error {
 			f.Errors[k] = v
 		}
 		return h.principlePage(w, r, st, p, f, http.StatusUnprocessableEntity)
-	case errors.Is(err, ErrForbidden):
-		return refuse.ErrForbidden
 	case errors.Is(err, refuse.ErrNotFound):
 		return web.ErrBadRequest // an indicator of another principle
-	case ErrorKey(err) != "":
-		f.Error = ErrorKey(err)
+	case errors.Is(err, refuse.ErrForbidden):
+		return err
+	case refuse.KeyOf(err) != "":
+		f.Error = refuse.KeyOf(err)
 		return h.principlePage(w, r, st, p, f, http.StatusConflict)
 	}
 	return err

@@ -161,9 +161,9 @@ func TestSetVersions(t *testing.T) {
 
 		// Only a platform's managers make versions.
 		_, err = s.NewVersion(ctx, citizen, pl, v1)
-		wantErr(t, "citizen new version", err, ErrForbidden)
+		wantErr(t, "citizen new version", err, ErrNotManager)
 		_, err = s.NewVersion(ctx, outsider, pl, v1)
-		wantErr(t, "other platform's manager for this platform", err, ErrForbidden)
+		wantErr(t, "other platform's manager for this platform", err, ErrNotManager)
 
 		v2, err := s.NewVersion(ctx, manager, pl, v1)
 		if err != nil {
@@ -188,7 +188,7 @@ func TestSetVersions(t *testing.T) {
 			if err != nil || ok {
 				t.Fatalf("CanEditSet(%s) = %v, %v", u.Email, ok, err)
 			}
-			wantErr(t, "outsider edits draft", s.UpdateSet(ctx, u, v2, surveys.Text{"en": "x"}, ""), ErrForbidden)
+			wantErr(t, "outsider edits draft", s.UpdateSet(ctx, u, v2, surveys.Text{"en": "x"}, ""), ErrNotManager)
 		}
 		if ok, _ := s.CanEditSet(ctx, manager, v2); !ok {
 			t.Fatal("manager cannot edit the draft")
@@ -299,7 +299,7 @@ func TestSetVersions(t *testing.T) {
 			t.Fatalf("v3 = %s %d", v3.Code, v3.Version)
 		}
 		wantErr(t, "discard published", s.DiscardDraft(ctx, manager, v2), ErrSetFrozen)
-		wantErr(t, "outsider discards", s.DiscardDraft(ctx, outsider, v3), ErrForbidden)
+		wantErr(t, "outsider discards", s.DiscardDraft(ctx, outsider, v3), ErrNotManager)
 		if err := s.DiscardDraft(ctx, manager, v3); err != nil {
 			t.Fatal(err)
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/i18n"
-	"github.com/dijalog/dijalog/internal/news"
 	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/text"
 	"github.com/dijalog/dijalog/internal/web"
@@ -20,11 +19,18 @@ var templatesFS embed.FS
 type Handlers struct {
 	svc *Service
 	srv *web.Server
-	dir news.Directory
+	dir Directory
+}
+
+// Directory names LSGs and organisations for the organiser choices; the app
+// wires it to the places and auth services.
+type Directory interface {
+	LSGName(r *http.Request, code string) string
+	OrgName(r *http.Request, pid string) string
 }
 
 // Register adds the routes and templates of events.
-func Register(srv *web.Server, svc *Service, dir news.Directory) error {
+func Register(srv *web.Server, svc *Service, dir Directory) error {
 	if err := srv.Render.Register("events", templatesFS, "templates"); err != nil {
 		return err
 	}
@@ -55,12 +61,8 @@ func locale(r *http.Request) string { return web.StateOf(r).Locale }
 func filterFrom(r *http.Request) Filter {
 	q := r.URL.Query()
 	f := Filter{}
-	if ts := news.NormalizeTags(news.TagLSG, []string{q.Get("lsg")}); len(ts) == 1 {
-		f.LSG = ts[0].Value
-	}
-	if ts := news.NormalizeTags(news.TagProgramme, []string{q.Get("programme")}); len(ts) == 1 {
-		f.Programme = ts[0].Value
-	}
+	f.LSG = tagCode(q.Get("lsg"), false)
+	f.Programme = tagCode(q.Get("programme"), true)
 	return f
 }
 
@@ -88,24 +90,10 @@ type listPage struct {
 	CanCreate      bool
 }
 
-func (h *Handlers) organisers(r *http.Request) []news.Author {
-	u := auth.UserFrom(r)
-	if u == nil {
-		return nil
-	}
-	var out []news.Author
-	if news.CanAuthor(u, news.AuthorPlatform, "") {
-		out = append(out, news.Author{Kind: news.AuthorPlatform, Name: "dijalog"})
-	}
-	for _, g := range u.Grants {
-		switch {
-		case g.ScopeKind == auth.ScopeLSG && news.CanAuthor(u, news.AuthorLSG, g.ScopeRef):
-			out = append(out, news.Author{Kind: news.AuthorLSG, Ref: g.ScopeRef, Name: h.dir.LSGName(r, g.ScopeRef)})
-		case g.ScopeKind == auth.ScopeOrg && news.CanAuthor(u, news.AuthorOrg, g.ScopeRef):
-			out = append(out, news.Author{Kind: news.AuthorOrg, Ref: g.ScopeRef, Name: h.dir.OrgName(r, g.ScopeRef)})
-		}
-	}
-	return out
+func (h *Handlers) organisers(r *http.Request) []auth.Publisher {
+	return auth.PublishersOf(auth.UserFrom(r), "dijalog",
+		func(code string) string { return h.dir.LSGName(r, code) },
+		func(pid string) string { return h.dir.OrgName(r, pid) })
 }
 
 func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
@@ -148,7 +136,7 @@ func (h *Handlers) register(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := web.NewForm(r)
 	reg, err := h.svc.Register(r.Context(), e.Slug, f.Get("name"), f.Get("email"), locale(r))
-	var fe news.FieldErrors
+	var fe refuse.FieldErrors
 	switch {
 	case err == nil:
 		e, _ = h.svc.BySlug(r.Context(), e.Slug)
@@ -156,7 +144,7 @@ func (h *Handlers) register(w http.ResponseWriter, r *http.Request) error {
 	case errors.As(err, &fe):
 		f.SetErrors(fe)
 	case errors.Is(err, ErrRegistered), errors.Is(err, ErrClosed):
-		f.Error = err.Error()
+		f.Error = refuse.KeyOf(err)
 	default:
 		return err
 	}
@@ -235,7 +223,7 @@ func (h *Handlers) feed(w http.ResponseWriter, r *http.Request, loc string) erro
 
 type formPage struct {
 	Form       *web.Form
-	Organisers []news.Author
+	Organisers []auth.Publisher
 	Kinds      []string
 	Langs      []string
 }
@@ -277,15 +265,13 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 		f.Errors["organiser"] = "news.error.author"
 	} else {
 		e, err := h.svc.Create(r.Context(), u, in)
-		var fe news.FieldErrors
+		var fe refuse.FieldErrors
 		switch {
 		case err == nil:
 			http.Redirect(w, r, "/"+locale(r)+"/events/"+e.Slug, http.StatusSeeOther)
 			return nil
 		case errors.As(err, &fe):
 			f.SetErrors(fe)
-		case errors.Is(err, ErrForbidden):
-			return refuse.ErrForbidden
 		default:
 			return err
 		}
@@ -308,9 +294,6 @@ func (h *Handlers) checkinList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	regs, err := h.svc.Registrations(r.Context(), u, e)
-	if errors.Is(err, ErrForbidden) {
-		return refuse.ErrForbidden
-	}
 	if err != nil {
 		return err
 	}
@@ -332,9 +315,6 @@ func (h *Handlers) checkin(w http.ResponseWriter, r *http.Request) error {
 		err = h.svc.Cancel(r.Context(), u, e, f.Get("registration"), locale(r))
 	default:
 		err = h.svc.CheckIn(r.Context(), u, e, f.Get("registration"), f.Get("action") != "undo")
-	}
-	if errors.Is(err, ErrForbidden) {
-		return refuse.ErrForbidden
 	}
 	if err != nil {
 		return err

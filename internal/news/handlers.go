@@ -22,14 +22,6 @@ import (
 //go:embed all:templates
 var templatesFS embed.FS
 
-// Author is one identity a person may publish as.
-type Author struct {
-	Kind, Ref, Name string
-}
-
-// Key is the form value of an author: "lsg:ba-fbih-mostar".
-func (a Author) Key() string { return a.Kind + ":" + a.Ref }
-
 // Directory names LSGs and organisations for author choices; the app wires
 // it to the places and auth services.
 type Directory interface {
@@ -74,9 +66,9 @@ func Register(srv *web.Server, svc *Service, dir Directory, clientIP func(*http.
 	srv.Page("GET /newsletter/confirm/{token}", h.confirm)
 	srv.Page("GET /newsletter/unsubscribe/{token}", h.unsubscribePage)
 	srv.Page("POST /newsletter/unsubscribe", h.unsubscribe)
-	if svc.oneClick {
+	if svc.Newsletter.oneClick {
 		// Needs the CSRF exemption of the web server (mail providers post
-		// without a session); see EnableOneClick.
+		// without a session); see Deps.OneClick.
 		srv.Handle("POST /api/v1/newsletter/unsubscribe/{token}", h.oneClick)
 		srv.ExemptCSRF("POST /api/v1/newsletter/unsubscribe/{token}")
 	}
@@ -168,23 +160,10 @@ func sortStrings(s []string) []string {
 	return s
 }
 
-func (h *Handlers) authors(r *http.Request, u *auth.User) []Author {
-	if u == nil {
-		return nil
-	}
-	var out []Author
-	if CanAuthor(u, AuthorPlatform, "") {
-		out = append(out, Author{Kind: AuthorPlatform, Name: "dijalog"})
-	}
-	for _, g := range u.Grants {
-		switch {
-		case g.ScopeKind == auth.ScopeLSG && CanAuthor(u, AuthorLSG, g.ScopeRef):
-			out = append(out, Author{Kind: AuthorLSG, Ref: g.ScopeRef, Name: h.dir.LSGName(r, g.ScopeRef)})
-		case g.ScopeKind == auth.ScopeOrg && CanAuthor(u, AuthorOrg, g.ScopeRef):
-			out = append(out, Author{Kind: AuthorOrg, Ref: g.ScopeRef, Name: h.dir.OrgName(r, g.ScopeRef)})
-		}
-	}
-	return out
+func (h *Handlers) authors(r *http.Request, u *auth.User) []auth.Publisher {
+	return auth.PublishersOf(u, "dijalog",
+		func(code string) string { return h.dir.LSGName(r, code) },
+		func(pid string) string { return h.dir.OrgName(r, pid) })
 }
 
 func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
@@ -218,10 +197,6 @@ type articlePage struct {
 // the article's page.
 type ThreadFunc func(r *http.Request, slug string) (template.HTML, error)
 
-// SetComments shows a comment thread under every article. Call it before
-// serving.
-func (s *Service) SetComments(f ThreadFunc) { s.thread = f }
-
 func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 	a, err := h.svc.BySlug(r.Context(), r.PathValue("slug"))
 	if err != nil {
@@ -238,7 +213,7 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 	}
 	loc := locale(r)
 	d := articlePage{ArticleView: ArticleView{Article: a, Text: a.In(loc)}, Related: views(rel, loc),
-		CanEdit: CanAuthor(auth.UserFrom(r), a.AuthorKind, a.AuthorRef), Translated: a.Has(text.ContentLang(loc))}
+		CanEdit: auth.CanPublishAs(auth.UserFrom(r), a.AuthorKind, a.AuthorRef), Translated: a.Has(text.ContentLang(loc))}
 	if h.svc.thread != nil {
 		if d.Comments, err = h.svc.thread(r, a.Slug); err != nil {
 			return err
@@ -249,7 +224,7 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 
 type formPage struct {
 	Form    *web.Form
-	Authors []Author
+	Authors []auth.Publisher
 	Langs   []string
 	Article *ArticleView
 }
@@ -283,7 +258,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	}
 	as := h.authors(r, u)
 	f := web.NewForm(r)
-	var author *Author
+	var author *auth.Publisher
 	for i := range as {
 		if as[i].Key() == f.Get("author") {
 			author = &as[i]
@@ -309,20 +284,18 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	}
 	if f.Valid() {
 		in.AuthorKind, in.AuthorRef, in.AuthorName = author.Kind, author.Ref, author.Name
-		if in.AuthorKind == AuthorLSG {
+		if in.AuthorKind == auth.PublisherLSG {
 			in.Tags = append(in.Tags, Tag{Kind: TagLSG, Value: in.AuthorRef})
 			in.Tags = dedupe(in.Tags)
 		}
 		a, err := h.svc.Create(r.Context(), u, in)
-		var fe FieldErrors
+		var fe refuse.FieldErrors
 		switch {
 		case err == nil:
 			http.Redirect(w, r, "/"+locale(r)+"/news/"+a.Slug, http.StatusSeeOther)
 			return nil
 		case errors.As(err, &fe):
 			f.SetErrors(fe)
-		case errors.Is(err, ErrForbidden):
-			return refuse.ErrForbidden
 		default:
 			return err
 		}
@@ -351,7 +324,7 @@ func (h *Handlers) translateForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !CanAuthor(u, a.AuthorKind, a.AuthorRef) {
+	if !auth.CanPublishAs(u, a.AuthorKind, a.AuthorRef) {
 		return refuse.ErrForbidden
 	}
 	f := web.EmptyForm()
@@ -369,7 +342,7 @@ func (h *Handlers) translate(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := web.NewForm(r)
 	err = h.svc.Translate(r.Context(), u, a.Slug, f.Get("lang"), f.Get("title"), f.Get("summary"), f.Raw("body"))
-	var fe FieldErrors
+	var fe refuse.FieldErrors
 	switch {
 	case err == nil:
 		loc := f.Get("lang")
@@ -380,8 +353,6 @@ func (h *Handlers) translate(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	case errors.As(err, &fe):
 		f.SetErrors(fe)
-	case errors.Is(err, ErrForbidden):
-		return refuse.ErrForbidden
 	default:
 		return err
 	}
@@ -394,9 +365,6 @@ func (h *Handlers) delete(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := h.svc.Delete(r.Context(), u, r.PathValue("slug")); err != nil {
-		if errors.Is(err, ErrForbidden) {
-			return refuse.ErrForbidden
-		}
 		return err
 	}
 	http.Redirect(w, r, "/"+locale(r)+"/news", http.StatusSeeOther)
@@ -489,7 +457,7 @@ func (h *Handlers) subscribe(w http.ResponseWriter, r *http.Request) error {
 	f := web.NewForm(r)
 	topics := append(NormalizeTags(TagLSG, f.Values["lsg"]), NormalizeTags(TagProgramme, []string{f.Get("programme")})...)
 	err := h.svc.Subscribe(r.Context(), f.Get("email"), locale(r), topics)
-	var fe FieldErrors
+	var fe refuse.FieldErrors
 	switch {
 	case err == nil:
 		return h.srv.Render.Page(w, r, "news/newsletter", newsletterPage{Form: f, Sent: true})
@@ -653,7 +621,7 @@ func (h *Handlers) createIssue(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := web.NewForm(r)
 	is, err := h.svc.CreateIssue(r.Context(), u, f.Get("lang"), f.Get("subject"), f.Raw("intro"), f.Values["article"])
-	var fe FieldErrors
+	var fe refuse.FieldErrors
 	switch {
 	case err == nil:
 		http.Redirect(w, r, "/"+locale(r)+"/admin/newsletter/"+is.PublicID, http.StatusSeeOther)

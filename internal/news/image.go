@@ -2,7 +2,6 @@ package news
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -11,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 
+	"github.com/dijalog/dijalog/internal/refuse"
 	"golang.org/x/image/draw"
 )
 
@@ -26,9 +26,9 @@ var ImageWidths = []int{480, 960, 1600}
 
 // Image errors, each with its message key.
 var (
-	ErrImageTooLarge = errors.New("news.error.image_too_large")
-	ErrImageTooMany  = errors.New("news.error.image_pixels")
-	ErrImageFormat   = errors.New("news.error.image_format")
+	ErrImageTooLarge = refuse.Key(refuse.ErrInvalid, "news.error.image_too_large")
+	ErrImageTooMany  = refuse.Key(refuse.ErrInvalid, "news.error.image_pixels")
+	ErrImageFormat   = refuse.Key(refuse.ErrInvalid, "news.error.image_format")
 )
 
 // ProcessImage checks, decodes and re-encodes an uploaded JPEG or PNG into

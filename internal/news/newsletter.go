@@ -3,7 +3,6 @@ package news
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -18,6 +17,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/text"
 	"github.com/google/uuid"
 )
@@ -25,14 +25,14 @@ import (
 // ConfirmLifetime is how long a subscription confirmation link works.
 const ConfirmLifetime = 48 * time.Hour
 
-// Token errors, each shown as its own clear page.
+// Token and issue errors, each shown as its own clear page by its key.
 var (
-	ErrTokenUnknown  = errors.New("news.newsletter.token_unknown")
-	ErrTokenExpired  = errors.New("news.newsletter.token_expired")
-	ErrTokenUsed     = errors.New("news.newsletter.token_used")
-	ErrNotSubscribed = errors.New("news.newsletter.not_subscribed")
-	ErrIssueNotDraft = errors.New("news.issue.not_draft")
-	ErrNoRecipients  = errors.New("news.issue.no_recipients")
+	ErrTokenUnknown  = refuse.Key(refuse.ErrNotFound, "news.newsletter.token_unknown")
+	ErrTokenExpired  = refuse.Key(refuse.ErrNotFound, "news.newsletter.token_expired")
+	ErrTokenUsed     = refuse.Key(refuse.ErrConflict, "news.newsletter.token_used")
+	ErrNotSubscribed = refuse.Key(refuse.ErrNotFound, "news.newsletter.not_subscribed")
+	ErrIssueNotDraft = refuse.Key(refuse.ErrConflict, "news.issue.not_draft")
+	ErrNoRecipients  = refuse.Key(refuse.ErrConflict, "news.issue.no_recipients")
 )
 
 // Subscriber is one e-mail address on the newsletter.
@@ -66,67 +66,60 @@ func validToken(t string) bool { return t != "" && len(t) <= 64 && !strings.Cont
 // its language and topics and mails a confirmation link that expires. An
 // address that is already confirmed gets no mail and the same answer, so
 // the form does not reveal who is subscribed.
-func (s *Service) Subscribe(ctx context.Context, email, locale string, topics []Tag) error {
+func (s *Newsletter) Subscribe(ctx context.Context, email, locale string, topics []Tag) error {
 	email = auth.NormalizeEmail(email)
 	if k := auth.ValidateEmail(email); k != "" {
-		return FieldErrors{"email": "news.newsletter.email_invalid"}
+		return refuse.FieldErrors{"email": "news.newsletter.email_invalid"}
 	}
 	if !i18n.Supported(locale) {
 		locale = i18n.Default
 	}
 	for _, t := range topics {
 		if !validTag(t) || (t.Kind != TagLSG && t.Kind != TagProgramme) {
-			return FieldErrors{"topics": "news.error.tags"}
+			return refuse.FieldErrors{"topics": "news.error.tags"}
 		}
 	}
 	tok := newToken()
 	now := db.Now()
+	p := pending{email: email, lang: locale, confirmHash: hashToken(tok), expires: now.Add(ConfirmLifetime), now: now}
 	send := true
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		var id int64
-		var status string
-		err := tx.QueryRowContext(ctx, `SELECT id, status FROM news_subscribers WHERE email = ?`, email).Scan(&id, &status)
+		id, status, err := subscriberStatus(ctx, tx, email)
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			id, err = db.InsertID(ctx, tx, `INSERT INTO news_subscribers (public_id, email, lang, status, confirm_hash, confirm_expires, unsub_token, bounces, created_at, updated_at)
-VALUES (?, ?, ?, 'pending', ?, ?, ?, 0, ?, ?) RETURNING id`, uuid.NewString(), email, locale, hashToken(tok), now.Add(ConfirmLifetime), newToken(), now, now)
-			if err != nil {
-				return fmt.Errorf("news.Subscribe: %w", err)
-			}
-		case err != nil:
-			return fmt.Errorf("news.Subscribe: %w", err)
-		case status == "confirmed":
+		case errors.Is(err, refuse.ErrNotFound):
+			id, err = insertPending(ctx, tx, p)
+		case err == nil && status == "confirmed":
 			send = false
 			return nil
-		default:
-			if _, err := tx.ExecContext(ctx, `UPDATE news_subscribers SET status = 'pending', lang = ?, confirm_hash = ?, confirm_expires = ?, updated_at = ? WHERE id = ?`,
-				locale, hashToken(tok), now.Add(ConfirmLifetime), now, id); err != nil {
-				return fmt.Errorf("news.Subscribe: %w", err)
-			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM news_subscriber_topics WHERE subscriber_id = ?`, id); err != nil {
-				return err
-			}
+		case err == nil:
+			err = renewPending(ctx, tx, id, p)
 		}
-		for _, t := range topics {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO news_subscriber_topics (subscriber_id, kind, value, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, id, t.Kind, t.Value, now, now); err != nil {
-				return fmt.Errorf("news.Subscribe: topic: %w", err)
-			}
+		if err != nil {
+			return err
 		}
-		p := s.cat.Printer(locale)
-		link := s.baseURL + "/" + locale + "/newsletter/confirm/" + tok
-		return s.out.Enqueue(ctx, tx, "confirm:"+hashToken(tok)[:32], mail.Message{To: email,
-			Subject: p.T("news.mail.confirm.subject"),
-			Text:    p.T("news.mail.confirm.text", "link", link, "hours", int(ConfirmLifetime.Hours())),
-			HTML:    mailHTML(p.Code(), p.T("news.mail.confirm.subject"), "<p>"+html.EscapeString(p.T("news.mail.confirm.lead"))+"</p><p><a href=\""+html.EscapeString(link)+"\">"+html.EscapeString(p.T("news.mail.confirm.button"))+"</a></p><p>"+html.EscapeString(p.T("news.mail.confirm.ignore", "hours", int(ConfirmLifetime.Hours())))+"</p>"),
-		})
+		if err := insertTopics(ctx, tx, id, topics, now); err != nil {
+			return err
+		}
+		return s.out.Enqueue(ctx, tx, "confirm:"+hashToken(tok)[:32], s.confirmMail(email, locale, tok))
 	})
 	if err != nil {
-		return err
+		return fmt.Errorf("news.Subscribe: %w", err)
 	}
 	if send {
 		s.out.Kick()
 	}
 	return nil
+}
+
+// confirmMail asks an address to confirm its subscription with tok.
+func (s *Newsletter) confirmMail(email, locale, tok string) mail.Message {
+	p := s.cat.Printer(locale)
+	link := s.baseURL + "/" + locale + "/newsletter/confirm/" + tok
+	return mail.Message{To: email,
+		Subject: p.T("news.mail.confirm.subject"),
+		Text:    p.T("news.mail.confirm.text", "link", link, "hours", int(ConfirmLifetime.Hours())),
+		HTML:    mailHTML(p.Code(), p.T("news.mail.confirm.subject"), "<p>"+html.EscapeString(p.T("news.mail.confirm.lead"))+"</p><p><a href=\""+html.EscapeString(link)+"\">"+html.EscapeString(p.T("news.mail.confirm.button"))+"</a></p><p>"+html.EscapeString(p.T("news.mail.confirm.ignore", "hours", int(ConfirmLifetime.Hours())))+"</p>"),
+	}
 }
 
 // mailHTML wraps an HTML mail body in a minimal document.
@@ -135,7 +128,7 @@ func mailHTML(lang, title, body string) string {
 }
 
 // Confirm completes a subscription from its link.
-func (s *Service) Confirm(ctx context.Context, token string) (*Subscriber, error) {
+func (s *Newsletter) Confirm(ctx context.Context, token string) (*Subscriber, error) {
 	if !validToken(token) {
 		return nil, ErrTokenUnknown
 	}
@@ -154,18 +147,14 @@ func (s *Service) Confirm(ctx context.Context, token string) (*Subscriber, error
 	now := db.Now()
 	welcome := false
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE news_subscribers SET status = 'confirmed', confirmed_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`, now, now, sub.ID)
-		if err != nil {
-			return fmt.Errorf("news.Confirm: %w", err)
+		// false: confirmed by a concurrent click, which mails.
+		if welcome, err = confirmPending(ctx, tx, sub.ID, now); err != nil || !welcome {
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil // confirmed by a concurrent click: that one mails
-		}
-		welcome = true
 		return s.out.Enqueue(ctx, tx, "welcome:"+sub.PublicID+":"+hashToken(token)[:16], s.welcomeMail(sub))
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("news.Confirm: %w", err)
 	}
 	if welcome {
 		s.out.Kick()
@@ -176,7 +165,7 @@ func (s *Service) Confirm(ctx context.Context, token string) (*Subscriber, error
 
 // welcomeMail tells a new reader where to manage the subscription and how
 // to leave it: the links every issue's footer carries too.
-func (s *Service) welcomeMail(sub *Subscriber) mail.Message {
+func (s *Newsletter) welcomeMail(sub *Subscriber) mail.Message {
 	p := s.cat.Printer(sub.Lang)
 	unsub, manage := s.links(sub.Lang, sub.UnsubToken)
 	subject := p.T("news.mail.welcome.subject")
@@ -187,39 +176,19 @@ func (s *Service) welcomeMail(sub *Subscriber) mail.Message {
 	}
 }
 
-func (s *Service) subscriberBy(ctx context.Context, where string, arg any) (*Subscriber, time.Time, error) {
-	sub := &Subscriber{}
-	var exp sql.NullTime
-	var conf sql.NullTime
-	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, email, lang, status, unsub_token, bounces, confirm_expires, confirmed_at, created_at FROM news_subscribers WHERE `+where, arg).
-		Scan(&sub.ID, &sub.PublicID, &sub.Email, &sub.Lang, &sub.Status, &sub.UnsubToken, &sub.Bounces, &exp, &conf, &sub.CreatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
+func (s *Newsletter) subscriberBy(ctx context.Context, where string, arg any) (*Subscriber, time.Time, error) {
+	sub, exp, err := subscriberWhere(ctx, s.db, where, arg)
+	if errors.Is(err, refuse.ErrNotFound) {
 		return nil, time.Time{}, ErrTokenUnknown
 	}
 	if err != nil {
 		return nil, time.Time{}, fmt.Errorf("news.subscriber: %w", err)
 	}
-	if conf.Valid {
-		t := conf.Time
-		sub.ConfirmedAt = &t
-	}
-	rs, err := s.db.QueryContext(ctx, `SELECT kind, value FROM news_subscriber_topics WHERE subscriber_id = ? ORDER BY kind, value`, sub.ID)
-	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("news.subscriber: topics: %w", err)
-	}
-	defer rs.Close()
-	for rs.Next() {
-		var t Tag
-		if err := rs.Scan(&t.Kind, &t.Value); err != nil {
-			return nil, time.Time{}, err
-		}
-		sub.Topics = append(sub.Topics, t)
-	}
-	return sub, exp.Time, rs.Err()
+	return sub, exp, nil
 }
 
 // SubscriberByToken finds a subscriber by the token in every mail's links.
-func (s *Service) SubscriberByToken(ctx context.Context, token string) (*Subscriber, error) {
+func (s *Newsletter) SubscriberByToken(ctx context.Context, token string) (*Subscriber, error) {
 	if !validToken(token) {
 		return nil, ErrTokenUnknown
 	}
@@ -228,7 +197,7 @@ func (s *Service) SubscriberByToken(ctx context.Context, token string) (*Subscri
 }
 
 // Unsubscribe ends a subscription (one click, RFC 8058, or the page).
-func (s *Service) Unsubscribe(ctx context.Context, token string) (*Subscriber, error) {
+func (s *Newsletter) Unsubscribe(ctx context.Context, token string) (*Subscriber, error) {
 	sub, err := s.SubscriberByToken(ctx, token)
 	if err != nil {
 		return nil, err
@@ -236,7 +205,7 @@ func (s *Service) Unsubscribe(ctx context.Context, token string) (*Subscriber, e
 	if sub.Status == "unsubscribed" {
 		return sub, nil
 	}
-	if _, err := s.db.ExecContext(ctx, `UPDATE news_subscribers SET status = 'unsubscribed', updated_at = ? WHERE id = ?`, db.Now(), sub.ID); err != nil {
+	if err := setSubscriberStatus(ctx, s.db, sub.ID, "unsubscribed", db.Now()); err != nil {
 		return nil, fmt.Errorf("news.Unsubscribe: %w", err)
 	}
 	sub.Status = "unsubscribed"
@@ -245,14 +214,10 @@ func (s *Service) Unsubscribe(ctx context.Context, token string) (*Subscriber, e
 
 // Bounce records a bounce or complaint for an address: a hard bounce, a
 // complaint or the third soft bounce stops mail to it.
-func (s *Service) Bounce(ctx context.Context, email string, hard bool) error {
+func (s *Newsletter) Bounce(ctx context.Context, email string, hard bool) error {
 	email = auth.NormalizeEmail(email)
-	res, err := s.db.ExecContext(ctx, `UPDATE news_subscribers SET bounces = bounces + 1, status = CASE WHEN ? OR bounces + 1 >= 3 THEN 'bounced' ELSE status END, updated_at = ? WHERE email = ?`, hard, db.Now(), email)
-	if err != nil {
+	if err := recordBounce(ctx, s.db, email, hard, db.Now()); err != nil {
 		return fmt.Errorf("news.Bounce: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
 	}
 	return nil
 }
@@ -270,26 +235,26 @@ type Export struct {
 }
 
 // ExportData returns a subscriber's data.
-func (s *Service) ExportData(ctx context.Context, token string) (*Export, error) {
+func (s *Newsletter) ExportData(ctx context.Context, token string) (*Export, error) {
 	sub, err := s.SubscriberByToken(ctx, token)
 	if err != nil {
 		return nil, err
 	}
 	e := &Export{Email: sub.Email, Language: sub.Lang, Status: sub.Status, Topics: sub.Topics, Bounces: sub.Bounces, SubscribedAt: sub.CreatedAt, ConfirmedAt: sub.ConfirmedAt}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM mail_outbox WHERE to_addr = ? AND status = 'sent'`, sub.Email).Scan(&e.MailsSent); err != nil {
+	if e.MailsSent, err = s.out.SentTo(ctx, sub.Email); err != nil {
 		return nil, fmt.Errorf("news.ExportData: %w", err)
 	}
 	return e, nil
 }
 
 // DeleteData erases a subscriber and the mail queued or sent to them.
-func (s *Service) DeleteData(ctx context.Context, token string) error {
+func (s *Newsletter) DeleteData(ctx context.Context, token string) error {
 	sub, err := s.SubscriberByToken(ctx, token)
 	if err != nil {
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM news_subscribers WHERE id = ?`, sub.ID); err != nil {
+		if err := deleteSubscriber(ctx, tx, sub.ID); err != nil {
 			return fmt.Errorf("news.DeleteData: %w", err)
 		}
 		return s.out.Forget(ctx, tx, sub.Email)
@@ -319,12 +284,12 @@ type Progress struct {
 func CanEdit(u *auth.User) bool { return auth.Can(u, auth.ActAdminSite, auth.Object{}) }
 
 // CreateIssue drafts an issue from recent articles.
-func (s *Service) CreateIssue(ctx context.Context, u *auth.User, lang, subject, intro string, slugs []string) (*Issue, error) {
+func (s *Newsletter) CreateIssue(ctx context.Context, u *auth.User, lang, subject, intro string, slugs []string) (*Issue, error) {
 	if !CanEdit(u) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	subject, intro = text.Clean(subject), text.CleanBlock(intro)
-	errs := FieldErrors{}
+	errs := refuse.FieldErrors{}
 	if k := checkText(subject, MaxTitle, true); k != "" {
 		errs["subject"] = k
 	}
@@ -336,7 +301,7 @@ func (s *Service) CreateIssue(ctx context.Context, u *auth.User, lang, subject, 
 	}
 	var keep []string
 	for _, sl := range slugs {
-		if _, err := s.BySlug(ctx, sl); err == nil {
+		if _, err := s.articles.BySlug(ctx, sl); err == nil {
 			keep = append(keep, sl)
 		}
 	}
@@ -347,69 +312,36 @@ func (s *Service) CreateIssue(ctx context.Context, u *auth.User, lang, subject, 
 		return nil, errs
 	}
 	is := &Issue{PublicID: uuid.NewString(), Lang: lang, Subject: subject, Intro: intro, Articles: keep, Status: "draft"}
-	now := db.Now()
-	id, err := db.InsertID(ctx, s.db, `INSERT INTO news_issues (public_id, lang, subject, intro, articles, status, cursor_id, total, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'draft', 0, 0, ?, ?, ?) RETURNING id`,
-		is.PublicID, lang, subject, intro, strings.Join(keep, " "), u.ID, now, now)
-	if err != nil {
+	if err := insertIssue(ctx, s.db, is, u.ID, db.Now()); err != nil {
 		return nil, fmt.Errorf("news.CreateIssue: %w", err)
 	}
-	is.ID, is.CreatedAt = id, now
 	return is, nil
 }
 
 // Issue loads an issue by public id.
-func (s *Service) Issue(ctx context.Context, pid string) (*Issue, error) {
+func (s *Newsletter) Issue(ctx context.Context, pid string) (*Issue, error) {
 	if _, err := uuid.Parse(pid); err != nil {
-		return nil, ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
-	is := &Issue{}
-	var arts string
-	var sent sql.NullTime
-	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, lang, subject, intro, articles, status, total, created_at, sent_at FROM news_issues WHERE public_id = ?`, pid).
-		Scan(&is.ID, &is.PublicID, &is.Lang, &is.Subject, &is.Intro, &arts, &is.Status, &is.Total, &is.CreatedAt, &sent)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
+	is, err := issueByPID(ctx, s.db, pid)
 	if err != nil {
 		return nil, fmt.Errorf("news.Issue: %w", err)
-	}
-	is.Articles = strings.Fields(arts)
-	if sent.Valid {
-		is.SentAt = &sent.Time
 	}
 	return is, nil
 }
 
 // Issues lists issues, newest first.
-func (s *Service) Issues(ctx context.Context) ([]*Issue, error) {
-	rs, err := s.db.QueryContext(ctx, `SELECT public_id FROM news_issues ORDER BY id DESC LIMIT 50`)
+func (s *Newsletter) Issues(ctx context.Context) ([]*Issue, error) {
+	out, err := latestIssues(ctx, s.db, 50)
 	if err != nil {
 		return nil, fmt.Errorf("news.Issues: %w", err)
-	}
-	var pids []string
-	for rs.Next() {
-		var p string
-		if err := rs.Scan(&p); err != nil {
-			rs.Close()
-			return nil, err
-		}
-		pids = append(pids, p)
-	}
-	rs.Close()
-	out := make([]*Issue, 0, len(pids))
-	for _, p := range pids {
-		is, err := s.Issue(ctx, p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, is)
 	}
 	return out, nil
 }
 
 // Render builds the issue's mail (subject, text and HTML) with the
 // %%unsubscribe%% and %%manage%% placeholders the outbox fills per reader.
-func (s *Service) Render(ctx context.Context, is *Issue) (subject, text, htmlBody string, err error) {
+func (s *Newsletter) Render(ctx context.Context, is *Issue) (subject, text, htmlBody string, err error) {
 	p := s.cat.Printer(is.Lang)
 	var tb, hb strings.Builder
 	tb.WriteString(is.Subject + "\n\n")
@@ -418,7 +350,7 @@ func (s *Service) Render(ctx context.Context, is *Issue) (subject, text, htmlBod
 		hb.WriteString("<p>" + strings.ReplaceAll(html.EscapeString(is.Intro), "\n", "<br>") + "</p>")
 	}
 	for _, sl := range is.Articles {
-		a, err := s.BySlug(ctx, sl)
+		a, err := s.articles.BySlug(ctx, sl)
 		if err != nil {
 			continue
 		}
@@ -443,14 +375,14 @@ func (s *Service) Render(ctx context.Context, is *Issue) (subject, text, htmlBod
 	return is.Subject, tb.String(), mailHTML(is.Lang, is.Subject, hb.String()), nil
 }
 
-func (s *Service) links(lang, token string) (unsub, manage string) {
+func (s *Newsletter) links(lang, token string) (unsub, manage string) {
 	return s.baseURL + "/" + lang + "/newsletter/unsubscribe/" + token, s.baseURL + "/" + lang + "/newsletter/manage/" + token
 }
 
 // SendTest mails the issue to one address (the editor's).
-func (s *Service) SendTest(ctx context.Context, u *auth.User, is *Issue, to string) error {
+func (s *Newsletter) SendTest(ctx context.Context, u *auth.User, is *Issue, to string) error {
 	if !CanEdit(u) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	subj, text, htmlBody, err := s.Render(ctx, is)
 	if err != nil {
@@ -467,9 +399,9 @@ func (s *Service) SendTest(ctx context.Context, u *auth.User, is *Issue, to stri
 
 // StartSend freezes the issue's body as a mail template and marks it for
 // sending; Continue enqueues the recipients in the background.
-func (s *Service) StartSend(ctx context.Context, u *auth.User, is *Issue) error {
+func (s *Newsletter) StartSend(ctx context.Context, u *auth.User, is *Issue) error {
 	if !CanEdit(u) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if is.Status != "draft" {
 		return ErrIssueNotDraft
@@ -483,15 +415,15 @@ func (s *Service) StartSend(ctx context.Context, u *auth.User, is *Issue) error 
 		if err != nil {
 			return err
 		}
-		var total int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM news_subscribers WHERE status = 'confirmed' AND lang = ?`, is.Lang).Scan(&total); err != nil {
+		total, err := countConfirmed(ctx, tx, is.Lang)
+		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE news_issues SET status = 'sending', template_id = ?, total = ?, updated_at = ? WHERE id = ? AND status = 'draft'`, tid, total, db.Now(), is.ID)
+		ok, err := markSending(ctx, tx, is.ID, tid, total, db.Now())
 		if err != nil {
 			return fmt.Errorf("news.StartSend: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !ok {
 			return ErrIssueNotDraft
 		}
 		is.Status, is.Total = "sending", total
@@ -503,66 +435,14 @@ func (s *Service) StartSend(ctx context.Context, u *auth.User, is *Issue) error 
 // sent. Each batch and the cursor move in one transaction and every mail's
 // key is "issue:<issue>:<subscriber>", so a crash at any point neither
 // skips nor repeats a reader. It returns how many mails it enqueued.
-func (s *Service) Continue(ctx context.Context, batch int) (int, error) {
-	rs, err := s.db.QueryContext(ctx, `SELECT id, public_id, lang, template_id, cursor_id FROM news_issues WHERE status = 'sending' ORDER BY id`)
+func (s *Newsletter) Continue(ctx context.Context, batch int) (int, error) {
+	jobs, err := sendingIssues(ctx, s.db)
 	if err != nil {
 		return 0, fmt.Errorf("news.Continue: %w", err)
 	}
-	type job struct {
-		id     int64
-		pid    string
-		lang   string
-		tid    int64
-		cursor int64
-	}
-	var jobs []job
-	for rs.Next() {
-		var j job
-		if err := rs.Scan(&j.id, &j.pid, &j.lang, &j.tid, &j.cursor); err != nil {
-			rs.Close()
-			return 0, err
-		}
-		jobs = append(jobs, j)
-	}
-	rs.Close()
 	total := 0
 	for _, j := range jobs {
-		n := 0
-		err := s.db.InTx(ctx, func(tx *db.Tx) error {
-			rows, err := tx.QueryContext(ctx, `SELECT id, public_id, email, unsub_token FROM news_subscribers WHERE status = 'confirmed' AND lang = ? AND id > ? ORDER BY id LIMIT ?`, j.lang, j.cursor, batch)
-			if err != nil {
-				return err
-			}
-			type rcpt struct {
-				id              int64
-				pid, email, tok string
-			}
-			var rc []rcpt
-			for rows.Next() {
-				var r rcpt
-				if err := rows.Scan(&r.id, &r.pid, &r.email, &r.tok); err != nil {
-					rows.Close()
-					return err
-				}
-				rc = append(rc, r)
-			}
-			rows.Close()
-			if len(rc) == 0 {
-				_, err := tx.ExecContext(ctx, `UPDATE news_issues SET status = 'sent', sent_at = ?, updated_at = ? WHERE id = ?`, db.Now(), db.Now(), j.id)
-				return err
-			}
-			for _, r := range rc {
-				unsub, manage := s.links(j.lang, r.tok)
-				if err := s.out.EnqueueTemplate(ctx, tx, "issue:"+j.pid+":"+r.pid, j.tid, r.email,
-					map[string]string{"unsubscribe": unsub, "manage": manage},
-					s.listHeaders(j.lang, r.tok)); err != nil {
-					return err
-				}
-			}
-			n = len(rc)
-			_, err = tx.ExecContext(ctx, `UPDATE news_issues SET cursor_id = ?, updated_at = ? WHERE id = ?`, rc[len(rc)-1].id, db.Now(), j.id)
-			return err
-		})
+		n, err := s.enqueueBatch(ctx, j, batch)
 		if err != nil {
 			return total, fmt.Errorf("news.Continue(%s): %w", j.pid, err)
 		}
@@ -574,14 +454,33 @@ func (s *Service) Continue(ctx context.Context, batch int) (int, error) {
 	return total, nil
 }
 
-// EnableOneClick turns on RFC 8058 one-click unsubscribe: the
-// List-Unsubscribe header names POST /api/v1/newsletter/unsubscribe/{token}
-// and List-Unsubscribe-Post is sent. Only enable it when the web server
-// exempts that route from the CSRF check (mail providers post without a
-// session); otherwise List-Unsubscribe names the unsubscribe page.
-func (s *Service) EnableOneClick() { s.oneClick = true }
+// enqueueBatch enqueues the next batch of an issue's recipients and moves
+// its cursor in one transaction (or marks it sent when none are left).
+func (s *Newsletter) enqueueBatch(ctx context.Context, j sendJob, batch int) (int, error) {
+	n := 0
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		rc, err := nextRecipients(ctx, tx, j, batch)
+		if err != nil {
+			return err
+		}
+		if len(rc) == 0 {
+			return markSent(ctx, tx, j.id, db.Now())
+		}
+		for _, r := range rc {
+			unsub, manage := s.links(j.lang, r.tok)
+			if err := s.out.EnqueueTemplate(ctx, tx, "issue:"+j.pid+":"+r.pid, j.tid, r.email,
+				map[string]string{"unsubscribe": unsub, "manage": manage},
+				s.listHeaders(j.lang, r.tok)); err != nil {
+				return err
+			}
+		}
+		n = len(rc)
+		return moveCursor(ctx, tx, j.id, rc[len(rc)-1].id, db.Now())
+	})
+	return n, err
+}
 
-func (s *Service) listHeaders(lang, tok string) map[string]string {
+func (s *Newsletter) listHeaders(lang, tok string) map[string]string {
 	h := map[string]string{"List-Id": "dijalog <newsletter." + hostOf(s.baseURL) + ">"}
 	if s.oneClick {
 		h["List-Unsubscribe"] = "<" + s.baseURL + "/api/v1/newsletter/unsubscribe/" + tok + ">"
@@ -604,7 +503,7 @@ func hostOf(u string) string {
 }
 
 // Progress reports how far an issue's sending is.
-func (s *Service) Progress(ctx context.Context, is *Issue) (Progress, error) {
+func (s *Newsletter) Progress(ctx context.Context, is *Issue) (Progress, error) {
 	st, err := s.out.Stats(ctx, "issue:"+is.PublicID+":")
 	if err != nil {
 		return Progress{}, err
@@ -613,7 +512,7 @@ func (s *Service) Progress(ctx context.Context, is *Issue) (Progress, error) {
 }
 
 // RunSender enqueues newsletter batches in the background until ctx ends.
-func (s *Service) RunSender(ctx context.Context, every time.Duration) {
+func (s *Newsletter) RunSender(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {

@@ -3,34 +3,21 @@ package news
 import (
 	"context"
 	"fmt"
-	"html"
-	"regexp"
 	"strings"
 
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/search"
+	"github.com/dijalog/dijalog/internal/text"
 )
 
 // DocType is the search document type of articles.
 const DocType = "article"
 
-// SetIndexer makes every write of an article (create, translate, delete)
-// update the platform's search index in the same transaction. Call it
-// before serving; with no indexer articles are simply not searchable.
-func (s *Service) SetIndexer(ix search.Indexer) { s.index = ix }
-
-func (s *Service) indexArticle(ctx context.Context, q db.Querier, a *Article) error {
+func (s *Articles) indexArticle(ctx context.Context, q db.Querier, a *Article) error {
 	if s.index == nil {
 		return nil
 	}
 	return s.index.Upsert(ctx, q, a.SearchDocument())
-}
-
-var tagRe = regexp.MustCompile(`<[^>]*>`)
-
-// PlainText is sanitised HTML as text (for the index, never for display).
-func PlainText(h string) string {
-	return strings.Join(strings.Fields(html.UnescapeString(tagRe.ReplaceAllString(h, " "))), " ")
 }
 
 // SearchDocument is the article in the search index: the titles, summaries
@@ -51,7 +38,7 @@ func (a *Article) SearchDocument() search.Document {
 		if t.Summary != "" {
 			summaries = append(summaries, t.Summary)
 		}
-		if body := PlainText(t.BodyHTML); body != "" {
+		if body := text.Plain(t.BodyHTML); body != "" {
 			bodies = append(bodies, body)
 		}
 	}
@@ -75,25 +62,12 @@ func (a *Article) SearchDocument() search.Document {
 // SearchSource hands every published article to put, for a rebuild of the
 // index (search.Index.AddSource(news.DocType, svc.SearchSource)); it reads
 // through q, the rebuild's transaction, 500 articles at a time.
-func (s *Service) SearchSource(ctx context.Context, q db.Querier, put func(search.Document) error) error {
+func (s *Articles) SearchSource(ctx context.Context, q db.Querier, put func(search.Document) error) error {
 	var last int64
 	for {
-		rs, err := q.QueryContext(ctx, `SELECT `+articleCols+` FROM news_articles a WHERE a.status = 'published' AND a.id > ? ORDER BY a.id LIMIT 500`, last)
+		as, err := publishedArticlesAfter(ctx, q, last, 500)
 		if err != nil {
 			return fmt.Errorf("news.SearchSource: %w", err)
-		}
-		var as []*Article
-		for rs.Next() {
-			a, err := scanArticle(rs)
-			if err != nil {
-				rs.Close()
-				return fmt.Errorf("news.SearchSource: %w", err)
-			}
-			as = append(as, a)
-		}
-		rs.Close()
-		if err := rs.Err(); err != nil {
-			return err
 		}
 		if len(as) == 0 {
 			return nil

@@ -58,3 +58,29 @@ func (e FieldErrors) Is(target error) bool { return target == ErrInvalid }
 
 // Field returns FieldErrors with one field's message key.
 func Field(name, key string) FieldErrors { return FieldErrors{name: key} }
+
+// Keyed is a refusal whose text is the catalogue key of its message: a
+// domain's own flavour of a sentinel ("the event is closed" is a conflict)
+// that errors.Is the sentinel and that a handler can show by its key.
+type Keyed struct {
+	Sentinel error
+	Key      string
+}
+
+func (k *Keyed) Error() string { return k.Key }
+
+// Unwrap makes errors.Is(k, k.Sentinel) true.
+func (k *Keyed) Unwrap() error { return k.Sentinel }
+
+// Key returns a Keyed refusal.
+func Key(sentinel error, key string) error { return &Keyed{Sentinel: sentinel, Key: key} }
+
+// KeyOf returns the catalogue key of the first Keyed refusal in err's
+// chain, or "" when there is none.
+func KeyOf(err error) string {
+	var k *Keyed
+	if errors.As(err, &k) {
+		return k.Key
+	}
+	return ""
+}

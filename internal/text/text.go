@@ -6,6 +6,8 @@ package text
 
 import (
 	"bytes"
+	"html"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -135,4 +137,12 @@ func escape(s string) string {
 		}
 	}
 	return b.String()
+}
+
+var tagRe = regexp.MustCompile(`<[^>]*>`)
+
+// Plain is sanitised HTML as text (for a search index or a feed summary,
+// never for display as HTML).
+func Plain(h string) string {
+	return strings.Join(strings.Fields(html.UnescapeString(tagRe.ReplaceAllString(h, " "))), " ")
 }

@@ -43,6 +43,13 @@ func StatusOf(err error) (int, string) {
 		}
 		return he.Status, key
 	}
+	// A domain's keyed refusal: the status of its sentinel, its own message.
+	if key := refuse.KeyOf(err); key != "" {
+		var k *refuse.Keyed
+		errors.As(err, &k)
+		status, _ := StatusOf(k.Sentinel)
+		return status, key
+	}
 	switch {
 	case errors.Is(err, refuse.ErrNotFound):
 		return http.StatusNotFound, "error.404"

@@ -64,18 +64,7 @@ type server struct {
 
 // Run does one kill -9 run.
 func Run(ctx context.Context, o Options) (res Result, err error) {
-	if o.Kills < 1 {
-		o.Kills = 1
-	}
-	if o.Domains < 1 {
-		o.Domains = 1
-	}
-	if o.Timeout == 0 {
-		o.Timeout = 2 * time.Minute
-	}
-	if o.Log == nil {
-		o.Log = io.Discard
-	}
+	o = o.withDefaults()
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	began := time.Now()
@@ -109,38 +98,65 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 	if err := startNewsletter(srv.base, o.Admin, o.Password); err != nil {
 		return res, err
 	}
-
-	n := int64(o.Subscribers)
 	for k := 1; k <= o.Kills; k++ {
-		// Kill when the server has delivered k/(kills+1) of the list.
-		at := n * int64(k) / int64(o.Kills+1)
-		for sink.Count() < at {
-			if err := ctx.Err(); err != nil {
-				return res, fmt.Errorf("killtest: only %d of %d messages before kill %d: %w", sink.Count(), n, k, err)
-			}
-			select {
-			case err := <-srv.done:
-				return res, fmt.Errorf("killtest: the server exited on its own: %v", err)
-			default:
-			}
-			time.Sleep(time.Millisecond)
-		}
-		if err := srv.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-			return res, err
-		}
-		<-srv.done
-		res.KilledAt = append(res.KilledAt, sink.Count())
-		fmt.Fprintf(o.Log, "killtest: kill -9 #%d with %d messages accepted\n", k, sink.Count())
-		srv = nil
-		if srv, err = start(ctx, o, addr, smtpURL); err != nil {
+		if srv, err = killAndRestart(ctx, o, srv, sink, k, addr, smtpURL, &res); err != nil {
 			return res, err
 		}
 	}
-
 	// Wait until every subscriber has mail and the outbox is empty.
 	if err := waitDone(ctx, filepath.Join(o.Data, "dijalog.db"), sink, o.Subscribers); err != nil {
 		return res, err
 	}
+	stop(srv)
+	srv = nil
+	res.tally(emails, sink.PerRecipient())
+	res.Subscribers = o.Subscribers
+	res.Elapsed = time.Since(began)
+	return res, nil
+}
+
+func (o Options) withDefaults() Options {
+	if o.Kills < 1 {
+		o.Kills = 1
+	}
+	if o.Domains < 1 {
+		o.Domains = 1
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 2 * time.Minute
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	return o
+}
+
+// killAndRestart waits until the server has delivered k/(kills+1) of the
+// list, kills it with SIGKILL and starts it again on the same address.
+func killAndRestart(ctx context.Context, o Options, srv *server, sink *mailtest.Sink, k int, addr, smtpURL string, res *Result) (*server, error) {
+	at := int64(o.Subscribers) * int64(k) / int64(o.Kills+1)
+	for sink.Count() < at {
+		if err := ctx.Err(); err != nil {
+			return srv, fmt.Errorf("killtest: only %d of %d messages before kill %d: %w", sink.Count(), o.Subscribers, k, err)
+		}
+		select {
+		case err := <-srv.done:
+			return nil, fmt.Errorf("killtest: the server exited on its own: %v", err)
+		default:
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := srv.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		return srv, err
+	}
+	<-srv.done
+	res.KilledAt = append(res.KilledAt, sink.Count())
+	fmt.Fprintf(o.Log, "killtest: kill -9 #%d with %d messages accepted\n", k, sink.Count())
+	return start(ctx, o, addr, smtpURL)
+}
+
+// stop ends the server with SIGTERM, or SIGKILL after 15 s.
+func stop(srv *server) {
 	_ = srv.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-srv.done:
@@ -148,10 +164,11 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 		_ = srv.cmd.Process.Kill()
 		<-srv.done
 	}
-	srv = nil
+}
 
-	per := sink.PerRecipient()
-	res.Subscribers = o.Subscribers
+// tally counts what each subscriber received: nothing (lost), once, or
+// more (duplicates), and mail to anyone else (strangers).
+func (res *Result) tally(emails []string, per map[string]int) {
 	subs := make(map[string]bool, len(emails))
 	for _, e := range emails {
 		subs[e] = true
@@ -168,8 +185,6 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 			res.Strangers += c
 		}
 	}
-	res.Elapsed = time.Since(began)
-	return res, nil
 }
 
 func freeAddr() (string, error) {
