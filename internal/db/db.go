@@ -137,6 +137,12 @@ func (d *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Ro
 	return d.sql.QueryRowContext(ctx, Rebind(d.dialect, q), args...)
 }
 
+// PrepareContext prepares a statement written with '?' placeholders on the
+// pool (for read queries run often outside transactions).
+func (d *DB) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
+	return d.sql.PrepareContext(ctx, Rebind(d.dialect, q))
+}
+
 // Tx is a transaction of either dialect.
 type Tx struct {
 	tx      *sql.Tx

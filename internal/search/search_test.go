@@ -10,6 +10,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/db/fts"
 	"github.com/dijalog/dijalog/internal/places"
 	"github.com/dijalog/dijalog/internal/translit"
 	"github.com/google/go-cmp/cmp"
@@ -309,17 +310,6 @@ func TestDeleteAndReindex(t *testing.T) {
 	})
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		want int
-	}{{"zepce", "zepce", 0}, {"zepce", "zepse", 1}, {"zepce", "ezpce", 1}, {"zepce", "zepc", 1}, {"zavidovici", "zavdoviic", 2}, {"abc", "xyz", 3}} {
-		if got := editDistance(c.a, c.b, 2); got != min(c.want, 3) {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
-		}
-	}
-}
-
 func FuzzQuery(f *testing.F) {
 	for _, q := range badQueries {
 		f.Add(q)
@@ -334,8 +324,8 @@ func FuzzQuery(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, q string) {
 		p := newPlan(q)
-		for _, pg := range []bool{false, true} {
-			e := p.expr(pg)
+		for _, syn := range fts.Syntaxes() {
+			e := p.expr(syn)
 			for _, r := range e {
 				if !strings.ContainsRune(`abcdefghijklmnopqrstuvwxyz0123456789 ()"*:|&ORAND`, r) {
 					t.Fatalf("expression %q of %q has %q", e, q, r)
