@@ -78,7 +78,7 @@ func OpenDB(ctx context.Context, cfg *config.Config, log *slog.Logger) (*db.DB, 
 		return nil, err
 	}
 	if n > 0 {
-		log.Info("migrations applied", "count", n, "dialect", d.Dialect())
+		log.Info("migrations applied", "count", n, "dialect", d.Engine())
 	}
 	return d, nil
 }
@@ -119,7 +119,7 @@ func Build(d *db.DB, cfg *config.Config, log *slog.Logger, sender mail.Sender) (
 		sender = mail.LogSender{Log: log}
 	}
 	a := &App{Cfg: cfg, DB: d, Log: log, Cat: cat, Mail: sender}
-	a.Web = web.NewServer(web.Options{Catalog: cat, Renderer: rnd, Assets: assets, Logger: log, Metrics: web.NewMetrics(d.SQL(), string(d.Dialect()))})
+	a.Web = web.NewServer(web.Options{Catalog: cat, Renderer: rnd, Assets: assets, Logger: log, Metrics: web.NewMetrics(d.SQL(), d.Engine())})
 	a.Auth = auth.NewService(d, sender, cat, cfg.BaseURL, log)
 	a.Auth.SetLoginLimitPerIP(cfg.LoginPerIP)
 	a.Sessions = auth.NewSessions(a.Auth, a.Web, log, auth.SessionOptions{SecureCookies: cfg.SecureCookies, TrustProxy: cfg.TrustProxy})
@@ -169,12 +169,12 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) error {
 		}
 		a.ready.Store(true)
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "dialect": string(a.DB.Dialect())})
+	web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "dialect": a.DB.Engine()})
 	return nil
 }
 
 // String describes the app for logs.
-func (a *App) String() string { return fmt.Sprintf("dijalog %s on %s", Version, a.DB.Dialect()) }
+func (a *App) String() string { return fmt.Sprintf("dijalog %s on %s", Version, a.DB.Engine()) }
 
 // Maintain runs periodic housekeeping (expired sessions) until ctx ends.
 func (a *App) Maintain(ctx context.Context) {
