@@ -22,6 +22,7 @@ import (
 	"github.com/dijalog/dijalog/internal/i18n"
 	mailer "github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/refuse"
+	"github.com/dijalog/dijalog/internal/search"
 	"github.com/dijalog/dijalog/internal/translit"
 	"github.com/google/uuid"
 )
@@ -40,7 +41,7 @@ type FieldErrors = refuse.FieldErrors
 // Limits of sign-in attempts.
 const (
 	LoginWindow       = 15 * time.Minute
-	LoginPerIP        = 30 // default attempts per IP and window (see SetLoginLimitPerIP)
+	LoginPerIP        = 30 // default attempts per IP and window (see Options.LoginPerIP)
 	LoginPerAccount   = 5  // failed attempts per account and window
 	SessionLifetime   = 30 * 24 * time.Hour
 	AnonymousLifetime = 24 * time.Hour
@@ -58,34 +59,35 @@ type Service struct {
 	baseURL string
 	log     *slog.Logger
 	pw      PasswordParams
-	perIP   int // sign-in and reset attempts per IP and window
-	// onOrgSaved runs inside the transaction that creates or changes an
-	// organisation (the search index keeps it there); nil for none.
-	onOrgSaved func(ctx context.Context, q db.Querier, o Organisation) error
+	perIP   int            // sign-in and reset attempts per IP and window
+	index   search.Indexer // keeps organisations in the search index (nil: none)
 }
 
-// OnOrganisationSaved installs a hook run inside the transaction of every
-// organisation write, so other modules (search) stay in step with it.
-func (s *Service) OnOrganisationSaved(f func(ctx context.Context, q db.Querier, o Organisation) error) {
-	s.onOrgSaved = f
+// Options are the auth service's settings; the zero value is the default.
+type Options struct {
+	// LoginPerIP is how many sign-in attempts one address may make per
+	// window (0: LoginPerIP): offices where many people share one address
+	// need more.
+	LoginPerIP int
+	// Password is the cost of new password hashes (zero: the default;
+	// tests use a low cost).
+	Password PasswordParams
+	// Index keeps organisations in the search index, written in the
+	// transaction that writes them (nil: not indexed).
+	Index search.Indexer
 }
 
 // NewService makes the auth service. baseURL is used in e-mailed links.
-func NewService(d *db.DB, m mailer.Sender, cat *i18n.Catalog, baseURL string, log *slog.Logger) *Service {
-	return &Service{db: d, mail: m, cat: cat, baseURL: strings.TrimRight(baseURL, "/"), log: log, pw: DefaultPasswordParams(), perIP: LoginPerIP}
-}
-
-// SetLoginLimitPerIP changes how many sign-in attempts one address may make
-// per window: offices where many people share one address need more.
-func (s *Service) SetLoginLimitPerIP(n int) {
-	if n > 0 {
-		s.perIP = n
+func NewService(d *db.DB, m mailer.Sender, cat *i18n.Catalog, baseURL string, log *slog.Logger, o Options) *Service {
+	s := &Service{db: d, mail: m, cat: cat, baseURL: strings.TrimRight(baseURL, "/"), log: log, pw: o.Password, perIP: o.LoginPerIP, index: o.Index}
+	if s.pw == (PasswordParams{}) {
+		s.pw = DefaultPasswordParams()
 	}
+	if s.perIP <= 0 {
+		s.perIP = LoginPerIP
+	}
+	return s
 }
-
-// SetPasswordParams changes the cost of new password hashes (tests use a
-// low cost; production keeps the default).
-func (s *Service) SetPasswordParams(p PasswordParams) { s.pw = p }
 
 // Meta describes who asks, for the audit log.
 type Meta struct {
@@ -594,8 +596,8 @@ func (s *Service) CreateOrganisation(ctx context.Context, actor *User, o *Organi
 		if err := s.st.insertOrganisation(ctx, tx, o); err != nil {
 			return err
 		}
-		if s.onOrgSaved != nil {
-			if err := s.onOrgSaved(ctx, tx, *o); err != nil {
+		if s.index != nil {
+			if err := s.index.Upsert(ctx, tx, o.SearchDocument()); err != nil {
 				return err
 			}
 		}

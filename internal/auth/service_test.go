@@ -27,8 +27,8 @@ func newService(t *testing.T, d *db.DB) (*Service, *mail.Recorder) {
 		t.Fatal(err)
 	}
 	rec := &mail.Recorder{}
-	s := NewService(d, rec, cat, "http://example.test", slog.New(slog.NewTextHandler(io.Discard, nil)))
-	s.SetPasswordParams(PasswordParams{Memory: 64, Time: 1, Threads: 1}) // cheap hashes: the cost is not under test here
+	// Cheap hashes: the cost is not under test here.
+	s := NewService(d, rec, cat, "http://example.test", slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Password: PasswordParams{Memory: 64, Time: 1, Threads: 1}})
 	return s, rec
 }
 

@@ -32,6 +32,9 @@ type Config struct {
 	ShutdownGrace time.Duration
 	SMTPURL       string // smtp://user:pass@host:587 ("" = mail goes to the log)
 	LoginPerIP    int    // sign-in attempts per address per 15 minutes
+	// CheapPasswords hashes new passwords at the lowest cost (tests and
+	// benchmarks only; no flag sets it).
+	CheapPasswords bool
 }
 
 // Setting describes one option, for --help and the README table.

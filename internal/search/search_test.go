@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -11,7 +12,6 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
 	"github.com/dijalog/dijalog/internal/db/fts"
-	"github.com/dijalog/dijalog/internal/places"
 	"github.com/dijalog/dijalog/internal/translit"
 	"github.com/google/go-cmp/cmp"
 )
@@ -34,19 +34,31 @@ var extraDocs = []Document{
 		Fields: []Field{{Name: "summary", Text: "Програм подршке организацијама цивилног друштва у Требињу и Завидовићима.", Weight: 2}}},
 }
 
-func buildIndex(t *testing.T, d *db.DB) *Index {
+// placeDocs are the documents of the real places (entities, cantons,
+// district, LSGs) as internal/places makes them, kept in testdata so that
+// search's tests import no domain (see places' TestSearchDocuments).
+func placeDocs(t *testing.T) []Document {
 	t.Helper()
-	ctx := context.Background()
-	all, err := places.NewService(d).All(ctx)
+	b, err := os.ReadFile("testdata/places.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) < 145 {
-		t.Fatalf("only %d places", len(all))
+	var docs []Document
+	if err := json.Unmarshal(b, &docs); err != nil {
+		t.Fatal(err)
 	}
+	if len(docs) < 145 {
+		t.Fatalf("only %d places", len(docs))
+	}
+	return docs
+}
+
+func buildIndex(t *testing.T, d *db.DB) *Index {
+	t.Helper()
+	ctx := context.Background()
 	x := New(d)
-	err = d.InTx(ctx, func(tx *db.Tx) error {
-		for _, doc := range append(PlaceDocuments(all), extraDocs...) {
+	err := d.InTx(ctx, func(tx *db.Tx) error {
+		for _, doc := range append(placeDocs(t), extraDocs...) {
 			if err := x.Upsert(ctx, tx, doc); err != nil {
 				return err
 			}
