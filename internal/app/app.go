@@ -22,7 +22,7 @@ import (
 	"github.com/dijalog/dijalog/internal/places"
 	"github.com/dijalog/dijalog/internal/search"
 	"github.com/dijalog/dijalog/internal/web"
-	"github.com/mattn/go-isatty"
+	"golang.org/x/term"
 )
 
 // Version is set at build time with -ldflags "-X .../internal/app.Version=...".
@@ -70,7 +70,7 @@ func NewLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level}
 	if format == "auto" {
 		format = "json"
-		if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 			format = "text"
 		}
 	}

@@ -186,15 +186,6 @@ type apiResults struct {
 	Results []apiHit `json:"results"`
 }
 
-// lang is the API's ?lang= (for the links), or bs.
-func lang(r *http.Request) string {
-	switch l := r.URL.Query().Get("lang"); l {
-	case "bs", "hr", "sr-Latn", "sr-Cyrl", "mk", "sq", "en":
-		return l
-	}
-	return "bs"
-}
-
 func (h *handlers) api(w http.ResponseWriter, r *http.Request) error {
 	q := params(r)
 	q.Limit, _ = strconv.Atoi(r.URL.Query().Get("limit"))
@@ -207,7 +198,7 @@ func (h *handlers) api(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := apiResults{Query: res.Query, Total: res.Total, More: res.More, Results: []apiHit{}}
-	l := lang(r)
+	l := web.APILocale(r)
 	for _, hit := range res.Hits {
 		out.Results = append(out.Results, apiHit{Type: hit.Type, ID: hit.ID, Title: inScript(l, hit.Title), URL: "/" + l + hit.URL,
 			Snippet: hit.SnippetText(), Score: float64(int(hit.Score*1000)) / 1000, LSG: hit.LSG, Year: hit.Year, Highlights: hit.Snippet, Corrected: hit.Typo})
@@ -233,13 +224,13 @@ func (h *handlers) suggest(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		l := lang(r)
+		l := web.APILocale(r)
 		for _, s := range sug {
 			out = append(out, apiSuggestion{Type: s.Type, Title: inScript(l, s.Title), URL: "/" + l + s.URL, Parts: partsInScript(l, s.TitleHL)})
 		}
 	}
 	// status is read out by screen readers when the list changes.
-	status := h.cat.Printer(lang(r)).N("search.suggest.count", len(out))
+	status := h.cat.Printer(web.APILocale(r)).N("search.suggest.count", len(out))
 	w.Header().Set("Cache-Control", "public, max-age=30")
 	web.WriteJSON(w, http.StatusOK, map[string]any{"query": clip(clean(text), 400), "suggestions": out, "status": status})
 	return nil
