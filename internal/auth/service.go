@@ -27,12 +27,14 @@ import (
 	"github.com/google/uuid"
 )
 
-// Errors of the auth service.
+// Errors of the auth service's sign-in, flavours of the refusals (the
+// service refuses with refuse.ErrForbidden and refuse.ErrRateLimited too).
 var (
-	ErrBadCredentials = errors.New("wrong e-mail or password")
-	ErrRateLimited    = errors.New("too many attempts")
-	ErrDisabled       = errors.New("account disabled")
-	ErrForbidden      = errors.New("forbidden")
+	// ErrBadCredentials: no account with this e-mail and password; the
+	// visitor stays signed out (errors.Is refuse.ErrSignIn).
+	ErrBadCredentials = fmt.Errorf("%w: wrong e-mail or password", refuse.ErrSignIn)
+	// ErrDisabled: the account is disabled (errors.Is refuse.ErrForbidden).
+	ErrDisabled = fmt.Errorf("%w: account disabled", refuse.ErrForbidden)
 )
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
@@ -227,7 +229,7 @@ func pick(a, b int64) int64 {
 }
 
 // Authenticate checks an e-mail and password, counting attempts per IP and
-// per account. It returns ErrRateLimited before checking when a limit is hit.
+// per account. It returns refuse.ErrRateLimited before checking when a limit is hit.
 func (s *Service) Authenticate(ctx context.Context, email, password string, m Meta) (*User, error) {
 	email = NormalizeEmail(email)
 	ipKey, acctKey := "login:ip:"+m.IP, "login:acct:"+email
@@ -236,12 +238,12 @@ func (s *Service) Authenticate(ctx context.Context, email, password string, m Me
 		return nil, err
 	}
 	if n > s.perIP {
-		return nil, ErrRateLimited
+		return nil, refuse.ErrRateLimited
 	}
 	if n, err := s.st.hits(ctx, s.db, acctKey, LoginWindow); err != nil {
 		return nil, err
 	} else if n >= LoginPerAccount {
-		return nil, ErrRateLimited
+		return nil, refuse.ErrRateLimited
 	}
 	u, hash, err := s.st.userByEmail(ctx, s.db, email)
 	if errors.Is(err, refuse.ErrNotFound) {
@@ -346,7 +348,7 @@ func (s *Service) RequestReset(ctx context.Context, email, locale string, m Meta
 		return err
 	}
 	if n > s.perIP {
-		return ErrRateLimited
+		return refuse.ErrRateLimited
 	}
 	u, _, err := s.st.userByEmail(ctx, s.db, email)
 	if errors.Is(err, refuse.ErrNotFound) {
@@ -442,7 +444,7 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) 
 // ListUsers pages through accounts (administrators only).
 func (s *Service) ListUsers(ctx context.Context, actor *User, search string, limit, offset int) ([]User, int, error) {
 	if !Can(actor, ActAdminSite, Object{}) {
-		return nil, 0, ErrForbidden
+		return nil, 0, refuse.ErrForbidden
 	}
 	return s.st.listUsers(ctx, s.db, strings.TrimSpace(search), limit, offset)
 }
@@ -480,7 +482,7 @@ func ValidateGrant(g Grant) FieldErrors {
 // GrantRole gives target a role; audited.
 func (s *Service) GrantRole(ctx context.Context, actor *User, targetPID string, g Grant, m Meta) error {
 	if !CanGrant(actor, g) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if fe := ValidateGrant(g); len(fe) > 0 {
 		return fe
@@ -501,7 +503,7 @@ func (s *Service) GrantRole(ctx context.Context, actor *User, targetPID string, 
 // RevokeRole takes a role away; audited.
 func (s *Service) RevokeRole(ctx context.Context, actor *User, targetPID string, g Grant, m Meta) error {
 	if !CanGrant(actor, g) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	target, err := s.st.userByPublicID(ctx, s.db, targetPID)
 	if err != nil {
@@ -526,7 +528,7 @@ func (s *Service) RevokeRole(ctx context.Context, actor *User, targetPID string,
 // SetStatus enables or disables an account (administrators only); audited.
 func (s *Service) SetStatus(ctx context.Context, actor *User, targetPID, status string, m Meta) error {
 	if !Can(actor, ActAdminSite, Object{}) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if status != StatusActive && status != StatusDisabled {
 		return FieldErrors{"status": "form.invalid_choice"}
@@ -564,7 +566,7 @@ func OrganisationKinds() []string { return []string{"cso", "lsg", "donor"} }
 // CreateOrganisation registers an organisation (administrators); audited.
 func (s *Service) CreateOrganisation(ctx context.Context, actor *User, o *Organisation, m Meta) error {
 	if actor != nil && !Can(actor, ActAdminSite, Object{}) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	o.Name = strings.TrimSpace(o.Name)
 	fe := FieldErrors{}
@@ -608,7 +610,7 @@ func (s *Service) CreateOrganisation(ctx context.Context, actor *User, o *Organi
 // AddMember adds a user to an organisation; audited.
 func (s *Service) AddMember(ctx context.Context, actor *User, orgPID, userPID string, m Meta) error {
 	if actor != nil && !Can(actor, ActManageOrg, Object{Org: orgPID}) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	o, err := s.st.organisationByPublicID(ctx, s.db, orgPID)
 	if err != nil {
@@ -634,7 +636,7 @@ func (s *Service) Organisations(ctx context.Context, kind string) ([]Organisatio
 // Audit lists audit entries (administrators only).
 func (s *Service) Audit(ctx context.Context, actor *User, f audit.Filter) ([]audit.Entry, error) {
 	if !Can(actor, ActAdminSite, Object{}) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	return audit.List(ctx, s.db, f)
 }

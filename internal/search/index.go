@@ -3,18 +3,15 @@ package search
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/fts"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/translit"
 )
-
-// ErrInvalid means a document lacks its type, id, title or URL.
-var ErrInvalid = errors.New("invalid search document")
 
 // SourceFunc hands every current document of one module to put, for a
 // rebuild of the index (dijalog reindex). q is the rebuild's transaction.
@@ -62,7 +59,7 @@ func (x *Index) upsert(ctx context.Context, q db.Querier, doc Document, known ma
 	doc.Type, doc.ID = clean(strings.TrimSpace(doc.Type)), clean(strings.TrimSpace(doc.ID))
 	doc.Title, doc.URL = clean(strings.TrimSpace(doc.Title)), clean(doc.URL)
 	if doc.Type == "" || doc.ID == "" || doc.Title == "" || !strings.HasPrefix(doc.URL, "/") {
-		return ErrInvalid
+		return fmt.Errorf("%w: a search document needs a type, an id, a title and a URL", refuse.ErrInvalid)
 	}
 	k := buildKeys(doc)
 	fields, err := json.Marshal(k.fields)
