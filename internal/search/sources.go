@@ -1,7 +1,6 @@
 package search
 
-// TypeProject is the document type of projects.
-//
-// Deprecated: the projects module should declare its own (as places and
-// auth do); kept until it does.
+// TypeProject is the document type of projects. It stays here until the
+// projects module declares its own (as places and auth do): search holds
+// no other module's names.
 const TypeProject = "project"
