@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/app"
-	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/config"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
@@ -37,12 +36,11 @@ func newHandler(b *testing.B, d *db.DB) http.Handler {
 
 func newApp(b *testing.B, d *db.DB) *app.App {
 	b.Helper()
-	cfg := &config.Config{BaseURL: "http://127.0.0.1:8080", TimeZone: time.UTC}
+	cfg := &config.Config{BaseURL: "http://127.0.0.1:8080", TimeZone: time.UTC, CheapPasswords: true}
 	a, err := app.Build(d, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {
 		b.Fatalf("app.Build: %v", err)
 	}
-	a.Auth.SetPasswordParams(auth.PasswordParams{Memory: 64, Time: 1, Threads: 1})
 	if err := a.LoadDemo(context.Background()); err != nil {
 		b.Fatalf("LoadDemo: %v", err)
 	}

@@ -154,12 +154,11 @@ func run(o options, out io.Writer) (bool, error) {
 	}
 	// As behind a load balancer: each citizen signs in from their own
 	// address (X-Forwarded-For), so the per-IP sign-in limit applies per person.
-	cfg := &config.Config{BaseURL: "http://127.0.0.1", TimeZone: time.UTC, TrustProxy: true}
+	cfg := &config.Config{BaseURL: "http://127.0.0.1", TimeZone: time.UTC, TrustProxy: true, CheapPasswords: true}
 	a, err := app.Build(d, cfg, slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelError})), nil)
 	if err != nil {
 		return false, err
 	}
-	a.Auth.SetPasswordParams(auth.PasswordParams{Memory: 64, Time: 1, Threads: 1})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return false, err

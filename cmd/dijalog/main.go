@@ -182,7 +182,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 	go a.Maintain(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("dijalog is serving", "url", "http://"+ln.Addr().String()+"/", "db", cfg.Redacted(), "dialect", a.DB.Dialect(), "version", app.Version, "startup_ms", time.Since(start).Milliseconds())
+	log.Info("dijalog is serving", "url", "http://"+ln.Addr().String()+"/", "db", cfg.Redacted(), "dialect", a.DB.Engine(), "version", app.Version, "startup_ms", time.Since(start).Milliseconds())
 	select {
 	case err := <-errc:
 		log.Error("server stopped", "err", err)

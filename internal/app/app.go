@@ -20,31 +20,45 @@ import (
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/search"
 	"github.com/dijalog/dijalog/internal/web"
-	"github.com/mattn/go-isatty"
+	"golang.org/x/term"
 )
 
 // Version is set at build time with -ldflags "-X .../internal/app.Version=...".
 var Version = "dev"
 
 // App is a running platform: database, services and the HTTP server.
+//
+// Build makes the infrastructure first (database, translator, clock, mail
+// outbox, search index, web server with sessions) and hands it to each
+// domain's constructor; no domain is changed after it is built.
 type App struct {
-	Cfg    *config.Config
-	DB     *db.DB
-	Log    *slog.Logger
-	Cat    *i18n.Catalog
+	Cfg *config.Config
+	DB  *db.DB
+	Log *slog.Logger
+	Cat *i18n.Catalog // the translator: message catalogues of every locale
+	// Now is the platform's clock (time.Now; a test may stop it before
+	// Build hands it on).
+	Now func() time.Time
+	// Outbox is the durable mail outbox every module mails through, in
+	// the transaction of its own write; its worker runs until Close.
+	Outbox *mail.Outbox
+	// Search is the platform's one index; modules hand their documents to
+	// it (as a search.Indexer) inside their own transactions.
+	Search *search.Index
 	Web    *web.Server
 	Auth   *auth.Service
 	Places *places.Service
 	// Sessions knows the client's address (behind a trusted proxy too).
-	Sessions *auth.Sessions
-	Mail     mail.Sender
-	ready    atomic.Bool
+	Sessions   *auth.Sessions
+	Mail       mail.Sender
+	ready      atomic.Bool
+	stopOutbox func()
 
 	// One embedded struct per module, each defined in (and owned with) its
 	// wire_<module>.go file.
 	projectsWiring
-	searchWiring
 	dialogueWiring
 	grantsWiring
 	elogeWiring
@@ -56,7 +70,7 @@ func NewLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level}
 	if format == "auto" {
 		format = "json"
-		if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 			format = "text"
 		}
 	}
@@ -78,7 +92,7 @@ func OpenDB(ctx context.Context, cfg *config.Config, log *slog.Logger) (*db.DB, 
 		return nil, err
 	}
 	if n > 0 {
-		log.Info("migrations applied", "count", n, "dialect", d.Dialect())
+		log.Info("migrations applied", "count", n, "dialect", d.Engine())
 	}
 	return d, nil
 }
@@ -99,31 +113,13 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, sender mail.
 
 // Build wires the services and routes on an open, migrated database.
 func Build(d *db.DB, cfg *config.Config, log *slog.Logger, sender mail.Sender) (*App, error) {
-	cat, err := i18n.Load()
-	if err != nil {
-		return nil, err
-	}
-	assets, err := web.NewAssets()
-	if err != nil {
-		return nil, err
-	}
-	zone := cfg.TimeZone
-	if zone == nil {
-		zone = time.UTC
-	}
-	rnd, err := web.NewRenderer(cat, assets, zone)
-	if err != nil {
-		return nil, err
-	}
 	if sender == nil {
 		sender = mail.LogSender{Log: log}
 	}
-	a := &App{Cfg: cfg, DB: d, Log: log, Cat: cat, Mail: sender}
-	a.Web = web.NewServer(web.Options{Catalog: cat, Renderer: rnd, Assets: assets, Logger: log, Metrics: web.NewMetrics(d.SQL(), string(d.Dialect()))})
-	a.Auth = auth.NewService(d, sender, cat, cfg.BaseURL, log)
-	a.Auth.SetLoginLimitPerIP(cfg.LoginPerIP)
-	a.Sessions = auth.NewSessions(a.Auth, a.Web, log, auth.SessionOptions{SecureCookies: cfg.SecureCookies, TrustProxy: cfg.TrustProxy})
-	a.Web.SetSessionMiddleware(a.Sessions.Middleware)
+	a := &App{Cfg: cfg, DB: d, Log: log, Mail: sender, Now: time.Now}
+	if err := a.buildInfrastructure(); err != nil {
+		return nil, err
+	}
 	if err := auth.Register(a.Web, a.Auth, a.Sessions); err != nil {
 		return nil, err
 	}
@@ -133,7 +129,48 @@ func Build(d *db.DB, cfg *config.Config, log *slog.Logger, sender mail.Sender) (
 	a.Web.Handle("GET /healthz", a.healthz)
 	a.Web.Handle("GET /readyz", a.readyz)
 	a.Web.HandleHTTP("GET /metrics", a.Web.Metrics.Handler())
+	a.startOutbox()
 	return a, nil
+}
+
+// buildInfrastructure makes what every domain is handed: the translator,
+// the mail outbox, the search index, the accounts and sessions, and the
+// web server that loads the session of every request.
+func (a *App) buildInfrastructure() error {
+	var err error
+	if a.Cat, err = i18n.Load(); err != nil {
+		return err
+	}
+	if err := a.buildOutbox(); err != nil {
+		return err
+	}
+	a.Search = search.New(a.DB)
+	a.Auth = auth.NewService(a.DB, a.Mail, a.Cat, a.Cfg.BaseURL, a.Log, auth.Options{LoginPerIP: a.Cfg.LoginPerIP, Password: a.passwordParams(), Index: a.Search})
+	a.Sessions = auth.NewSessions(a.Auth, a.Log, auth.SessionOptions{SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy})
+	assets, err := web.NewAssets()
+	if err != nil {
+		return err
+	}
+	zone := a.Cfg.TimeZone
+	if zone == nil {
+		zone = time.UTC
+	}
+	rnd, err := web.NewRenderer(a.Cat, assets, zone, web.RenderOptions{SearchPath: search.Path})
+	if err != nil {
+		return err
+	}
+	a.Web = web.NewServer(web.Options{Catalog: a.Cat, Renderer: rnd, Assets: assets, Logger: a.Log,
+		Metrics: web.NewMetrics(a.DB.SQL(), a.DB.Engine()), Session: a.Sessions.Middleware})
+	return nil
+}
+
+// passwordParams is the cost of new password hashes: the default, or the
+// lowest when the configuration asks for cheap hashes (tests, benchmarks).
+func (a *App) passwordParams() auth.PasswordParams {
+	if a.Cfg.CheapPasswords {
+		return auth.PasswordParams{Memory: 64, Time: 1, Threads: 1}
+	}
+	return auth.DefaultPasswordParams()
 }
 
 // Handler is the full HTTP stack.
@@ -142,6 +179,10 @@ func (a *App) Handler() http.Handler { return a.Web.Handler() }
 // Close stops the background workers, then closes the database.
 func (a *App) Close() error {
 	a.stopNewsWorkers()
+	if a.stopOutbox != nil {
+		a.stopOutbox()
+		a.stopOutbox = nil
+	}
 	return a.DB.Close()
 }
 
@@ -169,12 +210,12 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) error {
 		}
 		a.ready.Store(true)
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "dialect": string(a.DB.Dialect())})
+	web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "dialect": a.DB.Engine()})
 	return nil
 }
 
 // String describes the app for logs.
-func (a *App) String() string { return fmt.Sprintf("dijalog %s on %s", Version, a.DB.Dialect()) }
+func (a *App) String() string { return fmt.Sprintf("dijalog %s on %s", Version, a.DB.Engine()) }
 
 // Maintain runs periodic housekeeping (expired sessions) until ctx ends.
 func (a *App) Maintain(ctx context.Context) {

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/config"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
@@ -35,13 +34,13 @@ type testApp struct {
 
 func newTestApp(t *testing.T, d *db.DB) *testApp {
 	t.Helper()
-	cfg := &config.Config{BaseURL: "http://example.test", TimeZone: time.UTC}
+	cfg := &config.Config{BaseURL: "http://example.test", TimeZone: time.UTC, CheapPasswords: true}
 	rec := &mail.Recorder{}
 	a, err := Build(d, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), rec)
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}
-	a.Auth.SetPasswordParams(auth.PasswordParams{Memory: 64, Time: 1, Threads: 1})
+	t.Cleanup(a.stopOutbox)
 	if err := a.LoadDemo(context.Background()); err != nil {
 		t.Fatalf("LoadDemo: %v", err)
 	}

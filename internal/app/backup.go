@@ -12,28 +12,17 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 )
 
-// Backup writes a consistent online copy of an SQLite database to dest
-// (VACUUM INTO), while the platform keeps serving. For PostgreSQL it
-// returns an error that says to use pg_dump.
+// Backup writes a consistent online copy of the database to the file dest
+// while the platform keeps serving (see db.DB.BackupTo: SQLite only; for
+// PostgreSQL the error says to use pg_dump).
 func Backup(ctx context.Context, d *db.DB, dest string) error {
-	if d.Dialect() != db.SQLite {
-		return errors.New("backup of PostgreSQL: use pg_dump (e.g. pg_dump -Fc -f dijalog.dump \"$DIJALOG_DB\") and pg_restore")
-	}
 	if dest == "" {
 		return errors.New("backup: --to FILE is required")
 	}
 	if _, err := os.Stat(dest); err == nil {
 		return fmt.Errorf("backup: %s already exists; choose a new file name", dest)
 	}
-	if dir := filepath.Dir(dest); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return fmt.Errorf("backup: %w", err)
-		}
-	}
-	if _, err := d.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
-		return fmt.Errorf("backup: VACUUM INTO %s: %w", dest, err)
-	}
-	return nil
+	return d.BackupTo(ctx, dest)
 }
 
 // Restore replaces the SQLite database at target with the backup src, after

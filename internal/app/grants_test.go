@@ -35,13 +35,12 @@ import (
 // data, so that the grants tests do not depend on other modules' demos.
 func newGrantsApp(t testing.TB, d *db.DB) *testApp {
 	t.Helper()
-	cfg := &config.Config{BaseURL: "http://example.test", TimeZone: time.UTC, Data: t.TempDir()}
+	cfg := &config.Config{BaseURL: "http://example.test", TimeZone: time.UTC, Data: t.TempDir(), CheapPasswords: true}
 	rec := &mail.Recorder{}
 	a, err := Build(d, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), rec)
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}
-	a.Auth.SetPasswordParams(auth.PasswordParams{Memory: 64, Time: 1, Threads: 1})
 	ctx := context.Background()
 	orgs := map[string]*auth.Organisation{}
 	for _, o := range demoOrgs() {

@@ -44,7 +44,7 @@ func waitMail(t *testing.T, ta *testApp, w *newsWiring, addr, sub string) mail.M
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		if _, err := w.Outbox.DeliverDue(context.Background()); err != nil {
+		if _, err := ta.Outbox.DeliverDue(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		for _, m := range ta.mail.Sent() {

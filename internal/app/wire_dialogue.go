@@ -62,12 +62,12 @@ func (a *App) dialogueSection() places.Section {
 // initiative through the durable outbox, which registerNews builds after
 // registerDialogue; registerModules calls it once every module is built.
 func (a *App) wireDialogueMail() {
-	if a.dialogueWiring.Dialogue == nil || a.newsWiring.Outbox == nil {
+	if a.dialogueWiring.Dialogue == nil || a.Outbox == nil {
 		return
 	}
 	baseURL := ""
 	if a.Cfg != nil {
 		baseURL = a.Cfg.BaseURL
 	}
-	a.dialogueWiring.Dialogue.SetNotifier(a.newsWiring.Outbox, a.Cat, baseURL)
+	a.dialogueWiring.Dialogue.SetNotifier(a.Outbox, a.Cat, baseURL)
 }

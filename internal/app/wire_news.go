@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
@@ -19,9 +17,8 @@ import (
 	"github.com/dijalog/dijalog/internal/search"
 )
 
-// newsWiring holds the news, newsletter, events and mail-outbox services.
+// newsWiring holds the news, newsletter and events services.
 type newsWiring struct {
-	Outbox     *mail.Outbox
 	Comments   *comments.Service // the shared comments component, with "article" registered (nil without it)
 	News       *news.Service
 	Events     *events.Service
@@ -48,37 +45,13 @@ func (d newsDirectory) OrgName(r *http.Request, pid string) string {
 	return pid
 }
 
-// newsTransport is where the outbox delivers: the SMTP server named by
-// --smtp-url / DIJALOG_SMTP_URL, or the app's sender (the log in
-// development, a recorder in tests).
-func (a *App) newsTransport() (mail.Sender, error) {
-	raw := a.Cfg.SMTPURL
-	if raw == "" {
-		return a.Mail, nil
-	}
-	cfg, err := mail.ParseURL(raw)
-	if err != nil {
-		return nil, err
-	}
-	return mail.NewSMTPSender(cfg)
-}
-
-// registerNews builds the outbox, news, newsletter and events, adds their
-// routes and starts the outbox and newsletter workers.
+// registerNews builds news, newsletter and events, adds their routes and
+// starts the newsletter worker.
 func (a *App) registerNews() error {
 	w := a.newsMod()
 	if w == nil {
 		return nil
 	}
-	transport, err := a.newsTransport()
-	if err != nil {
-		return fmt.Errorf("app: mail: %w", err)
-	}
-	idDomain := "dijalog.local"
-	if h := hostOnly(a.Cfg.BaseURL); h != "" {
-		idDomain = h
-	}
-	w.Outbox = mail.NewOutbox(a.DB, transport, a.Log, mail.OutboxOptions{IDDomain: idDomain})
 	// Articles and events enter the index in the transactions that write
 	// them; a rebuild (dijalog reindex) reads them again through their
 	// sources.
@@ -92,9 +65,9 @@ func (a *App) registerNews() error {
 			return h.Thread(r, comments.Subject{Type: "article", ID: slug})
 		}
 	}
-	w.News = news.NewService(news.Deps{DB: a.DB, Outbox: w.Outbox, Catalog: a.Cat, Log: a.Log, BaseURL: a.Cfg.BaseURL,
+	w.News = news.NewService(news.Deps{DB: a.DB, Outbox: a.Outbox, Catalog: a.Cat, Log: a.Log, BaseURL: a.Cfg.BaseURL,
 		Uploads: a.uploadsDir("news"), Index: index, Comments: thread, OneClick: true})
-	w.Events = events.NewService(a.DB, w.Outbox, a.Cat, a.Cfg.BaseURL, index)
+	w.Events = events.NewService(a.DB, a.Outbox, a.Cat, a.Cfg.BaseURL, index)
 	if a.Search != nil {
 		a.Search.AddSource(news.DocType, w.News.SearchSource)
 		a.Search.AddSource(events.DocType, w.Events.SearchSource)
@@ -114,10 +87,7 @@ func (a *App) registerNews() error {
 	w.newsWorker = make(chan struct{})
 	go func() {
 		defer close(w.newsWorker)
-		done := make(chan struct{})
-		go func() { w.News.RunSender(ctx, time.Second); close(done) }()
-		w.Outbox.Run(ctx)
-		<-done
+		w.News.RunSender(ctx, time.Second)
 	}()
 	return nil
 }
@@ -173,12 +143,12 @@ func (a *App) newsComments(w *newsWiring) error {
 	})
 	// Followers of every thread (articles, initiatives, ...) hear of new
 	// comments through the outbox, in the comment's transaction.
-	svc.SetNotifier(w.Outbox, a.Cat, a.Cfg.BaseURL)
+	svc.SetNotifier(a.Outbox, a.Cat, a.Cfg.BaseURL)
 	w.Comments = svc
 	return nil
 }
 
-// stopNewsWorkers stops the outbox and newsletter workers (call before
+// stopNewsWorkers stops the newsletter worker (call before
 // closing the database).
 func (a *App) stopNewsWorkers() {
 	if w := a.newsMod(); w != nil && w.stopNews != nil {
@@ -186,15 +156,6 @@ func (a *App) stopNewsWorkers() {
 		<-w.newsWorker
 		w.stopNews = nil
 	}
-}
-
-func hostOnly(u string) string {
-	u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
-	h, _, _ := strings.Cut(u, "/")
-	if host, _, err := net.SplitHostPort(h); err == nil {
-		return host
-	}
-	return h
 }
 
 // demoNews loads the seed articles in their languages, the events of Link
@@ -224,7 +185,7 @@ func eventsInput(title, capacity, lsg string) events.Input {
 // until App embeds newsWiring), for the CLI.
 func (a *App) NewsServices() (*news.Service, *mail.Outbox) {
 	if w := a.newsMod(); w != nil {
-		return w.News, w.Outbox
+		return w.News, a.Outbox
 	}
 	return nil, nil
 }

@@ -3,55 +3,20 @@ package app
 import (
 	"context"
 	"fmt"
-	"github.com/dijalog/dijalog/internal/auth"
 	"time"
 
-	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/places"
 	"github.com/dijalog/dijalog/internal/search"
 )
 
-// searchWiring holds the search module's services.
-type searchWiring struct {
-	// Search is the platform's one index; modules hand their documents to
-	// it (as a search.Indexer) inside their own transactions.
-	Search *search.Index
-}
-
-// registerSearch builds the index, registers the sources of the documents
-// this module indexes itself (places, organisations), adds the routes and
-// the header's search box, and rebuilds the index when it is empty or was
-// folded by another version of the fold.
+// registerSearch registers the sources of the infrastructure's own
+// documents (places, organisations: the accounts service writes an
+// organisation's document in the transaction that saves it) and adds the
+// search pages, whose LSG facet the places service names.
 func (a *App) registerSearch() error {
-	a.Search = search.New(a.DB)
-	a.Search.AddSource(search.TypePlace, func(ctx context.Context, q db.Querier, put func(search.Document) error) error {
-		all, err := a.Places.All(ctx)
-		if err != nil {
-			return err
-		}
-		for _, doc := range search.PlaceDocuments(all) {
-			if err := put(doc); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	a.Search.AddSource(search.TypeOrganisation, func(ctx context.Context, q db.Querier, put func(search.Document) error) error {
-		orgs, err := a.Auth.Organisations(ctx, "")
-		if err != nil {
-			return err
-		}
-		for _, o := range orgs {
-			if err := put(search.OrganisationDocument(o)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	// Organisations written later (administration, demo) join the index in
-	// the same transaction.
-	a.Auth.OnOrganisationSaved(func(ctx context.Context, q db.Querier, o auth.Organisation) error {
-		return a.Search.Upsert(ctx, q, search.OrganisationDocument(o))
-	})
+	a.Search.AddSource(places.DocType, a.Places.SearchSource)
+	a.Search.AddSource(auth.DocType, a.Auth.SearchSource)
 	return search.Register(a.Web, a.Cat, a.Search, a.Places)
 }
 

@@ -126,7 +126,7 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, ErrBadCredentials), errors.Is(err, ErrDisabled):
 		f.Error = "auth.login.failed"
 		return h.srv.Render.PageStatus(w, r, http.StatusUnauthorized, "auth/login", authPage{Form: f, Next: next})
-	case errors.Is(err, ErrRateLimited):
+	case errors.Is(err, refuse.ErrRateLimited):
 		f.Error = "error.429"
 		return h.srv.Render.PageStatus(w, r, http.StatusTooManyRequests, "auth/login", authPage{Form: f, Next: next})
 	case err != nil:
@@ -250,7 +250,7 @@ func (h *Handlers) forgot(w http.ResponseWriter, r *http.Request) error {
 	case errors.As(err, &fe):
 		f.SetErrors(fe)
 		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "auth/forgot", forgotPage{Form: f})
-	case errors.Is(err, ErrRateLimited):
+	case errors.Is(err, refuse.ErrRateLimited):
 		f.Error = "error.429"
 		return h.srv.Render.PageStatus(w, r, http.StatusTooManyRequests, "auth/forgot", forgotPage{Form: f})
 	case err != nil:
@@ -443,8 +443,6 @@ func (h *Handlers) changeRole(w http.ResponseWriter, r *http.Request, grant bool
 	case errors.Is(err, refuse.ErrConflict):
 		f.Error = "auth.role.exists"
 		return h.userPage(w, r, u, f, http.StatusConflict)
-	case errors.Is(err, ErrForbidden):
-		return refuse.ErrForbidden
 	case err != nil:
 		return err
 	}

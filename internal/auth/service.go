@@ -22,16 +22,19 @@ import (
 	"github.com/dijalog/dijalog/internal/i18n"
 	mailer "github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/refuse"
+	"github.com/dijalog/dijalog/internal/search"
 	"github.com/dijalog/dijalog/internal/translit"
 	"github.com/google/uuid"
 )
 
-// Errors of the auth service.
+// Errors of the auth service's sign-in, flavours of the refusals (the
+// service refuses with refuse.ErrForbidden and refuse.ErrRateLimited too).
 var (
-	ErrBadCredentials = errors.New("wrong e-mail or password")
-	ErrRateLimited    = errors.New("too many attempts")
-	ErrDisabled       = errors.New("account disabled")
-	ErrForbidden      = errors.New("forbidden")
+	// ErrBadCredentials: no account with this e-mail and password; the
+	// visitor stays signed out (errors.Is refuse.ErrSignIn).
+	ErrBadCredentials = fmt.Errorf("%w: wrong e-mail or password", refuse.ErrSignIn)
+	// ErrDisabled: the account is disabled (errors.Is refuse.ErrForbidden).
+	ErrDisabled = fmt.Errorf("%w: account disabled", refuse.ErrForbidden)
 )
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
@@ -40,7 +43,7 @@ type FieldErrors = refuse.FieldErrors
 // Limits of sign-in attempts.
 const (
 	LoginWindow       = 15 * time.Minute
-	LoginPerIP        = 30 // default attempts per IP and window (see SetLoginLimitPerIP)
+	LoginPerIP        = 30 // default attempts per IP and window (see Options.LoginPerIP)
 	LoginPerAccount   = 5  // failed attempts per account and window
 	SessionLifetime   = 30 * 24 * time.Hour
 	AnonymousLifetime = 24 * time.Hour
@@ -58,34 +61,35 @@ type Service struct {
 	baseURL string
 	log     *slog.Logger
 	pw      PasswordParams
-	perIP   int // sign-in and reset attempts per IP and window
-	// onOrgSaved runs inside the transaction that creates or changes an
-	// organisation (the search index keeps it there); nil for none.
-	onOrgSaved func(ctx context.Context, q db.Querier, o Organisation) error
+	perIP   int            // sign-in and reset attempts per IP and window
+	index   search.Indexer // keeps organisations in the search index (nil: none)
 }
 
-// OnOrganisationSaved installs a hook run inside the transaction of every
-// organisation write, so other modules (search) stay in step with it.
-func (s *Service) OnOrganisationSaved(f func(ctx context.Context, q db.Querier, o Organisation) error) {
-	s.onOrgSaved = f
+// Options are the auth service's settings; the zero value is the default.
+type Options struct {
+	// LoginPerIP is how many sign-in attempts one address may make per
+	// window (0: LoginPerIP): offices where many people share one address
+	// need more.
+	LoginPerIP int
+	// Password is the cost of new password hashes (zero: the default;
+	// tests use a low cost).
+	Password PasswordParams
+	// Index keeps organisations in the search index, written in the
+	// transaction that writes them (nil: not indexed).
+	Index search.Indexer
 }
 
 // NewService makes the auth service. baseURL is used in e-mailed links.
-func NewService(d *db.DB, m mailer.Sender, cat *i18n.Catalog, baseURL string, log *slog.Logger) *Service {
-	return &Service{db: d, mail: m, cat: cat, baseURL: strings.TrimRight(baseURL, "/"), log: log, pw: DefaultPasswordParams(), perIP: LoginPerIP}
-}
-
-// SetLoginLimitPerIP changes how many sign-in attempts one address may make
-// per window: offices where many people share one address need more.
-func (s *Service) SetLoginLimitPerIP(n int) {
-	if n > 0 {
-		s.perIP = n
+func NewService(d *db.DB, m mailer.Sender, cat *i18n.Catalog, baseURL string, log *slog.Logger, o Options) *Service {
+	s := &Service{db: d, mail: m, cat: cat, baseURL: strings.TrimRight(baseURL, "/"), log: log, pw: o.Password, perIP: o.LoginPerIP, index: o.Index}
+	if s.pw == (PasswordParams{}) {
+		s.pw = DefaultPasswordParams()
 	}
+	if s.perIP <= 0 {
+		s.perIP = LoginPerIP
+	}
+	return s
 }
-
-// SetPasswordParams changes the cost of new password hashes (tests use a
-// low cost; production keeps the default).
-func (s *Service) SetPasswordParams(p PasswordParams) { s.pw = p }
 
 // Meta describes who asks, for the audit log.
 type Meta struct {
@@ -225,7 +229,7 @@ func pick(a, b int64) int64 {
 }
 
 // Authenticate checks an e-mail and password, counting attempts per IP and
-// per account. It returns ErrRateLimited before checking when a limit is hit.
+// per account. It returns refuse.ErrRateLimited before checking when a limit is hit.
 func (s *Service) Authenticate(ctx context.Context, email, password string, m Meta) (*User, error) {
 	email = NormalizeEmail(email)
 	ipKey, acctKey := "login:ip:"+m.IP, "login:acct:"+email
@@ -234,12 +238,12 @@ func (s *Service) Authenticate(ctx context.Context, email, password string, m Me
 		return nil, err
 	}
 	if n > s.perIP {
-		return nil, ErrRateLimited
+		return nil, refuse.ErrRateLimited
 	}
 	if n, err := s.st.hits(ctx, s.db, acctKey, LoginWindow); err != nil {
 		return nil, err
 	} else if n >= LoginPerAccount {
-		return nil, ErrRateLimited
+		return nil, refuse.ErrRateLimited
 	}
 	u, hash, err := s.st.userByEmail(ctx, s.db, email)
 	if errors.Is(err, refuse.ErrNotFound) {
@@ -344,7 +348,7 @@ func (s *Service) RequestReset(ctx context.Context, email, locale string, m Meta
 		return err
 	}
 	if n > s.perIP {
-		return ErrRateLimited
+		return refuse.ErrRateLimited
 	}
 	u, _, err := s.st.userByEmail(ctx, s.db, email)
 	if errors.Is(err, refuse.ErrNotFound) {
@@ -440,7 +444,7 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) 
 // ListUsers pages through accounts (administrators only).
 func (s *Service) ListUsers(ctx context.Context, actor *User, search string, limit, offset int) ([]User, int, error) {
 	if !Can(actor, ActAdminSite, Object{}) {
-		return nil, 0, ErrForbidden
+		return nil, 0, refuse.ErrForbidden
 	}
 	return s.st.listUsers(ctx, s.db, strings.TrimSpace(search), limit, offset)
 }
@@ -478,7 +482,7 @@ func ValidateGrant(g Grant) FieldErrors {
 // GrantRole gives target a role; audited.
 func (s *Service) GrantRole(ctx context.Context, actor *User, targetPID string, g Grant, m Meta) error {
 	if !CanGrant(actor, g) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if fe := ValidateGrant(g); len(fe) > 0 {
 		return fe
@@ -499,7 +503,7 @@ func (s *Service) GrantRole(ctx context.Context, actor *User, targetPID string, 
 // RevokeRole takes a role away; audited.
 func (s *Service) RevokeRole(ctx context.Context, actor *User, targetPID string, g Grant, m Meta) error {
 	if !CanGrant(actor, g) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	target, err := s.st.userByPublicID(ctx, s.db, targetPID)
 	if err != nil {
@@ -524,7 +528,7 @@ func (s *Service) RevokeRole(ctx context.Context, actor *User, targetPID string,
 // SetStatus enables or disables an account (administrators only); audited.
 func (s *Service) SetStatus(ctx context.Context, actor *User, targetPID, status string, m Meta) error {
 	if !Can(actor, ActAdminSite, Object{}) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if status != StatusActive && status != StatusDisabled {
 		return FieldErrors{"status": "form.invalid_choice"}
@@ -562,7 +566,7 @@ func OrganisationKinds() []string { return []string{"cso", "lsg", "donor"} }
 // CreateOrganisation registers an organisation (administrators); audited.
 func (s *Service) CreateOrganisation(ctx context.Context, actor *User, o *Organisation, m Meta) error {
 	if actor != nil && !Can(actor, ActAdminSite, Object{}) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	o.Name = strings.TrimSpace(o.Name)
 	fe := FieldErrors{}
@@ -594,8 +598,8 @@ func (s *Service) CreateOrganisation(ctx context.Context, actor *User, o *Organi
 		if err := s.st.insertOrganisation(ctx, tx, o); err != nil {
 			return err
 		}
-		if s.onOrgSaved != nil {
-			if err := s.onOrgSaved(ctx, tx, *o); err != nil {
+		if s.index != nil {
+			if err := s.index.Upsert(ctx, tx, o.SearchDocument()); err != nil {
 				return err
 			}
 		}
@@ -606,7 +610,7 @@ func (s *Service) CreateOrganisation(ctx context.Context, actor *User, o *Organi
 // AddMember adds a user to an organisation; audited.
 func (s *Service) AddMember(ctx context.Context, actor *User, orgPID, userPID string, m Meta) error {
 	if actor != nil && !Can(actor, ActManageOrg, Object{Org: orgPID}) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	o, err := s.st.organisationByPublicID(ctx, s.db, orgPID)
 	if err != nil {
@@ -632,7 +636,7 @@ func (s *Service) Organisations(ctx context.Context, kind string) ([]Organisatio
 // Audit lists audit entries (administrators only).
 func (s *Service) Audit(ctx context.Context, actor *User, f audit.Filter) ([]audit.Entry, error) {
 	if !Can(actor, ActAdminSite, Object{}) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	return audit.List(ctx, s.db, f)
 }

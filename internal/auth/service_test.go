@@ -27,8 +27,8 @@ func newService(t *testing.T, d *db.DB) (*Service, *mail.Recorder) {
 		t.Fatal(err)
 	}
 	rec := &mail.Recorder{}
-	s := NewService(d, rec, cat, "http://example.test", slog.New(slog.NewTextHandler(io.Discard, nil)))
-	s.SetPasswordParams(PasswordParams{Memory: 64, Time: 1, Threads: 1}) // cheap hashes: the cost is not under test here
+	// Cheap hashes: the cost is not under test here.
+	s := NewService(d, rec, cat, "http://example.test", slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Password: PasswordParams{Memory: 64, Time: 1, Threads: 1}})
 	return s, rec
 }
 
@@ -66,7 +66,7 @@ func TestAccounts(t *testing.T) {
 				t.Fatalf("attempt %d: err = %v, want bad credentials", i, err)
 			}
 		}
-		if _, err := s.Authenticate(ctx, "ana@example.org", "dugacka lozinka", m); !errors.Is(err, ErrRateLimited) {
+		if _, err := s.Authenticate(ctx, "ana@example.org", "dugacka lozinka", m); !errors.Is(err, refuse.ErrRateLimited) {
 			t.Fatalf("after %d failures: err = %v, want rate limited", LoginPerAccount, err)
 		}
 		if _, err := s.Authenticate(ctx, "nobody@example.org", "whatever", m); !errors.Is(err, ErrBadCredentials) {
@@ -124,7 +124,7 @@ func TestAccounts(t *testing.T) {
 			t.Fatal(err)
 		}
 		g := Grant{Role: RoleLSGCoordinator, ScopeKind: ScopeLSG, ScopeRef: "ba-fbih-mostar"}
-		if err := s.GrantRole(ctx, u2, u2.PublicID, g, m); !errors.Is(err, ErrForbidden) {
+		if err := s.GrantRole(ctx, u2, u2.PublicID, g, m); !errors.Is(err, refuse.ErrForbidden) {
 			t.Fatalf("self-grant: %v", err)
 		}
 		if err := s.GrantRole(ctx, admin, u2.PublicID, g, m); err != nil {
@@ -146,7 +146,7 @@ func TestAccounts(t *testing.T) {
 		if err := s.GrantRole(ctx, coord, staff.PublicID, Grant{RoleLSGStaff, ScopeLSG, "ba-fbih-mostar"}, m); err != nil {
 			t.Fatalf("coordinator grants staff: %v", err)
 		}
-		if err := s.GrantRole(ctx, coord, staff.PublicID, Grant{RoleLSGStaff, ScopeLSG, "ba-rs-trebinje"}, m); !errors.Is(err, ErrForbidden) {
+		if err := s.GrantRole(ctx, coord, staff.PublicID, Grant{RoleLSGStaff, ScopeLSG, "ba-rs-trebinje"}, m); !errors.Is(err, refuse.ErrForbidden) {
 			t.Fatalf("coordinator grants staff elsewhere: %v", err)
 		}
 		if err := s.RevokeRole(ctx, admin, u2.PublicID, g, m); err != nil {
@@ -192,7 +192,7 @@ func TestAccounts(t *testing.T) {
 		if err := s.AddMember(ctx, admin, org.PublicID, u2.PublicID, m); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.AddMember(ctx, coord, org.PublicID, staff.PublicID, m); !errors.Is(err, ErrForbidden) {
+		if err := s.AddMember(ctx, coord, org.PublicID, staff.PublicID, m); !errors.Is(err, refuse.ErrForbidden) {
 			t.Fatalf("non-member adds member: %v", err)
 		}
 		orgs, err := s.Organisations(ctx, "cso")
@@ -212,7 +212,7 @@ func TestIPRateLimit(t *testing.T) {
 		for i := 0; i <= LoginPerIP; i++ {
 			_, last = s.Authenticate(ctx, "x"+strings.Repeat("y", i)+"@example.org", "pw", m)
 		}
-		if !errors.Is(last, ErrRateLimited) {
+		if !errors.Is(last, refuse.ErrRateLimited) {
 			t.Fatalf("after %d attempts from one IP: %v", LoginPerIP+1, last)
 		}
 		if _, err := s.Authenticate(ctx, "z@example.org", "pw", Meta{IP: "198.51.100.8"}); !errors.Is(err, ErrBadCredentials) {

@@ -18,7 +18,6 @@ import (
 // available to handlers and checks the CSRF token of state-changing requests.
 type Sessions struct {
 	svc        *Service
-	srv        *web.Server
 	log        *slog.Logger
 	secure     bool // always set Secure on cookies (behind a TLS proxy)
 	trustProxy bool // take the client IP from X-Forwarded-For
@@ -31,8 +30,8 @@ type SessionOptions struct {
 }
 
 // NewSessions makes the session middleware.
-func NewSessions(svc *Service, srv *web.Server, log *slog.Logger, o SessionOptions) *Sessions {
-	return &Sessions{svc: svc, srv: srv, log: log, secure: o.SecureCookies, trustProxy: o.TrustProxy}
+func NewSessions(svc *Service, log *slog.Logger, o SessionOptions) *Sessions {
+	return &Sessions{svc: svc, log: log, secure: o.SecureCookies, trustProxy: o.TrustProxy}
 }
 
 // current is what the middleware stores in web.State.Session.
@@ -93,8 +92,10 @@ func sessionID(r *http.Request) string {
 	return ""
 }
 
-// Middleware is installed with web.Server.SetSessionMiddleware.
-func (m *Sessions) Middleware(next http.Handler) http.Handler {
+// Middleware loads the session of every request and checks the CSRF token
+// of state-changing ones (web.Options.Session).
+// It is a web.Middleware: srv answers a missing or wrong CSRF token.
+func (m *Sessions) Middleware(srv *web.Server, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := web.StateOf(r)
 		cur := &current{}
@@ -132,9 +133,9 @@ func (m *Sessions) Middleware(next http.Handler) http.Handler {
 			}
 			return cur.s.CSRFToken, nil
 		}
-		if !web.SafeMethod(r.Method) && !m.srv.CSRFExempt(r) {
+		if !web.SafeMethod(r.Method) && !srv.CSRFExempt(r) {
 			if !m.csrfOK(r, cur) {
-				m.srv.Fail(w, r, web.ErrCSRF)
+				srv.Fail(w, r, web.ErrCSRF)
 				return
 			}
 		}

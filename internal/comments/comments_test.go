@@ -25,8 +25,7 @@ func users(t *testing.T, d *db.DB, n int) []*auth.User {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := auth.NewService(d, nil, cat, "http://example.test", slog.New(slog.NewTextHandler(io.Discard, nil)))
-	a.SetPasswordParams(auth.PasswordParams{Memory: 64, Time: 1, Threads: 1})
+	a := auth.NewService(d, nil, cat, "http://example.test", slog.New(slog.NewTextHandler(io.Discard, nil)), auth.Options{Password: auth.PasswordParams{Memory: 64, Time: 1, Threads: 1}})
 	var out []*auth.User
 	for i := 0; i < n; i++ {
 		u, err := a.Register(context.Background(), auth.RegisterInput{Email: fmt.Sprintf("c%d@example.org", i), Name: fmt.Sprintf("Person %d", i), Password: "correct horse battery"}, auth.Meta{})

@@ -32,6 +32,9 @@ type Config struct {
 	ShutdownGrace time.Duration
 	SMTPURL       string // smtp://user:pass@host:587 ("" = mail goes to the log)
 	LoginPerIP    int    // sign-in attempts per address per 15 minutes
+	// CheapPasswords hashes new passwords at the lowest cost (tests and
+	// benchmarks only; no flag sets it).
+	CheapPasswords bool
 }
 
 // Setting describes one option, for --help and the README table.
@@ -81,91 +84,132 @@ func Bind(fs *flag.FlagSet, env func(string) string, withServe bool) func() (*Co
 			if p, ok := vals[k]; ok {
 				return strings.TrimSpace(*p)
 			}
-			for _, s := range Settings() {
-				if s.Flag == k {
-					if v := env(s.Env); v != "" {
-						return v
-					}
-					return s.Default
-				}
-			}
-			return ""
+			return fromEnv(env, k)
 		}
 		c := &Config{Addr: get("addr"), Data: get("data"), DB: get("db"), BaseURL: get("base-url"), LogFormat: get("log-format"), SMTPURL: get("smtp-url")}
 		if demo != nil {
 			c.Demo = *demo
 		}
-		var errs []error
-		if _, port, err := net.SplitHostPort(c.Addr); err != nil {
-			errs = append(errs, fmt.Errorf("--addr %q: want host:port (e.g. 127.0.0.1:8080)", c.Addr))
-		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-			errs = append(errs, fmt.Errorf("--addr %q: port must be 0-65535", c.Addr))
-		}
-		if c.Data == "" {
-			errs = append(errs, errors.New("--data must not be empty"))
-		}
-		if c.DB == "" {
-			c.DB = filepath.Join(c.Data, "dijalog.db")
-		} else if db.IsPostgres(c.DB) {
-			if u, err := url.Parse(c.DB); err != nil || u.Host == "" {
-				errs = append(errs, fmt.Errorf("--db: %q is not a valid postgres:// URL", redact(c.DB)))
+		for _, parse := range []func(get func(string) string) error{c.parseAddr, c.parseDB, c.parseBaseURL, c.parseLog, c.parseProxy, c.parseTime, c.parseLimits, c.parseSMTP} {
+			if err := parse(get); err != nil {
+				return nil, err
 			}
-		} else if strings.Contains(c.DB, "://") {
-			errs = append(errs, fmt.Errorf("--db %q: use an SQLite file path or a postgres:// URL", redact(c.DB)))
-		}
-		if c.BaseURL == "" {
-			c.BaseURL = "http://" + c.Addr
-		} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("--base-url %q: want an absolute http(s) URL", c.BaseURL))
-		}
-		switch c.LogFormat {
-		case "auto", "json", "text":
-		default:
-			errs = append(errs, fmt.Errorf("--log-format %q: want auto, json or text", c.LogFormat))
-		}
-		if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
-			errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", get("log-level")))
-		}
-		for _, k := range []string{"secure-cookies", "trust-proxy"} {
-			if v := get(k); v != "" {
-				b, err := strconv.ParseBool(v)
-				if err != nil {
-					errs = append(errs, fmt.Errorf("--%s %q: want true or false", k, v))
-				}
-				if k == "secure-cookies" {
-					c.SecureCookies = b
-				} else {
-					c.TrustProxy = b
-				}
-			}
-		}
-		tz, err := time.LoadLocation(get("timezone"))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("--timezone %q: unknown time zone", get("timezone")))
-		}
-		c.TimeZone = tz
-		if g := get("shutdown-grace"); g != "" {
-			d, err := time.ParseDuration(g)
-			if err != nil || d < 0 || d > time.Hour {
-				errs = append(errs, fmt.Errorf("--shutdown-grace %q: want a duration such as 20s", g))
-			}
-			c.ShutdownGrace = d
-		}
-		if n, err := strconv.Atoi(get("login-limit")); err != nil || n < 1 || n > 1000000 {
-			errs = append(errs, fmt.Errorf("--login-limit %q: want a whole number from 1 to 1000000", get("login-limit")))
-		} else {
-			c.LoginPerIP = n
-		}
-		if c.SMTPURL != "" {
-			if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
-				errs = append(errs, fmt.Errorf("--smtp-url %q: want smtp://user:password@host:587 or smtps://host:465", redact(c.SMTPURL)))
-			}
-		}
-		if len(errs) > 0 {
-			return nil, errs[0]
 		}
 		return c, nil
 	}
+}
+
+// fromEnv is the value of a setting that has no flag here: its
+// environment variable, or its default.
+func fromEnv(env func(string) string, flag string) string {
+	for _, s := range Settings() {
+		if s.Flag == flag {
+			if v := env(s.Env); v != "" {
+				return v
+			}
+			return s.Default
+		}
+	}
+	return ""
+}
+
+func (c *Config) parseAddr(func(string) string) error {
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("--addr %q: want host:port (e.g. 127.0.0.1:8080)", c.Addr)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("--addr %q: port must be 0-65535", c.Addr)
+	}
+	return nil
+}
+
+// parseDB checks the data directory and the database (by default the
+// SQLite file in the data directory).
+func (c *Config) parseDB(func(string) string) error {
+	if c.Data == "" {
+		return errors.New("--data must not be empty")
+	}
+	switch {
+	case c.DB == "":
+		c.DB = filepath.Join(c.Data, "dijalog.db")
+	case db.IsPostgres(c.DB):
+		if u, err := url.Parse(c.DB); err != nil || u.Host == "" {
+			return fmt.Errorf("--db: %q is not a valid postgres:// URL", redact(c.DB))
+		}
+	case strings.Contains(c.DB, "://"):
+		return fmt.Errorf("--db %q: use an SQLite file path or a postgres:// URL", redact(c.DB))
+	}
+	return nil
+}
+
+func (c *Config) parseBaseURL(func(string) string) error {
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--base-url %q: want an absolute http(s) URL", c.BaseURL)
+	}
+	return nil
+}
+
+func (c *Config) parseLog(get func(string) string) error {
+	switch c.LogFormat {
+	case "auto", "json", "text":
+	default:
+		return fmt.Errorf("--log-format %q: want auto, json or text", c.LogFormat)
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", get("log-level"))
+	}
+	return nil
+}
+
+func (c *Config) parseProxy(get func(string) string) error {
+	for _, f := range []struct {
+		flag string
+		dst  *bool
+	}{{"secure-cookies", &c.SecureCookies}, {"trust-proxy", &c.TrustProxy}} {
+		if v := get(f.flag); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("--%s %q: want true or false", f.flag, v)
+			}
+			*f.dst = b
+		}
+	}
+	return nil
+}
+
+func (c *Config) parseTime(get func(string) string) error {
+	tz, err := time.LoadLocation(get("timezone"))
+	if err != nil {
+		return fmt.Errorf("--timezone %q: unknown time zone", get("timezone"))
+	}
+	c.TimeZone = tz
+	if g := get("shutdown-grace"); g != "" {
+		d, err := time.ParseDuration(g)
+		if err != nil || d < 0 || d > time.Hour {
+			return fmt.Errorf("--shutdown-grace %q: want a duration such as 20s", g)
+		}
+		c.ShutdownGrace = d
+	}
+	return nil
+}
+
+func (c *Config) parseLimits(get func(string) string) error {
+	n, err := strconv.Atoi(get("login-limit"))
+	if err != nil || n < 1 || n > 1000000 {
+		return fmt.Errorf("--login-limit %q: want a whole number from 1 to 1000000", get("login-limit"))
+	}
+	c.LoginPerIP = n
+	return nil
+}
+
+func (c *Config) parseSMTP(func(string) string) error {
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			return fmt.Errorf("--smtp-url %q: want smtp://user:password@host:587 or smtps://host:465", redact(c.SMTPURL))
+		}
+	}
+	return nil
 }
 
 // redact hides a password in a database URL.

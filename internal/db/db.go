@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -44,8 +45,8 @@ type Querier interface {
 
 // DB is an open database of either dialect.
 type DB struct {
+	conn
 	sql     *sql.DB
-	dialect Dialect
 	path    string // SQLite file path; empty for PostgreSQL
 	dsn     string
 	writeMu sync.Mutex // SerializeWrites (SQLite)
@@ -98,6 +99,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		d.sql.SetMaxIdleConns(8)
 		d.sql.SetConnMaxIdleTime(0)
 	}
+	d.run = d.sql
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := d.sql.PingContext(pctx); err != nil {
@@ -106,9 +108,6 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	return d, nil
 }
-
-// Dialect reports which SQL dialect this database speaks.
-func (d *DB) Dialect() Dialect { return d.dialect }
 
 // Path is the SQLite file's path ("" for PostgreSQL).
 func (d *DB) Path() string { return d.path }
@@ -122,43 +121,45 @@ func (d *DB) Close() error { return d.sql.Close() }
 // Ping checks that the database answers.
 func (d *DB) Ping(ctx context.Context) error { return d.sql.PingContext(ctx) }
 
+// conn runs SQL written with '?' placeholders, rebound for PostgreSQL, on
+// the pool (DB) or a transaction (Tx).
+type conn struct {
+	run interface {
+		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	}
+	dialect Dialect
+}
+
+// Dialect reports which SQL dialect this database speaks.
+func (c conn) Dialect() Dialect { return c.dialect }
+
 // ExecContext runs a statement written with '?' placeholders.
-func (d *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return d.sql.ExecContext(ctx, Rebind(d.dialect, q), args...)
+func (c conn) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return c.run.ExecContext(ctx, Rebind(c.dialect, q), args...)
 }
 
 // QueryContext runs a query written with '?' placeholders.
-func (d *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return d.sql.QueryContext(ctx, Rebind(d.dialect, q), args...)
+func (c conn) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return c.run.QueryContext(ctx, Rebind(c.dialect, q), args...)
 }
 
 // QueryRowContext runs a one-row query written with '?' placeholders.
-func (d *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return d.sql.QueryRowContext(ctx, Rebind(d.dialect, q), args...)
+func (c conn) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return c.run.QueryRowContext(ctx, Rebind(c.dialect, q), args...)
+}
+
+// PrepareContext prepares a statement written with '?' placeholders on the
+// pool (for read queries run often outside transactions).
+func (d *DB) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
+	return d.sql.PrepareContext(ctx, Rebind(d.dialect, q))
 }
 
 // Tx is a transaction of either dialect.
 type Tx struct {
-	tx      *sql.Tx
-	dialect Dialect
-}
-
-// Dialect reports which SQL dialect this transaction speaks.
-func (t *Tx) Dialect() Dialect { return t.dialect }
-
-// ExecContext runs a statement written with '?' placeholders.
-func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, Rebind(t.dialect, q), args...)
-}
-
-// QueryContext runs a query written with '?' placeholders.
-func (t *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, Rebind(t.dialect, q), args...)
-}
-
-// QueryRowContext runs a one-row query written with '?' placeholders.
-func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, Rebind(t.dialect, q), args...)
+	conn
+	tx *sql.Tx
 }
 
 // InTx runs fn in a transaction, committing when fn returns nil and rolling
@@ -168,7 +169,7 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("db.InTx: begin: %w", err)
 	}
-	tx := &Tx{tx: stx, dialect: d.dialect}
+	tx := &Tx{conn: conn{run: stx, dialect: d.dialect}, tx: stx}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()
@@ -227,27 +228,25 @@ func itoa(n int) string {
 // IsUniqueViolation reports whether err comes from a unique or primary-key
 // constraint in either dialect.
 func IsUniqueViolation(err error) bool {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Code == "23505"
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		code := se.Code()
-		return code == 2067 || code == 1555 // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
-	}
-	return false
+	// SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
+	return violates(err, "23505", 2067, 1555)
 }
 
 // IsForeignKeyViolation reports whether err comes from a foreign-key constraint.
 func IsForeignKeyViolation(err error) bool {
+	return violates(err, "23503", 787) // SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
+// violates reports whether err is PostgreSQL's SQLSTATE pgCode or one of
+// SQLite's extended result codes.
+func violates(err error, pgCode string, sqliteCodes ...int) bool {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
-		return pe.Code == "23503"
+		return pe.Code == pgCode
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
-		return se.Code() == 787 // SQLITE_CONSTRAINT_FOREIGNKEY
+		return slices.Contains(sqliteCodes, se.Code())
 	}
 	return false
 }

@@ -41,26 +41,16 @@ func (d Dialect) claimRows() string {
 }
 
 // Has reports whether this database has capability f.
-func (d *DB) Has(f Feature) bool { return d.dialect.has(f) }
-
-// Has reports whether this transaction's database has capability f.
-func (t *Tx) Has(f Feature) bool { return t.dialect.has(f) }
+func (c conn) Has(f Feature) bool { return c.dialect.has(f) }
 
 // LockRows is the clause to append to a SELECT inside InTx whose rows must
 // stay as read until the transaction ends (" FOR UPDATE" or nothing).
-func (d *DB) LockRows() string { return d.dialect.lockRows() }
-
-// LockRows is the clause to append to a SELECT whose rows must stay as read
-// until this transaction ends (" FOR UPDATE" or nothing).
-func (t *Tx) LockRows() string { return t.dialect.lockRows() }
+func (c conn) LockRows() string { return c.dialect.lockRows() }
 
 // ClaimRows is the clause to append to the SELECT of a work queue so that
 // concurrent workers take different rows (" FOR UPDATE SKIP LOCKED" or
 // nothing: SQLite has one writer at a time).
-func (d *DB) ClaimRows() string { return d.dialect.claimRows() }
-
-// ClaimRows: see DB.ClaimRows.
-func (t *Tx) ClaimRows() string { return t.dialect.claimRows() }
+func (c conn) ClaimRows() string { return c.dialect.claimRows() }
 
 // Engine names the database engine for logs, metrics and /readyz
 // ("sqlite" or "postgres"). Not for branching: use Has, LockRows or

@@ -107,7 +107,7 @@ func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, path string)
 // httpErr maps the module's errors to the web's.
 func httpErr(err error) error {
 	switch {
-	case errors.Is(err, ErrForbidden), errors.Is(err, auth.ErrForbidden):
+	case errors.Is(err, ErrForbidden), errors.Is(err, refuse.ErrForbidden):
 		return refuse.ErrForbidden
 	case errors.Is(err, ErrClosed):
 		return &web.Error{Status: http.StatusConflict, Key: "grants.error.closed", Err: err}

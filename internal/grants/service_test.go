@@ -46,8 +46,7 @@ func newWorld(t *testing.T, d *db.DB) *world {
 	}
 	rec := &mail.Recorder{}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	au := auth.NewService(d, rec, cat, "http://example.test", log)
-	au.SetPasswordParams(auth.PasswordParams{Memory: 64, Time: 1, Threads: 1})
+	au := auth.NewService(d, rec, cat, "http://example.test", log, auth.Options{Password: auth.PasswordParams{Memory: 64, Time: 1, Threads: 1}})
 	w := &world{au: au, mail: rec}
 	user := func(email string) *auth.User {
 		u, err := au.Register(ctx, auth.RegisterInput{Email: email, Name: strings.Split(email, "@")[0], Password: "dugacka-lozinka-2026"}, auth.Meta{})

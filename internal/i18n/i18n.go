@@ -123,6 +123,19 @@ type Catalog struct {
 	tags     []language.Tag
 }
 
+// readCatalogue reads one embedded catalogue file.
+func readCatalogue(name string) (map[string]Message, error) {
+	b, err := fs.ReadFile(catalogFS, name)
+	if err != nil {
+		return nil, fmt.Errorf("i18n.Load: %w", err)
+	}
+	var m map[string]Message
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("i18n.Load: catalogue %s: %w", name, err)
+	}
+	return m, nil
+}
+
 // Load reads the embedded catalogues and derives sr-Cyrl from sr-Latn.
 func Load() (*Catalog, error) {
 	c := &Catalog{msgs: map[string]map[string]Message{}, printers: map[string]*Printer{}}
@@ -136,13 +149,9 @@ func Load() (*Catalog, error) {
 		}
 		all := map[string]Message{}
 		for _, f := range files {
-			b, err := fs.ReadFile(catalogFS, f)
+			m, err := readCatalogue(f)
 			if err != nil {
-				return nil, fmt.Errorf("i18n.Load: %w", err)
-			}
-			var m map[string]Message
-			if err := json.Unmarshal(b, &m); err != nil {
-				return nil, fmt.Errorf("i18n.Load: catalogue %s: %w", f, err)
+				return nil, err
 			}
 			for k, v := range m {
 				if _, dup := all[k]; dup {
@@ -165,13 +174,9 @@ func Load() (*Catalog, error) {
 	// "Cyrillic", not "Latin" in Cyrillic letters): *.sr-Cyrl.json overrides.
 	over, _ := fs.Glob(catalogFS, "locales/*."+SerbianCyrillic+".json")
 	for _, f := range over {
-		b, err := fs.ReadFile(catalogFS, f)
+		m, err := readCatalogue(f)
 		if err != nil {
-			return nil, fmt.Errorf("i18n.Load: %w", err)
-		}
-		var m map[string]Message
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n.Load: catalogue %s: %w", f, err)
+			return nil, err
 		}
 		for k, v := range m {
 			if _, ok := cyr[k]; !ok {

@@ -297,12 +297,8 @@ func (o *Outbox) renew(ctx context.Context, rows []row) {
 
 func (o *Outbox) claim(ctx context.Context) ([]row, error) {
 	now := db.Now()
-	lock := ""
-	if o.db.Dialect() == db.Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
 	rs, err := o.db.QueryContext(ctx, `UPDATE mail_outbox SET locked_until = ?, attempts = attempts + 1, updated_at = ?
-WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until <= ?) ORDER BY id LIMIT ?`+lock+`)
+WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until <= ?) ORDER BY id LIMIT ?`+o.db.ClaimRows()+`)
 RETURNING id, msg_key, to_addr, domain, subject, text_body, html_body, headers, template_id, vars, attempts`,
 		now.Add(o.opt.Lease), now, now, now, o.opt.Batch)
 	if err != nil {

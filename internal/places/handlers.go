@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/dijalog/dijalog/internal/auth"
-	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
@@ -332,14 +331,6 @@ func apiPlace(p Place, lang string, full bool) APIPlace {
 	return a
 }
 
-// apiLang is the locale of the page links in API responses (?lang=).
-func apiLang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); i18n.Supported(l) {
-		return l
-	}
-	return i18n.Default
-}
-
 func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	kind := r.URL.Query().Get("kind")
 	switch kind {
@@ -351,7 +342,7 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lang := apiLang(r)
+	lang := web.APILocale(r)
 	out := APIList{Places: []APIPlace{}}
 	for _, p := range all {
 		if kind == "" || p.Kind == kind {
@@ -368,6 +359,6 @@ func (h *handlers) apiPlace(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, apiPlace(p, apiLang(r), true))
+	web.WriteJSON(w, http.StatusOK, apiPlace(p, web.APILocale(r), true))
 	return nil
 }

@@ -24,7 +24,7 @@ import (
 
 // newServer builds a real web server with the real templates and
 // catalogues, the places routes and team, on d.
-func newServer(t *testing.T, d *db.DB, team TeamLister) *web.Server {
+func newServer(t *testing.T, d *db.DB, team TeamLister, session ...web.Middleware) *web.Server {
 	t.Helper()
 	cat, err := i18n.Load()
 	if err != nil {
@@ -34,11 +34,15 @@ func newServer(t *testing.T, d *db.DB, team TeamLister) *web.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rend, err := web.NewRenderer(cat, assets, time.UTC)
+	rend, err := web.NewRenderer(cat, assets, time.UTC, web.RenderOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := web.NewServer(web.Options{Catalog: cat, Renderer: rend, Assets: assets, Logger: slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})), Metrics: web.NewMetrics(nil, "")})
+	o := web.Options{Catalog: cat, Renderer: rend, Assets: assets, Logger: slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})), Metrics: web.NewMetrics(nil, "")}
+	if len(session) > 0 {
+		o.Session = session[0]
+	}
+	srv := web.NewServer(o)
 	if err := Register(srv, NewService(d), team); err != nil {
 		t.Fatal(err)
 	}
@@ -280,10 +284,9 @@ func TestAdminPageWithSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	asvc := auth.NewService(d, &mail.Recorder{}, cat, "http://localhost", log)
-	srv := newServer(t, d, asvc)
-	ses := auth.NewSessions(asvc, srv, log, auth.SessionOptions{})
-	srv.SetSessionMiddleware(ses.Middleware)
+	asvc := auth.NewService(d, &mail.Recorder{}, cat, "http://localhost", log, auth.Options{})
+	ses := auth.NewSessions(asvc, log, auth.SessionOptions{})
+	srv := newServer(t, d, asvc, ses.Middleware)
 	// A test-only route that signs a user in by public id.
 	srv.Handle("GET /test/signin/{pid}", func(w http.ResponseWriter, r *http.Request) error {
 		u, err := asvc.UserByPublicID(r.Context(), r.PathValue("pid"))

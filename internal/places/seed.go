@@ -50,67 +50,114 @@ func Seed() ([]Place, error) {
 	if err != nil {
 		return nil, err
 	}
-
-	var out []Place
-	byCode := map[string]int{}
-	add := func(p Place) error {
-		if !codePattern.MatchString(p.Code) {
-			return fmt.Errorf("places.Seed: bad code %q", p.Code)
-		}
-		if _, dup := byCode[p.Code]; dup {
-			return fmt.Errorf("places.Seed: code %q defined twice", p.Code)
-		}
-		if strings.TrimSpace(p.NameLat) != p.NameLat || p.NameLat == "" {
-			return fmt.Errorf("places.Seed: %s: bad Latin name %q", p.Code, p.NameLat)
-		}
-		if !translit.HasCyrillic(p.NameCyr) {
-			return fmt.Errorf("places.Seed: %s: Cyrillic name %q has no Cyrillic letters", p.Code, p.NameCyr)
-		}
-		p.SortKey = (len(out) + 1) * sortStep
-		byCode[p.Code] = len(out)
-		out = append(out, p)
-		return nil
+	sd := &seeder{byCode: map[string]int{}, regionByKey: map[string]string{}, usedGeo: map[string]string{}}
+	if err := sd.addRegions(regions); err != nil {
+		return nil, err
 	}
+	if sd.pop, err = censusPopulation(census); err != nil {
+		return nil, err
+	}
+	if err := sd.addLSGs(lsgs); err != nil {
+		return nil, err
+	}
+	for name := range sd.pop {
+		if _, ok := sd.usedGeo[name]; !ok {
+			return nil, fmt.Errorf("places.Seed: lsg-names.csv: %q is not the geo_name of any LSG", name)
+		}
+	}
+	if err := sd.linkComposites(); err != nil {
+		return nil, err
+	}
+	return sd.out, nil
+}
 
-	// Entities, cantons, district.
-	regionByKey := map[string]string{} // lsg_csv_key -> code
+// seeder compiles the places of the data files, in list order.
+type seeder struct {
+	out         []Place
+	byCode      map[string]int    // code -> index into out
+	regionByKey map[string]string // lsg_csv_key -> code
+	pop         map[string]int64  // census population by geo name
+	usedGeo     map[string]string // geo name -> code of the LSG that has it
+	composites  []composite
+}
+
+// composite is a city made of other LSGs, named in consists_of.
+type composite struct {
+	idx     int
+	members []string
+}
+
+// add checks p's code and names and appends it with the next sort key.
+func (sd *seeder) add(p Place) error {
+	if !codePattern.MatchString(p.Code) {
+		return fmt.Errorf("places.Seed: bad code %q", p.Code)
+	}
+	if _, dup := sd.byCode[p.Code]; dup {
+		return fmt.Errorf("places.Seed: code %q defined twice", p.Code)
+	}
+	if strings.TrimSpace(p.NameLat) != p.NameLat || p.NameLat == "" {
+		return fmt.Errorf("places.Seed: %s: bad Latin name %q", p.Code, p.NameLat)
+	}
+	if !translit.HasCyrillic(p.NameCyr) {
+		return fmt.Errorf("places.Seed: %s: Cyrillic name %q has no Cyrillic letters", p.Code, p.NameCyr)
+	}
+	p.SortKey = (len(sd.out) + 1) * sortStep
+	sd.byCode[p.Code] = len(sd.out)
+	sd.out = append(sd.out, p)
+	return nil
+}
+
+// addRegions adds the entities, cantons and district of regions.csv.
+func (sd *seeder) addRegions(regions []map[string]string) error {
 	for _, r := range regions {
 		p := Place{Code: r["code"], Country: r["country"], Kind: r["kind"], ParentCode: r["parent_code"], NameLat: r["name_lat"], NameCyr: r["name_cyr"]}
-		switch p.Kind {
-		case KindEntity, KindDistrict:
-			if p.ParentCode != "" {
-				return nil, fmt.Errorf("places.Seed: %s: a %s has no parent", p.Code, p.Kind)
-			}
-		case KindCanton:
-			parent, ok := byCode[p.ParentCode]
-			if !ok || out[parent].Kind != KindEntity {
-				return nil, fmt.Errorf("places.Seed: canton %s: parent %q is not an entity defined above it", p.Code, p.ParentCode)
-			}
-			p.EntityCode = p.ParentCode
-			n, err := strconv.Atoi(r["number"])
-			if err != nil || n <= 0 {
-				return nil, fmt.Errorf("places.Seed: canton %s: bad number %q", p.Code, r["number"])
-			}
-			p.Number = n
-		default:
-			return nil, fmt.Errorf("places.Seed: %s: kind %q not allowed in regions.csv", p.Code, p.Kind)
+		if err := sd.placeRegion(&p, r["number"]); err != nil {
+			return err
 		}
 		if len(p.Country) != 2 || strings.ToUpper(p.Country) != p.Country || !strings.HasPrefix(p.Code, strings.ToLower(p.Country)+"-") {
-			return nil, fmt.Errorf("places.Seed: %s: country %q does not match the code", p.Code, p.Country)
+			return fmt.Errorf("places.Seed: %s: country %q does not match the code", p.Code, p.Country)
 		}
 		p.Aliases = appendAliases(nil, AliasShort, r["short_names"])
 		p.Aliases = appendAliases(p.Aliases, AliasOther, r["other_names"])
 		key := r["lsg_csv_key"]
-		if key == "" || regionByKey[key] != "" {
-			return nil, fmt.Errorf("places.Seed: %s: lsg_csv_key %q empty or used twice", p.Code, key)
+		if key == "" || sd.regionByKey[key] != "" {
+			return fmt.Errorf("places.Seed: %s: lsg_csv_key %q empty or used twice", p.Code, key)
 		}
-		regionByKey[key] = p.Code
-		if err := add(p); err != nil {
-			return nil, err
+		sd.regionByKey[key] = p.Code
+		if err := sd.add(p); err != nil {
+			return err
 		}
 	}
+	return nil
+}
 
-	// Census population by the boundary data's name.
+// placeRegion checks a region's kind and parent; a canton lies in an
+// entity defined above it and has a number.
+func (sd *seeder) placeRegion(p *Place, number string) error {
+	switch p.Kind {
+	case KindEntity, KindDistrict:
+		if p.ParentCode != "" {
+			return fmt.Errorf("places.Seed: %s: a %s has no parent", p.Code, p.Kind)
+		}
+	case KindCanton:
+		parent, ok := sd.byCode[p.ParentCode]
+		if !ok || sd.out[parent].Kind != KindEntity {
+			return fmt.Errorf("places.Seed: canton %s: parent %q is not an entity defined above it", p.Code, p.ParentCode)
+		}
+		p.EntityCode = p.ParentCode
+		n, err := strconv.Atoi(number)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("places.Seed: canton %s: bad number %q", p.Code, number)
+		}
+		p.Number = n
+	default:
+		return fmt.Errorf("places.Seed: %s: kind %q not allowed in regions.csv", p.Code, p.Kind)
+	}
+	return nil
+}
+
+// censusPopulation is the 2013 population by the boundary data's name.
+func censusPopulation(census []map[string]string) (map[string]int64, error) {
 	pop := map[string]int64{}
 	for _, c := range census {
 		name := c["name_geoboundaries"]
@@ -123,70 +170,86 @@ func Seed() ([]Place, error) {
 		}
 		pop[name] = n
 	}
-	usedGeo := map[string]string{}
+	return pop, nil
+}
 
-	// LSGs.
-	type composite struct {
-		idx     int
-		members []string
-	}
-	var composites []composite
+// addLSGs adds the LSGs of lsg.csv in their entity (and canton), with
+// their former names and census population.
+func (sd *seeder) addLSGs(lsgs []map[string]string) error {
 	for _, r := range lsgs {
 		p := Place{Code: r["code"], Kind: KindLSG, NameLat: r["name_lat"], NameCyr: r["name_cyr"], LSGType: r["type"]}
 		switch p.LSGType {
 		case TypeCity, TypeMunicipality, TypeDistrict:
 		default:
-			return nil, fmt.Errorf("places.Seed: %s: unknown type %q", p.Code, p.LSGType)
+			return fmt.Errorf("places.Seed: %s: unknown type %q", p.Code, p.LSGType)
 		}
-		ent, ok := regionByKey[r["entity"]]
-		if !ok || (out[byCode[ent]].Kind != KindEntity && out[byCode[ent]].Kind != KindDistrict) {
-			return nil, fmt.Errorf("places.Seed: %s: unknown entity %q", p.Code, r["entity"])
-		}
-		entity := out[byCode[ent]]
-		p.Country, p.EntityCode, p.ParentCode = entity.Country, entity.Code, entity.Code
-		if (p.LSGType == TypeDistrict) != (entity.Kind == KindDistrict) {
-			return nil, fmt.Errorf("places.Seed: %s: type %q does not fit %s", p.Code, p.LSGType, entity.Code)
-		}
-		if r["canton"] != "" {
-			can, ok := regionByKey[r["canton"]]
-			if !ok || out[byCode[can]].Kind != KindCanton || out[byCode[can]].ParentCode != entity.Code {
-				return nil, fmt.Errorf("places.Seed: %s: canton %q unknown or not in %s", p.Code, r["canton"], entity.Code)
-			}
-			p.CantonCode, p.ParentCode = can, can
-		}
-		if !strings.HasPrefix(p.Code, entity.Code+"-") {
-			return nil, fmt.Errorf("places.Seed: %s: code does not start with its entity's code %s", p.Code, entity.Code)
+		if err := sd.placeLSG(&p, r["entity"], r["canton"]); err != nil {
+			return err
 		}
 		p.Aliases = appendAliases(nil, AliasFormer, r["former_names"])
-		if geo := r["geo_name"]; geo != "" {
-			n, ok := pop[geo]
-			if !ok {
-				return nil, fmt.Errorf("places.Seed: %s: geo_name %q not in lsg-names.csv", p.Code, geo)
-			}
-			if other, dup := usedGeo[geo]; dup {
-				return nil, fmt.Errorf("places.Seed: geo_name %q used by %s and %s", geo, other, p.Code)
-			}
-			usedGeo[geo] = p.Code
-			p.Population = sql.Null[int64]{V: n, Valid: true}
-			p.PopulationYear = CensusYear
-			p.Aliases = appendAliases(p.Aliases, AliasGeo, geo)
+		if err := sd.census(&p, r["geo_name"]); err != nil {
+			return err
 		}
 		if m := splitList(r["consists_of"]); len(m) > 0 {
-			composites = append(composites, composite{idx: len(out), members: m})
+			sd.composites = append(sd.composites, composite{idx: len(sd.out), members: m})
 		}
-		if err := add(p); err != nil {
-			return nil, err
-		}
-	}
-	for name := range pop {
-		if _, ok := usedGeo[name]; !ok {
-			return nil, fmt.Errorf("places.Seed: lsg-names.csv: %q is not the geo_name of any LSG", name)
+		if err := sd.add(p); err != nil {
+			return err
 		}
 	}
+	return nil
+}
 
-	// Members of the composite cities, named as in consists_of: the member
-	// is the LSG of the same entity with that Latin name or geo name.
-	for _, c := range composites {
+// placeLSG puts an LSG in its entity (or district) and canton, checking
+// that its type and code fit them.
+func (sd *seeder) placeLSG(p *Place, entityKey, cantonKey string) error {
+	ent, ok := sd.regionByKey[entityKey]
+	if !ok || (sd.out[sd.byCode[ent]].Kind != KindEntity && sd.out[sd.byCode[ent]].Kind != KindDistrict) {
+		return fmt.Errorf("places.Seed: %s: unknown entity %q", p.Code, entityKey)
+	}
+	entity := sd.out[sd.byCode[ent]]
+	p.Country, p.EntityCode, p.ParentCode = entity.Country, entity.Code, entity.Code
+	if (p.LSGType == TypeDistrict) != (entity.Kind == KindDistrict) {
+		return fmt.Errorf("places.Seed: %s: type %q does not fit %s", p.Code, p.LSGType, entity.Code)
+	}
+	if cantonKey != "" {
+		can, ok := sd.regionByKey[cantonKey]
+		if !ok || sd.out[sd.byCode[can]].Kind != KindCanton || sd.out[sd.byCode[can]].ParentCode != entity.Code {
+			return fmt.Errorf("places.Seed: %s: canton %q unknown or not in %s", p.Code, cantonKey, entity.Code)
+		}
+		p.CantonCode, p.ParentCode = can, can
+	}
+	if !strings.HasPrefix(p.Code, entity.Code+"-") {
+		return fmt.Errorf("places.Seed: %s: code does not start with its entity's code %s", p.Code, entity.Code)
+	}
+	return nil
+}
+
+// census joins an LSG's population through its geo name (used once).
+func (sd *seeder) census(p *Place, geo string) error {
+	if geo == "" {
+		return nil
+	}
+	n, ok := sd.pop[geo]
+	if !ok {
+		return fmt.Errorf("places.Seed: %s: geo_name %q not in lsg-names.csv", p.Code, geo)
+	}
+	if other, dup := sd.usedGeo[geo]; dup {
+		return fmt.Errorf("places.Seed: geo_name %q used by %s and %s", geo, other, p.Code)
+	}
+	sd.usedGeo[geo] = p.Code
+	p.Population = sql.Null[int64]{V: n, Valid: true}
+	p.PopulationYear = CensusYear
+	p.Aliases = appendAliases(p.Aliases, AliasGeo, geo)
+	return nil
+}
+
+// linkComposites finds the members of the composite cities, named as in
+// consists_of: the member is the LSG of the same entity with that Latin
+// name or geo name.
+func (sd *seeder) linkComposites() error {
+	out := sd.out
+	for _, c := range sd.composites {
 		city := &out[c.idx]
 		for _, name := range c.members {
 			var found []int
@@ -199,11 +262,11 @@ func Seed() ([]Place, error) {
 				}
 			}
 			if len(found) != 1 {
-				return nil, fmt.Errorf("places.Seed: %s: member %q matches %d LSGs", city.Code, name, len(found))
+				return fmt.Errorf("places.Seed: %s: member %q matches %d LSGs", city.Code, name, len(found))
 			}
 			m := &out[found[0]]
 			if m.CantonCode != city.CantonCode {
-				return nil, fmt.Errorf("places.Seed: %s: member %s lies in another canton", city.Code, m.Code)
+				return fmt.Errorf("places.Seed: %s: member %s lies in another canton", city.Code, m.Code)
 			}
 			if m.NameLat != name {
 				m.Aliases = appendAliases(m.Aliases, AliasMemberOf, name)
@@ -212,9 +275,9 @@ func Seed() ([]Place, error) {
 			m.MemberOf = append(m.MemberOf, city.Code)
 		}
 		// Members in list order, as the store reads them.
-		slices.SortFunc(city.Members, func(a, b string) int { return out[byCode[a]].SortKey - out[byCode[b]].SortKey })
+		slices.SortFunc(city.Members, func(a, b string) int { return out[sd.byCode[a]].SortKey - out[sd.byCode[b]].SortKey })
 	}
-	return out, nil
+	return nil
 }
 
 func hasAlias(p Place, kind, alias string) bool {
@@ -308,7 +371,21 @@ func MigrationSQL(d db.Dialect) ([]byte, error) {
 		return nil, fmt.Errorf("places.MigrationSQL: unknown dialect %q", d)
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, `-- Code generated by "go run ./internal/places/gen"; DO NOT EDIT.
+	fmt.Fprintf(&b, migrationHead, translit.FoldVersion, id, ts, ts, id, ts, ts, id, ts, ts)
+	writePlaceRows(&b, ps)
+	writeAliasAndMemberRows(&b, ps)
+	b.WriteString(`
+-- +goose Down
+DROP TABLE place_members;
+DROP TABLE place_aliases;
+DROP TABLE places;
+`)
+	return b.Bytes(), nil
+}
+
+// migrationHead is the migration's header and tables; its verbs are the
+// fold version, then the id column and timestamp type of each table.
+const migrationHead = `-- Code generated by "go run ./internal/places/gen"; DO NOT EDIT.
 -- Source: internal/places/data/{regions,lsg,lsg-names}.csv (see data/SOURCE.txt).
 -- Keys (name_key, alias_key) are translit.Fold(...).Search, fold version %d.
 
@@ -359,9 +436,11 @@ CREATE TABLE place_members (
     CHECK (place_code <> member_code)
 );
 CREATE INDEX place_members_member ON place_members(member_code);
-`, translit.FoldVersion, id, ts, ts, id, ts, ts, id, ts, ts)
+`
 
-	// Parents first, so that every foreign key points at an earlier statement.
+// writePlaceRows inserts the places, parents first, so that every foreign
+// key points at an earlier statement.
+func writePlaceRows(b *bytes.Buffer, ps []Place) {
 	for _, group := range [][]string{{KindEntity, KindDistrict}, {KindCanton}, {KindLSG}} {
 		var rows []string
 		for _, p := range ps {
@@ -380,11 +459,13 @@ CREATE INDEX place_members_member ON place_members(member_code);
 				quote(p.Code), quote(p.Country), quote(p.Kind), nullable(p.ParentCode), nullable(p.EntityCode), nullable(p.CantonCode), num,
 				quote(p.NameLat), quote(p.NameCyr), quote(translit.Fold(p.NameLat).Search), quote(p.LSGType), pop, year, p.SortKey))
 		}
-		fmt.Fprintf(&b, "\n-- %s\nINSERT INTO places (code, country, kind, parent_code, entity_code, canton_code, number, name_lat, name_cyr, name_key, lsg_type, population, population_year, sort_key, created_at, updated_at) VALUES\n", strings.Join(group, ", "))
-		b.WriteString(strings.Join(rows, ",\n"))
-		b.WriteString(";\n")
+		fmt.Fprintf(b, "\n-- %s\n", strings.Join(group, ", "))
+		writeInsert(b, "places (code, country, kind, parent_code, entity_code, canton_code, number, name_lat, name_cyr, name_key, lsg_type, population, population_year, sort_key, created_at, updated_at)", rows)
 	}
+}
 
+// writeAliasAndMemberRows inserts every alias and composite city member.
+func writeAliasAndMemberRows(b *bytes.Buffer, ps []Place) {
 	var aliases, members []string
 	for _, p := range ps {
 		for _, a := range p.Aliases {
@@ -396,22 +477,20 @@ CREATE INDEX place_members_member ON place_members(member_code);
 		}
 	}
 	if len(aliases) > 0 {
-		b.WriteString("\nINSERT INTO place_aliases (place_code, alias, alias_key, kind, created_at, updated_at) VALUES\n")
-		b.WriteString(strings.Join(aliases, ",\n"))
-		b.WriteString(";\n")
+		b.WriteString("\n")
+		writeInsert(b, "place_aliases (place_code, alias, alias_key, kind, created_at, updated_at)", aliases)
 	}
 	if len(members) > 0 {
-		b.WriteString("\nINSERT INTO place_members (place_code, member_code, created_at, updated_at) VALUES\n")
-		b.WriteString(strings.Join(members, ",\n"))
-		b.WriteString(";\n")
+		b.WriteString("\n")
+		writeInsert(b, "place_members (place_code, member_code, created_at, updated_at)", members)
 	}
-	b.WriteString(`
--- +goose Down
-DROP TABLE place_members;
-DROP TABLE place_aliases;
-DROP TABLE places;
-`)
-	return b.Bytes(), nil
+}
+
+// writeInsert writes one INSERT of rows into table (with its columns).
+func writeInsert(b *bytes.Buffer, table string, rows []string) {
+	b.WriteString("INSERT INTO " + table + " VALUES\n")
+	b.WriteString(strings.Join(rows, ",\n"))
+	b.WriteString(";\n")
 }
 
 // quote writes s as an SQL string literal. readCSV has refused control

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/dijalog/dijalog/internal/i18n"
-	"github.com/dijalog/dijalog/internal/places"
 	"github.com/dijalog/dijalog/internal/translit"
 	"github.com/dijalog/dijalog/internal/web"
 )
@@ -18,17 +17,21 @@ import (
 //go:embed all:templates
 var templateFS embed.FS
 
-// PlaceNamer names places for the LSG facet; *places.Service implements it.
-type PlaceNamer interface {
-	ByCode(ctx context.Context, code string) (places.Place, error)
+// PlaceNames names places for the LSG facet (the places module
+// implements it): the Latin and Cyrillic name of the place of code.
+type PlaceNames interface {
+	PlaceName(ctx context.Context, code string) (latin, cyrillic string, err error)
 }
 
 type handlers struct {
 	cat    *i18n.Catalog
 	srv    *web.Server
 	x      *Index
-	places PlaceNamer
+	places PlaceNames
 }
+
+// Path is the results page's path (the header's search box submits to it).
+const Path = "/search"
 
 // PerPage is the number of results on one page of the results page.
 const PerPage = 20
@@ -38,15 +41,14 @@ const PerPage = 20
 //	GET /{lang}/search?q=&type=&lsg=&year=&page=   results with facets
 //	GET /api/v1/search?q=&type=&lsg=&year=&limit=   results as JSON
 //	GET /api/v1/search/suggest?q=&limit=            the search box's suggestions
-func Register(srv *web.Server, cat *i18n.Catalog, x *Index, pl PlaceNamer) error {
+func Register(srv *web.Server, cat *i18n.Catalog, x *Index, pl PlaceNames) error {
 	if err := srv.Render.Register("search", templateFS, "templates"); err != nil {
 		return fmt.Errorf("search.Register: %w", err)
 	}
 	h := &handlers{cat: cat, srv: srv, x: x, places: pl}
-	srv.Page("GET /search", h.page)
+	srv.Page("GET "+Path, h.page)
 	srv.Handle("GET /api/v1/search", h.api)
 	srv.Handle("GET /api/v1/search/suggest", h.suggest)
-	srv.Render.SetSearch("/search")
 	return nil
 }
 
@@ -127,7 +129,7 @@ func (h *handlers) page(w http.ResponseWriter, r *http.Request) error {
 		if page > 1 {
 			v.Set("page", strconv.Itoa(page))
 		}
-		return "/search?" + v.Encode()
+		return Path + "?" + v.Encode()
 	}
 	for _, f := range res.Facets.Types {
 		l := facetLink{Value: f.Value, Label: f.Value, Count: f.Count, Current: f.Value == q.Type}
@@ -142,8 +144,8 @@ func (h *handlers) page(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		l := facetLink{Value: f.Value, Label: f.Value, Count: f.Count, Current: f.Value == q.LSG}
-		if p, err := h.places.ByCode(ctx, f.Value); err == nil {
-			l.Label, l.Cyr = p.NameLat, p.NameCyr
+		if lat, cyr, err := h.places.PlaceName(ctx, f.Value); err == nil {
+			l.Label, l.Cyr = lat, cyr
 		}
 		l.Href = link(q.Type, map[bool]string{true: "", false: f.Value}[l.Current], q.Year, 1)
 		d.LSGs = append(d.LSGs, l)
@@ -184,15 +186,6 @@ type apiResults struct {
 	Results []apiHit `json:"results"`
 }
 
-// lang is the API's ?lang= (for the links), or bs.
-func lang(r *http.Request) string {
-	switch l := r.URL.Query().Get("lang"); l {
-	case "bs", "hr", "sr-Latn", "sr-Cyrl", "mk", "sq", "en":
-		return l
-	}
-	return "bs"
-}
-
 func (h *handlers) api(w http.ResponseWriter, r *http.Request) error {
 	q := params(r)
 	q.Limit, _ = strconv.Atoi(r.URL.Query().Get("limit"))
@@ -205,7 +198,7 @@ func (h *handlers) api(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := apiResults{Query: res.Query, Total: res.Total, More: res.More, Results: []apiHit{}}
-	l := lang(r)
+	l := web.APILocale(r)
 	for _, hit := range res.Hits {
 		out.Results = append(out.Results, apiHit{Type: hit.Type, ID: hit.ID, Title: inScript(l, hit.Title), URL: "/" + l + hit.URL,
 			Snippet: hit.SnippetText(), Score: float64(int(hit.Score*1000)) / 1000, LSG: hit.LSG, Year: hit.Year, Highlights: hit.Snippet, Corrected: hit.Typo})
@@ -231,13 +224,13 @@ func (h *handlers) suggest(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		l := lang(r)
+		l := web.APILocale(r)
 		for _, s := range sug {
 			out = append(out, apiSuggestion{Type: s.Type, Title: inScript(l, s.Title), URL: "/" + l + s.URL, Parts: partsInScript(l, s.TitleHL)})
 		}
 	}
 	// status is read out by screen readers when the list changes.
-	status := h.cat.Printer(lang(r)).N("search.suggest.count", len(out))
+	status := h.cat.Printer(web.APILocale(r)).N("search.suggest.count", len(out))
 	w.Header().Set("Cache-Control", "public, max-age=30")
 	web.WriteJSON(w, http.StatusOK, map[string]any{"query": clip(clean(text), 400), "suggestions": out, "status": status})
 	return nil

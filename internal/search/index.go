@@ -3,17 +3,15 @@ package search
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/db/fts"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/translit"
 )
-
-// ErrInvalid means a document lacks its type, id, title or URL.
-var ErrInvalid = errors.New("invalid search document")
 
 // SourceFunc hands every current document of one module to put, for a
 // rebuild of the index (dijalog reindex). q is the rebuild's transaction.
@@ -29,14 +27,14 @@ type source struct {
 // [Indexer]; it is safe for concurrent use.
 type Index struct {
 	d       *db.DB
+	fts     fts.Engine
 	sources []source
-	st      stmts
 }
 
 var _ Indexer = (*Index)(nil)
 
 // New returns the index of database d.
-func New(d *db.DB) *Index { return &Index{d: d} }
+func New(d *db.DB) *Index { return &Index{d: d, fts: fts.New(d)} }
 
 // AddSource registers a module's documents of one type for rebuilds:
 // Reindex replaces every stored document of docType by what each hands
@@ -61,7 +59,7 @@ func (x *Index) upsert(ctx context.Context, q db.Querier, doc Document, known ma
 	doc.Type, doc.ID = clean(strings.TrimSpace(doc.Type)), clean(strings.TrimSpace(doc.ID))
 	doc.Title, doc.URL = clean(strings.TrimSpace(doc.Title)), clean(doc.URL)
 	if doc.Type == "" || doc.ID == "" || doc.Title == "" || !strings.HasPrefix(doc.URL, "/") {
-		return ErrInvalid
+		return fmt.Errorf("%w: a search document needs a type, an id, a title and a URL", refuse.ErrInvalid)
 	}
 	k := buildKeys(doc)
 	fields, err := json.Marshal(k.fields)
@@ -72,95 +70,31 @@ func (x *Index) upsert(ctx context.Context, q db.Querier, doc Document, known ma
 	if err != nil {
 		return err
 	}
-	now := db.Now()
-	args := []any{doc.Type, doc.ID, clean(doc.LSG), clean(doc.Lang), doc.Year, doc.Title, doc.URL, k.script, string(fields), string(keys), translit.FoldVersion, now, now}
-	var id int64
-	switch q.Dialect() {
-	case db.Postgres:
-		err = q.QueryRowContext(ctx, `INSERT INTO search_docs (doc_type, doc_id, lsg, lang, year, title, url, script, fields, keys, fold_version, created_at, updated_at, tsv)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'D'))
-ON CONFLICT (doc_type, doc_id) DO UPDATE SET lsg = excluded.lsg, lang = excluded.lang, year = excluded.year, title = excluded.title,
-  url = excluded.url, script = excluded.script, fields = excluded.fields, keys = excluded.keys, fold_version = excluded.fold_version,
-  updated_at = excluded.updated_at, tsv = excluded.tsv
-RETURNING id`, append(args, k.names, k.body)...).Scan(&id)
-		if err != nil {
-			return err
-		}
-	default:
-		// The document's old FTS row goes first, and only when there is
-		// one: FTS5 counts a delete of a row it does not hold as a removed
-		// document, and wrong totals zero the bm25 rank of every word.
-		if !rebuild {
-			if _, err := q.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE doc_type = ? AND doc_id = ?)`, doc.Type, doc.ID); err != nil {
-				return err
-			}
-		}
-		err = q.QueryRowContext(ctx, `INSERT INTO search_docs (doc_type, doc_id, lsg, lang, year, title, url, script, fields, keys, fold_version, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (doc_type, doc_id) DO UPDATE SET lsg = excluded.lsg, lang = excluded.lang, year = excluded.year, title = excluded.title,
-  url = excluded.url, script = excluded.script, fields = excluded.fields, keys = excluded.keys, fold_version = excluded.fold_version,
-  updated_at = excluded.updated_at
-RETURNING id`, args...).Scan(&id)
-		if err != nil {
-			return err
-		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO search_fts (rowid, names, body) VALUES (?, ?, ?)`, id, k.names, k.body); err != nil {
-			return err
-		}
+	row := fts.Row{Type: doc.Type, ID: doc.ID, LSG: clean(doc.LSG), Lang: clean(doc.Lang), Year: doc.Year, Title: doc.Title, URL: doc.URL,
+		Script: k.script, Fields: string(fields), Keys: string(keys), FoldVersion: translit.FoldVersion, Names: k.names, Body: k.body, Now: db.Now()}
+	if _, err := x.fts.Upsert(ctx, q, row, rebuild); err != nil {
+		return err
 	}
 	return x.addTerms(ctx, q, k.terms, known)
 }
 
-// addTerms adds vocabulary terms (and, on SQLite, their deletions) for the
-// typo fallback. Terms are never removed: a stale term only costs a
-// fruitless alternative in a corrected query.
+// addTerms adds vocabulary terms for the typo fallback, skipping those
+// known (when not nil) to be written in this transaction already. Terms
+// are never removed: a stale term only costs a fruitless alternative in a
+// corrected query.
 func (x *Index) addTerms(ctx context.Context, q db.Querier, terms []string, known map[string]bool) error {
-	var rows [][2]string
-	for _, t := range terms {
-		if known != nil {
-			if known[t] {
-				continue
+	if known != nil {
+		fresh := terms[:0:0]
+		for _, t := range terms {
+			if !known[t] {
+				known[t] = true
+				fresh = append(fresh, t)
 			}
-			known[t] = true
 		}
-		if q.Dialect() == db.Postgres {
-			rows = append(rows, [2]string{t, ""})
-			continue
-		}
-		rows = append(rows, [2]string{t, t})
-		for _, d := range deletes1(t) {
-			rows = append(rows, [2]string{d, t})
-		}
+		terms = fresh
 	}
-	const chunk = 400
-	for len(rows) > 0 {
-		n := min(chunk, len(rows))
-		var sb strings.Builder
-		args := make([]any, 0, 2*n)
-		if q.Dialect() == db.Postgres {
-			sb.WriteString(`INSERT INTO search_terms (term) VALUES `)
-			for i, r := range rows[:n] {
-				if i > 0 {
-					sb.WriteString(", ")
-				}
-				sb.WriteString("(?)")
-				args = append(args, r[0])
-			}
-		} else {
-			sb.WriteString(`INSERT INTO search_typos (del, term) VALUES `)
-			for i, r := range rows[:n] {
-				if i > 0 {
-					sb.WriteString(", ")
-				}
-				sb.WriteString("(?, ?)")
-				args = append(args, r[0], r[1])
-			}
-		}
-		sb.WriteString(` ON CONFLICT DO NOTHING`)
-		if _, err := q.ExecContext(ctx, sb.String(), args...); err != nil {
-			return fmt.Errorf("vocabulary: %w", err)
-		}
-		rows = rows[n:]
+	if err := x.fts.AddTerms(ctx, q, terms); err != nil {
+		return fmt.Errorf("vocabulary: %w", err)
 	}
 	return nil
 }
@@ -168,12 +102,7 @@ func (x *Index) addTerms(ctx context.Context, q db.Querier, terms []string, know
 // Delete removes a document, inside the caller's transaction q. Deleting a
 // document that is not indexed is not an error.
 func (x *Index) Delete(ctx context.Context, q db.Querier, docType, id string) error {
-	if q.Dialect() != db.Postgres {
-		if _, err := q.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE doc_type = ? AND doc_id = ?)`, docType, id); err != nil {
-			return fmt.Errorf("search.Index.Delete(%s/%s): %w", docType, id, err)
-		}
-	}
-	if _, err := q.ExecContext(ctx, `DELETE FROM search_docs WHERE doc_type = ? AND doc_id = ?`, docType, id); err != nil {
+	if err := x.fts.Delete(ctx, q, docType, id); err != nil {
 		return fmt.Errorf("search.Index.Delete(%s/%s): %w", docType, id, err)
 	}
 	return nil
@@ -260,19 +189,10 @@ func (x *Index) Reindex(ctx context.Context) (int, error) {
 
 func (x *Index) reindex(ctx context.Context, tx *db.Tx) (int, error) {
 	known := map[string]bool{}
-	vocab := `DELETE FROM search_typos`
-	if tx.Dialect() == db.Postgres {
-		vocab = `DELETE FROM search_terms`
-	}
-	if _, err := tx.ExecContext(ctx, vocab); err != nil {
+	// Every document is written again: the vocabulary and the engine's
+	// index start empty.
+	if err := x.fts.Reset(ctx, tx); err != nil {
 		return 0, err
-	}
-	// Every document is written again: the FTS table starts empty (which
-	// also resets its totals, see upsert).
-	if tx.Dialect() != db.Postgres {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO search_fts (search_fts) VALUES ('delete-all')`); err != nil {
-			return 0, err
-		}
 	}
 	n := 0
 	sourced := map[string]bool{}
@@ -319,23 +239,10 @@ func (x *Index) reindex(ctx context.Context, tx *db.Tx) (int, error) {
 	if err := setMeta(ctx, tx, "index_version", strconv.Itoa(indexVersion)); err != nil {
 		return 0, err
 	}
-	// A rebuilt index is compacted: FTS5 merges its segments into one (a
-	// query seeks every segment of every word), PostgreSQL gathers the
-	// statistics its planner needs to pick the GIN index.
-	// (GIN's pending list of new entries, which every query reads in full
-	// and which makes the planner shun the trigram index, is merged too).
-	optimize := []string{`INSERT INTO search_fts (search_fts) VALUES ('optimize')`}
-	if tx.Dialect() == db.Postgres {
-		optimize = []string{
-			`SELECT gin_clean_pending_list('search_docs_tsv'::regclass)`,
-			`SELECT gin_clean_pending_list('search_terms_trgm'::regclass)`,
-			`ANALYZE search_docs, search_terms`,
-		}
-	}
-	for _, o := range optimize {
-		if _, err := tx.ExecContext(ctx, o); err != nil {
-			return 0, fmt.Errorf("optimize: %w", err)
-		}
+	// A rebuilt index is compacted (FTS5's segments merged; GIN's pending
+	// lists merged and the planner's statistics gathered).
+	if err := x.fts.Optimize(ctx, tx); err != nil {
+		return 0, fmt.Errorf("optimize: %w", err)
 	}
 	return n, nil
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/db/fts"
 	"github.com/dijalog/dijalog/internal/translit"
 )
 
@@ -157,13 +157,8 @@ func safeToken(t string) bool {
 
 // expr writes the engine's query: every word (or one of its
 // alternatives), or the compact form, or a several-word alias.
-func (p *plan) expr(pg bool) string {
-	and, or, quote := " AND ", " OR ", func(t string) string { return `"` + t + `"` }
-	pre := func(t string) string { return `"` + t + `"*` }
-	if pg {
-		and, or, quote = " & ", " | ", func(t string) string { return t }
-		pre = func(t string) string { return t + ":*" }
-	}
+func (p *plan) expr(syn fts.Syntax) string {
+	and, or, quote, pre := syn.And, syn.Or, syn.Quote, syn.Prefix
 	var groups []string
 	for _, t := range p.terms {
 		var alts []string
@@ -235,58 +230,33 @@ const maxRanked = 2000
 // candidates asks the engine for the best n documents of the plan, in two
 // stages. First the matches in index order, unranked: when there are at
 // most n (most queries for a name), they are all the candidates and the Go
-// re-rank orders them. Only a broader query is ranked in SQL, cheaply,
-// among its first maxRanked matches: on PostgreSQL by ts_rank (names and
-// titles weigh most; divided by 1 + log(length), so that a short title
-// that is the query beats a long one that contains it); on SQLite, where
-// bm25 gives nothing on a contentless index with detail=column, matches in
-// names and titles first, each set by the length of the title.
+// re-rank orders them. Only a broader query is ranked by the engine,
+// cheaply, among its first maxRanked matches, in one or more passes (see
+// fts.Engine.Ranked) until n are found.
 func (x *Index) candidates(ctx context.Context, p *plan, q Query, n int) ([]*candidate, error) {
 	cond, fargs := q.filters()
-	pg := x.d.Dialect() == db.Postgres
-	expr := p.expr(pg)
+	expr := p.expr(x.fts.Syntax())
 	const cols = `d.id, d.doc_type, d.doc_id, d.lsg, d.lang, d.year, d.title, d.url, d.script, d.keys`
-	var first, ranked string
-	if pg {
-		first = `SELECT ` + cols + ` FROM search_docs d WHERE d.tsv @@ to_tsquery('simple', ?)` + cond + ` LIMIT ?`
-		ranked = `SELECT ` + cols + ` FROM (SELECT d.*, ts_rank(d.tsv, to_tsquery('simple', ?), 1) AS r FROM search_docs d
-WHERE d.tsv @@ to_tsquery('simple', ?)` + cond + ` LIMIT ?) d ORDER BY d.r DESC, d.id LIMIT ?`
-	} else {
-		first = `SELECT ` + cols + ` FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH ?` + cond + ` LIMIT ?`
-		ranked = `SELECT ` + cols + ` FROM (SELECT d.id AS rid, length(d.title) AS r FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid
-WHERE search_fts MATCH ?` + cond + ` LIMIT ?) f JOIN search_docs d ON d.id = f.rid ORDER BY f.r, d.id LIMIT ?`
-	}
-	out, err := x.scanCandidates(ctx, first, append(append([]any{expr}, fargs...), n+1)...)
+	out, err := x.scanCandidates(ctx, x.fts.Matches(cols, cond), append(append([]any{expr}, fargs...), n+1)...)
 	if err != nil {
 		return nil, err
 	}
 	if len(out) <= n {
 		return out, decodeKeys(out)
 	}
-	if pg {
-		out, err = x.scanCandidates(ctx, ranked, append(append([]any{expr, expr}, fargs...), maxRanked, n)...)
+	out = out[:0]
+	seen := map[int64]bool{}
+	for _, pass := range x.fts.Ranked(cols, cond, expr) {
+		if len(out) >= n {
+			break
+		}
+		more, err := x.scanCandidates(ctx, pass.Query, append(append(pass.Args, fargs...), maxRanked, n)...)
 		if err != nil {
 			return nil, err
-		}
-		return out, decodeKeys(out)
-	}
-	// SQLite: names and titles first, then (when they are fewer than n)
-	// the other matches.
-	out, err = x.scanCandidates(ctx, ranked, append(append([]any{"names : (" + expr + ")"}, fargs...), maxRanked, n)...)
-	if err != nil {
-		return nil, err
-	}
-	if len(out) < n {
-		more, err := x.scanCandidates(ctx, ranked, append(append([]any{expr}, fargs...), maxRanked, n)...)
-		if err != nil {
-			return nil, err
-		}
-		seen := map[int64]bool{}
-		for _, c := range out {
-			seen[c.id] = true
 		}
 		for _, c := range more {
 			if len(out) < n && !seen[c.id] {
+				seen[c.id] = true
 				c.order = len(out)
 				out = append(out, c)
 			}
@@ -308,7 +278,7 @@ func decodeKeys(cs []*candidate) error {
 
 // scanCandidates runs a candidates query.
 func (x *Index) scanCandidates(ctx context.Context, query string, args ...any) ([]*candidate, error) {
-	rows, err := x.query(ctx, query, args...)
+	rows, err := x.fts.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -327,14 +297,9 @@ func (x *Index) scanCandidates(ctx context.Context, query string, args ...any) (
 // count counts the matching documents (up to maxTotal) by type, LSG and year.
 func (x *Index) count(ctx context.Context, p *plan, q Query) (int, bool, Facets, error) {
 	cond, fargs := q.filters()
-	var query string
-	if x.d.Dialect() == db.Postgres {
-		query = `SELECT d.doc_type, d.lsg, d.year FROM search_docs d WHERE d.tsv @@ to_tsquery('simple', ?)` + cond + ` LIMIT ?`
-	} else {
-		query = `SELECT d.doc_type, d.lsg, d.year FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH ?` + cond + ` LIMIT ?`
-	}
-	args := append(append([]any{p.expr(x.d.Dialect() == db.Postgres)}, fargs...), maxTotal+1)
-	rows, err := x.query(ctx, query, args...)
+	query := x.fts.Matches(`d.doc_type, d.lsg, d.year`, cond)
+	args := append(append([]any{p.expr(x.fts.Syntax())}, fargs...), maxTotal+1)
+	rows, err := x.fts.Query(ctx, query, args...)
 	if err != nil {
 		return 0, false, Facets{}, err
 	}
@@ -403,13 +368,7 @@ func (x *Index) typos(ctx context.Context, p *plan) (bool, error) {
 		if maxd == 0 || known[i] {
 			continue
 		}
-		var cands []string
-		var err error
-		if x.d.Dialect() == db.Postgres {
-			cands, err = x.trigramTerms(ctx, t.word)
-		} else {
-			cands, err = x.deletionTerms(ctx, t.word)
-		}
+		cands, err := x.fts.Similar(ctx, t.word, maxd)
 		if err != nil {
 			return false, err
 		}
@@ -417,7 +376,7 @@ func (x *Index) typos(ctx context.Context, p *plan) (bool, error) {
 			if c == t.word || contains(t.alts, c) || contains(t.typos, c) || !safeToken(c) {
 				continue
 			}
-			if editDistance(t.word, c, maxd) <= maxd {
+			if fts.EditDistance(t.word, c, maxd) <= maxd {
 				t.typos = append(t.typos, c)
 				added = true
 			}
@@ -435,7 +394,6 @@ func (x *Index) knownTerms(ctx context.Context, p *plan) (map[int]bool, error) {
 	known := map[int]bool{}
 	var parts []string
 	var args []any
-	pg := x.d.Dialect() == db.Postgres
 	for i, t := range p.terms {
 		if maxTypos(len(t.word)) == 0 {
 			continue
@@ -444,24 +402,14 @@ func (x *Index) knownTerms(ctx context.Context, p *plan) (map[int]bool, error) {
 			known[i] = true
 			continue
 		}
-		var cond string
-		switch {
-		case pg && t.prefix:
-			cond, args = `SELECT 1 FROM search_terms WHERE term LIKE ?`, append(args, t.word+"%")
-		case pg:
-			cond, args = `SELECT 1 FROM search_terms WHERE term = ?`, append(args, t.word)
-		case t.prefix:
-			// Keys are [a-z0-9]: "{" sorts after every key starting with the word.
-			cond, args = `SELECT 1 FROM search_typos WHERE del >= ? AND del < ? AND term = del`, append(args, t.word, t.word+"{")
-		default:
-			cond, args = `SELECT 1 FROM search_typos WHERE del = ? AND term = del`, append(args, t.word)
-		}
+		cond, cargs := x.fts.KnownTerm(t.word, t.prefix)
+		args = append(args, cargs...)
 		parts = append(parts, fmt.Sprintf(`SELECT %d WHERE EXISTS (%s)`, i, cond))
 	}
 	if len(parts) == 0 {
 		return known, nil
 	}
-	rows, err := x.query(ctx, strings.Join(parts, " UNION ALL "), args...)
+	rows, err := x.fts.Query(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -474,81 +422,6 @@ func (x *Index) knownTerms(ctx context.Context, p *plan) (map[int]bool, error) {
 		known[i] = true
 	}
 	return known, rows.Err()
-}
-
-// deletionTerms looks the word's deletions up in SQLite's deletion table.
-func (x *Index) deletionTerms(ctx context.Context, w string) ([]string, error) {
-	keys := typoKeys(w)
-	args := make([]any, len(keys))
-	for i, k := range keys {
-		args[i] = k
-	}
-	rows, err := x.query(ctx, `SELECT DISTINCT term FROM search_typos WHERE del IN (?`+strings.Repeat(", ?", len(keys)-1)+`) LIMIT 200`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
-}
-
-// trigramTerms asks pg_trgm for the vocabulary words similar to w: first
-// at the similarity one edit can leave, then (for words allowed two edits)
-// lower, only when one edit found nothing. A low threshold makes the GIN
-// index hand over most of the vocabulary for a recheck.
-func (x *Index) trigramTerms(ctx context.Context, w string) ([]string, error) {
-	maxd := maxTypos(len(w))
-	out, err := x.trigramPass(ctx, w, 1, trigramThreshold(len(w), 1))
-	if err != nil || maxd < 2 {
-		return out, err
-	}
-	for _, t := range out {
-		if editDistance(w, t, 1) <= 1 {
-			return out, nil
-		}
-	}
-	return x.trigramPass(ctx, w, 2, trigramThreshold(len(w), 2))
-}
-
-// trigramThreshold is the lowest trigram similarity (pg_trgm: the shared
-// over all distinct trigrams, words padded with two spaces before and one
-// after) that a word of n letters keeps after d edits: each edit changes
-// at most four of its n+1 trigrams (an adjacent transposition), so at
-// least n+1-4d are shared among at most n+1+4d.
-func trigramThreshold(n, d int) float64 {
-	t := float64(n+1-4*d)/float64(n+1+4*d) - 0.01
-	return min(max(t, 0.05), 0.9)
-}
-
-func (x *Index) trigramPass(ctx context.Context, w string, d int, threshold float64) ([]string, error) {
-	var out []string
-	err := x.d.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`SET LOCAL pg_trgm.similarity_threshold = %.3f`, threshold)); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT term FROM search_terms WHERE term OPERATOR(public.%) ? AND length(term) BETWEEN ? AND ? ORDER BY public.similarity(term, ?) DESC LIMIT 200`,
-			w, len(w)-d, len(w)+d, w)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var t string
-			if err := rows.Scan(&t); err != nil {
-				return err
-			}
-			out = append(out, t)
-		}
-		return rows.Err()
-	})
-	return out, err
 }
 
 // Search runs a query. Any text is a valid query: what cannot be searched
@@ -652,7 +525,7 @@ func (x *Index) highlight(ctx context.Context, p *plan, cands []*candidate, snip
 	for len(args) < n {
 		args = append(args, args[len(args)-1])
 	}
-	rows, err := x.query(ctx, `SELECT id, fields FROM search_docs WHERE id IN (?`+strings.Repeat(", ?", len(args)-1)+`)`, args...)
+	rows, err := x.fts.Query(ctx, `SELECT id, fields FROM search_docs WHERE id IN (?`+strings.Repeat(", ?", len(args)-1)+`)`, args...)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,14 @@ type Renderer struct {
 	pages  map[string]*template.Template
 	zone   *time.Location
 	nav    []NavItem
-	search string // path of the search page ("/search"), "" until a module provides one
+	search string // path of the search page ("/search"), "" for none
+}
+
+// RenderOptions are the renderer's settings.
+type RenderOptions struct {
+	// SearchPath makes the header show a search box that submits to it
+	// ("" for none).
+	SearchPath string
 }
 
 // NavItem is one entry of the main navigation, added by a module.
@@ -40,16 +47,13 @@ type NavItem struct {
 // AddNav appends an entry to the main navigation of every page.
 func (r *Renderer) AddNav(key, path string) { r.nav = append(r.nav, NavItem{Key: key, Path: path}) }
 
-// SetSearch makes the header show a search box that submits to path.
-func (r *Renderer) SetSearch(path string) { r.search = path }
-
 // NewRenderer parses the layout and the shell's own pages.
-func NewRenderer(cat *i18n.Catalog, assets *Assets, zone *time.Location) (*Renderer, error) {
+func NewRenderer(cat *i18n.Catalog, assets *Assets, zone *time.Location, o RenderOptions) (*Renderer, error) {
 	base, err := template.New("layout").Funcs(funcs()).ParseFS(shellFS, "templates/_*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web.NewRenderer: layout: %w", err)
 	}
-	r := &Renderer{cat: cat, assets: assets, base: base, pages: map[string]*template.Template{}, zone: zone}
+	r := &Renderer{cat: cat, assets: assets, base: base, pages: map[string]*template.Template{}, zone: zone, search: o.SearchPath}
 	if err := r.Register("web", shellFS, "templates"); err != nil {
 		return nil, err
 	}

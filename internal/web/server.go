@@ -29,7 +29,7 @@ type Server struct {
 	Log      *slog.Logger
 	Metrics  *Metrics
 	routes   []Route
-	session  func(http.Handler) http.Handler
+	session  Middleware
 	maxBody  int64
 	cop      *http.CrossOriginProtection
 	exempt   *http.ServeMux // routes that need no CSRF token (see ExemptCSRF)
@@ -54,14 +54,21 @@ type Options struct {
 	Logger   *slog.Logger
 	Metrics  *Metrics
 	MaxBody  int64 // bytes; default 1 MiB
+	// Session loads each request's session and checks its CSRF token
+	// (the auth package's Sessions.Middleware); nil for none.
+	Session Middleware
 }
+
+// Middleware wraps the router of srv (srv answers the failures it finds,
+// e.g. ErrCSRF, with Fail).
+type Middleware func(srv *Server, next http.Handler) http.Handler
 
 // NewServer makes a server with the operational routes and static files.
 func NewServer(o Options) *Server {
 	if o.MaxBody == 0 {
 		o.MaxBody = 1 << 20
 	}
-	s := &Server{mux: http.NewServeMux(), Cat: o.Catalog, Render: o.Renderer, Assets: o.Assets, Log: o.Logger, Metrics: o.Metrics, maxBody: o.MaxBody,
+	s := &Server{mux: http.NewServeMux(), Cat: o.Catalog, Render: o.Renderer, Assets: o.Assets, Log: o.Logger, Metrics: o.Metrics, maxBody: o.MaxBody, session: o.Session,
 		exempt: http.NewServeMux(), limits: http.NewServeMux(), limitFor: map[string]int64{},
 		cache: newPageCache(2*time.Second, 2000)}
 	s.cop = http.NewCrossOriginProtection()
@@ -76,9 +83,6 @@ func NewServer(o Options) *Server {
 	}
 	return s
 }
-
-// SetSessionMiddleware installs the session loader (from the auth package).
-func (s *Server) SetSessionMiddleware(mw func(http.Handler) http.Handler) { s.session = mw }
 
 // ExemptCSRF exempts one locale-free, state-changing route from the CSRF
 // token and the same-origin check. Only for routes whose URL itself carries
@@ -272,7 +276,7 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = http.HandlerFunc(s.dispatch)
 	if s.session != nil {
-		h = s.session(h)
+		h = s.session(s, h)
 	}
 	h = s.limitBody(h)
 	h = s.cop.Handler(h)

@@ -209,101 +209,133 @@ func (s *Sink) session(c net.Conn) {
 			return
 		}
 		verb, arg, _ := strings.Cut(line, " ")
-		switch strings.ToUpper(verb) {
-		case "EHLO", "HELO":
-			ext := []string{"250-mailtest", "250-PIPELINING", "250-8BITMIME", "250-SMTPUTF8"}
-			if s.TLS != nil && !ss.tls {
-				ext = append(ext, "250-STARTTLS")
-			}
-			if s.Username != "" {
-				ext = append(ext, "250-AUTH PLAIN")
-			}
-			ext = append(ext, "250 SIZE 10485760")
-			for _, l := range ext {
-				ss.tp.PrintfLine("%s", l)
-			}
-		case "STARTTLS":
-			if s.TLS == nil || ss.tls {
-				ss.tp.PrintfLine("502 not supported")
-				continue
-			}
-			ss.tp.PrintfLine("220 go ahead")
-			tc := tls.Server(c, s.TLS)
-			if err := tc.Handshake(); err != nil {
-				return
-			}
-			ss.conn = tc
-			ss.tp = textproto.NewConn(tc)
-			ss.tls, ss.from, ss.rcpt = true, "", nil
-		case "AUTH":
-			mech, initial, _ := strings.Cut(arg, " ")
-			if !strings.EqualFold(mech, "PLAIN") {
-				ss.tp.PrintfLine("504 unrecognised mechanism")
-				continue
-			}
-			if initial == "" {
-				ss.tp.PrintfLine("334 ")
-				initial, err = ss.tp.ReadLine()
-				if err != nil {
-					return
-				}
-			}
-			raw, err := base64.StdEncoding.DecodeString(initial)
-			parts := bytes.Split(raw, []byte{0})
-			if err != nil || len(parts) != 3 || string(parts[1]) != s.Username || string(parts[2]) != s.Password {
-				ss.tp.PrintfLine("535 authentication failed")
-				continue
-			}
-			ss.authed, ss.user = true, string(parts[1])
-			ss.tp.PrintfLine("235 authenticated")
-		case "MAIL":
-			if s.Username != "" && !ss.authed {
-				ss.tp.PrintfLine("530 authentication required")
-				continue
-			}
-			ss.from, ss.rcpt = addrArg(arg), nil
-			ss.tp.PrintfLine("250 ok")
-		case "RCPT":
-			a := addrArg(arg)
-			if s.RejectRcpt != nil {
-				if reply := s.RejectRcpt(a); reply != "" {
-					ss.tp.PrintfLine("%s", reply)
-					continue
-				}
-			}
-			ss.rcpt = append(ss.rcpt, a)
-			ss.tp.PrintfLine("250 ok")
-		case "DATA":
-			if len(ss.rcpt) == 0 {
-				ss.tp.PrintfLine("503 no recipients")
-				continue
-			}
-			ss.tp.PrintfLine("354 end with .")
-			data, err := ss.tp.ReadDotBytes()
-			if err != nil {
-				return
-			}
-			if s.Delay > 0 {
-				time.Sleep(s.Delay)
-			}
-			if !s.running.Load() {
-				return
-			}
-			s.record(ss, data)
-			ss.tp.PrintfLine("250 queued")
-			ss.from, ss.rcpt = "", nil
-		case "RSET":
-			ss.from, ss.rcpt = "", nil
-			ss.tp.PrintfLine("250 ok")
-		case "NOOP":
-			ss.tp.PrintfLine("250 ok")
-		case "QUIT":
-			ss.tp.PrintfLine("221 bye")
+		if !s.command(ss, strings.ToUpper(verb), arg) {
 			return
-		default:
-			ss.tp.PrintfLine("500 unknown command")
 		}
 	}
+}
+
+// command answers one SMTP command; false ends the session.
+func (s *Sink) command(ss *session, verb, arg string) bool {
+	switch verb {
+	case "EHLO", "HELO":
+		s.ehlo(ss)
+	case "STARTTLS":
+		return s.startTLS(ss)
+	case "AUTH":
+		return s.auth(ss, arg)
+	case "MAIL":
+		if s.Username != "" && !ss.authed {
+			ss.tp.PrintfLine("530 authentication required")
+			return true
+		}
+		ss.from, ss.rcpt = addrArg(arg), nil
+		ss.tp.PrintfLine("250 ok")
+	case "RCPT":
+		s.recipient(ss, addrArg(arg))
+	case "DATA":
+		return s.data(ss)
+	case "RSET":
+		ss.from, ss.rcpt = "", nil
+		ss.tp.PrintfLine("250 ok")
+	case "NOOP":
+		ss.tp.PrintfLine("250 ok")
+	case "QUIT":
+		ss.tp.PrintfLine("221 bye")
+		return false
+	default:
+		ss.tp.PrintfLine("500 unknown command")
+	}
+	return true
+}
+
+func (s *Sink) ehlo(ss *session) {
+	ext := []string{"250-mailtest", "250-PIPELINING", "250-8BITMIME", "250-SMTPUTF8"}
+	if s.TLS != nil && !ss.tls {
+		ext = append(ext, "250-STARTTLS")
+	}
+	if s.Username != "" {
+		ext = append(ext, "250-AUTH PLAIN")
+	}
+	ext = append(ext, "250 SIZE 10485760")
+	for _, l := range ext {
+		ss.tp.PrintfLine("%s", l)
+	}
+}
+
+func (s *Sink) startTLS(ss *session) bool {
+	if s.TLS == nil || ss.tls {
+		ss.tp.PrintfLine("502 not supported")
+		return true
+	}
+	ss.tp.PrintfLine("220 go ahead")
+	tc := tls.Server(ss.conn, s.TLS)
+	if err := tc.Handshake(); err != nil {
+		return false
+	}
+	ss.conn = tc
+	ss.tp = textproto.NewConn(tc)
+	ss.tls, ss.from, ss.rcpt = true, "", nil
+	return true
+}
+
+// auth checks AUTH PLAIN, with the credentials on the line or the next.
+func (s *Sink) auth(ss *session, arg string) bool {
+	mech, initial, _ := strings.Cut(arg, " ")
+	if !strings.EqualFold(mech, "PLAIN") {
+		ss.tp.PrintfLine("504 unrecognised mechanism")
+		return true
+	}
+	if initial == "" {
+		ss.tp.PrintfLine("334 ")
+		var err error
+		if initial, err = ss.tp.ReadLine(); err != nil {
+			return false
+		}
+	}
+	raw, err := base64.StdEncoding.DecodeString(initial)
+	parts := bytes.Split(raw, []byte{0})
+	if err != nil || len(parts) != 3 || string(parts[1]) != s.Username || string(parts[2]) != s.Password {
+		ss.tp.PrintfLine("535 authentication failed")
+		return true
+	}
+	ss.authed, ss.user = true, string(parts[1])
+	ss.tp.PrintfLine("235 authenticated")
+	return true
+}
+
+func (s *Sink) recipient(ss *session, a string) {
+	if s.RejectRcpt != nil {
+		if reply := s.RejectRcpt(a); reply != "" {
+			ss.tp.PrintfLine("%s", reply)
+			return
+		}
+	}
+	ss.rcpt = append(ss.rcpt, a)
+	ss.tp.PrintfLine("250 ok")
+}
+
+// data reads and records a message (after Delay; a stopped sink drops it).
+func (s *Sink) data(ss *session) bool {
+	if len(ss.rcpt) == 0 {
+		ss.tp.PrintfLine("503 no recipients")
+		return true
+	}
+	ss.tp.PrintfLine("354 end with .")
+	data, err := ss.tp.ReadDotBytes()
+	if err != nil {
+		return false
+	}
+	if s.Delay > 0 {
+		time.Sleep(s.Delay)
+	}
+	if !s.running.Load() {
+		return false
+	}
+	s.record(ss, data)
+	ss.tp.PrintfLine("250 queued")
+	ss.from, ss.rcpt = "", nil
+	return true
 }
 
 func addrArg(arg string) string {
