@@ -147,11 +147,8 @@ func run(o options, out io.Writer) (bool, error) {
 	if _, err := d.MigrateUp(ctx); err != nil {
 		return false, err
 	}
-	if d.Dialect() == db.Postgres {
-		// The client runs o.conns requests at once; give them connections.
-		d.SQL().SetMaxOpenConns(o.conns)
-		d.SQL().SetMaxIdleConns(o.conns)
-	}
+	// The client runs o.conns requests at once; give them connections.
+	d.SetPoolSize(o.conns)
 	// As behind a load balancer: each citizen signs in from their own
 	// address (X-Forwarded-For), so the per-IP sign-in limit applies per person.
 	cfg := &config.Config{BaseURL: "http://127.0.0.1", TimeZone: time.UTC, TrustProxy: true, CheapPasswords: true}
@@ -310,7 +307,7 @@ func run(o options, out io.Writer) (bool, error) {
 		return false, err
 	}
 	lost := 0
-	fmt.Fprintf(out, "database: %s\n", d.Dialect())
+	fmt.Fprintf(out, "database: %s\n", d.Engine())
 	fmt.Fprintf(out, "accounts: %d (created in %s, signed in over HTTP in %s)\n", len(people), created.Round(time.Millisecond), signedIn.Round(time.Millisecond))
 	fmt.Fprintf(out, "requests: %d at %d connections in %s = %.0f req/s\n", len(reqs), o.conns, wall.Round(time.Millisecond), float64(len(reqs))/wall.Seconds())
 	fmt.Fprintf(out, "accepted: %d (supports %d, withdrawals %d)\n", acceptedS+acceptedW, acceptedS, acceptedW)

@@ -121,7 +121,7 @@ func run(n, conc, nAnswers, nPages int, dsn string) error {
 	}
 	srv := httptest.NewServer(a.Handler())
 	defer srv.Close()
-	fmt.Printf("dijalog survey benchmark — %s, %d CPU, %s, database %s\n", time.Now().UTC().Format("2006-01-02"), runtime.NumCPU(), runtime.Version(), a.DB.Dialect())
+	fmt.Printf("dijalog survey benchmark — %s, %d CPU, %s, database %s\n", time.Now().UTC().Format("2006-01-02"), runtime.NumCPU(), runtime.Version(), a.DB.Engine())
 
 	// 1. Submissions.
 	var (

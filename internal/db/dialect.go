@@ -69,3 +69,13 @@ func (d *DB) SerializeWrites() (unlock func()) {
 	d.writeMu.Lock()
 	return d.writeMu.Unlock
 }
+
+// SetPoolSize lets n connections work at once on PostgreSQL (a load test
+// with n clients). SQLite keeps its own pool: one writer at a time.
+func (d *DB) SetPoolSize(n int) {
+	if d.dialect != Postgres || n <= 0 {
+		return
+	}
+	d.sql.SetMaxOpenConns(n)
+	d.sql.SetMaxIdleConns(n)
+}
