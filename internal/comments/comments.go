@@ -36,13 +36,13 @@ const (
 	PageSize   = 50
 )
 
-// Errors of the service.
+// The service's own refusals, each a flavour of a refuse sentinel
+// (errors.Is(ErrBanned, refuse.ErrForbidden) holds). Too many comments is
+// refuse.ErrRateLimited itself.
 var (
-	ErrForbidden   = errors.New("comments: forbidden")
-	ErrRateLimited = errors.New("comments: too many comments")
-	ErrUnknownKind = errors.New("comments: unknown subject type")
-	ErrBanned      = errors.New("comments: banned from commenting")
-	ErrEditClosed  = errors.New("comments: the edit window has closed")
+	ErrUnknownKind = fmt.Errorf("comments: unknown subject type: %w", refuse.ErrNotFound)
+	ErrBanned      = fmt.Errorf("comments: banned from commenting: %w", refuse.ErrForbidden)
+	ErrEditClosed  = fmt.Errorf("comments: the edit window has closed: %w", refuse.ErrConflict)
 )
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
@@ -184,7 +184,7 @@ func cleanText(s string, max int) (string, string) {
 
 // Post adds a comment by u. Invalid input and spam return FieldErrors;
 // more than RateLimit comments by the person, or IPLimit from the address,
-// within RateWindow return ErrRateLimited; a banned person gets ErrBanned.
+// within RateWindow return refuse.ErrRateLimited; a banned person gets ErrBanned.
 // The author follows the subject from then on, and its other followers are
 // notified by mail through the outbox, in the same transaction.
 func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip string) (*Comment, error) {
@@ -193,7 +193,7 @@ func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip
 		return nil, err
 	}
 	if !ok {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	body, key := cleanText(body, MaxBody)
 	if key == "" {
@@ -209,7 +209,7 @@ func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip
 	}
 	c := &Comment{PublicID: newPublicID(), Subject: subj, AuthorID: u.ID, AuthorName: u.Name, Body: body, CreatedAt: s.now()}
 	if !s.ips.allow(ip, c.CreatedAt) {
-		return nil, ErrRateLimited
+		return nil, refuse.ErrRateLimited
 	}
 	notified := 0
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -218,7 +218,7 @@ func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip
 			return err
 		}
 		if n >= RateLimit {
-			return ErrRateLimited
+			return refuse.ErrRateLimited
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE author_id = ? AND body = ? AND created_at > ?`, u.ID, body, c.CreatedAt.Add(-24*time.Hour)).Scan(&n); err != nil {
 			return err
@@ -242,7 +242,7 @@ func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip
 	})
 	if err != nil {
 		var fe FieldErrors
-		if errors.Is(err, ErrRateLimited) || errors.As(err, &fe) {
+		if errors.Is(err, refuse.ErrRateLimited) || errors.As(err, &fe) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("comments.Post: %w", err)
@@ -346,7 +346,7 @@ func (s *Service) ByPublicID(ctx context.Context, pid string) (*Comment, error) 
 // A second report by the same person is accepted and changes nothing.
 func (s *Service) Report(ctx context.Context, u *auth.User, pid, reason, ip string) (*Comment, error) {
 	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	c, err := s.ByPublicID(ctx, pid)
 	if err != nil {
@@ -399,7 +399,7 @@ func (s *Service) setStatus(ctx context.Context, u *auth.User, pid, status, reas
 		return nil, err
 	}
 	if !ok {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	reason, key := cleanText(reason, MaxReason)
 	if key != "" {

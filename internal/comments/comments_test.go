@@ -60,10 +60,10 @@ func TestThreadModeration(t *testing.T) {
 		if _, err := s.Post(ctx, author, Subject{Type: "nope", ID: "x"}, "hi", ""); !errors.Is(err, ErrUnknownKind) {
 			t.Errorf("unknown kind: %v", err)
 		}
-		if _, err := s.Post(ctx, author, Subject{Type: "article", ID: "closed"}, "hi", ""); !errors.Is(err, ErrForbidden) {
+		if _, err := s.Post(ctx, author, Subject{Type: "article", ID: "closed"}, "hi", ""); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("closed subject: %v", err)
 		}
-		if _, err := s.Post(ctx, nil, subj, "hi", ""); !errors.Is(err, ErrForbidden) {
+		if _, err := s.Post(ctx, nil, subj, "hi", ""); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("anonymous: %v", err)
 		}
 		var fe FieldErrors
@@ -90,7 +90,7 @@ func TestThreadModeration(t *testing.T) {
 			t.Errorf("reports = %d, want 1", got.Reports)
 		}
 		// Only moderators hide, with a reason.
-		if _, err := s.Hide(ctx, reader, c.PublicID, "x", ""); !errors.Is(err, ErrForbidden) {
+		if _, err := s.Hide(ctx, reader, c.PublicID, "x", ""); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("reader hides: %v", err)
 		}
 		if _, err := s.Hide(ctx, mod, c.PublicID, "", ""); !errors.As(err, &fe) {
@@ -122,7 +122,7 @@ func TestThreadModeration(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := s.Post(ctx, author, subj, "one too many", ""); !errors.Is(err, ErrRateLimited) {
+		if _, err := s.Post(ctx, author, subj, "one too many", ""); !errors.Is(err, refuse.ErrRateLimited) {
 			t.Errorf("over the limit: %v", err)
 		}
 		// After the window, posting works again.

@@ -138,7 +138,7 @@ func (s *Service) Ban(ctx context.Context, u *auth.User, pid string, days int, r
 		return nil, err
 	}
 	if u == nil || u.Status != auth.StatusActive || !auth.Can(u, auth.ActModerate, auth.Object{}) || u.ID == c.AuthorID {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	reason, key := cleanText(reason, MaxReason)
 	if key != "" {
@@ -173,7 +173,7 @@ func (s *Service) Edit(ctx context.Context, u *auth.User, pid, body, ip string) 
 		return nil, err
 	}
 	if u == nil || u.Status != auth.StatusActive || u.ID != c.AuthorID {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	now := s.now()
 	if !c.Editable(now) {
@@ -259,7 +259,7 @@ func (s *Service) follow(ctx context.Context, q db.Querier, userID int64, subj S
 // Follow makes u follow the subject's thread (allowed to anyone who may read it).
 func (s *Service) Follow(ctx context.Context, u *auth.User, subj Subject) error {
 	if u == nil || u.Status != auth.StatusActive {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if _, err := s.kind(subj.Type); err != nil {
 		return err
@@ -270,7 +270,7 @@ func (s *Service) Follow(ctx context.Context, u *auth.User, subj Subject) error 
 // Unfollow stops u following the subject.
 func (s *Service) Unfollow(ctx context.Context, u *auth.User, subj Subject) error {
 	if u == nil {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM comment_follows WHERE subject_type = ? AND subject_id = ? AND user_id = ?`, subj.Type, subj.ID, u.ID); err != nil {
 		return fmt.Errorf("comments.Unfollow: %w", err)

@@ -168,7 +168,7 @@ func TestEditBanSpamLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Edit: the author, within 15 minutes, with the same checks as a post.
-		if _, err := s.Edit(ctx, other, c.PublicID, "Tuđa izmjena.", ""); !errors.Is(err, ErrForbidden) {
+		if _, err := s.Edit(ctx, other, c.PublicID, "Tuđa izmjena.", ""); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("someone else edits: %v", err)
 		}
 		var fe FieldErrors
@@ -215,7 +215,7 @@ func TestEditBanSpamLimits(t *testing.T) {
 		}
 
 		// Ban: global moderators only, for one of the offered periods.
-		if _, err := s.Ban(ctx, other, c.PublicID, 7, "uvrede", ""); !errors.Is(err, ErrForbidden) {
+		if _, err := s.Ban(ctx, other, c.PublicID, 7, "uvrede", ""); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("a non-moderator bans: %v", err)
 		}
 		if _, err := s.Ban(ctx, mod, c.PublicID, 3, "uvrede", ""); !errors.As(err, &fe) || fe["days"] == "" {

@@ -15,13 +15,6 @@ import (
 	"github.com/dijalog/dijalog/internal/refuse"
 )
 
-// Errors of participatory-budgeting ballots.
-var (
-	ErrBallotClosed = errors.New("dialogue: ballot not open")
-	ErrAlreadyVoted = errors.New("dialogue: already voted")
-	ErrOtherLSG     = errors.New("dialogue: verified resident of another LSG")
-)
-
 // Ballot states.
 const (
 	BallotDraft     = "draft"
@@ -95,7 +88,7 @@ func (s *Service) Ballotable(ctx context.Context, p *Platform) ([]Initiative, er
 // CreateBallot creates a draft ballot of p (managers).
 func (s *Service) CreateBallot(ctx context.Context, u *auth.User, p *Platform, in BallotInput, m Meta) (*Ballot, error) {
 	if u != nil && !s.CanManage(ctx, u, p) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	fe := FieldErrors{}
 	title, k := cleanLine(in.Title, 200, true)
@@ -258,7 +251,7 @@ func (s *Service) tally(ctx context.Context, q db.Querier, b *Ballot) (int, map[
 // the budget lasts.
 func (s *Service) SetBallotState(ctx context.Context, u *auth.User, p *Platform, b *Ballot, to string, m Meta) error {
 	if !s.CanManage(ctx, u, p) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if ballotNext[b.State] != to {
 		return ErrBadTransition
@@ -351,7 +344,7 @@ func (s *Service) ballotItemsTx(ctx context.Context, q db.Querier, b *Ballot) ([
 // when u is not verified at all.
 func (s *Service) CanVote(ctx context.Context, q db.Querier, u *auth.User, p *Platform) (string, error) {
 	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
-		return "", ErrForbidden
+		return "", refuse.ErrForbidden
 	}
 	rows, err := q.QueryContext(ctx, `SELECT lsg_code FROM dlg_residents WHERE user_id = ? ORDER BY id`, u.ID)
 	if err != nil {

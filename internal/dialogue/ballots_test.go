@@ -86,7 +86,7 @@ func TestBallot(t *testing.T) {
 				t.Errorf("%s: %v, want field errors", name, err)
 			}
 		}
-		if _, err := f.s.CreateBallot(ctx, f.users[3], f.p, BallotInput{Title: "PB", Budget: "8.000", Currency: "BAM", Initiatives: []string{a.PublicID}}, Meta{}); !errors.Is(err, ErrForbidden) {
+		if _, err := f.s.CreateBallot(ctx, f.users[3], f.p, BallotInput{Title: "PB", Budget: "8.000", Currency: "BAM", Initiatives: []string{a.PublicID}}, Meta{}); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("a citizen creates a ballot: %v", err)
 		}
 		if list, _ := f.s.Ballots(ctx, f.p, true); len(list) != 0 {
@@ -116,7 +116,7 @@ func TestBallot(t *testing.T) {
 		if err := f.s.SetBallotState(ctx, f.coord, f.p, bl, BallotPublished, Meta{}); !errors.Is(err, ErrBadTransition) {
 			t.Errorf("publish a draft: %v", err)
 		}
-		if err := f.s.SetBallotState(ctx, f.users[3], f.p, bl, BallotOpen, Meta{}); !errors.Is(err, ErrForbidden) {
+		if err := f.s.SetBallotState(ctx, f.users[3], f.p, bl, BallotOpen, Meta{}); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("a citizen opens the ballot: %v", err)
 		}
 		if err := f.s.SetBallotState(ctx, f.coord, f.p, bl, BallotOpen, Meta{}); err != nil {
@@ -133,7 +133,7 @@ func TestBallot(t *testing.T) {
 		if err := f.s.Vote(ctx, f.users[2], f.p, bl, []string{a.PublicID}, Meta{}); !errors.Is(err, ErrOtherLSG) {
 			t.Errorf("resident of another LSG: %v", err)
 		}
-		if err := f.s.Vote(ctx, nil, f.p, bl, []string{a.PublicID}, Meta{}); !errors.Is(err, ErrForbidden) {
+		if err := f.s.Vote(ctx, nil, f.p, bl, []string{a.PublicID}, Meta{}); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("anonymous: %v", err)
 		}
 		for name, picks := range map[string][]string{
@@ -277,7 +277,7 @@ func TestFollowNotifies(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := f.s.Follow(ctx, nil, x, Meta{}); !errors.Is(err, ErrForbidden) {
+		if err := f.s.Follow(ctx, nil, x, Meta{}); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("anonymous follows: %v", err)
 		}
 		if ok, n, err := f.s.Following(ctx, follower, x); !ok || n != 2 || err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/translit"
 )
 
@@ -36,7 +37,7 @@ func (s *Service) kick() {
 // Follow makes u a follower of x (any signed-in person who may see it).
 func (s *Service) Follow(ctx context.Context, u *auth.User, x *Initiative, m Meta) error {
 	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	now := s.now()
 	return wrap("Follow", s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -56,7 +57,7 @@ func (s *Service) Follow(ctx context.Context, u *auth.User, x *Initiative, m Met
 // Unfollow stops u following x; not following is not an error.
 func (s *Service) Unfollow(ctx context.Context, u *auth.User, x *Initiative, m Meta) error {
 	if u == nil {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	return wrap("Unfollow", s.db.InTx(ctx, func(tx *db.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM dlg_follows WHERE initiative_id = ? AND user_id = ?`, x.ID, u.ID)

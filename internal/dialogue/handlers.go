@@ -128,21 +128,14 @@ func (h *Handlers) load(ctx context.Context, pid string) (*Initiative, *Platform
 	return h.svc.InitiativeAndPlatform(ctx, pid)
 }
 
-// refusal turns a service error into the localised error the adapter shows.
+// refusal gives a domain refusal its own message; the adapter maps every
+// other error (the refuse sentinels) by itself.
 func refusal(err error) error {
+	var r *Refusal
 	switch {
-	case errors.Is(err, ErrForbidden):
-		return refuse.ErrForbidden
-	case errors.Is(err, ErrClosed):
-		return &web.Error{Status: http.StatusConflict, Key: "dialogue.support.closed", Err: err}
-	case errors.Is(err, ErrAlreadySupported):
-		return &web.Error{Status: http.StatusConflict, Key: "dialogue.support.already", Err: err}
-	case errors.Is(err, ErrNotSupported):
-		return &web.Error{Status: http.StatusConflict, Key: "dialogue.support.none", Err: err}
-	case errors.Is(err, ErrVerificationRequired):
-		return &web.Error{Status: http.StatusForbidden, Key: "dialogue.support.verify", Err: err}
-	case errors.Is(err, ErrBadTransition):
-		return &web.Error{Status: http.StatusConflict, Key: "dialogue.transition.invalid", Err: err}
+	case errors.As(err, &r):
+		status, _ := web.StatusOf(r.Sentinel)
+		return &web.Error{Status: status, Key: r.Key, Err: err}
 	case errors.Is(err, refuse.ErrConflict):
 		return &web.Error{Status: http.StatusConflict, Key: "dialogue.conflict", Err: err}
 	}

@@ -11,16 +11,10 @@ import (
 	"github.com/dijalog/dijalog/internal/web"
 )
 
-// ballotRefusal maps the refusals of a ballot to their messages.
+// ballotRefusal maps the refusals of a ballot to their messages: a ballot
+// asks for verification in its own words.
 func ballotRefusal(err error) error {
-	switch {
-	case errors.Is(err, ErrAlreadyVoted):
-		return &web.Error{Status: http.StatusConflict, Key: "dialogue.ballot.already", Err: err}
-	case errors.Is(err, ErrBallotClosed):
-		return &web.Error{Status: http.StatusConflict, Key: "dialogue.ballot.closed", Err: err}
-	case errors.Is(err, ErrOtherLSG):
-		return &web.Error{Status: http.StatusForbidden, Key: "dialogue.ballot.other_lsg", Err: err}
-	case errors.Is(err, ErrVerificationRequired):
+	if errors.Is(err, ErrVerificationRequired) {
 		return &web.Error{Status: http.StatusForbidden, Key: "dialogue.ballot.verify", Err: err}
 	}
 	return refusal(err)
@@ -101,7 +95,7 @@ func (h *Handlers) ballotPage(w http.ResponseWriter, r *http.Request, p *Platfor
 			d.VoteErr = "dialogue.ballot.other_lsg"
 		case errors.Is(err, ErrVerificationRequired):
 			d.VoteErr = "dialogue.ballot.verify"
-		case errors.Is(err, ErrForbidden):
+		case errors.Is(err, refuse.ErrForbidden):
 			d.VoteErr = "error.403"
 		case err != nil:
 			return err

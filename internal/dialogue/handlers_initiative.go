@@ -143,7 +143,7 @@ func (h *Handlers) initiativePage(w http.ResponseWriter, r *http.Request, p *Pla
 		switch err := h.svc.CanSupport(ctx, h.svc.db, u, p); {
 		case errors.Is(err, ErrVerificationRequired):
 			d.SupportErr = "dialogue.support.verify"
-		case errors.Is(err, ErrForbidden):
+		case errors.Is(err, refuse.ErrForbidden):
 			d.SupportErr = "error.403"
 		case err != nil:
 			return err

@@ -28,7 +28,7 @@ type InitiativeInput struct {
 // CreateInitiative creates an initiative by u on p (any signed-in person).
 func (s *Service) CreateInitiative(ctx context.Context, u *auth.User, p *Platform, in InitiativeInput, m Meta) (*Initiative, error) {
 	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	fe := FieldErrors{}
 	var k string
@@ -177,7 +177,7 @@ func (s *Service) Transition(ctx context.Context, u *auth.User, p *Platform, x *
 	}
 	if !allowed {
 		if _, ok := transitions[x.State][to]; ok {
-			return ErrForbidden
+			return refuse.ErrForbidden
 		}
 		return ErrBadTransition
 	}
@@ -346,7 +346,7 @@ FROM dlg_initiative_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.init
 // when the platform requires it, a verified resident of one of its LSGs.
 func (s *Service) CanSupport(ctx context.Context, q db.Querier, u *auth.User, p *Platform) error {
 	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if !p.RequiresVerification {
 		return nil
@@ -418,7 +418,7 @@ INSERT INTO dlg_supports (initiative_id, user_id, created_at, updated_at) SELECT
 // Withdraw removes u's support of x while the support phase is open.
 func (s *Service) Withdraw(ctx context.Context, u *auth.User, x *Initiative, m Meta) (int, error) {
 	if u == nil {
-		return 0, ErrForbidden
+		return 0, refuse.ErrForbidden
 	}
 	var n int
 	if s.db.Dialect() == db.Postgres {
@@ -480,7 +480,7 @@ func (s *Service) SupportCounts(ctx context.Context, initiativeID int64) (counte
 // an in-person check (managers of a platform of that LSG).
 func (s *Service) VerifyResident(ctx context.Context, u *auth.User, p *Platform, userID int64, userPID, lsg string, m Meta) error {
 	if u != nil && !s.CanManage(ctx, u, p) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if !p.HasLSG(lsg) {
 		return FieldErrors{"lsg": "dialogue.lsg.not_on_platform"}
@@ -522,7 +522,7 @@ func normalizeCode(c string) string {
 // are stored, so the printed sheet is the only copy.
 func (s *Service) IssueCodes(ctx context.Context, u *auth.User, p *Platform, lsg string, n int, m Meta) ([]string, error) {
 	if !s.CanManage(ctx, u, p) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	if !p.HasLSG(lsg) {
 		return nil, FieldErrors{"lsg": "dialogue.lsg.not_on_platform"}
@@ -559,7 +559,7 @@ func (s *Service) IssueCodes(ctx context.Context, u *auth.User, p *Platform, lsg
 // RedeemCode verifies u as a resident with a one-time code; a code works once.
 func (s *Service) RedeemCode(ctx context.Context, u *auth.User, code string, m Meta) (string, error) {
 	if u == nil {
-		return "", ErrForbidden
+		return "", refuse.ErrForbidden
 	}
 	if normalizeCode(code) == "" || len(code) > 40 {
 		return "", FieldErrors{"code": "dialogue.code.invalid"}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
 // minutesMD renders Markdown; raw HTML in the source is dropped by goldmark
@@ -48,7 +49,7 @@ func validURL(s string) bool {
 // CreateMeeting schedules a meeting (managers).
 func (s *Service) CreateMeeting(ctx context.Context, u *auth.User, p *Platform, in MeetingInput, m Meta) (*Meeting, error) {
 	if u != nil && !s.CanManage(ctx, u, p) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	fe := FieldErrors{}
 	var k string
@@ -137,7 +138,7 @@ func (s *Service) Meetings(ctx context.Context, p *Platform) ([]Meeting, error) 
 // Register signs u up for a meeting; a second time changes nothing.
 func (s *Service) Register(ctx context.Context, u *auth.User, mt *Meeting, m Meta) error {
 	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	now := s.now()
 	_, err := s.db.ExecContext(ctx, `INSERT INTO dlg_registrations (meeting_id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?)`, mt.ID, u.ID, now, now)
@@ -180,7 +181,7 @@ func (s *Service) Registrations(ctx context.Context, mt *Meeting) ([]Registratio
 // SetAttendance records who attended (managers): attended holds user ids.
 func (s *Service) SetAttendance(ctx context.Context, u *auth.User, p *Platform, mt *Meeting, attended map[int64]bool, m Meta) error {
 	if !s.CanManage(ctx, u, p) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	regs, err := s.Registrations(ctx, mt)
 	if err != nil {
@@ -203,7 +204,7 @@ func (s *Service) SetAttendance(ctx context.Context, u *auth.User, p *Platform, 
 // SetMinutes stores the minutes as Markdown and as sanitised HTML.
 func (s *Service) SetMinutes(ctx context.Context, u *auth.User, p *Platform, mt *Meeting, md string, m Meta) error {
 	if u != nil && !s.CanManage(ctx, u, p) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	md, k := cleanLine(md, 50000, false)
 	if k != "" {
@@ -242,7 +243,7 @@ func (s *Service) Decisions(ctx context.Context, mt *Meeting) ([]Decision, error
 // AddDecision records a decision at a meeting that is not a selection.
 func (s *Service) AddDecision(ctx context.Context, u *auth.User, p *Platform, mt *Meeting, text string, m Meta) error {
 	if u != nil && !s.CanManage(ctx, u, p) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	text, k := cleanLine(text, 2000, true)
 	if k != "" {

@@ -19,22 +19,38 @@
 package dialogue
 
 import (
-	"errors"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/money"
 	"github.com/dijalog/dijalog/internal/refuse"
 )
 
-// Errors of the service; handlers map them to localised refusals.
+// The domain's own refusals: each is a flavour of a refuse sentinel
+// (errors.Is(ErrClosed, refuse.ErrConflict) holds) with the catalogue key of
+// its message, which the handlers show instead of the sentinel's.
 var (
-	ErrForbidden            = errors.New("dialogue: forbidden")
-	ErrClosed               = errors.New("dialogue: support phase closed")
-	ErrAlreadySupported     = errors.New("dialogue: already supported")
-	ErrNotSupported         = errors.New("dialogue: not supported")
-	ErrVerificationRequired = errors.New("dialogue: verified residents only")
-	ErrBadTransition        = errors.New("dialogue: transition not allowed")
+	ErrClosed               = &Refusal{refuse.ErrConflict, "dialogue.support.closed", "support phase closed"}
+	ErrAlreadySupported     = &Refusal{refuse.ErrConflict, "dialogue.support.already", "already supported"}
+	ErrNotSupported         = &Refusal{refuse.ErrConflict, "dialogue.support.none", "not supported"}
+	ErrVerificationRequired = &Refusal{refuse.ErrForbidden, "dialogue.support.verify", "verified residents only"}
+	ErrBadTransition        = &Refusal{refuse.ErrConflict, "dialogue.transition.invalid", "transition not allowed"}
+	ErrBallotClosed         = &Refusal{refuse.ErrConflict, "dialogue.ballot.closed", "ballot not open"}
+	ErrAlreadyVoted         = &Refusal{refuse.ErrConflict, "dialogue.ballot.already", "already voted"}
+	ErrOtherLSG             = &Refusal{refuse.ErrForbidden, "dialogue.ballot.other_lsg", "verified resident of another LSG"}
 )
+
+// Refusal is a domain refusal: errors.Is it and its sentinel; Key is the
+// catalogue key of its message.
+type Refusal struct {
+	Sentinel error
+	Key      string
+	msg      string
+}
+
+func (e *Refusal) Error() string { return "dialogue: " + e.msg }
+
+// Is makes errors.Is(e, e.Sentinel) true.
+func (e *Refusal) Is(target error) bool { return target == e.Sentinel }
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
 type FieldErrors = refuse.FieldErrors

@@ -42,7 +42,7 @@ func canMoney(x *Initiative) bool {
 // the registry (stored as text).
 func (s *Service) AddShare(ctx context.Context, u *auth.User, p *Platform, x *Initiative, in ShareInput, m Meta) error {
 	if u != nil && !CanFinance(u, p) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if !canMoney(x) {
 		return ErrBadTransition
@@ -115,7 +115,7 @@ func (s *Service) Shares(ctx context.Context, x *Initiative) ([]Share, error) {
 // AddDisbursement records money paid out for x (LSG editors).
 func (s *Service) AddDisbursement(ctx context.Context, u *auth.User, p *Platform, x *Initiative, paidOn, amount, currency, note string, m Meta) error {
 	if u != nil && !CanFinance(u, p) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if x.State != StateCofinanced && x.State != StateImplementation && x.State != StateDone {
 		return ErrBadTransition
@@ -170,7 +170,7 @@ func (s *Service) Disbursements(ctx context.Context, x *Initiative) ([]Disbursem
 // co-financed, with an optional photo.
 func (s *Service) AddReport(ctx context.Context, u *auth.User, p *Platform, x *Initiative, body string, percent int, photo *Upload, m Meta) error {
 	if u != nil && !CanFinance(u, p) && u.ID != x.AuthorID {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if x.State != StateCofinanced && x.State != StateImplementation && x.State != StateDone {
 		return ErrBadTransition
@@ -337,7 +337,7 @@ func (s *Service) storePhoto(ctx context.Context, tx *db.Tx, u *auth.User, x *In
 // AddPhoto adds a photo to x (its author, or the platform's managers).
 func (s *Service) AddPhoto(ctx context.Context, u *auth.User, p *Platform, x *Initiative, up *Upload, m Meta) error {
 	if u == nil || (u.ID != x.AuthorID && !s.CanManage(ctx, u, p)) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	img, k := checkPhoto(up.Data)
 	if k != "" {

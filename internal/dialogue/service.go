@@ -71,8 +71,7 @@ func wrap(op string, err error) error {
 
 // refusals are the errors that are answers, not faults: wrap passes them on
 // unchanged.
-var refusals = []error{refuse.ErrNotFound, refuse.ErrConflict, ErrForbidden, ErrClosed, ErrAlreadySupported, ErrNotSupported,
-	ErrVerificationRequired, ErrBadTransition, ErrBallotClosed, ErrAlreadyVoted, ErrOtherLSG}
+var refusals = []error{refuse.ErrNotFound, refuse.ErrConflict, refuse.ErrForbidden, refuse.ErrSignIn, refuse.ErrInvalid, refuse.ErrRateLimited}
 
 func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
@@ -167,7 +166,7 @@ func (s *Service) CreatePlatform(ctx context.Context, u *auth.User, in PlatformI
 	if u != nil {
 		for _, c := range lsgs {
 			if !auth.Can(u, auth.ActManageLSGTeam, auth.Object{LSG: c}) {
-				return nil, ErrForbidden
+				return nil, refuse.ErrForbidden
 			}
 		}
 	}
@@ -344,7 +343,7 @@ FROM dlg_platforms p WHERE (? = '' OR EXISTS (SELECT 1 FROM dlg_platform_lsgs l 
 // SetVerification switches "supports require verification" (managers).
 func (s *Service) SetVerification(ctx context.Context, u *auth.User, p *Platform, on bool, m Meta) error {
 	if !s.CanManage(ctx, u, p) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	return wrap("SetVerification", s.db.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE dlg_platforms SET requires_verification = ?, updated_at = ? WHERE id = ?`, boolInt(on), s.now(), p.ID); err != nil {
@@ -434,7 +433,7 @@ ORDER BY CASE m.role WHEN 'coordinator' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END, 
 // RequestJoin asks to join p as a member; the coordinator approves.
 func (s *Service) RequestJoin(ctx context.Context, u *auth.User, p *Platform, m Meta) error {
 	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	now := s.now()
 	return wrap("RequestJoin", s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -452,7 +451,7 @@ func (s *Service) RequestJoin(ctx context.Context, u *auth.User, p *Platform, m 
 // Invite invites the person with email to p with a role; they accept.
 func (s *Service) Invite(ctx context.Context, u *auth.User, p *Platform, userID int64, userPID, role string, m Meta) error {
 	if !s.CanManage(ctx, u, p) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if !validRole(role) {
 		return FieldErrors{"role": "dialogue.role.invalid"}
@@ -473,7 +472,7 @@ func (s *Service) Invite(ctx context.Context, u *auth.User, p *Platform, userID 
 // AcceptInvitation makes u's invitation to p an active membership.
 func (s *Service) AcceptInvitation(ctx context.Context, u *auth.User, p *Platform, m Meta) error {
 	if u == nil {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	return wrap("AcceptInvitation", s.db.InTx(ctx, func(tx *db.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE dlg_members SET status = 'active', updated_at = ? WHERE platform_id = ? AND user_id = ? AND status = 'invited'`, s.now(), p.ID, u.ID)
@@ -491,7 +490,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, u *auth.User, p *Platfor
 // a member (status ""). Managers only.
 func (s *Service) SetMember(ctx context.Context, u *auth.User, p *Platform, memberID int64, role, status string, m Meta) error {
 	if !s.CanManage(ctx, u, p) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if status != "" && !validRole(role) {
 		return FieldErrors{"role": "dialogue.role.invalid"}
@@ -552,7 +551,7 @@ func (s *Service) Priorities(ctx context.Context, p *Platform) ([]Priority, erro
 // AddPriority adds a priority area with DAC/SDG tags (managers).
 func (s *Service) AddPriority(ctx context.Context, u *auth.User, p *Platform, name, tags string, m Meta) error {
 	if u != nil && !s.CanManage(ctx, u, p) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	fe := FieldErrors{}
 	name, k := cleanLine(name, 200, true)
@@ -600,7 +599,7 @@ func (s *Service) Actions(ctx context.Context, p *Platform, year int) ([]Action,
 // AddAction adds a line to the yearly action plan (managers).
 func (s *Service) AddAction(ctx context.Context, u *auth.User, p *Platform, a Action, m Meta) error {
 	if u != nil && !s.CanManage(ctx, u, p) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	fe := FieldErrors{}
 	var k string
@@ -649,7 +648,7 @@ func validStatus(st string) bool {
 // SetActionStatus changes an action's status (managers).
 func (s *Service) SetActionStatus(ctx context.Context, u *auth.User, p *Platform, id int64, status string, m Meta) error {
 	if !s.CanManage(ctx, u, p) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if !validStatus(status) {
 		return FieldErrors{"status": "dialogue.status.invalid"}

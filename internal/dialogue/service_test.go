@@ -21,6 +21,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db/dbtest"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/refuse"
 	"golang.org/x/net/html"
 )
 
@@ -184,7 +185,7 @@ func TestTransitionsAndPermissions(t *testing.T) {
 			t.Fatalf("draft: %+v", x)
 		}
 		stranger := f.users[1]
-		if err := f.s.Transition(ctx, stranger, f.p, x, StateSubmitted, "", "", Meta{}); !errors.Is(err, ErrForbidden) {
+		if err := f.s.Transition(ctx, stranger, f.p, x, StateSubmitted, "", "", Meta{}); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("stranger submits: %v", err)
 		}
 		if err := f.s.Transition(ctx, f.users[0], f.p, x, StateDone, "", "", Meta{}); !errors.Is(err, ErrBadTransition) {
@@ -248,7 +249,7 @@ func TestTransitionsAndPermissions(t *testing.T) {
 		if _, err := f.s.CreatePlatform(ctx, nil, PlatformInput{Name: "X", LSGs: []string{"ba-fbih"}}, Meta{}); !errors.As(err, &fe) {
 			t.Errorf("platform of an entity: %v", err)
 		}
-		if _, err := f.s.CreatePlatform(ctx, f.coord, PlatformInput{Name: "X", LSGs: []string{"ba-fbih-mostar"}}, Meta{}); !errors.Is(err, ErrForbidden) {
+		if _, err := f.s.CreatePlatform(ctx, f.coord, PlatformInput{Name: "X", LSGs: []string{"ba-fbih-mostar"}}, Meta{}); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("citizen creates a platform: %v", err)
 		}
 	})

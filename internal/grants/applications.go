@@ -77,7 +77,7 @@ func NotEligible(c *Call, answers map[string]string) []Question {
 // gets no form; the page says why.
 func (s *Service) Start(ctx context.Context, u *auth.User, c *Call, orgPID string, answers map[string]string, m Meta) (*Application, error) {
 	if !CanApplyFor(u, orgPID) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	if !c.AcceptsAt(s.Now()) {
 		return nil, ErrClosed

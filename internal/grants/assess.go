@@ -143,7 +143,7 @@ func (s *Service) insertAssignment(ctx context.Context, tx *db.Tx, u *auth.User,
 // the deadline).
 func (s *Service) Assign(ctx context.Context, u *auth.User, c *Call, appPID, assessorPID string, m Meta) error {
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	a, err := s.Application(ctx, appPID)
 	if err != nil || a.CallID != c.ID || a.Status != AppSubmitted {
@@ -218,7 +218,7 @@ func activeCount(gs []*Assignment) int {
 // and how many applications still lack assessors (too few people).
 func (s *Service) AutoAssign(ctx context.Context, u *auth.User, c *Call, m Meta) (made, short int, err error) {
 	if !CanManage(u, c) {
-		return 0, 0, ErrForbidden
+		return 0, 0, refuse.ErrForbidden
 	}
 	if c.Phase(s.Now()) != PhaseClosed {
 		return 0, 0, ErrState
@@ -265,7 +265,7 @@ func (s *Service) AutoAssign(ctx context.Context, u *auth.User, c *Call, m Meta)
 // is one.
 func (s *Service) Declare(ctx context.Context, u *auth.User, appPID string, conflict bool, m Meta) error {
 	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	a, err := s.Application(ctx, appPID)
 	if err != nil {
@@ -320,7 +320,7 @@ type ScoreInput struct {
 // submitted scores brings in a third assessor.
 func (s *Service) SubmitScores(ctx context.Context, u *auth.User, appPID string, in ScoreInput, m Meta) error {
 	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	a, err := s.Application(ctx, appPID)
 	if err != nil {
@@ -504,7 +504,7 @@ func orderRanking(out []Rank, total int64) {
 // with reasons) before the results are published.
 func (s *Service) Decide(ctx context.Context, u *auth.User, c *Call, appPID, decision, reason string, m Meta) error {
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if c.Status != StatusPublished || c.Phase(s.Now()) != PhaseClosed {
 		return ErrState
@@ -539,7 +539,7 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, c *Call, appPID, dec
 // enters the public registry.
 func (s *Service) PublishResults(ctx context.Context, u *auth.User, c *Call, m Meta) error {
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if c.Status != StatusPublished || c.Phase(s.Now()) != PhaseClosed {
 		return ErrState

@@ -87,7 +87,7 @@ func validDate(s string) bool {
 // UpdateContract sets the contract number and period (the call's managers).
 func (s *Service) UpdateContract(ctx context.Context, u *auth.User, c *Call, w *Award, no, starts, ends string, m Meta) error {
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	no = strings.TrimSpace(no)
 	fe := FieldErrors{}
@@ -135,7 +135,7 @@ func (s *Service) Instalments(ctx context.Context, awardID int64) ([]Instalment,
 // AddInstalment plans a payment; the planned payments cannot exceed the award.
 func (s *Service) AddInstalment(ctx context.Context, u *auth.User, c *Call, w *Award, due, amount string, m Meta) error {
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	fe := FieldErrors{}
 	if !validDate(due) {
@@ -167,7 +167,7 @@ func (s *Service) AddInstalment(ctx context.Context, u *auth.User, c *Call, w *A
 // MarkPaid records that an instalment was paid.
 func (s *Service) MarkPaid(ctx context.Context, u *auth.User, c *Call, w *Award, instID int64, m Meta) error {
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	return wrap("MarkPaid", s.db.InTx(ctx, func(tx *db.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE grant_instalments SET paid_at = ?, updated_at = ? WHERE id = ? AND award_id = ? AND paid_at IS NULL`, s.Now(), s.Now(), instID, w.ID)
@@ -208,7 +208,7 @@ func (s *Service) Reports(ctx context.Context, awardID int64) ([]Report, error) 
 // AddReport sets a report due on a date (the call's managers).
 func (s *Service) AddReport(ctx context.Context, u *auth.User, c *Call, w *Award, kind, due string, m Meta) error {
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	fe := FieldErrors{}
 	if kind != "narrative" && kind != "financial" {
@@ -246,7 +246,7 @@ func (s *Service) reportOf(ctx context.Context, w *Award, pid string) (*Report, 
 // SubmitReport submits a report with an optional attachment (the grantee).
 func (s *Service) SubmitReport(ctx context.Context, u *auth.User, w *Award, pid, body string, up *Upload, m Meta) error {
 	if !CanApplyFor(u, w.OrgPID) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	r, err := s.reportOf(ctx, w, pid)
 	if err != nil {
@@ -291,7 +291,7 @@ func (s *Service) SubmitReport(ctx context.Context, u *auth.User, w *Award, pid,
 // ReviewReport approves or returns a submitted report (the call's managers).
 func (s *Service) ReviewReport(ctx context.Context, u *auth.User, c *Call, w *Award, pid string, approve bool, review string, m Meta) error {
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	r, err := s.reportOf(ctx, w, pid)
 	if err != nil {

@@ -193,7 +193,7 @@ func (s *Service) OpenFile(f *File) (*os.File, error) { return os.Open(s.path(f.
 // AddDocument attaches a document to a call (its managers).
 func (s *Service) AddDocument(ctx context.Context, u *auth.User, c *Call, up Upload, m Meta) error {
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if k := checkUpload(up); k != "" {
 		return FieldErrors{"document": k}

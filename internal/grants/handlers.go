@@ -104,17 +104,13 @@ func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, path string)
 	return nil
 }
 
-// httpErr maps the module's errors to the web's.
+// httpErr gives a domain refusal its own message; the adapter maps every
+// other error (the refuse sentinels) by itself.
 func httpErr(err error) error {
-	switch {
-	case errors.Is(err, ErrForbidden), errors.Is(err, auth.ErrForbidden):
-		return refuse.ErrForbidden
-	case errors.Is(err, ErrClosed):
-		return &web.Error{Status: http.StatusConflict, Key: "grants.error.closed", Err: err}
-	case errors.Is(err, ErrState):
-		return &web.Error{Status: http.StatusConflict, Key: "grants.error.state", Err: err}
-	case errors.Is(err, ErrStale):
-		return &web.Error{Status: http.StatusConflict, Key: "grants.error.stale", Err: err}
+	var r *Refusal
+	if errors.As(err, &r) {
+		status, _ := web.StatusOf(r.Sentinel)
+		return &web.Error{Status: status, Key: r.Key, Err: err}
 	}
 	return err
 }

@@ -85,7 +85,7 @@ func (h *Handlers) assign(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := web.NewForm(r)
 	err = h.svc.Assign(r.Context(), u, c, f.Get("application"), f.Get("assessor"), h.meta(r))
-	if errors.Is(err, refuse.ErrConflict) {
+	if errors.Is(err, refuse.ErrConflict) && !errors.Is(err, ErrState) {
 		err = FieldErrors{"assessor": "grants.assign.already"}
 	}
 	return h.formResult(w, r, c, err, "#applications")

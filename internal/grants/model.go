@@ -6,7 +6,6 @@ package grants
 
 import (
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -15,16 +14,30 @@ import (
 	"github.com/dijalog/dijalog/internal/refuse"
 )
 
-// Errors of the grants rules, beyond refuse.ErrNotFound and refuse.ErrConflict.
+// The grants rules' own refusals, beyond the refuse sentinels: each is a
+// flavour of refuse.ErrConflict (errors.Is holds) with the catalogue key of
+// its message, which the handlers show instead of the sentinel's.
 var (
-	ErrForbidden = errors.New("grants: forbidden")
 	// ErrClosed means the call is not open: before it opens or after it closes.
-	ErrClosed = errors.New("grants: the call is not open")
+	ErrClosed = &Refusal{refuse.ErrConflict, "grants.error.closed", "the call is not open"}
 	// ErrStale means somebody else saved the record since it was loaded.
-	ErrStale = errors.New("grants: changed by somebody else")
+	ErrStale = &Refusal{refuse.ErrConflict, "grants.error.stale", "changed by somebody else"}
 	// ErrState means the record is not in a state that allows the change.
-	ErrState = errors.New("grants: not allowed in this state")
+	ErrState = &Refusal{refuse.ErrConflict, "grants.error.state", "not allowed in this state"}
 )
+
+// Refusal is a domain refusal: errors.Is it and its sentinel; Key is the
+// catalogue key of its message.
+type Refusal struct {
+	Sentinel error
+	Key      string
+	msg      string
+}
+
+func (e *Refusal) Error() string { return "grants: " + e.msg }
+
+// Is makes errors.Is(e, e.Sentinel) true.
+func (e *Refusal) Is(target error) bool { return target == e.Sentinel }
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
 type FieldErrors = refuse.FieldErrors

@@ -270,7 +270,7 @@ func (s *Service) CreateCall(ctx context.Context, u *auth.User, in CallInput, m 
 		return nil, fe
 	}
 	if !CanPublishFor(u, in.Publisher) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	c.PublicID = uuid.NewString()
 	c.Slug = auth.Slugify(c.TextIn(c.Lang).Title) + "-" + c.PublicID[:6]
@@ -326,7 +326,7 @@ func (s *Service) UpdateCall(ctx context.Context, u *auth.User, slug string, in 
 		return nil, err
 	}
 	if !CanManage(u, old) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	if old.Status == StatusDecided {
 		return nil, ErrState
@@ -377,7 +377,7 @@ func (s *Service) PublishCall(ctx context.Context, u *auth.User, slug string, m 
 		return err
 	}
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if c.Status != StatusDraft {
 		return ErrState
@@ -542,7 +542,7 @@ func (s *Service) Questions(ctx context.Context, callID int64) ([]QA, error) {
 // Ask adds a question to the public Q&A, until the questions deadline.
 func (s *Service) Ask(ctx context.Context, u *auth.User, c *Call, question string, m Meta) error {
 	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	now := s.Now()
 	if c.Status != StatusPublished || now.Before(c.OpensAt) || now.After(c.QuestionsUntil) {
@@ -564,7 +564,7 @@ func (s *Service) Ask(ctx context.Context, u *auth.User, c *Call, question strin
 // Answer answers a question for everyone (the call's managers).
 func (s *Service) Answer(ctx context.Context, u *auth.User, c *Call, qid, answer string, m Meta) error {
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	answer = strings.TrimSpace(answer)
 	if answer == "" || !validText(answer, 5000) {

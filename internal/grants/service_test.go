@@ -310,7 +310,7 @@ func TestAccessMatrix(t *testing.T) {
 		check("submitted", map[string]bool{"repA": true, "repA2": true, "manager": true, "admin": true})
 
 		w.set("2026-04-02 09:00:00")
-		if err := w.svc.Assign(ctx, w.outsider, w.call, a.PublicID, w.assessors[0].PublicID, Meta{}); !errors.Is(err, ErrForbidden) {
+		if err := w.svc.Assign(ctx, w.outsider, w.call, a.PublicID, w.assessors[0].PublicID, Meta{}); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("assignment by another LSG: %v", err)
 		}
 		for _, as := range w.assessors[:2] {
@@ -487,7 +487,7 @@ func TestAssessmentCycle(t *testing.T) {
 		remind("2026-04-20 09:00:00", 0)
 		remind("2026-04-27 09:00:00", 2) // overdue: weekly
 		reps, _ := w.svc.Reports(ctx, aw.ID)
-		if err := w.svc.SubmitReport(ctx, w.repB, aw, reps[0].PublicID, "tuđi izvještaj", nil, Meta{}); !errors.Is(err, ErrForbidden) {
+		if err := w.svc.SubmitReport(ctx, w.repB, aw, reps[0].PublicID, "tuđi izvještaj", nil, Meta{}); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("report by another organisation: %v", err)
 		}
 		if err := w.svc.SubmitReport(ctx, w.repA, aw, reps[0].PublicID, "Održane su sve radionice.", &Upload{Filename: "izvjestaj.pdf", Data: []byte("%PDF-1.4 test")}, Meta{}); err != nil {
