@@ -384,7 +384,7 @@ func (s *Service) Support(ctx context.Context, u *auth.User, p *Platform, x *Ini
 	}
 	var n int
 	now := s.now()
-	if s.db.Dialect() == db.Postgres {
+	if s.db.Has(db.WritableCTE) {
 		// One statement, one round trip: the counter moves only while the
 		// initiative is open, the row goes in only if the counter moved,
 		// and a unique violation undoes both.
@@ -421,10 +421,10 @@ func (s *Service) Withdraw(ctx context.Context, u *auth.User, x *Initiative, m M
 		return 0, refuse.ErrForbidden
 	}
 	var n int
-	if s.db.Dialect() == db.Postgres {
+	if s.db.Has(db.WritableCTE) {
 		// One statement: lock the initiative while it is open, delete the
 		// support, lower the counter; nothing happens when either fails.
-		err := s.db.QueryRowContext(ctx, `WITH open AS (SELECT id FROM dlg_initiatives WHERE id = ? AND state = 'open' FOR UPDATE),
+		err := s.db.QueryRowContext(ctx, `WITH open AS (SELECT id FROM dlg_initiatives WHERE id = ? AND state = 'open'`+s.db.LockRows()+`),
 del AS (DELETE FROM dlg_supports s USING open WHERE s.initiative_id = open.id AND s.user_id = ? RETURNING s.initiative_id)
 UPDATE dlg_initiatives i SET supports = i.supports - 1 FROM del WHERE i.id = del.initiative_id RETURNING i.supports`, x.ID, u.ID).Scan(&n)
 		if errors.Is(err, sql.ErrNoRows) {
