@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/comments"
 	"github.com/dijalog/dijalog/internal/dialogue"
+	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/places"
 )
 
@@ -21,13 +23,24 @@ type dialogueWiring struct {
 // registerDialogue builds the comments component and the dialogue module
 // and adds their routes.
 func (a *App) registerDialogue() error {
-	a.dialogueWiring.Comments = comments.NewService(a.DB)
+	out, err := a.mailOutbox()
+	if err != nil {
+		return err
+	}
+	baseURL := ""
+	if a.Cfg != nil {
+		baseURL = a.Cfg.BaseURL
+	}
+	// Followers of every thread (initiatives, articles, ...) hear of new
+	// comments through the outbox, in the comment's transaction.
+	a.dialogueWiring.Comments = comments.NewService(comments.Deps{DB: a.DB, Outbox: out, Catalog: a.Cat, BaseURL: baseURL})
 	cw, err := comments.Register(a.Web, a.dialogueWiring.Comments, a.Sessions.ClientIP)
 	if err != nil {
 		return err
 	}
 	a.dialogueWiring.CommentsWeb = cw
-	a.dialogueWiring.Dialogue = dialogue.NewService(a.DB, a.Places, a.uploadsDir("dialogue"))
+	a.dialogueWiring.Dialogue = dialogue.NewService(dialogue.Deps{DB: a.DB, Places: a.Places, Files: a.uploadsDir("dialogue"),
+		Outbox: out, Catalog: a.Cat, BaseURL: baseURL})
 	o := dialogue.Options{Places: a.Places, Users: a.Auth, Comments: a.dialogueWiring.Comments, CommentH: cw, IP: a.Sessions.ClientIP}
 	if a.Cfg != nil {
 		o.Zone = a.Cfg.TimeZone
@@ -58,16 +71,24 @@ func (a *App) dialogueSection() places.Section {
 	return a.dialogueWiring.DialogueWeb.Section
 }
 
-// wireDialogueMail lets the dialogue module mail the followers of an
-// initiative through the durable outbox, which registerNews builds after
-// registerDialogue; registerModules calls it once every module is built.
-func (a *App) wireDialogueMail() {
-	if a.dialogueWiring.Dialogue == nil || a.newsWiring.Outbox == nil {
-		return
+// mailOutbox is the durable mail outbox the modules mail through, built
+// once by the first module that needs it.
+// TODO(merge): a.Outbox, built with the infrastructure before the modules.
+func (a *App) mailOutbox() (*mail.Outbox, error) {
+	w := a.newsMod()
+	if w.Outbox != nil {
+		return w.Outbox, nil
 	}
-	baseURL := ""
+	transport, err := a.newsTransport()
+	if err != nil {
+		return nil, fmt.Errorf("app: mail: %w", err)
+	}
+	idDomain := "dijalog.local"
 	if a.Cfg != nil {
-		baseURL = a.Cfg.BaseURL
+		if h := hostOnly(a.Cfg.BaseURL); h != "" {
+			idDomain = h
+		}
 	}
-	a.dialogueWiring.Dialogue.SetNotifier(a.newsWiring.Outbox, a.Cat, baseURL)
+	w.Outbox = mail.NewOutbox(a.DB, transport, a.Log, mail.OutboxOptions{IDDomain: idDomain})
+	return w.Outbox, nil
 }

@@ -69,15 +69,9 @@ func (a *App) registerNews() error {
 	if w == nil {
 		return nil
 	}
-	transport, err := a.newsTransport()
-	if err != nil {
-		return fmt.Errorf("app: mail: %w", err)
+	if _, err := a.mailOutbox(); err != nil {
+		return err
 	}
-	idDomain := "dijalog.local"
-	if h := hostOnly(a.Cfg.BaseURL); h != "" {
-		idDomain = h
-	}
-	w.Outbox = mail.NewOutbox(a.DB, transport, a.Log, mail.OutboxOptions{IDDomain: idDomain})
 	w.News = news.NewService(a.DB, w.Outbox, a.Cat, a.Log, a.Cfg.BaseURL, a.uploadsDir("news"))
 	w.News.EnableOneClick()
 	w.Events = events.NewService(a.DB, w.Outbox, a.Cat, a.Cfg.BaseURL)
@@ -161,9 +155,6 @@ func (a *App) newsComments(w *newsWiring) error {
 			return ""
 		},
 	})
-	// Followers of every thread (articles, initiatives, ...) hear of new
-	// comments through the outbox, in the comment's transaction.
-	svc.SetNotifier(w.Outbox, a.Cat, a.Cfg.BaseURL)
 	w.Comments = svc
 	w.News.SetComments(func(r *http.Request, slug string) (template.HTML, error) {
 		return h.Thread(r, comments.Subject{Type: "article", ID: slug})

@@ -21,6 +21,7 @@ import (
 	"github.com/dijalog/dijalog/internal/audit"
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/refuse"
 )
 
@@ -97,9 +98,29 @@ type Service struct {
 	notif *notifier
 }
 
+// Deps is what the service is built with.
+type Deps struct {
+	DB *db.DB
+	// Outbox mails the followers of a thread each new comment, in their own
+	// language (Catalog), with links to the site at BaseURL
+	// ("https://dijalog.ba"). Nil: nobody is mailed.
+	Outbox  Mailer
+	Catalog *i18n.Catalog
+	BaseURL string
+	// Now is the clock (nil: db.Now).
+	Now func() time.Time
+}
+
 // NewService makes the comments service.
-func NewService(d *db.DB) *Service {
-	return &Service{db: d, kinds: map[string]Kind{}, now: db.Now, ips: newIPLimiter()}
+func NewService(d Deps) *Service {
+	s := &Service{db: d.DB, kinds: map[string]Kind{}, now: d.Now, ips: newIPLimiter()}
+	if s.now == nil {
+		s.now = db.Now
+	}
+	if d.Outbox != nil {
+		s.notif = &notifier{out: d.Outbox, cat: d.Catalog, baseURL: strings.TrimSuffix(d.BaseURL, "/")}
+	}
+	return s
 }
 
 // RegisterKind makes a subject type commentable.

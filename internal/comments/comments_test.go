@@ -44,7 +44,7 @@ func TestThreadModeration(t *testing.T) {
 		ctx := context.Background()
 		us := users(t, d, 3)
 		author, reader, mod := us[0], us[1], us[2]
-		s := NewService(d)
+		s := NewService(Deps{DB: d})
 		closed := map[string]bool{"closed": true}
 		s.RegisterKind("article", Kind{
 			CanComment: func(_ context.Context, _ *auth.User, id string) (bool, error) {

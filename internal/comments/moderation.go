@@ -237,15 +237,6 @@ type notifier struct {
 	baseURL string
 }
 
-// SetNotifier turns on mail to followers: whoever comments on a subject
-// follows it, and every other follower gets the new comment by mail, in
-// their own language, with a link to stop following.
-func (s *Service) SetNotifier(out Mailer, cat *i18n.Catalog, baseURL string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.notif = &notifier{out: out, cat: cat, baseURL: strings.TrimSuffix(baseURL, "/")}
-}
-
 func (s *Service) follow(ctx context.Context, q db.Querier, userID int64, subj Subject) error {
 	now := s.now()
 	_, err := q.ExecContext(ctx, `INSERT INTO comment_follows (subject_type, subject_id, user_id, token, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -321,9 +312,7 @@ func (s *Service) UnfollowByToken(ctx context.Context, token string) (Subject, e
 // notify enqueues the new comment c for every other active follower of its
 // subject, in q (the comment's transaction); it returns how many.
 func (s *Service) notify(ctx context.Context, q db.Querier, c *Comment) (int, error) {
-	s.mu.RLock()
 	n := s.notif
-	s.mu.RUnlock()
 	if n == nil {
 		return 0, nil
 	}

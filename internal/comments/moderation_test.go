@@ -64,10 +64,9 @@ func TestFollowersNotified(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := NewService(d)
-		s.RegisterKind("article", articleKind())
 		out := &outbox{}
-		s.SetNotifier(out, cat, "https://dijalog.test/")
+		s := NewService(Deps{DB: d, Outbox: out, Catalog: cat, BaseURL: "https://dijalog.test/"})
+		s.RegisterKind("article", articleKind())
 		subj := Subject{Type: "article", ID: "budzet"}
 
 		// c follows without commenting; a comments (and so follows).
@@ -135,10 +134,9 @@ func TestNotificationInReaderLocale(t *testing.T) {
 		t.Fatal(err)
 	}
 	cat, _ := i18n.Load()
-	s := NewService(d)
-	s.RegisterKind("article", articleKind())
 	out := &outbox{}
-	s.SetNotifier(out, cat, "https://dijalog.test")
+	s := NewService(Deps{DB: d, Outbox: out, Catalog: cat, BaseURL: "https://dijalog.test"})
+	s.RegisterKind("article", articleKind())
 	subj := Subject{Type: "article", ID: "x"}
 	_ = s.Follow(ctx, us[1], subj)
 	if _, err := s.Post(ctx, us[0], subj, "Dobar dan, Žepče.", ""); err != nil {
@@ -157,7 +155,7 @@ func TestEditBanSpamLimits(t *testing.T) {
 		us := users(t, d, 3)
 		author, other, mod := us[0], us[1], us[2]
 		mod.Grants = []auth.Grant{{Role: auth.RoleModerator, ScopeKind: auth.ScopeGlobal}}
-		s := NewService(d)
+		s := NewService(Deps{DB: d})
 		s.RegisterKind("article", articleKind())
 		subj := Subject{Type: "article", ID: "a"}
 		now := time.Now().UTC()
@@ -279,7 +277,7 @@ func TestThreadPages(t *testing.T) {
 	d := dbtest.SQLite(t)
 	ctx := context.Background()
 	us := users(t, d, 1)
-	s := NewService(d)
+	s := NewService(Deps{DB: d})
 	s.RegisterKind("article", articleKind())
 	subj := Subject{Type: "article", ID: "p"}
 	for i := range PageSize + 7 {

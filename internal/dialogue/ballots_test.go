@@ -269,7 +269,7 @@ func TestFollowNotifies(t *testing.T) {
 			t.Fatal(err)
 		}
 		out, rec := outboxOf(d)
-		f.s.SetNotifier(out, cat, "https://dijalog.test/")
+		f.s = NewService(Deps{DB: d, Places: f.s.places, Files: f.s.files, Outbox: out, Catalog: cat, BaseURL: "https://dijalog.test/"})
 		x := f.costed(t, f.p, "Klupe u parku", "2.000", true)
 		follower, quitter := f.users[1], f.users[2]
 		for _, u := range []*auth.User{follower, follower, quitter} { // a second follow is harmless

@@ -4,7 +4,6 @@ import (
 	"context"
 	"html"
 	"strconv"
-	"strings"
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
@@ -19,13 +18,6 @@ import (
 type Outbox interface {
 	Enqueue(ctx context.Context, q db.Querier, key string, m mail.Message) error
 	Kick()
-}
-
-// SetNotifier makes the service mail the followers of an initiative when it
-// changes state or gets a progress report. Without it nobody is mailed.
-// baseURL is the site's address for links ("https://dijalog.ba").
-func (s *Service) SetNotifier(out Outbox, cat *i18n.Catalog, baseURL string) {
-	s.out, s.cat, s.baseURL = out, cat, strings.TrimRight(baseURL, "/")
 }
 
 func (s *Service) kick() {

@@ -39,15 +39,35 @@ type Service struct {
 	// may keep its own copy.
 	lsgs sync.Map
 
-	// followers' notices (see SetNotifier); nil: none are sent
+	// followers' notices; out nil: none are sent
 	out     Outbox
 	cat     *i18n.Catalog
 	baseURL string
 }
 
-// NewService makes the service; files is the photo directory.
-func NewService(d *db.DB, p Places, files string) *Service {
-	return &Service{db: d, places: p, files: files, now: db.Now}
+// Deps is what the service is built with.
+type Deps struct {
+	DB     *db.DB
+	Places Places
+	Files  string // directory of uploaded photos, outside any web root
+	// Outbox mails the followers of an initiative when it changes state or
+	// gets a progress report, in their language (Catalog), with links to
+	// the site at BaseURL ("https://dijalog.ba"). Nil: nobody is mailed.
+	Outbox  Outbox
+	Catalog *i18n.Catalog
+	BaseURL string
+	// Now is the clock (nil: db.Now).
+	Now func() time.Time
+}
+
+// NewService makes the service.
+func NewService(d Deps) *Service {
+	s := &Service{db: d.DB, places: d.Places, files: d.Files, now: d.Now,
+		out: d.Outbox, cat: d.Catalog, baseURL: strings.TrimRight(d.BaseURL, "/")}
+	if s.now == nil {
+		s.now = db.Now
+	}
+	return s
 }
 
 // Meta describes who asks, for the audit log.

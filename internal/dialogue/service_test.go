@@ -44,7 +44,7 @@ func newFixture(t *testing.T, d *db.DB, n int) *fixture {
 	pl := places.NewService(d)
 	a := auth.NewService(d, nil, cat, "http://example.test", slog.New(slog.NewTextHandler(io.Discard, nil)))
 	a.SetPasswordParams(auth.PasswordParams{Memory: 64, Time: 1, Threads: 1})
-	f := &fixture{s: NewService(d, pl, t.TempDir())}
+	f := &fixture{s: NewService(Deps{DB: d, Places: pl, Files: t.TempDir()})}
 	for i := 0; i <= n; i++ {
 		u, err := a.Register(ctx, auth.RegisterInput{Email: fmt.Sprintf("u%d@example.org", i), Name: fmt.Sprintf("Person %d", i), Password: "correct horse battery"}, auth.Meta{})
 		if err != nil {
