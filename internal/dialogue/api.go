@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
-	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
@@ -44,13 +43,6 @@ type APIInitiative struct {
 	URL            string    `json:"url"`
 }
 
-func apiLang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); i18n.Supported(l) {
-		return l
-	}
-	return i18n.Default
-}
-
 func apiPlatform(p PlatformSummary, lang string) APIPlatform {
 	return APIPlatform{Slug: p.Slug, Name: p.Name, Description: p.Description, LSGs: append([]string{}, p.LSGs...), InterMunicipal: p.InterMunicipal(),
 		RequiresVerification: p.RequiresVerification, Members: p.Members, Initiatives: p.Initiatives, OpenForSupport: p.Open, URL: "/" + lang + "/platforms/" + p.Slug}
@@ -71,7 +63,7 @@ func (h *Handlers) apiPlatforms(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lang := apiLang(r)
+	lang := web.APILocale(r)
 	out := make([]APIPlatform, 0, len(list))
 	for _, p := range list {
 		out = append(out, apiPlatform(p, lang))
@@ -99,7 +91,7 @@ func (h *Handlers) apiPlatform(w http.ResponseWriter, r *http.Request) error {
 			for _, x := range pr {
 				names = append(names, x.Name)
 			}
-			web.WriteJSON(w, http.StatusOK, map[string]any{"platform": apiPlatform(s, apiLang(r)), "priorities": names})
+			web.WriteJSON(w, http.StatusOK, map[string]any{"platform": apiPlatform(s, web.APILocale(r)), "priorities": names})
 			return nil
 		}
 	}
@@ -123,7 +115,7 @@ func (h *Handlers) apiInitiatives(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	lang := apiLang(r)
+	lang := web.APILocale(r)
 	out := make([]APIInitiative, 0, len(list))
 	for i := range list {
 		out = append(out, apiInitiative(&list[i], lang, false))
@@ -154,6 +146,6 @@ func (h *Handlers) apiInitiative(w http.ResponseWriter, r *http.Request) error {
 	for _, e := range tl {
 		steps = append(steps, step{At: e.At, From: e.From, To: e.To, Note: e.Note})
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"initiative": apiInitiative(x, apiLang(r), true), "timeline": steps})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"initiative": apiInitiative(x, web.APILocale(r), true), "timeline": steps})
 	return nil
 }

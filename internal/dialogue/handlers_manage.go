@@ -231,7 +231,7 @@ type meetingPage struct {
 	Op         string
 	Done       string
 	Minutes    string
-	// MinutesHTML was sanitised by bluemonday when the minutes were saved.
+	// MinutesHTML was sanitised by text.Markdown when the minutes were saved.
 	MinutesHTML template.HTML
 }
 
