@@ -1,6 +1,7 @@
 package dialogue
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"net/http"
@@ -109,95 +110,109 @@ func (h *Handlers) manageOp(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return err
 	}
-	ctx := r.Context()
-	op := r.PathValue("op")
-	f := web.NewForm(r)
-	m := h.meta(r)
-	var codes []string
+	op, f := r.PathValue("op"), web.NewForm(r)
+	if op == "codes" {
+		// The codes are shown once, on their own page, and never cached.
+		n, _ := strconv.Atoi(f.Get("count"))
+		codes, err := h.svc.IssueCodes(r.Context(), u, p, f.Get("lsg"), n, h.meta(r))
+		if err != nil {
+			return h.manageFailed(w, r, p, op, f, err)
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		return h.srv.Render.Page(w, r, "dialogue/codes", codesPage{P: p, Codes: codes, LSG: h.lsgNames(r.Context(), []string{f.Get("lsg")})[0]})
+	}
+	next, err := h.manageStep(r, u, p, op, f)
+	if err != nil {
+		return h.manageFailed(w, r, p, op, f, err)
+	}
+	return h.redirect(w, r, next, "saved")
+}
+
+// manageFailed shows the management page again with the form's errors, or
+// refuses.
+func (h *Handlers) manageFailed(w http.ResponseWriter, r *http.Request, p *Platform, op string, f *web.Form, err error) error {
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		f.SetErrors(fe)
+		return h.managePage(w, r, p, op, f, nil, http.StatusUnprocessableEntity)
+	}
+	return refusal(err)
+}
+
+// manageStep does one management operation and returns the page to go to.
+func (h *Handlers) manageStep(r *http.Request, u *auth.User, p *Platform, op string, f *web.Form) (string, error) {
+	ctx, m := r.Context(), h.meta(r)
+	back := "/platforms/" + p.Slug + "/manage"
 	switch op {
 	case "member":
 		status := "active"
 		if f.Get("remove") != "" {
 			status = ""
 		}
-		err = h.svc.SetMember(ctx, u, p, atoi64(f.Get("member")), f.Get("role"), status, m)
+		return back, h.svc.SetMember(ctx, u, p, atoi64(f.Get("member")), f.Get("role"), status, m)
 	case "invite":
-		email := auth.NormalizeEmail(f.Get("email"))
-		if email == "" {
-			err = FieldErrors{"email": "form.required"}
-			break
+		target, err := h.person(ctx, f.Get("email"), "form.required")
+		if err != nil {
+			return "", err
 		}
-		target, e := h.users.UserByEmail(ctx, email)
-		if errors.Is(e, refuse.ErrNotFound) {
-			err = FieldErrors{"email": "dialogue.user.unknown"}
-			break
-		}
-		if e != nil {
-			return e
-		}
-		err = h.svc.Invite(ctx, u, p, target.ID, target.PublicID, f.Get("role"), m)
+		return back, h.svc.Invite(ctx, u, p, target.ID, target.PublicID, f.Get("role"), m)
 	case "priority":
-		err = h.svc.AddPriority(ctx, u, p, f.Get("priority"), f.Get("tags"), m)
+		return back, h.svc.AddPriority(ctx, u, p, f.Get("priority"), f.Get("tags"), m)
 	case "action":
 		year, _ := strconv.Atoi(f.Get("year"))
-		err = h.svc.AddAction(ctx, u, p, Action{Year: year, Title: f.Get("title"), Owner: f.Get("owner"), Deadline: f.Get("deadline"), Status: f.Get("status")}, m)
+		return back, h.svc.AddAction(ctx, u, p, Action{Year: year, Title: f.Get("title"), Owner: f.Get("owner"), Deadline: f.Get("deadline"), Status: f.Get("status")}, m)
 	case "action-status":
-		err = h.svc.SetActionStatus(ctx, u, p, atoi64(f.Get("action")), f.Get("status"), m)
+		return back, h.svc.SetActionStatus(ctx, u, p, atoi64(f.Get("action")), f.Get("status"), m)
 	case "verification":
-		err = h.svc.SetVerification(ctx, u, p, f.Get("requires_verification") == "1", m)
+		return back, h.svc.SetVerification(ctx, u, p, f.Get("requires_verification") == "1", m)
 	case "resident":
-		email := auth.NormalizeEmail(f.Get("email"))
-		target, e := h.users.UserByEmail(ctx, email)
-		if email == "" || errors.Is(e, refuse.ErrNotFound) {
-			err = FieldErrors{"email": "dialogue.user.unknown"}
-			break
+		target, err := h.person(ctx, f.Get("email"), "dialogue.user.unknown")
+		if err != nil {
+			return "", err
 		}
-		if e != nil {
-			return e
-		}
-		err = h.svc.VerifyResident(ctx, u, p, target.ID, target.PublicID, f.Get("lsg"), m)
-	case "codes":
-		n, _ := strconv.Atoi(f.Get("count"))
-		codes, err = h.svc.IssueCodes(ctx, u, p, f.Get("lsg"), n, m)
-		if err == nil {
-			w.Header().Set("Cache-Control", "no-store")
-			return h.srv.Render.Page(w, r, "dialogue/codes", codesPage{P: p, Codes: codes, LSG: h.lsgNames(ctx, []string{f.Get("lsg")})[0]})
-		}
+		return back, h.svc.VerifyResident(ctx, u, p, target.ID, target.PublicID, f.Get("lsg"), m)
 	case "meeting":
-		in := MeetingInput{Title: f.Get("title"), Place: f.Get("place"), OnlineURL: f.Get("online_url"), Agenda: f.Get("agenda")}
-		in.StartsAt = h.parseLocal(f.Get("starts_at"))
-		in.EndsAt = h.parseLocal(f.Get("ends_at"))
-		if f.Get("starts_at") != "" && in.StartsAt.IsZero() {
-			err = FieldErrors{"starts_at": "dialogue.date.invalid"}
-			break
+		mt, err := h.createMeeting(r, u, p, f)
+		if err != nil {
+			return "", err
 		}
-		if f.Get("ends_at") != "" && in.EndsAt.IsZero() {
-			err = FieldErrors{"ends_at": "dialogue.date.invalid"}
-			break
-		}
-		var mt *Meeting
-		mt, err = h.svc.CreateMeeting(ctx, u, p, in, m)
-		if err == nil {
-			return h.redirect(w, r, "/platforms/"+p.Slug+"/meetings/"+mt.PublicID, "saved")
-		}
+		return "/platforms/" + p.Slug + "/meetings/" + mt.PublicID, nil
 	case "ballot":
-		var b *Ballot
-		b, err = h.createBallot(r, u, p, f)
-		if err == nil {
-			return h.redirect(w, r, "/platforms/"+p.Slug+"/ballots/"+b.PublicID, "saved")
+		b, err := h.createBallot(r, u, p, f)
+		if err != nil {
+			return "", err
 		}
-	default:
-		return refuse.ErrNotFound
+		return "/platforms/" + p.Slug + "/ballots/" + b.PublicID, nil
 	}
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.managePage(w, r, p, op, f, nil, http.StatusUnprocessableEntity)
+	return "", refuse.ErrNotFound
+}
+
+// person finds the account of an e-mail address typed into a form; an
+// empty address is the field error emptyKey.
+func (h *Handlers) person(ctx context.Context, email, emptyKey string) (*auth.User, error) {
+	email = auth.NormalizeEmail(email)
+	if email == "" {
+		return nil, FieldErrors{"email": emptyKey}
 	}
-	if err != nil {
-		return refusal(err)
+	target, err := h.users.UserByEmail(ctx, email)
+	if errors.Is(err, refuse.ErrNotFound) {
+		return nil, FieldErrors{"email": "dialogue.user.unknown"}
 	}
-	return h.redirect(w, r, "/platforms/"+p.Slug+"/manage", "saved")
+	return target, err
+}
+
+// createMeeting creates a meeting from the management form.
+func (h *Handlers) createMeeting(r *http.Request, u *auth.User, p *Platform, f *web.Form) (*Meeting, error) {
+	in := MeetingInput{Title: f.Get("title"), Place: f.Get("place"), OnlineURL: f.Get("online_url"), Agenda: f.Get("agenda")}
+	in.StartsAt = h.parseLocal(f.Get("starts_at"))
+	in.EndsAt = h.parseLocal(f.Get("ends_at"))
+	if f.Get("starts_at") != "" && in.StartsAt.IsZero() {
+		return nil, FieldErrors{"starts_at": "dialogue.date.invalid"}
+	}
+	if f.Get("ends_at") != "" && in.EndsAt.IsZero() {
+		return nil, FieldErrors{"ends_at": "dialogue.date.invalid"}
+	}
+	return h.svc.CreateMeeting(r.Context(), u, p, in, h.meta(r))
 }
 
 type codesPage struct {

@@ -30,43 +30,8 @@ func (s *Service) CreateInitiative(ctx context.Context, u *auth.User, p *Platfor
 	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
 		return nil, refuse.ErrForbidden
 	}
-	fe := FieldErrors{}
-	var k string
 	x := &Initiative{PlatformID: p.ID, PlatformSlug: p.Slug, PlatformName: p.Name, AuthorID: u.ID, AuthorName: u.Name, State: StateDraft}
-	if x.Title, k = cleanLine(in.Title, 200, true); k != "" {
-		fe["title"] = k
-	}
-	if x.Problem, k = cleanLine(in.Problem, 5000, true); k != "" {
-		fe["problem"] = k
-	}
-	if x.Solution, k = cleanLine(in.Solution, 5000, true); k != "" {
-		fe["solution"] = k
-	}
-	if x.LocalCommunity, k = cleanLine(in.LocalCommunity, 200, false); k != "" {
-		fe["local_community"] = k
-	}
-	x.LSG = in.LSG
-	if len(p.LSGs) == 1 && x.LSG == "" {
-		x.LSG = p.LSGs[0]
-	}
-	if !p.HasLSG(x.LSG) {
-		fe["lsg"] = "dialogue.lsg.not_on_platform"
-	}
-	cur := strings.ToUpper(strings.TrimSpace(in.Currency))
-	if cur == "" {
-		cur = "BAM"
-	}
-	if !money.Valid(cur) {
-		fe["cost"] = "dialogue.currency.invalid"
-	} else if strings.TrimSpace(in.Cost) != "" {
-		a, err := money.Parse(in.Cost, cur)
-		if err != nil || a.Minor < 0 || a.Minor > 1e13 {
-			fe["cost"] = "dialogue.amount.invalid"
-		}
-		x.Cost = a
-	} else {
-		x.Cost = money.New(0, cur)
-	}
+	fe := x.fill(p, in)
 	if in.PriorityID != 0 {
 		var n int
 		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM dlg_priorities WHERE id = ? AND platform_id = ?`, in.PriorityID, p.ID).Scan(&n); err != nil {
@@ -106,6 +71,55 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?) RETURNING id`, x.PublicI
 		return nil, wrap("CreateInitiative", err)
 	}
 	return x, nil
+}
+
+// fill sets x's fields from the form in and returns what is wrong with it.
+func (x *Initiative) fill(p *Platform, in InitiativeInput) FieldErrors {
+	fe := FieldErrors{}
+	var k string
+	if x.Title, k = cleanLine(in.Title, 200, true); k != "" {
+		fe["title"] = k
+	}
+	if x.Problem, k = cleanLine(in.Problem, 5000, true); k != "" {
+		fe["problem"] = k
+	}
+	if x.Solution, k = cleanLine(in.Solution, 5000, true); k != "" {
+		fe["solution"] = k
+	}
+	if x.LocalCommunity, k = cleanLine(in.LocalCommunity, 200, false); k != "" {
+		fe["local_community"] = k
+	}
+	x.LSG = in.LSG
+	if len(p.LSGs) == 1 && x.LSG == "" {
+		x.LSG = p.LSGs[0]
+	}
+	if !p.HasLSG(x.LSG) {
+		fe["lsg"] = "dialogue.lsg.not_on_platform"
+	}
+	if x.Cost, k = costOf(in.Cost, in.Currency); k != "" {
+		fe["cost"] = k
+	}
+	return fe
+}
+
+// costOf reads an initiative's estimated cost as typed: optional (zero),
+// in BAM unless another currency is named.
+func costOf(s, cur string) (money.Amount, string) {
+	cur = strings.ToUpper(strings.TrimSpace(cur))
+	if cur == "" {
+		cur = "BAM"
+	}
+	if !money.Valid(cur) {
+		return money.Amount{}, "dialogue.currency.invalid"
+	}
+	if strings.TrimSpace(s) == "" {
+		return money.New(0, cur), ""
+	}
+	a, err := money.Parse(s, cur)
+	if err != nil || a.Minor < 0 || a.Minor > 1e13 {
+		return a, "dialogue.amount.invalid"
+	}
+	return a, ""
 }
 
 func (s *Service) event(ctx context.Context, tx *db.Tx, u *auth.User, x *Initiative, from, to, note string, m Meta) error {

@@ -155,43 +155,15 @@ func (s *Service) programmeNames(ctx context.Context, key string) ([]string, err
 // match where (a condition on i, the initiative), in three queries.
 func (s *Service) summary(ctx context.Context, where string, args ...any) (*MoneySummary, error) {
 	sum := &MoneySummary{}
-	rows, err := s.db.QueryContext(ctx, `SELECT i.id, i.public_id, i.title, i.state, p.slug, p.name,
- COALESCE((SELECT MAX(r.percent) FROM dlg_reports r WHERE r.initiative_id = i.id), 0)
-FROM dlg_initiatives i JOIN dlg_platforms p ON p.id = i.platform_id WHERE i.state IN `+moneyStates+` AND `+where+` ORDER BY i.title, i.id`, args...)
+	index, err := s.moneyRows(ctx, sum, where, args)
 	if err != nil {
 		return nil, err
 	}
-	index := map[int64]int{}
-	for rows.Next() {
-		var r MoneyRow
-		var id int64
-		if err := rows.Scan(&id, &r.PublicID, &r.Title, &r.State, &r.PlatformSlug, &r.PlatformName, &r.Percent); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		index[id] = len(sum.Rows)
-		sum.Rows = append(sum.Rows, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	totals := map[string]int64{}
-	paid := map[string]int64{}
-	bySource := map[[3]string]int64{}
-	has := map[int]bool{}
+	t := moneyTotals{paid: map[string]int64{}, planned: map[string]int64{}, bySource: map[[3]string]int64{}, has: map[int]bool{}}
 	err = s.eachAmount(ctx, `SELECT s.initiative_id, s.source, s.name, s.amount_minor, s.currency FROM dlg_shares s JOIN dlg_initiatives i ON i.id = s.initiative_id
 WHERE i.state IN `+moneyStates+` AND `+where+` ORDER BY s.id`, args, func(id int64, source, name string, a money.Amount) {
-		k, ok := index[id]
-		if !ok {
-			return
-		}
-		has[k] = true
-		totals[a.Currency] += a.Minor
-		bySource[[3]string{source, name, a.Currency}] += a.Minor
-		r := &sum.Rows[k]
-		if r.Planned.Currency == "" || r.Planned.Currency == a.Currency {
-			r.Planned = money.New(r.Planned.Minor+a.Minor, a.Currency)
+		if k, ok := index[id]; ok {
+			t.share(&sum.Rows[k], k, source, name, a)
 		}
 	})
 	if err != nil {
@@ -199,19 +171,71 @@ WHERE i.state IN `+moneyStates+` AND `+where+` ORDER BY s.id`, args, func(id int
 	}
 	err = s.eachAmount(ctx, `SELECT s.initiative_id, '', '', s.amount_minor, s.currency FROM dlg_disbursements s JOIN dlg_initiatives i ON i.id = s.initiative_id
 WHERE i.state IN `+moneyStates+` AND `+where+` ORDER BY s.id`, args, func(id int64, _, _ string, a money.Amount) {
-		k, ok := index[id]
-		if !ok {
-			return
-		}
-		paid[a.Currency] += a.Minor
-		r := &sum.Rows[k]
-		if r.Paid.Currency == "" || r.Paid.Currency == a.Currency {
-			r.Paid = money.New(r.Paid.Minor+a.Minor, a.Currency)
+		if k, ok := index[id]; ok {
+			t.paidOut(&sum.Rows[k], a)
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
+	sum.count(t.has)
+	sum.Totals = amounts(t.planned)
+	sum.Paid = amounts(t.paid)
+	sum.BySource = sourceTotals(t.bySource)
+	return sum, nil
+}
+
+// moneyRows reads the initiatives of a summary into sum.Rows and returns
+// the index of each initiative id in them.
+func (s *Service) moneyRows(ctx context.Context, sum *MoneySummary, where string, args []any) (map[int64]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT i.id, i.public_id, i.title, i.state, p.slug, p.name,
+ COALESCE((SELECT MAX(r.percent) FROM dlg_reports r WHERE r.initiative_id = i.id), 0)
+FROM dlg_initiatives i JOIN dlg_platforms p ON p.id = i.platform_id WHERE i.state IN `+moneyStates+` AND `+where+` ORDER BY i.title, i.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	index := map[int64]int{}
+	for rows.Next() {
+		var r MoneyRow
+		var id int64
+		if err := rows.Scan(&id, &r.PublicID, &r.Title, &r.State, &r.PlatformSlug, &r.PlatformName, &r.Percent); err != nil {
+			return nil, err
+		}
+		index[id] = len(sum.Rows)
+		sum.Rows = append(sum.Rows, r)
+	}
+	return index, rows.Err()
+}
+
+// moneyTotals gathers the amounts of a summary by currency.
+type moneyTotals struct {
+	planned, paid map[string]int64
+	bySource      map[[3]string]int64 // source, name, currency
+	has           map[int]bool        // rows with a financing plan
+}
+
+// share adds a financing share of row r (the k-th).
+func (t *moneyTotals) share(r *MoneyRow, k int, source, name string, a money.Amount) {
+	t.has[k] = true
+	t.planned[a.Currency] += a.Minor
+	t.bySource[[3]string{source, name, a.Currency}] += a.Minor
+	if r.Planned.Currency == "" || r.Planned.Currency == a.Currency {
+		r.Planned = money.New(r.Planned.Minor+a.Minor, a.Currency)
+	}
+}
+
+// paidOut adds a disbursement of row r.
+func (t *moneyTotals) paidOut(r *MoneyRow, a money.Amount) {
+	t.paid[a.Currency] += a.Minor
+	if r.Paid.Currency == "" || r.Paid.Currency == a.Currency {
+		r.Paid = money.New(r.Paid.Minor+a.Minor, a.Currency)
+	}
+}
+
+// count sets the counters and the platform lines from the rows; has names
+// the rows with a financing plan.
+func (sum *MoneySummary) count(has map[int]bool) {
 	platforms := map[string]*PlatformMoney{}
 	var order []string
 	for k, r := range sum.Rows {
@@ -243,27 +267,31 @@ WHERE i.state IN `+moneyStates+` AND `+where+` ORDER BY s.id`, args, func(id int
 		sum.ByPlatform = append(sum.ByPlatform, *pm)
 	}
 	sort.SliceStable(sum.ByPlatform, func(i, j int) bool { return sum.ByPlatform[i].Name < sum.ByPlatform[j].Name })
-	sum.Totals = amounts(totals)
-	sum.Paid = amounts(paid)
+}
+
+// sourceTotals lists the planned amounts by source (municipality, donors
+// by name, others) and currency.
+func sourceTotals(bySource map[[3]string]int64) []SourceTotal {
+	var out []SourceTotal
 	for k, v := range bySource {
 		st := SourceTotal{Source: k[0], Name: k[1], Amount: money.New(v, k[2])}
 		if st.Source == "donor" {
 			st.Key = programmeKey(st.Name)
 		}
-		sum.BySource = append(sum.BySource, st)
+		out = append(out, st)
 	}
-	order2 := map[string]int{"lsg": 0, "donor": 1, "other": 2}
-	sort.Slice(sum.BySource, func(i, j int) bool {
-		a, b := sum.BySource[i], sum.BySource[j]
-		if order2[a.Source] != order2[b.Source] {
-			return order2[a.Source] < order2[b.Source]
+	rank := map[string]int{"lsg": 0, "donor": 1, "other": 2}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if rank[a.Source] != rank[b.Source] {
+			return rank[a.Source] < rank[b.Source]
 		}
 		if a.Name != b.Name {
 			return a.Name < b.Name
 		}
 		return a.Amount.Currency < b.Amount.Currency
 	})
-	return sum, nil
+	return out
 }
 
 func addTo(m map[string]int64, a money.Amount) map[string]int64 {
