@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -202,90 +203,102 @@ func readDraft(c *Call, d Draft) (map[string]string, []BudgetLine, int64, int64,
 		fe["title"] = "grants.too_long"
 	}
 	for _, f := range c.Form {
-		v := strings.TrimSpace(d.Values[f.Key])
 		switch f.Type {
 		case FieldBudget:
-			for i, l := range d.Budget {
-				item := strings.TrimSpace(l.Item)
-				if item == "" && strings.TrimSpace(l.Cost) == "" && strings.TrimSpace(l.Requested) == "" {
-					continue
-				}
-				key := "budget_" + strconv.Itoa(i)
-				if item == "" || !validText(item, 200) {
-					fe[key+"_item"] = "form.required"
-				}
-				cost, err1 := money.Parse(l.Cost, c.Currency)
-				req := money.Amount{Currency: c.Currency}
-				var err2 error
-				if strings.TrimSpace(l.Requested) != "" {
-					req, err2 = money.Parse(l.Requested, c.Currency)
-				}
-				switch {
-				case err1 != nil:
-					fe[key+"_cost"] = "grants.amount.invalid"
-				case cost.Minor <= 0:
-					fe[key+"_cost"] = "grants.budget.negative"
-				}
-				switch {
-				case err2 != nil:
-					fe[key+"_requested"] = "grants.amount.invalid"
-				case req.Minor < 0:
-					fe[key+"_requested"] = "grants.budget.negative"
-				case err1 == nil && req.Minor > cost.Minor:
-					fe[key+"_requested"] = "grants.budget.requested_over_cost"
-				}
-				lines = append(lines, BudgetLine{Item: item, Cost: cost.Minor, Requested: req.Minor})
-				total += cost.Minor
-				requested += req.Minor
-			}
+			l, t, r := readBudget(fe, d.Budget, c.Currency)
+			lines, total, requested = append(lines, l...), total+t, requested+r
 			if len(lines) > 50 {
 				fe[f.Key] = "grants.budget.too_many"
 			}
 			continue
 		case FieldFile:
 			continue
-		case FieldText:
-			if !validText(v, 500) || strings.ContainsAny(v, "\r\n") {
-				fe[f.Key] = "grants.too_long"
-			}
-		case FieldLongText:
-			if !validText(v, 10000) {
-				fe[f.Key] = "grants.too_long"
-			}
-		case FieldNumber:
-			if v != "" {
-				if _, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64); err != nil || len(v) > 30 {
-					fe[f.Key] = "grants.number.invalid"
-				}
-			}
-		case FieldMoney:
-			if v != "" {
-				if a, err := money.Parse(v, c.Currency); err != nil || a.Minor < 0 {
-					fe[f.Key] = "grants.amount.invalid"
-				}
-			}
-		case FieldDate:
-			if v != "" {
-				if _, err := time.Parse("2006-01-02", v); err != nil {
-					fe[f.Key] = "grants.date.invalid"
-				}
-			}
-		case FieldChoice:
-			if v != "" {
-				ok := false
-				for _, o := range f.Options {
-					ok = ok || o == v
-				}
-				if !ok {
-					fe[f.Key] = "form.invalid_choice"
-				}
-			}
+		}
+		v := strings.TrimSpace(d.Values[f.Key])
+		if k := checkValue(f, v, c.Currency); k != "" {
+			fe[f.Key] = k
 		}
 		if v != "" {
 			vals[f.Key] = v
 		}
 	}
 	return vals, lines, total, requested, fe
+}
+
+// readBudget reads the budget lines typed (skipping empty ones) and sums
+// their costs and the amounts requested.
+func readBudget(fe FieldErrors, in []BudgetLineInput, cur string) (lines []BudgetLine, total, requested int64) {
+	for i, l := range in {
+		item := strings.TrimSpace(l.Item)
+		if item == "" && strings.TrimSpace(l.Cost) == "" && strings.TrimSpace(l.Requested) == "" {
+			continue
+		}
+		key := "budget_" + strconv.Itoa(i)
+		if item == "" || !validText(item, 200) {
+			fe[key+"_item"] = "form.required"
+		}
+		cost, err1 := money.Parse(l.Cost, cur)
+		req := money.Amount{Currency: cur}
+		var err2 error
+		if strings.TrimSpace(l.Requested) != "" {
+			req, err2 = money.Parse(l.Requested, cur)
+		}
+		switch {
+		case err1 != nil:
+			fe[key+"_cost"] = "grants.amount.invalid"
+		case cost.Minor <= 0:
+			fe[key+"_cost"] = "grants.budget.negative"
+		}
+		switch {
+		case err2 != nil:
+			fe[key+"_requested"] = "grants.amount.invalid"
+		case req.Minor < 0:
+			fe[key+"_requested"] = "grants.budget.negative"
+		case err1 == nil && req.Minor > cost.Minor:
+			fe[key+"_requested"] = "grants.budget.requested_over_cost"
+		}
+		lines = append(lines, BudgetLine{Item: item, Cost: cost.Minor, Requested: req.Minor})
+		total += cost.Minor
+		requested += req.Minor
+	}
+	return lines, total, requested
+}
+
+// checkValue is the catalogue key of what is wrong with the value v of a
+// form field in its format, or "" (an empty value is submit's concern).
+func checkValue(f Field, v, cur string) string {
+	switch f.Type {
+	case FieldText:
+		if !validText(v, 500) || strings.ContainsAny(v, "\r\n") {
+			return "grants.too_long"
+		}
+	case FieldLongText:
+		if !validText(v, 10000) {
+			return "grants.too_long"
+		}
+	}
+	if v == "" {
+		return ""
+	}
+	switch f.Type {
+	case FieldNumber:
+		if _, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64); err != nil || len(v) > 30 {
+			return "grants.number.invalid"
+		}
+	case FieldMoney:
+		if a, err := money.Parse(v, cur); err != nil || a.Minor < 0 {
+			return "grants.amount.invalid"
+		}
+	case FieldDate:
+		if _, err := time.Parse("2006-01-02", v); err != nil {
+			return "grants.date.invalid"
+		}
+	case FieldChoice:
+		if !slices.Contains(f.Options, v) {
+			return "form.invalid_choice"
+		}
+	}
+	return ""
 }
 
 // CheckRules are the checks before submission: required fields, the budget

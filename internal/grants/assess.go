@@ -340,23 +340,7 @@ func (s *Service) SubmitScores(ctx context.Context, u *auth.User, appPID string,
 	if c.Status == StatusDecided {
 		return ErrState
 	}
-	fe := FieldErrors{}
-	points := map[int]int{}
-	for _, cr := range c.Criteria {
-		key := "points_" + strconv.Itoa(cr.N)
-		n, err := strconv.Atoi(strings.TrimSpace(in.Points[cr.N]))
-		if err != nil || n < 0 || n > cr.Max {
-			fe[key] = "grants.score.range"
-			continue
-		}
-		points[cr.N] = n
-		if !validText(in.Comments[cr.N], 2000) {
-			fe["comment_"+strconv.Itoa(cr.N)] = "grants.too_long"
-		}
-	}
-	if !validText(in.Comment, 5000) {
-		fe["comment"] = "grants.too_long"
-	}
+	points, fe := readScores(c, in)
 	if len(fe) > 0 {
 		return fe
 	}
@@ -382,22 +366,50 @@ func (s *Service) SubmitScores(ctx context.Context, u *auth.User, appPID string,
 		if err := recordAudit(ctx, tx, u, "grants.assessment.submit", "grant_application", a.PublicID, map[string]string{"total_permille": strconv.Itoa(total)}, m); err != nil {
 			return err
 		}
-		gs, err := listAssignments(ctx, tx, `g.application_id = ?`, a.ID)
-		if err != nil {
-			return err
-		}
-		if !Divergent(gs, c.DivergencePct) || hasThird(gs) {
-			return nil
-		}
-		id, err := s.pickAssessor(ctx, tx, c, a.ID, pool)
-		if err != nil || id == 0 {
-			return err
-		}
-		if err := recordAudit(ctx, tx, nil, "grants.assessment.divergence", "grant_application", a.PublicID, map[string]string{"threshold_pct": strconv.Itoa(c.DivergencePct)}, Meta{IP: "system"}); err != nil {
-			return err
-		}
-		return s.insertAssignment(ctx, tx, nil, a, id, true, Meta{IP: "system"})
+		return s.bringThird(ctx, tx, c, a, pool)
 	}))
+}
+
+// readScores checks the points and comments of an assessment.
+func readScores(c *Call, in ScoreInput) (map[int]int, FieldErrors) {
+	fe := FieldErrors{}
+	points := map[int]int{}
+	for _, cr := range c.Criteria {
+		key := "points_" + strconv.Itoa(cr.N)
+		n, err := strconv.Atoi(strings.TrimSpace(in.Points[cr.N]))
+		if err != nil || n < 0 || n > cr.Max {
+			fe[key] = "grants.score.range"
+			continue
+		}
+		points[cr.N] = n
+		if !validText(in.Comments[cr.N], 2000) {
+			fe["comment_"+strconv.Itoa(cr.N)] = "grants.too_long"
+		}
+	}
+	if !validText(in.Comment, 5000) {
+		fe["comment"] = "grants.too_long"
+	}
+	return points, fe
+}
+
+// bringThird assigns a third assessor from pool when the submitted scores
+// of a diverge by more than the call allows and none is assigned yet.
+func (s *Service) bringThird(ctx context.Context, tx *db.Tx, c *Call, a *Application, pool []auth.User) error {
+	gs, err := listAssignments(ctx, tx, `g.application_id = ?`, a.ID)
+	if err != nil {
+		return err
+	}
+	if !Divergent(gs, c.DivergencePct) || hasThird(gs) {
+		return nil
+	}
+	id, err := s.pickAssessor(ctx, tx, c, a.ID, pool)
+	if err != nil || id == 0 {
+		return err
+	}
+	if err := recordAudit(ctx, tx, nil, "grants.assessment.divergence", "grant_application", a.PublicID, map[string]string{"threshold_pct": strconv.Itoa(c.DivergencePct)}, Meta{IP: "system"}); err != nil {
+		return err
+	}
+	return s.insertAssignment(ctx, tx, nil, a, id, true, Meta{IP: "system"})
 }
 
 func hasThird(gs []*Assignment) bool {

@@ -48,18 +48,9 @@ func ParseSupportCSV(r io.Reader) ([]Support, []ImportError, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = false
-	head, err := cr.Read()
+	col, err := supportColumns(cr)
 	if err != nil {
-		return nil, nil, fmt.Errorf("grants.ParseSupportCSV: header: %w", err)
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
-	}
-	for _, h := range SupportHeader {
-		if _, ok := col[h]; !ok && h != "award_date" {
-			return nil, nil, fmt.Errorf("grants.ParseSupportCSV: missing column %q", h)
-		}
+		return nil, nil, err
 	}
 	var out []Support
 	var errs []ImportError
@@ -85,49 +76,73 @@ func ParseSupportCSV(r io.Reader) ([]Support, []ImportError, error) {
 			return strings.TrimSpace(rec[i])
 		}
 		bad := func(field, msg string) { errs = append(errs, ImportError{Line: line, Field: field, Err: msg}) }
-		s := Support{Funder: get("funder"), Recipient: get("recipient"), Purpose: get("purpose"), Procedure: get("procedure"), LSG: get("lsg"), Currency: strings.ToUpper(get("currency")), AwardDate: get("award_date")}
-		y, err := strconv.Atoi(get("year"))
-		if err != nil || y < 1990 || y > 2100 {
-			bad("year", "not a year between 1990 and 2100")
-		}
-		s.Year = y
-		for _, f := range []struct{ name, v string }{{"funder", s.Funder}, {"recipient", s.Recipient}} {
-			if f.v == "" || !utf8.ValidString(f.v) || utf8.RuneCountInString(f.v) > 300 {
-				bad(f.name, "required, at most 300 characters")
-			}
-		}
-		if !utf8.ValidString(s.Purpose) || utf8.RuneCountInString(s.Purpose) > 1000 {
-			bad("purpose", "at most 1000 characters")
-		}
-		if len(s.LSG) > 100 || !utf8.ValidString(s.LSG) {
-			bad("lsg", "not a place code")
-		}
-		switch strings.ToLower(strings.ReplaceAll(s.Procedure, " ", "_")) {
-		case "open_call", "javni_poziv", "open":
-			s.Procedure = "open_call"
-		case "direct", "direktno", "direktna_dodjela":
-			s.Procedure = "direct"
-		default:
-			bad("procedure", "open_call or direct")
-		}
-		if !money.Valid(s.Currency) {
-			bad("currency", "unknown currency")
-		} else if a, err := money.Parse(get("amount"), s.Currency); err != nil || a.Minor <= 0 {
-			bad("amount", "not a positive amount")
-		} else {
-			s.Amount = a.Minor
-		}
-		if s.AwardDate == "" && s.Year != 0 {
-			s.AwardDate = fmt.Sprintf("%04d-12-31", s.Year)
-		} else if s.AwardDate != "" && (!validDate(s.AwardDate) || s.AwardDate[:4] != strconv.Itoa(s.Year)) {
-			bad("award_date", "YYYY-MM-DD in the record's year")
-		}
-		out = append(out, s)
+		out = append(out, readSupport(get, bad))
 		if len(errs) > 100 {
 			break
 		}
 	}
 	return out, errs, nil
+}
+
+// supportColumns reads the header: the column of each name.
+func supportColumns(cr *csv.Reader) (map[string]int, error) {
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("grants.ParseSupportCSV: header: %w", err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	for _, h := range SupportHeader {
+		if _, ok := col[h]; !ok && h != "award_date" {
+			return nil, fmt.Errorf("grants.ParseSupportCSV: missing column %q", h)
+		}
+	}
+	return col, nil
+}
+
+// readSupport reads one record through get (a column's trimmed value) and
+// reports each bad field to bad.
+func readSupport(get func(string) string, bad func(field, msg string)) Support {
+	s := Support{Funder: get("funder"), Recipient: get("recipient"), Purpose: get("purpose"), Procedure: get("procedure"), LSG: get("lsg"), Currency: strings.ToUpper(get("currency")), AwardDate: get("award_date")}
+	y, err := strconv.Atoi(get("year"))
+	if err != nil || y < 1990 || y > 2100 {
+		bad("year", "not a year between 1990 and 2100")
+	}
+	s.Year = y
+	for _, f := range []struct{ name, v string }{{"funder", s.Funder}, {"recipient", s.Recipient}} {
+		if f.v == "" || !utf8.ValidString(f.v) || utf8.RuneCountInString(f.v) > 300 {
+			bad(f.name, "required, at most 300 characters")
+		}
+	}
+	if !utf8.ValidString(s.Purpose) || utf8.RuneCountInString(s.Purpose) > 1000 {
+		bad("purpose", "at most 1000 characters")
+	}
+	if len(s.LSG) > 100 || !utf8.ValidString(s.LSG) {
+		bad("lsg", "not a place code")
+	}
+	switch strings.ToLower(strings.ReplaceAll(s.Procedure, " ", "_")) {
+	case "open_call", "javni_poziv", "open":
+		s.Procedure = "open_call"
+	case "direct", "direktno", "direktna_dodjela":
+		s.Procedure = "direct"
+	default:
+		bad("procedure", "open_call or direct")
+	}
+	if !money.Valid(s.Currency) {
+		bad("currency", "unknown currency")
+	} else if a, err := money.Parse(get("amount"), s.Currency); err != nil || a.Minor <= 0 {
+		bad("amount", "not a positive amount")
+	} else {
+		s.Amount = a.Minor
+	}
+	if s.AwardDate == "" && s.Year != 0 {
+		s.AwardDate = fmt.Sprintf("%04d-12-31", s.Year)
+	} else if s.AwardDate != "" && (!validDate(s.AwardDate) || s.AwardDate[:4] != strconv.Itoa(s.Year)) {
+		bad("award_date", "YYYY-MM-DD in the record's year")
+	}
+	return s
 }
 
 // ImportSupport checks and imports records in one transaction; unknown LSG

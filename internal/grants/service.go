@@ -131,6 +131,17 @@ func validText(s string, max int) bool {
 // validate turns the input into a call (without ids) or field errors.
 func (s *Service) validate(in CallInput, c *Call) FieldErrors {
 	fe := FieldErrors{}
+	readPublisher(fe, in, c)
+	readTexts(fe, in, c)
+	readAmounts(fe, in, c)
+	readPercents(fe, in, c)
+	readTimeline(fe, in, c, s.o.Zone)
+	readSpecs(fe, in, c)
+	return fe
+}
+
+// readPublisher sets who publishes and funds the call, and its language.
+func readPublisher(fe FieldErrors, in CallInput, c *Call) {
 	kind, ref, _ := strings.Cut(in.Publisher, ":")
 	c.LSG, c.OrgPID = "", ""
 	switch {
@@ -149,7 +160,13 @@ func (s *Service) validate(in CallInput, c *Call) FieldErrors {
 		fe["lang"] = "form.invalid_choice"
 	}
 	c.Lang = in.Lang
+}
+
+// readTexts sets the call's title and text in its language and any
+// translations given.
+func readTexts(fe FieldErrors, in CallInput, c *Call) {
 	c.Texts = nil
+	hasMain := false
 	for _, t := range in.Texts {
 		t.Title, t.Body = strings.TrimSpace(t.Title), strings.TrimSpace(t.Body)
 		if t.Title == "" && t.Body == "" {
@@ -166,37 +183,42 @@ func (s *Service) validate(in CallInput, c *Call) FieldErrors {
 			fe["body"+suffix] = "form.required"
 		}
 		c.Texts = append(c.Texts, t)
-	}
-	hasMain := false
-	for _, t := range c.Texts {
 		hasMain = hasMain || t.Lang == in.Lang
 	}
 	if !hasMain && fe["lang"] == "" {
 		fe["title"] = "form.required"
 		fe["body"] = "form.required"
 	}
+}
+
+// readAmounts sets the currency, the total and the range of one grant.
+func readAmounts(fe FieldErrors, in CallInput, c *Call) {
 	c.Currency = in.Currency
 	if !money.Valid(in.Currency) {
 		fe["currency"] = "form.invalid_choice"
-	} else {
-		amount := func(field, v string, dst *int64, allowZero bool) {
-			a, err := money.Parse(v, in.Currency)
-			if err != nil || a.Minor < 0 || (!allowZero && a.Minor == 0) {
-				fe[field] = "grants.amount.invalid"
-				return
-			}
-			*dst = a.Minor
-		}
-		amount("total", in.Total, &c.Total, false)
-		amount("min", in.Min, &c.Min, true)
-		amount("max", in.Max, &c.Max, false)
-		if fe["min"] == "" && fe["max"] == "" && c.Min > c.Max {
-			fe["min"] = "grants.amount.min_over_max"
-		}
-		if fe["max"] == "" && fe["total"] == "" && c.Max > c.Total {
-			fe["max"] = "grants.amount.max_over_total"
-		}
+		return
 	}
+	amount := func(field, v string, dst *int64, allowZero bool) {
+		a, err := money.Parse(v, in.Currency)
+		if err != nil || a.Minor < 0 || (!allowZero && a.Minor == 0) {
+			fe[field] = "grants.amount.invalid"
+			return
+		}
+		*dst = a.Minor
+	}
+	amount("total", in.Total, &c.Total, false)
+	amount("min", in.Min, &c.Min, true)
+	amount("max", in.Max, &c.Max, false)
+	if fe["min"] == "" && fe["max"] == "" && c.Min > c.Max {
+		fe["min"] = "grants.amount.min_over_max"
+	}
+	if fe["max"] == "" && fe["total"] == "" && c.Max > c.Total {
+		fe["max"] = "grants.amount.max_over_total"
+	}
+}
+
+// readPercents sets the own share and the assessors' allowed divergence.
+func readPercents(fe FieldErrors, in CallInput, c *Call) {
 	pct := func(field, v string, def, lo int, dst *int) {
 		if strings.TrimSpace(v) == "" {
 			*dst = def
@@ -211,14 +233,18 @@ func (s *Service) validate(in CallInput, c *Call) FieldErrors {
 	}
 	pct("own_share_pct", in.OwnSharePct, 0, 0, &c.OwnSharePct)
 	pct("divergence_pct", in.DivergencePct, 30, 1, &c.DivergencePct)
+}
+
+// readTimeline sets when the call opens, takes questions and closes.
+func readTimeline(fe FieldErrors, in CallInput, c *Call, zone *time.Location) {
 	var ok bool
-	if c.OpensAt, ok = ParseLocal(in.OpensAt, s.o.Zone); !ok {
+	if c.OpensAt, ok = ParseLocal(in.OpensAt, zone); !ok {
 		fe["opens_at"] = "grants.time.invalid"
 	}
-	if c.QuestionsUntil, ok = ParseLocal(in.QuestionsUntil, s.o.Zone); !ok {
+	if c.QuestionsUntil, ok = ParseLocal(in.QuestionsUntil, zone); !ok {
 		fe["questions_until"] = "grants.time.invalid"
 	}
-	if c.ClosesAt, ok = ParseLocal(in.ClosesAt, s.o.Zone); !ok {
+	if c.ClosesAt, ok = ParseLocal(in.ClosesAt, zone); !ok {
 		fe["closes_at"] = "grants.time.invalid"
 	}
 	if fe["opens_at"] == "" && fe["closes_at"] == "" && !c.ClosesAt.After(c.OpensAt) {
@@ -228,6 +254,10 @@ func (s *Service) validate(in CallInput, c *Call) FieldErrors {
 		(c.QuestionsUntil.Before(c.OpensAt) || c.QuestionsUntil.After(c.ClosesAt)) {
 		fe["questions_until"] = "grants.time.questions_outside"
 	}
+}
+
+// readSpecs sets the eligibility, form and criteria from their texts.
+func readSpecs(fe FieldErrors, in CallInput, c *Call) {
 	specErr := func(field string, err error) {
 		var se *SpecError
 		if errors.As(err, &se) {
@@ -247,7 +277,6 @@ func (s *Service) validate(in CallInput, c *Call) FieldErrors {
 	if err == nil && len(c.Criteria) == 0 {
 		fe["criteria"] = "grants.spec.empty"
 	}
-	return fe
 }
 
 // CanPublishFor reports whether u may publish calls for the publisher value.
