@@ -15,6 +15,7 @@ import (
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/demo"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/refuse"
@@ -629,4 +630,15 @@ func TestListCallsPaging(t *testing.T) {
 			t.Errorf("the query's fifth page: %d calls, want 4 (20 matches)", len(q))
 		}
 	})
+}
+
+func sarajevo() *time.Location { return demo.Sarajevo() }
+
+// at is a Sarajevo time ("2026-03-01 09:00:00") in UTC.
+func at(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, sarajevo())
+	if err != nil {
+		panic(err)
+	}
+	return t.UTC()
 }
