@@ -59,7 +59,7 @@ func apiInitiative(x *Initiative, lang string, full bool) APIInitiative {
 }
 
 func (h *Handlers) apiPlatforms(w http.ResponseWriter, r *http.Request) error {
-	list, err := h.svc.Platforms(r.Context(), r.URL.Query().Get("lsg"))
+	list, err := h.svc.Platforms.List(r.Context(), r.URL.Query().Get("lsg"))
 	if err != nil {
 		return err
 	}
@@ -77,13 +77,13 @@ func (h *Handlers) apiPlatform(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.svc.Platforms(r.Context(), "")
+	list, err := h.svc.Platforms.List(r.Context(), "")
 	if err != nil {
 		return err
 	}
 	for _, s := range list {
 		if s.ID == p.ID {
-			pr, err := h.svc.Priorities(r.Context(), p)
+			pr, err := h.svc.Platforms.Priorities(r.Context(), p)
 			if err != nil {
 				return err
 			}
@@ -105,13 +105,13 @@ func (h *Handlers) apiInitiatives(w http.ResponseWriter, r *http.Request) error 
 		f.State = "none" // drafts are private
 	}
 	if slug := q.Get("platform"); slug != "" {
-		p, err := h.svc.Platform(r.Context(), slug)
+		p, err := h.svc.Platforms.Get(r.Context(), slug)
 		if err != nil {
 			return err
 		}
 		f.PlatformID = p.ID
 	}
-	list, err := h.svc.Initiatives(r.Context(), f)
+	list, err := h.svc.Initiatives.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -129,10 +129,10 @@ func (h *Handlers) apiInitiative(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !h.svc.Visible(r.Context(), auth.UserFrom(r), p, x) {
+	if !h.svc.Initiatives.Visible(r.Context(), auth.UserFrom(r), p, x) {
 		return refuse.ErrNotFound
 	}
-	tl, err := h.svc.Timeline(r.Context(), x)
+	tl, err := h.svc.Initiatives.Timeline(r.Context(), x)
 	if err != nil {
 		return err
 	}

@@ -236,13 +236,13 @@ func (l *demoLoader) who(ctx context.Context, login string) (*auth.User, error) 
 // action plan and meetings.
 func (l *demoLoader) platform(ctx context.Context, d demoPlatform) error {
 	s, m := l.s, l.m
-	p, err := s.CreatePlatform(ctx, nil, PlatformInput{Name: d.Name, LSGs: d.LSGs, Description: d.Description}, m)
+	p, err := s.Platforms.Create(ctx, nil, PlatformInput{Name: d.Name, LSGs: d.LSGs, Description: d.Description}, m)
 	if err != nil {
 		return err
 	}
 	l.platforms[d.Key] = p
 	for _, pr := range d.Priorities {
-		if err := s.AddPriority(ctx, nil, p, pr.Name, pr.Tags, m); err != nil {
+		if err := s.Platforms.AddPriority(ctx, nil, p, pr.Name, pr.Tags, m); err != nil {
 			return err
 		}
 	}
@@ -251,7 +251,7 @@ func (l *demoLoader) platform(ctx context.Context, d demoPlatform) error {
 		if err != nil {
 			return err
 		}
-		if err := s.AddMemberDirect(ctx, p, u.ID, mem.Role); err != nil {
+		if err := s.Platforms.AddMemberDirect(ctx, p, u.ID, mem.Role); err != nil {
 			return err
 		}
 	}
@@ -260,7 +260,7 @@ func (l *demoLoader) platform(ctx context.Context, d demoPlatform) error {
 		if err != nil {
 			return err
 		}
-		if err := s.RequestJoin(ctx, u, p, m); err != nil {
+		if err := s.Platforms.RequestJoin(ctx, u, p, m); err != nil {
 			return err
 		}
 	}
@@ -269,12 +269,12 @@ func (l *demoLoader) platform(ctx context.Context, d demoPlatform) error {
 		if err != nil {
 			return err
 		}
-		if err := s.VerifyResident(ctx, nil, p, u.ID, u.PublicID, d.LSGs[0], m); err != nil && !errors.Is(err, refuse.ErrConflict) {
+		if err := s.Residents.Verify(ctx, nil, p, u.ID, u.PublicID, d.LSGs[0], m); err != nil && !errors.Is(err, refuse.ErrConflict) {
 			return err
 		}
 	}
 	for _, a := range d.Actions {
-		if err := s.AddAction(ctx, nil, p, Action{Year: a.Year, Title: a.Title, Owner: a.Owner, Deadline: a.Deadline, Status: a.Status}, m); err != nil {
+		if err := s.Platforms.AddAction(ctx, nil, p, Action{Year: a.Year, Title: a.Title, Owner: a.Owner, Deadline: a.Deadline, Status: a.Status}, m); err != nil {
 			return err
 		}
 	}
@@ -288,20 +288,20 @@ func (l *demoLoader) platform(ctx context.Context, d demoPlatform) error {
 
 // meeting creates a meeting with its minutes, decisions and registrations.
 func (l *demoLoader) meeting(ctx context.Context, key string, p *Platform, d demoMeeting) error {
-	s, m, now := l.s, l.m, l.s.now()
-	mt, err := s.CreateMeeting(ctx, nil, p, MeetingInput{Title: d.Title, StartsAt: d.Starts.At(now), EndsAt: d.Ends.At(now),
+	s, m, now := l.s, l.m, l.s.Meetings.now()
+	mt, err := s.Meetings.Create(ctx, nil, p, MeetingInput{Title: d.Title, StartsAt: d.Starts.At(now), EndsAt: d.Ends.At(now),
 		Place: d.Place, OnlineURL: d.OnlineURL, Agenda: d.Agenda}, m)
 	if err != nil {
 		return err
 	}
 	l.meetings[[2]string{key, d.Title}] = mt
 	if d.Minutes != "" {
-		if err := s.SetMinutes(ctx, nil, p, mt, d.Minutes, m); err != nil {
+		if err := s.Meetings.SetMinutes(ctx, nil, p, mt, d.Minutes, m); err != nil {
 			return err
 		}
 	}
 	for _, text := range d.Decisions {
-		if err := s.AddDecision(ctx, nil, p, mt, text, m); err != nil {
+		if err := s.Meetings.AddDecision(ctx, nil, p, mt, text, m); err != nil {
 			return err
 		}
 	}
@@ -310,7 +310,7 @@ func (l *demoLoader) meeting(ctx context.Context, key string, p *Platform, d dem
 		if err != nil {
 			return err
 		}
-		if err := s.Register(ctx, u, mt, m); err != nil {
+		if err := s.Meetings.Register(ctx, u, mt, m); err != nil {
 			return err
 		}
 	}

@@ -18,7 +18,7 @@ func (l *demoLoader) initiative(ctx context.Context, d demoInitiative) error {
 	}
 	in := InitiativeInput{Title: d.Title, Problem: d.Problem, Solution: d.Solution, LocalCommunity: d.Community, Cost: d.Cost, Currency: d.Currency, LSG: d.LSG}
 	if d.Priority != "" {
-		prios, err := l.s.Priorities(ctx, p)
+		prios, err := l.s.Platforms.Priorities(ctx, p)
 		if err != nil {
 			return err
 		}
@@ -28,7 +28,7 @@ func (l *demoLoader) initiative(ctx context.Context, d demoInitiative) error {
 			}
 		}
 	}
-	x, err := l.s.CreateInitiative(ctx, author, p, in, l.m)
+	x, err := l.s.Initiatives.Create(ctx, author, p, in, l.m)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (l *demoLoader) step(ctx context.Context, d demoInitiative, p *Platform, x 
 	}
 	if to == StateCofinanced {
 		for _, sh := range d.Shares {
-			if err := s.AddShare(ctx, actor, p, x, ShareInput{Source: sh.Source, Name: sh.Name, Amount: sh.Amount, Currency: d.Currency}, m); err != nil {
+			if err := s.Money.AddShare(ctx, actor, p, x, ShareInput{Source: sh.Source, Name: sh.Name, Amount: sh.Amount, Currency: d.Currency}, m); err != nil {
 				return err
 			}
 		}
@@ -72,24 +72,24 @@ func (l *demoLoader) step(ctx context.Context, d demoInitiative, p *Platform, x 
 	case StateNotAdmissible, StateRejected:
 		reason = d.Reason
 	}
-	if err := s.Transition(ctx, actor, p, x, to, reason, meeting, m); err != nil {
+	if err := s.Initiatives.Transition(ctx, actor, p, x, to, reason, meeting, m); err != nil {
 		return err
 	}
 	switch to {
 	case StateOpen:
 		for _, u := range l.citizens[:min(d.Supporters, len(l.citizens))] {
-			if _, err := s.Support(ctx, u, p, x, m); err != nil && !errors.Is(err, ErrAlreadySupported) {
+			if _, err := s.Initiatives.Support(ctx, u, p, x, m); err != nil && !errors.Is(err, ErrAlreadySupported) {
 				return err
 			}
 		}
 	case StateImplementation:
 		if d.Paid != nil {
-			if err := s.AddDisbursement(ctx, actor, p, x, d.Paid.On, d.Paid.Amount, d.Currency, d.Paid.Note, m); err != nil {
+			if err := s.Money.AddDisbursement(ctx, actor, p, x, d.Paid.On, d.Paid.Amount, d.Currency, d.Paid.Note, m); err != nil {
 				return err
 			}
 		}
 		for _, r := range d.Reports {
-			if err := s.AddReport(ctx, actor, p, x, r.Body, r.Percent, nil, m); err != nil {
+			if err := s.Money.AddReport(ctx, actor, p, x, r.Body, r.Percent, nil, m); err != nil {
 				return err
 			}
 		}
@@ -110,11 +110,11 @@ func (l *demoLoader) ballots(ctx context.Context, bs demoBallots) error {
 		if err != nil {
 			return err
 		}
-		b, err := s.CreateBallot(ctx, by, p, BallotInput{Title: d.Title, Budget: d.Budget, Currency: d.Currency, Initiatives: items}, m)
+		b, err := s.Ballots.Create(ctx, by, p, BallotInput{Title: d.Title, Budget: d.Budget, Currency: d.Currency, Initiatives: items}, m)
 		if err != nil {
 			return fmt.Errorf("dialogue demo: ballot %q: %w", d.Title, err)
 		}
-		if err := s.SetBallotState(ctx, by, p, b, BallotOpen, m); err != nil {
+		if err := s.Ballots.SetState(ctx, by, p, b, BallotOpen, m); err != nil {
 			return err
 		}
 		for _, v := range d.Votes {
@@ -126,12 +126,12 @@ func (l *demoLoader) ballots(ctx context.Context, bs demoBallots) error {
 			if err != nil {
 				return err
 			}
-			if err := s.Vote(ctx, u, p, b, picks, m); err != nil {
+			if err := s.Ballots.Vote(ctx, u, p, b, picks, m); err != nil {
 				return fmt.Errorf("dialogue demo: vote of %s: %w", v.Who, err)
 			}
 		}
 		for b.State != d.State {
-			if err := s.SetBallotState(ctx, by, p, b, NextBallotState(b), m); err != nil {
+			if err := s.Ballots.SetState(ctx, by, p, b, NextBallotState(b), m); err != nil {
 				return fmt.Errorf("dialogue demo: ballot %q to %s: %w", d.Title, NextBallotState(b), err)
 			}
 		}
@@ -160,7 +160,7 @@ func (l *demoLoader) follow(ctx context.Context, ds []demoInitiative) error {
 			if err != nil {
 				return err
 			}
-			if err := l.s.Follow(ctx, u, l.byTitle[d.Title], l.m); err != nil {
+			if err := l.s.Initiatives.Follow(ctx, u, l.byTitle[d.Title], l.m); err != nil {
 				return err
 			}
 		}

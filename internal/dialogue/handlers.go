@@ -81,14 +81,14 @@ func Register(srv *web.Server, svc *Service, o Options) (*Handlers, error) {
 				if err != nil {
 					return false, err
 				}
-				return x.State != StateDraft && x.State != StateWithdrawn && svc.Visible(ctx, u, p, x), nil
+				return x.State != StateDraft && x.State != StateWithdrawn && svc.Initiatives.Visible(ctx, u, p, x), nil
 			},
 			CanModerate: func(ctx context.Context, u *auth.User, id string) (bool, error) {
 				_, p, err := h.load(ctx, id)
 				if err != nil {
 					return false, err
 				}
-				return svc.CanModerate(ctx, u, p), nil
+				return svc.Platforms.CanModerate(ctx, u, p), nil
 			},
 			Path: func(id string) string { return "/initiatives/" + id },
 		})
@@ -125,7 +125,7 @@ func Register(srv *web.Server, svc *Service, o Options) (*Handlers, error) {
 func (h *Handlers) meta(r *http.Request) Meta { return Meta{IP: h.ip(r)} }
 
 func (h *Handlers) load(ctx context.Context, pid string) (*Initiative, *Platform, error) {
-	return h.svc.InitiativeAndPlatform(ctx, pid)
+	return h.svc.Initiatives.WithPlatform(ctx, pid)
 }
 
 // refusal gives a domain refusal its own message; the adapter maps every
@@ -214,13 +214,13 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 		n := h.lsgNames(r.Context(), []string{lsg})[0]
 		pageLSG = &n
 	}
-	list, err := h.svc.Platforms(r.Context(), lsg)
+	list, err := h.svc.Platforms.List(r.Context(), lsg)
 	if err != nil {
 		return err
 	}
 	d := listPage{LSG: pageLSG, Done: doneKey(r)}
 	if pageLSG != nil {
-		if d.Dashboard, err = h.svc.LSGDashboard(r.Context(), lsg); err != nil {
+		if d.Dashboard, err = h.svc.Money.LSGDashboard(r.Context(), lsg); err != nil {
 			return err
 		}
 	}
@@ -260,7 +260,7 @@ func (h *Handlers) platformFrom(r *http.Request) (*Platform, error) {
 	if len(slug) > 120 {
 		return nil, refuse.ErrNotFound
 	}
-	return h.svc.Platform(r.Context(), slug)
+	return h.svc.Platforms.Get(r.Context(), slug)
 }
 
 func (h *Handlers) platform(w http.ResponseWriter, r *http.Request) error {
@@ -271,7 +271,7 @@ func (h *Handlers) platform(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := auth.UserFrom(r)
 	d := platformPage{P: p, Names: h.lsgNames(ctx, p.LSGs), SignedIn: u != nil, Done: doneKey(r), Now: time.Now()}
-	if d.Members, err = h.svc.Members(ctx, p); err != nil {
+	if d.Members, err = h.svc.Platforms.Members(ctx, p); err != nil {
 		return err
 	}
 	active := d.Members[:0:0]
@@ -281,30 +281,30 @@ func (h *Handlers) platform(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	d.Members = active
-	if d.Priorities, err = h.svc.Priorities(ctx, p); err != nil {
+	if d.Priorities, err = h.svc.Platforms.Priorities(ctx, p); err != nil {
 		return err
 	}
-	if d.Actions, err = h.svc.Actions(ctx, p, 0); err != nil {
+	if d.Actions, err = h.svc.Platforms.Actions(ctx, p, 0); err != nil {
 		return err
 	}
-	if d.Meetings, err = h.svc.Meetings(ctx, p); err != nil {
+	if d.Meetings, err = h.svc.Meetings.List(ctx, p); err != nil {
 		return err
 	}
 	var author int64
 	if u != nil {
 		author = u.ID
 	}
-	if d.Initiatives, err = h.svc.Initiatives(ctx, InitiativeFilter{PlatformID: p.ID, AuthorID: author}); err != nil {
+	if d.Initiatives, err = h.svc.Initiatives.List(ctx, InitiativeFilter{PlatformID: p.ID, AuthorID: author}); err != nil {
 		return err
 	}
-	if d.Mine, err = h.svc.Membership(ctx, p, u); err != nil {
+	if d.Mine, err = h.svc.Platforms.Membership(ctx, p, u); err != nil {
 		return err
 	}
-	d.Manage = h.svc.CanManage(ctx, u, p)
-	if d.Ballots, err = h.svc.Ballots(ctx, p, d.Manage); err != nil {
+	d.Manage = h.svc.Platforms.CanManage(ctx, u, p)
+	if d.Ballots, err = h.svc.Ballots.List(ctx, p, d.Manage); err != nil {
 		return err
 	}
-	if d.Dashboard, err = h.svc.PlatformDashboard(ctx, p); err != nil {
+	if d.Dashboard, err = h.svc.Money.PlatformDashboard(ctx, p); err != nil {
 		return err
 	}
 	if p.InterMunicipal() {
@@ -328,7 +328,7 @@ func (h *Handlers) join(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.RequestJoin(r.Context(), u, p, h.meta(r)); err != nil && !errors.Is(err, refuse.ErrConflict) {
+	if err := h.svc.Platforms.RequestJoin(r.Context(), u, p, h.meta(r)); err != nil && !errors.Is(err, refuse.ErrConflict) {
 		return refusal(err)
 	}
 	return h.redirect(w, r, "/platforms/"+p.Slug, "requested")
@@ -343,7 +343,7 @@ func (h *Handlers) accept(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.AcceptInvitation(r.Context(), u, p, h.meta(r)); err != nil {
+	if err := h.svc.Platforms.AcceptInvitation(r.Context(), u, p, h.meta(r)); err != nil {
 		return refusal(err)
 	}
 	return h.redirect(w, r, "/platforms/"+p.Slug, "joined")
@@ -362,7 +362,7 @@ func (h *Handlers) money(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s, err := h.svc.Money(r.Context(), p)
+	s, err := h.svc.Money.Summary(r.Context(), p)
 	if err != nil {
 		return err
 	}
@@ -386,7 +386,7 @@ func (h *Handlers) ics(w http.ResponseWriter, r *http.Request) error {
 	}
 	loc := web.StateOf(r).Locale
 	var buf strings.Builder
-	err = h.svc.WriteICS(r.Context(), &buf, p, host, func(m *Meeting) string {
+	err = h.svc.Meetings.WriteICS(r.Context(), &buf, p, host, func(m *Meeting) string {
 		return scheme + "://" + host + "/" + loc + "/platforms/" + p.Slug + "/meetings/" + m.PublicID
 	})
 	if err != nil {
@@ -415,7 +415,7 @@ func (h *Handlers) verifyPage(w http.ResponseWriter, r *http.Request, f *web.For
 	u := auth.UserFrom(r)
 	d := verifyPage{Form: f, Done: doneKey(r), Login: u == nil}
 	if u != nil {
-		codes, err := h.svc.Residencies(r.Context(), u)
+		codes, err := h.svc.Residents.Of(r.Context(), u)
 		if err != nil {
 			return err
 		}
@@ -430,7 +430,7 @@ func (h *Handlers) verify(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := web.NewForm(r)
-	_, err = h.svc.RedeemCode(r.Context(), u, f.Get("code"), h.meta(r))
+	_, err = h.svc.Residents.Redeem(r.Context(), u, f.Get("code"), h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f.SetErrors(fe)
@@ -445,7 +445,7 @@ func (h *Handlers) verify(w http.ResponseWriter, r *http.Request) error {
 // ---- photos ----
 
 func (h *Handlers) photo(w http.ResponseWriter, r *http.Request) error {
-	ph, ipid, err := h.svc.Photo(r.Context(), r.PathValue("pid"))
+	ph, ipid, err := h.svc.Money.Photo(r.Context(), r.PathValue("pid"))
 	if err != nil {
 		return err
 	}
@@ -453,13 +453,13 @@ func (h *Handlers) photo(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !h.svc.Visible(r.Context(), auth.UserFrom(r), p, x) {
+	if !h.svc.Initiatives.Visible(r.Context(), auth.UserFrom(r), p, x) {
 		return refuse.ErrNotFound
 	}
 	if ph.ContentType != "image/png" && ph.ContentType != "image/jpeg" {
 		return refuse.ErrNotFound
 	}
-	f, err := h.svc.OpenPhoto(ph)
+	f, err := h.svc.Money.OpenPhoto(ph)
 	if err != nil {
 		return fmt.Errorf("dialogue: open photo %s: %w", ph.PublicID, err)
 	}
@@ -484,7 +484,7 @@ func (h *Handlers) Section(r *http.Request, pl places.Place) (template.HTML, err
 	if !pl.IsLSG() {
 		return "", nil
 	}
-	list, err := h.svc.Platforms(r.Context(), pl.Code)
+	list, err := h.svc.Platforms.List(r.Context(), pl.Code)
 	if err != nil {
 		return "", err
 	}

@@ -45,7 +45,7 @@ func (h *Handlers) requireManager(w http.ResponseWriter, r *http.Request) (*auth
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if !h.svc.CanManage(r.Context(), u, p) {
+	if !h.svc.Platforms.CanManage(r.Context(), u, p) {
 		return nil, nil, false, refuse.ErrForbidden
 	}
 	return u, p, true, nil
@@ -74,23 +74,23 @@ func (h *Handlers) managePage(w http.ResponseWriter, r *http.Request, p *Platfor
 		d.CodesLSG = &n
 	}
 	var err error
-	if d.Members, err = h.svc.Members(ctx, p); err != nil {
+	if d.Members, err = h.svc.Platforms.Members(ctx, p); err != nil {
 		return err
 	}
-	if d.Priorities, err = h.svc.Priorities(ctx, p); err != nil {
+	if d.Priorities, err = h.svc.Platforms.Priorities(ctx, p); err != nil {
 		return err
 	}
-	if d.Actions, err = h.svc.Actions(ctx, p, 0); err != nil {
+	if d.Actions, err = h.svc.Platforms.Actions(ctx, p, 0); err != nil {
 		return err
 	}
-	all, err := h.svc.Initiatives(ctx, InitiativeFilter{PlatformID: p.ID})
+	all, err := h.svc.Initiatives.List(ctx, InitiativeFilter{PlatformID: p.ID})
 	if err != nil {
 		return err
 	}
-	if d.Ballotable, err = h.svc.Ballotable(ctx, p); err != nil {
+	if d.Ballotable, err = h.svc.Ballots.Ballotable(ctx, p); err != nil {
 		return err
 	}
-	if d.Ballots, err = h.svc.Ballots(ctx, p, true); err != nil {
+	if d.Ballots, err = h.svc.Ballots.List(ctx, p, true); err != nil {
 		return err
 	}
 	if f == nil || op != "ballot" {
@@ -114,7 +114,7 @@ func (h *Handlers) manageOp(w http.ResponseWriter, r *http.Request) error {
 	if op == "codes" {
 		// The codes are shown once, on their own page, and never cached.
 		n, _ := strconv.Atoi(f.Get("count"))
-		codes, err := h.svc.IssueCodes(r.Context(), u, p, f.Get("lsg"), n, h.meta(r))
+		codes, err := h.svc.Residents.IssueCodes(r.Context(), u, p, f.Get("lsg"), n, h.meta(r))
 		if err != nil {
 			return h.manageFailed(w, r, p, op, f, err)
 		}
@@ -149,28 +149,28 @@ func (h *Handlers) manageStep(r *http.Request, u *auth.User, p *Platform, op str
 		if f.Get("remove") != "" {
 			status = ""
 		}
-		return back, h.svc.SetMember(ctx, u, p, atoi64(f.Get("member")), f.Get("role"), status, m)
+		return back, h.svc.Platforms.SetMember(ctx, u, p, atoi64(f.Get("member")), f.Get("role"), status, m)
 	case "invite":
 		target, err := h.person(ctx, f.Get("email"), "form.required")
 		if err != nil {
 			return "", err
 		}
-		return back, h.svc.Invite(ctx, u, p, target.ID, target.PublicID, f.Get("role"), m)
+		return back, h.svc.Platforms.Invite(ctx, u, p, target.ID, target.PublicID, f.Get("role"), m)
 	case "priority":
-		return back, h.svc.AddPriority(ctx, u, p, f.Get("priority"), f.Get("tags"), m)
+		return back, h.svc.Platforms.AddPriority(ctx, u, p, f.Get("priority"), f.Get("tags"), m)
 	case "action":
 		year, _ := strconv.Atoi(f.Get("year"))
-		return back, h.svc.AddAction(ctx, u, p, Action{Year: year, Title: f.Get("title"), Owner: f.Get("owner"), Deadline: f.Get("deadline"), Status: f.Get("status")}, m)
+		return back, h.svc.Platforms.AddAction(ctx, u, p, Action{Year: year, Title: f.Get("title"), Owner: f.Get("owner"), Deadline: f.Get("deadline"), Status: f.Get("status")}, m)
 	case "action-status":
-		return back, h.svc.SetActionStatus(ctx, u, p, atoi64(f.Get("action")), f.Get("status"), m)
+		return back, h.svc.Platforms.SetActionStatus(ctx, u, p, atoi64(f.Get("action")), f.Get("status"), m)
 	case "verification":
-		return back, h.svc.SetVerification(ctx, u, p, f.Get("requires_verification") == "1", m)
+		return back, h.svc.Platforms.SetVerification(ctx, u, p, f.Get("requires_verification") == "1", m)
 	case "resident":
 		target, err := h.person(ctx, f.Get("email"), "dialogue.user.unknown")
 		if err != nil {
 			return "", err
 		}
-		return back, h.svc.VerifyResident(ctx, u, p, target.ID, target.PublicID, f.Get("lsg"), m)
+		return back, h.svc.Residents.Verify(ctx, u, p, target.ID, target.PublicID, f.Get("lsg"), m)
 	case "meeting":
 		mt, err := h.createMeeting(r, u, p, f)
 		if err != nil {
@@ -212,7 +212,7 @@ func (h *Handlers) createMeeting(r *http.Request, u *auth.User, p *Platform, f *
 	if f.Get("ends_at") != "" && in.EndsAt.IsZero() {
 		return nil, FieldErrors{"ends_at": "dialogue.date.invalid"}
 	}
-	return h.svc.CreateMeeting(r.Context(), u, p, in, h.meta(r))
+	return h.svc.Meetings.Create(r.Context(), u, p, in, h.meta(r))
 }
 
 type codesPage struct {
@@ -255,7 +255,7 @@ func (h *Handlers) meetingFrom(r *http.Request) (*Platform, *Meeting, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	mt, err := h.svc.Meeting(r.Context(), p, r.PathValue("pid"))
+	mt, err := h.svc.Meetings.Get(r.Context(), p, r.PathValue("pid"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -273,7 +273,7 @@ func (h *Handlers) meeting(w http.ResponseWriter, r *http.Request) error {
 func (h *Handlers) meetingPage(w http.ResponseWriter, r *http.Request, p *Platform, mt *Meeting, op string, f *web.Form, status int) error {
 	ctx := r.Context()
 	u := auth.UserFrom(r)
-	d := meetingPage{P: p, M: mt, Manage: h.svc.CanManage(ctx, u, p), Registered: h.svc.Registered(ctx, u, mt), SignedIn: u != nil, Op: op, Form: f, Done: doneKey(r), Minutes: mt.MinutesMD, MinutesHTML: template.HTML(mt.MinutesHTML)}
+	d := meetingPage{P: p, M: mt, Manage: h.svc.Platforms.CanManage(ctx, u, p), Registered: h.svc.Meetings.Registered(ctx, u, mt), SignedIn: u != nil, Op: op, Form: f, Done: doneKey(r), Minutes: mt.MinutesMD, MinutesHTML: template.HTML(mt.MinutesHTML)}
 	if d.Form == nil {
 		d.Form = web.EmptyForm()
 	}
@@ -282,11 +282,11 @@ func (h *Handlers) meetingPage(w http.ResponseWriter, r *http.Request, p *Platfo
 	}
 	var err error
 	if d.Manage {
-		if d.Regs, err = h.svc.Registrations(ctx, mt); err != nil {
+		if d.Regs, err = h.svc.Meetings.Registrations(ctx, mt); err != nil {
 			return err
 		}
 	}
-	if d.Decisions, err = h.svc.Decisions(ctx, mt); err != nil {
+	if d.Decisions, err = h.svc.Meetings.Decisions(ctx, mt); err != nil {
 		return err
 	}
 	return h.srv.Render.PageStatus(w, r, status, "dialogue/meeting", d)
@@ -308,24 +308,24 @@ func (h *Handlers) meetingOp(w http.ResponseWriter, r *http.Request) error {
 	done := "saved"
 	switch op {
 	case "register":
-		err = h.svc.Register(ctx, u, mt, m)
+		err = h.svc.Meetings.Register(ctx, u, mt, m)
 		done = "registered"
 	case "attendance":
 		att := map[int64]bool{}
 		for _, v := range f.Values["attended"] {
 			att[atoi64(v)] = true
 		}
-		err = h.svc.SetAttendance(ctx, u, p, mt, att, m)
+		err = h.svc.Meetings.SetAttendance(ctx, u, p, mt, att, m)
 	case "minutes":
-		if !h.svc.CanManage(ctx, u, p) {
+		if !h.svc.Platforms.CanManage(ctx, u, p) {
 			return refuse.ErrForbidden
 		}
-		err = h.svc.SetMinutes(ctx, u, p, mt, f.Raw("minutes"), m)
+		err = h.svc.Meetings.SetMinutes(ctx, u, p, mt, f.Raw("minutes"), m)
 	case "decision":
-		if !h.svc.CanManage(ctx, u, p) {
+		if !h.svc.Platforms.CanManage(ctx, u, p) {
 			return refuse.ErrForbidden
 		}
-		err = h.svc.AddDecision(ctx, u, p, mt, f.Get("decision"), m)
+		err = h.svc.Meetings.AddDecision(ctx, u, p, mt, f.Get("decision"), m)
 	default:
 		return refuse.ErrNotFound
 	}
