@@ -76,7 +76,7 @@ func NotEligible(c *Call, answers map[string]string) []Question {
 // Start opens an organisation's application with its eligibility answers
 // (or changes the answers of its draft). An applicant that is not eligible
 // gets no form; the page says why.
-func (s *Service) Start(ctx context.Context, u *auth.User, c *Call, orgPID string, answers map[string]string, m Meta) (*Application, error) {
+func (s *Applications) Start(ctx context.Context, u *auth.User, c *Call, orgPID string, answers map[string]string, m Meta) (*Application, error) {
 	if !CanApplyFor(u, orgPID) {
 		return nil, refuse.ErrForbidden
 	}
@@ -155,20 +155,25 @@ func appByCallOrg(ctx context.Context, q db.Querier, callID int64, org string) (
 }
 
 // ApplicationOf returns the application of an organisation to a call.
-func (s *Service) ApplicationOf(ctx context.Context, callID int64, orgPID string) (*Application, error) {
+func (s *Applications) Of(ctx context.Context, callID int64, orgPID string) (*Application, error) {
 	return appByCallOrg(ctx, s.db, callID, orgPID)
 }
 
 // Application returns one application by its public id.
-func (s *Service) Application(ctx context.Context, pid string) (*Application, error) {
+func (s *core) application(ctx context.Context, pid string) (*Application, error) {
 	if len(pid) > 64 {
 		return nil, refuse.ErrNotFound
 	}
 	return appBy(ctx, s.db, "public_id", pid)
 }
 
+// Get returns one application by its public id.
+func (s *Applications) Get(ctx context.Context, pid string) (*Application, error) {
+	return s.application(ctx, pid)
+}
+
 // MyApplications lists the applications of the organisations u acts for.
-func (s *Service) MyApplications(ctx context.Context, u *auth.User) ([]*Application, error) {
+func (s *Applications) Mine(ctx context.Context, u *auth.User) ([]*Application, error) {
 	var out []*Application
 	for _, org := range ApplicantOrgs(u) {
 		apps, err := listApps(ctx, s.db, `a.org_public_id = ?`, org)
@@ -345,8 +350,8 @@ func CanEdit(u *auth.User, a *Application) bool { return CanApplyFor(u, a.OrgPID
 // Save stores a draft. A version other than the stored one means another
 // member saved since the page was loaded: nothing is overwritten and
 // ErrStale says so.
-func (s *Service) Save(ctx context.Context, u *auth.User, c *Call, pid string, d Draft, m Meta) (*Application, error) {
-	a, err := s.Application(ctx, pid)
+func (s *Applications) Save(ctx context.Context, u *auth.User, c *Call, pid string, d Draft, m Meta) (*Application, error) {
+	a, err := s.application(ctx, pid)
 	if err != nil {
 		return nil, err
 	}
@@ -400,7 +405,7 @@ WHERE id = ? AND version = ? AND status = 'draft'`, strings.TrimSpace(d.Title), 
 		s.removeFiles(stored)
 		return nil, wrap("Save", err)
 	}
-	return s.Application(ctx, pid)
+	return s.application(ctx, pid)
 }
 
 // Receipt is the canonical content of a submission; its SHA-256 is the
@@ -434,7 +439,7 @@ func (r Receipt) Hash() string {
 }
 
 // ReceiptOf rebuilds the receipt of a submitted application.
-func (s *Service) ReceiptOf(ctx context.Context, c *Call, a *Application) (Receipt, error) {
+func (s *Applications) ReceiptOf(ctx context.Context, c *Call, a *Application) (Receipt, error) {
 	files, err := filesOf(ctx, s.db, "application", a.ID)
 	if err != nil {
 		return Receipt{}, err
@@ -454,8 +459,8 @@ func (s *Service) ReceiptOf(ctx context.Context, c *Call, a *Application) (Recei
 // Submit submits an application before the deadline and returns it with
 // its receipt. Submitting twice (two tabs) gives one submission: the
 // second call finds it submitted and returns the same receipt.
-func (s *Service) Submit(ctx context.Context, u *auth.User, c *Call, pid string, version int, m Meta) (*Application, error) {
-	a, err := s.Application(ctx, pid)
+func (s *Applications) Submit(ctx context.Context, u *auth.User, c *Call, pid string, version int, m Meta) (*Application, error) {
+	a, err := s.application(ctx, pid)
 	if err != nil {
 		return nil, err
 	}
@@ -497,19 +502,19 @@ WHERE id = ? AND version = ? AND status = 'draft'`, now, hash, u.ID, now, a.ID, 
 	})
 	if errors.Is(err, ErrStale) {
 		// The other tab may have submitted the same version a moment ago.
-		if again, err2 := s.Application(ctx, pid); err2 == nil && again.Status == AppSubmitted {
+		if again, err2 := s.application(ctx, pid); err2 == nil && again.Status == AppSubmitted {
 			return again, nil
 		}
 	}
 	if err != nil {
 		return nil, wrap("Submit", err)
 	}
-	return s.Application(ctx, pid)
+	return s.application(ctx, pid)
 }
 
 // Withdraw takes a submitted or draft application back before the deadline.
-func (s *Service) Withdraw(ctx context.Context, u *auth.User, c *Call, pid string, m Meta) error {
-	a, err := s.Application(ctx, pid)
+func (s *Applications) Withdraw(ctx context.Context, u *auth.User, c *Call, pid string, m Meta) error {
+	a, err := s.application(ctx, pid)
 	if err != nil {
 		return err
 	}
@@ -531,8 +536,8 @@ func (s *Service) Withdraw(ctx context.Context, u *auth.User, c *Call, pid strin
 }
 
 // Reopen turns a withdrawn application back into a draft before the deadline.
-func (s *Service) Reopen(ctx context.Context, u *auth.User, c *Call, pid string, m Meta) error {
-	a, err := s.Application(ctx, pid)
+func (s *Applications) Reopen(ctx context.Context, u *auth.User, c *Call, pid string, m Meta) error {
+	a, err := s.application(ctx, pid)
 	if err != nil {
 		return err
 	}
@@ -555,11 +560,11 @@ func (s *Service) Reopen(ctx context.Context, u *auth.User, c *Call, pid string,
 
 // Applications lists a call's applications that its managers may see:
 // submitted and withdrawn ones (drafts belong to the applicant).
-func (s *Service) Applications(ctx context.Context, c *Call) ([]*Application, error) {
-	return listApps(ctx, s.db, `a.call_id = ? AND a.status = 'submitted'`, c.ID)
+func (s *Applications) List(ctx context.Context, c *Call) ([]*Application, error) {
+	return submittedApps(ctx, s.db, c.ID)
 }
 
 // Files lists an application's (or call's, report's) attachments.
-func (s *Service) Files(ctx context.Context, kind string, owner int64) ([]File, error) {
+func (s *Applications) Files(ctx context.Context, kind string, owner int64) ([]File, error) {
 	return filesOf(ctx, s.db, kind, owner)
 }

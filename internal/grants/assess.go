@@ -60,19 +60,19 @@ func listAssignments(ctx context.Context, q db.Querier, where string, args ...an
 }
 
 // AssignmentsOfApp lists the assessors' work on one application.
-func (s *Service) AssignmentsOfApp(ctx context.Context, appID int64) ([]*Assignment, error) {
+func (s *Assessment) AssignmentsOfApp(ctx context.Context, appID int64) ([]*Assignment, error) {
 	return listAssignments(ctx, s.db, `g.application_id = ?`, appID)
 }
 
 // MyAssignments lists what u has to assess.
-func (s *Service) MyAssignments(ctx context.Context, u *auth.User) ([]*Assignment, error) {
+func (s *Assessment) MyAssignments(ctx context.Context, u *auth.User) ([]*Assignment, error) {
 	if u == nil {
 		return nil, nil
 	}
 	return listAssignments(ctx, s.db, `g.assessor_id = ?`, u.ID)
 }
 
-func (s *Service) assignmentOf(ctx context.Context, q db.Querier, appID, userID int64) (*Assignment, error) {
+func (s *core) assignmentOf(ctx context.Context, q db.Querier, appID, userID int64) (*Assignment, error) {
 	list, err := listAssignments(ctx, q, `g.application_id = ? AND g.assessor_id = ?`, appID, userID)
 	if err != nil {
 		return nil, err
@@ -85,7 +85,7 @@ func (s *Service) assignmentOf(ctx context.Context, q db.Querier, appID, userID 
 
 // CanReadApplication: the applicant; the call's managers once it is
 // submitted; an assigned assessor after declaring no conflict.
-func (s *Service) CanReadApplication(ctx context.Context, u *auth.User, a *Application) (bool, error) {
+func (s *core) canReadApplication(ctx context.Context, u *auth.User, a *Application) (bool, error) {
 	if u == nil {
 		return false, nil
 	}
@@ -95,7 +95,7 @@ func (s *Service) CanReadApplication(ctx context.Context, u *auth.User, a *Appli
 	if a.Status != AppSubmitted {
 		return false, nil
 	}
-	c, err := s.CallByID(ctx, a.CallID)
+	c, err := s.callByID(ctx, a.CallID)
 	if err != nil {
 		return false, err
 	}
@@ -112,8 +112,14 @@ func (s *Service) CanReadApplication(ctx context.Context, u *auth.User, a *Appli
 	return auth.Can(u, auth.ActAssess, auth.Object{}) && (g.Status == AsgDeclared || g.Status == AsgSubmitted), nil
 }
 
+// CanReadApplication reports whether u may read a: its applicant, its
+// call's managers, and its assessors once they declared no conflict.
+func (s *Assessment) CanReadApplication(ctx context.Context, u *auth.User, a *Application) (bool, error) {
+	return s.canReadApplication(ctx, u, a)
+}
+
 // Assessors are the people who hold the assessor role.
-func (s *Service) Assessors(ctx context.Context) ([]auth.User, error) {
+func (s *core) assessors(ctx context.Context) ([]auth.User, error) {
 	members, err := s.dir.UsersInScope(ctx, auth.ScopeGlobal, "")
 	if err != nil {
 		return nil, err
@@ -127,7 +133,12 @@ func (s *Service) Assessors(ctx context.Context) ([]auth.User, error) {
 	return out, nil
 }
 
-func (s *Service) insertAssignment(ctx context.Context, tx *db.Tx, u *auth.User, a *Application, assessor int64, third bool, m Meta) error {
+// Assessors lists the active people with the assessor role.
+func (s *Assessment) Assessors(ctx context.Context) ([]auth.User, error) {
+	return s.assessors(ctx)
+}
+
+func (s *core) insertAssignment(ctx context.Context, tx *db.Tx, u *auth.User, a *Application, assessor int64, third bool, m Meta) error {
 	now := s.Now()
 	_, err := tx.ExecContext(ctx, `INSERT INTO grant_assignments (application_id, assessor_id, third, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, a.ID, assessor, boolInt(third), now, now)
 	if db.IsUniqueViolation(err) {
@@ -141,18 +152,18 @@ func (s *Service) insertAssignment(ctx context.Context, tx *db.Tx, u *auth.User,
 
 // Assign gives an application to an assessor (the call's managers, after
 // the deadline).
-func (s *Service) Assign(ctx context.Context, u *auth.User, c *Call, appPID, assessorPID string, m Meta) error {
+func (s *Assessment) Assign(ctx context.Context, u *auth.User, c *Call, appPID, assessorPID string, m Meta) error {
 	if !CanManage(u, c) {
 		return refuse.ErrForbidden
 	}
-	a, err := s.Application(ctx, appPID)
+	a, err := s.application(ctx, appPID)
 	if err != nil || a.CallID != c.ID || a.Status != AppSubmitted {
 		return refuse.ErrNotFound
 	}
 	if c.Phase(s.Now()) != PhaseClosed {
 		return ErrState
 	}
-	pool, err := s.Assessors(ctx)
+	pool, err := s.assessors(ctx)
 	if err != nil {
 		return err
 	}
@@ -170,7 +181,7 @@ func (s *Service) Assign(ctx context.Context, u *auth.User, c *Call, appPID, ass
 
 // pickAssessor chooses the assessor with the fewest assignments in the call
 // among those not yet on the application.
-func (s *Service) pickAssessor(ctx context.Context, q db.Querier, c *Call, appID int64, pool []auth.User) (int64, error) {
+func (s *core) pickAssessor(ctx context.Context, q db.Querier, c *Call, appID int64, pool []auth.User) (int64, error) {
 	load := map[int64]int{}
 	on := map[int64]bool{}
 	rows, err := q.QueryContext(ctx, `SELECT g.assessor_id, g.application_id FROM grant_assignments g JOIN grant_applications a ON a.id = g.application_id WHERE a.call_id = ?`, c.ID)
@@ -216,18 +227,18 @@ func activeCount(gs []*Assignment) int {
 // AutoAssign gives every submitted, eligible application at least two
 // assessors, balancing the load; it returns how many assignments it made
 // and how many applications still lack assessors (too few people).
-func (s *Service) AutoAssign(ctx context.Context, u *auth.User, c *Call, m Meta) (made, short int, err error) {
+func (s *Assessment) AutoAssign(ctx context.Context, u *auth.User, c *Call, m Meta) (made, short int, err error) {
 	if !CanManage(u, c) {
 		return 0, 0, refuse.ErrForbidden
 	}
 	if c.Phase(s.Now()) != PhaseClosed {
 		return 0, 0, ErrState
 	}
-	pool, err := s.Assessors(ctx)
+	pool, err := s.assessors(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
-	apps, err := s.Applications(ctx, c)
+	apps, err := submittedApps(ctx, s.db, c.ID)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -263,11 +274,11 @@ func (s *Service) AutoAssign(ctx context.Context, u *auth.User, c *Call, m Meta)
 // Declare records an assessor's conflict-of-interest declaration. With a
 // conflict, the assessor is replaced by another one (balanced) when there
 // is one.
-func (s *Service) Declare(ctx context.Context, u *auth.User, appPID string, conflict bool, m Meta) error {
+func (s *Assessment) Declare(ctx context.Context, u *auth.User, appPID string, conflict bool, m Meta) error {
 	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
 		return refuse.ErrForbidden
 	}
-	a, err := s.Application(ctx, appPID)
+	a, err := s.application(ctx, appPID)
 	if err != nil {
 		return err
 	}
@@ -278,11 +289,11 @@ func (s *Service) Declare(ctx context.Context, u *auth.User, appPID string, conf
 	if g.Status != AsgAssigned {
 		return ErrState
 	}
-	c, err := s.CallByID(ctx, a.CallID)
+	c, err := s.callByID(ctx, a.CallID)
 	if err != nil {
 		return err
 	}
-	pool, err := s.Assessors(ctx)
+	pool, err := s.assessors(ctx)
 	if err != nil {
 		return err
 	}
@@ -318,11 +329,11 @@ type ScoreInput struct {
 // SubmitScores records an assessor's scores (independent: once submitted
 // they cannot change). A divergence above the call's threshold between the
 // submitted scores brings in a third assessor.
-func (s *Service) SubmitScores(ctx context.Context, u *auth.User, appPID string, in ScoreInput, m Meta) error {
+func (s *Assessment) SubmitScores(ctx context.Context, u *auth.User, appPID string, in ScoreInput, m Meta) error {
 	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
 		return refuse.ErrForbidden
 	}
-	a, err := s.Application(ctx, appPID)
+	a, err := s.application(ctx, appPID)
 	if err != nil {
 		return err
 	}
@@ -333,7 +344,7 @@ func (s *Service) SubmitScores(ctx context.Context, u *auth.User, appPID string,
 	if g.Status != AsgDeclared {
 		return ErrState
 	}
-	c, err := s.CallByID(ctx, a.CallID)
+	c, err := s.callByID(ctx, a.CallID)
 	if err != nil {
 		return err
 	}
@@ -345,7 +356,7 @@ func (s *Service) SubmitScores(ctx context.Context, u *auth.User, appPID string,
 		return fe
 	}
 	total := WeightedPct(c.Criteria, points)
-	pool, err := s.Assessors(ctx)
+	pool, err := s.assessors(ctx)
 	if err != nil {
 		return err
 	}
@@ -394,7 +405,7 @@ func readScores(c *Call, in ScoreInput) (map[int]int, FieldErrors) {
 
 // bringThird assigns a third assessor from pool when the submitted scores
 // of a diverge by more than the call allows and none is assigned yet.
-func (s *Service) bringThird(ctx context.Context, tx *db.Tx, c *Call, a *Application, pool []auth.User) error {
+func (s *core) bringThird(ctx context.Context, tx *db.Tx, c *Call, a *Application, pool []auth.User) error {
 	gs, err := listAssignments(ctx, tx, `g.application_id = ?`, a.ID)
 	if err != nil {
 		return err
@@ -452,8 +463,8 @@ type Rank struct {
 // Ranking lists a call's eligible submitted applications by average score;
 // equal averages are ordered by earlier submission (and said so); the
 // cut-off line falls where the requested amounts exceed the budget.
-func (s *Service) Ranking(ctx context.Context, c *Call) ([]Rank, error) {
-	apps, err := s.Applications(ctx, c)
+func (s *Assessment) Ranking(ctx context.Context, c *Call) ([]Rank, error) {
+	apps, err := submittedApps(ctx, s.db, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -514,14 +525,14 @@ func orderRanking(out []Rank, total int64) {
 
 // Decide records the decision on one application (award, reserve, reject
 // with reasons) before the results are published.
-func (s *Service) Decide(ctx context.Context, u *auth.User, c *Call, appPID, decision, reason string, m Meta) error {
+func (s *Assessment) Decide(ctx context.Context, u *auth.User, c *Call, appPID, decision, reason string, m Meta) error {
 	if !CanManage(u, c) {
 		return refuse.ErrForbidden
 	}
 	if c.Status != StatusPublished || c.Phase(s.Now()) != PhaseClosed {
 		return ErrState
 	}
-	a, err := s.Application(ctx, appPID)
+	a, err := s.application(ctx, appPID)
 	if err != nil || a.CallID != c.ID || a.Status != AppSubmitted {
 		return refuse.ErrNotFound
 	}
@@ -549,14 +560,14 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, c *Call, appPID, dec
 // PublishResults publishes the decisions: every submitted application must
 // have one; awards are created with the requested amount, and each award
 // enters the public registry.
-func (s *Service) PublishResults(ctx context.Context, u *auth.User, c *Call, m Meta) error {
+func (s *Assessment) PublishResults(ctx context.Context, u *auth.User, c *Call, m Meta) error {
 	if !CanManage(u, c) {
 		return refuse.ErrForbidden
 	}
 	if c.Status != StatusPublished || c.Phase(s.Now()) != PhaseClosed {
 		return ErrState
 	}
-	apps, err := s.Applications(ctx, c)
+	apps, err := submittedApps(ctx, s.db, c.ID)
 	if err != nil {
 		return err
 	}

@@ -18,9 +18,9 @@ import (
 // WithClock returns a copy of the service that reads the time from now
 // (the demo loader replays a past call; tests move through deadlines).
 func (s *Service) WithClock(now func() time.Time) *Service {
-	c := *s
+	c := *s.core
 	c.o.Now = now
-	return &c
+	return newService(&c)
 }
 
 // DemoAccounts is what the demo loader needs from the accounts service.
@@ -251,29 +251,29 @@ func (l *demoLoader) call(ctx context.Context, d demoCall) error {
 	if d.PublisherOrg != "" {
 		publisher = "org:" + l.org(d.PublisherOrg)
 	}
-	c, err := past.CreateCall(ctx, l.admin, CallInput{Publisher: publisher, Funder: d.Funder, Lang: d.Lang, Texts: d.Texts,
+	c, err := past.Calls.Create(ctx, l.admin, CallInput{Publisher: publisher, Funder: d.Funder, Lang: d.Lang, Texts: d.Texts,
 		Currency: d.Currency, Total: d.Total, Min: d.Min, Max: d.Max, OwnSharePct: d.OwnSharePct, DivergencePct: d.DivergencePct,
 		OpensAt: d.OpensAt, QuestionsUntil: d.QuestionsUntil, ClosesAt: d.ClosesAt,
 		Eligibility: strings.Join(d.Eligibility, "\n"), Form: strings.Join(d.Form, "\n"), Criteria: strings.Join(d.Criteria, "\n")}, m)
 	if err != nil {
 		return err
 	}
-	if err := past.PublishCall(ctx, l.admin, c.Slug, m); err != nil {
+	if err := past.Calls.Publish(ctx, l.admin, c.Slug, m); err != nil {
 		return err
 	}
-	if c, err = past.CallBySlug(ctx, c.Slug); err != nil {
+	if c, err = past.Calls.BySlug(ctx, c.Slug); err != nil {
 		return err
 	}
 	for _, q := range d.Questions {
 		l.at(q.At)
-		if err := past.Ask(ctx, l.admin, c, q.Question, m); err != nil {
+		if err := past.Calls.Ask(ctx, l.admin, c, q.Question, m); err != nil {
 			return err
 		}
-		qs, err := past.Questions(ctx, c.ID)
+		qs, err := past.Calls.Questions(ctx, c.ID)
 		if err != nil {
 			return err
 		}
-		if err := past.Answer(ctx, l.admin, c, qs[len(qs)-1].PublicID, q.Answer, m); err != nil {
+		if err := past.Calls.Answer(ctx, l.admin, c, qs[len(qs)-1].PublicID, q.Answer, m); err != nil {
 			return err
 		}
 	}
@@ -309,25 +309,25 @@ func (l *demoLoader) application(ctx context.Context, c *Call, d demoApplication
 		return nil, nil
 	}
 	l.at(d.At)
-	a, err := past.Start(ctx, l.admin, c, org, d.Eligibility, m)
+	a, err := past.Applications.Start(ctx, l.admin, c, org, d.Eligibility, m)
 	if err != nil {
 		return nil, err
 	}
 	if !a.Eligible {
 		return nil, nil
 	}
-	if a, err = past.Save(ctx, l.admin, c, a.PublicID, Draft{Version: a.Version, Title: d.Title, Values: d.Values, Budget: d.Budget}, m); err != nil {
+	if a, err = past.Applications.Save(ctx, l.admin, c, a.PublicID, Draft{Version: a.Version, Title: d.Title, Values: d.Values, Budget: d.Budget}, m); err != nil {
 		return nil, err
 	}
 	if d.Submitted.IsZero() {
 		return nil, nil
 	}
 	l.at(d.Submitted)
-	if a, err = past.Submit(ctx, l.admin, c, a.PublicID, a.Version, m); err != nil {
+	if a, err = past.Applications.Submit(ctx, l.admin, c, a.PublicID, a.Version, m); err != nil {
 		return nil, err
 	}
 	if d.Withdrawn {
-		return nil, past.Withdraw(ctx, l.admin, c, a.PublicID, m)
+		return nil, past.Applications.Withdraw(ctx, l.admin, c, a.PublicID, m)
 	}
 	return a, nil
 }
@@ -337,7 +337,7 @@ func (l *demoLoader) application(ctx context.Context, c *Call, d demoApplication
 func (l *demoLoader) assess(ctx context.Context, c *Call, a *Application, scores [][]string, comment string) error {
 	past, m := l.past, l.m
 	for _, u := range l.assessors[:2] {
-		if err := past.Assign(ctx, l.admin, c, a.PublicID, u.PublicID, m); err != nil {
+		if err := past.Assessment.Assign(ctx, l.admin, c, a.PublicID, u.PublicID, m); err != nil {
 			return err
 		}
 	}
@@ -350,14 +350,14 @@ func (l *demoLoader) assess(ctx context.Context, c *Call, a *Application, scores
 			}
 			who = third
 		}
-		if err := past.Declare(ctx, who, a.PublicID, false, m); err != nil {
+		if err := past.Assessment.Declare(ctx, who, a.PublicID, false, m); err != nil {
 			return err
 		}
 		in := ScoreInput{Points: map[int]string{}, Comments: map[int]string{}, Comment: comment}
 		for k, p := range sc {
 			in.Points[k+1] = p
 		}
-		if err := past.SubmitScores(ctx, who, a.PublicID, in, m); err != nil {
+		if err := past.Assessment.SubmitScores(ctx, who, a.PublicID, in, m); err != nil {
 			return err
 		}
 	}
@@ -366,7 +366,7 @@ func (l *demoLoader) assess(ctx context.Context, c *Call, a *Application, scores
 
 // third is the third assessor of a, brought in by divergence.
 func (l *demoLoader) third(ctx context.Context, a *Application) (*auth.User, error) {
-	gs, err := l.past.AssignmentsOfApp(ctx, a.ID)
+	gs, err := l.past.Assessment.AssignmentsOfApp(ctx, a.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -386,14 +386,14 @@ func (l *demoLoader) results(ctx context.Context, c *Call, submitted []*Applicat
 	past, m := l.past, l.m
 	l.at(d.At)
 	for i, a := range submitted {
-		if err := past.Decide(ctx, l.admin, c, a.PublicID, scored[i].Decision, "", m); err != nil {
+		if err := past.Assessment.Decide(ctx, l.admin, c, a.PublicID, scored[i].Decision, "", m); err != nil {
 			return err
 		}
 	}
-	if err := past.PublishResults(ctx, l.admin, c, m); err != nil {
+	if err := past.Assessment.PublishResults(ctx, l.admin, c, m); err != nil {
 		return err
 	}
-	awards, err := past.AwardsOfCall(ctx, c)
+	awards, err := past.Awards.OfCall(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -406,41 +406,41 @@ func (l *demoLoader) results(ctx context.Context, c *Call, submitted []*Applicat
 		return nil
 	}
 	w := awards[0]
-	reps, err := past.Reports(ctx, w.ID)
+	reps, err := past.Awards.Reports(ctx, w.ID)
 	if err != nil {
 		return err
 	}
 	l.at(d.FirstReport.Submitted)
-	if err := past.SubmitReport(ctx, l.admin, w, reps[0].PublicID, d.FirstReport.Text, nil, m); err != nil {
+	if err := past.Awards.SubmitReport(ctx, l.admin, w, reps[0].PublicID, d.FirstReport.Text, nil, m); err != nil {
 		return err
 	}
 	l.at(d.FirstReport.Reviewed)
-	return past.ReviewReport(ctx, l.admin, c, w, reps[0].PublicID, true, d.FirstReport.Note, m)
+	return past.Awards.ReviewReport(ctx, l.admin, c, w, reps[0].PublicID, true, d.FirstReport.Note, m)
 }
 
 // award sets an award's contract, instalments (the first paid) and the
 // reports due.
 func (l *demoLoader) award(ctx context.Context, c *Call, w *Award, d *demoResults) error {
 	past, m := l.past, l.m
-	if err := past.UpdateContract(ctx, l.admin, c, w, d.ContractPrefix+w.PublicID[:4], d.StartsOn, d.EndsOn, m); err != nil {
+	if err := past.Awards.UpdateContract(ctx, l.admin, c, w, d.ContractPrefix+w.PublicID[:4], d.StartsOn, d.EndsOn, m); err != nil {
 		return err
 	}
 	part := fmt.Sprintf("%d", w.Amount/int64(100*len(d.Instalments))) // in major units
 	for _, due := range d.Instalments {
-		if err := past.AddInstalment(ctx, l.admin, c, w, due, part, m); err != nil {
+		if err := past.Awards.AddInstalment(ctx, l.admin, c, w, due, part, m); err != nil {
 			return err
 		}
 	}
-	inst, err := past.Instalments(ctx, w.ID)
+	inst, err := past.Awards.Instalments(ctx, w.ID)
 	if err != nil {
 		return err
 	}
 	l.at(d.FirstPaid)
-	if err := past.MarkPaid(ctx, l.admin, c, w, inst[0].ID, m); err != nil {
+	if err := past.Awards.MarkPaid(ctx, l.admin, c, w, inst[0].ID, m); err != nil {
 		return err
 	}
 	for _, r := range d.Reports {
-		if err := past.AddReport(ctx, l.admin, c, w, r.Kind, r.Due, m); err != nil {
+		if err := past.Awards.AddReport(ctx, l.admin, c, w, r.Kind, r.Due, m); err != nil {
 			return err
 		}
 	}
@@ -461,7 +461,7 @@ func (l *demoLoader) support(ctx context.Context, s *Service, d demoSupport) err
 			if r.Org != "" {
 				rec.OrgPID = l.org(r.Org)
 			}
-			if err := s.AddSupport(ctx, tx, &rec); err != nil {
+			if err := s.Registry.Add(ctx, tx, &rec); err != nil {
 				return err
 			}
 		}

@@ -94,9 +94,9 @@ func cleanName(name string) string {
 	return out
 }
 
-func (s *Service) path(pid string) string { return filepath.Join(s.o.Files, pid) }
+func (s *core) path(pid string) string { return filepath.Join(s.o.Files, pid) }
 
-func (s *Service) storeFile(ctx context.Context, tx *db.Tx, u *auth.User, kind string, owner int64, field string, up Upload) (File, error) {
+func (s *core) storeFile(ctx context.Context, tx *db.Tx, u *auth.User, kind string, owner int64, field string, up Upload) (File, error) {
 	if s.o.Files == "" {
 		return File{}, errors.New("grants: no attachments directory configured")
 	}
@@ -125,14 +125,14 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, f.PublicID, kind, owner,
 	return f, nil
 }
 
-func (s *Service) removeFiles(pids []string) {
+func (s *core) removeFiles(pids []string) {
 	for _, pid := range pids {
 		os.Remove(s.path(pid))
 	}
 }
 
 // FileByPID returns a file's record.
-func (s *Service) FileByPID(ctx context.Context, pid string) (*File, error) {
+func (s *Applications) FileByPID(ctx context.Context, pid string) (*File, error) {
 	if len(pid) > 64 {
 		return nil, refuse.ErrNotFound
 	}
@@ -152,10 +152,10 @@ func (s *Service) FileByPID(ctx context.Context, pid string) (*File, error) {
 // an application's files are its applicant's, its call managers' and its
 // declared assessors'; a report's files are the award's applicant's and
 // the call managers'.
-func (s *Service) CanReadFile(ctx context.Context, u *auth.User, f *File) (bool, error) {
+func (s *Applications) CanReadFile(ctx context.Context, u *auth.User, f *File) (bool, error) {
 	switch f.OwnerKind {
 	case "call":
-		c, err := s.CallByID(ctx, f.OwnerID)
+		c, err := s.callByID(ctx, f.OwnerID)
 		if err != nil {
 			return false, err
 		}
@@ -165,7 +165,7 @@ func (s *Service) CanReadFile(ctx context.Context, u *auth.User, f *File) (bool,
 		if err != nil {
 			return false, err
 		}
-		return s.CanReadApplication(ctx, u, a)
+		return s.canReadApplication(ctx, u, a)
 	case "report":
 		var appID int64
 		if err := s.db.QueryRowContext(ctx, `SELECT w.application_id FROM grant_reports r JOIN grant_awards w ON w.id = r.award_id WHERE r.id = ?`, f.OwnerID).Scan(&appID); err != nil {
@@ -178,7 +178,7 @@ func (s *Service) CanReadFile(ctx context.Context, u *auth.User, f *File) (bool,
 		if CanEdit(u, a) {
 			return true, nil
 		}
-		c, err := s.CallByID(ctx, a.CallID)
+		c, err := s.callByID(ctx, a.CallID)
 		if err != nil {
 			return false, err
 		}
@@ -188,10 +188,10 @@ func (s *Service) CanReadFile(ctx context.Context, u *auth.User, f *File) (bool,
 }
 
 // OpenFile opens the stored bytes of f.
-func (s *Service) OpenFile(f *File) (*os.File, error) { return os.Open(s.path(f.PublicID)) }
+func (s *Applications) OpenFile(f *File) (*os.File, error) { return os.Open(s.path(f.PublicID)) }
 
 // AddDocument attaches a document to a call (its managers).
-func (s *Service) AddDocument(ctx context.Context, u *auth.User, c *Call, up Upload, m Meta) error {
+func (s *Applications) AddDocument(ctx context.Context, u *auth.User, c *Call, up Upload, m Meta) error {
 	if !CanManage(u, c) {
 		return refuse.ErrForbidden
 	}

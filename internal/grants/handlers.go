@@ -239,7 +239,7 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 		page = 1
 	}
 	f.Limit, f.Offset = CallsPerPage+1, (page-1)*CallsPerPage
-	calls, err := h.svc.ListCalls(r.Context(), f)
+	calls, err := h.svc.Calls.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -371,7 +371,7 @@ func (h *Handlers) createCall(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := web.NewForm(r)
-	c, err := h.svc.CreateCall(r.Context(), u, callInput(f), h.meta(r))
+	c, err := h.svc.Calls.Create(r.Context(), u, callInput(f), h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f.SetErrors(fe)
@@ -384,7 +384,7 @@ func (h *Handlers) createCall(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) loadCall(r *http.Request) (*Call, error) {
-	c, err := h.svc.CallBySlug(r.Context(), r.PathValue("slug"))
+	c, err := h.svc.Calls.BySlug(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return nil, err
 	}
@@ -454,7 +454,7 @@ func (h *Handlers) updateCall(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := web.NewForm(r)
-	_, err = h.svc.UpdateCall(r.Context(), u, c.Slug, callInput(f), h.meta(r))
+	_, err = h.svc.Calls.Update(r.Context(), u, c.Slug, callInput(f), h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f.SetErrors(fe)
@@ -472,7 +472,7 @@ func (h *Handlers) publishCall(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.PublishCall(r.Context(), u, c.Slug, h.meta(r)); err != nil {
+	if err := h.svc.Calls.Publish(r.Context(), u, c.Slug, h.meta(r)); err != nil {
 		return httpErr(err)
 	}
 	return h.redirect(w, r, "/calls/"+c.Slug)
@@ -499,11 +499,11 @@ type callPage struct {
 func (h *Handlers) callPage(w http.ResponseWriter, r *http.Request, c *Call, f *web.Form, status int) error {
 	ctx := r.Context()
 	u := auth.UserFrom(r)
-	qs, err := h.svc.Questions(ctx, c.ID)
+	qs, err := h.svc.Calls.Questions(ctx, c.ID)
 	if err != nil {
 		return err
 	}
-	docs, err := h.svc.Files(ctx, "call", c.ID)
+	docs, err := h.svc.Applications.Files(ctx, "call", c.ID)
 	if err != nil {
 		return err
 	}
@@ -513,12 +513,12 @@ func (h *Handlers) callPage(w http.ResponseWriter, r *http.Request, c *Call, f *
 	d.CanApply = c.AcceptsAt(now) && len(ApplicantOrgs(u)) > 0
 	d.CanAsk = u != nil && c.Status == StatusPublished && !now.Before(c.OpensAt) && !now.After(c.QuestionsUntil)
 	for _, org := range ApplicantOrgs(u) {
-		if a, err := h.svc.ApplicationOf(ctx, c.ID, org); err == nil {
+		if a, err := h.svc.Applications.Of(ctx, c.ID, org); err == nil {
 			d.Mine = append(d.Mine, a)
 		}
 	}
 	if c.Status == StatusDecided {
-		if d.Awards, err = h.svc.AwardsOfCall(ctx, c); err != nil {
+		if d.Awards, err = h.svc.Awards.OfCall(ctx, c); err != nil {
 			return err
 		}
 	}
@@ -543,7 +543,7 @@ func (h *Handlers) ask(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := web.NewForm(r)
-	err = h.svc.Ask(r.Context(), u, c, f.Values.Get("question"), h.meta(r))
+	err = h.svc.Calls.Ask(r.Context(), u, c, f.Values.Get("question"), h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f.SetErrors(fe)
@@ -561,7 +561,7 @@ func (h *Handlers) answer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := web.NewForm(r)
-	err = h.svc.Answer(r.Context(), u, c, r.PathValue("qid"), f.Values.Get("answer"), h.meta(r))
+	err = h.svc.Calls.Answer(r.Context(), u, c, r.PathValue("qid"), f.Values.Get("answer"), h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f.SetErrors(fe)
@@ -611,7 +611,7 @@ func (h *Handlers) addDocument(w http.ResponseWriter, r *http.Request) error {
 		f.Errors["document"] = "grants.file.empty"
 		return h.callPage(w, r, c, f, http.StatusUnprocessableEntity)
 	}
-	err = h.svc.AddDocument(r.Context(), u, c, *up, h.meta(r))
+	err = h.svc.Applications.AddDocument(r.Context(), u, c, *up, h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f.SetErrors(fe)
@@ -624,18 +624,18 @@ func (h *Handlers) addDocument(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) file(w http.ResponseWriter, r *http.Request) error {
-	f, err := h.svc.FileByPID(r.Context(), r.PathValue("id"))
+	f, err := h.svc.Applications.FileByPID(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	ok, err := h.svc.CanReadFile(r.Context(), auth.UserFrom(r), f)
+	ok, err := h.svc.Applications.CanReadFile(r.Context(), auth.UserFrom(r), f)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return refuse.ErrNotFound
 	}
-	rd, err := h.svc.OpenFile(f)
+	rd, err := h.svc.Applications.OpenFile(f)
 	if err != nil {
 		return err
 	}
@@ -653,7 +653,7 @@ func (h *Handlers) file(w http.ResponseWriter, r *http.Request) error {
 // ---- feeds ----
 
 func (h *Handlers) atom(w http.ResponseWriter, r *http.Request) error {
-	calls, err := h.svc.ListCalls(r.Context(), CallFilter{Limit: 50})
+	calls, err := h.svc.Calls.List(r.Context(), CallFilter{Limit: 50})
 	if err != nil {
 		return err
 	}
@@ -664,7 +664,7 @@ func (h *Handlers) atom(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) ical(w http.ResponseWriter, r *http.Request) error {
-	calls, err := h.svc.ListCalls(r.Context(), CallFilter{})
+	calls, err := h.svc.Calls.List(r.Context(), CallFilter{})
 	if err != nil {
 		return err
 	}
@@ -729,7 +729,7 @@ func supportFilter(q url.Values) (SupportFilter, url.Values) {
 // dashboard's yearly charts show them all, the rest narrows to f.Year.
 func (h *Handlers) allYears(r *http.Request, f SupportFilter) ([]Support, error) {
 	f.Year = 0
-	return h.svc.Support(r.Context(), f)
+	return h.svc.Registry.Support(r.Context(), f)
 }
 
 func (h *Handlers) registry(w http.ResponseWriter, r *http.Request) error {
@@ -739,11 +739,11 @@ func (h *Handlers) registry(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	recs := OnlyYear(all, f.Year)
-	years, err := h.svc.SupportYears(r.Context())
+	years, err := h.svc.Registry.Years(r.Context())
 	if err != nil {
 		return err
 	}
-	lsgs, err := h.svc.SupportLSGs(r.Context())
+	lsgs, err := h.svc.Registry.LSGs(r.Context())
 	if err != nil {
 		return err
 	}
@@ -780,7 +780,7 @@ func (h *Handlers) registry(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handlers) supportCSV(w http.ResponseWriter, r *http.Request) error {
 	f, _ := supportFilter(r.URL.Query())
-	recs, err := h.svc.Support(r.Context(), f)
+	recs, err := h.svc.Registry.Support(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -809,7 +809,7 @@ func (h *Handlers) dashboardCSV(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handlers) giving(w http.ResponseWriter, r *http.Request) error {
 	names, _ := h.lsgNames(r)
-	pkg, err := h.svc.Giving(r.Context(), func(code string) string {
+	pkg, err := h.svc.Registry.Giving(r.Context(), func(code string) string {
 		if n := names[code]; n != "" {
 			return n
 		}
@@ -824,11 +824,11 @@ func (h *Handlers) giving(w http.ResponseWriter, r *http.Request) error {
 
 // Section renders the calls and support of an LSG for its page.
 func (h *Handlers) Section(r *http.Request, p places.Place) (template.HTML, error) {
-	calls, err := h.svc.ListCalls(r.Context(), CallFilter{LSG: p.Code, Limit: 10})
+	calls, err := h.svc.Calls.List(r.Context(), CallFilter{LSG: p.Code, Limit: 10})
 	if err != nil {
 		return "", err
 	}
-	recs, err := h.svc.Support(r.Context(), SupportFilter{LSG: p.Code})
+	recs, err := h.svc.Registry.Support(r.Context(), SupportFilter{LSG: p.Code})
 	if err != nil {
 		return "", err
 	}

@@ -73,7 +73,7 @@ func (h *Handlers) apply(w http.ResponseWriter, r *http.Request) error {
 		f.Errors["org"] = "form.invalid_choice"
 		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "grants/apply", applyPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), Orgs: h.orgChoices(r, u), Form: f})
 	}
-	a, err := h.svc.Start(r.Context(), u, c, org, answers, h.meta(r))
+	a, err := h.svc.Applications.Start(r.Context(), u, c, org, answers, h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f.SetErrors(fe)
@@ -110,18 +110,18 @@ func (h *Handlers) loadApp(w http.ResponseWriter, r *http.Request) (*auth.User, 
 	if u == nil {
 		return nil, nil, nil, refuse.ErrNotFound
 	}
-	a, err := h.svc.Application(r.Context(), r.PathValue("id"))
+	a, err := h.svc.Applications.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ok, err := h.svc.CanReadApplication(r.Context(), u, a)
+	ok, err := h.svc.Assessment.CanReadApplication(r.Context(), u, a)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	if !ok {
 		return nil, nil, nil, refuse.ErrNotFound
 	}
-	c, err := h.svc.CallByID(r.Context(), a.CallID)
+	c, err := h.svc.Calls.ByID(r.Context(), a.CallID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -147,7 +147,7 @@ func formOf(c *Call, a *Application) *web.Form {
 
 func (h *Handlers) appPage(w http.ResponseWriter, r *http.Request, u *auth.User, a *Application, c *Call, f *web.Form, status int, stale bool) error {
 	ctx := r.Context()
-	files, err := h.svc.Files(ctx, "application", a.ID)
+	files, err := h.svc.Applications.Files(ctx, "application", a.ID)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (h *Handlers) appPage(w http.ResponseWriter, r *http.Request, u *auth.User,
 		d.Reasons = NotEligible(c, a.Eligibility)
 	}
 	if d.Applicant && c.Status == StatusDecided {
-		gs, err := h.svc.AssignmentsOfApp(ctx, a.ID)
+		gs, err := h.svc.Assessment.AssignmentsOfApp(ctx, a.ID)
 		if err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func (h *Handlers) appPage(w http.ResponseWriter, r *http.Request, u *auth.User,
 			}
 		}
 	}
-	if aw, err := h.svc.AwardOfApp(ctx, a.ID); err == nil {
+	if aw, err := h.svc.Awards.OfApp(ctx, a.ID); err == nil {
 		d.Award = aw
 	} else if !errors.Is(err, refuse.ErrNotFound) {
 		return err
@@ -243,7 +243,7 @@ func (h *Handlers) saveApplication(w http.ResponseWriter, r *http.Request) error
 	if f.Get("action") == "autosave" {
 		return h.autosave(w, r, u, a, c, d)
 	}
-	saved, err := h.svc.Save(r.Context(), u, c, a.PublicID, d, h.meta(r))
+	saved, err := h.svc.Applications.Save(r.Context(), u, c, a.PublicID, d, h.meta(r))
 	var fe FieldErrors
 	switch {
 	case errors.As(err, &fe):
@@ -253,7 +253,7 @@ func (h *Handlers) saveApplication(w http.ResponseWriter, r *http.Request) error
 		// Somebody else saved: keep what this member typed, show who
 		// saved when, and carry the new version so a deliberate second
 		// save replaces it.
-		now, err2 := h.svc.Application(r.Context(), a.PublicID)
+		now, err2 := h.svc.Applications.Get(r.Context(), a.PublicID)
 		if err2 != nil {
 			return err2
 		}
@@ -267,7 +267,7 @@ func (h *Handlers) saveApplication(w http.ResponseWriter, r *http.Request) error
 		web.StateOf(r).Flash = "form.saved"
 		return h.appPage(w, r, u, saved, c, formOf(c, saved), http.StatusOK, false)
 	}
-	sub, err := h.svc.Submit(r.Context(), u, c, a.PublicID, saved.Version, h.meta(r))
+	sub, err := h.svc.Applications.Submit(r.Context(), u, c, a.PublicID, saved.Version, h.meta(r))
 	if errors.As(err, &fe) {
 		f = formOf(c, saved)
 		f.SetErrors(fe)
@@ -293,7 +293,7 @@ type autosaveReply struct {
 // never submits; a refused save is reported, not an error page.
 func (h *Handlers) autosave(w http.ResponseWriter, r *http.Request, u *auth.User, a *Application, c *Call, d Draft) error {
 	p := h.srv.Cat.Printer(loc(r))
-	saved, err := h.svc.Save(r.Context(), u, c, a.PublicID, d, h.meta(r))
+	saved, err := h.svc.Applications.Save(r.Context(), u, c, a.PublicID, d, h.meta(r))
 	var fe FieldErrors
 	switch {
 	case err == nil:
@@ -301,7 +301,7 @@ func (h *Handlers) autosave(w http.ResponseWriter, r *http.Request, u *auth.User
 	case errors.As(err, &fe):
 		web.WriteJSON(w, http.StatusUnprocessableEntity, autosaveReply{Message: p.T("grants.autosave.invalid")})
 	case errors.Is(err, ErrStale):
-		now, err := h.svc.Application(r.Context(), a.PublicID)
+		now, err := h.svc.Applications.Get(r.Context(), a.PublicID)
 		if err != nil {
 			return err
 		}
@@ -319,7 +319,7 @@ func (h *Handlers) withdraw(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.Withdraw(r.Context(), u, c, a.PublicID, h.meta(r)); err != nil {
+	if err := h.svc.Applications.Withdraw(r.Context(), u, c, a.PublicID, h.meta(r)); err != nil {
 		return httpErr(err)
 	}
 	return h.redirect(w, r, "/applications/"+a.PublicID)
@@ -330,7 +330,7 @@ func (h *Handlers) reopen(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.Reopen(r.Context(), u, c, a.PublicID, h.meta(r)); err != nil {
+	if err := h.svc.Applications.Reopen(r.Context(), u, c, a.PublicID, h.meta(r)); err != nil {
 		return httpErr(err)
 	}
 	return h.redirect(w, r, "/applications/"+a.PublicID)
@@ -356,7 +356,7 @@ func (h *Handlers) receipt(w http.ResponseWriter, r *http.Request) error {
 	if a.Status != AppSubmitted {
 		return refuse.ErrNotFound
 	}
-	rc, err := h.svc.ReceiptOf(r.Context(), c, a)
+	rc, err := h.svc.Applications.ReceiptOf(r.Context(), c, a)
 	if err != nil {
 		return err
 	}
@@ -375,14 +375,14 @@ func (h *Handlers) myApplications(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	apps, err := h.svc.MyApplications(r.Context(), u)
+	apps, err := h.svc.Applications.Mine(r.Context(), u)
 	if err != nil {
 		return err
 	}
 	calls := map[int64]*Call{}
 	for _, a := range apps {
 		if calls[a.CallID] == nil {
-			if calls[a.CallID], err = h.svc.CallByID(r.Context(), a.CallID); err != nil {
+			if calls[a.CallID], err = h.svc.Calls.ByID(r.Context(), a.CallID); err != nil {
 				return err
 			}
 		}

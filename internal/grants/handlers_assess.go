@@ -30,11 +30,11 @@ type managePage struct {
 
 func (h *Handlers) managePage(w http.ResponseWriter, r *http.Request, c *Call, f *web.Form, status int) error {
 	ctx := r.Context()
-	apps, err := h.svc.Applications(ctx, c)
+	apps, err := h.svc.Applications.List(ctx, c)
 	if err != nil {
 		return err
 	}
-	ranking, err := h.svc.Ranking(ctx, c)
+	ranking, err := h.svc.Assessment.Ranking(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -42,13 +42,13 @@ func (h *Handlers) managePage(w http.ResponseWriter, r *http.Request, c *Call, f
 	for i := range ranking {
 		byApp[ranking[i].App.ID] = &ranking[i]
 	}
-	pool, err := h.svc.Assessors(ctx)
+	pool, err := h.svc.Assessment.Assessors(ctx)
 	if err != nil {
 		return err
 	}
 	d := managePage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), Ranking: ranking, Assessors: pool, Form: f, Phase: c.Phase(h.svc.Now()), Made: r.URL.Query().Get("made")}
 	for _, a := range apps {
-		gs, err := h.svc.AssignmentsOfApp(ctx, a.ID)
+		gs, err := h.svc.Assessment.AssignmentsOfApp(ctx, a.ID)
 		if err != nil {
 			return err
 		}
@@ -84,7 +84,7 @@ func (h *Handlers) assign(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := web.NewForm(r)
-	err = h.svc.Assign(r.Context(), u, c, f.Get("application"), f.Get("assessor"), h.meta(r))
+	err = h.svc.Assessment.Assign(r.Context(), u, c, f.Get("application"), f.Get("assessor"), h.meta(r))
 	if errors.Is(err, refuse.ErrConflict) && !errors.Is(err, ErrState) {
 		err = FieldErrors{"assessor": "grants.assign.already"}
 	}
@@ -96,7 +96,7 @@ func (h *Handlers) autoAssign(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	made, short, err := h.svc.AutoAssign(r.Context(), u, c, h.meta(r))
+	made, short, err := h.svc.Assessment.AutoAssign(r.Context(), u, c, h.meta(r))
 	if err != nil {
 		return httpErr(err)
 	}
@@ -112,7 +112,7 @@ func (h *Handlers) decide(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := web.NewForm(r)
-	err = h.svc.Decide(r.Context(), u, c, f.Get("application"), f.Get("decision"), f.Values.Get("reason"), h.meta(r))
+	err = h.svc.Assessment.Decide(r.Context(), u, c, f.Get("application"), f.Get("decision"), f.Values.Get("reason"), h.meta(r))
 	return h.formResult(w, r, c, err, "#ranking")
 }
 
@@ -121,7 +121,7 @@ func (h *Handlers) publishResults(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	err = h.svc.PublishResults(r.Context(), u, c, h.meta(r))
+	err = h.svc.Assessment.PublishResults(r.Context(), u, c, h.meta(r))
 	if err == nil {
 		return h.redirect(w, r, "/calls/"+c.Slug+"#results")
 	}
@@ -143,7 +143,7 @@ func (h *Handlers) assessList(w http.ResponseWriter, r *http.Request) error {
 	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
 		return refuse.ErrForbidden
 	}
-	list, err := h.svc.MyAssignments(r.Context(), u)
+	list, err := h.svc.Assessment.MyAssignments(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (h *Handlers) assessment(r *http.Request) (*auth.User, *Application, *Call,
 	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
 		return nil, nil, nil, nil, refuse.ErrNotFound
 	}
-	a, err := h.svc.Application(r.Context(), r.PathValue("id"))
+	a, err := h.svc.Applications.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -176,7 +176,7 @@ func (h *Handlers) assessment(r *http.Request) (*auth.User, *Application, *Call,
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	c, err := h.svc.CallByID(r.Context(), a.CallID)
+	c, err := h.svc.Calls.ByID(r.Context(), a.CallID)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -191,7 +191,7 @@ func (h *Handlers) assessPage(w http.ResponseWriter, r *http.Request, f *web.For
 	d := assessPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), Mine: g, Form: f, AppPID: a.PublicID}
 	if g.Status == AsgDeclared || g.Status == AsgSubmitted {
 		d.App = a
-		files, err := h.svc.Files(r.Context(), "application", a.ID)
+		files, err := h.svc.Applications.Files(r.Context(), "application", a.ID)
 		if err != nil {
 			return err
 		}
@@ -203,7 +203,7 @@ func (h *Handlers) assessPage(w http.ResponseWriter, r *http.Request, f *web.For
 		}
 	}
 	if g.Status == AsgSubmitted {
-		all, err := h.svc.AssignmentsOfApp(r.Context(), a.ID)
+		all, err := h.svc.Assessment.AssignmentsOfApp(r.Context(), a.ID)
 		if err != nil {
 			return err
 		}
@@ -235,7 +235,7 @@ func (h *Handlers) declare(w http.ResponseWriter, r *http.Request) error {
 		f.Errors["declaration"] = "form.invalid_choice"
 		return h.assessPage(w, r, f, http.StatusUnprocessableEntity)
 	}
-	if err := h.svc.Declare(r.Context(), u, a.PublicID, conflict, h.meta(r)); err != nil {
+	if err := h.svc.Assessment.Declare(r.Context(), u, a.PublicID, conflict, h.meta(r)); err != nil {
 		return httpErr(err)
 	}
 	if conflict {
@@ -256,7 +256,7 @@ func (h *Handlers) scores(w http.ResponseWriter, r *http.Request) error {
 		in.Points[cr.N] = f.Get("points_" + n)
 		in.Comments[cr.N] = f.Values.Get("comment_" + n)
 	}
-	err = h.svc.SubmitScores(r.Context(), u, a.PublicID, in, h.meta(r))
+	err = h.svc.Assessment.SubmitScores(r.Context(), u, a.PublicID, in, h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f.SetErrors(fe)
@@ -285,15 +285,15 @@ type awardPage struct {
 }
 
 func (h *Handlers) loadAward(r *http.Request) (*Award, *Call, error) {
-	w, err := h.svc.Award(r.Context(), r.PathValue("id"))
+	w, err := h.svc.Awards.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := h.svc.Application(r.Context(), w.AppPID)
+	a, err := h.svc.Applications.Get(r.Context(), w.AppPID)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := h.svc.CallByID(r.Context(), a.CallID)
+	c, err := h.svc.Calls.ByID(r.Context(), a.CallID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -306,11 +306,11 @@ func (h *Handlers) awardPage(w http.ResponseWriter, r *http.Request, f *web.Form
 		return err
 	}
 	u := auth.UserFrom(r)
-	inst, err := h.svc.Instalments(r.Context(), aw.ID)
+	inst, err := h.svc.Awards.Instalments(r.Context(), aw.ID)
 	if err != nil {
 		return err
 	}
-	reps, err := h.svc.Reports(r.Context(), aw.ID)
+	reps, err := h.svc.Awards.Reports(r.Context(), aw.ID)
 	if err != nil {
 		return err
 	}
@@ -359,7 +359,7 @@ func (h *Handlers) contract(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := web.NewForm(r)
-	return h.awardResult(w, r, aw, h.svc.UpdateContract(r.Context(), u, c, aw, f.Get("contract_no"), f.Get("starts_on"), f.Get("ends_on"), h.meta(r)))
+	return h.awardResult(w, r, aw, h.svc.Awards.UpdateContract(r.Context(), u, c, aw, f.Get("contract_no"), f.Get("starts_on"), f.Get("ends_on"), h.meta(r)))
 }
 
 func (h *Handlers) instalment(w http.ResponseWriter, r *http.Request) error {
@@ -368,7 +368,7 @@ func (h *Handlers) instalment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := web.NewForm(r)
-	return h.awardResult(w, r, aw, h.svc.AddInstalment(r.Context(), u, c, aw, f.Get("due_on"), f.Get("amount"), h.meta(r)))
+	return h.awardResult(w, r, aw, h.svc.Awards.AddInstalment(r.Context(), u, c, aw, f.Get("due_on"), f.Get("amount"), h.meta(r)))
 }
 
 func (h *Handlers) paid(w http.ResponseWriter, r *http.Request) error {
@@ -380,7 +380,7 @@ func (h *Handlers) paid(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return refuse.ErrNotFound
 	}
-	return h.awardResult(w, r, aw, h.svc.MarkPaid(r.Context(), u, c, aw, n, h.meta(r)))
+	return h.awardResult(w, r, aw, h.svc.Awards.MarkPaid(r.Context(), u, c, aw, n, h.meta(r)))
 }
 
 func (h *Handlers) addReport(w http.ResponseWriter, r *http.Request) error {
@@ -391,7 +391,7 @@ func (h *Handlers) addReport(w http.ResponseWriter, r *http.Request) error {
 	f := web.NewForm(r)
 	// The report's due date has its own field name: the instalment form on
 	// the same page has a due date too, and ids must stay unique.
-	err = h.svc.AddReport(r.Context(), u, c, aw, f.Get("kind"), f.Get("report_due_on"), h.meta(r))
+	err = h.svc.Awards.AddReport(r.Context(), u, c, aw, f.Get("kind"), f.Get("report_due_on"), h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		if k, ok := fe["due_on"]; ok {
@@ -416,7 +416,7 @@ func (h *Handlers) submitReport(w http.ResponseWriter, r *http.Request) error {
 		return &web.Error{Status: http.StatusBadRequest, Err: err}
 	}
 	f := web.NewForm(r)
-	return h.awardResult(w, r, aw, h.svc.SubmitReport(r.Context(), u, aw, r.PathValue("rid"), f.Values.Get("body"), up, h.meta(r)))
+	return h.awardResult(w, r, aw, h.svc.Awards.SubmitReport(r.Context(), u, aw, r.PathValue("rid"), f.Values.Get("body"), up, h.meta(r)))
 }
 
 func (h *Handlers) reviewReport(w http.ResponseWriter, r *http.Request) error {
@@ -425,5 +425,5 @@ func (h *Handlers) reviewReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := web.NewForm(r)
-	return h.awardResult(w, r, aw, h.svc.ReviewReport(r.Context(), u, c, aw, r.PathValue("rid"), f.Get("verdict") == "approve", f.Values.Get("review"), h.meta(r)))
+	return h.awardResult(w, r, aw, h.svc.Awards.ReviewReport(r.Context(), u, c, aw, r.PathValue("rid"), f.Get("verdict") == "approve", f.Values.Get("review"), h.meta(r)))
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/google/uuid"
 )
 
 func sortRecipients(r []Recipient) {
@@ -147,7 +148,7 @@ func readSupport(get func(string) string, bad func(field, msg string)) Support {
 
 // ImportSupport checks and imports records in one transaction; unknown LSG
 // codes are refused. It returns how many records were added.
-func (s *Service) ImportSupport(ctx context.Context, r io.Reader, known LSGChecker) (int, []ImportError, error) {
+func (s *Registry) Import(ctx context.Context, r io.Reader, known LSGChecker) (int, []ImportError, error) {
 	recs, errs, err := ParseSupportCSV(r)
 	if err != nil {
 		return 0, nil, err
@@ -162,7 +163,7 @@ func (s *Service) ImportSupport(ctx context.Context, r io.Reader, known LSGCheck
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		for i := range recs {
-			if err := s.AddSupport(ctx, tx, &recs[i]); err != nil {
+			if err := s.Add(ctx, tx, &recs[i]); err != nil {
 				return err
 			}
 		}
@@ -234,7 +235,7 @@ const Prefix = "360G-dijalog-"
 
 // Giving builds the 360Giving package of the registry. names gives an LSG's
 // display name by code.
-func (s *Service) Giving(ctx context.Context, names func(code string) string) (GivingPackage, error) {
+func (s *Registry) Giving(ctx context.Context, names func(code string) string) (GivingPackage, error) {
 	recs, err := s.Support(ctx, SupportFilter{})
 	if err != nil {
 		return GivingPackage{}, err
@@ -284,4 +285,111 @@ func orgKey(pid, name string) string {
 		}
 	}
 	return strings.Trim(b.String(), "-")
+}
+
+// ---- the registry of who funded whom ----
+
+// SupportFilter narrows the registry.
+type SupportFilter struct {
+	Year      int
+	LSG       string
+	Procedure string
+}
+
+// Support lists registry records, newest first.
+func (s *Registry) Support(ctx context.Context, f SupportFilter) ([]Support, error) {
+	out, err := listSupport(ctx, s.db, f)
+	return out, wrap("Support", err)
+}
+
+// Dashboard summarises one LSG's (or all) support in one year (or all).
+type Dashboard struct {
+	Currency      string
+	Total         int64
+	OpenCall      int64
+	Direct        int64
+	OpenCallPct   int // share of the total given through open calls, percent
+	Recipients    int
+	Records       int
+	Largest       []Recipient
+	Years         []int
+	OtherCurrency int // records in other currencies, not in the totals
+}
+
+// Recipient is a recipient and the sum it received.
+type Recipient struct {
+	Name   string
+	Amount int64
+	Pct    int
+}
+
+// Summarise builds the dashboard of records (one currency: the most common).
+func Summarise(records []Support) Dashboard {
+	d := Dashboard{}
+	counts := map[string]int{}
+	for _, r := range records {
+		counts[r.Currency]++
+	}
+	for c, n := range counts {
+		if n > counts[d.Currency] || (n == counts[d.Currency] && c < d.Currency) {
+			d.Currency = c
+		}
+	}
+	by := map[string]int64{}
+	years := map[int]bool{}
+	for _, r := range records {
+		years[r.Year] = true
+		if r.Currency != d.Currency {
+			d.OtherCurrency++
+			continue
+		}
+		d.Records++
+		d.Total += r.Amount
+		if r.Procedure == "open_call" {
+			d.OpenCall += r.Amount
+		} else {
+			d.Direct += r.Amount
+		}
+		by[r.Recipient] += r.Amount
+	}
+	d.OpenCallPct = pct(d.OpenCall, d.Total)
+	d.Recipients = len(by)
+	for name, amt := range by {
+		d.Largest = append(d.Largest, Recipient{Name: name, Amount: amt})
+	}
+	sortRecipients(d.Largest)
+	if len(d.Largest) > 10 {
+		d.Largest = d.Largest[:10]
+	}
+	for i := range d.Largest {
+		d.Largest[i].Pct = pct(d.Largest[i].Amount, d.Total)
+	}
+	for y := range years {
+		d.Years = append(d.Years, y)
+	}
+	sortDesc(d.Years)
+	return d
+}
+
+// SupportYears lists the years that have records.
+func (s *Registry) Years(ctx context.Context) ([]int, error) {
+	out, err := supportYears(ctx, s.db)
+	return out, wrap("SupportYears", err)
+}
+
+// SupportLSGs lists the LSG codes that have records.
+func (s *Registry) LSGs(ctx context.Context) ([]string, error) {
+	out, err := supportLSGs(ctx, s.db)
+	return out, wrap("SupportLSGs", err)
+}
+
+// AddSupport adds one record given outside the platform (importer, demo).
+func (s *Registry) Add(ctx context.Context, q db.Querier, r *Support) error {
+	r.PublicID = uuid.NewString()
+	return wrap("AddSupport", insertSupport(ctx, q, r, s.Now()))
+}
+
+// DB exposes the database for the importer's transaction.
+func (s *Service) InTx(ctx context.Context, fn func(tx *db.Tx) error) error {
+	return s.db.InTx(ctx, fn)
 }

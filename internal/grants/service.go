@@ -37,11 +37,43 @@ type Options struct {
 	Log     *slog.Logger
 }
 
-// Service holds the grants rules.
+// Service holds the grants rules, one service per entity over one store.
 type Service struct {
+	*core
+	Calls        *Calls        // calls, their texts and public Q&A
+	Applications *Applications // applications, drafts, receipts and attachments
+	Assessment   *Assessment   // assessors, scores, ranking and decisions
+	Awards       *Awards       // contracts, instalments and reports
+	Registry     *Registry     // who funded whom, also outside the platform
+}
+
+// core is what the entity services share: the database, the accounts
+// directory and the options (clock, zone, files, mail).
+type core struct {
 	db  *db.DB
 	dir Directory
 	o   Options
+}
+
+// Calls publishes calls for proposals and answers questions about them.
+type Calls struct{ *core }
+
+// Applications runs organisations' applications: eligibility, drafts,
+// submission with a receipt, and their files.
+type Applications struct{ *core }
+
+// Assessment runs the independent assessment of applications and the
+// decisions.
+type Assessment struct{ *core }
+
+// Awards runs the awards: contracts, instalments and reports.
+type Awards struct{ *core }
+
+// Registry is the public registry of support to organisations.
+type Registry struct{ *core }
+
+func newService(c *core) *Service {
+	return &Service{core: c, Calls: &Calls{c}, Applications: &Applications{c}, Assessment: &Assessment{c}, Awards: &Awards{c}, Registry: &Registry{c}}
 }
 
 // NewService makes the service.
@@ -55,14 +87,14 @@ func NewService(d *db.DB, dir Directory, o Options) *Service {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{db: d, dir: dir, o: o}
+	return newService(&core{db: d, dir: dir, o: o})
 }
 
 // Now is the service's clock, in whole seconds.
-func (s *Service) Now() time.Time { return s.o.Now().UTC().Truncate(time.Second) }
+func (s *core) Now() time.Time { return s.o.Now().UTC().Truncate(time.Second) }
 
 // Zone is where typed times are read.
-func (s *Service) Zone() *time.Location { return s.o.Zone }
+func (s *core) Zone() *time.Location { return s.o.Zone }
 
 // Meta is the request's context for the audit log.
 type Meta struct{ IP string }
@@ -129,7 +161,7 @@ func validText(s string, max int) bool {
 }
 
 // validate turns the input into a call (without ids) or field errors.
-func (s *Service) validate(in CallInput, c *Call) FieldErrors {
+func (s *core) validate(in CallInput, c *Call) FieldErrors {
 	fe := FieldErrors{}
 	readPublisher(fe, in, c)
 	readTexts(fe, in, c)
@@ -292,7 +324,7 @@ func CanPublishFor(u *auth.User, publisher string) bool {
 }
 
 // CreateCall saves a new call as a draft; audited.
-func (s *Service) CreateCall(ctx context.Context, u *auth.User, in CallInput, m Meta) (*Call, error) {
+func (s *Calls) Create(ctx context.Context, u *auth.User, in CallInput, m Meta) (*Call, error) {
 	c := &Call{}
 	fe := s.validate(in, c)
 	if len(fe) > 0 {
@@ -349,8 +381,8 @@ func saveTexts(ctx context.Context, tx *db.Tx, c *Call) error {
 
 // UpdateCall changes a call: everything while it is a draft or has not
 // opened; only the texts once it is open (applicants rely on the rules).
-func (s *Service) UpdateCall(ctx context.Context, u *auth.User, slug string, in CallInput, m Meta) (*Call, error) {
-	old, err := s.CallBySlug(ctx, slug)
+func (s *Calls) Update(ctx context.Context, u *auth.User, slug string, in CallInput, m Meta) (*Call, error) {
+	old, err := s.callBySlug(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -389,7 +421,7 @@ opens_at = ?, questions_until = ?, closes_at = ?, eligibility = ?, form = ?, cri
 	if err != nil {
 		return nil, wrap("UpdateCall", err)
 	}
-	return s.CallBySlug(ctx, slug)
+	return s.callBySlug(ctx, slug)
 }
 
 func publisherOf(c *Call) string {
@@ -400,8 +432,8 @@ func publisherOf(c *Call) string {
 }
 
 // PublishCall makes a draft public; audited.
-func (s *Service) PublishCall(ctx context.Context, u *auth.User, slug string, m Meta) error {
-	c, err := s.CallBySlug(ctx, slug)
+func (s *Calls) Publish(ctx context.Context, u *auth.User, slug string, m Meta) error {
+	c, err := s.callBySlug(ctx, slug)
 	if err != nil {
 		return err
 	}
@@ -420,15 +452,26 @@ func (s *Service) PublishCall(ctx context.Context, u *auth.User, slug string, m 
 }
 
 // CallBySlug returns one call.
-func (s *Service) CallBySlug(ctx context.Context, slug string) (*Call, error) {
+func (s *Calls) BySlug(ctx context.Context, slug string) (*Call, error) {
 	if slug == "" || len(slug) > 200 {
 		return nil, refuse.ErrNotFound
 	}
 	return callBy(ctx, s.db, "slug", slug)
 }
 
+func (s *core) callBySlug(ctx context.Context, slug string) (*Call, error) {
+	if slug == "" || len(slug) > 200 {
+		return nil, refuse.ErrNotFound
+	}
+	return callBy(ctx, s.db, "slug", slug)
+}
+
+func (s *core) callByID(ctx context.Context, id int64) (*Call, error) {
+	return callBy(ctx, s.db, "id", id)
+}
+
 // CallByID returns one call by its row id.
-func (s *Service) CallByID(ctx context.Context, id int64) (*Call, error) {
+func (s *Calls) ByID(ctx context.Context, id int64) (*Call, error) {
 	return callBy(ctx, s.db, "id", id)
 }
 
@@ -466,7 +509,7 @@ func phaseSQL(phase string) string {
 // their drafts first when Drafts is set (on the first page). A text query
 // is matched in Go (any script and case), so with one the calls of the
 // phase are read in full.
-func (s *Service) ListCalls(ctx context.Context, f CallFilter) ([]*Call, error) {
+func (s *Calls) List(ctx context.Context, f CallFilter) ([]*Call, error) {
 	now := db.Time(s.Now())
 	var out []*Call
 	if f.Drafts != nil && f.Offset == 0 && f.Phase == "" {
@@ -523,7 +566,7 @@ func (s *Service) ListCalls(ctx context.Context, f CallFilter) ([]*Call, error) 
 
 // queryCalls reads the calls of a WHERE clause with their texts and
 // parsed definitions.
-func (s *Service) queryCalls(ctx context.Context, where string, args ...any) ([]*Call, error) {
+func (s *core) queryCalls(ctx context.Context, where string, args ...any) ([]*Call, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+callColumns+` FROM grant_calls c WHERE `+where, args...)
 	if err != nil {
 		return nil, wrap("ListCalls", err)
@@ -551,7 +594,7 @@ func (s *Service) queryCalls(ctx context.Context, where string, args ...any) ([]
 }
 
 // Questions lists a call's public Q&A, oldest first.
-func (s *Service) Questions(ctx context.Context, callID int64) ([]QA, error) {
+func (s *Calls) Questions(ctx context.Context, callID int64) ([]QA, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT public_id, question, answer, created_at, answered_at FROM grant_questions WHERE call_id = ? ORDER BY id`, callID)
 	if err != nil {
 		return nil, wrap("Questions", err)
@@ -569,7 +612,7 @@ func (s *Service) Questions(ctx context.Context, callID int64) ([]QA, error) {
 }
 
 // Ask adds a question to the public Q&A, until the questions deadline.
-func (s *Service) Ask(ctx context.Context, u *auth.User, c *Call, question string, m Meta) error {
+func (s *Calls) Ask(ctx context.Context, u *auth.User, c *Call, question string, m Meta) error {
 	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
 		return refuse.ErrForbidden
 	}
@@ -591,7 +634,7 @@ func (s *Service) Ask(ctx context.Context, u *auth.User, c *Call, question strin
 }
 
 // Answer answers a question for everyone (the call's managers).
-func (s *Service) Answer(ctx context.Context, u *auth.User, c *Call, qid, answer string, m Meta) error {
+func (s *Calls) Answer(ctx context.Context, u *auth.User, c *Call, qid, answer string, m Meta) error {
 	if !CanManage(u, c) {
 		return refuse.ErrForbidden
 	}

@@ -160,3 +160,26 @@ FROM grant_files WHERE owner_kind = ? AND owner_id = ? ORDER BY id`, kind, owner
 	}
 	return out, wrap("filesOf", rows.Err())
 }
+
+// submittedApps are a call's submitted applications.
+func submittedApps(ctx context.Context, q db.Querier, callID int64) ([]*Application, error) {
+	return listApps(ctx, q, `a.call_id = ? AND a.status = 'submitted'`, callID)
+}
+
+// scanAll reads every row of a query with scan.
+func scanAll[T any](ctx context.Context, q db.Querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
