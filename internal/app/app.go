@@ -189,7 +189,7 @@ func (a *App) Maintain(ctx context.Context) {
 		// Grant report reminders: each report at most once a week (Remind
 		// keeps track), so an hourly call is safe.
 		if a.grantsWiring.Grants != nil {
-			if n, err := a.grantsWiring.Grants.Remind(ctx, 14*24*time.Hour); err != nil && ctx.Err() == nil {
+			if n, err := a.grantsWiring.Grants.Awards.Remind(ctx, 14*24*time.Hour); err != nil && ctx.Err() == nil {
 				a.Log.Warn("grant report reminders failed", "err", err)
 			} else if n > 0 {
 				a.Log.Info("grant report reminders sent", "count", n)
