@@ -108,12 +108,7 @@ func (s *Applications) Start(ctx context.Context, u *auth.User, c *Call, orgPID 
 		switch {
 		case errors.Is(err, refuse.ErrNotFound):
 			pid := uuid.NewString()
-			_, err = db.InsertID(ctx, tx, `INSERT INTO grant_applications (public_id, call_id, org_public_id, org_name, eligibility, eligible, updated_by, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, pid, c.ID, orgPID, org.Name, mustJSON(clean), boolInt(eligible), u.ID, now, now)
-			if db.IsUniqueViolation(err) {
-				return ErrStale // another member started it at the same moment
-			}
-			if err != nil {
+			if err := insertApp(ctx, tx, pid, c.ID, orgPID, org.Name, clean, eligible, u.ID, now); err != nil {
 				return err
 			}
 			if err := audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.application.start", ObjectKind: "grant_application", ObjectRef: pid, Details: map[string]string{"call": c.Slug, "eligible": strconv.FormatBool(eligible)}, IP: m.IP}); err != nil {
@@ -127,8 +122,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, pid, c.ID, orgPID, org.Name, m
 		if existing.Status == AppSubmitted {
 			return ErrState
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE grant_applications SET eligibility = ?, eligible = ?, status = 'draft', version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?`,
-			mustJSON(clean), boolInt(eligible), u.ID, now, existing.ID); err != nil {
+		if err := setEligibility(ctx, tx, existing.ID, clean, eligible, u.ID, now); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.application.eligibility", ObjectKind: "grant_application", ObjectRef: existing.PublicID, Details: map[string]string{"eligible": strconv.FormatBool(eligible)}, IP: m.IP}); err != nil {
@@ -141,17 +135,6 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, pid, c.ID, orgPID, org.Name, m
 		return nil, wrap("Start", err)
 	}
 	return app, nil
-}
-
-func appByCallOrg(ctx context.Context, q db.Querier, callID int64, org string) (*Application, error) {
-	apps, err := listApps(ctx, q, `a.call_id = ? AND a.org_public_id = ?`, callID, org)
-	if err != nil {
-		return nil, err
-	}
-	if len(apps) == 0 {
-		return nil, refuse.ErrNotFound
-	}
-	return apps[0], nil
 }
 
 // ApplicationOf returns the application of an organisation to a call.
@@ -176,7 +159,7 @@ func (s *Applications) Get(ctx context.Context, pid string) (*Application, error
 func (s *Applications) Mine(ctx context.Context, u *auth.User) ([]*Application, error) {
 	var out []*Application
 	for _, org := range ApplicantOrgs(u) {
-		apps, err := listApps(ctx, s.db, `a.org_public_id = ?`, org)
+		apps, err := appsOfOrg(ctx, s.db, org)
 		if err != nil {
 			return nil, err
 		}
@@ -391,13 +374,9 @@ func (s *Applications) Save(ctx context.Context, u *auth.User, c *Call, pid stri
 			stored = append(stored, f.PublicID)
 			vals[key] = f.PublicID
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE grant_applications SET title = ?, answers = ?, budget = ?, total_cost = ?, requested = ?, version = version + 1, updated_by = ?, updated_at = ?
-WHERE id = ? AND version = ? AND status = 'draft'`, strings.TrimSpace(d.Title), mustJSON(vals), mustJSON(lines), total, requested, u.ID, s.Now(), a.ID, d.Version)
-		if err != nil {
+		draft := &Application{ID: a.ID, Version: d.Version, Title: strings.TrimSpace(d.Title), Answers: vals, Budget: lines, TotalCost: total, Requested: requested}
+		if err := saveDraft(ctx, tx, draft, u.ID, s.Now()); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrStale
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.application.save", ObjectKind: "grant_application", ObjectRef: a.PublicID, Details: map[string]string{"version": strconv.Itoa(d.Version + 1)}, IP: m.IP})
 	})
@@ -490,13 +469,8 @@ func (s *Applications) Submit(ctx context.Context, u *auth.User, c *Call, pid st
 	}
 	hash := r.Hash()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE grant_applications SET status = 'submitted', submitted_at = ?, receipt_hash = ?, version = version + 1, updated_by = ?, updated_at = ?
-WHERE id = ? AND version = ? AND status = 'draft'`, now, hash, u.ID, now, a.ID, version)
-		if err != nil {
+		if err := submitApp(ctx, tx, a.ID, version, hash, u.ID, now); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrStale
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.application.submit", ObjectKind: "grant_application", ObjectRef: a.PublicID, Details: map[string]string{"sha256": hash}, IP: m.IP})
 	})
@@ -528,7 +502,7 @@ func (s *Applications) Withdraw(ctx context.Context, u *auth.User, c *Call, pid 
 		return nil
 	}
 	return wrap("Withdraw", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE grant_applications SET status = 'withdrawn', submitted_at = NULL, receipt_hash = '', version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?`, u.ID, s.Now(), a.ID); err != nil {
+		if err := setAppStatus(ctx, tx, a.ID, AppWithdrawn, u.ID, s.Now()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.application.withdraw", ObjectKind: "grant_application", ObjectRef: a.PublicID, IP: m.IP})
@@ -551,7 +525,7 @@ func (s *Applications) Reopen(ctx context.Context, u *auth.User, c *Call, pid st
 		return ErrState
 	}
 	return wrap("Reopen", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE grant_applications SET status = 'draft', version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?`, u.ID, s.Now(), a.ID); err != nil {
+		if err := setAppStatus(ctx, tx, a.ID, AppDraft, u.ID, s.Now()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.application.reopen", ObjectKind: "grant_application", ObjectRef: a.PublicID, IP: m.IP})

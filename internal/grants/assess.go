@@ -18,50 +18,9 @@ func recordAudit(ctx context.Context, q db.Querier, u *auth.User, action, kind, 
 	return audit.Record(ctx, q, audit.Entry{ActorID: actor(u), Action: action, ObjectKind: kind, ObjectRef: ref, Details: details, IP: m.IP})
 }
 
-const asgColumns = `g.id, g.application_id, a.public_id, a.title, a.org_name, c.slug, g.assessor_id, u.display_name, g.status, g.third, g.comment, g.total_pct, g.submitted_at`
-const asgFrom = ` FROM grant_assignments g JOIN grant_applications a ON a.id = g.application_id JOIN grant_calls c ON c.id = a.call_id JOIN users u ON u.id = g.assessor_id`
-
-func listAssignments(ctx context.Context, q db.Querier, where string, args ...any) ([]*Assignment, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+asgColumns+asgFrom+` WHERE `+where+` ORDER BY g.id`, args...)
-	if err != nil {
-		return nil, wrap("listAssignments", err)
-	}
-	defer rows.Close()
-	var out []*Assignment
-	for rows.Next() {
-		g := &Assignment{Scores: map[int]Score{}}
-		var third int64
-		if err := rows.Scan(&g.ID, &g.ApplicationID, &g.AppPID, &g.AppTitle, &g.OrgName, &g.CallSlug, &g.AssessorID, &g.AssessorName, &g.Status, &third, &g.Comment, &g.TotalPct, &g.SubmittedAt); err != nil {
-			return nil, wrap("listAssignments", err)
-		}
-		g.Third = third != 0
-		out = append(out, g)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap("listAssignments", err)
-	}
-	for _, g := range out {
-		srows, err := q.QueryContext(ctx, `SELECT criterion, points, comment FROM grant_scores WHERE assignment_id = ?`, g.ID)
-		if err != nil {
-			return nil, wrap("listAssignments", err)
-		}
-		for srows.Next() {
-			var n int
-			var sc Score
-			if err := srows.Scan(&n, &sc.Points, &sc.Comment); err != nil {
-				srows.Close()
-				return nil, wrap("listAssignments", err)
-			}
-			g.Scores[n] = sc
-		}
-		srows.Close()
-	}
-	return out, nil
-}
-
 // AssignmentsOfApp lists the assessors' work on one application.
 func (s *Assessment) AssignmentsOfApp(ctx context.Context, appID int64) ([]*Assignment, error) {
-	return listAssignments(ctx, s.db, `g.application_id = ?`, appID)
+	return assignmentsOfApp(ctx, s.db, appID)
 }
 
 // MyAssignments lists what u has to assess.
@@ -69,11 +28,11 @@ func (s *Assessment) MyAssignments(ctx context.Context, u *auth.User) ([]*Assign
 	if u == nil {
 		return nil, nil
 	}
-	return listAssignments(ctx, s.db, `g.assessor_id = ?`, u.ID)
+	return assignmentsWhere(ctx, s.db, byAssessor, u.ID)
 }
 
 func (s *core) assignmentOf(ctx context.Context, q db.Querier, appID, userID int64) (*Assignment, error) {
-	list, err := listAssignments(ctx, q, `g.application_id = ? AND g.assessor_id = ?`, appID, userID)
+	list, err := assignmentsWhere(ctx, q, byAppAssessor, appID, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -139,12 +98,7 @@ func (s *Assessment) Assessors(ctx context.Context) ([]auth.User, error) {
 }
 
 func (s *core) insertAssignment(ctx context.Context, tx *db.Tx, u *auth.User, a *Application, assessor int64, third bool, m Meta) error {
-	now := s.Now()
-	_, err := tx.ExecContext(ctx, `INSERT INTO grant_assignments (application_id, assessor_id, third, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, a.ID, assessor, boolInt(third), now, now)
-	if db.IsUniqueViolation(err) {
-		return refuse.ErrConflict
-	}
-	if err != nil {
+	if err := insertAssignment(ctx, tx, a.ID, assessor, third, s.Now()); err != nil {
 		return err
 	}
 	return recordAudit(ctx, tx, u, "grants.assessment.assign", "grant_application", a.PublicID, map[string]string{"assessor": strconv.FormatInt(assessor, 10), "third": strconv.FormatBool(third)}, m)
@@ -184,22 +138,16 @@ func (s *Assessment) Assign(ctx context.Context, u *auth.User, c *Call, appPID, 
 func (s *core) pickAssessor(ctx context.Context, q db.Querier, c *Call, appID int64, pool []auth.User) (int64, error) {
 	load := map[int64]int{}
 	on := map[int64]bool{}
-	rows, err := q.QueryContext(ctx, `SELECT g.assessor_id, g.application_id FROM grant_assignments g JOIN grant_applications a ON a.id = g.application_id WHERE a.call_id = ?`, c.ID)
+	pairs, err := callAssignments(ctx, q, c.ID)
 	if err != nil {
 		return 0, err
 	}
-	for rows.Next() {
-		var who, app int64
-		if err := rows.Scan(&who, &app); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		load[who]++
-		if app == appID {
-			on[who] = true
+	for _, p := range pairs {
+		load[p.assessor]++
+		if p.app == appID {
+			on[p.assessor] = true
 		}
 	}
-	rows.Close()
 	best, bestLoad := int64(0), int(^uint(0)>>1)
 	for _, p := range pool {
 		if on[p.ID] {
@@ -247,7 +195,7 @@ func (s *Assessment) AutoAssign(ctx context.Context, u *auth.User, c *Call, m Me
 			if !a.Eligible {
 				continue
 			}
-			gs, err := listAssignments(ctx, tx, `g.application_id = ?`, a.ID)
+			gs, err := assignmentsOfApp(ctx, tx, a.ID)
 			if err != nil {
 				return err
 			}
@@ -302,7 +250,7 @@ func (s *Assessment) Declare(ctx context.Context, u *auth.User, appPID string, c
 		status = AsgConflict
 	}
 	return wrap("Declare", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE grant_assignments SET status = ?, declared_at = ?, updated_at = ? WHERE id = ? AND status = 'assigned'`, status, s.Now(), s.Now(), g.ID); err != nil {
+		if err := declare(ctx, tx, g.ID, status, s.Now()); err != nil {
 			return err
 		}
 		if err := recordAudit(ctx, tx, u, "grants.assessment.declare", "grant_application", a.PublicID, map[string]string{"conflict": strconv.FormatBool(conflict)}, m); err != nil {
@@ -362,17 +310,12 @@ func (s *Assessment) SubmitScores(ctx context.Context, u *auth.User, appPID stri
 	}
 	return wrap("SubmitScores", s.db.InTx(ctx, func(tx *db.Tx) error {
 		now := s.Now()
-		res, err := tx.ExecContext(ctx, `UPDATE grant_assignments SET status = 'submitted', comment = ?, total_pct = ?, submitted_at = ?, updated_at = ? WHERE id = ? AND status = 'declared'`, strings.TrimSpace(in.Comment), total, now, now, g.ID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrStale
-		}
+		scores := map[int]Score{}
 		for _, cr := range c.Criteria {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO grant_scores (assignment_id, criterion, points, comment, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, g.ID, cr.N, points[cr.N], strings.TrimSpace(in.Comments[cr.N]), now, now); err != nil {
-				return err
-			}
+			scores[cr.N] = Score{Points: points[cr.N], Comment: strings.TrimSpace(in.Comments[cr.N])}
+		}
+		if err := submitScores(ctx, tx, g.ID, strings.TrimSpace(in.Comment), total, scores, now); err != nil {
+			return err
 		}
 		if err := recordAudit(ctx, tx, u, "grants.assessment.submit", "grant_application", a.PublicID, map[string]string{"total_permille": strconv.Itoa(total)}, m); err != nil {
 			return err
@@ -406,7 +349,7 @@ func readScores(c *Call, in ScoreInput) (map[int]int, FieldErrors) {
 // bringThird assigns a third assessor from pool when the submitted scores
 // of a diverge by more than the call allows and none is assigned yet.
 func (s *core) bringThird(ctx context.Context, tx *db.Tx, c *Call, a *Application, pool []auth.User) error {
-	gs, err := listAssignments(ctx, tx, `g.application_id = ?`, a.ID)
+	gs, err := assignmentsOfApp(ctx, tx, a.ID)
 	if err != nil {
 		return err
 	}
@@ -550,7 +493,7 @@ func (s *Assessment) Decide(ctx context.Context, u *auth.User, c *Call, appPID, 
 		return FieldErrors{"reason": "grants.too_long"}
 	}
 	return wrap("Decide", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE grant_applications SET decision = ?, decision_reason = ?, updated_at = ? WHERE id = ?`, decision, reason, s.Now(), a.ID); err != nil {
+		if err := setDecision(ctx, tx, a.ID, decision, reason, s.Now()); err != nil {
 			return err
 		}
 		return recordAudit(ctx, tx, u, "grants.decision.set", "grant_application", a.PublicID, map[string]string{"decision": decision}, m)
@@ -590,7 +533,7 @@ func (s *Assessment) PublishResults(ctx context.Context, u *auth.User, c *Call, 
 		now := s.Now()
 		for _, a := range apps {
 			if a.Decision == "" {
-				if _, err := tx.ExecContext(ctx, `UPDATE grant_applications SET decision = 'reject', decision_reason = ?, updated_at = ? WHERE id = ?`, "grants.decision.not_eligible", now, a.ID); err != nil {
+				if err := setDecision(ctx, tx, a.ID, DecisionReject, "grants.decision.not_eligible", now); err != nil {
 					return err
 				}
 				continue
@@ -599,25 +542,14 @@ func (s *Assessment) PublishResults(ctx context.Context, u *auth.User, c *Call, 
 				continue
 			}
 			awardPID := uuid.NewString()
-			awardID, err := db.InsertID(ctx, tx, `INSERT INTO grant_awards (public_id, application_id, amount, currency, awarded_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				awardPID, a.ID, a.Requested, c.Currency, now, now, now)
-			if err != nil {
-				return err
-			}
-			t := c.TextIn(c.Lang)
-			purpose := a.Title
-			if purpose == "" {
-				purpose = t.Title
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO grant_support (public_id, year, lsg_code, funder_name, recipient_name, recipient_org, amount, currency, purpose, procedure, award_id, source, award_date, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open_call', ?, 'award', ?, ?, ?)`, uuid.NewString(), now.In(s.o.Zone).Year(), c.LSG, c.Funder, a.OrgName, a.OrgPID, a.Requested, c.Currency, purpose, awardID, now.In(s.o.Zone).Format("2006-01-02"), now, now); err != nil {
+			if err := insertAward(ctx, tx, awardPID, c, a, now, s.o.Zone); err != nil {
 				return err
 			}
 			if err := recordAudit(ctx, tx, u, "grants.award.create", "grant_award", awardPID, map[string]string{"application": a.PublicID, "amount": strconv.FormatInt(a.Requested, 10)}, m); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE grant_calls SET status = 'decided', decided_at = ?, updated_at = ? WHERE id = ? AND status = 'published'`, now, now, c.ID); err != nil {
+		if err := setDecided(ctx, tx, c.ID, now); err != nil {
 			return err
 		}
 		return recordAudit(ctx, tx, u, "grants.call.decide", "grant_call", c.Slug, nil, m)

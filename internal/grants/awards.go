@@ -32,7 +32,7 @@ func (s *core) listAwards(ctx context.Context, where string, args ...any) ([]*Aw
 
 // Award returns one award by its public id.
 func (s *core) award(ctx context.Context, pid string) (*Award, error) {
-	list, err := s.listAwards(ctx, `w.public_id = ?`, pid)
+	list, err := s.listAwards(ctx, awardByPID, pid)
 	if err != nil {
 		return nil, err
 	}
@@ -49,12 +49,12 @@ func (s *Awards) Get(ctx context.Context, pid string) (*Award, error) {
 
 // AwardsOfCall lists a call's awards.
 func (s *Awards) OfCall(ctx context.Context, c *Call) ([]*Award, error) {
-	return s.listAwards(ctx, `c.id = ?`, c.ID)
+	return s.listAwards(ctx, awardsOfCall, c.ID)
 }
 
 // AwardOfApp returns the award of an application, if any.
 func (s *Awards) OfApp(ctx context.Context, appID int64) (*Award, error) {
-	list, err := s.listAwards(ctx, `w.application_id = ?`, appID)
+	list, err := s.listAwards(ctx, awardOfApp, appID)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package grants
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"net/http"
@@ -114,14 +113,10 @@ func (s *core) storeFile(ctx context.Context, tx *db.Tx, u *auth.User, kind stri
 		os.Remove(tmp)
 		return File{}, err
 	}
-	now := s.Now()
-	id, err := db.InsertID(ctx, tx, `INSERT INTO grant_files (public_id, owner_kind, owner_id, field, filename, content_type, size, sha256, uploaded_by, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, f.PublicID, kind, owner, field, f.Filename, f.ContentType, f.Size, f.SHA256, nullID(actor(u)), now, now)
-	if err != nil {
+	if err := insertFile(ctx, tx, &f, actor(u), s.Now()); err != nil {
 		os.Remove(s.path(f.PublicID))
 		return File{}, err
 	}
-	f.ID = id
 	return f, nil
 }
 
@@ -136,12 +131,7 @@ func (s *Applications) FileByPID(ctx context.Context, pid string) (*File, error)
 	if len(pid) > 64 {
 		return nil, refuse.ErrNotFound
 	}
-	f := &File{}
-	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, owner_kind, owner_id, field, filename, content_type, size, sha256, created_at FROM grant_files WHERE public_id = ?`, pid).
-		Scan(&f.ID, &f.PublicID, &f.OwnerKind, &f.OwnerID, &f.Field, &f.Filename, &f.ContentType, &f.Size, &f.SHA256, &f.CreatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, refuse.ErrNotFound
-	}
+	f, err := fileByPID(ctx, s.db, pid)
 	if err != nil {
 		return nil, wrap("FileByPID", err)
 	}
@@ -167,8 +157,8 @@ func (s *Applications) CanReadFile(ctx context.Context, u *auth.User, f *File) (
 		}
 		return s.canReadApplication(ctx, u, a)
 	case "report":
-		var appID int64
-		if err := s.db.QueryRowContext(ctx, `SELECT w.application_id FROM grant_reports r JOIN grant_awards w ON w.id = r.award_id WHERE r.id = ?`, f.OwnerID).Scan(&appID); err != nil {
+		appID, err := reportApp(ctx, s.db, f.OwnerID)
+		if err != nil {
 			return false, wrap("CanReadFile", err)
 		}
 		a, err := appBy(ctx, s.db, "id", appID)

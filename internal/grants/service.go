@@ -338,17 +338,7 @@ func (s *Calls) Create(ctx context.Context, u *auth.User, in CallInput, m Meta) 
 	c.Status = StatusDraft
 	c.CreatedBy = actor(u)
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		now := s.Now()
-		id, err := db.InsertID(ctx, tx, `INSERT INTO grant_calls (public_id, slug, lsg_code, org_public_id, funder_name, lang, currency, total_budget, min_grant, max_grant,
-own_share_pct, divergence_pct, opens_at, questions_until, closes_at, eligibility, form, criteria, status, created_by, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			c.PublicID, c.Slug, c.LSG, c.OrgPID, c.Funder, c.Lang, c.Currency, c.Total, c.Min, c.Max,
-			c.OwnSharePct, c.DivergencePct, db.Time(c.OpensAt), db.Time(c.QuestionsUntil), db.Time(c.ClosesAt), c.EligibilityDef, c.FormDef, c.CriteriaDef, c.Status, nullID(c.CreatedBy), now, now)
-		if err != nil {
-			return err
-		}
-		c.ID = id
-		if err := saveTexts(ctx, tx, c); err != nil {
+		if err := insertCall(ctx, tx, c, s.Now()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actor(u), Action: "grants.call.create", ObjectKind: "grant_call", ObjectRef: c.Slug, Details: map[string]string{"lsg": c.LSG, "org": c.OrgPID}, IP: m.IP})
@@ -357,26 +347,6 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURN
 		return nil, wrap("CreateCall", err)
 	}
 	return c, nil
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-func saveTexts(ctx context.Context, tx *db.Tx, c *Call) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM grant_call_texts WHERE call_id = ?`, c.ID); err != nil {
-		return err
-	}
-	now := db.Now()
-	for _, t := range c.Texts {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO grant_call_texts (call_id, lang, title, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, c.ID, t.Lang, t.Title, t.Body, now, now); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // UpdateCall changes a call: everything while it is a draft or has not
@@ -406,14 +376,7 @@ func (s *Calls) Update(ctx context.Context, u *auth.User, slug string, in CallIn
 		c.Texts = texts
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE grant_calls SET funder_name = ?, lang = ?, currency = ?, total_budget = ?, min_grant = ?, max_grant = ?, own_share_pct = ?, divergence_pct = ?,
-opens_at = ?, questions_until = ?, closes_at = ?, eligibility = ?, form = ?, criteria = ?, updated_at = ? WHERE id = ?`,
-			c.Funder, c.Lang, c.Currency, c.Total, c.Min, c.Max, c.OwnSharePct, c.DivergencePct, db.Time(c.OpensAt), db.Time(c.QuestionsUntil), db.Time(c.ClosesAt),
-			c.EligibilityDef, c.FormDef, c.CriteriaDef, s.Now(), c.ID)
-		if err != nil {
-			return err
-		}
-		if err := saveTexts(ctx, tx, &c); err != nil {
+		if err := updateCall(ctx, tx, &c, s.Now()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actor(u), Action: "grants.call.update", ObjectKind: "grant_call", ObjectRef: c.Slug, Details: map[string]string{"rules_locked": strconv.FormatBool(rulesLocked)}, IP: m.IP})
@@ -444,7 +407,7 @@ func (s *Calls) Publish(ctx context.Context, u *auth.User, slug string, m Meta) 
 		return ErrState
 	}
 	return wrap("PublishCall", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE grant_calls SET status = 'published', updated_at = ? WHERE id = ? AND status = 'draft'`, s.Now(), c.ID); err != nil {
+		if err := publishCall(ctx, tx, c.ID, s.Now()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actor(u), Action: "grants.call.publish", ObjectKind: "grant_call", ObjectRef: c.Slug, IP: m.IP})
@@ -489,21 +452,6 @@ type CallFilter struct {
 	Offset   int // published calls skipped (paging)
 }
 
-// phaseSQL is the condition of a phase at now, as Call.Phase decides it.
-func phaseSQL(phase string) string {
-	switch phase {
-	case PhaseUpcoming:
-		return `c.status = 'published' AND c.opens_at > ?`
-	case PhaseOpen:
-		return `c.status = 'published' AND c.opens_at <= ? AND c.closes_at >= ?`
-	case PhaseClosed:
-		return `c.status = 'published' AND c.closes_at < ?`
-	case PhaseDecided:
-		return `c.status = 'decided'`
-	}
-	return `c.status <> 'draft'`
-}
-
 // ListCalls lists published calls, newest closing first (open ones: the
 // nearest deadline first), paged in SQL by closing time. Managers also see
 // their drafts first when Drafts is set (on the first page). A text query
@@ -513,7 +461,8 @@ func (s *Calls) List(ctx context.Context, f CallFilter) ([]*Call, error) {
 	now := db.Time(s.Now())
 	var out []*Call
 	if f.Drafts != nil && f.Offset == 0 && f.Phase == "" {
-		drafts, err := s.queryCalls(ctx, `c.status = 'draft' AND (? = '' OR c.lsg_code = ?) AND (? = '' OR c.currency = ?) ORDER BY c.closes_at DESC, c.id DESC`, f.LSG, f.LSG, f.Currency, f.Currency)
+		where, args := draftCalls(f)
+		drafts, err := s.queryCalls(ctx, where, args)
 		if err != nil {
 			return nil, err
 		}
@@ -523,24 +472,8 @@ func (s *Calls) List(ctx context.Context, f CallFilter) ([]*Call, error) {
 			}
 		}
 	}
-	args := []any{}
-	switch f.Phase {
-	case PhaseUpcoming, PhaseClosed:
-		args = append(args, now)
-	case PhaseOpen:
-		args = append(args, now, now)
-	}
-	order := `c.closes_at DESC, c.id DESC`
-	if f.Phase == PhaseOpen {
-		order = `c.closes_at, c.id`
-	}
-	where := phaseSQL(f.Phase) + ` AND (? = '' OR c.lsg_code = ?) AND (? = '' OR c.currency = ?) ORDER BY ` + order
-	args = append(args, f.LSG, f.LSG, f.Currency, f.Currency)
-	if f.Limit > 0 && f.Query == "" {
-		where += ` LIMIT ? OFFSET ?`
-		args = append(args, f.Limit, f.Offset)
-	}
-	calls, err := s.queryCalls(ctx, where, args...)
+	where, args := publishedCalls(f, now)
+	calls, err := s.queryCalls(ctx, where, args)
 	if err != nil {
 		return nil, err
 	}
@@ -566,22 +499,9 @@ func (s *Calls) List(ctx context.Context, f CallFilter) ([]*Call, error) {
 
 // queryCalls reads the calls of a WHERE clause with their texts and
 // parsed definitions.
-func (s *core) queryCalls(ctx context.Context, where string, args ...any) ([]*Call, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+callColumns+` FROM grant_calls c WHERE `+where, args...)
+func (s *core) queryCalls(ctx context.Context, where string, args []any) ([]*Call, error) {
+	all, err := callsWhere(ctx, s.db, where, args...)
 	if err != nil {
-		return nil, wrap("ListCalls", err)
-	}
-	var all []*Call
-	for rows.Next() {
-		c := &Call{}
-		if err := scanCall(rows, c); err != nil {
-			rows.Close()
-			return nil, wrap("ListCalls", err)
-		}
-		all = append(all, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, wrap("ListCalls", err)
 	}
 	if err := loadTexts(ctx, s.db, all); err != nil {
@@ -595,20 +515,8 @@ func (s *core) queryCalls(ctx context.Context, where string, args ...any) ([]*Ca
 
 // Questions lists a call's public Q&A, oldest first.
 func (s *Calls) Questions(ctx context.Context, callID int64) ([]QA, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT public_id, question, answer, created_at, answered_at FROM grant_questions WHERE call_id = ? ORDER BY id`, callID)
-	if err != nil {
-		return nil, wrap("Questions", err)
-	}
-	defer rows.Close()
-	var out []QA
-	for rows.Next() {
-		var q QA
-		if err := rows.Scan(&q.PublicID, &q.Question, &q.Answer, &q.AskedAt, &q.AnsweredAt); err != nil {
-			return nil, wrap("Questions", err)
-		}
-		out = append(out, q)
-	}
-	return out, wrap("Questions", rows.Err())
+	out, err := listQuestions(ctx, s.db, callID)
+	return out, wrap("Questions", err)
 }
 
 // Ask adds a question to the public Q&A, until the questions deadline.
@@ -626,7 +534,7 @@ func (s *Calls) Ask(ctx context.Context, u *auth.User, c *Call, question string,
 	}
 	return wrap("Ask", s.db.InTx(ctx, func(tx *db.Tx) error {
 		pid := uuid.NewString()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO grant_questions (public_id, call_id, asked_by, question, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, pid, c.ID, u.ID, question, now, now); err != nil {
+		if err := insertQuestion(ctx, tx, pid, c.ID, u.ID, question, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.question.ask", ObjectKind: "grant_call", ObjectRef: c.Slug, Details: map[string]string{"question": pid}, IP: m.IP})
@@ -643,12 +551,8 @@ func (s *Calls) Answer(ctx context.Context, u *auth.User, c *Call, qid, answer s
 		return FieldErrors{"answer": "form.required"}
 	}
 	return wrap("Answer", s.db.InTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE grant_questions SET answer = ?, answered_by = ?, answered_at = ?, updated_at = ? WHERE public_id = ? AND call_id = ?`, answer, u.ID, s.Now(), s.Now(), qid, c.ID)
-		if err != nil {
+		if err := answerQuestion(ctx, tx, c.ID, qid, answer, u.ID, s.Now()); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return refuse.ErrNotFound
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.question.answer", ObjectKind: "grant_call", ObjectRef: c.Slug, Details: map[string]string{"question": qid}, IP: m.IP})
 	}))

@@ -14,6 +14,13 @@ const awardColumns = `w.id, w.public_id, w.application_id, a.public_id, a.title,
 w.amount, w.currency, w.contract_no, w.starts_on, w.ends_on, w.awarded_at, c.id`
 const awardFrom = ` FROM grant_awards w JOIN grant_applications a ON a.id = w.application_id JOIN grant_calls c ON c.id = a.call_id`
 
+// The conditions of awardsWhere.
+const (
+	awardByPID   = `w.public_id = ?`
+	awardsOfCall = `c.id = ?`
+	awardOfApp   = `w.application_id = ?`
+)
+
 // awardsWhere reads the awards of a WHERE clause, with their calls' ids.
 func awardsWhere(ctx context.Context, q db.Querier, where string, args ...any) ([]*Award, []int64, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+awardColumns+awardFrom+` WHERE `+where+` ORDER BY w.awarded_at DESC, a.org_name`, args...)
