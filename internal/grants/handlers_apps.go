@@ -23,7 +23,7 @@ type applyPage struct {
 	Reason []Question
 }
 
-func (h *Handlers) orgChoices(r *http.Request, u *auth.User) []Publisher {
+func (h applicationPages) orgChoices(r *http.Request, u *auth.User) []Publisher {
 	var out []Publisher
 	byID := map[string]string{}
 	for _, o := range h.orgs(r) {
@@ -35,7 +35,7 @@ func (h *Handlers) orgChoices(r *http.Request, u *auth.User) []Publisher {
 	return out
 }
 
-func (h *Handlers) applyForm(w http.ResponseWriter, r *http.Request) error {
+func (h applicationPages) applyForm(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err
@@ -54,7 +54,7 @@ func (h *Handlers) applyForm(w http.ResponseWriter, r *http.Request) error {
 	return h.srv.Render.Page(w, r, "grants/apply", applyPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), Orgs: orgs, Form: web.EmptyForm()})
 }
 
-func (h *Handlers) apply(w http.ResponseWriter, r *http.Request) error {
+func (h applicationPages) apply(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err
@@ -145,7 +145,7 @@ func formOf(c *Call, a *Application) *web.Form {
 	return f
 }
 
-func (h *Handlers) appPage(w http.ResponseWriter, r *http.Request, u *auth.User, a *Application, c *Call, f *web.Form, status int, stale bool) error {
+func (h applicationPages) appPage(w http.ResponseWriter, r *http.Request, u *auth.User, a *Application, c *Call, f *web.Form, status int, stale bool) error {
 	ctx := r.Context()
 	files, err := h.svc.Applications.Files(ctx, "application", a.ID)
 	if err != nil {
@@ -191,7 +191,7 @@ func (h *Handlers) appPage(w http.ResponseWriter, r *http.Request, u *auth.User,
 	return h.srv.Render.PageStatus(w, r, status, "grants/application", d)
 }
 
-func (h *Handlers) application(w http.ResponseWriter, r *http.Request) error {
+func (h applicationPages) application(w http.ResponseWriter, r *http.Request) error {
 	u, a, c, err := h.loadApp(w, r)
 	if err != nil {
 		return err
@@ -227,7 +227,7 @@ func draftOf(r *http.Request, c *Call, f *web.Form) (Draft, error) {
 	return d, nil
 }
 
-func (h *Handlers) saveApplication(w http.ResponseWriter, r *http.Request) error {
+func (h applicationPages) saveApplication(w http.ResponseWriter, r *http.Request) error {
 	u, a, c, err := h.loadApp(w, r)
 	if err != nil {
 		return err
@@ -291,7 +291,7 @@ type autosaveReply struct {
 // autosave saves a draft in the background. It never overwrites another
 // member's newer save (the version decides, as for a manual save) and
 // never submits; a refused save is reported, not an error page.
-func (h *Handlers) autosave(w http.ResponseWriter, r *http.Request, u *auth.User, a *Application, c *Call, d Draft) error {
+func (h applicationPages) autosave(w http.ResponseWriter, r *http.Request, u *auth.User, a *Application, c *Call, d Draft) error {
 	p := h.srv.Cat.Printer(loc(r))
 	saved, err := h.svc.Applications.Save(r.Context(), u, c, a.PublicID, d, h.meta(r))
 	var fe FieldErrors
@@ -314,7 +314,7 @@ func (h *Handlers) autosave(w http.ResponseWriter, r *http.Request, u *auth.User
 	return nil
 }
 
-func (h *Handlers) withdraw(w http.ResponseWriter, r *http.Request) error {
+func (h applicationPages) withdraw(w http.ResponseWriter, r *http.Request) error {
 	u, a, c, err := h.loadApp(w, r)
 	if err != nil {
 		return err
@@ -325,7 +325,7 @@ func (h *Handlers) withdraw(w http.ResponseWriter, r *http.Request) error {
 	return h.redirect(w, r, "/applications/"+a.PublicID)
 }
 
-func (h *Handlers) reopen(w http.ResponseWriter, r *http.Request) error {
+func (h applicationPages) reopen(w http.ResponseWriter, r *http.Request) error {
 	u, a, c, err := h.loadApp(w, r)
 	if err != nil {
 		return err
@@ -345,7 +345,7 @@ type receiptPage struct {
 	Hash      string
 }
 
-func (h *Handlers) receipt(w http.ResponseWriter, r *http.Request) error {
+func (h applicationPages) receipt(w http.ResponseWriter, r *http.Request) error {
 	u, a, c, err := h.loadApp(w, r)
 	if err != nil {
 		return err
@@ -370,7 +370,7 @@ type myAppsPage struct {
 	Lang  string
 }
 
-func (h *Handlers) myApplications(w http.ResponseWriter, r *http.Request) error {
+func (h applicationPages) myApplications(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err

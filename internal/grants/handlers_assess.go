@@ -28,7 +28,7 @@ type managePage struct {
 	Made      string
 }
 
-func (h *Handlers) managePage(w http.ResponseWriter, r *http.Request, c *Call, f *web.Form, status int) error {
+func (h assessmentPages) managePage(w http.ResponseWriter, r *http.Request, c *Call, f *web.Form, status int) error {
 	ctx := r.Context()
 	apps, err := h.svc.Applications.List(ctx, c)
 	if err != nil {
@@ -57,7 +57,7 @@ func (h *Handlers) managePage(w http.ResponseWriter, r *http.Request, c *Call, f
 	return h.srv.Render.PageStatus(w, r, status, "grants/manage", d)
 }
 
-func (h *Handlers) manage(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) manage(w http.ResponseWriter, r *http.Request) error {
 	_, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
@@ -65,7 +65,7 @@ func (h *Handlers) manage(w http.ResponseWriter, r *http.Request) error {
 	return h.managePage(w, r, c, web.EmptyForm(), http.StatusOK)
 }
 
-func (h *Handlers) formResult(w http.ResponseWriter, r *http.Request, c *Call, err error, anchor string) error {
+func (h assessmentPages) formResult(w http.ResponseWriter, r *http.Request, c *Call, err error, anchor string) error {
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f := web.NewForm(r)
@@ -78,7 +78,7 @@ func (h *Handlers) formResult(w http.ResponseWriter, r *http.Request, c *Call, e
 	return h.redirect(w, r, "/calls/"+c.Slug+"/manage"+anchor)
 }
 
-func (h *Handlers) assign(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) assign(w http.ResponseWriter, r *http.Request) error {
 	u, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
@@ -91,7 +91,7 @@ func (h *Handlers) assign(w http.ResponseWriter, r *http.Request) error {
 	return h.formResult(w, r, c, err, "#applications")
 }
 
-func (h *Handlers) autoAssign(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) autoAssign(w http.ResponseWriter, r *http.Request) error {
 	u, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
@@ -106,7 +106,7 @@ func (h *Handlers) autoAssign(w http.ResponseWriter, r *http.Request) error {
 	return h.redirect(w, r, "/calls/"+c.Slug+"/manage?made="+strconv.Itoa(made)+"#applications")
 }
 
-func (h *Handlers) decide(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) decide(w http.ResponseWriter, r *http.Request) error {
 	u, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func (h *Handlers) decide(w http.ResponseWriter, r *http.Request) error {
 	return h.formResult(w, r, c, err, "#ranking")
 }
 
-func (h *Handlers) publishResults(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) publishResults(w http.ResponseWriter, r *http.Request) error {
 	u, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
@@ -135,7 +135,7 @@ type assessListPage struct {
 	List []*Assignment
 }
 
-func (h *Handlers) assessList(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) assessList(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err
@@ -163,7 +163,7 @@ type assessPage struct {
 }
 
 // assessment loads an assessor's assignment; anything else is not found.
-func (h *Handlers) assessment(r *http.Request) (*auth.User, *Application, *Call, *Assignment, error) {
+func (h assessmentPages) assessment(r *http.Request) (*auth.User, *Application, *Call, *Assignment, error) {
 	u := auth.UserFrom(r)
 	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
 		return nil, nil, nil, nil, refuse.ErrNotFound
@@ -183,7 +183,7 @@ func (h *Handlers) assessment(r *http.Request) (*auth.User, *Application, *Call,
 	return u, a, c, g, nil
 }
 
-func (h *Handlers) assessPage(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
+func (h assessmentPages) assessPage(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
 	_, a, c, g, err := h.assessment(r)
 	if err != nil {
 		return err
@@ -216,11 +216,11 @@ func (h *Handlers) assessPage(w http.ResponseWriter, r *http.Request, f *web.For
 	return h.srv.Render.PageStatus(w, r, status, "grants/assess", d)
 }
 
-func (h *Handlers) assess(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) assess(w http.ResponseWriter, r *http.Request) error {
 	return h.assessPage(w, r, web.EmptyForm(), http.StatusOK)
 }
 
-func (h *Handlers) declare(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) declare(w http.ResponseWriter, r *http.Request) error {
 	u, a, _, _, err := h.assessment(r)
 	if err != nil {
 		return err
@@ -244,7 +244,7 @@ func (h *Handlers) declare(w http.ResponseWriter, r *http.Request) error {
 	return h.redirect(w, r, "/assess/"+a.PublicID)
 }
 
-func (h *Handlers) scores(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) scores(w http.ResponseWriter, r *http.Request) error {
 	u, a, c, _, err := h.assessment(r)
 	if err != nil {
 		return err
@@ -300,7 +300,7 @@ func (h *Handlers) loadAward(r *http.Request) (*Award, *Call, error) {
 	return w, c, nil
 }
 
-func (h *Handlers) awardPage(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
+func (h awardPages) awardPage(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
 	aw, c, err := h.loadAward(r)
 	if err != nil {
 		return err
@@ -324,11 +324,11 @@ func (h *Handlers) awardPage(w http.ResponseWriter, r *http.Request, f *web.Form
 	return h.srv.Render.PageStatus(w, r, status, "grants/award", d)
 }
 
-func (h *Handlers) award(w http.ResponseWriter, r *http.Request) error {
+func (h awardPages) award(w http.ResponseWriter, r *http.Request) error {
 	return h.awardPage(w, r, web.EmptyForm(), http.StatusOK)
 }
 
-func (h *Handlers) awardResult(w http.ResponseWriter, r *http.Request, aw *Award, err error) error {
+func (h awardPages) awardResult(w http.ResponseWriter, r *http.Request, aw *Award, err error) error {
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f := web.NewForm(r)
@@ -353,7 +353,7 @@ func (h *Handlers) managedAward(r *http.Request) (*auth.User, *Award, *Call, err
 	return u, aw, c, nil
 }
 
-func (h *Handlers) contract(w http.ResponseWriter, r *http.Request) error {
+func (h awardPages) contract(w http.ResponseWriter, r *http.Request) error {
 	u, aw, c, err := h.managedAward(r)
 	if err != nil {
 		return err
@@ -362,7 +362,7 @@ func (h *Handlers) contract(w http.ResponseWriter, r *http.Request) error {
 	return h.awardResult(w, r, aw, h.svc.Awards.UpdateContract(r.Context(), u, c, aw, f.Get("contract_no"), f.Get("starts_on"), f.Get("ends_on"), h.meta(r)))
 }
 
-func (h *Handlers) instalment(w http.ResponseWriter, r *http.Request) error {
+func (h awardPages) instalment(w http.ResponseWriter, r *http.Request) error {
 	u, aw, c, err := h.managedAward(r)
 	if err != nil {
 		return err
@@ -371,7 +371,7 @@ func (h *Handlers) instalment(w http.ResponseWriter, r *http.Request) error {
 	return h.awardResult(w, r, aw, h.svc.Awards.AddInstalment(r.Context(), u, c, aw, f.Get("due_on"), f.Get("amount"), h.meta(r)))
 }
 
-func (h *Handlers) paid(w http.ResponseWriter, r *http.Request) error {
+func (h awardPages) paid(w http.ResponseWriter, r *http.Request) error {
 	u, aw, c, err := h.managedAward(r)
 	if err != nil {
 		return err
@@ -383,7 +383,7 @@ func (h *Handlers) paid(w http.ResponseWriter, r *http.Request) error {
 	return h.awardResult(w, r, aw, h.svc.Awards.MarkPaid(r.Context(), u, c, aw, n, h.meta(r)))
 }
 
-func (h *Handlers) addReport(w http.ResponseWriter, r *http.Request) error {
+func (h awardPages) addReport(w http.ResponseWriter, r *http.Request) error {
 	u, aw, c, err := h.managedAward(r)
 	if err != nil {
 		return err
@@ -402,7 +402,7 @@ func (h *Handlers) addReport(w http.ResponseWriter, r *http.Request) error {
 	return h.awardResult(w, r, aw, err)
 }
 
-func (h *Handlers) submitReport(w http.ResponseWriter, r *http.Request) error {
+func (h awardPages) submitReport(w http.ResponseWriter, r *http.Request) error {
 	u := auth.UserFrom(r)
 	aw, _, err := h.loadAward(r)
 	if err != nil {
@@ -419,7 +419,7 @@ func (h *Handlers) submitReport(w http.ResponseWriter, r *http.Request) error {
 	return h.awardResult(w, r, aw, h.svc.Awards.SubmitReport(r.Context(), u, aw, r.PathValue("rid"), f.Values.Get("body"), up, h.meta(r)))
 }
 
-func (h *Handlers) reviewReport(w http.ResponseWriter, r *http.Request) error {
+func (h awardPages) reviewReport(w http.ResponseWriter, r *http.Request) error {
 	u, aw, c, err := h.managedAward(r)
 	if err != nil {
 		return err
