@@ -93,21 +93,16 @@ func (s *Ballots) Create(ctx context.Context, u *auth.User, p *Platform, in Ball
 	if u != nil && !s.canManage(ctx, u, p) {
 		return nil, refuse.ErrForbidden
 	}
-	fe := FieldErrors{}
-	title, k := cleanLine(in.Title, 200, true)
-	if k != "" {
-		fe["b_title"] = k
-	}
+	fe := checks{}
+	title := fe.line("b_title", in.Title, 200, true)
 	budget, k := parseAmount(in.Budget, in.Currency)
-	if k != "" {
-		fe["budget"] = k
-	}
+	fe.set("budget", k)
 	picks, err := s.picks(ctx, p, in.Initiatives, budget.Currency, fe)
 	if err != nil {
 		return nil, wrap("CreateBallot", err)
 	}
 	if len(fe) > 0 {
-		return nil, fe
+		return nil, FieldErrors(fe)
 	}
 	b := &Ballot{PublicID: newPID(), PlatformID: p.ID, Title: title, Budget: budget, State: BallotDraft, CreatedAt: s.now()}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -125,7 +120,7 @@ func (s *Ballots) Create(ctx context.Context, u *auth.User, p *Platform, in Ball
 // picks reads the initiatives of a new ballot (public ids): p's,
 // admissible or open, costed in the budget's currency (cur; "" when the
 // budget is invalid). What is wrong goes into fe.
-func (s *Ballots) picks(ctx context.Context, p *Platform, pids []string, cur string, fe FieldErrors) ([]*Initiative, error) {
+func (s *Ballots) picks(ctx context.Context, p *Platform, pids []string, cur string, fe checks) ([]*Initiative, error) {
 	seen := map[string]bool{}
 	var picks []*Initiative
 	for _, pid := range pids {

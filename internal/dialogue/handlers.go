@@ -155,6 +155,21 @@ func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, path, done s
 	return nil
 }
 
+// formDone answers a form's POST: with field errors, the form again
+// (again renders it with a status); with another error, its refusal; else
+// a redirect to path with the done confirmation.
+func (h *Handlers) formDone(w http.ResponseWriter, r *http.Request, f *web.Form, err error, again func(status int) error, path, done string) error {
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		f.SetErrors(fe)
+		return again(http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return refusal(err)
+	}
+	return h.redirect(w, r, path, done)
+}
+
 // doneKeys are the confirmations a redirect may carry.
 var doneKeys = map[string]string{
 	"saved": "dialogue.done.saved", "supported": "dialogue.done.supported", "withdrawn": "dialogue.done.withdrawn",
@@ -263,6 +278,17 @@ func (h *Handlers) platformFrom(r *http.Request) (*Platform, error) {
 	return h.svc.Platforms.Get(r.Context(), slug)
 }
 
+// signedInOn is the signed-in person (refuse.ErrSignIn for a visitor) and
+// the platform of the request's path.
+func (h *Handlers) signedInOn(r *http.Request) (*auth.User, *Platform, error) {
+	u, err := auth.Need(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := h.platformFrom(r)
+	return u, p, err
+}
+
 func (h *Handlers) platform(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p, err := h.platformFrom(r)
@@ -320,11 +346,7 @@ func (h *Handlers) platform(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) join(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
-	if err != nil {
-		return err
-	}
-	p, err := h.platformFrom(r)
+	u, p, err := h.signedInOn(r)
 	if err != nil {
 		return err
 	}
@@ -335,11 +357,7 @@ func (h *Handlers) join(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) accept(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
-	if err != nil {
-		return err
-	}
-	p, err := h.platformFrom(r)
+	u, p, err := h.signedInOn(r)
 	if err != nil {
 		return err
 	}
@@ -431,15 +449,8 @@ func (h *Handlers) verify(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := web.NewForm(r)
 	_, err = h.svc.Residents.Redeem(r.Context(), u, f.Get("code"), h.meta(r))
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.verifyPage(w, r, f, http.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return refusal(err)
-	}
-	return h.redirect(w, r, "/platforms/verify", "verified")
+	again := func(status int) error { return h.verifyPage(w, r, f, status) }
+	return h.formDone(w, r, f, err, again, "/platforms/verify", "verified")
 }
 
 // ---- photos ----

@@ -42,11 +42,7 @@ func (h *Handlers) newPage(w http.ResponseWriter, r *http.Request, p *Platform, 
 }
 
 func (h *Handlers) createInitiative(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
-	if err != nil {
-		return err
-	}
-	p, err := h.platformFrom(r)
+	u, p, err := h.signedInOn(r)
 	if err != nil {
 		return err
 	}
@@ -258,13 +254,6 @@ func (h *Handlers) initiativeOp(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return refuse.ErrNotFound
 	}
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.initiativePage(w, r, p, x, op, f, http.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return refusal(err)
-	}
-	return h.redirect(w, r, "/initiatives/"+x.PublicID, done)
+	again := func(status int) error { return h.initiativePage(w, r, p, x, op, f, status) }
+	return h.formDone(w, r, f, err, again, "/initiatives/"+x.PublicID, done)
 }

@@ -37,11 +37,7 @@ type managePage struct {
 }
 
 func (h *Handlers) requireManager(w http.ResponseWriter, r *http.Request) (*auth.User, *Platform, bool, error) {
-	u, err := auth.Need(r)
-	if err != nil {
-		return nil, nil, false, err
-	}
-	p, err := h.platformFrom(r)
+	u, p, err := h.signedInOn(r)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -329,13 +325,6 @@ func (h *Handlers) meetingOp(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return refuse.ErrNotFound
 	}
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.meetingPage(w, r, p, mt, op, f, http.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return refusal(err)
-	}
-	return h.redirect(w, r, "/platforms/"+p.Slug+"/meetings/"+mt.PublicID, done)
+	again := func(status int) error { return h.meetingPage(w, r, p, mt, op, f, status) }
+	return h.formDone(w, r, f, err, again, "/platforms/"+p.Slug+"/meetings/"+mt.PublicID, done)
 }

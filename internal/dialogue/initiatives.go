@@ -68,20 +68,11 @@ func (s *Initiatives) Create(ctx context.Context, u *auth.User, p *Platform, in 
 
 // fill sets x's fields from the form in and returns what is wrong with it.
 func (x *Initiative) fill(p *Platform, in InitiativeInput) FieldErrors {
-	fe := FieldErrors{}
-	var k string
-	if x.Title, k = cleanLine(in.Title, 200, true); k != "" {
-		fe["title"] = k
-	}
-	if x.Problem, k = cleanLine(in.Problem, 5000, true); k != "" {
-		fe["problem"] = k
-	}
-	if x.Solution, k = cleanLine(in.Solution, 5000, true); k != "" {
-		fe["solution"] = k
-	}
-	if x.LocalCommunity, k = cleanLine(in.LocalCommunity, 200, false); k != "" {
-		fe["local_community"] = k
-	}
+	fe := checks{}
+	x.Title = fe.line("title", in.Title, 200, true)
+	x.Problem = fe.line("problem", in.Problem, 5000, true)
+	x.Solution = fe.line("solution", in.Solution, 5000, true)
+	x.LocalCommunity = fe.line("local_community", in.LocalCommunity, 200, false)
 	x.LSG = in.LSG
 	if len(p.LSGs) == 1 && x.LSG == "" {
 		x.LSG = p.LSGs[0]
@@ -89,10 +80,10 @@ func (x *Initiative) fill(p *Platform, in InitiativeInput) FieldErrors {
 	if !p.HasLSG(x.LSG) {
 		fe["lsg"] = "dialogue.lsg.not_on_platform"
 	}
-	if x.Cost, k = costOf(in.Cost, in.Currency); k != "" {
-		fe["cost"] = k
-	}
-	return fe
+	var k string
+	x.Cost, k = costOf(in.Cost, in.Currency)
+	fe.set("cost", k)
+	return FieldErrors(fe)
 }
 
 // costOf reads an initiative's estimated cost as typed: optional (zero),

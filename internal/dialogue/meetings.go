@@ -60,17 +60,10 @@ func (s *Meetings) Create(ctx context.Context, u *auth.User, p *Platform, in Mee
 
 // fill sets mt's fields from the form in and returns what is wrong with it.
 func (mt *Meeting) fill(in MeetingInput) FieldErrors {
-	fe := FieldErrors{}
-	var k string
-	if mt.Title, k = cleanLine(in.Title, 200, true); k != "" {
-		fe["title"] = k
-	}
-	if mt.Place, k = cleanLine(in.Place, 300, false); k != "" {
-		fe["place"] = k
-	}
-	if mt.Agenda, k = cleanLine(in.Agenda, 5000, false); k != "" {
-		fe["agenda"] = k
-	}
+	fe := checks{}
+	mt.Title = fe.line("title", in.Title, 200, true)
+	mt.Place = fe.line("place", in.Place, 300, false)
+	mt.Agenda = fe.line("agenda", in.Agenda, 5000, false)
 	mt.OnlineURL = strings.TrimSpace(in.OnlineURL)
 	if mt.OnlineURL != "" && (!validURL(mt.OnlineURL) || len(mt.OnlineURL) > 500) {
 		fe["online_url"] = "dialogue.url.invalid"
@@ -86,7 +79,7 @@ func (mt *Meeting) fill(in MeetingInput) FieldErrors {
 	} else if in.EndsAt.Before(in.StartsAt) {
 		fe["ends_at"] = "dialogue.meeting.ends_before"
 	}
-	return fe
+	return FieldErrors(fe)
 }
 
 // Get returns a meeting of p by public id.
@@ -155,12 +148,7 @@ func (s *Meetings) SetMinutes(ctx context.Context, u *auth.User, p *Platform, mt
 	if k != "" {
 		return FieldErrors{"minutes": k}
 	}
-	return wrap("SetMinutes", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := setMinutes(ctx, tx, mt.ID, md, RenderMinutes(md), s.now()); err != nil {
-			return err
-		}
-		return record(ctx, tx, u, "dialogue.meeting.minutes", "meeting", mt.PublicID, nil, m)
-	}))
+	return s.commit(ctx, "SetMinutes", u, m, func(tx *db.Tx) error { return setMinutes(ctx, tx, mt.ID, md, RenderMinutes(md), s.now()) }, "dialogue.meeting.minutes", "meeting", mt.PublicID, nil)
 }
 
 // Decisions lists the decisions of a meeting.
@@ -178,12 +166,7 @@ func (s *Meetings) AddDecision(ctx context.Context, u *auth.User, p *Platform, m
 	if k != "" {
 		return FieldErrors{"decision": k}
 	}
-	return wrap("AddDecision", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := insertDecision(ctx, tx, mt.ID, 0, text, s.now()); err != nil {
-			return err
-		}
-		return record(ctx, tx, u, "dialogue.meeting.decision", "meeting", mt.PublicID, nil, m)
-	}))
+	return s.commit(ctx, "AddDecision", u, m, func(tx *db.Tx) error { return insertDecision(ctx, tx, mt.ID, 0, text, s.now()) }, "dialogue.meeting.decision", "meeting", mt.PublicID, nil)
 }
 
 // WriteICS writes p's meetings as an RFC 5545 calendar; pageURL(meeting)

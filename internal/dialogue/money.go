@@ -52,32 +52,21 @@ func (s *Money) AddShare(ctx context.Context, u *auth.User, p *Platform, x *Init
 	if !canMoney(x) {
 		return ErrBadTransition
 	}
-	fe := FieldErrors{}
+	fe := checks{}
 	if in.Source != "lsg" && in.Source != "donor" && in.Source != "other" {
 		fe["source"] = "dialogue.source.invalid"
 	}
-	name, k := cleanLine(in.Name, 200, true)
-	if k != "" {
-		fe["name"] = k
-	}
-	ref, k := cleanLine(in.ProjectRef, 100, false)
-	if k != "" {
-		fe["project_ref"] = k
-	}
-	a, err := parseAmount(in.Amount, in.Currency)
-	if err != "" {
-		fe["amount"] = err
-	}
+	name := fe.line("name", in.Name, 200, true)
+	ref := fe.line("project_ref", in.ProjectRef, 100, false)
+	a, k := parseAmount(in.Amount, in.Currency)
+	fe.set("amount", k)
 	if len(fe) > 0 {
-		return fe
+		return FieldErrors(fe)
 	}
 	now := s.now()
-	return wrap("AddShare", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := insertShare(ctx, tx, x.ID, Share{Source: in.Source, Name: name, ProjectRef: ref, Amount: a}, now); err != nil {
-			return err
-		}
-		return record(ctx, tx, u, "dialogue.financing.share", "initiative", x.PublicID, map[string]string{"source": in.Source, "name": name, "amount": a.String()}, m)
-	}))
+	return s.commit(ctx, "AddShare", u, m, func(tx *db.Tx) error {
+		return insertShare(ctx, tx, x.ID, Share{Source: in.Source, Name: name, ProjectRef: ref, Amount: a}, now)
+	}, "dialogue.financing.share", "initiative", x.PublicID, map[string]string{"source": in.Source, "name": name, "amount": a.String()})
 }
 
 func parseAmount(s, cur string) (money.Amount, string) {
@@ -109,28 +98,20 @@ func (s *Money) AddDisbursement(ctx context.Context, u *auth.User, p *Platform, 
 	if x.State != StateCofinanced && x.State != StateImplementation && x.State != StateDone {
 		return ErrBadTransition
 	}
-	fe := FieldErrors{}
+	fe := checks{}
 	if _, err := time.Parse("2006-01-02", paidOn); err != nil {
 		fe["paid_on"] = "dialogue.date.invalid"
 	}
 	a, k := parseAmount(amount, currency)
-	if k != "" {
-		fe["d_amount"] = k
-	}
-	note, k = cleanLine(note, 300, false)
-	if k != "" {
-		fe["note"] = k
-	}
+	fe.set("d_amount", k)
+	note = fe.line("note", note, 300, false)
 	if len(fe) > 0 {
-		return fe
+		return FieldErrors(fe)
 	}
 	now := s.now()
-	return wrap("AddDisbursement", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := insertDisbursement(ctx, tx, x.ID, Disbursement{PaidOn: paidOn, Amount: a, Note: note}, actorID(u), now); err != nil {
-			return err
-		}
-		return record(ctx, tx, u, "dialogue.financing.disbursement", "initiative", x.PublicID, map[string]string{"amount": a.String(), "paid_on": paidOn}, m)
-	}))
+	return s.commit(ctx, "AddDisbursement", u, m, func(tx *db.Tx) error {
+		return insertDisbursement(ctx, tx, x.ID, Disbursement{PaidOn: paidOn, Amount: a, Note: note}, actorID(u), now)
+	}, "dialogue.financing.disbursement", "initiative", x.PublicID, map[string]string{"amount": a.String(), "paid_on": paidOn})
 }
 
 // Disbursements lists what was paid for x.
@@ -148,24 +129,19 @@ func (s *Money) AddReport(ctx context.Context, u *auth.User, p *Platform, x *Ini
 	if x.State != StateCofinanced && x.State != StateImplementation && x.State != StateDone {
 		return ErrBadTransition
 	}
-	fe := FieldErrors{}
-	body, k := cleanLine(body, 5000, true)
-	if k != "" {
-		fe["body"] = k
-	}
+	fe := checks{}
+	body = fe.line("body", body, 5000, true)
 	if percent < 0 || percent > 100 {
 		fe["percent"] = "dialogue.percent.invalid"
 	}
 	var img imageInfo
 	if photo != nil {
-		var key string
-		img, key = checkPhoto(photo.Data)
-		if key != "" {
-			fe["photo"] = key
-		}
+		var k string
+		img, k = checkPhoto(photo.Data)
+		fe.set("photo", k)
 	}
 	if len(fe) > 0 {
-		return fe
+		return FieldErrors(fe)
 	}
 	now := s.now()
 	var stored string

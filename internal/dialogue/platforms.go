@@ -29,21 +29,13 @@ var reservedSlugs = map[string]bool{"verify": true, "programmes": true}
 // Create creates a platform of one or several LSGs (admins, or LSG
 // coordinators of every LSG named).
 func (s *Platforms) Create(ctx context.Context, u *auth.User, in PlatformInput, m Meta) (*Platform, error) {
-	fe := FieldErrors{}
-	name, k := cleanLine(in.Name, 200, true)
-	if k != "" {
-		fe["name"] = k
-	}
-	desc, k := cleanLine(in.Description, 4000, false)
-	if k != "" {
-		fe["description"] = k
-	}
+	fe := checks{}
+	name := fe.line("name", in.Name, 200, true)
+	desc := fe.line("description", in.Description, 4000, false)
 	lsgs, k := s.lsgCodes(ctx, in.LSGs)
-	if k != "" {
-		fe["lsgs"] = k
-	}
+	fe.set("lsgs", k)
 	if len(fe) > 0 {
-		return nil, fe
+		return nil, FieldErrors(fe)
 	}
 	if u != nil {
 		for _, c := range lsgs {
@@ -171,12 +163,7 @@ func (s *Platforms) SetVerification(ctx context.Context, u *auth.User, p *Platfo
 	if !s.canManage(ctx, u, p) {
 		return refuse.ErrForbidden
 	}
-	return wrap("SetVerification", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := setVerification(ctx, tx, p.ID, on, s.now()); err != nil {
-			return err
-		}
-		return record(ctx, tx, u, "dialogue.platform.verification", "platform", p.Slug, map[string]string{"on": strconv.FormatBool(on)}, m)
-	}))
+	return s.commit(ctx, "SetVerification", u, m, func(tx *db.Tx) error { return setVerification(ctx, tx, p.ID, on, s.now()) }, "dialogue.platform.verification", "platform", p.Slug, map[string]string{"on": strconv.FormatBool(on)})
 }
 
 // ---- access ----
@@ -244,12 +231,7 @@ func (s *Platforms) RequestJoin(ctx context.Context, u *auth.User, p *Platform, 
 		return refuse.ErrForbidden
 	}
 	now := s.now()
-	return wrap("RequestJoin", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := insertMember(ctx, tx, p.ID, u.ID, RoleMember, MemberRequested, now); err != nil {
-			return err
-		}
-		return record(ctx, tx, u, "dialogue.member.request", "platform", p.Slug, nil, m)
-	}))
+	return s.commit(ctx, "RequestJoin", u, m, func(tx *db.Tx) error { return insertMember(ctx, tx, p.ID, u.ID, RoleMember, MemberRequested, now) }, "dialogue.member.request", "platform", p.Slug, nil)
 }
 
 // Invite invites the person userID to p with a role; they accept.
@@ -278,12 +260,7 @@ func (s *Platforms) AcceptInvitation(ctx context.Context, u *auth.User, p *Platf
 	if u == nil {
 		return refuse.ErrForbidden
 	}
-	return wrap("AcceptInvitation", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := acceptInvitation(ctx, tx, p.ID, u.ID, s.now()); err != nil {
-			return err
-		}
-		return record(ctx, tx, u, "dialogue.member.accept", "platform", p.Slug, nil, m)
-	}))
+	return s.commit(ctx, "AcceptInvitation", u, m, func(tx *db.Tx) error { return acceptInvitation(ctx, tx, p.ID, u.ID, s.now()) }, "dialogue.member.accept", "platform", p.Slug, nil)
 }
 
 // SetMember approves a request, changes a role (status "active"), or removes
@@ -332,17 +309,11 @@ func (s *Platforms) AddPriority(ctx context.Context, u *auth.User, p *Platform, 
 	if u != nil && !s.canManage(ctx, u, p) {
 		return refuse.ErrForbidden
 	}
-	fe := FieldErrors{}
-	name, k := cleanLine(name, 200, true)
-	if k != "" {
-		fe["priority"] = k
-	}
-	tags, k = cleanLine(tags, 200, false)
-	if k != "" {
-		fe["tags"] = k
-	}
+	fe := checks{}
+	name = fe.line("priority", name, 200, true)
+	tags = fe.line("tags", tags, 200, false)
 	if len(fe) > 0 {
-		return fe
+		return FieldErrors(fe)
 	}
 	now := s.now()
 	return wrap("AddPriority", s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -372,24 +343,14 @@ func (s *Platforms) AddAction(ctx context.Context, u *auth.User, p *Platform, a 
 		return fe
 	}
 	now := s.now()
-	return wrap("AddAction", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := insertAction(ctx, tx, p.ID, a, now); err != nil {
-			return err
-		}
-		return record(ctx, tx, u, "dialogue.action.add", "platform", p.Slug, map[string]string{"title": a.Title}, m)
-	}))
+	return s.commit(ctx, "AddAction", u, m, func(tx *db.Tx) error { return insertAction(ctx, tx, p.ID, a, now) }, "dialogue.action.add", "platform", p.Slug, map[string]string{"title": a.Title})
 }
 
 // check cleans a line of the action plan and returns what is wrong with it.
 func (a *Action) check() FieldErrors {
-	fe := FieldErrors{}
-	var k string
-	if a.Title, k = cleanLine(a.Title, 300, true); k != "" {
-		fe["title"] = k
-	}
-	if a.Owner, k = cleanLine(a.Owner, 200, false); k != "" {
-		fe["owner"] = k
-	}
+	fe := checks{}
+	a.Title = fe.line("title", a.Title, 300, true)
+	a.Owner = fe.line("owner", a.Owner, 200, false)
 	if a.Year < 2000 || a.Year > 2100 {
 		fe["year"] = "dialogue.year.invalid"
 	}
@@ -404,7 +365,7 @@ func (a *Action) check() FieldErrors {
 	if !validStatus(a.Status) {
 		fe["status"] = "dialogue.status.invalid"
 	}
-	return fe
+	return FieldErrors(fe)
 }
 
 func validStatus(st string) bool {
@@ -424,10 +385,5 @@ func (s *Platforms) SetActionStatus(ctx context.Context, u *auth.User, p *Platfo
 	if !validStatus(status) {
 		return FieldErrors{"status": "dialogue.status.invalid"}
 	}
-	return wrap("SetActionStatus", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := setActionStatus(ctx, tx, p.ID, id, status, s.now()); err != nil {
-			return err
-		}
-		return record(ctx, tx, u, "dialogue.action.status", "platform", p.Slug, map[string]string{"action": strconv.FormatInt(id, 10), "status": status}, m)
-	}))
+	return s.commit(ctx, "SetActionStatus", u, m, func(tx *db.Tx) error { return setActionStatus(ctx, tx, p.ID, id, status, s.now()) }, "dialogue.action.status", "platform", p.Slug, map[string]string{"action": strconv.FormatInt(id, 10), "status": status})
 }

@@ -134,6 +134,23 @@ func record(ctx context.Context, q db.Querier, u *auth.User, action, kind, ref s
 	return audit.Record(ctx, q, e)
 }
 
+// checks gathers the field errors of an input while it is cleaned.
+type checks FieldErrors
+
+// line cleans the value of a field (see cleanLine) and notes what is wrong.
+func (c checks) line(field, s string, max int, required bool) string {
+	v, k := cleanLine(s, max, required)
+	c.set(field, k)
+	return v
+}
+
+// set notes the catalogue key k of a field's error unless k is "".
+func (c checks) set(field, k string) {
+	if k != "" {
+		c[field] = k
+	}
+}
+
 // cleanLine trims s and reports the catalogue key of what is wrong.
 func cleanLine(s string, max int, required bool) (string, string) {
 	s = strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD"))
@@ -150,4 +167,15 @@ func cleanLine(s string, max int, required bool) (string, string) {
 		return s, "dialogue.too_long"
 	}
 	return s, ""
+}
+
+// commit runs write and records what u did (action on the object kind:ref,
+// with details) in one transaction; op names the operation in errors.
+func (c *core) commit(ctx context.Context, op string, u *auth.User, m Meta, write func(tx *db.Tx) error, action, kind, ref string, details map[string]string) error {
+	return wrap(op, c.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := write(tx); err != nil {
+			return err
+		}
+		return record(ctx, tx, u, action, kind, ref, details, m)
+	}))
 }

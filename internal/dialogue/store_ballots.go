@@ -91,17 +91,10 @@ func tally(ctx context.Context, q db.Querier, ballotID int64) (int, map[int64]in
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM dlg_ballot_votes WHERE ballot_id = ?`, ballotID).Scan(&n); err != nil {
 		return 0, nil, err
 	}
-	type count struct {
-		id int64
-		n  int
-	}
-	counts, err := scanAll(ctx, q, func(r rowScanner) (count, error) {
-		var c count
-		return c, r.Scan(&c.id, &c.n)
-	}, `SELECT c.item_id, COUNT(*) FROM dlg_ballot_choices c JOIN dlg_ballot_items bi ON bi.id = c.item_id WHERE bi.ballot_id = ? GROUP BY c.item_id`, ballotID)
+	counts, err := scanAll(ctx, q, scanIDValue[int], `SELECT c.item_id, COUNT(*) FROM dlg_ballot_choices c JOIN dlg_ballot_items bi ON bi.id = c.item_id WHERE bi.ballot_id = ? GROUP BY c.item_id`, ballotID)
 	votes := map[int64]int{}
 	for _, c := range counts {
-		votes[c.id] = c.n
+		votes[c.id] = c.v
 	}
 	return n, votes, err
 }
@@ -135,10 +128,7 @@ func storeResults(ctx context.Context, tx *db.Tx, ballotID int64, items []Ballot
 // residentLSGs are the LSGs where the person is verified, in the order of
 // verification.
 func residentLSGs(ctx context.Context, q db.Querier, userID int64) ([]string, error) {
-	return scanAll(ctx, q, func(r rowScanner) (string, error) {
-		var c string
-		return c, r.Scan(&c)
-	}, `SELECT lsg_code FROM dlg_residents WHERE user_id = ? ORDER BY id`, userID)
+	return scanAll(ctx, q, scanString, `SELECT lsg_code FROM dlg_residents WHERE user_id = ? ORDER BY id`, userID)
 }
 
 // insertVote stores a ballot and its choices and counts it while the ballot
@@ -176,9 +166,6 @@ func votedFor(ctx context.Context, q db.Querier, ballotID, userID int64) ([]stri
 	if err != nil {
 		return nil, false, err
 	}
-	out, err := scanAll(ctx, q, func(r rowScanner) (string, error) {
-		var pid string
-		return pid, r.Scan(&pid)
-	}, `SELECT i.public_id FROM dlg_ballot_choices c JOIN dlg_ballot_items bi ON bi.id = c.item_id JOIN dlg_initiatives i ON i.id = bi.initiative_id WHERE c.vote_id = ? ORDER BY c.id`, vid)
+	out, err := scanAll(ctx, q, scanString, `SELECT i.public_id FROM dlg_ballot_choices c JOIN dlg_ballot_items bi ON bi.id = c.item_id JOIN dlg_initiatives i ON i.id = bi.initiative_id WHERE c.vote_id = ? ORDER BY c.id`, vid)
 	return out, true, err
 }

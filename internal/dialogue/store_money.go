@@ -147,10 +147,7 @@ WHERE s.source = 'donor' AND i.state IN `+moneyStates+` ORDER BY s.id`)
 
 // donorNames are the names of every donor in financing plans.
 func donorNames(ctx context.Context, q db.Querier) ([]string, error) {
-	return scanAll(ctx, q, func(r rowScanner) (string, error) {
-		var n string
-		return n, r.Scan(&n)
-	}, `SELECT DISTINCT name FROM dlg_shares WHERE source = 'donor'`)
+	return scanAll(ctx, q, scanString, `SELECT DISTINCT name FROM dlg_shares WHERE source = 'donor'`)
 }
 
 // stateCount is how many initiatives (not drafts) of one state and LSG

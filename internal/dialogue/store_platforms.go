@@ -34,6 +34,23 @@ func scanAll[T any](ctx context.Context, q db.Querier, scan func(rowScanner) (T,
 	return out, rows.Err()
 }
 
+// scanString reads a row of one text column.
+func scanString(r rowScanner) (string, error) {
+	var s string
+	return s, r.Scan(&s)
+}
+
+// idValue is a row of an id and one value.
+type idValue[T any] struct {
+	id int64
+	v  T
+}
+
+func scanIDValue[T any](r rowScanner) (idValue[T], error) {
+	var x idValue[T]
+	return x, r.Scan(&x.id, &x.v)
+}
+
 // changedOne is refuse.ErrNotFound unless the statement changed one row.
 func changedOne(res sql.Result, err error) error {
 	if err != nil {
@@ -83,17 +100,10 @@ func loadLSGs(ctx context.Context, q db.Querier, ps []*Platform) error {
 	if len(ps) == 1 {
 		query, args = `SELECT platform_id, lsg_code FROM dlg_platform_lsgs WHERE platform_id = ? ORDER BY id`, []any{ps[0].ID}
 	}
-	type code struct {
-		id   int64
-		code string
-	}
-	codes, err := scanAll(ctx, q, func(r rowScanner) (code, error) {
-		var c code
-		return c, r.Scan(&c.id, &c.code)
-	}, query, args...)
+	codes, err := scanAll(ctx, q, scanIDValue[string], query, args...)
 	for _, c := range codes {
 		if p := byID[c.id]; p != nil {
-			p.LSGs = append(p.LSGs, c.code)
+			p.LSGs = append(p.LSGs, c.v)
 		}
 	}
 	return err

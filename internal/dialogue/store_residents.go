@@ -41,8 +41,5 @@ func useCode(ctx context.Context, q db.Querier, hash string, userID int64, now t
 }
 
 func residencies(ctx context.Context, q db.Querier, userID int64) ([]string, error) {
-	return scanAll(ctx, q, func(r rowScanner) (string, error) {
-		var c string
-		return c, r.Scan(&c)
-	}, `SELECT lsg_code FROM dlg_residents WHERE user_id = ? ORDER BY lsg_code`, userID)
+	return scanAll(ctx, q, scanString, `SELECT lsg_code FROM dlg_residents WHERE user_id = ? ORDER BY lsg_code`, userID)
 }
