@@ -334,15 +334,9 @@ func CanEdit(u *auth.User, a *Application) bool { return CanApplyFor(u, a.OrgPID
 // member saved since the page was loaded: nothing is overwritten and
 // ErrStale says so.
 func (s *Applications) Save(ctx context.Context, u *auth.User, c *Call, pid string, d Draft, m Meta) (*Application, error) {
-	a, err := s.application(ctx, pid)
+	a, err := s.editable(ctx, u, c, pid)
 	if err != nil {
 		return nil, err
-	}
-	if a.CallID != c.ID || !CanEdit(u, a) {
-		return nil, refuse.ErrNotFound
-	}
-	if !c.AcceptsAt(s.Now()) {
-		return nil, ErrClosed
 	}
 	if a.Status != AppDraft || !a.Eligible {
 		return nil, ErrState
@@ -486,17 +480,28 @@ func (s *Applications) Submit(ctx context.Context, u *auth.User, c *Call, pid st
 	return s.application(ctx, pid)
 }
 
-// Withdraw takes a submitted or draft application back before the deadline.
-func (s *Applications) Withdraw(ctx context.Context, u *auth.User, c *Call, pid string, m Meta) error {
+// editable is u's application pid to c while c accepts applications
+// (refuse.ErrNotFound when it is not u's to change, ErrClosed after the
+// deadline).
+func (s *Applications) editable(ctx context.Context, u *auth.User, c *Call, pid string) (*Application, error) {
 	a, err := s.application(ctx, pid)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if a.CallID != c.ID || !CanEdit(u, a) {
-		return refuse.ErrNotFound
+		return nil, refuse.ErrNotFound
 	}
 	if !c.AcceptsAt(s.Now()) {
-		return ErrClosed
+		return nil, ErrClosed
+	}
+	return a, nil
+}
+
+// Withdraw takes a submitted or draft application back before the deadline.
+func (s *Applications) Withdraw(ctx context.Context, u *auth.User, c *Call, pid string, m Meta) error {
+	a, err := s.editable(ctx, u, c, pid)
+	if err != nil {
+		return err
 	}
 	if a.Status == AppWithdrawn {
 		return nil
@@ -511,15 +516,9 @@ func (s *Applications) Withdraw(ctx context.Context, u *auth.User, c *Call, pid 
 
 // Reopen turns a withdrawn application back into a draft before the deadline.
 func (s *Applications) Reopen(ctx context.Context, u *auth.User, c *Call, pid string, m Meta) error {
-	a, err := s.application(ctx, pid)
+	a, err := s.editable(ctx, u, c, pid)
 	if err != nil {
 		return err
-	}
-	if a.CallID != c.ID || !CanEdit(u, a) {
-		return refuse.ErrNotFound
-	}
-	if !c.AcceptsAt(s.Now()) {
-		return ErrClosed
 	}
 	if a.Status != AppWithdrawn {
 		return ErrState

@@ -219,20 +219,30 @@ func (s *Assessment) AutoAssign(ctx context.Context, u *auth.User, c *Call, m Me
 	return made, short, wrap("AutoAssign", err)
 }
 
+// mine is an application u assesses and u's assignment to it
+// (refuse.ErrNotFound when u is not assigned to it).
+func (s *Assessment) mine(ctx context.Context, u *auth.User, appPID string) (*Application, *Assignment, error) {
+	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
+		return nil, nil, refuse.ErrForbidden
+	}
+	a, err := s.application(ctx, appPID)
+	if err != nil {
+		return nil, nil, err
+	}
+	g, err := s.assignmentOf(ctx, s.db, a.ID, u.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, g, nil
+}
+
 // Declare records an assessor's conflict-of-interest declaration. With a
 // conflict, the assessor is replaced by another one (balanced) when there
 // is one.
 func (s *Assessment) Declare(ctx context.Context, u *auth.User, appPID string, conflict bool, m Meta) error {
-	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
-		return refuse.ErrForbidden
-	}
-	a, err := s.application(ctx, appPID)
+	a, g, err := s.mine(ctx, u, appPID)
 	if err != nil {
 		return err
-	}
-	g, err := s.assignmentOf(ctx, s.db, a.ID, u.ID)
-	if err != nil {
-		return err // not assigned: not found
 	}
 	if g.Status != AsgAssigned {
 		return ErrState
@@ -278,14 +288,7 @@ type ScoreInput struct {
 // they cannot change). A divergence above the call's threshold between the
 // submitted scores brings in a third assessor.
 func (s *Assessment) SubmitScores(ctx context.Context, u *auth.User, appPID string, in ScoreInput, m Meta) error {
-	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
-		return refuse.ErrForbidden
-	}
-	a, err := s.application(ctx, appPID)
-	if err != nil {
-		return err
-	}
-	g, err := s.assignmentOf(ctx, s.db, a.ID, u.ID)
+	a, g, err := s.mine(ctx, u, appPID)
 	if err != nil {
 		return err
 	}

@@ -99,6 +99,32 @@ func Register(srv *web.Server, svc *Service, pl *places.Service, authSvc *auth.S
 	return h, nil
 }
 
+// signedInCall is the signed-in person (refuse.ErrSignIn for a visitor)
+// and the call of the request's path.
+func (h *Handlers) signedInCall(r *http.Request) (*auth.User, *Call, error) {
+	u, err := auth.Need(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := h.loadCall(r)
+	return u, c, err
+}
+
+// formDone answers a form's POST: with field errors, the form again
+// (again renders it with a status); with another error, its refusal; else
+// a redirect to path.
+func (h *Handlers) formDone(w http.ResponseWriter, r *http.Request, f *web.Form, err error, again func(status int) error, path string) error {
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		f.SetErrors(fe)
+		return again(http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return httpErr(err)
+	}
+	return h.redirect(w, r, path)
+}
+
 func (h *Handlers) meta(r *http.Request) Meta {
 	host := r.RemoteAddr
 	if i := strings.LastIndexByte(host, ':'); i > 0 {
@@ -544,25 +570,14 @@ func (h callPages) call(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h callPages) ask(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
-	if err != nil {
-		return err
-	}
-	c, err := h.loadCall(r)
+	u, c, err := h.signedInCall(r)
 	if err != nil {
 		return err
 	}
 	f := web.NewForm(r)
 	err = h.svc.Calls.Ask(r.Context(), u, c, f.Values.Get("question"), h.meta(r))
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.callPage(w, r, c, f, http.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return httpErr(err)
-	}
-	return h.redirect(w, r, "/calls/"+c.Slug+"#qa")
+	again := func(status int) error { return h.callPage(w, r, c, f, status) }
+	return h.formDone(w, r, f, err, again, "/calls/"+c.Slug+"#qa")
 }
 
 func (h callPages) answer(w http.ResponseWriter, r *http.Request) error {
@@ -572,15 +587,8 @@ func (h callPages) answer(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := web.NewForm(r)
 	err = h.svc.Calls.Answer(r.Context(), u, c, r.PathValue("qid"), f.Values.Get("answer"), h.meta(r))
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.callPage(w, r, c, f, http.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return httpErr(err)
-	}
-	return h.redirect(w, r, "/calls/"+c.Slug+"#qa")
+	again := func(status int) error { return h.callPage(w, r, c, f, status) }
+	return h.formDone(w, r, f, err, again, "/calls/"+c.Slug+"#qa")
 }
 
 // upload reads one file field of a multipart form (nil when none was sent).
@@ -622,15 +630,8 @@ func (h callPages) addDocument(w http.ResponseWriter, r *http.Request) error {
 		return h.callPage(w, r, c, f, http.StatusUnprocessableEntity)
 	}
 	err = h.svc.Applications.AddDocument(r.Context(), u, c, *up, h.meta(r))
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.callPage(w, r, c, f, http.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return httpErr(err)
-	}
-	return h.redirect(w, r, "/calls/"+c.Slug+"#documents")
+	again := func(status int) error { return h.callPage(w, r, c, f, status) }
+	return h.formDone(w, r, f, err, again, "/calls/"+c.Slug+"#documents")
 }
 
 func (h applicationPages) file(w http.ResponseWriter, r *http.Request) error {

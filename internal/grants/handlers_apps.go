@@ -36,11 +36,7 @@ func (h applicationPages) orgChoices(r *http.Request, u *auth.User) []Publisher 
 }
 
 func (h applicationPages) applyForm(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
-	if err != nil {
-		return err
-	}
-	c, err := h.loadCall(r)
+	u, c, err := h.signedInCall(r)
 	if err != nil {
 		return err
 	}
@@ -55,11 +51,7 @@ func (h applicationPages) applyForm(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (h applicationPages) apply(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
-	if err != nil {
-		return err
-	}
-	c, err := h.loadCall(r)
+	u, c, err := h.signedInCall(r)
 	if err != nil {
 		return err
 	}

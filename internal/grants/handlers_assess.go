@@ -257,15 +257,8 @@ func (h assessmentPages) scores(w http.ResponseWriter, r *http.Request) error {
 		in.Comments[cr.N] = f.Values.Get("comment_" + n)
 	}
 	err = h.svc.Assessment.SubmitScores(r.Context(), u, a.PublicID, in, h.meta(r))
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.assessPage(w, r, f, http.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return httpErr(err)
-	}
-	return h.redirect(w, r, "/assess/"+a.PublicID)
+	again := func(status int) error { return h.assessPage(w, r, f, status) }
+	return h.formDone(w, r, f, err, again, "/assess/"+a.PublicID)
 }
 
 // ---- awards ----
