@@ -9,7 +9,6 @@ package comments
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -234,25 +233,19 @@ func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip
 	}
 	notified := 0
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE author_id = ? AND created_at > ?`, u.ID, c.CreatedAt.Add(-RateWindow)).Scan(&n); err != nil {
-			return err
-		}
-		if n >= RateLimit {
-			return refuse.ErrRateLimited
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE author_id = ? AND body = ? AND created_at > ?`, u.ID, body, c.CreatedAt.Add(-24*time.Hour)).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return FieldErrors{"body": "comments.spam_repeat"}
-		}
-		id, err := db.InsertID(ctx, tx, `INSERT INTO comments (public_id, subject_type, subject_id, author_id, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			c.PublicID, subj.Type, subj.ID, u.ID, body, c.CreatedAt, c.CreatedAt)
+		recent, same, err := recentBy(ctx, tx, u.ID, body, c.CreatedAt)
 		if err != nil {
 			return err
 		}
-		c.ID = id
+		if recent >= RateLimit {
+			return refuse.ErrRateLimited
+		}
+		if same > 0 {
+			return FieldErrors{"body": "comments.spam_repeat"}
+		}
+		if err := insertComment(ctx, tx, c); err != nil {
+			return err
+		}
 		if err := s.follow(ctx, tx, u.ID, subj); err != nil {
 			return err
 		}
@@ -274,43 +267,24 @@ func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip
 	return c, nil
 }
 
-const selectComment = `SELECT c.id, c.public_id, c.subject_type, c.subject_id, c.author_id, u.display_name, c.body, c.status, c.hidden_reason, c.reports, c.created_at, c.edited_at
-FROM comments c JOIN users u ON u.id = c.author_id`
-
-func scan(row interface{ Scan(...any) error }) (*Comment, error) {
-	c := &Comment{}
-	var status string
-	var edited sql.NullTime
-	if err := row.Scan(&c.ID, &c.PublicID, &c.Subject.Type, &c.Subject.ID, &c.AuthorID, &c.AuthorName, &c.Body, &status, &c.HiddenReason, &c.Reports, &c.CreatedAt, &edited); err != nil {
-		return nil, err
+// withBodies blanks the bodies of hidden comments unless withHidden.
+func withBodies(list []Comment, withHidden bool) []Comment {
+	for i := range list {
+		if list[i].Hidden && !withHidden {
+			list[i].Body = ""
+		}
 	}
-	c.Hidden = status == "hidden"
-	if edited.Valid {
-		c.EditedAt = &edited.Time
-	}
-	return c, nil
+	return list
 }
 
 // List returns a subject's comments, oldest first; hidden ones only when
 // withHidden (for moderators; others see a placeholder from Thread).
 func (s *Service) List(ctx context.Context, subj Subject, withHidden bool) ([]Comment, error) {
-	rows, err := s.db.QueryContext(ctx, selectComment+` WHERE c.subject_type = ? AND c.subject_id = ? ORDER BY c.id LIMIT 500`, subj.Type, subj.ID)
+	out, err := commentsOf(ctx, s.db, subj, 500, 0, false)
 	if err != nil {
 		return nil, fmt.Errorf("comments.List: %w", err)
 	}
-	defer rows.Close()
-	var out []Comment
-	for rows.Next() {
-		c, err := scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("comments.List: scan: %w", err)
-		}
-		if c.Hidden && !withHidden {
-			c.Body = ""
-		}
-		out = append(out, *c)
-	}
-	return out, rows.Err()
+	return withBodies(out, withHidden), nil
 }
 
 // Page returns one page of a subject's thread, oldest first within the
@@ -321,30 +295,17 @@ func (s *Service) Page(ctx context.Context, subj Subject, withHidden bool, page 
 	if page < 1 {
 		page = 1
 	}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE subject_type = ? AND subject_id = ?`, subj.Type, subj.ID).Scan(&total); err != nil {
+	if total, err = countComments(ctx, s.db, subj, false); err != nil {
 		return nil, 0, fmt.Errorf("comments.Page: %w", err)
 	}
 	if total == 0 {
 		return nil, 0, nil
 	}
-	rows, err := s.db.QueryContext(ctx, selectComment+` WHERE c.subject_type = ? AND c.subject_id = ? ORDER BY c.id DESC LIMIT ? OFFSET ?`, subj.Type, subj.ID, PageSize, (page-1)*PageSize)
+	list, err = commentsOf(ctx, s.db, subj, PageSize, (page-1)*PageSize, true)
 	if err != nil {
 		return nil, 0, fmt.Errorf("comments.Page: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scan(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("comments.Page: scan: %w", err)
-		}
-		if c.Hidden && !withHidden {
-			c.Body = ""
-		}
-		list = append(list, *c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
+	list = withBodies(list, withHidden)
 	for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
 		list[i], list[j] = list[j], list[i]
 	}
@@ -353,9 +314,9 @@ func (s *Service) Page(ctx context.Context, subj Subject, withHidden bool, page 
 
 // ByPublicID returns one comment.
 func (s *Service) ByPublicID(ctx context.Context, pid string) (*Comment, error) {
-	c, err := scan(s.db.QueryRowContext(ctx, selectComment+` WHERE c.public_id = ?`, pid))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, refuse.ErrNotFound
+	c, err := commentByPID(ctx, s.db, pid)
+	if errors.Is(err, refuse.ErrNotFound) {
+		return nil, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("comments.ByPublicID: %w", err)
@@ -379,14 +340,7 @@ func (s *Service) Report(ctx context.Context, u *auth.User, pid, reason, ip stri
 	}
 	now := s.now()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO comment_reports (comment_id, user_id, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, c.ID, u.ID, reason, now, now)
-		if db.IsUniqueViolation(err) {
-			return refuse.ErrConflict
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE comments SET reports = reports + 1, updated_at = ? WHERE id = ?`, now, c.ID); err != nil {
+		if err := insertReport(ctx, tx, c.ID, u.ID, reason, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "comment.report", ObjectKind: "comment", ObjectRef: c.PublicID, Details: map[string]string{"reason": reason}, IP: ip})
@@ -434,7 +388,7 @@ func (s *Service) setStatus(ctx context.Context, u *auth.User, pid, status, reas
 	}
 	now := s.now()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE comments SET status = ?, hidden_reason = ?, hidden_by = ?, updated_at = ? WHERE id = ?`, status, reason, hiddenBy, now, c.ID); err != nil {
+		if err := setStatus(ctx, tx, c.ID, status, reason, hiddenBy, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: action, ObjectKind: "comment", ObjectRef: c.PublicID, Details: map[string]string{"reason": reason, "subject": c.Subject.Type + ":" + c.Subject.ID}, IP: ip})
@@ -449,8 +403,7 @@ func (s *Service) setStatus(ctx context.Context, u *auth.User, pid, status, reas
 
 // Count returns the number of visible comments of a subject.
 func (s *Service) Count(ctx context.Context, subj Subject) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE subject_type = ? AND subject_id = ? AND status = 'visible'`, subj.Type, subj.ID).Scan(&n)
+	n, err := countComments(ctx, s.db, subj, true)
 	if err != nil {
 		return 0, fmt.Errorf("comments.Count: %w", err)
 	}
