@@ -58,7 +58,7 @@ func apiInitiative(x *Initiative, lang string, full bool) APIInitiative {
 	return a
 }
 
-func (h *Handlers) apiPlatforms(w http.ResponseWriter, r *http.Request) error {
+func (h apiPages) apiPlatforms(w http.ResponseWriter, r *http.Request) error {
 	list, err := h.svc.Platforms.List(r.Context(), r.URL.Query().Get("lsg"))
 	if err != nil {
 		return err
@@ -72,7 +72,7 @@ func (h *Handlers) apiPlatforms(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *Handlers) apiPlatform(w http.ResponseWriter, r *http.Request) error {
+func (h apiPages) apiPlatform(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.platformFrom(r)
 	if err != nil {
 		return err
@@ -98,7 +98,7 @@ func (h *Handlers) apiPlatform(w http.ResponseWriter, r *http.Request) error {
 	return refuse.ErrNotFound
 }
 
-func (h *Handlers) apiInitiatives(w http.ResponseWriter, r *http.Request) error {
+func (h apiPages) apiInitiatives(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := InitiativeFilter{State: q.Get("state"), Limit: 200}
 	if f.State == StateDraft {
@@ -124,7 +124,7 @@ func (h *Handlers) apiInitiatives(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (h *Handlers) apiInitiative(w http.ResponseWriter, r *http.Request) error {
+func (h apiPages) apiInitiative(w http.ResponseWriter, r *http.Request) error {
 	x, p, err := h.load(r.Context(), r.PathValue("pid"))
 	if err != nil {
 		return err

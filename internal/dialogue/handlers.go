@@ -93,34 +93,45 @@ func Register(srv *web.Server, svc *Service, o Options) (*Handlers, error) {
 			Path: func(id string) string { return "/initiatives/" + id },
 		})
 	}
+	platforms, initiatives, manage := platformPages{h}, initiativePages{h}, managePages{h}
+	ballots, api := ballotPages{h}, apiPages{h}
 	srv.Render.AddNav("nav.platforms", "/platforms")
-	srv.Page("GET /platforms", h.list)
-	srv.Page("GET /platforms/programmes", h.programmes)
-	srv.Page("GET /platforms/verify", h.verifyForm)
-	srv.Page("POST /platforms/verify", h.verify)
-	srv.Page("GET /platforms/{slug}", h.platform)
-	srv.Page("POST /platforms/{slug}/join", h.join)
-	srv.Page("POST /platforms/{slug}/accept", h.accept)
-	srv.Page("GET /platforms/{slug}/manage", h.manage)
-	srv.Page("POST /platforms/{slug}/manage/{op}", h.manageOp)
-	srv.Page("GET /platforms/{slug}/money", h.money)
-	srv.Page("GET /platforms/{slug}/meetings.ics", h.ics)
-	srv.Page("GET /platforms/{slug}/meetings/{pid}", h.meeting)
-	srv.Page("POST /platforms/{slug}/meetings/{pid}/{op}", h.meetingOp)
-	srv.Page("GET /platforms/{slug}/ballots/{pid}", h.ballot)
-	srv.Page("POST /platforms/{slug}/ballots/{pid}/{op}", h.ballotOp)
-	srv.Page("GET /platforms/{slug}/initiatives/new", h.newInitiative)
-	srv.Page("POST /platforms/{slug}/initiatives/new", h.createInitiative)
-	srv.Page("GET /initiatives/{pid}", h.initiative)
-	srv.Page("POST /initiatives/{pid}/{op}", h.initiativeOp)
+	srv.Page("GET /platforms", platforms.list)
+	srv.Page("GET /platforms/programmes", platforms.programmes)
+	srv.Page("GET /platforms/verify", platforms.verifyForm)
+	srv.Page("POST /platforms/verify", platforms.verify)
+	srv.Page("GET /platforms/{slug}", platforms.platform)
+	srv.Page("POST /platforms/{slug}/join", platforms.join)
+	srv.Page("POST /platforms/{slug}/accept", platforms.accept)
+	srv.Page("GET /platforms/{slug}/manage", manage.manage)
+	srv.Page("POST /platforms/{slug}/manage/{op}", manage.manageOp)
+	srv.Page("GET /platforms/{slug}/money", platforms.money)
+	srv.Page("GET /platforms/{slug}/meetings.ics", platforms.ics)
+	srv.Page("GET /platforms/{slug}/meetings/{pid}", manage.meeting)
+	srv.Page("POST /platforms/{slug}/meetings/{pid}/{op}", manage.meetingOp)
+	srv.Page("GET /platforms/{slug}/ballots/{pid}", ballots.ballot)
+	srv.Page("POST /platforms/{slug}/ballots/{pid}/{op}", ballots.ballotOp)
+	srv.Page("GET /platforms/{slug}/initiatives/new", initiatives.newInitiative)
+	srv.Page("POST /platforms/{slug}/initiatives/new", initiatives.createInitiative)
+	srv.Page("GET /initiatives/{pid}", initiatives.initiative)
+	srv.Page("POST /initiatives/{pid}/{op}", initiatives.initiativeOp)
 	srv.BodyLimit("POST /initiatives/{pid}/{op}", MaxPhoto+(1<<20))
-	srv.Handle("GET /dialogue/photos/{pid}", h.photo)
-	srv.Handle("GET /api/v1/platforms", h.apiPlatforms)
-	srv.Handle("GET /api/v1/platforms/{slug}", h.apiPlatform)
-	srv.Handle("GET /api/v1/initiatives", h.apiInitiatives)
-	srv.Handle("GET /api/v1/initiatives/{pid}", h.apiInitiative)
+	srv.Handle("GET /dialogue/photos/{pid}", initiatives.photo)
+	srv.Handle("GET /api/v1/platforms", api.apiPlatforms)
+	srv.Handle("GET /api/v1/platforms/{slug}", api.apiPlatform)
+	srv.Handle("GET /api/v1/initiatives", api.apiInitiatives)
+	srv.Handle("GET /api/v1/initiatives/{pid}", api.apiInitiative)
 	return h, nil
 }
+
+// The pages of each entity; they share the Handlers' helpers.
+type (
+	platformPages   struct{ *Handlers } // platforms, verification, money, programmes
+	initiativePages struct{ *Handlers } // initiatives, their actions and photos
+	managePages     struct{ *Handlers } // a platform's management and its meetings
+	ballotPages     struct{ *Handlers } // participatory-budgeting ballots
+	apiPages        struct{ *Handlers } // the JSON API
+)
 
 func (h *Handlers) meta(r *http.Request) Meta { return Meta{IP: h.ip(r)} }
 
@@ -216,7 +227,7 @@ type listPage struct {
 	Dashboard *Dashboard // of the LSG, when the list is of one
 }
 
-func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
+func (h platformPages) list(w http.ResponseWriter, r *http.Request) error {
 	lsg := strings.TrimSpace(r.URL.Query().Get("lsg"))
 	var pageLSG *LSGName
 	if lsg != "" {
@@ -289,7 +300,7 @@ func (h *Handlers) signedInOn(r *http.Request) (*auth.User, *Platform, error) {
 	return u, p, err
 }
 
-func (h *Handlers) platform(w http.ResponseWriter, r *http.Request) error {
+func (h platformPages) platform(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p, err := h.platformFrom(r)
 	if err != nil {
@@ -345,7 +356,7 @@ func (h *Handlers) platform(w http.ResponseWriter, r *http.Request) error {
 	return h.srv.Render.Page(w, r, "dialogue/platform", d)
 }
 
-func (h *Handlers) join(w http.ResponseWriter, r *http.Request) error {
+func (h platformPages) join(w http.ResponseWriter, r *http.Request) error {
 	u, p, err := h.signedInOn(r)
 	if err != nil {
 		return err
@@ -356,7 +367,7 @@ func (h *Handlers) join(w http.ResponseWriter, r *http.Request) error {
 	return h.redirect(w, r, "/platforms/"+p.Slug, "requested")
 }
 
-func (h *Handlers) accept(w http.ResponseWriter, r *http.Request) error {
+func (h platformPages) accept(w http.ResponseWriter, r *http.Request) error {
 	u, p, err := h.signedInOn(r)
 	if err != nil {
 		return err
@@ -375,7 +386,7 @@ type moneyPage struct {
 	S     *MoneySummary
 }
 
-func (h *Handlers) money(w http.ResponseWriter, r *http.Request) error {
+func (h platformPages) money(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.platformFrom(r)
 	if err != nil {
 		return err
@@ -389,7 +400,7 @@ func (h *Handlers) money(w http.ResponseWriter, r *http.Request) error {
 
 // ---- iCal ----
 
-func (h *Handlers) ics(w http.ResponseWriter, r *http.Request) error {
+func (h platformPages) ics(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.platformFrom(r)
 	if err != nil {
 		return err
@@ -425,11 +436,11 @@ type verifyPage struct {
 	Login bool
 }
 
-func (h *Handlers) verifyForm(w http.ResponseWriter, r *http.Request) error {
+func (h platformPages) verifyForm(w http.ResponseWriter, r *http.Request) error {
 	return h.verifyPage(w, r, web.EmptyForm(), http.StatusOK)
 }
 
-func (h *Handlers) verifyPage(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
+func (h platformPages) verifyPage(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
 	u := auth.UserFrom(r)
 	d := verifyPage{Form: f, Done: doneKey(r), Login: u == nil}
 	if u != nil {
@@ -442,7 +453,7 @@ func (h *Handlers) verifyPage(w http.ResponseWriter, r *http.Request, f *web.For
 	return h.srv.Render.PageStatus(w, r, status, "dialogue/verify", d)
 }
 
-func (h *Handlers) verify(w http.ResponseWriter, r *http.Request) error {
+func (h platformPages) verify(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err
@@ -455,7 +466,7 @@ func (h *Handlers) verify(w http.ResponseWriter, r *http.Request) error {
 
 // ---- photos ----
 
-func (h *Handlers) photo(w http.ResponseWriter, r *http.Request) error {
+func (h initiativePages) photo(w http.ResponseWriter, r *http.Request) error {
 	ph, ipid, err := h.svc.Money.Photo(r.Context(), r.PathValue("pid"))
 	if err != nil {
 		return err

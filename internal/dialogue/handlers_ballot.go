@@ -53,7 +53,7 @@ func (h *Handlers) ballotFrom(r *http.Request) (*Platform, *Ballot, error) {
 	return p, b, nil
 }
 
-func (h *Handlers) ballot(w http.ResponseWriter, r *http.Request) error {
+func (h ballotPages) ballot(w http.ResponseWriter, r *http.Request) error {
 	p, b, err := h.ballotFrom(r)
 	if err != nil {
 		return err
@@ -61,7 +61,7 @@ func (h *Handlers) ballot(w http.ResponseWriter, r *http.Request) error {
 	return h.ballotPage(w, r, p, b, nil, http.StatusOK)
 }
 
-func (h *Handlers) ballotPage(w http.ResponseWriter, r *http.Request, p *Platform, b *Ballot, f *web.Form, status int) error {
+func (h ballotPages) ballotPage(w http.ResponseWriter, r *http.Request, p *Platform, b *Ballot, f *web.Form, status int) error {
 	ctx := r.Context()
 	u := auth.UserFrom(r)
 	d := ballotPage{P: p, B: b, Names: h.lsgNames(ctx, p.LSGs), Manage: h.svc.Platforms.CanManage(ctx, u, p), SignedIn: u != nil, Picks: map[string]bool{}, Form: f, Done: doneKey(r)}
@@ -117,7 +117,7 @@ func (h *Handlers) ballotPage(w http.ResponseWriter, r *http.Request, p *Platfor
 	return h.srv.Render.PageStatus(w, r, status, "dialogue/ballot", d)
 }
 
-func (h *Handlers) ballotOp(w http.ResponseWriter, r *http.Request) error {
+func (h ballotPages) ballotOp(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err
@@ -151,7 +151,7 @@ func (h *Handlers) ballotOp(w http.ResponseWriter, r *http.Request) error {
 }
 
 // createBallot is the manage page's "ballot" form.
-func (h *Handlers) createBallot(r *http.Request, u *auth.User, p *Platform, f *web.Form) (*Ballot, error) {
+func (h managePages) createBallot(r *http.Request, u *auth.User, p *Platform, f *web.Form) (*Ballot, error) {
 	return h.svc.Ballots.Create(r.Context(), u, p, BallotInput{Title: f.Get("b_title"), Budget: f.Get("budget"), Currency: f.Get("b_currency"), Initiatives: f.Values["items"]}, h.meta(r))
 }
 
@@ -164,7 +164,7 @@ type programmesPage struct {
 
 // programmes lists the donor programmes; with ?programme=KEY it shows
 // that programme's initiatives across every platform.
-func (h *Handlers) programmes(w http.ResponseWriter, r *http.Request) error {
+func (h platformPages) programmes(w http.ResponseWriter, r *http.Request) error {
 	key := strings.TrimSpace(r.URL.Query().Get("programme"))
 	if key != "" {
 		s, err := h.svc.Money.ProgrammeMoney(r.Context(), key)

@@ -20,7 +20,7 @@ type newPage struct {
 	Form       *web.Form
 }
 
-func (h *Handlers) newInitiative(w http.ResponseWriter, r *http.Request) error {
+func (h initiativePages) newInitiative(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.Need(r); err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func (h *Handlers) newInitiative(w http.ResponseWriter, r *http.Request) error {
 	return h.newPage(w, r, p, f, http.StatusOK)
 }
 
-func (h *Handlers) newPage(w http.ResponseWriter, r *http.Request, p *Platform, f *web.Form, status int) error {
+func (h initiativePages) newPage(w http.ResponseWriter, r *http.Request, p *Platform, f *web.Form, status int) error {
 	pr, err := h.svc.Platforms.Priorities(r.Context(), p)
 	if err != nil {
 		return err
@@ -41,7 +41,7 @@ func (h *Handlers) newPage(w http.ResponseWriter, r *http.Request, p *Platform, 
 	return h.srv.Render.PageStatus(w, r, status, "dialogue/new", newPage{P: p, Names: h.lsgNames(r.Context(), p.LSGs), Priorities: pr, Form: f})
 }
 
-func (h *Handlers) createInitiative(w http.ResponseWriter, r *http.Request) error {
+func (h initiativePages) createInitiative(w http.ResponseWriter, r *http.Request) error {
 	u, p, err := h.signedInOn(r)
 	if err != nil {
 		return err
@@ -96,7 +96,7 @@ type initiativePage struct {
 	Sources       []string
 }
 
-func (h *Handlers) initiative(w http.ResponseWriter, r *http.Request) error {
+func (h initiativePages) initiative(w http.ResponseWriter, r *http.Request) error {
 	x, p, err := h.load(r.Context(), r.PathValue("pid"))
 	if err != nil {
 		return err
@@ -107,7 +107,7 @@ func (h *Handlers) initiative(w http.ResponseWriter, r *http.Request) error {
 	return h.initiativePage(w, r, p, x, "", nil, http.StatusOK)
 }
 
-func (h *Handlers) initiativePage(w http.ResponseWriter, r *http.Request, p *Platform, x *Initiative, op string, f *web.Form, status int) error {
+func (h initiativePages) initiativePage(w http.ResponseWriter, r *http.Request, p *Platform, x *Initiative, op string, f *web.Form, status int) error {
 	ctx := r.Context()
 	u := auth.UserFrom(r)
 	d := initiativePage{P: p, X: x, LSG: h.lsgNames(ctx, []string{x.LSG})[0], SignedIn: u != nil, IsAuthor: u != nil && u.ID == x.AuthorID,
@@ -190,7 +190,7 @@ func readUpload(r *http.Request, field string) (*Upload, error) {
 	return &Upload{Filename: hdr.Filename, Data: b}, nil
 }
 
-func (h *Handlers) initiativeOp(w http.ResponseWriter, r *http.Request) error {
+func (h initiativePages) initiativeOp(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err

@@ -47,7 +47,7 @@ func (h *Handlers) requireManager(w http.ResponseWriter, r *http.Request) (*auth
 	return u, p, true, nil
 }
 
-func (h *Handlers) manage(w http.ResponseWriter, r *http.Request) error {
+func (h managePages) manage(w http.ResponseWriter, r *http.Request) error {
 	_, p, ok, err := h.requireManager(w, r)
 	if !ok {
 		return err
@@ -55,7 +55,7 @@ func (h *Handlers) manage(w http.ResponseWriter, r *http.Request) error {
 	return h.managePage(w, r, p, "", nil, nil, http.StatusOK)
 }
 
-func (h *Handlers) managePage(w http.ResponseWriter, r *http.Request, p *Platform, op string, f *web.Form, codes []string, status int) error {
+func (h managePages) managePage(w http.ResponseWriter, r *http.Request, p *Platform, op string, f *web.Form, codes []string, status int) error {
 	ctx := r.Context()
 	d := managePage{P: p, Names: h.lsgNames(ctx, p.LSGs), Forms: map[string]*web.Form{}, Op: op, Codes: codes, Done: doneKey(r),
 		Year: time.Now().In(h.zone).Year(), Roles: Roles(), Statuses: ActionStatuses()}
@@ -101,7 +101,7 @@ func (h *Handlers) managePage(w http.ResponseWriter, r *http.Request, p *Platfor
 	return h.srv.Render.PageStatus(w, r, status, "dialogue/manage", d)
 }
 
-func (h *Handlers) manageOp(w http.ResponseWriter, r *http.Request) error {
+func (h managePages) manageOp(w http.ResponseWriter, r *http.Request) error {
 	u, p, ok, err := h.requireManager(w, r)
 	if !ok {
 		return err
@@ -126,7 +126,7 @@ func (h *Handlers) manageOp(w http.ResponseWriter, r *http.Request) error {
 
 // manageFailed shows the management page again with the form's errors, or
 // refuses.
-func (h *Handlers) manageFailed(w http.ResponseWriter, r *http.Request, p *Platform, op string, f *web.Form, err error) error {
+func (h managePages) manageFailed(w http.ResponseWriter, r *http.Request, p *Platform, op string, f *web.Form, err error) error {
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f.SetErrors(fe)
@@ -136,7 +136,7 @@ func (h *Handlers) manageFailed(w http.ResponseWriter, r *http.Request, p *Platf
 }
 
 // manageStep does one management operation and returns the page to go to.
-func (h *Handlers) manageStep(r *http.Request, u *auth.User, p *Platform, op string, f *web.Form) (string, error) {
+func (h managePages) manageStep(r *http.Request, u *auth.User, p *Platform, op string, f *web.Form) (string, error) {
 	ctx, m := r.Context(), h.meta(r)
 	back := "/platforms/" + p.Slug + "/manage"
 	switch op {
@@ -185,7 +185,7 @@ func (h *Handlers) manageStep(r *http.Request, u *auth.User, p *Platform, op str
 
 // person finds the account of an e-mail address typed into a form; an
 // empty address is the field error emptyKey.
-func (h *Handlers) person(ctx context.Context, email, emptyKey string) (*auth.User, error) {
+func (h managePages) person(ctx context.Context, email, emptyKey string) (*auth.User, error) {
 	email = auth.NormalizeEmail(email)
 	if email == "" {
 		return nil, FieldErrors{"email": emptyKey}
@@ -198,7 +198,7 @@ func (h *Handlers) person(ctx context.Context, email, emptyKey string) (*auth.Us
 }
 
 // createMeeting creates a meeting from the management form.
-func (h *Handlers) createMeeting(r *http.Request, u *auth.User, p *Platform, f *web.Form) (*Meeting, error) {
+func (h managePages) createMeeting(r *http.Request, u *auth.User, p *Platform, f *web.Form) (*Meeting, error) {
 	in := MeetingInput{Title: f.Get("title"), Place: f.Get("place"), OnlineURL: f.Get("online_url"), Agenda: f.Get("agenda")}
 	in.StartsAt = h.parseLocal(f.Get("starts_at"))
 	in.EndsAt = h.parseLocal(f.Get("ends_at"))
@@ -258,7 +258,7 @@ func (h *Handlers) meetingFrom(r *http.Request) (*Platform, *Meeting, error) {
 	return p, mt, nil
 }
 
-func (h *Handlers) meeting(w http.ResponseWriter, r *http.Request) error {
+func (h managePages) meeting(w http.ResponseWriter, r *http.Request) error {
 	p, mt, err := h.meetingFrom(r)
 	if err != nil {
 		return err
@@ -266,7 +266,7 @@ func (h *Handlers) meeting(w http.ResponseWriter, r *http.Request) error {
 	return h.meetingPage(w, r, p, mt, "", nil, http.StatusOK)
 }
 
-func (h *Handlers) meetingPage(w http.ResponseWriter, r *http.Request, p *Platform, mt *Meeting, op string, f *web.Form, status int) error {
+func (h managePages) meetingPage(w http.ResponseWriter, r *http.Request, p *Platform, mt *Meeting, op string, f *web.Form, status int) error {
 	ctx := r.Context()
 	u := auth.UserFrom(r)
 	d := meetingPage{P: p, M: mt, Manage: h.svc.Platforms.CanManage(ctx, u, p), Registered: h.svc.Meetings.Registered(ctx, u, mt), SignedIn: u != nil, Op: op, Form: f, Done: doneKey(r), Minutes: mt.MinutesMD, MinutesHTML: template.HTML(mt.MinutesHTML)}
@@ -288,7 +288,7 @@ func (h *Handlers) meetingPage(w http.ResponseWriter, r *http.Request, p *Platfo
 	return h.srv.Render.PageStatus(w, r, status, "dialogue/meeting", d)
 }
 
-func (h *Handlers) meetingOp(w http.ResponseWriter, r *http.Request) error {
+func (h managePages) meetingOp(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err
