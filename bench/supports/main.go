@@ -172,21 +172,21 @@ func run(o options, out io.Writer) (bool, error) {
 		return false, err
 	}
 	svc := a.Dialogue
-	p, err := svc.CreatePlatform(ctx, nil, dialogue.PlatformInput{Name: "Bench platform", LSGs: []string{"ba-fbih-mostar"}}, dialogue.Meta{})
+	p, err := svc.Platforms.Create(ctx, nil, dialogue.PlatformInput{Name: "Bench platform", LSGs: []string{"ba-fbih-mostar"}}, dialogue.Meta{})
 	if err != nil {
 		return false, err
 	}
-	if err := svc.AddMemberDirect(ctx, p, coord.ID, dialogue.RoleCoordinator); err != nil {
+	if err := svc.Platforms.AddMemberDirect(ctx, p, coord.ID, dialogue.RoleCoordinator); err != nil {
 		return false, err
 	}
 	var inits []*dialogue.Initiative
 	for i := 0; i < o.initiatives; i++ {
-		x, err := svc.CreateInitiative(ctx, coord, p, dialogue.InitiativeInput{Title: fmt.Sprintf("Inicijativa %d", i+1), Problem: "p", Solution: "s", Submit: true}, dialogue.Meta{})
+		x, err := svc.Initiatives.Create(ctx, coord, p, dialogue.InitiativeInput{Title: fmt.Sprintf("Inicijativa %d", i+1), Problem: "p", Solution: "s", Submit: true}, dialogue.Meta{})
 		if err != nil {
 			return false, err
 		}
 		for _, to := range []string{dialogue.StateAdmissible, dialogue.StateOpen} {
-			if err := svc.Transition(ctx, coord, p, x, to, "", "", dialogue.Meta{}); err != nil {
+			if err := svc.Initiatives.Transition(ctx, coord, p, x, to, "", "", dialogue.Meta{}); err != nil {
 				return false, err
 			}
 		}
@@ -314,7 +314,7 @@ func run(o options, out io.Writer) (bool, error) {
 	fmt.Fprintf(out, "refused: %d (second support %d, withdrawal without support %d)\n", refusedS+refusedW, refusedS, refusedW)
 	fmt.Fprintf(out, "errors: %d\n", errs)
 	for i, x := range inits {
-		counter, rows, err := svc.SupportCounts(ctx, x.ID)
+		counter, rows, err := svc.Initiatives.SupportCounts(ctx, x.ID)
 		if err != nil {
 			return false, err
 		}

@@ -30,7 +30,7 @@ func dialogueCheck(ctx context.Context, args []string, env func(string) string, 
 		return exitFail
 	}
 	defer a.Close()
-	n, bad, err := a.Dialogue.CheckSupports(ctx)
+	n, bad, err := a.Dialogue.Initiatives.CheckSupports(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "dijalog dialogue-check: %v\n", err)
 		return exitFail

@@ -88,7 +88,7 @@ func grantsRemind(ctx context.Context, args []string, env func(string) string, s
 		return exitFail
 	}
 	defer a.Close()
-	n, err := a.Grants.Remind(ctx, time.Duration(days)*24*time.Hour)
+	n, err := a.Grants.Awards.Remind(ctx, time.Duration(days)*24*time.Hour)
 	if err != nil {
 		fmt.Fprintf(stderr, "dijalog grants-remind: %v\n", err)
 		return exitFail

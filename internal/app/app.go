@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/comments"
 	"github.com/dijalog/dijalog/internal/config"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
@@ -50,6 +51,10 @@ type App struct {
 	Web    *web.Server
 	Auth   *auth.Service
 	Places *places.Service
+	// Comments is the shared comment threads component (its routes and
+	// its followers' mail); CommentsWeb renders a thread under a page.
+	Comments    *comments.Service
+	CommentsWeb *comments.Handlers
 	// Sessions knows the client's address (behind a trusted proxy too).
 	Sessions   *auth.Sessions
 	Mail       mail.Sender
@@ -161,7 +166,7 @@ func (a *App) buildInfrastructure() error {
 	}
 	a.Web = web.NewServer(web.Options{Catalog: a.Cat, Renderer: rnd, Assets: assets, Logger: a.Log,
 		Metrics: web.NewMetrics(a.DB.SQL(), a.DB.Engine()), Session: a.Sessions.Middleware})
-	return nil
+	return a.buildComments()
 }
 
 // passwordParams is the cost of new password hashes: the default, or the
@@ -230,7 +235,7 @@ func (a *App) Maintain(ctx context.Context) {
 		// Grant report reminders: each report at most once a week (Remind
 		// keeps track), so an hourly call is safe.
 		if a.grantsWiring.Grants != nil {
-			if n, err := a.grantsWiring.Grants.Remind(ctx, 14*24*time.Hour); err != nil && ctx.Err() == nil {
+			if n, err := a.grantsWiring.Grants.Awards.Remind(ctx, 14*24*time.Hour); err != nil && ctx.Err() == nil {
 				a.Log.Warn("grant report reminders failed", "err", err)
 			} else if n > 0 {
 				a.Log.Info("grant report reminders sent", "count", n)

@@ -206,16 +206,16 @@ func TestDialogueLifecycle(t *testing.T) {
 		if s, _ := op(amina, "withdraw-support", nil); s != http.StatusConflict {
 			t.Errorf("withdraw twice: %d", s)
 		}
-		x, err := ta.Dialogue.Initiative(context.Background(), pid)
+		x, err := ta.Dialogue.Initiatives.Get(context.Background(), pid)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if counter, rows, _ := ta.Dialogue.SupportCounts(context.Background(), x.ID); counter != 1 || rows != 1 {
+		if counter, rows, _ := ta.Dialogue.Initiatives.SupportCounts(context.Background(), x.ID); counter != 1 || rows != 1 {
 			t.Errorf("supports: counter %d rows %d, want 1 and 1", counter, rows)
 		}
 		// Selection at a meeting closes the support phase.
-		p, _ := ta.Dialogue.Platform(context.Background(), slug)
-		meetings, _ := ta.Dialogue.Meetings(context.Background(), p)
+		p, _ := ta.Dialogue.Platforms.Get(context.Background(), slug)
+		meetings, _ := ta.Dialogue.Meetings.List(context.Background(), p)
 		if s := move(coord, "selected", url.Values{"meeting": {"nosuch"}}); s != http.StatusUnprocessableEntity {
 			t.Errorf("selected at an unknown meeting: %d", s)
 		}
@@ -358,7 +358,7 @@ func TestDialogueVerificationAndMinutes(t *testing.T) {
 		t.Fatalf("verification on: %d", s)
 	}
 	// The open demo initiative of Mostar.
-	list, _ := ta.Dialogue.Initiatives(context.Background(), dialogue.InitiativeFilter{State: dialogue.StateOpen})
+	list, _ := ta.Dialogue.Initiatives.List(context.Background(), dialogue.InitiativeFilter{State: dialogue.StateOpen})
 	var pid string
 	for _, x := range list {
 		if x.PlatformSlug == slug {
@@ -395,8 +395,8 @@ func TestDialogueVerificationAndMinutes(t *testing.T) {
 		t.Errorf("verified support: %d", s)
 	}
 	// Minutes: Markdown in, allow-listed HTML out.
-	p, _ := ta.Dialogue.Platform(context.Background(), slug)
-	ms, _ := ta.Dialogue.Meetings(context.Background(), p)
+	p, _ := ta.Dialogue.Platforms.Get(context.Background(), slug)
+	ms, _ := ta.Dialogue.Meetings.List(context.Background(), p)
 	mpage := base + "/en/platforms/" + slug + "/meetings/" + ms[0].PublicID
 	if s, _, _ := postForm(t, coord, mpage+"/minutes", url.Values{"csrf_token": {tok}, "minutes": {"## Zaključci\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[klik](javascript:alert(1)) **važno**"}}); s != http.StatusSeeOther {
 		t.Fatalf("minutes: %d", s)
@@ -525,12 +525,12 @@ func TestDialogueBallotFollowAndProgrammes(t *testing.T) {
 		anon := ta.client(t)
 		ctx := context.Background()
 
-		trebinje, err := ta.Dialogue.Platform(ctx, "forum-za-gradjanske-inicijative-trebinje")
+		trebinje, err := ta.Dialogue.Platforms.Get(ctx, "forum-za-gradjanske-inicijative-trebinje")
 		if err != nil {
 			t.Fatal(err)
 		}
 		ocd := mustUser(t, ta, "ocd@demo.dijalog.ba")
-		if err := ta.Dialogue.VerifyResident(ctx, nil, trebinje, ocd.ID, ocd.PublicID, "ba-rs-trebinje", dialogue.Meta{}); err != nil {
+		if err := ta.Dialogue.Residents.Verify(ctx, nil, trebinje, ocd.ID, ocd.PublicID, "ba-rs-trebinje", dialogue.Meta{}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -650,7 +650,7 @@ func TestDialogueBallotFollowAndProgrammes(t *testing.T) {
 		// Following: the citizen follows an admissible initiative, the
 		// coordinator opens it, the outbox holds the mail.
 		x := items[len(items)-1]
-		xi, err := ta.Dialogue.Initiative(ctx, x)
+		xi, err := ta.Dialogue.Initiatives.Get(ctx, x)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -409,7 +409,7 @@ func TestFinansirajGORegistry(t *testing.T) {
 		ta := newTestApp(t, d)
 		ctx := context.Background()
 		sv := ta.surveyByTemplate(t, surveys.TemplateFinansirajGO)
-		recs, err := ta.grantsWiring.Grants.Support(ctx, grants.SupportFilter{LSG: sv.OwnerRef})
+		recs, err := ta.grantsWiring.Grants.Registry.Support(ctx, grants.SupportFilter{LSG: sv.OwnerRef})
 		if err != nil {
 			t.Fatal(err)
 		}

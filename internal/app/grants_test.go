@@ -252,13 +252,13 @@ func TestGrantsIDOR(t *testing.T) {
 		ta := newGrantsApp(t, d)
 		ctx := context.Background()
 		svc := ta.Grants
-		calls, err := svc.ListCalls(ctx, grantsFilter())
+		calls, err := svc.Calls.List(ctx, grantsFilter())
 		if err != nil {
 			t.Fatal(err)
 		}
 		var apps []string
 		for _, c := range calls {
-			list, err := svc.Applications(ctx, c)
+			list, err := svc.Applications.List(ctx, c)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -362,21 +362,21 @@ func TestGrantsGarbage(t *testing.T) {
 		}
 	}
 	// Real records with junk input.
-	calls, _ := ta.Grants.ListCalls(context.Background(), grants.CallFilter{})
+	calls, _ := ta.Grants.Calls.List(context.Background(), grants.CallFilter{})
 	for _, cl := range calls {
 		for _, p := range []string{"/edit", "/questions", "/apply", "/assign", "/decide", "/autoassign", "/results", "/documents"} {
 			if st, body, _ := post(t, c, ta.srv.URL+"/en/calls/"+cl.Slug+p, junk); st >= 500 {
 				t.Errorf("POST %s%s = %d: %.300s", cl.Slug, p, st, body)
 			}
 		}
-		apps, _ := ta.Grants.Applications(context.Background(), cl)
+		apps, _ := ta.Grants.Applications.List(context.Background(), cl)
 		for _, a := range apps {
 			for _, p := range []string{"/en/applications/" + a.PublicID, "/en/applications/" + a.PublicID + "/withdraw", "/en/assess/" + a.PublicID + "/scores"} {
 				if st, body, _ := post(t, c, ta.srv.URL+p, junk); st >= 500 {
 					t.Errorf("POST %s = %d: %.300s", p, st, body)
 				}
 			}
-			if w, err := ta.Grants.AwardOfApp(context.Background(), a.ID); err == nil {
+			if w, err := ta.Grants.Awards.OfApp(context.Background(), a.ID); err == nil {
 				for _, p := range []string{"/contract", "/instalments", "/reports", "/instalments/99/paid", "/reports/x/submit", "/reports/x/review"} {
 					if st, body, _ := post(t, c, ta.srv.URL+"/en/awards/"+w.PublicID+p, junk); st >= 500 {
 						t.Errorf("POST award%s = %d: %.300s", p, st, body)
@@ -446,7 +446,7 @@ func grantsBulk(b *testing.B, ta *testApp, calls, records int) {
 	zone := ta.Grants.Zone()
 	for i := range calls {
 		opens := time.Now().AddDate(0, 0, -calls/2+i)
-		c, err := ta.Grants.CreateCall(ctx, admin, grants.CallInput{
+		c, err := ta.Grants.Calls.Create(ctx, admin, grants.CallInput{
 			Publisher: "lsg:ba-fbih-mostar", Funder: "Grad Mostar", Lang: "bs",
 			Texts:    []grants.Text{{Lang: "bs", Title: "Javni poziv " + strconv.Itoa(i), Body: "Tekst poziva."}},
 			Currency: "BAM", Total: "10.000", Min: "500", Max: "2.000", OwnSharePct: "10", DivergencePct: "30",
@@ -456,7 +456,7 @@ func grantsBulk(b *testing.B, ta *testApp, calls, records int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := ta.Grants.PublishCall(ctx, admin, c.Slug, grants.Meta{}); err != nil {
+		if err := ta.Grants.Calls.Publish(ctx, admin, c.Slug, grants.Meta{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -19,7 +19,6 @@ func (a *App) registerModules() error {
 			return err
 		}
 	}
-	a.wireDialogueMail()
 	if err := a.rebuildSearchIfNeeded(); err != nil {
 		return err
 	}

@@ -9,26 +9,37 @@ import (
 	"github.com/dijalog/dijalog/internal/places"
 )
 
-// dialogueWiring holds the dialogue module's services and the shared
-// comments component (news and calls reuse Comments and CommentsWeb).
+// dialogueWiring holds the dialogue module's services.
 type dialogueWiring struct {
 	Dialogue    *dialogue.Service
 	DialogueWeb *dialogue.Handlers
-	Comments    *comments.Service
-	CommentsWeb *comments.Handlers
 }
 
-// registerDialogue builds the comments component and the dialogue module
-// and adds their routes.
-func (a *App) registerDialogue() error {
-	a.dialogueWiring.Comments = comments.NewService(a.DB)
-	cw, err := comments.Register(a.Web, a.dialogueWiring.Comments, a.Sessions.ClientIP)
+// buildComments makes the shared comments component (initiatives, articles
+// and calls put threads under their pages). Followers of every thread hear
+// of new comments through the outbox, in the comment's transaction.
+func (a *App) buildComments() error {
+	a.Comments = comments.NewService(comments.Deps{DB: a.DB, Outbox: a.Outbox, Catalog: a.Cat, BaseURL: a.baseURL(), Now: a.Now})
+	cw, err := comments.Register(a.Web, a.Comments, a.Sessions.ClientIP)
 	if err != nil {
 		return err
 	}
-	a.dialogueWiring.CommentsWeb = cw
-	a.dialogueWiring.Dialogue = dialogue.NewService(a.DB, a.Places, a.uploadsDir("dialogue"))
-	o := dialogue.Options{Places: a.Places, Users: a.Auth, Comments: a.dialogueWiring.Comments, CommentH: cw, IP: a.Sessions.ClientIP}
+	a.CommentsWeb = cw
+	return nil
+}
+
+func (a *App) baseURL() string {
+	if a.Cfg == nil {
+		return ""
+	}
+	return a.Cfg.BaseURL
+}
+
+// registerDialogue builds the dialogue module and adds its routes.
+func (a *App) registerDialogue() error {
+	a.dialogueWiring.Dialogue = dialogue.NewService(dialogue.Deps{DB: a.DB, Places: a.Places, Files: a.uploadsDir("dialogue"),
+		Outbox: a.Outbox, Catalog: a.Cat, BaseURL: a.baseURL()})
+	o := dialogue.Options{Places: a.Places, Users: a.Auth, Comments: a.Comments, CommentH: a.CommentsWeb, IP: a.Sessions.ClientIP}
 	if a.Cfg != nil {
 		o.Zone = a.Cfg.TimeZone
 	}
@@ -56,18 +67,4 @@ func (a *App) dialogueSection() places.Section {
 		return nil
 	}
 	return a.dialogueWiring.DialogueWeb.Section
-}
-
-// wireDialogueMail lets the dialogue module mail the followers of an
-// initiative through the durable outbox, which registerNews builds after
-// registerDialogue; registerModules calls it once every module is built.
-func (a *App) wireDialogueMail() {
-	if a.dialogueWiring.Dialogue == nil || a.Outbox == nil {
-		return
-	}
-	baseURL := ""
-	if a.Cfg != nil {
-		baseURL = a.Cfg.BaseURL
-	}
-	a.dialogueWiring.Dialogue.SetNotifier(a.Outbox, a.Cat, baseURL)
 }

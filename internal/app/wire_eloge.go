@@ -100,7 +100,7 @@ func (a *App) fundingRegistry() surveys.RegistryLookup {
 		return nil
 	}
 	return func(ctx context.Context, lsg string) (*surveys.RegistrySummary, error) {
-		recs, err := g.Support(ctx, grants.SupportFilter{LSG: lsg})
+		recs, err := g.Registry.Support(ctx, grants.SupportFilter{LSG: lsg})
 		if err != nil || len(recs) == 0 {
 			return nil, err
 		}

@@ -50,7 +50,7 @@ func (a *App) grantsSection() places.Section {
 // ImportSupport imports "who funded whom" records from CSV; LSG codes must
 // be known places.
 func (a *App) ImportSupport(ctx context.Context, r io.Reader) (int, []grants.ImportError, error) {
-	return a.grantsWiring.Grants.ImportSupport(ctx, r, func(ctx context.Context, code string) bool {
+	return a.grantsWiring.Grants.Registry.Import(ctx, r, func(ctx context.Context, code string) bool {
 		p, err := a.Places.ByCode(ctx, code)
 		return err == nil && p.IsLSG()
 	})

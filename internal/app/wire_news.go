@@ -60,7 +60,7 @@ func (a *App) registerNews() error {
 		index = a.Search
 	}
 	var thread news.ThreadFunc
-	if h := a.dialogueWiring.CommentsWeb; h != nil {
+	if h := a.CommentsWeb; h != nil {
 		thread = func(r *http.Request, slug string) (template.HTML, error) {
 			return h.Thread(r, comments.Subject{Type: "article", ID: slug})
 		}
@@ -98,7 +98,7 @@ func (a *App) registerNews() error {
 // person may comment; global moderators, the moderators of an LSG the
 // article is tagged with and the article's author hide and restore.
 func (a *App) newsComments(w *newsWiring) error {
-	svc := a.dialogueWiring.Comments
+	svc := a.Comments
 	if svc == nil {
 		a.Log.Warn("news: the comments component is not built; articles are shown without comments")
 		return nil
@@ -141,9 +141,6 @@ func (a *App) newsComments(w *newsWiring) error {
 			return ""
 		},
 	})
-	// Followers of every thread (articles, initiatives, ...) hear of new
-	// comments through the outbox, in the comment's transaction.
-	svc.SetNotifier(a.Outbox, a.Cat, a.Cfg.BaseURL)
 	w.Comments = svc
 	return nil
 }

@@ -9,7 +9,6 @@ package comments
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 	"github.com/dijalog/dijalog/internal/audit"
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/refuse"
 )
 
@@ -36,13 +36,13 @@ const (
 	PageSize   = 50
 )
 
-// Errors of the service.
+// The service's own refusals, each a flavour of a refuse sentinel
+// (errors.Is(ErrBanned, refuse.ErrForbidden) holds). Too many comments is
+// refuse.ErrRateLimited itself.
 var (
-	ErrForbidden   = errors.New("comments: forbidden")
-	ErrRateLimited = errors.New("comments: too many comments")
-	ErrUnknownKind = errors.New("comments: unknown subject type")
-	ErrBanned      = errors.New("comments: banned from commenting")
-	ErrEditClosed  = errors.New("comments: the edit window has closed")
+	ErrUnknownKind = fmt.Errorf("comments: unknown subject type: %w", refuse.ErrNotFound)
+	ErrBanned      = fmt.Errorf("comments: banned from commenting: %w", refuse.ErrForbidden)
+	ErrEditClosed  = fmt.Errorf("comments: the edit window has closed: %w", refuse.ErrConflict)
 )
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).
@@ -97,9 +97,29 @@ type Service struct {
 	notif *notifier
 }
 
+// Deps is what the service is built with.
+type Deps struct {
+	DB *db.DB
+	// Outbox mails the followers of a thread each new comment, in their own
+	// language (Catalog), with links to the site at BaseURL
+	// ("https://dijalog.ba"). Nil: nobody is mailed.
+	Outbox  Mailer
+	Catalog *i18n.Catalog
+	BaseURL string
+	// Now is the clock (nil: db.Now).
+	Now func() time.Time
+}
+
 // NewService makes the comments service.
-func NewService(d *db.DB) *Service {
-	return &Service{db: d, kinds: map[string]Kind{}, now: db.Now, ips: newIPLimiter()}
+func NewService(d Deps) *Service {
+	s := &Service{db: d.DB, kinds: map[string]Kind{}, now: d.Now, ips: newIPLimiter()}
+	if s.now == nil {
+		s.now = db.Now
+	}
+	if d.Outbox != nil {
+		s.notif = &notifier{out: d.Outbox, cat: d.Catalog, baseURL: strings.TrimSuffix(d.BaseURL, "/")}
+	}
+	return s
 }
 
 // RegisterKind makes a subject type commentable.
@@ -184,7 +204,7 @@ func cleanText(s string, max int) (string, string) {
 
 // Post adds a comment by u. Invalid input and spam return FieldErrors;
 // more than RateLimit comments by the person, or IPLimit from the address,
-// within RateWindow return ErrRateLimited; a banned person gets ErrBanned.
+// within RateWindow return refuse.ErrRateLimited; a banned person gets ErrBanned.
 // The author follows the subject from then on, and its other followers are
 // notified by mail through the outbox, in the same transaction.
 func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip string) (*Comment, error) {
@@ -193,7 +213,7 @@ func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip
 		return nil, err
 	}
 	if !ok {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	body, key := cleanText(body, MaxBody)
 	if key == "" {
@@ -209,29 +229,23 @@ func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip
 	}
 	c := &Comment{PublicID: newPublicID(), Subject: subj, AuthorID: u.ID, AuthorName: u.Name, Body: body, CreatedAt: s.now()}
 	if !s.ips.allow(ip, c.CreatedAt) {
-		return nil, ErrRateLimited
+		return nil, refuse.ErrRateLimited
 	}
 	notified := 0
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE author_id = ? AND created_at > ?`, u.ID, c.CreatedAt.Add(-RateWindow)).Scan(&n); err != nil {
-			return err
-		}
-		if n >= RateLimit {
-			return ErrRateLimited
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE author_id = ? AND body = ? AND created_at > ?`, u.ID, body, c.CreatedAt.Add(-24*time.Hour)).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return FieldErrors{"body": "comments.spam_repeat"}
-		}
-		id, err := db.InsertID(ctx, tx, `INSERT INTO comments (public_id, subject_type, subject_id, author_id, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			c.PublicID, subj.Type, subj.ID, u.ID, body, c.CreatedAt, c.CreatedAt)
+		recent, same, err := recentBy(ctx, tx, u.ID, body, c.CreatedAt)
 		if err != nil {
 			return err
 		}
-		c.ID = id
+		if recent >= RateLimit {
+			return refuse.ErrRateLimited
+		}
+		if same > 0 {
+			return FieldErrors{"body": "comments.spam_repeat"}
+		}
+		if err := insertComment(ctx, tx, c); err != nil {
+			return err
+		}
 		if err := s.follow(ctx, tx, u.ID, subj); err != nil {
 			return err
 		}
@@ -242,7 +256,7 @@ func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip
 	})
 	if err != nil {
 		var fe FieldErrors
-		if errors.Is(err, ErrRateLimited) || errors.As(err, &fe) {
+		if errors.Is(err, refuse.ErrRateLimited) || errors.As(err, &fe) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("comments.Post: %w", err)
@@ -253,43 +267,24 @@ func (s *Service) Post(ctx context.Context, u *auth.User, subj Subject, body, ip
 	return c, nil
 }
 
-const selectComment = `SELECT c.id, c.public_id, c.subject_type, c.subject_id, c.author_id, u.display_name, c.body, c.status, c.hidden_reason, c.reports, c.created_at, c.edited_at
-FROM comments c JOIN users u ON u.id = c.author_id`
-
-func scan(row interface{ Scan(...any) error }) (*Comment, error) {
-	c := &Comment{}
-	var status string
-	var edited sql.NullTime
-	if err := row.Scan(&c.ID, &c.PublicID, &c.Subject.Type, &c.Subject.ID, &c.AuthorID, &c.AuthorName, &c.Body, &status, &c.HiddenReason, &c.Reports, &c.CreatedAt, &edited); err != nil {
-		return nil, err
+// withBodies blanks the bodies of hidden comments unless withHidden.
+func withBodies(list []Comment, withHidden bool) []Comment {
+	for i := range list {
+		if list[i].Hidden && !withHidden {
+			list[i].Body = ""
+		}
 	}
-	c.Hidden = status == "hidden"
-	if edited.Valid {
-		c.EditedAt = &edited.Time
-	}
-	return c, nil
+	return list
 }
 
 // List returns a subject's comments, oldest first; hidden ones only when
 // withHidden (for moderators; others see a placeholder from Thread).
 func (s *Service) List(ctx context.Context, subj Subject, withHidden bool) ([]Comment, error) {
-	rows, err := s.db.QueryContext(ctx, selectComment+` WHERE c.subject_type = ? AND c.subject_id = ? ORDER BY c.id LIMIT 500`, subj.Type, subj.ID)
+	out, err := commentsOf(ctx, s.db, subj, 500, 0, false)
 	if err != nil {
 		return nil, fmt.Errorf("comments.List: %w", err)
 	}
-	defer rows.Close()
-	var out []Comment
-	for rows.Next() {
-		c, err := scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("comments.List: scan: %w", err)
-		}
-		if c.Hidden && !withHidden {
-			c.Body = ""
-		}
-		out = append(out, *c)
-	}
-	return out, rows.Err()
+	return withBodies(out, withHidden), nil
 }
 
 // Page returns one page of a subject's thread, oldest first within the
@@ -300,30 +295,17 @@ func (s *Service) Page(ctx context.Context, subj Subject, withHidden bool, page 
 	if page < 1 {
 		page = 1
 	}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE subject_type = ? AND subject_id = ?`, subj.Type, subj.ID).Scan(&total); err != nil {
+	if total, err = countComments(ctx, s.db, subj, false); err != nil {
 		return nil, 0, fmt.Errorf("comments.Page: %w", err)
 	}
 	if total == 0 {
 		return nil, 0, nil
 	}
-	rows, err := s.db.QueryContext(ctx, selectComment+` WHERE c.subject_type = ? AND c.subject_id = ? ORDER BY c.id DESC LIMIT ? OFFSET ?`, subj.Type, subj.ID, PageSize, (page-1)*PageSize)
+	list, err = commentsOf(ctx, s.db, subj, PageSize, (page-1)*PageSize, true)
 	if err != nil {
 		return nil, 0, fmt.Errorf("comments.Page: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scan(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("comments.Page: scan: %w", err)
-		}
-		if c.Hidden && !withHidden {
-			c.Body = ""
-		}
-		list = append(list, *c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
+	list = withBodies(list, withHidden)
 	for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
 		list[i], list[j] = list[j], list[i]
 	}
@@ -332,9 +314,9 @@ func (s *Service) Page(ctx context.Context, subj Subject, withHidden bool, page 
 
 // ByPublicID returns one comment.
 func (s *Service) ByPublicID(ctx context.Context, pid string) (*Comment, error) {
-	c, err := scan(s.db.QueryRowContext(ctx, selectComment+` WHERE c.public_id = ?`, pid))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, refuse.ErrNotFound
+	c, err := commentByPID(ctx, s.db, pid)
+	if errors.Is(err, refuse.ErrNotFound) {
+		return nil, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("comments.ByPublicID: %w", err)
@@ -346,7 +328,7 @@ func (s *Service) ByPublicID(ctx context.Context, pid string) (*Comment, error) 
 // A second report by the same person is accepted and changes nothing.
 func (s *Service) Report(ctx context.Context, u *auth.User, pid, reason, ip string) (*Comment, error) {
 	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	c, err := s.ByPublicID(ctx, pid)
 	if err != nil {
@@ -358,14 +340,7 @@ func (s *Service) Report(ctx context.Context, u *auth.User, pid, reason, ip stri
 	}
 	now := s.now()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO comment_reports (comment_id, user_id, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, c.ID, u.ID, reason, now, now)
-		if db.IsUniqueViolation(err) {
-			return refuse.ErrConflict
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE comments SET reports = reports + 1, updated_at = ? WHERE id = ?`, now, c.ID); err != nil {
+		if err := insertReport(ctx, tx, c.ID, u.ID, reason, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "comment.report", ObjectKind: "comment", ObjectRef: c.PublicID, Details: map[string]string{"reason": reason}, IP: ip})
@@ -399,7 +374,7 @@ func (s *Service) setStatus(ctx context.Context, u *auth.User, pid, status, reas
 		return nil, err
 	}
 	if !ok {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	reason, key := cleanText(reason, MaxReason)
 	if key != "" {
@@ -413,7 +388,7 @@ func (s *Service) setStatus(ctx context.Context, u *auth.User, pid, status, reas
 	}
 	now := s.now()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE comments SET status = ?, hidden_reason = ?, hidden_by = ?, updated_at = ? WHERE id = ?`, status, reason, hiddenBy, now, c.ID); err != nil {
+		if err := setStatus(ctx, tx, c.ID, status, reason, hiddenBy, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: action, ObjectKind: "comment", ObjectRef: c.PublicID, Details: map[string]string{"reason": reason, "subject": c.Subject.Type + ":" + c.Subject.ID}, IP: ip})
@@ -428,8 +403,7 @@ func (s *Service) setStatus(ctx context.Context, u *auth.User, pid, status, reas
 
 // Count returns the number of visible comments of a subject.
 func (s *Service) Count(ctx context.Context, subj Subject) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE subject_type = ? AND subject_id = ? AND status = 'visible'`, subj.Type, subj.ID).Scan(&n)
+	n, err := countComments(ctx, s.db, subj, true)
 	if err != nil {
 		return 0, fmt.Errorf("comments.Count: %w", err)
 	}

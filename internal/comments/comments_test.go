@@ -43,7 +43,7 @@ func TestThreadModeration(t *testing.T) {
 		ctx := context.Background()
 		us := users(t, d, 3)
 		author, reader, mod := us[0], us[1], us[2]
-		s := NewService(d)
+		s := NewService(Deps{DB: d})
 		closed := map[string]bool{"closed": true}
 		s.RegisterKind("article", Kind{
 			CanComment: func(_ context.Context, _ *auth.User, id string) (bool, error) {
@@ -59,10 +59,10 @@ func TestThreadModeration(t *testing.T) {
 		if _, err := s.Post(ctx, author, Subject{Type: "nope", ID: "x"}, "hi", ""); !errors.Is(err, ErrUnknownKind) {
 			t.Errorf("unknown kind: %v", err)
 		}
-		if _, err := s.Post(ctx, author, Subject{Type: "article", ID: "closed"}, "hi", ""); !errors.Is(err, ErrForbidden) {
+		if _, err := s.Post(ctx, author, Subject{Type: "article", ID: "closed"}, "hi", ""); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("closed subject: %v", err)
 		}
-		if _, err := s.Post(ctx, nil, subj, "hi", ""); !errors.Is(err, ErrForbidden) {
+		if _, err := s.Post(ctx, nil, subj, "hi", ""); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("anonymous: %v", err)
 		}
 		var fe FieldErrors
@@ -89,7 +89,7 @@ func TestThreadModeration(t *testing.T) {
 			t.Errorf("reports = %d, want 1", got.Reports)
 		}
 		// Only moderators hide, with a reason.
-		if _, err := s.Hide(ctx, reader, c.PublicID, "x", ""); !errors.Is(err, ErrForbidden) {
+		if _, err := s.Hide(ctx, reader, c.PublicID, "x", ""); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("reader hides: %v", err)
 		}
 		if _, err := s.Hide(ctx, mod, c.PublicID, "", ""); !errors.As(err, &fe) {
@@ -121,7 +121,7 @@ func TestThreadModeration(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := s.Post(ctx, author, subj, "one too many", ""); !errors.Is(err, ErrRateLimited) {
+		if _, err := s.Post(ctx, author, subj, "one too many", ""); !errors.Is(err, refuse.ErrRateLimited) {
 			t.Errorf("over the limit: %v", err)
 		}
 		// After the window, posting works again.

@@ -161,16 +161,12 @@ func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, subj Subject, er
 			}
 			return h.back(w, r, subj, k, anchor)
 		}
-	case errors.Is(err, ErrRateLimited):
+	case errors.Is(err, refuse.ErrRateLimited):
 		return h.back(w, r, subj, "comments.rate_limited", anchor)
 	case errors.Is(err, ErrBanned):
 		return h.back(w, r, subj, "comments.banned", anchor)
 	case errors.Is(err, ErrEditClosed):
 		return h.back(w, r, subj, "comments.edit_closed", anchor)
-	case errors.Is(err, ErrForbidden):
-		return refuse.ErrForbidden
-	case errors.Is(err, ErrUnknownKind):
-		return refuse.ErrNotFound
 	}
 	return err
 }

@@ -2,7 +2,6 @@ package comments
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"html"
@@ -116,11 +115,7 @@ func (l *ipLimiter) allow(ip string, now time.Time) bool {
 
 // BannedUntil is the end of the person's current ban (zero when none).
 func (s *Service) BannedUntil(ctx context.Context, userID int64) (time.Time, error) {
-	var until time.Time
-	err := s.db.QueryRowContext(ctx, `SELECT until FROM comment_bans WHERE user_id = ? AND until > ? ORDER BY until DESC LIMIT 1`, userID, s.now()).Scan(&until)
-	if errors.Is(err, sql.ErrNoRows) {
-		return time.Time{}, nil
-	}
+	until, err := banEnd(ctx, s.db, userID, s.now())
 	if err != nil {
 		return time.Time{}, fmt.Errorf("comments.BannedUntil: %w", err)
 	}
@@ -138,7 +133,7 @@ func (s *Service) Ban(ctx context.Context, u *auth.User, pid string, days int, r
 		return nil, err
 	}
 	if u == nil || u.Status != auth.StatusActive || !auth.Can(u, auth.ActModerate, auth.Object{}) || u.ID == c.AuthorID {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	reason, key := cleanText(reason, MaxReason)
 	if key != "" {
@@ -154,7 +149,7 @@ func (s *Service) Ban(ctx context.Context, u *auth.User, pid string, days int, r
 	now := s.now()
 	until := now.Add(time.Duration(days) * 24 * time.Hour)
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO comment_bans (user_id, until, reason, banned_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, c.AuthorID, until, reason, u.ID, now, now); err != nil {
+		if err := insertBan(ctx, tx, c.AuthorID, until, reason, u.ID, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "comment.ban", ObjectKind: "user", ObjectRef: fmt.Sprint(c.AuthorID),
@@ -173,7 +168,7 @@ func (s *Service) Edit(ctx context.Context, u *auth.User, pid, body, ip string) 
 		return nil, err
 	}
 	if u == nil || u.Status != auth.StatusActive || u.ID != c.AuthorID {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	now := s.now()
 	if !c.Editable(now) {
@@ -192,7 +187,7 @@ func (s *Service) Edit(ctx context.Context, u *auth.User, pid, body, ip string) 
 		return c, ErrBanned
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE comments SET body = ?, edited_at = ?, updated_at = ? WHERE id = ?`, body, now, now, c.ID); err != nil {
+		if err := setBody(ctx, tx, c.ID, body, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "comment.edit", ObjectKind: "comment", ObjectRef: c.PublicID, Details: map[string]string{"subject": c.Subject.Type + ":" + c.Subject.ID}, IP: ip})
@@ -206,20 +201,11 @@ func (s *Service) Edit(ctx context.Context, u *auth.User, pid, body, ip string) 
 
 // Queue is the moderation queue: reported or hidden comments, newest first.
 func (s *Service) Queue(ctx context.Context, limit int) ([]Comment, error) {
-	rows, err := s.db.QueryContext(ctx, selectComment+` WHERE (c.reports > 0 OR c.status = 'hidden') ORDER BY c.id DESC LIMIT ?`, limit)
+	out, err := moderationQueue(ctx, s.db, limit)
 	if err != nil {
 		return nil, fmt.Errorf("comments.Queue: %w", err)
 	}
-	defer rows.Close()
-	var out []Comment
-	for rows.Next() {
-		c, err := scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("comments.Queue: scan: %w", err)
-		}
-		out = append(out, *c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ---- followers ----
@@ -237,20 +223,8 @@ type notifier struct {
 	baseURL string
 }
 
-// SetNotifier turns on mail to followers: whoever comments on a subject
-// follows it, and every other follower gets the new comment by mail, in
-// their own language, with a link to stop following.
-func (s *Service) SetNotifier(out Mailer, cat *i18n.Catalog, baseURL string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.notif = &notifier{out: out, cat: cat, baseURL: strings.TrimSuffix(baseURL, "/")}
-}
-
 func (s *Service) follow(ctx context.Context, q db.Querier, userID int64, subj Subject) error {
-	now := s.now()
-	_, err := q.ExecContext(ctx, `INSERT INTO comment_follows (subject_type, subject_id, user_id, token, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		subj.Type, subj.ID, userID, newPublicID()+newPublicID(), now, now)
-	if err != nil {
+	if err := insertFollow(ctx, q, subj, userID, newPublicID()+newPublicID(), s.now()); err != nil {
 		return fmt.Errorf("comments.follow: %w", err)
 	}
 	return nil
@@ -259,7 +233,7 @@ func (s *Service) follow(ctx context.Context, q db.Querier, userID int64, subj S
 // Follow makes u follow the subject's thread (allowed to anyone who may read it).
 func (s *Service) Follow(ctx context.Context, u *auth.User, subj Subject) error {
 	if u == nil || u.Status != auth.StatusActive {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if _, err := s.kind(subj.Type); err != nil {
 		return err
@@ -270,9 +244,9 @@ func (s *Service) Follow(ctx context.Context, u *auth.User, subj Subject) error 
 // Unfollow stops u following the subject.
 func (s *Service) Unfollow(ctx context.Context, u *auth.User, subj Subject) error {
 	if u == nil {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM comment_follows WHERE subject_type = ? AND subject_id = ? AND user_id = ?`, subj.Type, subj.ID, u.ID); err != nil {
+	if err := deleteFollow(ctx, s.db, subj, u.ID); err != nil {
 		return fmt.Errorf("comments.Unfollow: %w", err)
 	}
 	return nil
@@ -283,11 +257,11 @@ func (s *Service) Following(ctx context.Context, u *auth.User, subj Subject) (bo
 	if u == nil {
 		return false, nil
 	}
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM comment_follows WHERE subject_type = ? AND subject_id = ? AND user_id = ?`, subj.Type, subj.ID, u.ID).Scan(&n); err != nil {
+	ok, err := following(ctx, s.db, subj, u.ID)
+	if err != nil {
 		return false, fmt.Errorf("comments.Following: %w", err)
 	}
-	return n > 0, nil
+	return ok, nil
 }
 
 // FollowByToken finds the follow a mail's link names (refuse.ErrNotFound if none).
@@ -296,9 +270,9 @@ func (s *Service) FollowByToken(ctx context.Context, token string) (Subject, err
 	if token == "" || len(token) > 64 {
 		return subj, refuse.ErrNotFound
 	}
-	err := s.db.QueryRowContext(ctx, `SELECT subject_type, subject_id FROM comment_follows WHERE token = ?`, token).Scan(&subj.Type, &subj.ID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return subj, refuse.ErrNotFound
+	subj, err := followOfToken(ctx, s.db, token)
+	if errors.Is(err, refuse.ErrNotFound) {
+		return subj, err
 	}
 	if err != nil {
 		return subj, fmt.Errorf("comments.FollowByToken: %w", err)
@@ -312,7 +286,7 @@ func (s *Service) UnfollowByToken(ctx context.Context, token string) (Subject, e
 	if err != nil {
 		return subj, err
 	}
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM comment_follows WHERE token = ?`, token); err != nil {
+	if err := deleteFollowToken(ctx, s.db, token); err != nil {
 		return subj, fmt.Errorf("comments.UnfollowByToken: %w", err)
 	}
 	return subj, nil
@@ -321,9 +295,7 @@ func (s *Service) UnfollowByToken(ctx context.Context, token string) (Subject, e
 // notify enqueues the new comment c for every other active follower of its
 // subject, in q (the comment's transaction); it returns how many.
 func (s *Service) notify(ctx context.Context, q db.Querier, c *Comment) (int, error) {
-	s.mu.RLock()
 	n := s.notif
-	s.mu.RUnlock()
 	if n == nil {
 		return 0, nil
 	}
@@ -335,27 +307,9 @@ func (s *Service) notify(ctx context.Context, q db.Querier, c *Comment) (int, er
 	if k.Title != nil {
 		title = k.Title(ctx, c.Subject.ID)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT f.user_id, f.token, u.email, u.locale FROM comment_follows f JOIN users u ON u.id = f.user_id
-WHERE f.subject_type = ? AND f.subject_id = ? AND f.user_id <> ? AND u.status = 'active' AND u.deleted_at IS NULL ORDER BY f.id`, c.Subject.Type, c.Subject.ID, c.AuthorID)
+	fs, err := followersOf(ctx, q, c.Subject, c.AuthorID)
 	if err != nil {
 		return 0, fmt.Errorf("comments.notify: %w", err)
-	}
-	type follower struct {
-		id                   int64
-		token, email, locale string
-	}
-	var fs []follower
-	for rows.Next() {
-		var f follower
-		if err := rows.Scan(&f.id, &f.token, &f.email, &f.locale); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		fs = append(fs, f)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
 	}
 	for _, f := range fs {
 		if err := n.out.Enqueue(ctx, q, fmt.Sprintf("comment:%s:%d", c.PublicID, f.id), n.message(f.email, f.locale, f.token, title, k.Path(c.Subject.ID), c)); err != nil {

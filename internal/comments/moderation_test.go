@@ -64,10 +64,9 @@ func TestFollowersNotified(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := NewService(d)
-		s.RegisterKind("article", articleKind())
 		out := &outbox{}
-		s.SetNotifier(out, cat, "https://dijalog.test/")
+		s := NewService(Deps{DB: d, Outbox: out, Catalog: cat, BaseURL: "https://dijalog.test/"})
+		s.RegisterKind("article", articleKind())
 		subj := Subject{Type: "article", ID: "budzet"}
 
 		// c follows without commenting; a comments (and so follows).
@@ -128,26 +127,26 @@ func TestFollowersNotified(t *testing.T) {
 
 func TestNotificationInReaderLocale(t *testing.T) {
 	t.Parallel()
-	d := dbtest.SQLite(t)
-	ctx := context.Background()
-	us := users(t, d, 2)
-	if _, err := d.ExecContext(ctx, `UPDATE users SET locale = 'sr-Cyrl' WHERE id = ?`, us[1].ID); err != nil {
-		t.Fatal(err)
-	}
-	cat, _ := i18n.Load()
-	s := NewService(d)
-	s.RegisterKind("article", articleKind())
-	out := &outbox{}
-	s.SetNotifier(out, cat, "https://dijalog.test")
-	subj := Subject{Type: "article", ID: "x"}
-	_ = s.Follow(ctx, us[1], subj)
-	if _, err := s.Post(ctx, us[0], subj, "Dobar dan, Žepče.", ""); err != nil {
-		t.Fatal(err)
-	}
-	ms := out.to(us[1].Email)
-	if len(ms) != 1 || !strings.Contains(ms[0].Text, "Добар дан, Жепче.") || !strings.Contains(ms[0].Text, "/sr-Cyrl/news/x") {
-		t.Fatalf("the sr-Cyrl reader's mail: %+v", ms)
-	}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		us := users(t, d, 2)
+		if _, err := d.ExecContext(ctx, `UPDATE users SET locale = 'sr-Cyrl' WHERE id = ?`, us[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		cat, _ := i18n.Load()
+		out := &outbox{}
+		s := NewService(Deps{DB: d, Outbox: out, Catalog: cat, BaseURL: "https://dijalog.test"})
+		s.RegisterKind("article", articleKind())
+		subj := Subject{Type: "article", ID: "x"}
+		_ = s.Follow(ctx, us[1], subj)
+		if _, err := s.Post(ctx, us[0], subj, "Dobar dan, Žepče.", ""); err != nil {
+			t.Fatal(err)
+		}
+		ms := out.to(us[1].Email)
+		if len(ms) != 1 || !strings.Contains(ms[0].Text, "Добар дан, Жепче.") || !strings.Contains(ms[0].Text, "/sr-Cyrl/news/x") {
+			t.Fatalf("the sr-Cyrl reader's mail: %+v", ms)
+		}
+	})
 }
 
 func TestEditBanSpamLimits(t *testing.T) {
@@ -157,7 +156,7 @@ func TestEditBanSpamLimits(t *testing.T) {
 		us := users(t, d, 3)
 		author, other, mod := us[0], us[1], us[2]
 		mod.Grants = []auth.Grant{{Role: auth.RoleModerator, ScopeKind: auth.ScopeGlobal}}
-		s := NewService(d)
+		s := NewService(Deps{DB: d})
 		s.RegisterKind("article", articleKind())
 		subj := Subject{Type: "article", ID: "a"}
 		now := time.Now().UTC()
@@ -168,7 +167,7 @@ func TestEditBanSpamLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Edit: the author, within 15 minutes, with the same checks as a post.
-		if _, err := s.Edit(ctx, other, c.PublicID, "Tuđa izmjena.", ""); !errors.Is(err, ErrForbidden) {
+		if _, err := s.Edit(ctx, other, c.PublicID, "Tuđa izmjena.", ""); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("someone else edits: %v", err)
 		}
 		var fe FieldErrors
@@ -215,7 +214,7 @@ func TestEditBanSpamLimits(t *testing.T) {
 		}
 
 		// Ban: global moderators only, for one of the offered periods.
-		if _, err := s.Ban(ctx, other, c.PublicID, 7, "uvrede", ""); !errors.Is(err, ErrForbidden) {
+		if _, err := s.Ban(ctx, other, c.PublicID, 7, "uvrede", ""); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("a non-moderator bans: %v", err)
 		}
 		if _, err := s.Ban(ctx, mod, c.PublicID, 3, "uvrede", ""); !errors.As(err, &fe) || fe["days"] == "" {
@@ -276,26 +275,27 @@ func TestIPRateLimit(t *testing.T) {
 
 func TestThreadPages(t *testing.T) {
 	t.Parallel()
-	d := dbtest.SQLite(t)
-	ctx := context.Background()
-	us := users(t, d, 1)
-	s := NewService(d)
-	s.RegisterKind("article", articleKind())
-	subj := Subject{Type: "article", ID: "p"}
-	for i := range PageSize + 7 {
-		if _, err := d.ExecContext(ctx, `INSERT INTO comments (public_id, subject_type, subject_id, author_id, body, created_at, updated_at) VALUES (?, 'article', 'p', ?, ?, ?, ?)`,
-			fmt.Sprint("pid", i), us[0].ID, fmt.Sprint("k", i), db.Now(), db.Now()); err != nil {
-			t.Fatal(err)
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		us := users(t, d, 1)
+		s := NewService(Deps{DB: d})
+		s.RegisterKind("article", articleKind())
+		subj := Subject{Type: "article", ID: "p"}
+		for i := range PageSize + 7 {
+			if _, err := d.ExecContext(ctx, `INSERT INTO comments (public_id, subject_type, subject_id, author_id, body, created_at, updated_at) VALUES (?, 'article', 'p', ?, ?, ?, ?)`,
+				fmt.Sprint("pid", i), us[0].ID, fmt.Sprint("k", i), db.Now(), db.Now()); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	p1, total, err := s.Page(ctx, subj, false, 1)
-	if err != nil || total != PageSize+7 || len(p1) != PageSize || p1[0].Body != "k7" || p1[len(p1)-1].Body != fmt.Sprint("k", PageSize+6) {
-		t.Fatalf("page 1: %d comments of %d, first %q, %v", len(p1), total, p1[0].Body, err)
-	}
-	p2, _, _ := s.Page(ctx, subj, false, 2)
-	if len(p2) != 7 || p2[0].Body != "k0" || p2[6].Body != "k6" {
-		t.Errorf("page 2: %d comments, want k0..k6", len(p2))
-	}
+		p1, total, err := s.Page(ctx, subj, false, 1)
+		if err != nil || total != PageSize+7 || len(p1) != PageSize || p1[0].Body != "k7" || p1[len(p1)-1].Body != fmt.Sprint("k", PageSize+6) {
+			t.Fatalf("page 1: %d comments of %d, first %q, %v", len(p1), total, p1[0].Body, err)
+		}
+		p2, _, _ := s.Page(ctx, subj, false, 2)
+		if len(p2) != 7 || p2[0].Body != "k0" || p2[6].Body != "k6" {
+			t.Errorf("page 2: %d comments, want k0..k6", len(p2))
+		}
+	})
 }
 
 // longText is MaxBody characters of varied words.

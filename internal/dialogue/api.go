@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
-	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/web"
 )
@@ -44,13 +43,6 @@ type APIInitiative struct {
 	URL            string    `json:"url"`
 }
 
-func apiLang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); i18n.Supported(l) {
-		return l
-	}
-	return i18n.Default
-}
-
 func apiPlatform(p PlatformSummary, lang string) APIPlatform {
 	return APIPlatform{Slug: p.Slug, Name: p.Name, Description: p.Description, LSGs: append([]string{}, p.LSGs...), InterMunicipal: p.InterMunicipal(),
 		RequiresVerification: p.RequiresVerification, Members: p.Members, Initiatives: p.Initiatives, OpenForSupport: p.Open, URL: "/" + lang + "/platforms/" + p.Slug}
@@ -66,12 +58,12 @@ func apiInitiative(x *Initiative, lang string, full bool) APIInitiative {
 	return a
 }
 
-func (h *Handlers) apiPlatforms(w http.ResponseWriter, r *http.Request) error {
-	list, err := h.svc.Platforms(r.Context(), r.URL.Query().Get("lsg"))
+func (h apiPages) apiPlatforms(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.svc.Platforms.List(r.Context(), r.URL.Query().Get("lsg"))
 	if err != nil {
 		return err
 	}
-	lang := apiLang(r)
+	lang := web.APILocale(r)
 	out := make([]APIPlatform, 0, len(list))
 	for _, p := range list {
 		out = append(out, apiPlatform(p, lang))
@@ -80,18 +72,18 @@ func (h *Handlers) apiPlatforms(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *Handlers) apiPlatform(w http.ResponseWriter, r *http.Request) error {
+func (h apiPages) apiPlatform(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.platformFrom(r)
 	if err != nil {
 		return err
 	}
-	list, err := h.svc.Platforms(r.Context(), "")
+	list, err := h.svc.Platforms.List(r.Context(), "")
 	if err != nil {
 		return err
 	}
 	for _, s := range list {
 		if s.ID == p.ID {
-			pr, err := h.svc.Priorities(r.Context(), p)
+			pr, err := h.svc.Platforms.Priorities(r.Context(), p)
 			if err != nil {
 				return err
 			}
@@ -99,31 +91,31 @@ func (h *Handlers) apiPlatform(w http.ResponseWriter, r *http.Request) error {
 			for _, x := range pr {
 				names = append(names, x.Name)
 			}
-			web.WriteJSON(w, http.StatusOK, map[string]any{"platform": apiPlatform(s, apiLang(r)), "priorities": names})
+			web.WriteJSON(w, http.StatusOK, map[string]any{"platform": apiPlatform(s, web.APILocale(r)), "priorities": names})
 			return nil
 		}
 	}
 	return refuse.ErrNotFound
 }
 
-func (h *Handlers) apiInitiatives(w http.ResponseWriter, r *http.Request) error {
+func (h apiPages) apiInitiatives(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := InitiativeFilter{State: q.Get("state"), Limit: 200}
 	if f.State == StateDraft {
 		f.State = "none" // drafts are private
 	}
 	if slug := q.Get("platform"); slug != "" {
-		p, err := h.svc.Platform(r.Context(), slug)
+		p, err := h.svc.Platforms.Get(r.Context(), slug)
 		if err != nil {
 			return err
 		}
 		f.PlatformID = p.ID
 	}
-	list, err := h.svc.Initiatives(r.Context(), f)
+	list, err := h.svc.Initiatives.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	lang := apiLang(r)
+	lang := web.APILocale(r)
 	out := make([]APIInitiative, 0, len(list))
 	for i := range list {
 		out = append(out, apiInitiative(&list[i], lang, false))
@@ -132,15 +124,15 @@ func (h *Handlers) apiInitiatives(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (h *Handlers) apiInitiative(w http.ResponseWriter, r *http.Request) error {
+func (h apiPages) apiInitiative(w http.ResponseWriter, r *http.Request) error {
 	x, p, err := h.load(r.Context(), r.PathValue("pid"))
 	if err != nil {
 		return err
 	}
-	if !h.svc.Visible(r.Context(), auth.UserFrom(r), p, x) {
+	if !h.svc.Initiatives.Visible(r.Context(), auth.UserFrom(r), p, x) {
 		return refuse.ErrNotFound
 	}
-	tl, err := h.svc.Timeline(r.Context(), x)
+	tl, err := h.svc.Initiatives.Timeline(r.Context(), x)
 	if err != nil {
 		return err
 	}
@@ -154,6 +146,6 @@ func (h *Handlers) apiInitiative(w http.ResponseWriter, r *http.Request) error {
 	for _, e := range tl {
 		steps = append(steps, step{At: e.At, From: e.From, To: e.To, Note: e.Note})
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"initiative": apiInitiative(x, apiLang(r), true), "timeline": steps})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"initiative": apiInitiative(x, web.APILocale(r), true), "timeline": steps})
 	return nil
 }

@@ -2,7 +2,6 @@ package dialogue
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"sort"
 	"strconv"
@@ -15,12 +14,9 @@ import (
 	"github.com/dijalog/dijalog/internal/refuse"
 )
 
-// Errors of participatory-budgeting ballots.
-var (
-	ErrBallotClosed = errors.New("dialogue: ballot not open")
-	ErrAlreadyVoted = errors.New("dialogue: already voted")
-	ErrOtherLSG     = errors.New("dialogue: verified resident of another LSG")
-)
+// Ballots runs participatory budgeting: a platform's ballots, the votes
+// of verified residents and the published results.
+type Ballots struct{ *core }
 
 // Ballot states.
 const (
@@ -76,12 +72,12 @@ type BallotInput struct {
 
 // Ballotable lists p's initiatives that may go on a ballot: admissible or
 // open, with a cost.
-func (s *Service) Ballotable(ctx context.Context, p *Platform) ([]Initiative, error) {
+func (s *Ballots) Ballotable(ctx context.Context, p *Platform) ([]Initiative, error) {
 	var out []Initiative
 	for _, st := range []string{StateOpen, StateAdmissible} {
-		list, err := s.Initiatives(ctx, InitiativeFilter{PlatformID: p.ID, State: st})
+		list, err := listInitiatives(ctx, s.db, InitiativeFilter{PlatformID: p.ID, State: st, Limit: 200})
 		if err != nil {
-			return nil, err
+			return nil, wrap("Ballotable", err)
 		}
 		for _, x := range list {
 			if x.Cost.Minor > 0 {
@@ -92,60 +88,26 @@ func (s *Service) Ballotable(ctx context.Context, p *Platform) ([]Initiative, er
 	return out, nil
 }
 
-// CreateBallot creates a draft ballot of p (managers).
-func (s *Service) CreateBallot(ctx context.Context, u *auth.User, p *Platform, in BallotInput, m Meta) (*Ballot, error) {
-	if u != nil && !s.CanManage(ctx, u, p) {
-		return nil, ErrForbidden
+// Create creates a draft ballot of p (managers).
+func (s *Ballots) Create(ctx context.Context, u *auth.User, p *Platform, in BallotInput, m Meta) (*Ballot, error) {
+	if u != nil && !s.canManage(ctx, u, p) {
+		return nil, refuse.ErrForbidden
 	}
-	fe := FieldErrors{}
-	title, k := cleanLine(in.Title, 200, true)
-	if k != "" {
-		fe["b_title"] = k
-	}
+	fe := checks{}
+	title := fe.line("b_title", in.Title, 200, true)
 	budget, k := parseAmount(in.Budget, in.Currency)
-	if k != "" {
-		fe["budget"] = k
-	}
-	seen := map[string]bool{}
-	var picks []*Initiative
-	for _, pid := range in.Initiatives {
-		if pid == "" || seen[pid] {
-			continue
-		}
-		seen[pid] = true
-		x, err := s.Initiative(ctx, pid)
-		if errors.Is(err, refuse.ErrNotFound) || err == nil && (x.PlatformID != p.ID || (x.State != StateOpen && x.State != StateAdmissible)) {
-			fe["items"] = "dialogue.ballot.item_invalid"
-			continue
-		}
-		if err != nil {
-			return nil, wrap("CreateBallot", err)
-		}
-		if x.Cost.Minor <= 0 || (k == "" && x.Cost.Currency != budget.Currency) {
-			fe["items"] = "dialogue.ballot.item_cost"
-			continue
-		}
-		picks = append(picks, x)
-	}
-	if len(picks) == 0 && fe["items"] == "" {
-		fe["items"] = "dialogue.ballot.items_required"
+	fe.set("budget", k)
+	picks, err := s.picks(ctx, p, in.Initiatives, budget.Currency, fe)
+	if err != nil {
+		return nil, wrap("CreateBallot", err)
 	}
 	if len(fe) > 0 {
-		return nil, fe
+		return nil, FieldErrors(fe)
 	}
 	b := &Ballot{PublicID: newPID(), PlatformID: p.ID, Title: title, Budget: budget, State: BallotDraft, CreatedAt: s.now()}
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		now := s.now()
-		id, err := db.InsertID(ctx, tx, `INSERT INTO dlg_ballots (public_id, platform_id, title, budget_minor, currency, state, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?) RETURNING id`,
-			b.PublicID, p.ID, title, budget.Minor, budget.Currency, actorID(u), now, now)
-		if err != nil {
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := insertBallot(ctx, tx, b, picks, actorID(u), s.now()); err != nil {
 			return err
-		}
-		b.ID = id
-		for _, x := range picks {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO dlg_ballot_items (ballot_id, initiative_id, cost_minor, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, id, x.ID, x.Cost.Minor, now, now); err != nil {
-				return err
-			}
 		}
 		return record(ctx, tx, u, "dialogue.ballot.create", "ballot", b.PublicID, map[string]string{"platform": p.Slug, "budget": budget.String(), "items": strconv.Itoa(len(picks))}, m)
 	})
@@ -155,123 +117,80 @@ func (s *Service) CreateBallot(ctx context.Context, u *auth.User, p *Platform, i
 	return b, nil
 }
 
-const selectBallot = `SELECT id, public_id, platform_id, title, budget_minor, currency, state, ballots, opened_at, closed_at, published_at, created_at FROM dlg_ballots`
-
-func scanBallot(row interface{ Scan(...any) error }) (*Ballot, error) {
-	b := &Ballot{}
-	var minor int64
-	var cur string
-	var opened, closed, published sql.NullTime
-	if err := row.Scan(&b.ID, &b.PublicID, &b.PlatformID, &b.Title, &minor, &cur, &b.State, &b.Ballots, &opened, &closed, &published, &b.CreatedAt); err != nil {
-		return nil, err
+// picks reads the initiatives of a new ballot (public ids): p's,
+// admissible or open, costed in the budget's currency (cur; "" when the
+// budget is invalid). What is wrong goes into fe.
+func (s *Ballots) picks(ctx context.Context, p *Platform, pids []string, cur string, fe checks) ([]*Initiative, error) {
+	seen := map[string]bool{}
+	var picks []*Initiative
+	for _, pid := range pids {
+		if pid == "" || seen[pid] {
+			continue
+		}
+		seen[pid] = true
+		x, err := initiativeByPID(ctx, s.db, pid)
+		if errors.Is(err, refuse.ErrNotFound) || err == nil && (x.PlatformID != p.ID || (x.State != StateOpen && x.State != StateAdmissible)) {
+			fe["items"] = "dialogue.ballot.item_invalid"
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if x.Cost.Minor <= 0 || (cur != "" && x.Cost.Currency != cur) {
+			fe["items"] = "dialogue.ballot.item_cost"
+			continue
+		}
+		picks = append(picks, x)
 	}
-	b.Budget = money.New(minor, cur)
-	b.OpenedAt, b.ClosedAt, b.PublishedAt = opened.Time, closed.Time, published.Time
-	return b, nil
+	if len(picks) == 0 && fe["items"] == "" {
+		fe["items"] = "dialogue.ballot.items_required"
+	}
+	return picks, nil
 }
 
-// Ballot returns p's ballot by public id.
-func (s *Service) Ballot(ctx context.Context, p *Platform, pid string) (*Ballot, error) {
+// Get returns p's ballot by public id.
+func (s *Ballots) Get(ctx context.Context, p *Platform, pid string) (*Ballot, error) {
 	if len(pid) > 40 {
 		return nil, refuse.ErrNotFound
 	}
-	b, err := scanBallot(s.db.QueryRowContext(ctx, selectBallot+` WHERE public_id = ? AND platform_id = ?`, pid, p.ID))
-	return b, wrap("Ballot", notFound(err))
+	b, err := ballotByPID(ctx, s.db, p.ID, pid)
+	return b, wrap("Ballot", err)
 }
 
-// Ballots lists p's ballots, newest first; drafts only when drafts is set.
-func (s *Service) Ballots(ctx context.Context, p *Platform, drafts bool) ([]Ballot, error) {
-	rows, err := s.db.QueryContext(ctx, selectBallot+` WHERE platform_id = ? AND (? = 1 OR state <> 'draft') ORDER BY id DESC`, p.ID, boolInt(drafts))
-	if err != nil {
-		return nil, wrap("Ballots", err)
-	}
-	defer rows.Close()
-	var out []Ballot
-	for rows.Next() {
-		b, err := scanBallot(rows)
-		if err != nil {
-			return nil, wrap("Ballots", err)
-		}
-		out = append(out, *b)
-	}
-	return out, wrap("Ballots", rows.Err())
+// List lists p's ballots, newest first; drafts only when drafts is set.
+func (s *Ballots) List(ctx context.Context, p *Platform, drafts bool) ([]Ballot, error) {
+	out, err := listBallots(ctx, s.db, p.ID, drafts)
+	return out, wrap("Ballots", err)
 }
 
-// BallotItems lists b's initiatives: by published rank once the results
-// are out, by title before.
-func (s *Service) BallotItems(ctx context.Context, b *Ballot) ([]BallotItem, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT bi.id, i.public_id, i.title, i.state, bi.cost_minor, bi.votes, bi.funded, bi.seq
-FROM dlg_ballot_items bi JOIN dlg_initiatives i ON i.id = bi.initiative_id WHERE bi.ballot_id = ? ORDER BY bi.seq, i.title, bi.id`, b.ID)
-	if err != nil {
-		return nil, wrap("BallotItems", err)
-	}
-	defer rows.Close()
-	var out []BallotItem
-	for rows.Next() {
-		var it BallotItem
-		var minor int64
-		var funded int
-		if err := rows.Scan(&it.ID, &it.InitiativePID, &it.Title, &it.State, &minor, &it.Votes, &funded, &it.Rank); err != nil {
-			return nil, wrap("BallotItems", err)
-		}
-		it.Cost = money.New(minor, b.Budget.Currency)
-		it.Funded = funded == 1
-		if b.Ballots > 0 {
-			it.Percent = it.Votes * 100 / b.Ballots
-		}
-		out = append(out, it)
-	}
-	return out, wrap("BallotItems", rows.Err())
+// Items lists b's initiatives: by published rank once the results are out,
+// by title before.
+func (s *Ballots) Items(ctx context.Context, b *Ballot) ([]BallotItem, error) {
+	out, err := listBallotItems(ctx, s.db, b)
+	return out, wrap("BallotItems", err)
 }
 
 // Tally counts the choices of b's ballots per item, from the ballots
 // themselves (not from the published snapshot).
-func (s *Service) Tally(ctx context.Context, b *Ballot) (ballots int, votes map[int64]int, err error) {
-	return s.tally(ctx, s.db, b)
+func (s *Ballots) Tally(ctx context.Context, b *Ballot) (ballots int, votes map[int64]int, err error) {
+	ballots, votes, err = tally(ctx, s.db, b.ID)
+	return ballots, votes, wrap("Tally", err)
 }
 
-func (s *Service) tally(ctx context.Context, q db.Querier, b *Ballot) (int, map[int64]int, error) {
-	var n int
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM dlg_ballot_votes WHERE ballot_id = ?`, b.ID).Scan(&n); err != nil {
-		return 0, nil, wrap("Tally", err)
-	}
-	rows, err := q.QueryContext(ctx, `SELECT c.item_id, COUNT(*) FROM dlg_ballot_choices c JOIN dlg_ballot_items bi ON bi.id = c.item_id WHERE bi.ballot_id = ? GROUP BY c.item_id`, b.ID)
-	if err != nil {
-		return 0, nil, wrap("Tally", err)
-	}
-	defer rows.Close()
-	votes := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var k int
-		if err := rows.Scan(&id, &k); err != nil {
-			return 0, nil, wrap("Tally", err)
-		}
-		votes[id] = k
-	}
-	return n, votes, wrap("Tally", rows.Err())
-}
-
-// SetBallotState takes b one step: draft → open → closed → published
+// SetState takes b one step: draft → open → closed → published
 // (managers). Publishing computes the results from the ballots: items
 // ranked by votes (ties: the cheaper first), funded in that order while
 // the budget lasts.
-func (s *Service) SetBallotState(ctx context.Context, u *auth.User, p *Platform, b *Ballot, to string, m Meta) error {
-	if !s.CanManage(ctx, u, p) {
-		return ErrForbidden
+func (s *Ballots) SetState(ctx context.Context, u *auth.User, p *Platform, b *Ballot, to string, m Meta) error {
+	if !s.canManage(ctx, u, p) {
+		return refuse.ErrForbidden
 	}
 	if ballotNext[b.State] != to {
 		return ErrBadTransition
 	}
 	return wrap("SetBallotState", s.db.InTx(ctx, func(tx *db.Tx) error {
-		now := s.now()
-		col := map[string]string{BallotOpen: "opened_at", BallotClosed: "closed_at", BallotPublished: "published_at"}[to]
-		res, err := tx.ExecContext(ctx, `UPDATE dlg_ballots SET state = ?, `+col+` = ?, updated_at = ? WHERE id = ? AND state = ?`, to, now, now, b.ID, b.State)
-		if err != nil {
+		if err := setBallotState(ctx, tx, b, to, s.now()); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return refuse.ErrConflict
 		}
 		details := map[string]string{"from": b.State, "to": to}
 		if to == BallotPublished {
@@ -286,12 +205,14 @@ func (s *Service) SetBallotState(ctx context.Context, u *auth.User, p *Platform,
 	}))
 }
 
-func (s *Service) publish(ctx context.Context, tx *db.Tx, b *Ballot) (int, error) {
-	n, votes, err := s.tally(ctx, tx, b)
+// publish ranks b's items by votes and funds them in that order while the
+// budget lasts; it returns the number of ballots.
+func (s *Ballots) publish(ctx context.Context, tx *db.Tx, b *Ballot) (int, error) {
+	n, votes, err := tally(ctx, tx, b.ID)
 	if err != nil {
 		return 0, err
 	}
-	items, err := s.ballotItemsTx(ctx, tx, b)
+	items, err := ballotItemCosts(ctx, tx, b)
 	if err != nil {
 		return 0, err
 	}
@@ -309,70 +230,42 @@ func (s *Service) publish(ctx context.Context, tx *db.Tx, b *Ballot) (int, error
 		return a.ID < c.ID
 	})
 	left := b.Budget.Minor
-	now := s.now()
-	for i, it := range items {
-		funded := it.Votes > 0 && it.Cost.Minor <= left
-		if funded {
-			left -= it.Cost.Minor
+	for i := range items {
+		items[i].Funded = items[i].Votes > 0 && items[i].Cost.Minor <= left
+		if items[i].Funded {
+			left -= items[i].Cost.Minor
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE dlg_ballot_items SET votes = ?, funded = ?, seq = ?, updated_at = ? WHERE id = ?`, it.Votes, boolInt(funded), i+1, now, it.ID); err != nil {
-			return 0, err
-		}
+		items[i].Rank = i + 1
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE dlg_ballots SET ballots = ? WHERE id = ?`, n, b.ID); err != nil {
+	if err := storeResults(ctx, tx, b.ID, items, n, s.now()); err != nil {
 		return 0, err
 	}
 	b.Ballots = n
 	return n, nil
 }
 
-func (s *Service) ballotItemsTx(ctx context.Context, q db.Querier, b *Ballot) ([]BallotItem, error) {
-	rows, err := q.QueryContext(ctx, `SELECT bi.id, i.public_id, bi.cost_minor FROM dlg_ballot_items bi JOIN dlg_initiatives i ON i.id = bi.initiative_id WHERE bi.ballot_id = ? ORDER BY bi.id`, b.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []BallotItem
-	for rows.Next() {
-		var it BallotItem
-		var minor int64
-		if err := rows.Scan(&it.ID, &it.InitiativePID, &minor); err != nil {
-			return nil, err
-		}
-		it.Cost = money.New(minor, b.Budget.Currency)
-		out = append(out, it)
-	}
-	return out, rows.Err()
-}
-
 // CanVote reports the LSG under which u may cast a ballot on p's calls: u
 // must be signed in and a verified resident of one of p's LSGs.
 // ErrOtherLSG when u is verified only elsewhere, ErrVerificationRequired
 // when u is not verified at all.
-func (s *Service) CanVote(ctx context.Context, q db.Querier, u *auth.User, p *Platform) (string, error) {
+func (s *Ballots) CanVote(ctx context.Context, u *auth.User, p *Platform) (string, error) {
+	return canVote(ctx, s.db, u, p)
+}
+
+func canVote(ctx context.Context, q db.Querier, u *auth.User, p *Platform) (string, error) {
 	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
-		return "", ErrForbidden
+		return "", refuse.ErrForbidden
 	}
-	rows, err := q.QueryContext(ctx, `SELECT lsg_code FROM dlg_residents WHERE user_id = ? ORDER BY id`, u.ID)
+	codes, err := residentLSGs(ctx, q, u.ID)
 	if err != nil {
 		return "", err
 	}
-	defer rows.Close()
-	elsewhere := false
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return "", err
-		}
+	for _, c := range codes {
 		if p.HasLSG(c) {
 			return c, nil
 		}
-		elsewhere = true
 	}
-	if err := rows.Err(); err != nil {
-		return "", err
-	}
-	if elsewhere {
+	if len(codes) > 0 {
 		return "", ErrOtherLSG
 	}
 	return "", ErrVerificationRequired
@@ -383,63 +276,24 @@ func (s *Service) CanVote(ctx context.Context, q db.Querier, u *auth.User, p *Pl
 // constraint on (ballot, person) refuses a second ballot
 // (ErrAlreadyVoted); the ballot counter is raised in the same transaction
 // only while the ballot is open (ErrBallotClosed).
-func (s *Service) Vote(ctx context.Context, u *auth.User, p *Platform, b *Ballot, picks []string, m Meta) error {
+func (s *Ballots) Vote(ctx context.Context, u *auth.User, p *Platform, b *Ballot, picks []string, m Meta) error {
 	if b.State != BallotOpen {
 		return ErrBallotClosed
 	}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		lsg, err := s.CanVote(ctx, tx, u, p)
+		lsg, err := canVote(ctx, tx, u, p)
 		if err != nil {
 			return err
 		}
-		items, err := s.ballotItemsTx(ctx, tx, b)
+		items, err := ballotItemCosts(ctx, tx, b)
 		if err != nil {
 			return err
 		}
-		byPID := map[string]BallotItem{}
-		for _, it := range items {
-			byPID[it.InitiativePID] = it
-		}
-		chosen := map[int64]bool{}
-		var ids []int64
-		var total int64
-		for _, pid := range picks {
-			it, ok := byPID[strings.TrimSpace(pid)]
-			if !ok {
-				return FieldErrors{"pick": "dialogue.ballot.item_invalid"}
-			}
-			if chosen[it.ID] {
-				continue
-			}
-			chosen[it.ID] = true
-			ids = append(ids, it.ID)
-			total += it.Cost.Minor
-		}
-		if len(ids) == 0 {
-			return FieldErrors{"pick": "dialogue.ballot.pick_one"}
-		}
-		if total > b.Budget.Minor {
-			return FieldErrors{"pick": "dialogue.ballot.over_budget"}
-		}
-		now := s.now()
-		vid, err := db.InsertID(ctx, tx, `INSERT INTO dlg_ballot_votes (ballot_id, user_id, lsg_code, total_minor, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, b.ID, u.ID, lsg, total, now, now)
-		if db.IsUniqueViolation(err) {
-			return ErrAlreadyVoted
-		}
+		ids, total, err := chosen(items, picks, b.Budget.Minor)
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO dlg_ballot_choices (vote_id, item_id, created_at, updated_at) VALUES (?, ?, ?, ?)`, vid, id, now, now); err != nil {
-				return err
-			}
-		}
-		var n int
-		err = tx.QueryRowContext(ctx, `UPDATE dlg_ballots SET ballots = ballots + 1 WHERE id = ? AND state = 'open' RETURNING ballots`, b.ID).Scan(&n)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrBallotClosed
-		}
-		if err != nil {
+		if err := insertVote(ctx, tx, b.ID, u.ID, lsg, total, ids, s.now()); err != nil {
 			return err
 		}
 		return record(ctx, tx, u, "dialogue.ballot.vote", "ballot", b.PublicID, map[string]string{"lsg": lsg, "items": strconv.Itoa(len(ids))}, m)
@@ -447,32 +301,43 @@ func (s *Service) Vote(ctx context.Context, u *auth.User, p *Platform, b *Ballot
 	return wrap("Vote", err)
 }
 
+// chosen are the ids of the items picked (public ids of their
+// initiatives), each once, and their total cost, at most budget.
+func chosen(items []BallotItem, picks []string, budget int64) ([]int64, int64, error) {
+	byPID := map[string]BallotItem{}
+	for _, it := range items {
+		byPID[it.InitiativePID] = it
+	}
+	seen := map[int64]bool{}
+	var ids []int64
+	var total int64
+	for _, pid := range picks {
+		it, ok := byPID[strings.TrimSpace(pid)]
+		if !ok {
+			return nil, 0, FieldErrors{"pick": "dialogue.ballot.item_invalid"}
+		}
+		if seen[it.ID] {
+			continue
+		}
+		seen[it.ID] = true
+		ids = append(ids, it.ID)
+		total += it.Cost.Minor
+	}
+	if len(ids) == 0 {
+		return nil, 0, FieldErrors{"pick": "dialogue.ballot.pick_one"}
+	}
+	if total > budget {
+		return nil, 0, FieldErrors{"pick": "dialogue.ballot.over_budget"}
+	}
+	return ids, total, nil
+}
+
 // Voted returns the public ids of the initiatives u picked on b, and
 // whether u has voted.
-func (s *Service) Voted(ctx context.Context, u *auth.User, b *Ballot) ([]string, bool, error) {
+func (s *Ballots) Voted(ctx context.Context, u *auth.User, b *Ballot) ([]string, bool, error) {
 	if u == nil {
 		return nil, false, nil
 	}
-	var vid int64
-	err := s.db.QueryRowContext(ctx, `SELECT id FROM dlg_ballot_votes WHERE ballot_id = ? AND user_id = ?`, b.ID, u.ID).Scan(&vid)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, wrap("Voted", err)
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT i.public_id FROM dlg_ballot_choices c JOIN dlg_ballot_items bi ON bi.id = c.item_id JOIN dlg_initiatives i ON i.id = bi.initiative_id WHERE c.vote_id = ? ORDER BY c.id`, vid)
-	if err != nil {
-		return nil, true, wrap("Voted", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var pid string
-		if err := rows.Scan(&pid); err != nil {
-			return nil, true, wrap("Voted", err)
-		}
-		out = append(out, pid)
-	}
-	return out, true, wrap("Voted", rows.Err())
+	out, ok, err := votedFor(ctx, s.db, b.ID, u.ID)
+	return out, ok, wrap("Voted", err)
 }

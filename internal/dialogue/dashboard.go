@@ -29,41 +29,31 @@ type Dashboard struct {
 
 // LSGDashboard is the overview of the initiatives of one LSG, on every
 // platform it belongs to (its own and inter-municipal ones).
-func (s *Service) LSGDashboard(ctx context.Context, lsg string) (*Dashboard, error) {
-	d, err := s.dashboard(ctx, `i.lsg_code = ?`, lsg)
+func (s *Money) LSGDashboard(ctx context.Context, lsg string) (*Dashboard, error) {
+	d, err := s.dashboard(ctx, whereLSG, lsg)
 	return d, wrap("LSGDashboard", err)
 }
 
 // PlatformDashboard is the overview of p's initiatives, per LSG when p is
 // inter-municipal.
-func (s *Service) PlatformDashboard(ctx context.Context, p *Platform) (*Dashboard, error) {
-	d, err := s.dashboard(ctx, `i.platform_id = ?`, p.ID)
+func (s *Money) PlatformDashboard(ctx context.Context, p *Platform) (*Dashboard, error) {
+	d, err := s.dashboard(ctx, wherePlatform, p.ID)
 	return d, wrap("PlatformDashboard", err)
 }
 
-func (s *Service) dashboard(ctx context.Context, where string, arg any) (*Dashboard, error) {
+func (s *Money) dashboard(ctx context.Context, where string, arg any) (*Dashboard, error) {
 	d := &Dashboard{}
-	rows, err := s.db.QueryContext(ctx, `SELECT i.state, i.lsg_code, COUNT(*), COALESCE(SUM(i.supports), 0) FROM dlg_initiatives i WHERE i.state <> 'draft' AND `+where+` GROUP BY i.state, i.lsg_code`, arg)
+	counts, err := stateCounts(ctx, s.db, where, arg)
 	if err != nil {
 		return nil, err
 	}
 	byState := map[string]int{}
 	byLSG := map[string]int{}
-	for rows.Next() {
-		var st, lsg string
-		var n, sup int
-		if err := rows.Scan(&st, &lsg, &n, &sup); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		byState[st] += n
-		byLSG[lsg] += n
-		d.Initiatives += n
-		d.Supports += sup
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	for _, c := range counts {
+		byState[c.state] += c.n
+		byLSG[c.lsg] += c.n
+		d.Initiatives += c.n
+		d.Supports += c.supports
 	}
 	for _, st := range States() {
 		if byState[st] > 0 {

@@ -2,11 +2,12 @@ package dialogue
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/demo"
 	"github.com/dijalog/dijalog/internal/refuse"
 )
 
@@ -14,357 +15,303 @@ import (
 // (the same as the platform's other demo accounts).
 const DemoPassword = "dijalog-demo-2026"
 
-// makersLSGs are the 14 partner municipalities of UNDP MAKERS (seed 004)
-// and Trnovo (FBiH), whose representatives took part in the Igman
-// training (seed 003).
-var makersLSGs = []struct{ Code, Name string }{
-	{"ba-fbih-centar", "Centar Sarajevo"},
-	{"ba-fbih-novo-sarajevo", "Novo Sarajevo"},
-	{"ba-rs-istocno-novo-sarajevo", "Istočno Novo Sarajevo"},
-	{"ba-rs-pale", "Pale"},
-	{"ba-rs-trebinje", "Trebinje"},
-	{"ba-rs-doboj", "Doboj"},
-	{"ba-fbih-doboj-istok", "Doboj Istok"},
-	{"ba-bd-brcko", "Brčko distrikt"},
-	{"ba-rs-bijeljina", "Bijeljina"},
-	{"ba-fbih-mostar", "Mostar"},
-	{"ba-fbih-bugojno", "Bugojno"},
-	{"ba-rs-trnovo-rs", "Trnovo (RS)"},
-	{"ba-fbih-travnik", "Travnik"},
-	{"ba-fbih-novi-travnik", "Novi Travnik"},
-	{"ba-fbih-trnovo", "Trnovo"},
+// demoFiles are the demo records: people.json (the demo citizens),
+// platforms.json (the MAKERS platforms and the inter-municipal one, with
+// members, plans and meetings), initiatives.json and ballots.json.
+//
+//go:embed demo
+var demoFiles embed.FS
+
+// People are named in the files by login: the part of their address before
+// "@" + domain ("koordinator.mostar").
+type demoPeople struct {
+	Domain   string `json:"domain"`
+	Citizens []struct {
+		Login string `json:"login"`
+		Name  string `json:"name"`
+	} `json:"citizens"`
 }
 
-var demoCitizens = []struct{ Email, Name string }{
-	{"amina.hadzic@demo.dijalog.ba", "Amina Hadžić"},
-	{"dino.kovacevic@demo.dijalog.ba", "Dino Kovačević"},
-	{"ana.ivankovic@demo.dijalog.ba", "Ana Ivanković"},
-	{"stefan.jovic@demo.dijalog.ba", "Stefan Jović"},
-	{"lejla.mehmedovic@demo.dijalog.ba", "Lejla Mehmedović"},
-	{"tarik.omerovic@demo.dijalog.ba", "Tarik Omerović"},
-	{"marija.pavlovic@demo.dijalog.ba", "Marija Pavlović"},
-	{"kenan.begovic@demo.dijalog.ba", "Kenan Begović"},
-	{"ivana.soldo@demo.dijalog.ba", "Ivana Soldo"},
-	{"nikola.vukovic@demo.dijalog.ba", "Nikola Vuković"},
-	{"selma.kapetanovic@demo.dijalog.ba", "Selma Kapetanović"},
-	{"mirza.hodzic@demo.dijalog.ba", "Mirza Hodžić"},
+type demoPlatforms struct {
+	// Defaults are the description and priorities of a platform that
+	// gives none (the MAKERS platforms share them).
+	Defaults struct {
+		Description string         `json:"description"`
+		Priorities  []demoPriority `json:"priorities"`
+	} `json:"defaults"`
+	Platforms []demoPlatform `json:"platforms"`
 }
 
-type demoInit struct {
-	title, problem, solution, community string
-	cost                                string
-	prio                                int
-	target                              string // final state
-	supporters                          int
-	reason                              string
-	shares                              []ShareInput
-	paid                                string // amount disbursed, "" for none
-	reports                             []demoReport
+type demoPlatform struct {
+	Key         string         `json:"key"` // how the other files name it
+	Name        string         `json:"name"`
+	Description string         `json:"description"`
+	LSGs        []string       `json:"lsgs"`
+	Priorities  []demoPriority `json:"priorities"`
+	Members     []struct {
+		Who  string `json:"who"`
+		Role string `json:"role"`
+	} `json:"members"`
+	Requests  []string      `json:"requests"`  // people who asked to join
+	Residents []string      `json:"residents"` // verified residents of the first LSG
+	Actions   []demoAction  `json:"actions"`
+	Meetings  []demoMeeting `json:"meetings"`
 }
 
-type demoReport struct {
-	body    string
-	percent int
+type demoPriority struct {
+	Name string `json:"name"`
+	Tags string `json:"tags"`
+}
+
+type demoAction struct {
+	Year     int    `json:"year"`
+	Title    string `json:"title"`
+	Owner    string `json:"owner"`
+	Deadline string `json:"deadline"`
+	Status   string `json:"status"`
+}
+
+type demoMeeting struct {
+	Title         string    `json:"title"`
+	Starts        demo.Time `json:"starts"`
+	Ends          demo.Time `json:"ends"`
+	Place         string    `json:"place"`
+	OnlineURL     string    `json:"online_url"`
+	Agenda        string    `json:"agenda"`
+	Minutes       string    `json:"minutes"`
+	Decisions     []string  `json:"decisions"`
+	Registrations []string  `json:"registrations"`
+}
+
+type demoInitiatives struct {
+	Initiatives []demoInitiative `json:"initiatives"`
+}
+
+// demoInitiative is created by its author, who submits (or withdraws) it;
+// its manager takes every other step up to State and records its money.
+type demoInitiative struct {
+	Platform   string `json:"platform"`
+	Author     string `json:"author"`
+	Manager    string `json:"manager"`
+	LSG        string `json:"lsg"`
+	Title      string `json:"title"`
+	Problem    string `json:"problem"`
+	Solution   string `json:"solution"`
+	Community  string `json:"community"`
+	Cost       string `json:"cost"`
+	Currency   string `json:"currency"`
+	Priority   string `json:"priority"` // a priority's name
+	State      string `json:"state"`
+	Reason     string `json:"reason"`     // of not admissible or rejected
+	Meeting    string `json:"meeting"`    // title of the meeting that selects it
+	Supporters int    `json:"supporters"` // the first N demo citizens
+	Shares     []struct {
+		Source string `json:"source"`
+		Name   string `json:"name"`
+		Amount string `json:"amount"`
+	} `json:"shares"`
+	Paid *struct {
+		On     string `json:"on"`
+		Amount string `json:"amount"`
+		Note   string `json:"note"`
+	} `json:"paid"`
+	Reports []struct {
+		Body    string `json:"body"`
+		Percent int    `json:"percent"`
+	} `json:"reports"`
+	// Followers follow it once the whole demo is loaded, so that the
+	// demo mails nobody.
+	Followers []string `json:"followers"`
+}
+
+type demoBallots struct {
+	Ballots []struct {
+		Platform string   `json:"platform"`
+		By       string   `json:"by"`
+		Title    string   `json:"title"`
+		Budget   string   `json:"budget"`
+		Currency string   `json:"currency"`
+		Items    []string `json:"items"` // initiative titles
+		Votes    []struct {
+			Who   string   `json:"who"`
+			Picks []string `json:"picks"`
+		} `json:"votes"`
+		State string `json:"state"`
+	} `json:"ballots"`
+}
+
+// demoPath is the way of an initiative to each state.
+var demoPath = map[string][]string{
+	StateDraft:          nil,
+	StateSubmitted:      {StateSubmitted},
+	StateAdmissible:     {StateSubmitted, StateAdmissible},
+	StateNotAdmissible:  {StateSubmitted, StateNotAdmissible},
+	StateOpen:           {StateSubmitted, StateAdmissible, StateOpen},
+	StateSelected:       {StateSubmitted, StateAdmissible, StateOpen, StateSelected},
+	StateCofinanced:     {StateSubmitted, StateAdmissible, StateOpen, StateSelected, StateCofinanced},
+	StateImplementation: {StateSubmitted, StateAdmissible, StateOpen, StateSelected, StateCofinanced, StateImplementation},
+	StateDone:           {StateSubmitted, StateAdmissible, StateOpen, StateSelected, StateCofinanced, StateImplementation, StateDone},
+	StateRejected:       {StateSubmitted, StateAdmissible, StateOpen, StateRejected},
+	StateWithdrawn:      {StateSubmitted, StateWithdrawn},
+}
+
+// demoLoader walks the demo files and calls the service for each record,
+// remembering what later records name.
+type demoLoader struct {
+	s         *Service
+	users     *auth.Service
+	domain    string
+	m         Meta
+	people    map[string]*auth.User
+	citizens  []*auth.User
+	platforms map[string]*Platform
+	meetings  map[[2]string]*Meeting // platform key, title
+	byTitle   map[string]*Initiative
 }
 
 // LoadDemo creates the MAKERS platforms, the inter-municipal platform of
-// Mostar, Trebinje and Trnovo with the Igman training, and initiatives of
-// Mostar in every state with supports from demo citizens.
+// Mostar, Trebinje and Trnovo with the Igman training, initiatives of
+// Mostar in every state with supports from demo citizens, co-financed
+// initiatives elsewhere and two participatory-budgeting ballots.
 func LoadDemo(ctx context.Context, s *Service, users *auth.Service) error {
-	get := func(email string) (*auth.User, error) {
-		u, err := users.UserByEmail(ctx, email)
+	people, err := demo.Read[demoPeople](demoFiles, "demo/people.json")
+	if err != nil {
+		return err
+	}
+	platforms, err := demo.Read[demoPlatforms](demoFiles, "demo/platforms.json")
+	if err != nil {
+		return err
+	}
+	inits, err := demo.Read[demoInitiatives](demoFiles, "demo/initiatives.json")
+	if err != nil {
+		return err
+	}
+	ballots, err := demo.Read[demoBallots](demoFiles, "demo/ballots.json")
+	if err != nil {
+		return err
+	}
+	l := &demoLoader{s: s, users: users, domain: people.Domain, m: Meta{IP: "demo"}, people: map[string]*auth.User{},
+		platforms: map[string]*Platform{}, meetings: map[[2]string]*Meeting{}, byTitle: map[string]*Initiative{}}
+	for _, c := range people.Citizens {
+		u, err := users.Register(ctx, auth.RegisterInput{Email: c.Login + "@" + l.domain, Name: c.Name, Password: DemoPassword, Locale: "bs"}, auth.Meta{IP: "demo"})
 		if err != nil {
-			return nil, fmt.Errorf("dialogue demo: account %s: %w", email, err)
+			return fmt.Errorf("dialogue demo: citizen %s: %w", c.Login, err)
 		}
+		l.people[c.Login] = u
+		l.citizens = append(l.citizens, u)
+	}
+	for _, p := range platforms.Platforms {
+		if p.Description == "" && len(p.Priorities) == 0 {
+			p.Description, p.Priorities = platforms.Defaults.Description, platforms.Defaults.Priorities
+		}
+		if err := l.platform(ctx, p); err != nil {
+			return fmt.Errorf("dialogue demo: platform %s: %w", p.Key, err)
+		}
+	}
+	for _, d := range inits.Initiatives {
+		if err := l.initiative(ctx, d); err != nil {
+			return fmt.Errorf("dialogue demo: initiative %q: %w", d.Title, err)
+		}
+	}
+	if err := l.ballots(ctx, ballots); err != nil {
+		return err
+	}
+	return l.follow(ctx, inits.Initiatives)
+}
+
+// who is the demo person of a login.
+func (l *demoLoader) who(ctx context.Context, login string) (*auth.User, error) {
+	if u := l.people[login]; u != nil {
 		return u, nil
 	}
-	mostarCoord, err := get("koordinator.mostar@demo.dijalog.ba")
+	u, err := l.users.UserByEmail(ctx, login+"@"+l.domain)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("dialogue demo: account %s: %w", login, err)
 	}
-	trebinjeCoord, err := get("koordinator.trebinje@demo.dijalog.ba")
-	if err != nil {
-		return err
-	}
-	trnovoStaff, err := get("osoblje.trnovo@demo.dijalog.ba")
-	if err != nil {
-		return err
-	}
-	citizen, err := get("gradjanin@demo.dijalog.ba")
-	if err != nil {
-		return err
-	}
-	var people []*auth.User
-	for _, c := range demoCitizens {
-		u, err := users.Register(ctx, auth.RegisterInput{Email: c.Email, Name: c.Name, Password: DemoPassword, Locale: "bs"}, auth.Meta{IP: "demo"})
-		if err != nil {
-			return fmt.Errorf("dialogue demo: citizen %s: %w", c.Email, err)
-		}
-		people = append(people, u)
-	}
-	m := Meta{IP: "demo"}
-	byCode := map[string]*Platform{}
-	for i, l := range makersLSGs {
-		name := "Lokalna dijaloška platforma " + l.Name
-		if i%3 == 1 {
-			name = "Forum za građanske inicijative " + l.Name
-		}
-		p, err := s.CreatePlatform(ctx, nil, PlatformInput{Name: name, LSGs: []string{l.Code},
-			Description: "Lokalna dijaloška platforma okuplja građane, mlade aktiviste i općinsko osoblje: dogovara prioritete, prikuplja inicijative građana i na svojim sastancima bira one koje općina i donator sufinansiraju (projekat MAKERS, UNDP, uz podršku fondacije Porticus)."}, m)
-		if err != nil {
-			return fmt.Errorf("dialogue demo: platform %s: %w", l.Code, err)
-		}
-		byCode[l.Code] = p
-		for _, pr := range []struct{ name, tags string }{{"Mladi u lokalnoj zajednici", "SDG 4, SDG 8"}, {"Učešće građana u odlučivanju", "SDG 16.7, DAC 15150"}} {
-			if err := s.AddPriority(ctx, nil, p, pr.name, pr.tags, m); err != nil {
-				return err
-			}
-		}
-	}
-	// Members of Mostar's platform; Trebinje and Trnovo get their coordinators.
-	mostar := byCode["ba-fbih-mostar"]
-	if err := s.AddMemberDirect(ctx, mostar, mostarCoord.ID, RoleCoordinator); err != nil {
-		return err
-	}
-	if err := s.AddMemberDirect(ctx, mostar, people[8].ID, RoleDeputy); err != nil {
-		return err
-	}
-	for i, u := range people[:6] {
-		role := RoleMember
-		if i%2 == 0 {
-			role = RoleYouthActivist
-		}
-		if err := s.AddMemberDirect(ctx, mostar, u.ID, role); err != nil {
-			return err
-		}
-	}
-	if err := s.AddMemberDirect(ctx, byCode["ba-rs-trebinje"], trebinjeCoord.ID, RoleCoordinator); err != nil {
-		return err
-	}
-	if err := s.AddMemberDirect(ctx, byCode["ba-fbih-trnovo"], trnovoStaff.ID, RoleMunicipalStaff); err != nil {
-		return err
-	}
-	if err := s.RequestJoin(ctx, citizen, mostar, m); err != nil {
-		return err
-	}
-	for _, a := range []Action{
-		{Year: 2026, Title: "Javni poziv građanima za prijedloge inicijativa", Owner: "Koordinator LDP", Deadline: "2026-03-31", Status: "done"},
-		{Year: 2026, Title: "Sastanak platforme: izbor inicijativa za sufinansiranje", Owner: "Koordinator i zamjenik", Deadline: "2026-10-15", Status: "done"},
-		{Year: 2026, Title: "Izvještaj o provedenim inicijativama Gradskom vijeću", Owner: "Grad Mostar, Služba za mjesne zajednice", Deadline: "2026-12-20", Status: "in_progress"},
-	} {
-		if err := s.AddAction(ctx, nil, mostar, a, m); err != nil {
-			return err
-		}
-	}
+	l.people[login] = u
+	return u, nil
+}
 
-	// The inter-municipal platform (MLDP) agreed at the Igman training.
-	mldp, err := s.CreatePlatform(ctx, nil, PlatformInput{Name: "Međuopštinska dijaloška platforma Mostar – Trebinje – Trnovo",
-		LSGs:        []string{"ba-fbih-mostar", "ba-rs-trebinje", "ba-fbih-trnovo"},
-		Description: "Na treningu koordinatora na Igmanu (18–19. oktobra 2022) partnerske JLS usaglasile su zajedničke oblasti u kojima imaju pozitivne prakse i potencijal za međuopštinsku saradnju, te plan aktivnosti i održivosti."}, m)
+// platform creates a platform with its priorities, members, residents,
+// action plan and meetings.
+func (l *demoLoader) platform(ctx context.Context, d demoPlatform) error {
+	s, m := l.s, l.m
+	p, err := s.Platforms.Create(ctx, nil, PlatformInput{Name: d.Name, LSGs: d.LSGs, Description: d.Description}, m)
 	if err != nil {
-		return fmt.Errorf("dialogue demo: MLDP: %w", err)
+		return err
 	}
-	for _, pr := range []struct{ name, tags string }{
-		{"Jačanje učešća građana u odlučivanju", "SDG 16.7, DAC 15150"},
-		{"Unapređenje položaja mladih u lokalnoj zajednici", "SDG 8.6, DAC 16020"},
-		{"Podrška djeci i mladima s poteškoćama u razvoju", "SDG 10.2, DAC 16010"},
-	} {
-		if err := s.AddPriority(ctx, nil, mldp, pr.name, pr.tags, m); err != nil {
+	l.platforms[d.Key] = p
+	for _, pr := range d.Priorities {
+		if err := s.Platforms.AddPriority(ctx, nil, p, pr.Name, pr.Tags, m); err != nil {
 			return err
 		}
 	}
-	for _, mem := range []struct {
-		u    *auth.User
-		role string
-	}{{mostarCoord, RoleCoordinator}, {trebinjeCoord, RoleDeputy}, {trnovoStaff, RoleMunicipalStaff}, {people[0], RoleYouthActivist}, {people[3], RoleYouthActivist}} {
-		if err := s.AddMemberDirect(ctx, mldp, mem.u.ID, mem.role); err != nil {
-			return err
-		}
-	}
-	for _, a := range []Action{
-		{Year: 2022, Title: "Trening koordinatora i zamjenika koordinatora LDP, Igman", Owner: "UNDP MAKERS", Deadline: "2022-10-19", Status: "done"},
-		{Year: 2023, Title: "Zajednička razmjena praksi: učešće građana u odlučivanju", Owner: "Koordinatori LDP", Deadline: "2023-02-28", Status: "done"},
-		{Year: 2023, Title: "Mapiranje usluga za djecu i mlade s poteškoćama u razvoju u tri JLS", Owner: "Općina Trnovo", Deadline: "2023-03-15", Status: "done"},
-	} {
-		if err := s.AddAction(ctx, nil, mldp, a, m); err != nil {
-			return err
-		}
-	}
-	sarajevo, err := time.LoadLocation("Europe/Sarajevo")
-	if err != nil {
-		sarajevo = time.FixedZone("CET", 3600)
-	}
-	igman, err := s.CreateMeeting(ctx, nil, mldp, MeetingInput{Title: "Trening koordinatora za saradnju s projektom MAKERS",
-		StartsAt: time.Date(2022, 10, 18, 9, 0, 0, 0, sarajevo), EndsAt: time.Date(2022, 10, 19, 16, 0, 0, 0, sarajevo), Place: "Igman",
-		Agenda: "1. Predstavljanje rezultata rada LDP i Foruma za građanske inicijative\n2. Pozitivne prakse i izazovi u vođenju platformi\n3. Zajedničke oblasti i prioriteti međuopštinske saradnje\n4. Plan aktivnosti i održivosti"}, m)
-	if err != nil {
-		return err
-	}
-	if err := s.SetMinutes(ctx, nil, mldp, igman, "## Zaključci\n\nUčesnici iz partnerskih JLS predstavili su rezultate rada **lokalnih dijaloških platformi** i Foruma za građanske inicijative.\n\nUsaglašene zajedničke oblasti:\n\n- jačanje učešća građana u odlučivanju,\n- unapređenje položaja mladih u lokalnoj zajednici,\n- podrška djeci i mladima s poteškoćama u razvoju.\n\nNa treningu su učestvovali i predstavnici pet novoizabranih partnerskih JLS, među njima Općina Trnovo.", m); err != nil {
-		return err
-	}
-	if err := s.AddDecision(ctx, nil, mldp, igman, "Uspostavlja se međuopštinska lokalna dijaloška platforma (MLDP) sa zajedničkim planom aktivnosti.", m); err != nil {
-		return err
-	}
-
-	// Mostar: meetings and initiatives in every state.
-	selection, err := s.CreateMeeting(ctx, nil, mostar, MeetingInput{Title: "Sjednica LDP Mostar: izbor inicijativa za sufinansiranje",
-		StartsAt: time.Date(2026, 10, 15, 17, 0, 0, 0, sarajevo), EndsAt: time.Date(2026, 10, 15, 19, 0, 0, 0, sarajevo), Place: "Gradska vijećnica Mostar, mala sala",
-		Agenda: "1. Pregled inicijativa otvorenih za podršku\n2. Izbor inicijativa\n3. Plan sufinansiranja"}, m)
-	if err != nil {
-		return err
-	}
-	for _, u := range people[:5] {
-		if err := s.Register(ctx, u, selection, m); err != nil {
-			return err
-		}
-	}
-	if _, err := s.CreateMeeting(ctx, nil, mostar, MeetingInput{Title: "Sjednica LDP Mostar: izvještaj o provedbi",
-		StartsAt: time.Date(2026, 12, 10, 17, 0, 0, 0, sarajevo), EndsAt: time.Date(2026, 12, 10, 19, 0, 0, 0, sarajevo),
-		Place: "Gradska vijećnica Mostar, mala sala", OnlineURL: "https://meet.jit.si/ldp-mostar"}, m); err != nil {
-		return err
-	}
-	prios, err := s.Priorities(ctx, mostar)
-	if err != nil {
-		return err
-	}
-	makers := "UNDP MAKERS (Porticus)"
-	lsgShare := func(a string) ShareInput {
-		return ShareInput{Source: "lsg", Name: "Grad Mostar", Amount: a, Currency: "BAM"}
-	}
-	donorShare := func(a string) ShareInput {
-		return ShareInput{Source: "donor", Name: makers, Amount: a, Currency: "BAM"}
-	}
-	inits := []demoInit{
-		{title: "Klupe i sjenila na šetalištu uz Neretvu", problem: "Na šetalištu nema mjesta za odmor ni hlada; starije osobe ga zato ljeti ne koriste.", solution: "Postaviti deset klupa i četiri sjenila uz šetalište.", community: "MZ Luka", cost: "9.000", prio: 1, target: StateDraft},
-		{title: "Rampa za kolica na ulazu u Dom zdravlja Zahum", problem: "Ulaz ima pet stepenica i nema rampu.", solution: "Izgraditi rampu s rukohvatom po propisima o pristupačnosti.", community: "MZ Zahum", cost: "6.500", prio: 1, target: StateSubmitted},
-		{title: "Radionice programiranja za srednjoškolce", problem: "Mladi nemaju besplatne vannastavne programe iz informatike.", solution: "Dvanaest subotnjih radionica u omladinskom centru, s volonterima iz IT firmi.", community: "", cost: "4.000", prio: 0, target: StateAdmissible},
-		{title: "Nova sportska dvorana u Rodoču", problem: "Škola nema dvoranu.", solution: "Izgradnja sportske dvorane.", community: "MZ Rodoč", cost: "1.200.000", prio: 0, target: StateNotAdmissible, reason: "Trošak daleko premašuje okvir sufinansiranja platforme (do 15.000 KM po inicijativi); prijedlog je proslijeđen Službi za kapitalne investicije."},
-		{title: "Javna rasvjeta na pješačkoj stazi do OŠ Zalik", problem: "Djeca zimi idu u školu po mraku, staza nije osvijetljena.", solution: "Postaviti 14 solarnih svjetiljki duž staze od 600 m.", community: "MZ Zalik", cost: "12.600", prio: 1, target: StateOpen, supporters: 9},
-		{title: "Senzorna soba u Centru za djecu s poteškoćama u razvoju", problem: "Centar nema prostor za senzornu terapiju.", solution: "Opremiti senzornu sobu i obučiti dva terapeuta.", community: "", cost: "14.000", prio: 1, target: StateSelected, supporters: 11},
-		{title: "Uređenje dječijeg igrališta u MZ Cernica", problem: "Igralište je zapušteno i opasno.", solution: "Zamijeniti sprave, postaviti podlogu koja ublažava pad i ogradu.", community: "MZ Cernica", cost: "12.000", prio: 0, target: StateCofinanced, supporters: 10,
-			shares: []ShareInput{lsgShare("6.000"), donorShare("6.000")}},
-		{title: "Omladinski klub u MZ Bijeli Brijeg", problem: "Mladi nemaju prostor za okupljanje.", solution: "Adaptirati prizemlje zgrade MZ u omladinski klub.", community: "MZ Bijeli Brijeg", cost: "15.000", prio: 0, target: StateImplementation, supporters: 12,
-			shares: []ShareInput{lsgShare("7.500"), donorShare("7.500")}, paid: "7.500", reports: []demoReport{{"Završeni građevinski radovi u prizemlju; nabavljen namještaj.", 60}}},
-		{title: "Biciklističke stalke ispred škola", problem: "Učenici nemaju gdje ostaviti bicikl.", solution: "Postaviti stalke za 200 bicikala ispred osam škola.", community: "", cost: "8.000", prio: 1, target: StateDone, supporters: 8,
-			shares: []ShareInput{lsgShare("4.000"), donorShare("4.000")}, paid: "8.000", reports: []demoReport{{"Nabavljeni stalci.", 50}, {"Stalci postavljeni ispred svih osam škola.", 100}}},
-		{title: "Zelena učionica u OŠ Mujaga Komadina", problem: "Nastava u prirodi nema uređen prostor.", solution: "Urediti zelenu učionicu s klupama i nadstrešnicom u školskom dvorištu.", community: "MZ Centar II", cost: "10.000", prio: 0, target: StateDone, supporters: 7,
-			shares: []ShareInput{lsgShare("5.000"), donorShare("4.000"), {Source: "other", Name: "Vijeće roditelja OŠ Mujaga Komadina", Amount: "1.000", Currency: "BAM"}}, paid: "10.000", reports: []demoReport{{"Zelena učionica otvorena; koristi je 12 odjeljenja.", 100}}},
-		{title: "Psi lutalice: azil za napuštene životinje", problem: "Veliki broj pasa lutalica.", solution: "Izgraditi gradski azil.", community: "", cost: "250.000", prio: 0, target: StateRejected, supporters: 3, reason: "Na sjednici platforme odlučeno je da je ovo zakonska nadležnost Grada; prijedlog je upućen Gradskom vijeću."},
-		{title: "Fontana na Musali", problem: "Trg nema pitku vodu.", solution: "Postaviti česmu.", community: "MZ Centar I", cost: "3.000", prio: 0, target: StateWithdrawn},
-	}
-	path := map[string][]string{
-		StateDraft:          nil,
-		StateSubmitted:      {StateSubmitted},
-		StateAdmissible:     {StateSubmitted, StateAdmissible},
-		StateNotAdmissible:  {StateSubmitted, StateNotAdmissible},
-		StateOpen:           {StateSubmitted, StateAdmissible, StateOpen},
-		StateSelected:       {StateSubmitted, StateAdmissible, StateOpen, StateSelected},
-		StateCofinanced:     {StateSubmitted, StateAdmissible, StateOpen, StateSelected, StateCofinanced},
-		StateImplementation: {StateSubmitted, StateAdmissible, StateOpen, StateSelected, StateCofinanced, StateImplementation},
-		StateDone:           {StateSubmitted, StateAdmissible, StateOpen, StateSelected, StateCofinanced, StateImplementation, StateDone},
-		StateRejected:       {StateSubmitted, StateAdmissible, StateOpen, StateRejected},
-		StateWithdrawn:      {StateSubmitted, StateWithdrawn},
-	}
-	authors := append([]*auth.User{citizen}, people...)
-	for i, d := range inits {
-		author := authors[i%len(authors)]
-		in := InitiativeInput{Title: d.title, Problem: d.problem, Solution: d.solution, LocalCommunity: d.community, Cost: d.cost, Currency: "BAM", LSG: "ba-fbih-mostar"}
-		if len(prios) > d.prio {
-			in.PriorityID = prios[d.prio].ID
-		}
-		x, err := s.CreateInitiative(ctx, author, mostar, in, m)
+	for _, mem := range d.Members {
+		u, err := l.who(ctx, mem.Who)
 		if err != nil {
-			return fmt.Errorf("dialogue demo: initiative %q: %w", d.title, err)
+			return err
 		}
-		for _, to := range path[d.target] {
-			actor := mostarCoord
-			if to == StateSubmitted || to == StateWithdrawn {
-				actor = author
-			}
-			if to == StateCofinanced {
-				for _, sh := range d.shares {
-					if err := s.AddShare(ctx, mostarCoord, mostar, x, sh, m); err != nil {
-						return fmt.Errorf("dialogue demo: share of %q: %w", d.title, err)
-					}
-				}
-			}
-			reason, meeting := "", ""
-			switch to {
-			case StateSelected:
-				meeting = selection.PublicID
-			case StateNotAdmissible, StateRejected:
-				reason = d.reason
-			}
-			if err := s.Transition(ctx, actor, mostar, x, to, reason, meeting, m); err != nil {
-				return fmt.Errorf("dialogue demo: %q to %s: %w", d.title, to, err)
-			}
-			if to == StateOpen {
-				for _, u := range people[:min(d.supporters, len(people))] {
-					if _, err := s.Support(ctx, u, mostar, x, m); err != nil && !errors.Is(err, ErrAlreadySupported) {
-						return fmt.Errorf("dialogue demo: support of %q: %w", d.title, err)
-					}
-				}
-			}
-			if to == StateImplementation || (to == StateCofinanced && d.target == StateCofinanced) {
-				if d.paid != "" {
-					if err := s.AddDisbursement(ctx, mostarCoord, mostar, x, "2026-11-02", d.paid, "BAM", "Isplata izvođaču po ugovoru", m); err != nil {
-						return err
-					}
-				}
-			}
-			if to == StateImplementation {
-				for _, r := range d.reports {
-					if err := s.AddReport(ctx, mostarCoord, mostar, x, r.body, r.percent, nil, m); err != nil {
-						return err
-					}
-				}
-			}
-		}
-	}
-	// The inter-municipal platform has one initiative open for support.
-	x, err := s.CreateInitiative(ctx, people[3], mldp, InitiativeInput{Title: "Zajednički ljetni kamp za djecu s poteškoćama u razvoju iz Mostara, Trebinja i Trnova",
-		Problem: "Porodice djece s poteškoćama u razvoju u tri JLS nemaju organizovan ljetni program.", Solution: "Desetodnevni kamp na Igmanu s asistentima i volonterima iz sve tri zajednice.",
-		LSG: "ba-rs-trebinje", Cost: "18.000", Currency: "BAM", Submit: true}, m)
-	if err != nil {
-		return err
-	}
-	for _, to := range []string{StateAdmissible, StateOpen} {
-		if err := s.Transition(ctx, mostarCoord, mldp, x, to, "", "", m); err != nil {
+		if err := s.Platforms.AddMemberDirect(ctx, p, u.ID, mem.Role); err != nil {
 			return err
 		}
 	}
-	for _, u := range people[:4] {
-		if _, err := s.Support(ctx, u, mldp, x, m); err != nil {
+	for _, login := range d.Requests {
+		u, err := l.who(ctx, login)
+		if err != nil {
+			return err
+		}
+		if err := s.Platforms.RequestJoin(ctx, u, p, m); err != nil {
 			return err
 		}
 	}
-	// Mostar's verified residents (checked in person at the citizens' office).
-	for _, u := range people[:6] {
-		if err := s.VerifyResident(ctx, nil, mostar, u.ID, u.PublicID, "ba-fbih-mostar", m); err != nil && !errors.Is(err, refuse.ErrConflict) {
+	for _, login := range d.Residents {
+		u, err := l.who(ctx, login)
+		if err != nil {
+			return err
+		}
+		if err := s.Residents.Verify(ctx, nil, p, u.ID, u.PublicID, d.LSGs[0], m); err != nil && !errors.Is(err, refuse.ErrConflict) {
 			return err
 		}
 	}
-	admin, err := get("admin@demo.dijalog.ba")
+	for _, a := range d.Actions {
+		if err := s.Platforms.AddAction(ctx, nil, p, Action{Year: a.Year, Title: a.Title, Owner: a.Owner, Deadline: a.Deadline, Status: a.Status}, m); err != nil {
+			return err
+		}
+	}
+	for _, mt := range d.Meetings {
+		if err := l.meeting(ctx, d.Key, p, mt); err != nil {
+			return fmt.Errorf("meeting %q: %w", mt.Title, err)
+		}
+	}
+	return nil
+}
+
+// meeting creates a meeting with its minutes, decisions and registrations.
+func (l *demoLoader) meeting(ctx context.Context, key string, p *Platform, d demoMeeting) error {
+	s, m, now := l.s, l.m, l.s.Meetings.now()
+	mt, err := s.Meetings.Create(ctx, nil, p, MeetingInput{Title: d.Title, StartsAt: d.Starts.At(now), EndsAt: d.Ends.At(now),
+		Place: d.Place, OnlineURL: d.OnlineURL, Agenda: d.Agenda}, m)
 	if err != nil {
 		return err
 	}
-	if err := demoElsewhere(ctx, s, admin, byCode, people, m); err != nil {
-		return err
+	l.meetings[[2]string{key, d.Title}] = mt
+	if d.Minutes != "" {
+		if err := s.Meetings.SetMinutes(ctx, nil, p, mt, d.Minutes, m); err != nil {
+			return err
+		}
 	}
-	if err := demoBallots(ctx, s, mostarCoord, mostar, mldp, people, m); err != nil {
-		return err
+	for _, text := range d.Decisions {
+		if err := s.Meetings.AddDecision(ctx, nil, p, mt, text, m); err != nil {
+			return err
+		}
 	}
-	// Followers, added last so that the demo mails nobody.
-	follows, err := s.Initiatives(ctx, InitiativeFilter{PlatformID: mostar.ID, State: StateImplementation})
-	if err != nil {
-		return err
-	}
-	for _, x := range follows {
-		for _, u := range []*auth.User{citizen, people[0]} {
-			if err := s.Follow(ctx, u, &x, m); err != nil {
-				return err
-			}
+	for _, login := range d.Registrations {
+		u, err := l.who(ctx, login)
+		if err != nil {
+			return err
+		}
+		if err := s.Meetings.Register(ctx, u, mt, m); err != nil {
+			return err
 		}
 	}
 	return nil

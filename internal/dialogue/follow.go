@@ -4,7 +4,6 @@ import (
 	"context"
 	"html"
 	"strconv"
-	"strings"
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
@@ -20,65 +19,10 @@ type Outbox interface {
 	Kick()
 }
 
-// SetNotifier makes the service mail the followers of an initiative when it
-// changes state or gets a progress report. Without it nobody is mailed.
-// baseURL is the site's address for links ("https://dijalog.ba").
-func (s *Service) SetNotifier(out Outbox, cat *i18n.Catalog, baseURL string) {
-	s.out, s.cat, s.baseURL = out, cat, strings.TrimRight(baseURL, "/")
-}
-
-func (s *Service) kick() {
+func (s *core) kick() {
 	if s.out != nil {
 		s.out.Kick()
 	}
-}
-
-// Follow makes u a follower of x (any signed-in person who may see it).
-func (s *Service) Follow(ctx context.Context, u *auth.User, x *Initiative, m Meta) error {
-	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
-		return ErrForbidden
-	}
-	now := s.now()
-	return wrap("Follow", s.db.InTx(ctx, func(tx *db.Tx) error {
-		// ON CONFLICT keeps the transaction usable on PostgreSQL, where a
-		// unique violation would abort it.
-		res, err := tx.ExecContext(ctx, `INSERT INTO dlg_follows (initiative_id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (initiative_id, user_id) DO NOTHING`, x.ID, u.ID, now, now)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil // already following
-		}
-		return record(ctx, tx, u, "dialogue.follow", "initiative", x.PublicID, nil, m)
-	}))
-}
-
-// Unfollow stops u following x; not following is not an error.
-func (s *Service) Unfollow(ctx context.Context, u *auth.User, x *Initiative, m Meta) error {
-	if u == nil {
-		return ErrForbidden
-	}
-	return wrap("Unfollow", s.db.InTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM dlg_follows WHERE initiative_id = ? AND user_id = ?`, x.ID, u.ID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		return record(ctx, tx, u, "dialogue.unfollow", "initiative", x.PublicID, nil, m)
-	}))
-}
-
-// Following reports whether u follows x, and how many people follow it.
-func (s *Service) Following(ctx context.Context, u *auth.User, x *Initiative) (bool, int, error) {
-	var uid int64 = -1
-	if u != nil {
-		uid = u.ID
-	}
-	var n, mine int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN user_id = ? THEN 1 ELSE 0 END), 0) FROM dlg_follows WHERE initiative_id = ?`, uid, x.ID).Scan(&n, &mine)
-	return mine > 0, n, wrap("Following", err)
 }
 
 type follower struct {
@@ -89,7 +33,7 @@ type follower struct {
 // notify enqueues, in tx, one mail to each active follower of x except
 // the actor. key makes the mails idempotent (an event or report id); kind
 // is "state" or "report".
-func (s *Service) notify(ctx context.Context, tx *db.Tx, u *auth.User, x *Initiative, key, kind, note string, percent int) error {
+func (s *core) notify(ctx context.Context, tx *db.Tx, u *auth.User, x *Initiative, key, kind, note string, percent int) error {
 	if s.out == nil || s.cat == nil {
 		return nil
 	}
@@ -97,22 +41,8 @@ func (s *Service) notify(ctx context.Context, tx *db.Tx, u *auth.User, x *Initia
 	if u != nil {
 		actor = u.ID
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT u.id, u.email, u.locale FROM dlg_follows f JOIN users u ON u.id = f.user_id
-WHERE f.initiative_id = ? AND f.user_id <> ? AND u.status = 'active' ORDER BY f.id`, x.ID, actor)
+	list, err := followers(ctx, tx, x.ID, actor)
 	if err != nil {
-		return err
-	}
-	var list []follower
-	for rows.Next() {
-		var f follower
-		if err := rows.Scan(&f.id, &f.email, &f.locale); err != nil {
-			rows.Close()
-			return err
-		}
-		list = append(list, f)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, f := range list {
@@ -131,7 +61,7 @@ WHERE f.initiative_id = ? AND f.user_id <> ? AND u.status = 'active' ORDER BY f.
 
 // followMail is the notice to a follower, in the follower's language and
 // script.
-func (s *Service) followMail(p *i18n.Printer, x *Initiative, kind, note string, percent int) mail.Message {
+func (s *core) followMail(p *i18n.Printer, x *Initiative, kind, note string, percent int) mail.Message {
 	script := func(t string) string { return translit.ForScript(t, p.Script()) }
 	title := script(x.Title)
 	link := s.baseURL + "/" + p.Code() + "/initiatives/" + x.PublicID

@@ -81,69 +81,69 @@ func Register(srv *web.Server, svc *Service, o Options) (*Handlers, error) {
 				if err != nil {
 					return false, err
 				}
-				return x.State != StateDraft && x.State != StateWithdrawn && svc.Visible(ctx, u, p, x), nil
+				return x.State != StateDraft && x.State != StateWithdrawn && svc.Initiatives.Visible(ctx, u, p, x), nil
 			},
 			CanModerate: func(ctx context.Context, u *auth.User, id string) (bool, error) {
 				_, p, err := h.load(ctx, id)
 				if err != nil {
 					return false, err
 				}
-				return svc.CanModerate(ctx, u, p), nil
+				return svc.Platforms.CanModerate(ctx, u, p), nil
 			},
 			Path: func(id string) string { return "/initiatives/" + id },
 		})
 	}
+	platforms, initiatives, manage := platformPages{h}, initiativePages{h}, managePages{h}
+	ballots, api := ballotPages{h}, apiPages{h}
 	srv.Render.AddNav("nav.platforms", "/platforms")
-	srv.Page("GET /platforms", h.list)
-	srv.Page("GET /platforms/programmes", h.programmes)
-	srv.Page("GET /platforms/verify", h.verifyForm)
-	srv.Page("POST /platforms/verify", h.verify)
-	srv.Page("GET /platforms/{slug}", h.platform)
-	srv.Page("POST /platforms/{slug}/join", h.join)
-	srv.Page("POST /platforms/{slug}/accept", h.accept)
-	srv.Page("GET /platforms/{slug}/manage", h.manage)
-	srv.Page("POST /platforms/{slug}/manage/{op}", h.manageOp)
-	srv.Page("GET /platforms/{slug}/money", h.money)
-	srv.Page("GET /platforms/{slug}/meetings.ics", h.ics)
-	srv.Page("GET /platforms/{slug}/meetings/{pid}", h.meeting)
-	srv.Page("POST /platforms/{slug}/meetings/{pid}/{op}", h.meetingOp)
-	srv.Page("GET /platforms/{slug}/ballots/{pid}", h.ballot)
-	srv.Page("POST /platforms/{slug}/ballots/{pid}/{op}", h.ballotOp)
-	srv.Page("GET /platforms/{slug}/initiatives/new", h.newInitiative)
-	srv.Page("POST /platforms/{slug}/initiatives/new", h.createInitiative)
-	srv.Page("GET /initiatives/{pid}", h.initiative)
-	srv.Page("POST /initiatives/{pid}/{op}", h.initiativeOp)
+	srv.Page("GET /platforms", platforms.list)
+	srv.Page("GET /platforms/programmes", platforms.programmes)
+	srv.Page("GET /platforms/verify", platforms.verifyForm)
+	srv.Page("POST /platforms/verify", platforms.verify)
+	srv.Page("GET /platforms/{slug}", platforms.platform)
+	srv.Page("POST /platforms/{slug}/join", platforms.join)
+	srv.Page("POST /platforms/{slug}/accept", platforms.accept)
+	srv.Page("GET /platforms/{slug}/manage", manage.manage)
+	srv.Page("POST /platforms/{slug}/manage/{op}", manage.manageOp)
+	srv.Page("GET /platforms/{slug}/money", platforms.money)
+	srv.Page("GET /platforms/{slug}/meetings.ics", platforms.ics)
+	srv.Page("GET /platforms/{slug}/meetings/{pid}", manage.meeting)
+	srv.Page("POST /platforms/{slug}/meetings/{pid}/{op}", manage.meetingOp)
+	srv.Page("GET /platforms/{slug}/ballots/{pid}", ballots.ballot)
+	srv.Page("POST /platforms/{slug}/ballots/{pid}/{op}", ballots.ballotOp)
+	srv.Page("GET /platforms/{slug}/initiatives/new", initiatives.newInitiative)
+	srv.Page("POST /platforms/{slug}/initiatives/new", initiatives.createInitiative)
+	srv.Page("GET /initiatives/{pid}", initiatives.initiative)
+	srv.Page("POST /initiatives/{pid}/{op}", initiatives.initiativeOp)
 	srv.BodyLimit("POST /initiatives/{pid}/{op}", MaxPhoto+(1<<20))
-	srv.Handle("GET /dialogue/photos/{pid}", h.photo)
-	srv.Handle("GET /api/v1/platforms", h.apiPlatforms)
-	srv.Handle("GET /api/v1/platforms/{slug}", h.apiPlatform)
-	srv.Handle("GET /api/v1/initiatives", h.apiInitiatives)
-	srv.Handle("GET /api/v1/initiatives/{pid}", h.apiInitiative)
+	srv.Handle("GET /dialogue/photos/{pid}", initiatives.photo)
+	srv.Handle("GET /api/v1/platforms", api.apiPlatforms)
+	srv.Handle("GET /api/v1/platforms/{slug}", api.apiPlatform)
+	srv.Handle("GET /api/v1/initiatives", api.apiInitiatives)
+	srv.Handle("GET /api/v1/initiatives/{pid}", api.apiInitiative)
 	return h, nil
 }
+
+// The pages of each entity; they share the Handlers' helpers.
+type (
+	platformPages   struct{ *Handlers } // platforms, verification, money, programmes
+	initiativePages struct{ *Handlers } // initiatives, their actions and photos
+	managePages     struct{ *Handlers } // a platform's management and its meetings
+	ballotPages     struct{ *Handlers } // participatory-budgeting ballots
+	apiPages        struct{ *Handlers } // the JSON API
+)
 
 func (h *Handlers) meta(r *http.Request) Meta { return Meta{IP: h.ip(r)} }
 
 func (h *Handlers) load(ctx context.Context, pid string) (*Initiative, *Platform, error) {
-	return h.svc.InitiativeAndPlatform(ctx, pid)
+	return h.svc.Initiatives.WithPlatform(ctx, pid)
 }
 
-// refusal turns a service error into the localised error the adapter shows.
+// refusal gives a conflict without a message of its own (a unique key, a
+// state that moved on) the module's message; the web adapter answers every
+// other refusal, keyed ones with their own message.
 func refusal(err error) error {
-	switch {
-	case errors.Is(err, ErrForbidden):
-		return refuse.ErrForbidden
-	case errors.Is(err, ErrClosed):
-		return &web.Error{Status: http.StatusConflict, Key: "dialogue.support.closed", Err: err}
-	case errors.Is(err, ErrAlreadySupported):
-		return &web.Error{Status: http.StatusConflict, Key: "dialogue.support.already", Err: err}
-	case errors.Is(err, ErrNotSupported):
-		return &web.Error{Status: http.StatusConflict, Key: "dialogue.support.none", Err: err}
-	case errors.Is(err, ErrVerificationRequired):
-		return &web.Error{Status: http.StatusForbidden, Key: "dialogue.support.verify", Err: err}
-	case errors.Is(err, ErrBadTransition):
-		return &web.Error{Status: http.StatusConflict, Key: "dialogue.transition.invalid", Err: err}
-	case errors.Is(err, refuse.ErrConflict):
+	if refuse.KeyOf(err) == "" && errors.Is(err, refuse.ErrConflict) {
 		return &web.Error{Status: http.StatusConflict, Key: "dialogue.conflict", Err: err}
 	}
 	return err
@@ -160,6 +160,21 @@ func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, path, done s
 	}
 	http.Redirect(w, r, u, http.StatusSeeOther)
 	return nil
+}
+
+// formDone answers a form's POST: with field errors, the form again
+// (again renders it with a status); with another error, its refusal; else
+// a redirect to path with the done confirmation.
+func (h *Handlers) formDone(w http.ResponseWriter, r *http.Request, f *web.Form, err error, again func(status int) error, path, done string) error {
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		f.SetErrors(fe)
+		return again(http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return refusal(err)
+	}
+	return h.redirect(w, r, path, done)
 }
 
 // doneKeys are the confirmations a redirect may carry.
@@ -208,7 +223,7 @@ type listPage struct {
 	Dashboard *Dashboard // of the LSG, when the list is of one
 }
 
-func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
+func (h platformPages) list(w http.ResponseWriter, r *http.Request) error {
 	lsg := strings.TrimSpace(r.URL.Query().Get("lsg"))
 	var pageLSG *LSGName
 	if lsg != "" {
@@ -221,13 +236,13 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 		n := h.lsgNames(r.Context(), []string{lsg})[0]
 		pageLSG = &n
 	}
-	list, err := h.svc.Platforms(r.Context(), lsg)
+	list, err := h.svc.Platforms.List(r.Context(), lsg)
 	if err != nil {
 		return err
 	}
 	d := listPage{LSG: pageLSG, Done: doneKey(r)}
 	if pageLSG != nil {
-		if d.Dashboard, err = h.svc.LSGDashboard(r.Context(), lsg); err != nil {
+		if d.Dashboard, err = h.svc.Money.LSGDashboard(r.Context(), lsg); err != nil {
 			return err
 		}
 	}
@@ -267,10 +282,21 @@ func (h *Handlers) platformFrom(r *http.Request) (*Platform, error) {
 	if len(slug) > 120 {
 		return nil, refuse.ErrNotFound
 	}
-	return h.svc.Platform(r.Context(), slug)
+	return h.svc.Platforms.Get(r.Context(), slug)
 }
 
-func (h *Handlers) platform(w http.ResponseWriter, r *http.Request) error {
+// signedInOn is the signed-in person (refuse.ErrSignIn for a visitor) and
+// the platform of the request's path.
+func (h *Handlers) signedInOn(r *http.Request) (*auth.User, *Platform, error) {
+	u, err := auth.Need(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := h.platformFrom(r)
+	return u, p, err
+}
+
+func (h platformPages) platform(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p, err := h.platformFrom(r)
 	if err != nil {
@@ -278,7 +304,7 @@ func (h *Handlers) platform(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := auth.UserFrom(r)
 	d := platformPage{P: p, Names: h.lsgNames(ctx, p.LSGs), SignedIn: u != nil, Done: doneKey(r), Now: time.Now()}
-	if d.Members, err = h.svc.Members(ctx, p); err != nil {
+	if d.Members, err = h.svc.Platforms.Members(ctx, p); err != nil {
 		return err
 	}
 	active := d.Members[:0:0]
@@ -288,30 +314,30 @@ func (h *Handlers) platform(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	d.Members = active
-	if d.Priorities, err = h.svc.Priorities(ctx, p); err != nil {
+	if d.Priorities, err = h.svc.Platforms.Priorities(ctx, p); err != nil {
 		return err
 	}
-	if d.Actions, err = h.svc.Actions(ctx, p, 0); err != nil {
+	if d.Actions, err = h.svc.Platforms.Actions(ctx, p, 0); err != nil {
 		return err
 	}
-	if d.Meetings, err = h.svc.Meetings(ctx, p); err != nil {
+	if d.Meetings, err = h.svc.Meetings.List(ctx, p); err != nil {
 		return err
 	}
 	var author int64
 	if u != nil {
 		author = u.ID
 	}
-	if d.Initiatives, err = h.svc.Initiatives(ctx, InitiativeFilter{PlatformID: p.ID, AuthorID: author}); err != nil {
+	if d.Initiatives, err = h.svc.Initiatives.List(ctx, InitiativeFilter{PlatformID: p.ID, AuthorID: author}); err != nil {
 		return err
 	}
-	if d.Mine, err = h.svc.Membership(ctx, p, u); err != nil {
+	if d.Mine, err = h.svc.Platforms.Membership(ctx, p, u); err != nil {
 		return err
 	}
-	d.Manage = h.svc.CanManage(ctx, u, p)
-	if d.Ballots, err = h.svc.Ballots(ctx, p, d.Manage); err != nil {
+	d.Manage = h.svc.Platforms.CanManage(ctx, u, p)
+	if d.Ballots, err = h.svc.Ballots.List(ctx, p, d.Manage); err != nil {
 		return err
 	}
-	if d.Dashboard, err = h.svc.PlatformDashboard(ctx, p); err != nil {
+	if d.Dashboard, err = h.svc.Money.PlatformDashboard(ctx, p); err != nil {
 		return err
 	}
 	if p.InterMunicipal() {
@@ -326,31 +352,23 @@ func (h *Handlers) platform(w http.ResponseWriter, r *http.Request) error {
 	return h.srv.Render.Page(w, r, "dialogue/platform", d)
 }
 
-func (h *Handlers) join(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
+func (h platformPages) join(w http.ResponseWriter, r *http.Request) error {
+	u, p, err := h.signedInOn(r)
 	if err != nil {
 		return err
 	}
-	p, err := h.platformFrom(r)
-	if err != nil {
-		return err
-	}
-	if err := h.svc.RequestJoin(r.Context(), u, p, h.meta(r)); err != nil && !errors.Is(err, refuse.ErrConflict) {
+	if err := h.svc.Platforms.RequestJoin(r.Context(), u, p, h.meta(r)); err != nil && !errors.Is(err, refuse.ErrConflict) {
 		return refusal(err)
 	}
 	return h.redirect(w, r, "/platforms/"+p.Slug, "requested")
 }
 
-func (h *Handlers) accept(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
+func (h platformPages) accept(w http.ResponseWriter, r *http.Request) error {
+	u, p, err := h.signedInOn(r)
 	if err != nil {
 		return err
 	}
-	p, err := h.platformFrom(r)
-	if err != nil {
-		return err
-	}
-	if err := h.svc.AcceptInvitation(r.Context(), u, p, h.meta(r)); err != nil {
+	if err := h.svc.Platforms.AcceptInvitation(r.Context(), u, p, h.meta(r)); err != nil {
 		return refusal(err)
 	}
 	return h.redirect(w, r, "/platforms/"+p.Slug, "joined")
@@ -364,12 +382,12 @@ type moneyPage struct {
 	S     *MoneySummary
 }
 
-func (h *Handlers) money(w http.ResponseWriter, r *http.Request) error {
+func (h platformPages) money(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.platformFrom(r)
 	if err != nil {
 		return err
 	}
-	s, err := h.svc.Money(r.Context(), p)
+	s, err := h.svc.Money.Summary(r.Context(), p)
 	if err != nil {
 		return err
 	}
@@ -378,7 +396,7 @@ func (h *Handlers) money(w http.ResponseWriter, r *http.Request) error {
 
 // ---- iCal ----
 
-func (h *Handlers) ics(w http.ResponseWriter, r *http.Request) error {
+func (h platformPages) ics(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.platformFrom(r)
 	if err != nil {
 		return err
@@ -393,7 +411,7 @@ func (h *Handlers) ics(w http.ResponseWriter, r *http.Request) error {
 	}
 	loc := web.StateOf(r).Locale
 	var buf strings.Builder
-	err = h.svc.WriteICS(r.Context(), &buf, p, host, func(m *Meeting) string {
+	err = h.svc.Meetings.WriteICS(r.Context(), &buf, p, host, func(m *Meeting) string {
 		return scheme + "://" + host + "/" + loc + "/platforms/" + p.Slug + "/meetings/" + m.PublicID
 	})
 	if err != nil {
@@ -414,15 +432,15 @@ type verifyPage struct {
 	Login bool
 }
 
-func (h *Handlers) verifyForm(w http.ResponseWriter, r *http.Request) error {
+func (h platformPages) verifyForm(w http.ResponseWriter, r *http.Request) error {
 	return h.verifyPage(w, r, web.EmptyForm(), http.StatusOK)
 }
 
-func (h *Handlers) verifyPage(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
+func (h platformPages) verifyPage(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
 	u := auth.UserFrom(r)
 	d := verifyPage{Form: f, Done: doneKey(r), Login: u == nil}
 	if u != nil {
-		codes, err := h.svc.Residencies(r.Context(), u)
+		codes, err := h.svc.Residents.Of(r.Context(), u)
 		if err != nil {
 			return err
 		}
@@ -431,28 +449,21 @@ func (h *Handlers) verifyPage(w http.ResponseWriter, r *http.Request, f *web.For
 	return h.srv.Render.PageStatus(w, r, status, "dialogue/verify", d)
 }
 
-func (h *Handlers) verify(w http.ResponseWriter, r *http.Request) error {
+func (h platformPages) verify(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err
 	}
 	f := web.NewForm(r)
-	_, err = h.svc.RedeemCode(r.Context(), u, f.Get("code"), h.meta(r))
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.verifyPage(w, r, f, http.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return refusal(err)
-	}
-	return h.redirect(w, r, "/platforms/verify", "verified")
+	_, err = h.svc.Residents.Redeem(r.Context(), u, f.Get("code"), h.meta(r))
+	again := func(status int) error { return h.verifyPage(w, r, f, status) }
+	return h.formDone(w, r, f, err, again, "/platforms/verify", "verified")
 }
 
 // ---- photos ----
 
-func (h *Handlers) photo(w http.ResponseWriter, r *http.Request) error {
-	ph, ipid, err := h.svc.Photo(r.Context(), r.PathValue("pid"))
+func (h initiativePages) photo(w http.ResponseWriter, r *http.Request) error {
+	ph, ipid, err := h.svc.Money.Photo(r.Context(), r.PathValue("pid"))
 	if err != nil {
 		return err
 	}
@@ -460,13 +471,13 @@ func (h *Handlers) photo(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !h.svc.Visible(r.Context(), auth.UserFrom(r), p, x) {
+	if !h.svc.Initiatives.Visible(r.Context(), auth.UserFrom(r), p, x) {
 		return refuse.ErrNotFound
 	}
 	if ph.ContentType != "image/png" && ph.ContentType != "image/jpeg" {
 		return refuse.ErrNotFound
 	}
-	f, err := h.svc.OpenPhoto(ph)
+	f, err := h.svc.Money.OpenPhoto(ph)
 	if err != nil {
 		return fmt.Errorf("dialogue: open photo %s: %w", ph.PublicID, err)
 	}
@@ -491,7 +502,7 @@ func (h *Handlers) Section(r *http.Request, pl places.Place) (template.HTML, err
 	if !pl.IsLSG() {
 		return "", nil
 	}
-	list, err := h.svc.Platforms(r.Context(), pl.Code)
+	list, err := h.svc.Platforms.List(r.Context(), pl.Code)
 	if err != nil {
 		return "", err
 	}

@@ -11,16 +11,10 @@ import (
 	"github.com/dijalog/dijalog/internal/web"
 )
 
-// ballotRefusal maps the refusals of a ballot to their messages.
+// ballotRefusal maps the refusals of a ballot to their messages: a ballot
+// asks for verification in its own words.
 func ballotRefusal(err error) error {
-	switch {
-	case errors.Is(err, ErrAlreadyVoted):
-		return &web.Error{Status: http.StatusConflict, Key: "dialogue.ballot.already", Err: err}
-	case errors.Is(err, ErrBallotClosed):
-		return &web.Error{Status: http.StatusConflict, Key: "dialogue.ballot.closed", Err: err}
-	case errors.Is(err, ErrOtherLSG):
-		return &web.Error{Status: http.StatusForbidden, Key: "dialogue.ballot.other_lsg", Err: err}
-	case errors.Is(err, ErrVerificationRequired):
+	if errors.Is(err, ErrVerificationRequired) {
 		return &web.Error{Status: http.StatusForbidden, Key: "dialogue.ballot.verify", Err: err}
 	}
 	return refusal(err)
@@ -49,17 +43,17 @@ func (h *Handlers) ballotFrom(r *http.Request) (*Platform, *Ballot, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	b, err := h.svc.Ballot(r.Context(), p, r.PathValue("pid"))
+	b, err := h.svc.Ballots.Get(r.Context(), p, r.PathValue("pid"))
 	if err != nil {
 		return nil, nil, err
 	}
-	if b.State == BallotDraft && !h.svc.CanManage(r.Context(), auth.UserFrom(r), p) {
+	if b.State == BallotDraft && !h.svc.Platforms.CanManage(r.Context(), auth.UserFrom(r), p) {
 		return nil, nil, refuse.ErrNotFound
 	}
 	return p, b, nil
 }
 
-func (h *Handlers) ballot(w http.ResponseWriter, r *http.Request) error {
+func (h ballotPages) ballot(w http.ResponseWriter, r *http.Request) error {
 	p, b, err := h.ballotFrom(r)
 	if err != nil {
 		return err
@@ -67,10 +61,10 @@ func (h *Handlers) ballot(w http.ResponseWriter, r *http.Request) error {
 	return h.ballotPage(w, r, p, b, nil, http.StatusOK)
 }
 
-func (h *Handlers) ballotPage(w http.ResponseWriter, r *http.Request, p *Platform, b *Ballot, f *web.Form, status int) error {
+func (h ballotPages) ballotPage(w http.ResponseWriter, r *http.Request, p *Platform, b *Ballot, f *web.Form, status int) error {
 	ctx := r.Context()
 	u := auth.UserFrom(r)
-	d := ballotPage{P: p, B: b, Names: h.lsgNames(ctx, p.LSGs), Manage: h.svc.CanManage(ctx, u, p), SignedIn: u != nil, Picks: map[string]bool{}, Form: f, Done: doneKey(r)}
+	d := ballotPage{P: p, B: b, Names: h.lsgNames(ctx, p.LSGs), Manage: h.svc.Platforms.CanManage(ctx, u, p), SignedIn: u != nil, Picks: map[string]bool{}, Form: f, Done: doneKey(r)}
 	if d.Manage {
 		d.Next = NextBallotState(b)
 	}
@@ -78,10 +72,10 @@ func (h *Handlers) ballotPage(w http.ResponseWriter, r *http.Request, p *Platfor
 		d.Form = web.EmptyForm()
 	}
 	var err error
-	if d.Items, err = h.svc.BallotItems(ctx, b); err != nil {
+	if d.Items, err = h.svc.Ballots.Items(ctx, b); err != nil {
 		return err
 	}
-	picks, voted, err := h.svc.Voted(ctx, u, b)
+	picks, voted, err := h.svc.Ballots.Voted(ctx, u, b)
 	if err != nil {
 		return err
 	}
@@ -95,13 +89,13 @@ func (h *Handlers) ballotPage(w http.ResponseWriter, r *http.Request, p *Platfor
 		}
 	}
 	if u != nil && b.State == BallotOpen && !voted {
-		lsg, err := h.svc.CanVote(ctx, h.svc.db, u, p)
+		lsg, err := h.svc.Ballots.CanVote(ctx, u, p)
 		switch {
 		case errors.Is(err, ErrOtherLSG):
 			d.VoteErr = "dialogue.ballot.other_lsg"
 		case errors.Is(err, ErrVerificationRequired):
 			d.VoteErr = "dialogue.ballot.verify"
-		case errors.Is(err, ErrForbidden):
+		case errors.Is(err, refuse.ErrForbidden):
 			d.VoteErr = "error.403"
 		case err != nil:
 			return err
@@ -123,7 +117,7 @@ func (h *Handlers) ballotPage(w http.ResponseWriter, r *http.Request, p *Platfor
 	return h.srv.Render.PageStatus(w, r, status, "dialogue/ballot", d)
 }
 
-func (h *Handlers) ballotOp(w http.ResponseWriter, r *http.Request) error {
+func (h ballotPages) ballotOp(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err
@@ -138,10 +132,10 @@ func (h *Handlers) ballotOp(w http.ResponseWriter, r *http.Request) error {
 	done := "saved"
 	switch op {
 	case "vote":
-		err = h.svc.Vote(ctx, u, p, b, f.Values["pick"], h.meta(r))
+		err = h.svc.Ballots.Vote(ctx, u, p, b, f.Values["pick"], h.meta(r))
 		done = "voted"
 	case BallotOpen, BallotClosed, BallotPublished:
-		err = h.svc.SetBallotState(ctx, u, p, b, op, h.meta(r))
+		err = h.svc.Ballots.SetState(ctx, u, p, b, op, h.meta(r))
 	default:
 		return refuse.ErrNotFound
 	}
@@ -157,8 +151,8 @@ func (h *Handlers) ballotOp(w http.ResponseWriter, r *http.Request) error {
 }
 
 // createBallot is the manage page's "ballot" form.
-func (h *Handlers) createBallot(r *http.Request, u *auth.User, p *Platform, f *web.Form) (*Ballot, error) {
-	return h.svc.CreateBallot(r.Context(), u, p, BallotInput{Title: f.Get("b_title"), Budget: f.Get("budget"), Currency: f.Get("b_currency"), Initiatives: f.Values["items"]}, h.meta(r))
+func (h managePages) createBallot(r *http.Request, u *auth.User, p *Platform, f *web.Form) (*Ballot, error) {
+	return h.svc.Ballots.Create(r.Context(), u, p, BallotInput{Title: f.Get("b_title"), Budget: f.Get("budget"), Currency: f.Get("b_currency"), Initiatives: f.Values["items"]}, h.meta(r))
 }
 
 // ---- where the money went, per donor programme ----
@@ -170,16 +164,16 @@ type programmesPage struct {
 
 // programmes lists the donor programmes; with ?programme=KEY it shows
 // that programme's initiatives across every platform.
-func (h *Handlers) programmes(w http.ResponseWriter, r *http.Request) error {
+func (h platformPages) programmes(w http.ResponseWriter, r *http.Request) error {
 	key := strings.TrimSpace(r.URL.Query().Get("programme"))
 	if key != "" {
-		s, err := h.svc.ProgrammeMoney(r.Context(), key)
+		s, err := h.svc.Money.ProgrammeMoney(r.Context(), key)
 		if err != nil {
 			return err
 		}
 		return h.srv.Render.Page(w, r, "dialogue/programme", programmesPage{S: s})
 	}
-	list, err := h.svc.Programmes(r.Context())
+	list, err := h.svc.Money.Programmes(r.Context())
 	if err != nil {
 		return err
 	}

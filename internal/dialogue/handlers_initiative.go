@@ -20,7 +20,7 @@ type newPage struct {
 	Form       *web.Form
 }
 
-func (h *Handlers) newInitiative(w http.ResponseWriter, r *http.Request) error {
+func (h initiativePages) newInitiative(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.Need(r); err != nil {
 		return err
 	}
@@ -33,25 +33,21 @@ func (h *Handlers) newInitiative(w http.ResponseWriter, r *http.Request) error {
 	return h.newPage(w, r, p, f, http.StatusOK)
 }
 
-func (h *Handlers) newPage(w http.ResponseWriter, r *http.Request, p *Platform, f *web.Form, status int) error {
-	pr, err := h.svc.Priorities(r.Context(), p)
+func (h initiativePages) newPage(w http.ResponseWriter, r *http.Request, p *Platform, f *web.Form, status int) error {
+	pr, err := h.svc.Platforms.Priorities(r.Context(), p)
 	if err != nil {
 		return err
 	}
 	return h.srv.Render.PageStatus(w, r, status, "dialogue/new", newPage{P: p, Names: h.lsgNames(r.Context(), p.LSGs), Priorities: pr, Form: f})
 }
 
-func (h *Handlers) createInitiative(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
-	if err != nil {
-		return err
-	}
-	p, err := h.platformFrom(r)
+func (h initiativePages) createInitiative(w http.ResponseWriter, r *http.Request) error {
+	u, p, err := h.signedInOn(r)
 	if err != nil {
 		return err
 	}
 	f := web.NewForm(r)
-	x, err := h.svc.CreateInitiative(r.Context(), u, p, InitiativeInput{
+	x, err := h.svc.Initiatives.Create(r.Context(), u, p, InitiativeInput{
 		Title: f.Get("title"), Problem: f.Get("problem"), Solution: f.Get("solution"), LSG: f.Get("lsg"), LocalCommunity: f.Get("local_community"),
 		PriorityID: atoi64(f.Get("priority")), Cost: f.Get("cost"), Currency: f.Get("currency"), Submit: f.Get("submit") != "",
 	}, h.meta(r))
@@ -64,7 +60,7 @@ func (h *Handlers) createInitiative(w http.ResponseWriter, r *http.Request) erro
 		return refusal(err)
 	}
 	// The author hears of every step of their initiative.
-	if err := h.svc.Follow(r.Context(), u, x, h.meta(r)); err != nil {
+	if err := h.svc.Initiatives.Follow(r.Context(), u, x, h.meta(r)); err != nil {
 		return err
 	}
 	done := "saved"
@@ -100,65 +96,65 @@ type initiativePage struct {
 	Sources       []string
 }
 
-func (h *Handlers) initiative(w http.ResponseWriter, r *http.Request) error {
+func (h initiativePages) initiative(w http.ResponseWriter, r *http.Request) error {
 	x, p, err := h.load(r.Context(), r.PathValue("pid"))
 	if err != nil {
 		return err
 	}
-	if !h.svc.Visible(r.Context(), auth.UserFrom(r), p, x) {
+	if !h.svc.Initiatives.Visible(r.Context(), auth.UserFrom(r), p, x) {
 		return refuse.ErrNotFound
 	}
 	return h.initiativePage(w, r, p, x, "", nil, http.StatusOK)
 }
 
-func (h *Handlers) initiativePage(w http.ResponseWriter, r *http.Request, p *Platform, x *Initiative, op string, f *web.Form, status int) error {
+func (h initiativePages) initiativePage(w http.ResponseWriter, r *http.Request, p *Platform, x *Initiative, op string, f *web.Form, status int) error {
 	ctx := r.Context()
 	u := auth.UserFrom(r)
 	d := initiativePage{P: p, X: x, LSG: h.lsgNames(ctx, []string{x.LSG})[0], SignedIn: u != nil, IsAuthor: u != nil && u.ID == x.AuthorID,
-		Manage: h.svc.CanManage(ctx, u, p), Finance: CanFinance(u, p), Form: f, Op: op, Done: doneKey(r), Sources: Sources()}
+		Manage: h.svc.Platforms.CanManage(ctx, u, p), Finance: CanFinance(u, p), Form: f, Op: op, Done: doneKey(r), Sources: Sources()}
 	if d.Form == nil {
 		d.Form = web.EmptyForm()
 		d.Form.Values.Set("currency", x.Cost.Currency)
 		d.Form.Values.Set("d_currency", x.Cost.Currency)
 	}
 	var err error
-	if d.Timeline, err = h.svc.Timeline(ctx, x); err != nil {
+	if d.Timeline, err = h.svc.Initiatives.Timeline(ctx, x); err != nil {
 		return err
 	}
-	d.Allowed = h.svc.Allowed(ctx, u, p, x)
+	d.Allowed = h.svc.Initiatives.Allowed(ctx, u, p, x)
 	for _, to := range d.Allowed {
 		if to == StateSelected {
-			if d.Meetings, err = h.svc.Meetings(ctx, p); err != nil {
+			if d.Meetings, err = h.svc.Meetings.List(ctx, p); err != nil {
 				return err
 			}
 		}
 	}
-	if d.Supported, err = h.svc.Supported(ctx, u, x); err != nil {
+	if d.Supported, err = h.svc.Initiatives.Supported(ctx, u, x); err != nil {
 		return err
 	}
-	if d.Following, d.Followers, err = h.svc.Following(ctx, u, x); err != nil {
+	if d.Following, d.Followers, err = h.svc.Initiatives.Following(ctx, u, x); err != nil {
 		return err
 	}
 	if u != nil && x.State == StateOpen && !d.Supported {
-		switch err := h.svc.CanSupport(ctx, h.svc.db, u, p); {
+		switch err := h.svc.Initiatives.CanSupport(ctx, u, p); {
 		case errors.Is(err, ErrVerificationRequired):
 			d.SupportErr = "dialogue.support.verify"
-		case errors.Is(err, ErrForbidden):
+		case errors.Is(err, refuse.ErrForbidden):
 			d.SupportErr = "error.403"
 		case err != nil:
 			return err
 		}
 	}
-	if d.Shares, err = h.svc.Shares(ctx, x); err != nil {
+	if d.Shares, err = h.svc.Money.Shares(ctx, x); err != nil {
 		return err
 	}
-	if d.Disbursements, err = h.svc.Disbursements(ctx, x); err != nil {
+	if d.Disbursements, err = h.svc.Money.Disbursements(ctx, x); err != nil {
 		return err
 	}
-	if d.Reports, err = h.svc.Reports(ctx, x); err != nil {
+	if d.Reports, err = h.svc.Money.Reports(ctx, x); err != nil {
 		return err
 	}
-	photos, err := h.svc.Photos(ctx, x)
+	photos, err := h.svc.Money.Photos(ctx, x)
 	if err != nil {
 		return err
 	}
@@ -194,7 +190,7 @@ func readUpload(r *http.Request, field string) (*Upload, error) {
 	return &Upload{Filename: hdr.Filename, Data: b}, nil
 }
 
-func (h *Handlers) initiativeOp(w http.ResponseWriter, r *http.Request) error {
+func (h initiativePages) initiativeOp(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err
@@ -204,7 +200,7 @@ func (h *Handlers) initiativeOp(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !h.svc.Visible(ctx, u, p, x) {
+	if !h.svc.Initiatives.Visible(ctx, u, p, x) {
 		return refuse.ErrNotFound
 	}
 	f := web.NewForm(r)
@@ -213,24 +209,24 @@ func (h *Handlers) initiativeOp(w http.ResponseWriter, r *http.Request) error {
 	done := "saved"
 	switch op {
 	case "support":
-		_, err = h.svc.Support(ctx, u, p, x, m)
+		_, err = h.svc.Initiatives.Support(ctx, u, p, x, m)
 		done = "supported"
 	case "withdraw-support":
-		_, err = h.svc.Withdraw(ctx, u, x, m)
+		_, err = h.svc.Initiatives.Withdraw(ctx, u, x, m)
 		done = "withdrawn"
 	case "follow":
-		err = h.svc.Follow(ctx, u, x, m)
+		err = h.svc.Initiatives.Follow(ctx, u, x, m)
 		done = "followed"
 	case "unfollow":
-		err = h.svc.Unfollow(ctx, u, x, m)
+		err = h.svc.Initiatives.Unfollow(ctx, u, x, m)
 		done = "unfollowed"
 	case "transition":
-		err = h.svc.Transition(ctx, u, p, x, f.Get("to"), f.Get("reason"), f.Get("meeting"), m)
+		err = h.svc.Initiatives.Transition(ctx, u, p, x, f.Get("to"), f.Get("reason"), f.Get("meeting"), m)
 		done = "moved"
 	case "share":
-		err = h.svc.AddShare(ctx, u, p, x, ShareInput{Source: f.Get("source"), Name: f.Get("name"), ProjectRef: f.Get("project_ref"), Amount: f.Get("amount"), Currency: f.Get("currency")}, m)
+		err = h.svc.Money.AddShare(ctx, u, p, x, ShareInput{Source: f.Get("source"), Name: f.Get("name"), ProjectRef: f.Get("project_ref"), Amount: f.Get("amount"), Currency: f.Get("currency")}, m)
 	case "disbursement":
-		err = h.svc.AddDisbursement(ctx, u, p, x, f.Get("paid_on"), f.Get("d_amount"), f.Get("d_currency"), f.Get("note"), m)
+		err = h.svc.Money.AddDisbursement(ctx, u, p, x, f.Get("paid_on"), f.Get("d_amount"), f.Get("d_currency"), f.Get("note"), m)
 	case "report":
 		up, e := readUpload(r, "photo")
 		if e != nil {
@@ -243,7 +239,7 @@ func (h *Handlers) initiativeOp(w http.ResponseWriter, r *http.Request) error {
 		if up != nil {
 			up.Caption = f.Get("r_caption")
 		}
-		err = h.svc.AddReport(ctx, u, p, x, f.Get("body"), pct, up, m)
+		err = h.svc.Money.AddReport(ctx, u, p, x, f.Get("body"), pct, up, m)
 	case "photo":
 		up, e := readUpload(r, "photo")
 		if e != nil {
@@ -254,17 +250,10 @@ func (h *Handlers) initiativeOp(w http.ResponseWriter, r *http.Request) error {
 			break
 		}
 		up.Caption = f.Get("caption")
-		err = h.svc.AddPhoto(ctx, u, p, x, up, m)
+		err = h.svc.Money.AddPhoto(ctx, u, p, x, up, m)
 	default:
 		return refuse.ErrNotFound
 	}
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.initiativePage(w, r, p, x, op, f, http.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return refusal(err)
-	}
-	return h.redirect(w, r, "/initiatives/"+x.PublicID, done)
+	again := func(status int) error { return h.initiativePage(w, r, p, x, op, f, status) }
+	return h.formDone(w, r, f, err, again, "/initiatives/"+x.PublicID, done)
 }

@@ -1,6 +1,7 @@
 package dialogue
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"net/http"
@@ -36,21 +37,17 @@ type managePage struct {
 }
 
 func (h *Handlers) requireManager(w http.ResponseWriter, r *http.Request) (*auth.User, *Platform, bool, error) {
-	u, err := auth.Need(r)
+	u, p, err := h.signedInOn(r)
 	if err != nil {
 		return nil, nil, false, err
 	}
-	p, err := h.platformFrom(r)
-	if err != nil {
-		return nil, nil, false, err
-	}
-	if !h.svc.CanManage(r.Context(), u, p) {
+	if !h.svc.Platforms.CanManage(r.Context(), u, p) {
 		return nil, nil, false, refuse.ErrForbidden
 	}
 	return u, p, true, nil
 }
 
-func (h *Handlers) manage(w http.ResponseWriter, r *http.Request) error {
+func (h managePages) manage(w http.ResponseWriter, r *http.Request) error {
 	_, p, ok, err := h.requireManager(w, r)
 	if !ok {
 		return err
@@ -58,7 +55,7 @@ func (h *Handlers) manage(w http.ResponseWriter, r *http.Request) error {
 	return h.managePage(w, r, p, "", nil, nil, http.StatusOK)
 }
 
-func (h *Handlers) managePage(w http.ResponseWriter, r *http.Request, p *Platform, op string, f *web.Form, codes []string, status int) error {
+func (h managePages) managePage(w http.ResponseWriter, r *http.Request, p *Platform, op string, f *web.Form, codes []string, status int) error {
 	ctx := r.Context()
 	d := managePage{P: p, Names: h.lsgNames(ctx, p.LSGs), Forms: map[string]*web.Form{}, Op: op, Codes: codes, Done: doneKey(r),
 		Year: time.Now().In(h.zone).Year(), Roles: Roles(), Statuses: ActionStatuses()}
@@ -73,23 +70,23 @@ func (h *Handlers) managePage(w http.ResponseWriter, r *http.Request, p *Platfor
 		d.CodesLSG = &n
 	}
 	var err error
-	if d.Members, err = h.svc.Members(ctx, p); err != nil {
+	if d.Members, err = h.svc.Platforms.Members(ctx, p); err != nil {
 		return err
 	}
-	if d.Priorities, err = h.svc.Priorities(ctx, p); err != nil {
+	if d.Priorities, err = h.svc.Platforms.Priorities(ctx, p); err != nil {
 		return err
 	}
-	if d.Actions, err = h.svc.Actions(ctx, p, 0); err != nil {
+	if d.Actions, err = h.svc.Platforms.Actions(ctx, p, 0); err != nil {
 		return err
 	}
-	all, err := h.svc.Initiatives(ctx, InitiativeFilter{PlatformID: p.ID})
+	all, err := h.svc.Initiatives.List(ctx, InitiativeFilter{PlatformID: p.ID})
 	if err != nil {
 		return err
 	}
-	if d.Ballotable, err = h.svc.Ballotable(ctx, p); err != nil {
+	if d.Ballotable, err = h.svc.Ballots.Ballotable(ctx, p); err != nil {
 		return err
 	}
-	if d.Ballots, err = h.svc.Ballots(ctx, p, true); err != nil {
+	if d.Ballots, err = h.svc.Ballots.List(ctx, p, true); err != nil {
 		return err
 	}
 	if f == nil || op != "ballot" {
@@ -104,100 +101,114 @@ func (h *Handlers) managePage(w http.ResponseWriter, r *http.Request, p *Platfor
 	return h.srv.Render.PageStatus(w, r, status, "dialogue/manage", d)
 }
 
-func (h *Handlers) manageOp(w http.ResponseWriter, r *http.Request) error {
+func (h managePages) manageOp(w http.ResponseWriter, r *http.Request) error {
 	u, p, ok, err := h.requireManager(w, r)
 	if !ok {
 		return err
 	}
-	ctx := r.Context()
-	op := r.PathValue("op")
-	f := web.NewForm(r)
-	m := h.meta(r)
-	var codes []string
+	op, f := r.PathValue("op"), web.NewForm(r)
+	if op == "codes" {
+		// The codes are shown once, on their own page, and never cached.
+		n, _ := strconv.Atoi(f.Get("count"))
+		codes, err := h.svc.Residents.IssueCodes(r.Context(), u, p, f.Get("lsg"), n, h.meta(r))
+		if err != nil {
+			return h.manageFailed(w, r, p, op, f, err)
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		return h.srv.Render.Page(w, r, "dialogue/codes", codesPage{P: p, Codes: codes, LSG: h.lsgNames(r.Context(), []string{f.Get("lsg")})[0]})
+	}
+	next, err := h.manageStep(r, u, p, op, f)
+	if err != nil {
+		return h.manageFailed(w, r, p, op, f, err)
+	}
+	return h.redirect(w, r, next, "saved")
+}
+
+// manageFailed shows the management page again with the form's errors, or
+// refuses.
+func (h managePages) manageFailed(w http.ResponseWriter, r *http.Request, p *Platform, op string, f *web.Form, err error) error {
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		f.SetErrors(fe)
+		return h.managePage(w, r, p, op, f, nil, http.StatusUnprocessableEntity)
+	}
+	return refusal(err)
+}
+
+// manageStep does one management operation and returns the page to go to.
+func (h managePages) manageStep(r *http.Request, u *auth.User, p *Platform, op string, f *web.Form) (string, error) {
+	ctx, m := r.Context(), h.meta(r)
+	back := "/platforms/" + p.Slug + "/manage"
 	switch op {
 	case "member":
 		status := "active"
 		if f.Get("remove") != "" {
 			status = ""
 		}
-		err = h.svc.SetMember(ctx, u, p, atoi64(f.Get("member")), f.Get("role"), status, m)
+		return back, h.svc.Platforms.SetMember(ctx, u, p, atoi64(f.Get("member")), f.Get("role"), status, m)
 	case "invite":
-		email := auth.NormalizeEmail(f.Get("email"))
-		if email == "" {
-			err = FieldErrors{"email": "form.required"}
-			break
+		target, err := h.person(ctx, f.Get("email"), "form.required")
+		if err != nil {
+			return "", err
 		}
-		target, e := h.users.UserByEmail(ctx, email)
-		if errors.Is(e, refuse.ErrNotFound) {
-			err = FieldErrors{"email": "dialogue.user.unknown"}
-			break
-		}
-		if e != nil {
-			return e
-		}
-		err = h.svc.Invite(ctx, u, p, target.ID, target.PublicID, f.Get("role"), m)
+		return back, h.svc.Platforms.Invite(ctx, u, p, target.ID, target.PublicID, f.Get("role"), m)
 	case "priority":
-		err = h.svc.AddPriority(ctx, u, p, f.Get("priority"), f.Get("tags"), m)
+		return back, h.svc.Platforms.AddPriority(ctx, u, p, f.Get("priority"), f.Get("tags"), m)
 	case "action":
 		year, _ := strconv.Atoi(f.Get("year"))
-		err = h.svc.AddAction(ctx, u, p, Action{Year: year, Title: f.Get("title"), Owner: f.Get("owner"), Deadline: f.Get("deadline"), Status: f.Get("status")}, m)
+		return back, h.svc.Platforms.AddAction(ctx, u, p, Action{Year: year, Title: f.Get("title"), Owner: f.Get("owner"), Deadline: f.Get("deadline"), Status: f.Get("status")}, m)
 	case "action-status":
-		err = h.svc.SetActionStatus(ctx, u, p, atoi64(f.Get("action")), f.Get("status"), m)
+		return back, h.svc.Platforms.SetActionStatus(ctx, u, p, atoi64(f.Get("action")), f.Get("status"), m)
 	case "verification":
-		err = h.svc.SetVerification(ctx, u, p, f.Get("requires_verification") == "1", m)
+		return back, h.svc.Platforms.SetVerification(ctx, u, p, f.Get("requires_verification") == "1", m)
 	case "resident":
-		email := auth.NormalizeEmail(f.Get("email"))
-		target, e := h.users.UserByEmail(ctx, email)
-		if email == "" || errors.Is(e, refuse.ErrNotFound) {
-			err = FieldErrors{"email": "dialogue.user.unknown"}
-			break
+		target, err := h.person(ctx, f.Get("email"), "dialogue.user.unknown")
+		if err != nil {
+			return "", err
 		}
-		if e != nil {
-			return e
-		}
-		err = h.svc.VerifyResident(ctx, u, p, target.ID, target.PublicID, f.Get("lsg"), m)
-	case "codes":
-		n, _ := strconv.Atoi(f.Get("count"))
-		codes, err = h.svc.IssueCodes(ctx, u, p, f.Get("lsg"), n, m)
-		if err == nil {
-			w.Header().Set("Cache-Control", "no-store")
-			return h.srv.Render.Page(w, r, "dialogue/codes", codesPage{P: p, Codes: codes, LSG: h.lsgNames(ctx, []string{f.Get("lsg")})[0]})
-		}
+		return back, h.svc.Residents.Verify(ctx, u, p, target.ID, target.PublicID, f.Get("lsg"), m)
 	case "meeting":
-		in := MeetingInput{Title: f.Get("title"), Place: f.Get("place"), OnlineURL: f.Get("online_url"), Agenda: f.Get("agenda")}
-		in.StartsAt = h.parseLocal(f.Get("starts_at"))
-		in.EndsAt = h.parseLocal(f.Get("ends_at"))
-		if f.Get("starts_at") != "" && in.StartsAt.IsZero() {
-			err = FieldErrors{"starts_at": "dialogue.date.invalid"}
-			break
+		mt, err := h.createMeeting(r, u, p, f)
+		if err != nil {
+			return "", err
 		}
-		if f.Get("ends_at") != "" && in.EndsAt.IsZero() {
-			err = FieldErrors{"ends_at": "dialogue.date.invalid"}
-			break
-		}
-		var mt *Meeting
-		mt, err = h.svc.CreateMeeting(ctx, u, p, in, m)
-		if err == nil {
-			return h.redirect(w, r, "/platforms/"+p.Slug+"/meetings/"+mt.PublicID, "saved")
-		}
+		return "/platforms/" + p.Slug + "/meetings/" + mt.PublicID, nil
 	case "ballot":
-		var b *Ballot
-		b, err = h.createBallot(r, u, p, f)
-		if err == nil {
-			return h.redirect(w, r, "/platforms/"+p.Slug+"/ballots/"+b.PublicID, "saved")
+		b, err := h.createBallot(r, u, p, f)
+		if err != nil {
+			return "", err
 		}
-	default:
-		return refuse.ErrNotFound
+		return "/platforms/" + p.Slug + "/ballots/" + b.PublicID, nil
 	}
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.managePage(w, r, p, op, f, nil, http.StatusUnprocessableEntity)
+	return "", refuse.ErrNotFound
+}
+
+// person finds the account of an e-mail address typed into a form; an
+// empty address is the field error emptyKey.
+func (h managePages) person(ctx context.Context, email, emptyKey string) (*auth.User, error) {
+	email = auth.NormalizeEmail(email)
+	if email == "" {
+		return nil, FieldErrors{"email": emptyKey}
 	}
-	if err != nil {
-		return refusal(err)
+	target, err := h.users.UserByEmail(ctx, email)
+	if errors.Is(err, refuse.ErrNotFound) {
+		return nil, FieldErrors{"email": "dialogue.user.unknown"}
 	}
-	return h.redirect(w, r, "/platforms/"+p.Slug+"/manage", "saved")
+	return target, err
+}
+
+// createMeeting creates a meeting from the management form.
+func (h managePages) createMeeting(r *http.Request, u *auth.User, p *Platform, f *web.Form) (*Meeting, error) {
+	in := MeetingInput{Title: f.Get("title"), Place: f.Get("place"), OnlineURL: f.Get("online_url"), Agenda: f.Get("agenda")}
+	in.StartsAt = h.parseLocal(f.Get("starts_at"))
+	in.EndsAt = h.parseLocal(f.Get("ends_at"))
+	if f.Get("starts_at") != "" && in.StartsAt.IsZero() {
+		return nil, FieldErrors{"starts_at": "dialogue.date.invalid"}
+	}
+	if f.Get("ends_at") != "" && in.EndsAt.IsZero() {
+		return nil, FieldErrors{"ends_at": "dialogue.date.invalid"}
+	}
+	return h.svc.Meetings.Create(r.Context(), u, p, in, h.meta(r))
 }
 
 type codesPage struct {
@@ -231,7 +242,7 @@ type meetingPage struct {
 	Op         string
 	Done       string
 	Minutes    string
-	// MinutesHTML was sanitised by bluemonday when the minutes were saved.
+	// MinutesHTML was sanitised by text.Markdown when the minutes were saved.
 	MinutesHTML template.HTML
 }
 
@@ -240,14 +251,14 @@ func (h *Handlers) meetingFrom(r *http.Request) (*Platform, *Meeting, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	mt, err := h.svc.Meeting(r.Context(), p, r.PathValue("pid"))
+	mt, err := h.svc.Meetings.Get(r.Context(), p, r.PathValue("pid"))
 	if err != nil {
 		return nil, nil, err
 	}
 	return p, mt, nil
 }
 
-func (h *Handlers) meeting(w http.ResponseWriter, r *http.Request) error {
+func (h managePages) meeting(w http.ResponseWriter, r *http.Request) error {
 	p, mt, err := h.meetingFrom(r)
 	if err != nil {
 		return err
@@ -255,10 +266,10 @@ func (h *Handlers) meeting(w http.ResponseWriter, r *http.Request) error {
 	return h.meetingPage(w, r, p, mt, "", nil, http.StatusOK)
 }
 
-func (h *Handlers) meetingPage(w http.ResponseWriter, r *http.Request, p *Platform, mt *Meeting, op string, f *web.Form, status int) error {
+func (h managePages) meetingPage(w http.ResponseWriter, r *http.Request, p *Platform, mt *Meeting, op string, f *web.Form, status int) error {
 	ctx := r.Context()
 	u := auth.UserFrom(r)
-	d := meetingPage{P: p, M: mt, Manage: h.svc.CanManage(ctx, u, p), Registered: h.svc.Registered(ctx, u, mt), SignedIn: u != nil, Op: op, Form: f, Done: doneKey(r), Minutes: mt.MinutesMD, MinutesHTML: template.HTML(mt.MinutesHTML)}
+	d := meetingPage{P: p, M: mt, Manage: h.svc.Platforms.CanManage(ctx, u, p), Registered: h.svc.Meetings.Registered(ctx, u, mt), SignedIn: u != nil, Op: op, Form: f, Done: doneKey(r), Minutes: mt.MinutesMD, MinutesHTML: template.HTML(mt.MinutesHTML)}
 	if d.Form == nil {
 		d.Form = web.EmptyForm()
 	}
@@ -267,17 +278,17 @@ func (h *Handlers) meetingPage(w http.ResponseWriter, r *http.Request, p *Platfo
 	}
 	var err error
 	if d.Manage {
-		if d.Regs, err = h.svc.Registrations(ctx, mt); err != nil {
+		if d.Regs, err = h.svc.Meetings.Registrations(ctx, mt); err != nil {
 			return err
 		}
 	}
-	if d.Decisions, err = h.svc.Decisions(ctx, mt); err != nil {
+	if d.Decisions, err = h.svc.Meetings.Decisions(ctx, mt); err != nil {
 		return err
 	}
 	return h.srv.Render.PageStatus(w, r, status, "dialogue/meeting", d)
 }
 
-func (h *Handlers) meetingOp(w http.ResponseWriter, r *http.Request) error {
+func (h managePages) meetingOp(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err
@@ -293,34 +304,27 @@ func (h *Handlers) meetingOp(w http.ResponseWriter, r *http.Request) error {
 	done := "saved"
 	switch op {
 	case "register":
-		err = h.svc.Register(ctx, u, mt, m)
+		err = h.svc.Meetings.Register(ctx, u, mt, m)
 		done = "registered"
 	case "attendance":
 		att := map[int64]bool{}
 		for _, v := range f.Values["attended"] {
 			att[atoi64(v)] = true
 		}
-		err = h.svc.SetAttendance(ctx, u, p, mt, att, m)
+		err = h.svc.Meetings.SetAttendance(ctx, u, p, mt, att, m)
 	case "minutes":
-		if !h.svc.CanManage(ctx, u, p) {
+		if !h.svc.Platforms.CanManage(ctx, u, p) {
 			return refuse.ErrForbidden
 		}
-		err = h.svc.SetMinutes(ctx, u, p, mt, f.Raw("minutes"), m)
+		err = h.svc.Meetings.SetMinutes(ctx, u, p, mt, f.Raw("minutes"), m)
 	case "decision":
-		if !h.svc.CanManage(ctx, u, p) {
+		if !h.svc.Platforms.CanManage(ctx, u, p) {
 			return refuse.ErrForbidden
 		}
-		err = h.svc.AddDecision(ctx, u, p, mt, f.Get("decision"), m)
+		err = h.svc.Meetings.AddDecision(ctx, u, p, mt, f.Get("decision"), m)
 	default:
 		return refuse.ErrNotFound
 	}
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.meetingPage(w, r, p, mt, op, f, http.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return refusal(err)
-	}
-	return h.redirect(w, r, "/platforms/"+p.Slug+"/meetings/"+mt.PublicID, done)
+	again := func(status int) error { return h.meetingPage(w, r, p, mt, op, f, status) }
+	return h.formDone(w, r, f, err, again, "/platforms/"+p.Slug+"/meetings/"+mt.PublicID, done)
 }

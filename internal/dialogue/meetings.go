@@ -1,7 +1,6 @@
 package dialogue
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/url"
@@ -10,29 +9,21 @@ import (
 	"time"
 
 	ics "github.com/arran4/golang-ical"
-	"github.com/microcosm-cc/bluemonday"
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/extension"
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/refuse"
+	"github.com/dijalog/dijalog/internal/text"
 )
 
-// minutesMD renders Markdown; raw HTML in the source is dropped by goldmark
-// (no html.WithUnsafe) and the output is allow-listed by bluemonday.
-var minutesMD = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify))
+// Meetings runs the platforms' meetings: the agenda and the iCal feed,
+// registrations and attendance, minutes and decisions.
+type Meetings struct{ *core }
 
-// RenderMinutes turns Markdown minutes into sanitised HTML.
-func RenderMinutes(src string) (string, error) {
-	var buf bytes.Buffer
-	if err := minutesMD.Convert([]byte(src), &buf); err != nil {
-		return "", err
-	}
-	p := bluemonday.UGCPolicy()
-	p.RequireNoFollowOnLinks(true)
-	p.AllowURLSchemes("http", "https", "mailto")
-	return p.Sanitize(buf.String()), nil
-}
+// RenderMinutes turns Markdown minutes into HTML allowed by the one policy
+// for what people write (text.Markdown): raw HTML is not rendered and
+// nothing that could run survives.
+func RenderMinutes(src string) string { return text.Markdown(src) }
 
 // MeetingInput is the meeting form.
 type MeetingInput struct {
@@ -45,23 +36,34 @@ func validURL(s string) bool {
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
 
-// CreateMeeting schedules a meeting (managers).
-func (s *Service) CreateMeeting(ctx context.Context, u *auth.User, p *Platform, in MeetingInput, m Meta) (*Meeting, error) {
-	if u != nil && !s.CanManage(ctx, u, p) {
-		return nil, ErrForbidden
+// Create schedules a meeting (managers).
+func (s *Meetings) Create(ctx context.Context, u *auth.User, p *Platform, in MeetingInput, m Meta) (*Meeting, error) {
+	if u != nil && !s.canManage(ctx, u, p) {
+		return nil, refuse.ErrForbidden
 	}
-	fe := FieldErrors{}
-	var k string
 	mt := &Meeting{PlatformID: p.ID, StartsAt: db.Time(in.StartsAt), EndsAt: db.Time(in.EndsAt)}
-	if mt.Title, k = cleanLine(in.Title, 200, true); k != "" {
-		fe["title"] = k
+	if fe := mt.fill(in); len(fe) > 0 {
+		return nil, fe
 	}
-	if mt.Place, k = cleanLine(in.Place, 300, false); k != "" {
-		fe["place"] = k
+	mt.PublicID = newPID()
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := insertMeeting(ctx, tx, mt, s.now()); err != nil {
+			return err
+		}
+		return record(ctx, tx, u, "dialogue.meeting.create", "meeting", mt.PublicID, map[string]string{"platform": p.Slug}, m)
+	})
+	if err != nil {
+		return nil, wrap("CreateMeeting", err)
 	}
-	if mt.Agenda, k = cleanLine(in.Agenda, 5000, false); k != "" {
-		fe["agenda"] = k
-	}
+	return mt, nil
+}
+
+// fill sets mt's fields from the form in and returns what is wrong with it.
+func (mt *Meeting) fill(in MeetingInput) FieldErrors {
+	fe := checks{}
+	mt.Title = fe.line("title", in.Title, 200, true)
+	mt.Place = fe.line("place", in.Place, 300, false)
+	mt.Agenda = fe.line("agenda", in.Agenda, 5000, false)
 	mt.OnlineURL = strings.TrimSpace(in.OnlineURL)
 	if mt.OnlineURL != "" && (!validURL(mt.OnlineURL) || len(mt.OnlineURL) > 500) {
 		fe["online_url"] = "dialogue.url.invalid"
@@ -77,110 +79,47 @@ func (s *Service) CreateMeeting(ctx context.Context, u *auth.User, p *Platform, 
 	} else if in.EndsAt.Before(in.StartsAt) {
 		fe["ends_at"] = "dialogue.meeting.ends_before"
 	}
-	if len(fe) > 0 {
-		return nil, fe
-	}
-	mt.PublicID = newPID()
-	now := s.now()
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		id, err := db.InsertID(ctx, tx, `INSERT INTO dlg_meetings (public_id, platform_id, title, starts_at, ends_at, place, online_url, agenda, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			mt.PublicID, p.ID, mt.Title, mt.StartsAt, mt.EndsAt, mt.Place, mt.OnlineURL, mt.Agenda, now, now)
-		if err != nil {
-			return err
-		}
-		mt.ID = id
-		return record(ctx, tx, u, "dialogue.meeting.create", "meeting", mt.PublicID, map[string]string{"platform": p.Slug}, m)
-	})
+	return FieldErrors(fe)
+}
+
+// Get returns a meeting of p by public id.
+func (s *Meetings) Get(ctx context.Context, p *Platform, pid string) (*Meeting, error) {
+	mt, err := meetingByPID(ctx, s.db, p.ID, pid)
 	if err != nil {
-		return nil, wrap("CreateMeeting", err)
+		return nil, wrap("Meeting", err)
 	}
 	return mt, nil
 }
 
-const selectMeeting = `SELECT m.id, m.public_id, m.platform_id, m.title, m.starts_at, m.ends_at, m.place, m.online_url, m.agenda, m.minutes_md, m.minutes_html,
- (SELECT COUNT(*) FROM dlg_registrations r WHERE r.meeting_id = m.id), (SELECT COUNT(*) FROM dlg_registrations r WHERE r.meeting_id = m.id AND r.attended = 1)
-FROM dlg_meetings m`
-
-func scanMeeting(row interface{ Scan(...any) error }) (*Meeting, error) {
-	mt := &Meeting{}
-	err := row.Scan(&mt.ID, &mt.PublicID, &mt.PlatformID, &mt.Title, &mt.StartsAt, &mt.EndsAt, &mt.Place, &mt.OnlineURL, &mt.Agenda, &mt.MinutesMD, &mt.MinutesHTML, &mt.Registered, &mt.Attended)
-	return mt, err
-}
-
-// Meeting returns a meeting of p by public id.
-func (s *Service) Meeting(ctx context.Context, p *Platform, pid string) (*Meeting, error) {
-	mt, err := scanMeeting(s.db.QueryRowContext(ctx, selectMeeting+` WHERE m.public_id = ? AND m.platform_id = ?`, pid, p.ID))
-	if err != nil {
-		return nil, wrap("Meeting", notFound(err))
-	}
-	return mt, nil
-}
-
-// Meetings lists p's meetings, latest first.
-func (s *Service) Meetings(ctx context.Context, p *Platform) ([]Meeting, error) {
-	rows, err := s.db.QueryContext(ctx, selectMeeting+` WHERE m.platform_id = ? ORDER BY m.starts_at DESC LIMIT 200`, p.ID)
-	if err != nil {
-		return nil, wrap("Meetings", err)
-	}
-	defer rows.Close()
-	var out []Meeting
-	for rows.Next() {
-		mt, err := scanMeeting(rows)
-		if err != nil {
-			return nil, wrap("Meetings", err)
-		}
-		out = append(out, *mt)
-	}
-	return out, wrap("Meetings", rows.Err())
+// List lists p's meetings, latest first.
+func (s *Meetings) List(ctx context.Context, p *Platform) ([]Meeting, error) {
+	out, err := listMeetings(ctx, s.db, p.ID)
+	return out, wrap("Meetings", err)
 }
 
 // Register signs u up for a meeting; a second time changes nothing.
-func (s *Service) Register(ctx context.Context, u *auth.User, mt *Meeting, m Meta) error {
+func (s *Meetings) Register(ctx context.Context, u *auth.User, mt *Meeting, m Meta) error {
 	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
-	now := s.now()
-	_, err := s.db.ExecContext(ctx, `INSERT INTO dlg_registrations (meeting_id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?)`, mt.ID, u.ID, now, now)
-	if db.IsUniqueViolation(err) {
-		return nil
-	}
-	return wrap("Register", err)
+	return wrap("Register", insertRegistration(ctx, s.db, mt.ID, u.ID, s.now()))
 }
 
 // Registered reports whether u is registered for mt.
-func (s *Service) Registered(ctx context.Context, u *auth.User, mt *Meeting) bool {
-	if u == nil {
-		return false
-	}
-	var n int
-	_ = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM dlg_registrations WHERE meeting_id = ? AND user_id = ?`, mt.ID, u.ID).Scan(&n)
-	return n > 0
+func (s *Meetings) Registered(ctx context.Context, u *auth.User, mt *Meeting) bool {
+	return u != nil && registered(ctx, s.db, mt.ID, u.ID)
 }
 
 // Registrations lists the people registered for mt.
-func (s *Service) Registrations(ctx context.Context, mt *Meeting) ([]Registration, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.public_id, u.display_name, r.attended FROM dlg_registrations r JOIN users u ON u.id = r.user_id WHERE r.meeting_id = ? ORDER BY u.display_name`, mt.ID)
-	if err != nil {
-		return nil, wrap("Registrations", err)
-	}
-	defer rows.Close()
-	var out []Registration
-	for rows.Next() {
-		var r Registration
-		var a int
-		if err := rows.Scan(&r.UserID, &r.UserPID, &r.Name, &a); err != nil {
-			return nil, wrap("Registrations", err)
-		}
-		r.Attended = a == 1
-		out = append(out, r)
-	}
-	return out, wrap("Registrations", rows.Err())
+func (s *Meetings) Registrations(ctx context.Context, mt *Meeting) ([]Registration, error) {
+	out, err := listRegistrations(ctx, s.db, mt.ID)
+	return out, wrap("Registrations", err)
 }
 
 // SetAttendance records who attended (managers): attended holds user ids.
-func (s *Service) SetAttendance(ctx context.Context, u *auth.User, p *Platform, mt *Meeting, attended map[int64]bool, m Meta) error {
-	if !s.CanManage(ctx, u, p) {
-		return ErrForbidden
+func (s *Meetings) SetAttendance(ctx context.Context, u *auth.User, p *Platform, mt *Meeting, attended map[int64]bool, m Meta) error {
+	if !s.canManage(ctx, u, p) {
+		return refuse.ErrForbidden
 	}
 	regs, err := s.Registrations(ctx, mt)
 	if err != nil {
@@ -189,7 +128,7 @@ func (s *Service) SetAttendance(ctx context.Context, u *auth.User, p *Platform, 
 	return wrap("SetAttendance", s.db.InTx(ctx, func(tx *db.Tx) error {
 		n := 0
 		for _, r := range regs {
-			if _, err := tx.ExecContext(ctx, `UPDATE dlg_registrations SET attended = ?, updated_at = ? WHERE meeting_id = ? AND user_id = ?`, boolInt(attended[r.UserID]), s.now(), mt.ID, r.UserID); err != nil {
+			if err := setAttended(ctx, tx, mt.ID, r.UserID, attended[r.UserID], s.now()); err != nil {
 				return err
 			}
 			if attended[r.UserID] {
@@ -201,66 +140,39 @@ func (s *Service) SetAttendance(ctx context.Context, u *auth.User, p *Platform, 
 }
 
 // SetMinutes stores the minutes as Markdown and as sanitised HTML.
-func (s *Service) SetMinutes(ctx context.Context, u *auth.User, p *Platform, mt *Meeting, md string, m Meta) error {
-	if u != nil && !s.CanManage(ctx, u, p) {
-		return ErrForbidden
+func (s *Meetings) SetMinutes(ctx context.Context, u *auth.User, p *Platform, mt *Meeting, md string, m Meta) error {
+	if u != nil && !s.canManage(ctx, u, p) {
+		return refuse.ErrForbidden
 	}
 	md, k := cleanLine(md, 50000, false)
 	if k != "" {
 		return FieldErrors{"minutes": k}
 	}
-	html, err := RenderMinutes(md)
-	if err != nil {
-		return FieldErrors{"minutes": "dialogue.minutes.invalid"}
-	}
-	return wrap("SetMinutes", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE dlg_meetings SET minutes_md = ?, minutes_html = ?, updated_at = ? WHERE id = ?`, md, html, s.now(), mt.ID); err != nil {
-			return err
-		}
-		return record(ctx, tx, u, "dialogue.meeting.minutes", "meeting", mt.PublicID, nil, m)
-	}))
+	return s.commit(ctx, "SetMinutes", u, m, func(tx *db.Tx) error { return setMinutes(ctx, tx, mt.ID, md, RenderMinutes(md), s.now()) }, "dialogue.meeting.minutes", "meeting", mt.PublicID, nil)
 }
 
 // Decisions lists the decisions of a meeting.
-func (s *Service) Decisions(ctx context.Context, mt *Meeting) ([]Decision, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.text, COALESCE(i.public_id, ''), COALESCE(i.title, '') FROM dlg_decisions d LEFT JOIN dlg_initiatives i ON i.id = d.initiative_id WHERE d.meeting_id = ? ORDER BY d.id`, mt.ID)
-	if err != nil {
-		return nil, wrap("Decisions", err)
-	}
-	defer rows.Close()
-	var out []Decision
-	for rows.Next() {
-		var d Decision
-		if err := rows.Scan(&d.ID, &d.Text, &d.InitiativePID, &d.InitiativeTitle); err != nil {
-			return nil, wrap("Decisions", err)
-		}
-		out = append(out, d)
-	}
-	return out, wrap("Decisions", rows.Err())
+func (s *Meetings) Decisions(ctx context.Context, mt *Meeting) ([]Decision, error) {
+	out, err := listDecisions(ctx, s.db, mt.ID)
+	return out, wrap("Decisions", err)
 }
 
 // AddDecision records a decision at a meeting that is not a selection.
-func (s *Service) AddDecision(ctx context.Context, u *auth.User, p *Platform, mt *Meeting, text string, m Meta) error {
-	if u != nil && !s.CanManage(ctx, u, p) {
-		return ErrForbidden
+func (s *Meetings) AddDecision(ctx context.Context, u *auth.User, p *Platform, mt *Meeting, text string, m Meta) error {
+	if u != nil && !s.canManage(ctx, u, p) {
+		return refuse.ErrForbidden
 	}
 	text, k := cleanLine(text, 2000, true)
 	if k != "" {
 		return FieldErrors{"decision": k}
 	}
-	now := s.now()
-	return wrap("AddDecision", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO dlg_decisions (meeting_id, text, created_at, updated_at) VALUES (?, ?, ?, ?)`, mt.ID, text, now, now); err != nil {
-			return err
-		}
-		return record(ctx, tx, u, "dialogue.meeting.decision", "meeting", mt.PublicID, nil, m)
-	}))
+	return s.commit(ctx, "AddDecision", u, m, func(tx *db.Tx) error { return insertDecision(ctx, tx, mt.ID, 0, text, s.now()) }, "dialogue.meeting.decision", "meeting", mt.PublicID, nil)
 }
 
 // WriteICS writes p's meetings as an RFC 5545 calendar; pageURL(meeting)
 // is each meeting's absolute page address.
-func (s *Service) WriteICS(ctx context.Context, w io.Writer, p *Platform, host string, pageURL func(*Meeting) string) error {
-	list, err := s.Meetings(ctx, p)
+func (s *Meetings) WriteICS(ctx context.Context, w io.Writer, p *Platform, host string, pageURL func(*Meeting) string) error {
+	list, err := s.List(ctx, p)
 	if err != nil {
 		return err
 	}

@@ -19,21 +19,24 @@
 package dialogue
 
 import (
-	"errors"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/money"
 	"github.com/dijalog/dijalog/internal/refuse"
 )
 
-// Errors of the service; handlers map them to localised refusals.
+// The domain's own refusals: each is a flavour of a refuse sentinel
+// (errors.Is(ErrClosed, refuse.ErrConflict) holds) with the catalogue key of
+// its message, which the handlers show instead of the sentinel's.
 var (
-	ErrForbidden            = errors.New("dialogue: forbidden")
-	ErrClosed               = errors.New("dialogue: support phase closed")
-	ErrAlreadySupported     = errors.New("dialogue: already supported")
-	ErrNotSupported         = errors.New("dialogue: not supported")
-	ErrVerificationRequired = errors.New("dialogue: verified residents only")
-	ErrBadTransition        = errors.New("dialogue: transition not allowed")
+	ErrClosed               = refuse.Key(refuse.ErrConflict, "dialogue.support.closed")
+	ErrAlreadySupported     = refuse.Key(refuse.ErrConflict, "dialogue.support.already")
+	ErrNotSupported         = refuse.Key(refuse.ErrConflict, "dialogue.support.none")
+	ErrVerificationRequired = refuse.Key(refuse.ErrForbidden, "dialogue.support.verify")
+	ErrBadTransition        = refuse.Key(refuse.ErrConflict, "dialogue.transition.invalid")
+	ErrBallotClosed         = refuse.Key(refuse.ErrConflict, "dialogue.ballot.closed")
+	ErrAlreadyVoted         = refuse.Key(refuse.ErrConflict, "dialogue.ballot.already")
+	ErrOtherLSG             = refuse.Key(refuse.ErrForbidden, "dialogue.ballot.other_lsg")
 )
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).

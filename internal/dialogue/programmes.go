@@ -3,19 +3,15 @@ package dialogue
 import (
 	"context"
 	"sort"
-	"strings"
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/money"
 	"github.com/dijalog/dijalog/internal/refuse"
 )
 
-// moneyStates are the states of initiatives that the money pages count.
-const moneyStates = `('selected', 'cofinanced', 'implementation', 'done')`
-
-// Money summarises what p's co-financed initiatives cost and received.
-func (s *Service) Money(ctx context.Context, p *Platform) (*MoneySummary, error) {
-	sum, err := s.summary(ctx, `i.platform_id = ?`, p.ID)
+// Summary summarises what p's co-financed initiatives cost and received.
+func (s *Money) Summary(ctx context.Context, p *Platform) (*MoneySummary, error) {
+	sum, err := s.summary(ctx, wherePlatform, p.ID)
 	return sum, wrap("Money", err)
 }
 
@@ -31,41 +27,30 @@ type Programme struct {
 
 // Programmes lists the donor programmes of every financing plan, with
 // the number of initiatives each co-finances and its own money.
-func (s *Service) Programmes(ctx context.Context) ([]Programme, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT s.name, s.project_ref, s.initiative_id, s.amount_minor, s.currency FROM dlg_shares s JOIN dlg_initiatives i ON i.id = s.initiative_id
-WHERE s.source = 'donor' AND i.state IN `+moneyStates+` ORDER BY s.id`)
-	if err != nil {
-		return nil, wrap("Programmes", err)
-	}
-	defer rows.Close()
+func (s *Money) Programmes(ctx context.Context) ([]Programme, error) {
 	type acc struct {
 		Programme
 		seen   map[int64]bool
 		totals map[string]int64
 	}
 	byKey := map[string]*acc{}
-	for rows.Next() {
-		var name, ref, cur string
-		var id, minor int64
-		if err := rows.Scan(&name, &ref, &id, &minor, &cur); err != nil {
-			return nil, wrap("Programmes", err)
-		}
+	err := eachDonorShare(ctx, s.db, func(name, ref string, id int64, a money.Amount) {
 		key := programmeKey(name)
-		a := byKey[key]
-		if a == nil {
-			a = &acc{Programme: Programme{Key: key, Name: name}, seen: map[int64]bool{}, totals: map[string]int64{}}
-			byKey[key] = a
+		ac := byKey[key]
+		if ac == nil {
+			ac = &acc{Programme: Programme{Key: key, Name: name}, seen: map[int64]bool{}, totals: map[string]int64{}}
+			byKey[key] = ac
 		}
-		if a.ProjectRef == "" {
-			a.ProjectRef = ref
+		if ac.ProjectRef == "" {
+			ac.ProjectRef = ref
 		}
-		if !a.seen[id] {
-			a.seen[id] = true
-			a.Initiatives++
+		if !ac.seen[id] {
+			ac.seen[id] = true
+			ac.Initiatives++
 		}
-		a.totals[cur] += minor
-	}
-	if err := rows.Err(); err != nil {
+		ac.totals[a.Currency] += a.Minor
+	})
+	if err != nil {
 		return nil, wrap("Programmes", err)
 	}
 	out := make([]Programme, 0, len(byKey))
@@ -99,7 +84,7 @@ type ProgrammeSummary struct {
 
 // ProgrammeMoney summarises the initiatives co-financed by the programme
 // with key (see Programme.Key), across platforms.
-func (s *Service) ProgrammeMoney(ctx context.Context, key string) (*ProgrammeSummary, error) {
+func (s *Money) ProgrammeMoney(ctx context.Context, key string) (*ProgrammeSummary, error) {
 	if len(key) > 200 {
 		return nil, refuse.ErrNotFound
 	}
@@ -116,102 +101,87 @@ func (s *Service) ProgrammeMoney(ctx context.Context, key string) (*ProgrammeSum
 	if pr == nil {
 		return nil, refuse.ErrNotFound
 	}
-	names, err := s.programmeNames(ctx, key)
+	all, err := donorNames(ctx, s.db)
 	if err != nil {
 		return nil, wrap("ProgrammeMoney", err)
+	}
+	var names []string
+	for _, n := range all {
+		if programmeKey(n) == key {
+			names = append(names, n)
+		}
 	}
 	args := make([]any, len(names))
 	for i, n := range names {
 		args[i] = n
 	}
-	sum, err := s.summary(ctx, `EXISTS (SELECT 1 FROM dlg_shares d WHERE d.initiative_id = i.id AND d.source = 'donor' AND d.name IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ")+`))`, args...)
+	sum, err := s.summary(ctx, whereProgramme(len(names)), args...)
 	if err != nil {
 		return nil, wrap("ProgrammeMoney", err)
 	}
 	return &ProgrammeSummary{Programme: *pr, MoneySummary: sum}, nil
 }
 
-// programmeNames are the spellings of donor names that share key.
-func (s *Service) programmeNames(ctx context.Context, key string) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT name FROM dlg_shares WHERE source = 'donor'`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		if programmeKey(n) == key {
-			out = append(out, n)
-		}
-	}
-	return out, rows.Err()
-}
-
 // summary builds a MoneySummary of the selected-or-later initiatives that
 // match where (a condition on i, the initiative), in three queries.
-func (s *Service) summary(ctx context.Context, where string, args ...any) (*MoneySummary, error) {
+func (s *core) summary(ctx context.Context, where string, args ...any) (*MoneySummary, error) {
 	sum := &MoneySummary{}
-	rows, err := s.db.QueryContext(ctx, `SELECT i.id, i.public_id, i.title, i.state, p.slug, p.name,
- COALESCE((SELECT MAX(r.percent) FROM dlg_reports r WHERE r.initiative_id = i.id), 0)
-FROM dlg_initiatives i JOIN dlg_platforms p ON p.id = i.platform_id WHERE i.state IN `+moneyStates+` AND `+where+` ORDER BY i.title, i.id`, args...)
+	index, err := moneyRows(ctx, s.db, sum, where, args)
 	if err != nil {
 		return nil, err
 	}
-	index := map[int64]int{}
-	for rows.Next() {
-		var r MoneyRow
-		var id int64
-		if err := rows.Scan(&id, &r.PublicID, &r.Title, &r.State, &r.PlatformSlug, &r.PlatformName, &r.Percent); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		index[id] = len(sum.Rows)
-		sum.Rows = append(sum.Rows, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	totals := map[string]int64{}
-	paid := map[string]int64{}
-	bySource := map[[3]string]int64{}
-	has := map[int]bool{}
-	err = s.eachAmount(ctx, `SELECT s.initiative_id, s.source, s.name, s.amount_minor, s.currency FROM dlg_shares s JOIN dlg_initiatives i ON i.id = s.initiative_id
-WHERE i.state IN `+moneyStates+` AND `+where+` ORDER BY s.id`, args, func(id int64, source, name string, a money.Amount) {
-		k, ok := index[id]
-		if !ok {
-			return
-		}
-		has[k] = true
-		totals[a.Currency] += a.Minor
-		bySource[[3]string{source, name, a.Currency}] += a.Minor
-		r := &sum.Rows[k]
-		if r.Planned.Currency == "" || r.Planned.Currency == a.Currency {
-			r.Planned = money.New(r.Planned.Minor+a.Minor, a.Currency)
+	t := moneyTotals{paid: map[string]int64{}, planned: map[string]int64{}, bySource: map[[3]string]int64{}, has: map[int]bool{}}
+	err = eachAmount(ctx, s.db, sharesOf(where), args, func(id int64, source, name string, a money.Amount) {
+		if k, ok := index[id]; ok {
+			t.share(&sum.Rows[k], k, source, name, a)
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = s.eachAmount(ctx, `SELECT s.initiative_id, '', '', s.amount_minor, s.currency FROM dlg_disbursements s JOIN dlg_initiatives i ON i.id = s.initiative_id
-WHERE i.state IN `+moneyStates+` AND `+where+` ORDER BY s.id`, args, func(id int64, _, _ string, a money.Amount) {
-		k, ok := index[id]
-		if !ok {
-			return
-		}
-		paid[a.Currency] += a.Minor
-		r := &sum.Rows[k]
-		if r.Paid.Currency == "" || r.Paid.Currency == a.Currency {
-			r.Paid = money.New(r.Paid.Minor+a.Minor, a.Currency)
+	err = eachAmount(ctx, s.db, disbursementsOf(where), args, func(id int64, _, _ string, a money.Amount) {
+		if k, ok := index[id]; ok {
+			t.paidOut(&sum.Rows[k], a)
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
+	sum.count(t.has)
+	sum.Totals = amounts(t.planned)
+	sum.Paid = amounts(t.paid)
+	sum.BySource = sourceTotals(t.bySource)
+	return sum, nil
+}
+
+// moneyTotals gathers the amounts of a summary by currency.
+type moneyTotals struct {
+	planned, paid map[string]int64
+	bySource      map[[3]string]int64 // source, name, currency
+	has           map[int]bool        // rows with a financing plan
+}
+
+// share adds a financing share of row r (the k-th).
+func (t *moneyTotals) share(r *MoneyRow, k int, source, name string, a money.Amount) {
+	t.has[k] = true
+	t.planned[a.Currency] += a.Minor
+	t.bySource[[3]string{source, name, a.Currency}] += a.Minor
+	if r.Planned.Currency == "" || r.Planned.Currency == a.Currency {
+		r.Planned = money.New(r.Planned.Minor+a.Minor, a.Currency)
+	}
+}
+
+// paidOut adds a disbursement of row r.
+func (t *moneyTotals) paidOut(r *MoneyRow, a money.Amount) {
+	t.paid[a.Currency] += a.Minor
+	if r.Paid.Currency == "" || r.Paid.Currency == a.Currency {
+		r.Paid = money.New(r.Paid.Minor+a.Minor, a.Currency)
+	}
+}
+
+// count sets the counters and the platform lines from the rows; has names
+// the rows with a financing plan.
+func (sum *MoneySummary) count(has map[int]bool) {
 	platforms := map[string]*PlatformMoney{}
 	var order []string
 	for k, r := range sum.Rows {
@@ -243,27 +213,31 @@ WHERE i.state IN `+moneyStates+` AND `+where+` ORDER BY s.id`, args, func(id int
 		sum.ByPlatform = append(sum.ByPlatform, *pm)
 	}
 	sort.SliceStable(sum.ByPlatform, func(i, j int) bool { return sum.ByPlatform[i].Name < sum.ByPlatform[j].Name })
-	sum.Totals = amounts(totals)
-	sum.Paid = amounts(paid)
+}
+
+// sourceTotals lists the planned amounts by source (municipality, donors
+// by name, others) and currency.
+func sourceTotals(bySource map[[3]string]int64) []SourceTotal {
+	var out []SourceTotal
 	for k, v := range bySource {
 		st := SourceTotal{Source: k[0], Name: k[1], Amount: money.New(v, k[2])}
 		if st.Source == "donor" {
 			st.Key = programmeKey(st.Name)
 		}
-		sum.BySource = append(sum.BySource, st)
+		out = append(out, st)
 	}
-	order2 := map[string]int{"lsg": 0, "donor": 1, "other": 2}
-	sort.Slice(sum.BySource, func(i, j int) bool {
-		a, b := sum.BySource[i], sum.BySource[j]
-		if order2[a.Source] != order2[b.Source] {
-			return order2[a.Source] < order2[b.Source]
+	rank := map[string]int{"lsg": 0, "donor": 1, "other": 2}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if rank[a.Source] != rank[b.Source] {
+			return rank[a.Source] < rank[b.Source]
 		}
 		if a.Name != b.Name {
 			return a.Name < b.Name
 		}
 		return a.Amount.Currency < b.Amount.Currency
 	})
-	return sum, nil
+	return out
 }
 
 func addTo(m map[string]int64, a money.Amount) map[string]int64 {
@@ -272,23 +246,4 @@ func addTo(m map[string]int64, a money.Amount) map[string]int64 {
 	}
 	m[a.Currency] += a.Minor
 	return m
-}
-
-// eachAmount runs a query of (initiative id, source, name, minor, currency)
-// rows and hands each to fn.
-func (s *Service) eachAmount(ctx context.Context, q string, args []any, fn func(id int64, source, name string, a money.Amount)) error {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, minor int64
-		var source, name, cur string
-		if err := rows.Scan(&id, &source, &name, &minor, &cur); err != nil {
-			return err
-		}
-		fn(id, source, name, money.New(minor, cur))
-	}
-	return rows.Err()
 }

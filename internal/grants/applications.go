@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -75,9 +76,9 @@ func NotEligible(c *Call, answers map[string]string) []Question {
 // Start opens an organisation's application with its eligibility answers
 // (or changes the answers of its draft). An applicant that is not eligible
 // gets no form; the page says why.
-func (s *Service) Start(ctx context.Context, u *auth.User, c *Call, orgPID string, answers map[string]string, m Meta) (*Application, error) {
+func (s *Applications) Start(ctx context.Context, u *auth.User, c *Call, orgPID string, answers map[string]string, m Meta) (*Application, error) {
 	if !CanApplyFor(u, orgPID) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	if !c.AcceptsAt(s.Now()) {
 		return nil, ErrClosed
@@ -107,12 +108,7 @@ func (s *Service) Start(ctx context.Context, u *auth.User, c *Call, orgPID strin
 		switch {
 		case errors.Is(err, refuse.ErrNotFound):
 			pid := uuid.NewString()
-			_, err = db.InsertID(ctx, tx, `INSERT INTO grant_applications (public_id, call_id, org_public_id, org_name, eligibility, eligible, updated_by, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, pid, c.ID, orgPID, org.Name, mustJSON(clean), boolInt(eligible), u.ID, now, now)
-			if db.IsUniqueViolation(err) {
-				return ErrStale // another member started it at the same moment
-			}
-			if err != nil {
+			if err := insertApp(ctx, tx, pid, c.ID, orgPID, org.Name, clean, eligible, u.ID, now); err != nil {
 				return err
 			}
 			if err := audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.application.start", ObjectKind: "grant_application", ObjectRef: pid, Details: map[string]string{"call": c.Slug, "eligible": strconv.FormatBool(eligible)}, IP: m.IP}); err != nil {
@@ -126,8 +122,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, pid, c.ID, orgPID, org.Name, m
 		if existing.Status == AppSubmitted {
 			return ErrState
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE grant_applications SET eligibility = ?, eligible = ?, status = 'draft', version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?`,
-			mustJSON(clean), boolInt(eligible), u.ID, now, existing.ID); err != nil {
+		if err := setEligibility(ctx, tx, existing.ID, clean, eligible, u.ID, now); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.application.eligibility", ObjectKind: "grant_application", ObjectRef: existing.PublicID, Details: map[string]string{"eligible": strconv.FormatBool(eligible)}, IP: m.IP}); err != nil {
@@ -142,35 +137,29 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, pid, c.ID, orgPID, org.Name, m
 	return app, nil
 }
 
-func appByCallOrg(ctx context.Context, q db.Querier, callID int64, org string) (*Application, error) {
-	apps, err := listApps(ctx, q, `a.call_id = ? AND a.org_public_id = ?`, callID, org)
-	if err != nil {
-		return nil, err
-	}
-	if len(apps) == 0 {
-		return nil, refuse.ErrNotFound
-	}
-	return apps[0], nil
-}
-
 // ApplicationOf returns the application of an organisation to a call.
-func (s *Service) ApplicationOf(ctx context.Context, callID int64, orgPID string) (*Application, error) {
+func (s *Applications) Of(ctx context.Context, callID int64, orgPID string) (*Application, error) {
 	return appByCallOrg(ctx, s.db, callID, orgPID)
 }
 
 // Application returns one application by its public id.
-func (s *Service) Application(ctx context.Context, pid string) (*Application, error) {
+func (s *core) application(ctx context.Context, pid string) (*Application, error) {
 	if len(pid) > 64 {
 		return nil, refuse.ErrNotFound
 	}
 	return appBy(ctx, s.db, "public_id", pid)
 }
 
+// Get returns one application by its public id.
+func (s *Applications) Get(ctx context.Context, pid string) (*Application, error) {
+	return s.application(ctx, pid)
+}
+
 // MyApplications lists the applications of the organisations u acts for.
-func (s *Service) MyApplications(ctx context.Context, u *auth.User) ([]*Application, error) {
+func (s *Applications) Mine(ctx context.Context, u *auth.User) ([]*Application, error) {
 	var out []*Application
 	for _, org := range ApplicantOrgs(u) {
-		apps, err := listApps(ctx, s.db, `a.org_public_id = ?`, org)
+		apps, err := appsOfOrg(ctx, s.db, org)
 		if err != nil {
 			return nil, err
 		}
@@ -202,90 +191,102 @@ func readDraft(c *Call, d Draft) (map[string]string, []BudgetLine, int64, int64,
 		fe["title"] = "grants.too_long"
 	}
 	for _, f := range c.Form {
-		v := strings.TrimSpace(d.Values[f.Key])
 		switch f.Type {
 		case FieldBudget:
-			for i, l := range d.Budget {
-				item := strings.TrimSpace(l.Item)
-				if item == "" && strings.TrimSpace(l.Cost) == "" && strings.TrimSpace(l.Requested) == "" {
-					continue
-				}
-				key := "budget_" + strconv.Itoa(i)
-				if item == "" || !validText(item, 200) {
-					fe[key+"_item"] = "form.required"
-				}
-				cost, err1 := money.Parse(l.Cost, c.Currency)
-				req := money.Amount{Currency: c.Currency}
-				var err2 error
-				if strings.TrimSpace(l.Requested) != "" {
-					req, err2 = money.Parse(l.Requested, c.Currency)
-				}
-				switch {
-				case err1 != nil:
-					fe[key+"_cost"] = "grants.amount.invalid"
-				case cost.Minor <= 0:
-					fe[key+"_cost"] = "grants.budget.negative"
-				}
-				switch {
-				case err2 != nil:
-					fe[key+"_requested"] = "grants.amount.invalid"
-				case req.Minor < 0:
-					fe[key+"_requested"] = "grants.budget.negative"
-				case err1 == nil && req.Minor > cost.Minor:
-					fe[key+"_requested"] = "grants.budget.requested_over_cost"
-				}
-				lines = append(lines, BudgetLine{Item: item, Cost: cost.Minor, Requested: req.Minor})
-				total += cost.Minor
-				requested += req.Minor
-			}
+			l, t, r := readBudget(fe, d.Budget, c.Currency)
+			lines, total, requested = append(lines, l...), total+t, requested+r
 			if len(lines) > 50 {
 				fe[f.Key] = "grants.budget.too_many"
 			}
 			continue
 		case FieldFile:
 			continue
-		case FieldText:
-			if !validText(v, 500) || strings.ContainsAny(v, "\r\n") {
-				fe[f.Key] = "grants.too_long"
-			}
-		case FieldLongText:
-			if !validText(v, 10000) {
-				fe[f.Key] = "grants.too_long"
-			}
-		case FieldNumber:
-			if v != "" {
-				if _, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64); err != nil || len(v) > 30 {
-					fe[f.Key] = "grants.number.invalid"
-				}
-			}
-		case FieldMoney:
-			if v != "" {
-				if a, err := money.Parse(v, c.Currency); err != nil || a.Minor < 0 {
-					fe[f.Key] = "grants.amount.invalid"
-				}
-			}
-		case FieldDate:
-			if v != "" {
-				if _, err := time.Parse("2006-01-02", v); err != nil {
-					fe[f.Key] = "grants.date.invalid"
-				}
-			}
-		case FieldChoice:
-			if v != "" {
-				ok := false
-				for _, o := range f.Options {
-					ok = ok || o == v
-				}
-				if !ok {
-					fe[f.Key] = "form.invalid_choice"
-				}
-			}
+		}
+		v := strings.TrimSpace(d.Values[f.Key])
+		if k := checkValue(f, v, c.Currency); k != "" {
+			fe[f.Key] = k
 		}
 		if v != "" {
 			vals[f.Key] = v
 		}
 	}
 	return vals, lines, total, requested, fe
+}
+
+// readBudget reads the budget lines typed (skipping empty ones) and sums
+// their costs and the amounts requested.
+func readBudget(fe FieldErrors, in []BudgetLineInput, cur string) (lines []BudgetLine, total, requested int64) {
+	for i, l := range in {
+		item := strings.TrimSpace(l.Item)
+		if item == "" && strings.TrimSpace(l.Cost) == "" && strings.TrimSpace(l.Requested) == "" {
+			continue
+		}
+		key := "budget_" + strconv.Itoa(i)
+		if item == "" || !validText(item, 200) {
+			fe[key+"_item"] = "form.required"
+		}
+		cost, err1 := money.Parse(l.Cost, cur)
+		req := money.Amount{Currency: cur}
+		var err2 error
+		if strings.TrimSpace(l.Requested) != "" {
+			req, err2 = money.Parse(l.Requested, cur)
+		}
+		switch {
+		case err1 != nil:
+			fe[key+"_cost"] = "grants.amount.invalid"
+		case cost.Minor <= 0:
+			fe[key+"_cost"] = "grants.budget.negative"
+		}
+		switch {
+		case err2 != nil:
+			fe[key+"_requested"] = "grants.amount.invalid"
+		case req.Minor < 0:
+			fe[key+"_requested"] = "grants.budget.negative"
+		case err1 == nil && req.Minor > cost.Minor:
+			fe[key+"_requested"] = "grants.budget.requested_over_cost"
+		}
+		lines = append(lines, BudgetLine{Item: item, Cost: cost.Minor, Requested: req.Minor})
+		total += cost.Minor
+		requested += req.Minor
+	}
+	return lines, total, requested
+}
+
+// checkValue is the catalogue key of what is wrong with the value v of a
+// form field in its format, or "" (an empty value is submit's concern).
+func checkValue(f Field, v, cur string) string {
+	switch f.Type {
+	case FieldText:
+		if !validText(v, 500) || strings.ContainsAny(v, "\r\n") {
+			return "grants.too_long"
+		}
+	case FieldLongText:
+		if !validText(v, 10000) {
+			return "grants.too_long"
+		}
+	}
+	if v == "" {
+		return ""
+	}
+	switch f.Type {
+	case FieldNumber:
+		if _, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64); err != nil || len(v) > 30 {
+			return "grants.number.invalid"
+		}
+	case FieldMoney:
+		if a, err := money.Parse(v, cur); err != nil || a.Minor < 0 {
+			return "grants.amount.invalid"
+		}
+	case FieldDate:
+		if _, err := time.Parse("2006-01-02", v); err != nil {
+			return "grants.date.invalid"
+		}
+	case FieldChoice:
+		if !slices.Contains(f.Options, v) {
+			return "form.invalid_choice"
+		}
+	}
+	return ""
 }
 
 // CheckRules are the checks before submission: required fields, the budget
@@ -332,16 +333,10 @@ func CanEdit(u *auth.User, a *Application) bool { return CanApplyFor(u, a.OrgPID
 // Save stores a draft. A version other than the stored one means another
 // member saved since the page was loaded: nothing is overwritten and
 // ErrStale says so.
-func (s *Service) Save(ctx context.Context, u *auth.User, c *Call, pid string, d Draft, m Meta) (*Application, error) {
-	a, err := s.Application(ctx, pid)
+func (s *Applications) Save(ctx context.Context, u *auth.User, c *Call, pid string, d Draft, m Meta) (*Application, error) {
+	a, err := s.editable(ctx, u, c, pid)
 	if err != nil {
 		return nil, err
-	}
-	if a.CallID != c.ID || !CanEdit(u, a) {
-		return nil, refuse.ErrNotFound
-	}
-	if !c.AcceptsAt(s.Now()) {
-		return nil, ErrClosed
 	}
 	if a.Status != AppDraft || !a.Eligible {
 		return nil, ErrState
@@ -373,13 +368,9 @@ func (s *Service) Save(ctx context.Context, u *auth.User, c *Call, pid string, d
 			stored = append(stored, f.PublicID)
 			vals[key] = f.PublicID
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE grant_applications SET title = ?, answers = ?, budget = ?, total_cost = ?, requested = ?, version = version + 1, updated_by = ?, updated_at = ?
-WHERE id = ? AND version = ? AND status = 'draft'`, strings.TrimSpace(d.Title), mustJSON(vals), mustJSON(lines), total, requested, u.ID, s.Now(), a.ID, d.Version)
-		if err != nil {
+		draft := &Application{ID: a.ID, Version: d.Version, Title: strings.TrimSpace(d.Title), Answers: vals, Budget: lines, TotalCost: total, Requested: requested}
+		if err := saveDraft(ctx, tx, draft, u.ID, s.Now()); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrStale
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.application.save", ObjectKind: "grant_application", ObjectRef: a.PublicID, Details: map[string]string{"version": strconv.Itoa(d.Version + 1)}, IP: m.IP})
 	})
@@ -387,7 +378,7 @@ WHERE id = ? AND version = ? AND status = 'draft'`, strings.TrimSpace(d.Title), 
 		s.removeFiles(stored)
 		return nil, wrap("Save", err)
 	}
-	return s.Application(ctx, pid)
+	return s.application(ctx, pid)
 }
 
 // Receipt is the canonical content of a submission; its SHA-256 is the
@@ -421,7 +412,7 @@ func (r Receipt) Hash() string {
 }
 
 // ReceiptOf rebuilds the receipt of a submitted application.
-func (s *Service) ReceiptOf(ctx context.Context, c *Call, a *Application) (Receipt, error) {
+func (s *Applications) ReceiptOf(ctx context.Context, c *Call, a *Application) (Receipt, error) {
 	files, err := filesOf(ctx, s.db, "application", a.ID)
 	if err != nil {
 		return Receipt{}, err
@@ -441,8 +432,8 @@ func (s *Service) ReceiptOf(ctx context.Context, c *Call, a *Application) (Recei
 // Submit submits an application before the deadline and returns it with
 // its receipt. Submitting twice (two tabs) gives one submission: the
 // second call finds it submitted and returns the same receipt.
-func (s *Service) Submit(ctx context.Context, u *auth.User, c *Call, pid string, version int, m Meta) (*Application, error) {
-	a, err := s.Application(ctx, pid)
+func (s *Applications) Submit(ctx context.Context, u *auth.User, c *Call, pid string, version int, m Meta) (*Application, error) {
+	a, err := s.application(ctx, pid)
 	if err != nil {
 		return nil, err
 	}
@@ -472,45 +463,51 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, c *Call, pid string,
 	}
 	hash := r.Hash()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE grant_applications SET status = 'submitted', submitted_at = ?, receipt_hash = ?, version = version + 1, updated_by = ?, updated_at = ?
-WHERE id = ? AND version = ? AND status = 'draft'`, now, hash, u.ID, now, a.ID, version)
-		if err != nil {
+		if err := submitApp(ctx, tx, a.ID, version, hash, u.ID, now); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrStale
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.application.submit", ObjectKind: "grant_application", ObjectRef: a.PublicID, Details: map[string]string{"sha256": hash}, IP: m.IP})
 	})
 	if errors.Is(err, ErrStale) {
 		// The other tab may have submitted the same version a moment ago.
-		if again, err2 := s.Application(ctx, pid); err2 == nil && again.Status == AppSubmitted {
+		if again, err2 := s.application(ctx, pid); err2 == nil && again.Status == AppSubmitted {
 			return again, nil
 		}
 	}
 	if err != nil {
 		return nil, wrap("Submit", err)
 	}
-	return s.Application(ctx, pid)
+	return s.application(ctx, pid)
+}
+
+// editable is u's application pid to c while c accepts applications
+// (refuse.ErrNotFound when it is not u's to change, ErrClosed after the
+// deadline).
+func (s *Applications) editable(ctx context.Context, u *auth.User, c *Call, pid string) (*Application, error) {
+	a, err := s.application(ctx, pid)
+	if err != nil {
+		return nil, err
+	}
+	if a.CallID != c.ID || !CanEdit(u, a) {
+		return nil, refuse.ErrNotFound
+	}
+	if !c.AcceptsAt(s.Now()) {
+		return nil, ErrClosed
+	}
+	return a, nil
 }
 
 // Withdraw takes a submitted or draft application back before the deadline.
-func (s *Service) Withdraw(ctx context.Context, u *auth.User, c *Call, pid string, m Meta) error {
-	a, err := s.Application(ctx, pid)
+func (s *Applications) Withdraw(ctx context.Context, u *auth.User, c *Call, pid string, m Meta) error {
+	a, err := s.editable(ctx, u, c, pid)
 	if err != nil {
 		return err
-	}
-	if a.CallID != c.ID || !CanEdit(u, a) {
-		return refuse.ErrNotFound
-	}
-	if !c.AcceptsAt(s.Now()) {
-		return ErrClosed
 	}
 	if a.Status == AppWithdrawn {
 		return nil
 	}
 	return wrap("Withdraw", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE grant_applications SET status = 'withdrawn', submitted_at = NULL, receipt_hash = '', version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?`, u.ID, s.Now(), a.ID); err != nil {
+		if err := setAppStatus(ctx, tx, a.ID, AppWithdrawn, u.ID, s.Now()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.application.withdraw", ObjectKind: "grant_application", ObjectRef: a.PublicID, IP: m.IP})
@@ -518,22 +515,16 @@ func (s *Service) Withdraw(ctx context.Context, u *auth.User, c *Call, pid strin
 }
 
 // Reopen turns a withdrawn application back into a draft before the deadline.
-func (s *Service) Reopen(ctx context.Context, u *auth.User, c *Call, pid string, m Meta) error {
-	a, err := s.Application(ctx, pid)
+func (s *Applications) Reopen(ctx context.Context, u *auth.User, c *Call, pid string, m Meta) error {
+	a, err := s.editable(ctx, u, c, pid)
 	if err != nil {
 		return err
-	}
-	if a.CallID != c.ID || !CanEdit(u, a) {
-		return refuse.ErrNotFound
-	}
-	if !c.AcceptsAt(s.Now()) {
-		return ErrClosed
 	}
 	if a.Status != AppWithdrawn {
 		return ErrState
 	}
 	return wrap("Reopen", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE grant_applications SET status = 'draft', version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?`, u.ID, s.Now(), a.ID); err != nil {
+		if err := setAppStatus(ctx, tx, a.ID, AppDraft, u.ID, s.Now()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.application.reopen", ObjectKind: "grant_application", ObjectRef: a.PublicID, IP: m.IP})
@@ -542,11 +533,11 @@ func (s *Service) Reopen(ctx context.Context, u *auth.User, c *Call, pid string,
 
 // Applications lists a call's applications that its managers may see:
 // submitted and withdrawn ones (drafts belong to the applicant).
-func (s *Service) Applications(ctx context.Context, c *Call) ([]*Application, error) {
-	return listApps(ctx, s.db, `a.call_id = ? AND a.status = 'submitted'`, c.ID)
+func (s *Applications) List(ctx context.Context, c *Call) ([]*Application, error) {
+	return submittedApps(ctx, s.db, c.ID)
 }
 
 // Files lists an application's (or call's, report's) attachments.
-func (s *Service) Files(ctx context.Context, kind string, owner int64) ([]File, error) {
+func (s *Applications) Files(ctx context.Context, kind string, owner int64) ([]File, error) {
 	return filesOf(ctx, s.db, kind, owner)
 }

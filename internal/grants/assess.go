@@ -18,62 +18,21 @@ func recordAudit(ctx context.Context, q db.Querier, u *auth.User, action, kind, 
 	return audit.Record(ctx, q, audit.Entry{ActorID: actor(u), Action: action, ObjectKind: kind, ObjectRef: ref, Details: details, IP: m.IP})
 }
 
-const asgColumns = `g.id, g.application_id, a.public_id, a.title, a.org_name, c.slug, g.assessor_id, u.display_name, g.status, g.third, g.comment, g.total_pct, g.submitted_at`
-const asgFrom = ` FROM grant_assignments g JOIN grant_applications a ON a.id = g.application_id JOIN grant_calls c ON c.id = a.call_id JOIN users u ON u.id = g.assessor_id`
-
-func listAssignments(ctx context.Context, q db.Querier, where string, args ...any) ([]*Assignment, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+asgColumns+asgFrom+` WHERE `+where+` ORDER BY g.id`, args...)
-	if err != nil {
-		return nil, wrap("listAssignments", err)
-	}
-	defer rows.Close()
-	var out []*Assignment
-	for rows.Next() {
-		g := &Assignment{Scores: map[int]Score{}}
-		var third int64
-		if err := rows.Scan(&g.ID, &g.ApplicationID, &g.AppPID, &g.AppTitle, &g.OrgName, &g.CallSlug, &g.AssessorID, &g.AssessorName, &g.Status, &third, &g.Comment, &g.TotalPct, &g.SubmittedAt); err != nil {
-			return nil, wrap("listAssignments", err)
-		}
-		g.Third = third != 0
-		out = append(out, g)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap("listAssignments", err)
-	}
-	for _, g := range out {
-		srows, err := q.QueryContext(ctx, `SELECT criterion, points, comment FROM grant_scores WHERE assignment_id = ?`, g.ID)
-		if err != nil {
-			return nil, wrap("listAssignments", err)
-		}
-		for srows.Next() {
-			var n int
-			var sc Score
-			if err := srows.Scan(&n, &sc.Points, &sc.Comment); err != nil {
-				srows.Close()
-				return nil, wrap("listAssignments", err)
-			}
-			g.Scores[n] = sc
-		}
-		srows.Close()
-	}
-	return out, nil
-}
-
 // AssignmentsOfApp lists the assessors' work on one application.
-func (s *Service) AssignmentsOfApp(ctx context.Context, appID int64) ([]*Assignment, error) {
-	return listAssignments(ctx, s.db, `g.application_id = ?`, appID)
+func (s *Assessment) AssignmentsOfApp(ctx context.Context, appID int64) ([]*Assignment, error) {
+	return assignmentsOfApp(ctx, s.db, appID)
 }
 
 // MyAssignments lists what u has to assess.
-func (s *Service) MyAssignments(ctx context.Context, u *auth.User) ([]*Assignment, error) {
+func (s *Assessment) MyAssignments(ctx context.Context, u *auth.User) ([]*Assignment, error) {
 	if u == nil {
 		return nil, nil
 	}
-	return listAssignments(ctx, s.db, `g.assessor_id = ?`, u.ID)
+	return assignmentsWhere(ctx, s.db, byAssessor, u.ID)
 }
 
-func (s *Service) assignmentOf(ctx context.Context, q db.Querier, appID, userID int64) (*Assignment, error) {
-	list, err := listAssignments(ctx, q, `g.application_id = ? AND g.assessor_id = ?`, appID, userID)
+func (s *core) assignmentOf(ctx context.Context, q db.Querier, appID, userID int64) (*Assignment, error) {
+	list, err := assignmentsWhere(ctx, q, byAppAssessor, appID, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +44,7 @@ func (s *Service) assignmentOf(ctx context.Context, q db.Querier, appID, userID 
 
 // CanReadApplication: the applicant; the call's managers once it is
 // submitted; an assigned assessor after declaring no conflict.
-func (s *Service) CanReadApplication(ctx context.Context, u *auth.User, a *Application) (bool, error) {
+func (s *core) canReadApplication(ctx context.Context, u *auth.User, a *Application) (bool, error) {
 	if u == nil {
 		return false, nil
 	}
@@ -95,7 +54,7 @@ func (s *Service) CanReadApplication(ctx context.Context, u *auth.User, a *Appli
 	if a.Status != AppSubmitted {
 		return false, nil
 	}
-	c, err := s.CallByID(ctx, a.CallID)
+	c, err := s.callByID(ctx, a.CallID)
 	if err != nil {
 		return false, err
 	}
@@ -112,8 +71,14 @@ func (s *Service) CanReadApplication(ctx context.Context, u *auth.User, a *Appli
 	return auth.Can(u, auth.ActAssess, auth.Object{}) && (g.Status == AsgDeclared || g.Status == AsgSubmitted), nil
 }
 
+// CanReadApplication reports whether u may read a: its applicant, its
+// call's managers, and its assessors once they declared no conflict.
+func (s *Assessment) CanReadApplication(ctx context.Context, u *auth.User, a *Application) (bool, error) {
+	return s.canReadApplication(ctx, u, a)
+}
+
 // Assessors are the people who hold the assessor role.
-func (s *Service) Assessors(ctx context.Context) ([]auth.User, error) {
+func (s *core) assessors(ctx context.Context) ([]auth.User, error) {
 	members, err := s.dir.UsersInScope(ctx, auth.ScopeGlobal, "")
 	if err != nil {
 		return nil, err
@@ -127,13 +92,13 @@ func (s *Service) Assessors(ctx context.Context) ([]auth.User, error) {
 	return out, nil
 }
 
-func (s *Service) insertAssignment(ctx context.Context, tx *db.Tx, u *auth.User, a *Application, assessor int64, third bool, m Meta) error {
-	now := s.Now()
-	_, err := tx.ExecContext(ctx, `INSERT INTO grant_assignments (application_id, assessor_id, third, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, a.ID, assessor, boolInt(third), now, now)
-	if db.IsUniqueViolation(err) {
-		return refuse.ErrConflict
-	}
-	if err != nil {
+// Assessors lists the active people with the assessor role.
+func (s *Assessment) Assessors(ctx context.Context) ([]auth.User, error) {
+	return s.assessors(ctx)
+}
+
+func (s *core) insertAssignment(ctx context.Context, tx *db.Tx, u *auth.User, a *Application, assessor int64, third bool, m Meta) error {
+	if err := insertAssignment(ctx, tx, a.ID, assessor, third, s.Now()); err != nil {
 		return err
 	}
 	return recordAudit(ctx, tx, u, "grants.assessment.assign", "grant_application", a.PublicID, map[string]string{"assessor": strconv.FormatInt(assessor, 10), "third": strconv.FormatBool(third)}, m)
@@ -141,18 +106,18 @@ func (s *Service) insertAssignment(ctx context.Context, tx *db.Tx, u *auth.User,
 
 // Assign gives an application to an assessor (the call's managers, after
 // the deadline).
-func (s *Service) Assign(ctx context.Context, u *auth.User, c *Call, appPID, assessorPID string, m Meta) error {
+func (s *Assessment) Assign(ctx context.Context, u *auth.User, c *Call, appPID, assessorPID string, m Meta) error {
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
-	a, err := s.Application(ctx, appPID)
+	a, err := s.application(ctx, appPID)
 	if err != nil || a.CallID != c.ID || a.Status != AppSubmitted {
 		return refuse.ErrNotFound
 	}
 	if c.Phase(s.Now()) != PhaseClosed {
 		return ErrState
 	}
-	pool, err := s.Assessors(ctx)
+	pool, err := s.assessors(ctx)
 	if err != nil {
 		return err
 	}
@@ -170,25 +135,19 @@ func (s *Service) Assign(ctx context.Context, u *auth.User, c *Call, appPID, ass
 
 // pickAssessor chooses the assessor with the fewest assignments in the call
 // among those not yet on the application.
-func (s *Service) pickAssessor(ctx context.Context, q db.Querier, c *Call, appID int64, pool []auth.User) (int64, error) {
+func (s *core) pickAssessor(ctx context.Context, q db.Querier, c *Call, appID int64, pool []auth.User) (int64, error) {
 	load := map[int64]int{}
 	on := map[int64]bool{}
-	rows, err := q.QueryContext(ctx, `SELECT g.assessor_id, g.application_id FROM grant_assignments g JOIN grant_applications a ON a.id = g.application_id WHERE a.call_id = ?`, c.ID)
+	pairs, err := callAssignments(ctx, q, c.ID)
 	if err != nil {
 		return 0, err
 	}
-	for rows.Next() {
-		var who, app int64
-		if err := rows.Scan(&who, &app); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		load[who]++
-		if app == appID {
-			on[who] = true
+	for _, p := range pairs {
+		load[p.assessor]++
+		if p.app == appID {
+			on[p.assessor] = true
 		}
 	}
-	rows.Close()
 	best, bestLoad := int64(0), int(^uint(0)>>1)
 	for _, p := range pool {
 		if on[p.ID] {
@@ -216,18 +175,18 @@ func activeCount(gs []*Assignment) int {
 // AutoAssign gives every submitted, eligible application at least two
 // assessors, balancing the load; it returns how many assignments it made
 // and how many applications still lack assessors (too few people).
-func (s *Service) AutoAssign(ctx context.Context, u *auth.User, c *Call, m Meta) (made, short int, err error) {
+func (s *Assessment) AutoAssign(ctx context.Context, u *auth.User, c *Call, m Meta) (made, short int, err error) {
 	if !CanManage(u, c) {
-		return 0, 0, ErrForbidden
+		return 0, 0, refuse.ErrForbidden
 	}
 	if c.Phase(s.Now()) != PhaseClosed {
 		return 0, 0, ErrState
 	}
-	pool, err := s.Assessors(ctx)
+	pool, err := s.assessors(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
-	apps, err := s.Applications(ctx, c)
+	apps, err := submittedApps(ctx, s.db, c.ID)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -236,7 +195,7 @@ func (s *Service) AutoAssign(ctx context.Context, u *auth.User, c *Call, m Meta)
 			if !a.Eligible {
 				continue
 			}
-			gs, err := listAssignments(ctx, tx, `g.application_id = ?`, a.ID)
+			gs, err := assignmentsOfApp(ctx, tx, a.ID)
 			if err != nil {
 				return err
 			}
@@ -260,29 +219,39 @@ func (s *Service) AutoAssign(ctx context.Context, u *auth.User, c *Call, m Meta)
 	return made, short, wrap("AutoAssign", err)
 }
 
-// Declare records an assessor's conflict-of-interest declaration. With a
-// conflict, the assessor is replaced by another one (balanced) when there
-// is one.
-func (s *Service) Declare(ctx context.Context, u *auth.User, appPID string, conflict bool, m Meta) error {
+// mine is an application u assesses and u's assignment to it
+// (refuse.ErrNotFound when u is not assigned to it).
+func (s *Assessment) mine(ctx context.Context, u *auth.User, appPID string) (*Application, *Assignment, error) {
 	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
-		return ErrForbidden
+		return nil, nil, refuse.ErrForbidden
 	}
-	a, err := s.Application(ctx, appPID)
+	a, err := s.application(ctx, appPID)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	g, err := s.assignmentOf(ctx, s.db, a.ID, u.ID)
 	if err != nil {
-		return err // not assigned: not found
+		return nil, nil, err
+	}
+	return a, g, nil
+}
+
+// Declare records an assessor's conflict-of-interest declaration. With a
+// conflict, the assessor is replaced by another one (balanced) when there
+// is one.
+func (s *Assessment) Declare(ctx context.Context, u *auth.User, appPID string, conflict bool, m Meta) error {
+	a, g, err := s.mine(ctx, u, appPID)
+	if err != nil {
+		return err
 	}
 	if g.Status != AsgAssigned {
 		return ErrState
 	}
-	c, err := s.CallByID(ctx, a.CallID)
+	c, err := s.callByID(ctx, a.CallID)
 	if err != nil {
 		return err
 	}
-	pool, err := s.Assessors(ctx)
+	pool, err := s.assessors(ctx)
 	if err != nil {
 		return err
 	}
@@ -291,7 +260,7 @@ func (s *Service) Declare(ctx context.Context, u *auth.User, appPID string, conf
 		status = AsgConflict
 	}
 	return wrap("Declare", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE grant_assignments SET status = ?, declared_at = ?, updated_at = ? WHERE id = ? AND status = 'assigned'`, status, s.Now(), s.Now(), g.ID); err != nil {
+		if err := declare(ctx, tx, g.ID, status, s.Now()); err != nil {
 			return err
 		}
 		if err := recordAudit(ctx, tx, u, "grants.assessment.declare", "grant_application", a.PublicID, map[string]string{"conflict": strconv.FormatBool(conflict)}, m); err != nil {
@@ -318,28 +287,48 @@ type ScoreInput struct {
 // SubmitScores records an assessor's scores (independent: once submitted
 // they cannot change). A divergence above the call's threshold between the
 // submitted scores brings in a third assessor.
-func (s *Service) SubmitScores(ctx context.Context, u *auth.User, appPID string, in ScoreInput, m Meta) error {
-	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
-		return ErrForbidden
-	}
-	a, err := s.Application(ctx, appPID)
-	if err != nil {
-		return err
-	}
-	g, err := s.assignmentOf(ctx, s.db, a.ID, u.ID)
+func (s *Assessment) SubmitScores(ctx context.Context, u *auth.User, appPID string, in ScoreInput, m Meta) error {
+	a, g, err := s.mine(ctx, u, appPID)
 	if err != nil {
 		return err
 	}
 	if g.Status != AsgDeclared {
 		return ErrState
 	}
-	c, err := s.CallByID(ctx, a.CallID)
+	c, err := s.callByID(ctx, a.CallID)
 	if err != nil {
 		return err
 	}
 	if c.Status == StatusDecided {
 		return ErrState
 	}
+	points, fe := readScores(c, in)
+	if len(fe) > 0 {
+		return fe
+	}
+	total := WeightedPct(c.Criteria, points)
+	pool, err := s.assessors(ctx)
+	if err != nil {
+		return err
+	}
+	return wrap("SubmitScores", s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := s.Now()
+		scores := map[int]Score{}
+		for _, cr := range c.Criteria {
+			scores[cr.N] = Score{Points: points[cr.N], Comment: strings.TrimSpace(in.Comments[cr.N])}
+		}
+		if err := submitScores(ctx, tx, g.ID, strings.TrimSpace(in.Comment), total, scores, now); err != nil {
+			return err
+		}
+		if err := recordAudit(ctx, tx, u, "grants.assessment.submit", "grant_application", a.PublicID, map[string]string{"total_permille": strconv.Itoa(total)}, m); err != nil {
+			return err
+		}
+		return s.bringThird(ctx, tx, c, a, pool)
+	}))
+}
+
+// readScores checks the points and comments of an assessment.
+func readScores(c *Call, in ScoreInput) (map[int]int, FieldErrors) {
 	fe := FieldErrors{}
 	points := map[int]int{}
 	for _, cr := range c.Criteria {
@@ -357,47 +346,27 @@ func (s *Service) SubmitScores(ctx context.Context, u *auth.User, appPID string,
 	if !validText(in.Comment, 5000) {
 		fe["comment"] = "grants.too_long"
 	}
-	if len(fe) > 0 {
-		return fe
-	}
-	total := WeightedPct(c.Criteria, points)
-	pool, err := s.Assessors(ctx)
+	return points, fe
+}
+
+// bringThird assigns a third assessor from pool when the submitted scores
+// of a diverge by more than the call allows and none is assigned yet.
+func (s *core) bringThird(ctx context.Context, tx *db.Tx, c *Call, a *Application, pool []auth.User) error {
+	gs, err := assignmentsOfApp(ctx, tx, a.ID)
 	if err != nil {
 		return err
 	}
-	return wrap("SubmitScores", s.db.InTx(ctx, func(tx *db.Tx) error {
-		now := s.Now()
-		res, err := tx.ExecContext(ctx, `UPDATE grant_assignments SET status = 'submitted', comment = ?, total_pct = ?, submitted_at = ?, updated_at = ? WHERE id = ? AND status = 'declared'`, strings.TrimSpace(in.Comment), total, now, now, g.ID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrStale
-		}
-		for _, cr := range c.Criteria {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO grant_scores (assignment_id, criterion, points, comment, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, g.ID, cr.N, points[cr.N], strings.TrimSpace(in.Comments[cr.N]), now, now); err != nil {
-				return err
-			}
-		}
-		if err := recordAudit(ctx, tx, u, "grants.assessment.submit", "grant_application", a.PublicID, map[string]string{"total_permille": strconv.Itoa(total)}, m); err != nil {
-			return err
-		}
-		gs, err := listAssignments(ctx, tx, `g.application_id = ?`, a.ID)
-		if err != nil {
-			return err
-		}
-		if !Divergent(gs, c.DivergencePct) || hasThird(gs) {
-			return nil
-		}
-		id, err := s.pickAssessor(ctx, tx, c, a.ID, pool)
-		if err != nil || id == 0 {
-			return err
-		}
-		if err := recordAudit(ctx, tx, nil, "grants.assessment.divergence", "grant_application", a.PublicID, map[string]string{"threshold_pct": strconv.Itoa(c.DivergencePct)}, Meta{IP: "system"}); err != nil {
-			return err
-		}
-		return s.insertAssignment(ctx, tx, nil, a, id, true, Meta{IP: "system"})
-	}))
+	if !Divergent(gs, c.DivergencePct) || hasThird(gs) {
+		return nil
+	}
+	id, err := s.pickAssessor(ctx, tx, c, a.ID, pool)
+	if err != nil || id == 0 {
+		return err
+	}
+	if err := recordAudit(ctx, tx, nil, "grants.assessment.divergence", "grant_application", a.PublicID, map[string]string{"threshold_pct": strconv.Itoa(c.DivergencePct)}, Meta{IP: "system"}); err != nil {
+		return err
+	}
+	return s.insertAssignment(ctx, tx, nil, a, id, true, Meta{IP: "system"})
 }
 
 func hasThird(gs []*Assignment) bool {
@@ -440,8 +409,8 @@ type Rank struct {
 // Ranking lists a call's eligible submitted applications by average score;
 // equal averages are ordered by earlier submission (and said so); the
 // cut-off line falls where the requested amounts exceed the budget.
-func (s *Service) Ranking(ctx context.Context, c *Call) ([]Rank, error) {
-	apps, err := s.Applications(ctx, c)
+func (s *Assessment) Ranking(ctx context.Context, c *Call) ([]Rank, error) {
+	apps, err := submittedApps(ctx, s.db, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -502,14 +471,14 @@ func orderRanking(out []Rank, total int64) {
 
 // Decide records the decision on one application (award, reserve, reject
 // with reasons) before the results are published.
-func (s *Service) Decide(ctx context.Context, u *auth.User, c *Call, appPID, decision, reason string, m Meta) error {
+func (s *Assessment) Decide(ctx context.Context, u *auth.User, c *Call, appPID, decision, reason string, m Meta) error {
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if c.Status != StatusPublished || c.Phase(s.Now()) != PhaseClosed {
 		return ErrState
 	}
-	a, err := s.Application(ctx, appPID)
+	a, err := s.application(ctx, appPID)
 	if err != nil || a.CallID != c.ID || a.Status != AppSubmitted {
 		return refuse.ErrNotFound
 	}
@@ -527,7 +496,7 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, c *Call, appPID, dec
 		return FieldErrors{"reason": "grants.too_long"}
 	}
 	return wrap("Decide", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE grant_applications SET decision = ?, decision_reason = ?, updated_at = ? WHERE id = ?`, decision, reason, s.Now(), a.ID); err != nil {
+		if err := setDecision(ctx, tx, a.ID, decision, reason, s.Now()); err != nil {
 			return err
 		}
 		return recordAudit(ctx, tx, u, "grants.decision.set", "grant_application", a.PublicID, map[string]string{"decision": decision}, m)
@@ -537,14 +506,14 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, c *Call, appPID, dec
 // PublishResults publishes the decisions: every submitted application must
 // have one; awards are created with the requested amount, and each award
 // enters the public registry.
-func (s *Service) PublishResults(ctx context.Context, u *auth.User, c *Call, m Meta) error {
+func (s *Assessment) PublishResults(ctx context.Context, u *auth.User, c *Call, m Meta) error {
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if c.Status != StatusPublished || c.Phase(s.Now()) != PhaseClosed {
 		return ErrState
 	}
-	apps, err := s.Applications(ctx, c)
+	apps, err := submittedApps(ctx, s.db, c.ID)
 	if err != nil {
 		return err
 	}
@@ -567,7 +536,7 @@ func (s *Service) PublishResults(ctx context.Context, u *auth.User, c *Call, m M
 		now := s.Now()
 		for _, a := range apps {
 			if a.Decision == "" {
-				if _, err := tx.ExecContext(ctx, `UPDATE grant_applications SET decision = 'reject', decision_reason = ?, updated_at = ? WHERE id = ?`, "grants.decision.not_eligible", now, a.ID); err != nil {
+				if err := setDecision(ctx, tx, a.ID, DecisionReject, "grants.decision.not_eligible", now); err != nil {
 					return err
 				}
 				continue
@@ -576,25 +545,14 @@ func (s *Service) PublishResults(ctx context.Context, u *auth.User, c *Call, m M
 				continue
 			}
 			awardPID := uuid.NewString()
-			awardID, err := db.InsertID(ctx, tx, `INSERT INTO grant_awards (public_id, application_id, amount, currency, awarded_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				awardPID, a.ID, a.Requested, c.Currency, now, now, now)
-			if err != nil {
-				return err
-			}
-			t := c.TextIn(c.Lang)
-			purpose := a.Title
-			if purpose == "" {
-				purpose = t.Title
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO grant_support (public_id, year, lsg_code, funder_name, recipient_name, recipient_org, amount, currency, purpose, procedure, award_id, source, award_date, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open_call', ?, 'award', ?, ?, ?)`, uuid.NewString(), now.In(s.o.Zone).Year(), c.LSG, c.Funder, a.OrgName, a.OrgPID, a.Requested, c.Currency, purpose, awardID, now.In(s.o.Zone).Format("2006-01-02"), now, now); err != nil {
+			if err := insertAward(ctx, tx, awardPID, c, a, now, s.o.Zone); err != nil {
 				return err
 			}
 			if err := recordAudit(ctx, tx, u, "grants.award.create", "grant_award", awardPID, map[string]string{"application": a.PublicID, "amount": strconv.FormatInt(a.Requested, 10)}, m); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE grant_calls SET status = 'decided', decided_at = ?, updated_at = ? WHERE id = ? AND status = 'published'`, now, now, c.ID); err != nil {
+		if err := setDecided(ctx, tx, c.ID, now); err != nil {
 			return err
 		}
 		return recordAudit(ctx, tx, u, "grants.call.decide", "grant_call", c.Slug, nil, m)

@@ -2,6 +2,7 @@ package grants
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"strings"
@@ -9,15 +10,17 @@ import (
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/demo"
+	"github.com/dijalog/dijalog/internal/money"
 	"github.com/dijalog/dijalog/internal/places"
 )
 
 // WithClock returns a copy of the service that reads the time from now
 // (the demo loader replays a past call; tests move through deadlines).
 func (s *Service) WithClock(now func() time.Time) *Service {
-	c := *s
+	c := *s.core
 	c.o.Now = now
-	return &c
+	return newService(&c)
 }
 
 // DemoAccounts is what the demo loader needs from the accounts service.
@@ -34,350 +37,431 @@ type DemoAccounts interface {
 // as the platform's other demo accounts).
 const DemoPassword = "dijalog-demo-2026"
 
-func at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, sarajevo())
-	if err != nil {
-		panic(err)
-	}
-	return t.UTC()
+// demoFiles are the demo records: assessors.json (the assessors),
+// calls.json (three calls with their questions, applications, assessment
+// and results) and support.json (support given outside the platform).
+//
+//go:embed demo
+var demoFiles embed.FS
+
+type demoAssessors struct {
+	Admin    string   `json:"admin"`    // who runs the demo calls
+	Existing []string `json:"existing"` // assessors the accounts demo made
+	New      []struct {
+		Email string `json:"email"`
+		Name  string `json:"name"`
+	} `json:"new"`
 }
 
-func sarajevo() *time.Location {
-	if l, err := time.LoadLocation("Europe/Sarajevo"); err == nil {
-		return l
-	}
-	return time.FixedZone("CET", 3600)
+// demoCall is a call replayed at the times given (Sarajevo): created and
+// published At, then its questions, applications, assessment and results.
+type demoCall struct {
+	At             demo.Time `json:"at"`
+	PublisherOrg   string    `json:"publisher_org"` // an organisation's name, or its beginning
+	PublisherLSG   string    `json:"publisher_lsg"` // skipped when the place is unknown
+	Funder         string    `json:"funder"`
+	Lang           string    `json:"lang"`
+	Texts          []Text    `json:"texts"`
+	Currency       string    `json:"currency"`
+	Total          string    `json:"total"`
+	Min            string    `json:"min"`
+	Max            string    `json:"max"`
+	OwnSharePct    string    `json:"own_share_pct"`
+	DivergencePct  string    `json:"divergence_pct"`
+	OpensAt        string    `json:"opens_at"`
+	QuestionsUntil string    `json:"questions_until"`
+	ClosesAt       string    `json:"closes_at"`
+	// The eligibility, form and criteria as typed into the call form:
+	// one line each, fields separated by "|".
+	Eligibility []string `json:"eligibility"`
+	Form        []string `json:"form"`
+	Criteria    []string `json:"criteria"`
+	Questions   []struct {
+		At       demo.Time `json:"at"`
+		Question string    `json:"question"`
+		Answer   string    `json:"answer"`
+	} `json:"questions"`
+	Applications []demoApplication `json:"applications"`
+	Assessment   *struct {
+		At      demo.Time `json:"at"`
+		Comment string    `json:"comment"`
+	} `json:"assessment"`
+	Results *demoResults `json:"results"`
 }
 
-const linkForm = `text | Naziv organizacije partnera (ako postoji)
-longtext | Problem u lokalnoj zajednici koji projekat rješava | required
-longtext | Aktivnosti i rezultati | required
-number | Broj direktnih korisnika | required
-date | Početak provedbe | required
-choice | Oblast | required | Omladina; Kultura; Okoliš; Socijalna uključenost; Dobro upravljanje
-file | Izjava o partnerstvu s lokalnom zajednicom
-budget | Budžet projekta | required`
+// demoApplication is started and saved At, submitted (and withdrawn) at
+// Submitted, and scored by the assessors in order (a third set of scores is
+// the third assessor's, brought in by divergence).
+type demoApplication struct {
+	At          demo.Time         `json:"at"`
+	Org         string            `json:"org"` // skipped when the organisation is unknown
+	Eligibility map[string]string `json:"eligibility"`
+	Title       string            `json:"title"`
+	Values      map[string]string `json:"values"`
+	Budget      []BudgetLineInput `json:"budget"`
+	Submitted   demo.Time         `json:"submitted"`
+	Withdrawn   bool              `json:"withdrawn"`
+	Scores      [][]string        `json:"scores"`
+	Decision    string            `json:"decision"`
+}
 
-const linkEligibility = `yes | Organizacija je registrovana udruga ili fondacija u Bosni i Hercegovini.
-yes | Organizacija djeluje u jednoj od partnerskih lokalnih zajednica projekta.
-yes | Organizacija je aktivna najmanje dvije godine.
-no | Organizacija je korisnik druge podrške iz projekta "Link za saradnju" u istoj godini.`
+// demoResults: decisions and results At; each award gets its contract,
+// equal instalments, reports due; the first award's first report is
+// submitted and reviewed.
+type demoResults struct {
+	At             demo.Time `json:"at"`
+	ContractPrefix string    `json:"contract_prefix"` // + the award's id's first four characters
+	StartsOn       string    `json:"starts_on"`
+	EndsOn         string    `json:"ends_on"`
+	Instalments    []string  `json:"instalments"`
+	FirstPaid      demo.Time `json:"first_paid"`
+	Reports        []struct {
+		Kind string `json:"kind"`
+		Due  string `json:"due"`
+	} `json:"reports"`
+	FirstReport struct {
+		Submitted demo.Time `json:"submitted"`
+		Text      string    `json:"text"`
+		Reviewed  demo.Time `json:"reviewed"`
+		Note      string    `json:"note"`
+	} `json:"first_report"`
+}
 
-const linkCriteria = `30 | 10 | Relevantnost za lokalnu zajednicu | Odgovara li projekat na stvarnu potrebu iz lokalnog akcionog plana?
-25 | 10 | Učešće građana i saradnja s JLS | Koliko su građani, mladi i općina uključeni u provedbu?
-25 | 10 | Izvodljivost i budžet | Jesu li aktivnosti, rokovi i troškovi realni?
-20 | 10 | Održivost | Hoće li rezultati trajati nakon završetka granta?`
+type demoSupport struct {
+	Currency  string `json:"currency"`
+	AwardDate string `json:"award_date"` // MM-DD in each record's year
+	Records   []struct {
+		Year      int    `json:"year"`
+		LSG       string `json:"lsg"`
+		Funder    string `json:"funder"`
+		Recipient string `json:"recipient"`
+		Org       string `json:"org"`
+		Amount    string `json:"amount"`
+		Purpose   string `json:"purpose"`
+		Procedure string `json:"procedure"`
+	} `json:"records"`
+}
+
+// demoLoader replays the demo on a copy of the service whose clock it sets.
+type demoLoader struct {
+	past      *Service
+	clock     time.Time
+	admin     *auth.User
+	assessors []*auth.User
+	orgs      []auth.Organisation
+	m         Meta
+}
+
+func (l *demoLoader) at(t demo.Time) { l.clock = t.At(l.clock) }
+
+// org is the public id of the first organisation whose name begins with
+// prefix ("" when none does).
+func (l *demoLoader) org(prefix string) string {
+	for _, o := range l.orgs {
+		if strings.HasPrefix(o.Name, prefix) {
+			return o.PublicID
+		}
+	}
+	return ""
+}
 
 // LoadDemo fills the demo database: the Link-for-cooperation small-grant
 // call of LDA Mostar with applications in every state and a finished
 // assessment, the UNDP MAKERS open call, an upcoming call of the City of
 // Mostar and a few years of LSG support to CSOs.
 func LoadDemo(ctx context.Context, s *Service, acc DemoAccounts, pl *places.Service) error {
-	admin, err := acc.UserByEmail(ctx, "admin@demo.dijalog.ba")
+	people, err := demo.Read[demoAssessors](demoFiles, "demo/assessors.json")
 	if err != nil {
+		return err
+	}
+	calls, err := demo.Read[struct {
+		Calls []demoCall `json:"calls"`
+	}](demoFiles, "demo/calls.json")
+	if err != nil {
+		return err
+	}
+	support, err := demo.Read[demoSupport](demoFiles, "demo/support.json")
+	if err != nil {
+		return err
+	}
+	l := &demoLoader{m: Meta{IP: "demo"}}
+	l.past = s.WithClock(func() time.Time { return l.clock })
+	if l.admin, err = acc.UserByEmail(ctx, people.Admin); err != nil {
 		return fmt.Errorf("grants demo: %w", err)
 	}
-	orgs, err := acc.Organisations(ctx, "")
-	if err != nil {
+	if l.orgs, err = acc.Organisations(ctx, ""); err != nil {
 		return err
 	}
-	org := func(prefix string) auth.Organisation {
-		for _, o := range orgs {
-			if strings.HasPrefix(o.Name, prefix) {
-				return o
-			}
-		}
-		return auth.Organisation{}
-	}
-	alda := org("ALDA")
-	lda, zav, pri, treb, undp := org("Lokalna agencija za demokratiju Mostar"), org("Agencija za lokalnu demokratiju Zavidovići"), org("Agencija za lokalnu demokratiju Prijedor"), org("Centar za razvoj Hercegovine"), org("UNDP")
-	if lda.PublicID == "" || undp.PublicID == "" {
-		return errors.New("grants demo: the demo organisations are missing")
-	}
-	// Assessors: the demo one and two more, so that every application has
-	// two and a conflict or a divergence can bring in another.
-	assessors := []*auth.User{}
-	if a, err := acc.UserByEmail(ctx, "ocjenjivac@demo.dijalog.ba"); err == nil {
-		assessors = append(assessors, a)
-	}
-	for _, p := range []struct{ email, name string }{{"ocjenjivacica.banjaluka@demo.dijalog.ba", "Dragana Stojanović"}, {"ocjenjivac.tuzla@demo.dijalog.ba", "Haris Mehmedović"}} {
-		u, err := acc.Register(ctx, auth.RegisterInput{Email: p.email, Name: p.name, Password: DemoPassword}, auth.Meta{IP: "demo"})
-		if err != nil {
-			return fmt.Errorf("grants demo: assessor %s: %w", p.email, err)
-		}
-		if err := acc.GrantRole(ctx, admin, u.PublicID, auth.Grant{Role: auth.RoleAssessor, ScopeKind: auth.ScopeGlobal}, auth.Meta{IP: "demo"}); err != nil {
-			return err
-		}
-		if u, err = acc.UserByPublicID(ctx, u.PublicID); err != nil {
-			return err
-		}
-		assessors = append(assessors, u)
-	}
-	for i, a := range assessors {
-		if assessors[i], err = acc.UserByPublicID(ctx, a.PublicID); err != nil {
-			return err
+	for _, c := range calls.Calls {
+		if c.PublisherOrg != "" && l.org(c.PublisherOrg) == "" {
+			return errors.New("grants demo: the demo organisations are missing")
 		}
 	}
-	m := Meta{IP: "demo"}
-
-	// 1. Link for cooperation: LDA Mostar re-grants EU money in 2026.
-	clock := at("2026-02-20 10:00:00")
-	past := s.WithClock(func() time.Time { return clock })
-	link, err := past.CreateCall(ctx, admin, CallInput{
-		Publisher: "org:" + lda.PublicID, Funder: "LDA Mostar – projekat \"Link za saradnju\" (finansira Evropska unija)", Lang: "bs",
-		Texts: []Text{
-			{Lang: "bs", Title: "Mali grantovi za organizacije civilnog društva 2026 – Link za saradnju", Body: "Lokalna agencija za demokratiju Mostar, u okviru projekta \"Link za saradnju\" koji finansira Evropska unija, poziva organizacije civilnog društva iz partnerskih lokalnih zajednica da predlože male projekte koji jačaju učešće građana i saradnju s lokalnom samoupravom.\n\nPodržat ćemo projekte koji rješavaju konkretan problem zajednice identificiran na lokalnim forumima, uključuju mlade i provode se zajedno s općinom ili gradom.\n\nUkupni iznos poziva je 60.000 EUR; pojedinačni grant iznosi od 3.000 do 8.000 EUR, uz vlastito učešće od najmanje 10 % ukupnog budžeta."},
-			{Lang: "en", Title: "Small grants for civil-society organisations 2026 – Link for cooperation", Body: "The Local Democracy Agency Mostar, within the EU-funded project \"Link for cooperation\", invites civil-society organisations from the partner communities to propose small projects that strengthen citizens' participation and cooperation with local government.\n\nWe support projects that solve a concrete community problem identified at local forums, involve young people and are carried out together with the municipality or city.\n\nThe call totals EUR 60,000; a grant is EUR 3,000 to 8,000, with an own share of at least 10 % of the total budget."},
-			{Lang: "mk", Title: "Мали грантови за граѓански организации 2026 – Линк за соработка", Body: "Локалната агенција за демократија Мостар, во рамките на проектот „Линк за соработка“ финансиран од Европската Унија, ги повикува граѓанските организации од партнерските локални заедници да предложат мали проекти за граѓанско учество и соработка со локалната самоуправа."},
-		},
-		Currency: "EUR", Total: "60000", Min: "3000", Max: "8000", OwnSharePct: "10", DivergencePct: "30",
-		OpensAt: "2026-03-01T08:00:00", QuestionsUntil: "2026-04-01T16:00:00", ClosesAt: "2026-04-15T23:59:59",
-		Eligibility: linkEligibility, Form: linkForm, Criteria: linkCriteria,
-	}, m)
-	if err != nil {
-		return fmt.Errorf("grants demo: link call: %w", err)
-	}
-	if err := past.PublishCall(ctx, admin, link.Slug, m); err != nil {
+	if err := l.loadAssessors(ctx, acc, people); err != nil {
 		return err
 	}
-	if link, err = past.CallBySlug(ctx, link.Slug); err != nil {
-		return err
-	}
-	clock = at("2026-03-10 12:00:00")
-	if err := past.Ask(ctx, admin, link, "Mogu li dvije organizacije zajedno podnijeti prijavu?", m); err != nil {
-		return err
-	}
-	qs, err := past.Questions(ctx, link.ID)
-	if err != nil {
-		return err
-	}
-	if err := past.Answer(ctx, admin, link, qs[0].PublicID, "Da, kao partneri: prijavu podnosi jedna organizacija (nositelj), a partnerstvo se opisuje u prijavi i potvrđuje izjavom o partnerstvu.", m); err != nil {
-		return err
-	}
-	yes4 := map[string]string{"q1": "yes", "q2": "yes", "q3": "yes", "q4": "no"}
-	type demoApp struct {
-		org                  auth.Organisation
-		elig                 map[string]string
-		title, problem, area string
-		lines                []BudgetLineInput
-		submit, withdraw     bool
-		scores               [][]string // per assessor, per criterion
-		decision             string
-	}
-	apps := []demoApp{
-		{org: zav, elig: yes4, title: "Omladinski klub u mjesnoj zajednici Hajderovići", problem: "Mladi u ruralnim mjesnim zajednicama Zavidovića nemaju prostor za okupljanje ni način da učestvuju u odlukama općine.", area: "Omladina",
-			lines: []BudgetLineInput{{"Opremanje prostora kluba", "4.200", "3.800"}, {"Radionice za mlade (12)", "2.400", "2.200"}, {"Vidljivost i forum s općinom", "900", "500"}}, submit: true,
-			scores: [][]string{{"9", "8", "8", "7"}, {"8", "9", "7", "8"}}, decision: DecisionAward},
-		{org: pri, elig: yes4, title: "Zeleni trgovi Prijedora", problem: "Zapušteni javni prostori u naseljima; građani žele učestvovati u njihovom uređenju.", area: "Okoliš",
-			lines: []BudgetLineInput{{"Sadnice i urbani mobilijar", "5.000", "4.300"}, {"Akcije građana (4)", "1.600", "1.400"}, {"Javna rasprava s Gradom", "700", "600"}}, submit: true,
-			scores: [][]string{{"9", "6", "8", "6"}, {"3", "2", "4", "2"}, {"7", "6", "7", "6"}}, decision: DecisionReserve},
-		{org: treb, elig: yes4, title: "Digitalna klupa znanja za starije", problem: "Starije osobe u Trebinju ne koriste e-usluge grada.", area: "Socijalna uključenost",
-			lines: []BudgetLineInput{{"Obuke za starije (20)", "3.000", "2.700"}, {"Volonteri mentori", "1.200", "1.000"}}, submit: true,
-			scores: [][]string{{"6", "6", "5", "5"}, {"7", "5", "6", "5"}}, decision: DecisionAward},
-		{org: lda, elig: map[string]string{"q1": "yes", "q2": "yes", "q3": "yes", "q4": "yes"}, title: "Forum mladih Mostar", problem: "", area: "Omladina"},
-		{org: alda, elig: yes4, title: "Regionalna razmjena mladih lidera", problem: "Mladi lideri iz partnerskih zajednica nemaju priliku za razmjenu iskustava.", area: "Dobro upravljanje",
-			lines: []BudgetLineInput{{"Putni troškovi", "3.500", "3.000"}}, submit: true, withdraw: true},
-	}
-	clock = at("2026-04-10 14:00:00")
-	var submitted []*Application
-	for _, d := range apps {
-		if d.org.PublicID == "" {
-			continue
-		}
-		a, err := past.Start(ctx, admin, link, d.org.PublicID, d.elig, m)
-		if err != nil {
-			return fmt.Errorf("grants demo: start %s: %w", d.org.Name, err)
-		}
-		if !a.Eligible {
-			continue
-		}
-		a, err = past.Save(ctx, admin, link, a.PublicID, Draft{Version: a.Version, Title: d.title, Values: map[string]string{"f2": d.problem, "f3": "Radionice, akcije i javni forum s općinom; rezultati se predstavljaju na portalu.", "f4": "120", "f5": "2026-06-01", "f6": d.area}, Budget: d.lines}, m)
-		if err != nil {
-			return fmt.Errorf("grants demo: save %s: %w", d.org.Name, err)
-		}
-		if d.submit {
-			clock = clock.Add(37 * time.Minute)
-			if a, err = past.Submit(ctx, admin, link, a.PublicID, a.Version, m); err != nil {
-				return fmt.Errorf("grants demo: submit %s: %w", d.org.Name, err)
-			}
-			if d.withdraw {
-				if err := past.Withdraw(ctx, admin, link, a.PublicID, m); err != nil {
-					return fmt.Errorf("grants demo: withdraw: %w", err)
-				}
+	for _, c := range calls.Calls {
+		if c.PublisherLSG != "" {
+			if _, err := pl.ByCode(ctx, c.PublisherLSG); err != nil {
 				continue
 			}
-			submitted = append(submitted, a)
+		}
+		if err := l.call(ctx, c); err != nil {
+			return fmt.Errorf("grants demo: call %q: %w", c.Texts[0].Title, err)
 		}
 	}
-	// Assessment after the deadline: two assessors each; the second
-	// application diverges and gets a third.
-	clock = at("2026-04-20 09:00:00")
-	if len(assessors) >= 3 {
-		for i, a := range submitted {
-			d := apps[i]
-			for j := range 2 {
-				if err := past.Assign(ctx, admin, link, a.PublicID, assessors[j].PublicID, m); err != nil {
-					return fmt.Errorf("grants demo: assign: %w", err)
-				}
-			}
-			for j, sc := range d.scores {
-				who := assessors[j]
-				if j == 2 {
-					gs, err := past.AssignmentsOfApp(ctx, a.ID)
-					if err != nil {
-						return err
-					}
-					for _, g := range gs {
-						if g.Third {
-							for _, u := range assessors {
-								if u.ID == g.AssessorID {
-									who = u
-								}
-							}
-						}
-					}
-				}
-				if err := past.Declare(ctx, who, a.PublicID, false, m); err != nil {
-					return fmt.Errorf("grants demo: declare: %w", err)
-				}
-				in := ScoreInput{Points: map[int]string{}, Comments: map[int]string{}, Comment: "Jasno opisan problem; budžet realan."}
-				for k, p := range sc {
-					in.Points[k+1] = p
-				}
-				if err := past.SubmitScores(ctx, who, a.PublicID, in, m); err != nil {
-					return fmt.Errorf("grants demo: scores: %w", err)
-				}
-			}
+	return l.support(ctx, s, support)
+}
+
+// loadAssessors finds the existing assessors and registers the new ones
+// with the assessor role, so that every application has two and a
+// conflict or a divergence can bring in another.
+func (l *demoLoader) loadAssessors(ctx context.Context, acc DemoAccounts, people demoAssessors) error {
+	for _, email := range people.Existing {
+		if a, err := acc.UserByEmail(ctx, email); err == nil {
+			l.assessors = append(l.assessors, a)
 		}
-		clock = at("2026-05-05 11:00:00")
-		for i, a := range submitted {
-			if err := past.Decide(ctx, admin, link, a.PublicID, apps[i].decision, "", m); err != nil {
-				return fmt.Errorf("grants demo: decide: %w", err)
-			}
+	}
+	for _, p := range people.New {
+		u, err := acc.Register(ctx, auth.RegisterInput{Email: p.Email, Name: p.Name, Password: DemoPassword}, auth.Meta{IP: "demo"})
+		if err != nil {
+			return fmt.Errorf("grants demo: assessor %s: %w", p.Email, err)
 		}
-		if err := past.PublishResults(ctx, admin, link, m); err != nil {
-			return fmt.Errorf("grants demo: results: %w", err)
+		if err := acc.GrantRole(ctx, l.admin, u.PublicID, auth.Grant{Role: auth.RoleAssessor, ScopeKind: auth.ScopeGlobal}, auth.Meta{IP: "demo"}); err != nil {
+			return err
 		}
-		awards, err := past.AwardsOfCall(ctx, link)
+		l.assessors = append(l.assessors, u)
+	}
+	// Read them again: with the role they were granted.
+	for i, a := range l.assessors {
+		u, err := acc.UserByPublicID(ctx, a.PublicID)
 		if err != nil {
 			return err
 		}
-		for _, w := range awards {
-			if err := past.UpdateContract(ctx, admin, link, w, "LDA-L4C-2026-"+w.PublicID[:4], "2026-06-01", "2026-11-30", m); err != nil {
-				return err
-			}
-			half := fmt.Sprintf("%d", w.Amount/200) // half, in major units
-			if err := past.AddInstalment(ctx, admin, link, w, "2026-06-05", half, m); err != nil {
-				return err
-			}
-			if err := past.AddInstalment(ctx, admin, link, w, "2026-12-15", half, m); err != nil {
-				return err
-			}
-			inst, err := past.Instalments(ctx, w.ID)
-			if err != nil {
-				return err
-			}
-			clock = at("2026-06-05 10:00:00")
-			if err := past.MarkPaid(ctx, admin, link, w, inst[0].ID, m); err != nil {
-				return err
-			}
-			if err := past.AddReport(ctx, admin, link, w, "narrative", "2026-09-15", m); err != nil {
-				return err
-			}
-			if err := past.AddReport(ctx, admin, link, w, "financial", "2026-12-31", m); err != nil {
-				return err
-			}
-		}
-		if len(awards) > 0 {
-			w := awards[0]
-			reps, err := past.Reports(ctx, w.ID)
-			if err != nil {
-				return err
-			}
-			clock = at("2026-09-10 15:00:00")
-			if err := past.SubmitReport(ctx, admin, w, reps[0].PublicID, "Održano 12 radionica za 148 mladih; klub je otvoren i općina je preuzela troškove prostora za 2027.", nil, m); err != nil {
-				return err
-			}
-			clock = at("2026-09-20 09:00:00")
-			if err := past.ReviewReport(ctx, admin, link, w, reps[0].PublicID, true, "Izvještaj prihvaćen.", m); err != nil {
-				return err
-			}
-		}
+		l.assessors[i] = u
 	}
+	return nil
+}
 
-	// 2. UNDP MAKERS: an open call for local initiatives, open now.
-	clock = at("2026-10-25 09:00:00")
-	makers, err := past.CreateCall(ctx, admin, CallInput{
-		Publisher: "org:" + undp.PublicID, Funder: "UNDP BiH – projekat MAKERS", Lang: "bs",
-		Texts: []Text{
-			{Lang: "bs", Title: "MAKERS: javni poziv za lokalne inicijative 2026/2027", Body: "UNDP u Bosni i Hercegovini, u okviru projekta MAKERS, sufinansira lokalne inicijative koje su identificirane na sastancima lokalnih dijaloških platformi u 14 partnerskih općina i gradova.\n\nPrijave podnose organizacije civilnog društva zajedno s mladim aktivistima platforme. Općina ili grad sufinansira najmanje 20 % vrijednosti inicijative."},
-			{Lang: "en", Title: "MAKERS: open call for local initiatives 2026/2027", Body: "UNDP in Bosnia and Herzegovina, within the MAKERS project, co-finances local initiatives identified at the meetings of the local dialogue platforms in 14 partner municipalities and cities.\n\nCivil-society organisations apply together with the platform's youth activists. The municipality or city co-finances at least 20 % of each initiative."},
-			{Lang: "sr-Latn", Title: "MAKERS: javni poziv za lokalne inicijative 2026/2027", Body: "UNDP u Bosni i Hercegovini, u okviru projekta MAKERS, sufinansira lokalne inicijative koje su identifikovane na sastancima lokalnih dijaloških platformi u 14 partnerskih opština i gradova."},
-		},
-		Currency: "USD", Total: "160000", Min: "5000", Max: "20000", OwnSharePct: "20", DivergencePct: "25",
-		OpensAt: "2026-11-01T08:00:00", QuestionsUntil: "2026-12-10T16:00:00", ClosesAt: "2026-12-20T23:59:59",
-		Eligibility: "yes | Inicijativa je izabrana na sastanku lokalne dijaloške platforme.\nyes | Općina ili grad je partner projekta MAKERS i potvrdio je sufinansiranje.",
-		Form:        "longtext | Opis inicijative i odluka platforme | required\nnumber | Broj mladih aktivista uključenih u provedbu | required\nfile | Zapisnik sa sastanka platforme | required\nbudget | Budžet inicijative | required",
-		Criteria:    "40 | 10 | Podrška platforme i građana\n30 | 10 | Uključenost mladih\n30 | 10 | Izvodljivost i sufinansiranje",
-	}, m)
+// call creates and publishes a call and replays what happened to it.
+func (l *demoLoader) call(ctx context.Context, d demoCall) error {
+	past, m := l.past, l.m
+	l.at(d.At)
+	publisher := "lsg:" + d.PublisherLSG
+	if d.PublisherOrg != "" {
+		publisher = "org:" + l.org(d.PublisherOrg)
+	}
+	c, err := past.Calls.Create(ctx, l.admin, CallInput{Publisher: publisher, Funder: d.Funder, Lang: d.Lang, Texts: d.Texts,
+		Currency: d.Currency, Total: d.Total, Min: d.Min, Max: d.Max, OwnSharePct: d.OwnSharePct, DivergencePct: d.DivergencePct,
+		OpensAt: d.OpensAt, QuestionsUntil: d.QuestionsUntil, ClosesAt: d.ClosesAt,
+		Eligibility: strings.Join(d.Eligibility, "\n"), Form: strings.Join(d.Form, "\n"), Criteria: strings.Join(d.Criteria, "\n")}, m)
 	if err != nil {
-		return fmt.Errorf("grants demo: makers: %w", err)
-	}
-	if err := past.PublishCall(ctx, admin, makers.Slug, m); err != nil {
 		return err
 	}
-	if makers, err = past.CallBySlug(ctx, makers.Slug); err != nil {
+	if err := past.Calls.Publish(ctx, l.admin, c.Slug, m); err != nil {
 		return err
 	}
-	clock = at("2026-11-12 10:00:00")
-	if a, err := past.Start(ctx, admin, makers, lda.PublicID, map[string]string{"q1": "yes", "q2": "yes"}, m); err == nil {
-		if _, err := past.Save(ctx, admin, makers, a.PublicID, Draft{Version: a.Version, Title: "Pametna klupa i dijaloška platforma u Mostaru", Values: map[string]string{"f1": "Platforma je 5. novembra 2026. izabrala inicijativu za uređenje prostora za mlade."}, Budget: []BudgetLineInput{{"Oprema", "12.000", "9.000"}}}, m); err != nil {
+	if c, err = past.Calls.BySlug(ctx, c.Slug); err != nil {
+		return err
+	}
+	for _, q := range d.Questions {
+		l.at(q.At)
+		if err := past.Calls.Ask(ctx, l.admin, c, q.Question, m); err != nil {
 			return err
 		}
-	} else {
-		return fmt.Errorf("grants demo: makers application: %w", err)
-	}
-
-	// 3. An upcoming call of the City of Mostar.
-	clock = at("2026-11-20 10:00:00")
-	if _, err := pl.ByCode(ctx, "ba-fbih-mostar"); err == nil {
-		mostar, err := past.CreateCall(ctx, admin, CallInput{
-			Publisher: "lsg:ba-fbih-mostar", Funder: "Grad Mostar", Lang: "bs",
-			Texts:    []Text{{Lang: "bs", Title: "Javni poziv za finansiranje projekata udruženja iz budžeta Grada Mostara za 2027.", Body: "Grad Mostar poziva udruženja i fondacije registrovane na području Grada da prijave projekte iz oblasti kulture, sporta, socijalne zaštite i rada s mladima."}},
-			Currency: "BAM", Total: "250000", Min: "2000", Max: "15000", OwnSharePct: "10",
-			OpensAt: "2026-12-01T08:00:00", QuestionsUntil: "2027-01-10T15:00:00", ClosesAt: "2027-01-20T23:59:59",
-			Eligibility: "yes | Udruženje je registrovano na području Grada Mostara.\nyes | Udruženje je dostavilo izvještaj o utrošku sredstava dobijenih od Grada u prethodnoj godini (ako ih je dobilo).",
-			Form:        "longtext | Opis projekta | required\nchoice | Oblast | required | Kultura; Sport; Socijalna zaštita; Mladi\nbudget | Budžet | required",
-			Criteria:    "50 | 10 | Kvalitet projekta\n30 | 10 | Doprinos zajednici\n20 | 10 | Budžet",
-		}, m)
+		qs, err := past.Calls.Questions(ctx, c.ID)
 		if err != nil {
-			return fmt.Errorf("grants demo: mostar call: %w", err)
+			return err
 		}
-		if err := past.PublishCall(ctx, admin, mostar.Slug, m); err != nil {
+		if err := past.Calls.Answer(ctx, l.admin, c, qs[len(qs)-1].PublicID, q.Answer, m); err != nil {
 			return err
 		}
 	}
-
-	// 4. Support given outside the platform (municipal budgets 2023–2025).
-	recs := []Support{
-		{Year: 2023, LSG: "ba-fbih-mostar", Funder: "Grad Mostar", Recipient: "Udruženje Mladi most Mostar", Amount: 1500000, Purpose: "Omladinski centar – program 2023.", Procedure: "direct"},
-		{Year: 2023, LSG: "ba-fbih-mostar", Funder: "Grad Mostar", Recipient: "Lokalna agencija za demokratiju Mostar (LDA Mostar)", OrgPID: lda.PublicID, Amount: 800000, Purpose: "Volonterski servis Mostar", Procedure: "open_call"},
-		{Year: 2024, LSG: "ba-fbih-mostar", Funder: "Grad Mostar", Recipient: "Udruženje Mladi most Mostar", Amount: 1800000, Purpose: "Omladinski centar – program 2024.", Procedure: "direct"},
-		{Year: 2024, LSG: "ba-fbih-mostar", Funder: "Grad Mostar", Recipient: "Kulturni centar Abrašević", Amount: 1200000, Purpose: "Program kulture za mlade", Procedure: "open_call"},
-		{Year: 2025, LSG: "ba-fbih-mostar", Funder: "Grad Mostar", Recipient: "Kulturni centar Abrašević", Amount: 1350000, Purpose: "Program kulture za mlade", Procedure: "open_call"},
-		{Year: 2025, LSG: "ba-fbih-mostar", Funder: "Grad Mostar", Recipient: "Lokalna agencija za demokratiju Mostar (LDA Mostar)", OrgPID: lda.PublicID, Amount: 950000, Purpose: "Forum za građanske inicijative", Procedure: "open_call"},
-		{Year: 2025, LSG: "ba-fbih-mostar", Funder: "Grad Mostar", Recipient: "Sportski klub Velež – omladinska škola", Amount: 2500000, Purpose: "Rad s djecom i mladima", Procedure: "direct"},
-		{Year: 2024, LSG: "ba-rs-trebinje", Funder: "Grad Trebinje", Recipient: "Centar za razvoj Hercegovine Trebinje", OrgPID: treb.PublicID, Amount: 600000, Purpose: "Obuka za e-usluge grada", Procedure: "direct"},
-		{Year: 2025, LSG: "ba-rs-trebinje", Funder: "Grad Trebinje", Recipient: "Centar za razvoj Hercegovine Trebinje", OrgPID: treb.PublicID, Amount: 750000, Purpose: "Lokalni forum mladih", Procedure: "open_call"},
-		{Year: 2024, LSG: "ba-fbih-zavidovici", Funder: "Općina Zavidovići", Recipient: "Agencija za lokalnu demokratiju Zavidovići", OrgPID: zav.PublicID, Amount: 500000, Purpose: "Mjesne zajednice u odlučivanju", Procedure: "open_call"},
-		{Year: 2025, LSG: "ba-rs-prijedor", Funder: "Grad Prijedor", Recipient: "Agencija za lokalnu demokratiju Prijedor", OrgPID: pri.PublicID, Amount: 700000, Purpose: "Savjet mladih grada", Procedure: "direct"},
-		{Year: 2025, LSG: "ba-fbih-trnovo", Funder: "Općina Trnovo", Recipient: "Planinarsko društvo Trnovo", Amount: 300000, Purpose: "Uređenje planinarskih staza", Procedure: "direct"},
+	var submitted []*Application
+	var scored []demoApplication
+	for _, da := range d.Applications {
+		a, err := l.application(ctx, c, da)
+		if err != nil {
+			return fmt.Errorf("application %q: %w", da.Title, err)
+		}
+		if a != nil {
+			submitted, scored = append(submitted, a), append(scored, da)
+		}
 	}
+	if d.Assessment == nil || len(l.assessors) < 3 {
+		return nil
+	}
+	l.at(d.Assessment.At)
+	for i, a := range submitted {
+		if err := l.assess(ctx, c, a, scored[i].Scores, d.Assessment.Comment); err != nil {
+			return fmt.Errorf("assessment of %q: %w", a.Title, err)
+		}
+	}
+	return l.results(ctx, c, submitted, scored, d.Results)
+}
+
+// application starts, saves and submits (or withdraws) an application; it
+// returns the application when it stays submitted.
+func (l *demoLoader) application(ctx context.Context, c *Call, d demoApplication) (*Application, error) {
+	past, m := l.past, l.m
+	org := l.org(d.Org)
+	if org == "" {
+		return nil, nil
+	}
+	l.at(d.At)
+	a, err := past.Applications.Start(ctx, l.admin, c, org, d.Eligibility, m)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Eligible {
+		return nil, nil
+	}
+	if a, err = past.Applications.Save(ctx, l.admin, c, a.PublicID, Draft{Version: a.Version, Title: d.Title, Values: d.Values, Budget: d.Budget}, m); err != nil {
+		return nil, err
+	}
+	if d.Submitted.IsZero() {
+		return nil, nil
+	}
+	l.at(d.Submitted)
+	if a, err = past.Applications.Submit(ctx, l.admin, c, a.PublicID, a.Version, m); err != nil {
+		return nil, err
+	}
+	if d.Withdrawn {
+		return nil, past.Applications.Withdraw(ctx, l.admin, c, a.PublicID, m)
+	}
+	return a, nil
+}
+
+// assess assigns the first two assessors and submits each set of scores:
+// the first two are theirs, a third the third assessor's.
+func (l *demoLoader) assess(ctx context.Context, c *Call, a *Application, scores [][]string, comment string) error {
+	past, m := l.past, l.m
+	for _, u := range l.assessors[:2] {
+		if err := past.Assessment.Assign(ctx, l.admin, c, a.PublicID, u.PublicID, m); err != nil {
+			return err
+		}
+	}
+	for j, sc := range scores {
+		who := l.assessors[j]
+		if j == 2 {
+			third, err := l.third(ctx, a)
+			if err != nil {
+				return err
+			}
+			who = third
+		}
+		if err := past.Assessment.Declare(ctx, who, a.PublicID, false, m); err != nil {
+			return err
+		}
+		in := ScoreInput{Points: map[int]string{}, Comments: map[int]string{}, Comment: comment}
+		for k, p := range sc {
+			in.Points[k+1] = p
+		}
+		if err := past.Assessment.SubmitScores(ctx, who, a.PublicID, in, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// third is the third assessor of a, brought in by divergence.
+func (l *demoLoader) third(ctx context.Context, a *Application) (*auth.User, error) {
+	gs, err := l.past.Assessment.AssignmentsOfApp(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	who := l.assessors[2]
+	for _, g := range gs {
+		for _, u := range l.assessors {
+			if g.Third && u.ID == g.AssessorID {
+				who = u
+			}
+		}
+	}
+	return who, nil
+}
+
+// results decides, publishes the results and runs the awards.
+func (l *demoLoader) results(ctx context.Context, c *Call, submitted []*Application, scored []demoApplication, d *demoResults) error {
+	past, m := l.past, l.m
+	l.at(d.At)
+	for i, a := range submitted {
+		if err := past.Assessment.Decide(ctx, l.admin, c, a.PublicID, scored[i].Decision, "", m); err != nil {
+			return err
+		}
+	}
+	if err := past.Assessment.PublishResults(ctx, l.admin, c, m); err != nil {
+		return err
+	}
+	awards, err := past.Awards.OfCall(ctx, c)
+	if err != nil {
+		return err
+	}
+	for _, w := range awards {
+		if err := l.award(ctx, c, w, d); err != nil {
+			return err
+		}
+	}
+	if len(awards) == 0 {
+		return nil
+	}
+	w := awards[0]
+	reps, err := past.Awards.Reports(ctx, w.ID)
+	if err != nil {
+		return err
+	}
+	l.at(d.FirstReport.Submitted)
+	if err := past.Awards.SubmitReport(ctx, l.admin, w, reps[0].PublicID, d.FirstReport.Text, nil, m); err != nil {
+		return err
+	}
+	l.at(d.FirstReport.Reviewed)
+	return past.Awards.ReviewReport(ctx, l.admin, c, w, reps[0].PublicID, true, d.FirstReport.Note, m)
+}
+
+// award sets an award's contract, instalments (the first paid) and the
+// reports due.
+func (l *demoLoader) award(ctx context.Context, c *Call, w *Award, d *demoResults) error {
+	past, m := l.past, l.m
+	if err := past.Awards.UpdateContract(ctx, l.admin, c, w, d.ContractPrefix+w.PublicID[:4], d.StartsOn, d.EndsOn, m); err != nil {
+		return err
+	}
+	part := fmt.Sprintf("%d", w.Amount/int64(100*len(d.Instalments))) // in major units
+	for _, due := range d.Instalments {
+		if err := past.Awards.AddInstalment(ctx, l.admin, c, w, due, part, m); err != nil {
+			return err
+		}
+	}
+	inst, err := past.Awards.Instalments(ctx, w.ID)
+	if err != nil {
+		return err
+	}
+	l.at(d.FirstPaid)
+	if err := past.Awards.MarkPaid(ctx, l.admin, c, w, inst[0].ID, m); err != nil {
+		return err
+	}
+	for _, r := range d.Reports {
+		if err := past.Awards.AddReport(ctx, l.admin, c, w, r.Kind, r.Due, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// support records the support given outside the platform, in one
+// transaction.
+func (l *demoLoader) support(ctx context.Context, s *Service, d demoSupport) error {
 	return s.InTx(ctx, func(tx *db.Tx) error {
-		for i := range recs {
-			recs[i].Currency = "BAM"
-			recs[i].AwardDate = fmt.Sprintf("%04d-03-15", recs[i].Year)
-			if err := s.AddSupport(ctx, tx, &recs[i]); err != nil {
+		for _, r := range d.Records {
+			a, err := money.Parse(r.Amount, d.Currency)
+			if err != nil {
+				return fmt.Errorf("grants demo: support %q: %w", r.Purpose, err)
+			}
+			rec := Support{Year: r.Year, LSG: r.LSG, Funder: r.Funder, Recipient: r.Recipient, Amount: a.Minor, Currency: d.Currency,
+				Purpose: r.Purpose, Procedure: r.Procedure, AwardDate: fmt.Sprintf("%04d-%s", r.Year, d.AwardDate)}
+			if r.Org != "" {
+				rec.OrgPID = l.org(r.Org)
+			}
+			if err := s.Registry.Add(ctx, tx, &rec); err != nil {
 				return err
 			}
 		}

@@ -3,7 +3,6 @@ package grants
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"net/http"
@@ -94,9 +93,9 @@ func cleanName(name string) string {
 	return out
 }
 
-func (s *Service) path(pid string) string { return filepath.Join(s.o.Files, pid) }
+func (s *core) path(pid string) string { return filepath.Join(s.o.Files, pid) }
 
-func (s *Service) storeFile(ctx context.Context, tx *db.Tx, u *auth.User, kind string, owner int64, field string, up Upload) (File, error) {
+func (s *core) storeFile(ctx context.Context, tx *db.Tx, u *auth.User, kind string, owner int64, field string, up Upload) (File, error) {
 	if s.o.Files == "" {
 		return File{}, errors.New("grants: no attachments directory configured")
 	}
@@ -114,34 +113,25 @@ func (s *Service) storeFile(ctx context.Context, tx *db.Tx, u *auth.User, kind s
 		os.Remove(tmp)
 		return File{}, err
 	}
-	now := s.Now()
-	id, err := db.InsertID(ctx, tx, `INSERT INTO grant_files (public_id, owner_kind, owner_id, field, filename, content_type, size, sha256, uploaded_by, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, f.PublicID, kind, owner, field, f.Filename, f.ContentType, f.Size, f.SHA256, nullID(actor(u)), now, now)
-	if err != nil {
+	if err := insertFile(ctx, tx, &f, actor(u), s.Now()); err != nil {
 		os.Remove(s.path(f.PublicID))
 		return File{}, err
 	}
-	f.ID = id
 	return f, nil
 }
 
-func (s *Service) removeFiles(pids []string) {
+func (s *core) removeFiles(pids []string) {
 	for _, pid := range pids {
 		os.Remove(s.path(pid))
 	}
 }
 
 // FileByPID returns a file's record.
-func (s *Service) FileByPID(ctx context.Context, pid string) (*File, error) {
+func (s *Applications) FileByPID(ctx context.Context, pid string) (*File, error) {
 	if len(pid) > 64 {
 		return nil, refuse.ErrNotFound
 	}
-	f := &File{}
-	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, owner_kind, owner_id, field, filename, content_type, size, sha256, created_at FROM grant_files WHERE public_id = ?`, pid).
-		Scan(&f.ID, &f.PublicID, &f.OwnerKind, &f.OwnerID, &f.Field, &f.Filename, &f.ContentType, &f.Size, &f.SHA256, &f.CreatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, refuse.ErrNotFound
-	}
+	f, err := fileByPID(ctx, s.db, pid)
 	if err != nil {
 		return nil, wrap("FileByPID", err)
 	}
@@ -152,10 +142,10 @@ func (s *Service) FileByPID(ctx context.Context, pid string) (*File, error) {
 // an application's files are its applicant's, its call managers' and its
 // declared assessors'; a report's files are the award's applicant's and
 // the call managers'.
-func (s *Service) CanReadFile(ctx context.Context, u *auth.User, f *File) (bool, error) {
+func (s *Applications) CanReadFile(ctx context.Context, u *auth.User, f *File) (bool, error) {
 	switch f.OwnerKind {
 	case "call":
-		c, err := s.CallByID(ctx, f.OwnerID)
+		c, err := s.callByID(ctx, f.OwnerID)
 		if err != nil {
 			return false, err
 		}
@@ -165,10 +155,10 @@ func (s *Service) CanReadFile(ctx context.Context, u *auth.User, f *File) (bool,
 		if err != nil {
 			return false, err
 		}
-		return s.CanReadApplication(ctx, u, a)
+		return s.canReadApplication(ctx, u, a)
 	case "report":
-		var appID int64
-		if err := s.db.QueryRowContext(ctx, `SELECT w.application_id FROM grant_reports r JOIN grant_awards w ON w.id = r.award_id WHERE r.id = ?`, f.OwnerID).Scan(&appID); err != nil {
+		appID, err := reportApp(ctx, s.db, f.OwnerID)
+		if err != nil {
 			return false, wrap("CanReadFile", err)
 		}
 		a, err := appBy(ctx, s.db, "id", appID)
@@ -178,7 +168,7 @@ func (s *Service) CanReadFile(ctx context.Context, u *auth.User, f *File) (bool,
 		if CanEdit(u, a) {
 			return true, nil
 		}
-		c, err := s.CallByID(ctx, a.CallID)
+		c, err := s.callByID(ctx, a.CallID)
 		if err != nil {
 			return false, err
 		}
@@ -188,12 +178,12 @@ func (s *Service) CanReadFile(ctx context.Context, u *auth.User, f *File) (bool,
 }
 
 // OpenFile opens the stored bytes of f.
-func (s *Service) OpenFile(f *File) (*os.File, error) { return os.Open(s.path(f.PublicID)) }
+func (s *Applications) OpenFile(f *File) (*os.File, error) { return os.Open(s.path(f.PublicID)) }
 
 // AddDocument attaches a document to a call (its managers).
-func (s *Service) AddDocument(ctx context.Context, u *auth.User, c *Call, up Upload, m Meta) error {
+func (s *Applications) AddDocument(ctx context.Context, u *auth.User, c *Call, up Upload, m Meta) error {
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if k := checkUpload(up); k != "" {
 		return FieldErrors{"document": k}

@@ -23,6 +23,15 @@ import (
 //go:embed all:templates
 var templateFS embed.FS
 
+// The pages of each entity; they share the Handlers' helpers.
+type (
+	callPages        struct{ *Handlers } // calls, their feeds, documents and Q&A
+	applicationPages struct{ *Handlers } // applying, drafts, receipts, files
+	assessmentPages  struct{ *Handlers } // managing a call's assessment and decisions; assessors' pages
+	awardPages       struct{ *Handlers } // contracts, instalments, reports
+	registryPages    struct{ *Handlers } // the registry, its CSV and 360Giving data
+)
+
 // Handlers serves the grants pages.
 type Handlers struct {
 	svc    *Service
@@ -44,49 +53,76 @@ func Register(srv *web.Server, svc *Service, pl *places.Service, authSvc *auth.S
 		}
 		return all
 	}
+	calls, apps, assess, awards, registry := callPages{h}, applicationPages{h}, assessmentPages{h}, awardPages{h}, registryPages{h}
 	srv.Render.AddNav("nav.calls", "/calls")
-	srv.Page("GET /calls", h.list)
-	srv.Page("GET /calls/feed.atom", h.atom)
-	srv.Page("GET /calls/deadlines.ics", h.ical)
-	srv.Page("GET /calls/new", h.newCall)
-	srv.Page("POST /calls/new", h.createCall)
-	srv.Page("GET /calls/{slug}", h.call)
-	srv.Page("GET /calls/{slug}/edit", h.editCall)
-	srv.Page("POST /calls/{slug}/edit", h.updateCall)
-	srv.Page("POST /calls/{slug}/publish", h.publishCall)
-	srv.Page("POST /calls/{slug}/documents", h.addDocument)
-	srv.Page("POST /calls/{slug}/questions", h.ask)
-	srv.Page("POST /calls/{slug}/questions/{qid}", h.answer)
-	srv.Page("GET /calls/{slug}/apply", h.applyForm)
-	srv.Page("POST /calls/{slug}/apply", h.apply)
-	srv.Page("GET /calls/{slug}/manage", h.manage)
-	srv.Page("POST /calls/{slug}/assign", h.assign)
-	srv.Page("POST /calls/{slug}/autoassign", h.autoAssign)
-	srv.Page("POST /calls/{slug}/decide", h.decide)
-	srv.Page("POST /calls/{slug}/results", h.publishResults)
-	srv.Page("GET /applications", h.myApplications)
-	srv.Page("GET /applications/{id}", h.application)
-	srv.Page("POST /applications/{id}", h.saveApplication)
-	srv.Page("POST /applications/{id}/withdraw", h.withdraw)
-	srv.Page("POST /applications/{id}/reopen", h.reopen)
-	srv.Page("GET /applications/{id}/receipt", h.receipt)
-	srv.Page("GET /assess", h.assessList)
-	srv.Page("GET /assess/{id}", h.assess)
-	srv.Page("POST /assess/{id}/declare", h.declare)
-	srv.Page("POST /assess/{id}/scores", h.scores)
-	srv.Page("GET /awards/{id}", h.award)
-	srv.Page("POST /awards/{id}/contract", h.contract)
-	srv.Page("POST /awards/{id}/instalments", h.instalment)
-	srv.Page("POST /awards/{id}/instalments/{n}/paid", h.paid)
-	srv.Page("POST /awards/{id}/reports", h.addReport)
-	srv.Page("POST /awards/{id}/reports/{rid}/submit", h.submitReport)
-	srv.Page("POST /awards/{id}/reports/{rid}/review", h.reviewReport)
-	srv.Page("GET /grants/files/{id}", h.file)
-	srv.Page("GET /grants/registry", h.registry)
-	srv.Handle("GET /api/v1/grants.360giving.json", h.giving)
-	srv.Handle("GET /api/v1/grants/support.csv", h.supportCSV)
-	srv.Handle("GET /api/v1/grants/dashboard.csv", h.dashboardCSV)
+	srv.Page("GET /calls", calls.list)
+	srv.Page("GET /calls/feed.atom", calls.atom)
+	srv.Page("GET /calls/deadlines.ics", calls.ical)
+	srv.Page("GET /calls/new", calls.newCall)
+	srv.Page("POST /calls/new", calls.createCall)
+	srv.Page("GET /calls/{slug}", calls.call)
+	srv.Page("GET /calls/{slug}/edit", calls.editCall)
+	srv.Page("POST /calls/{slug}/edit", calls.updateCall)
+	srv.Page("POST /calls/{slug}/publish", calls.publishCall)
+	srv.Page("POST /calls/{slug}/documents", calls.addDocument)
+	srv.Page("POST /calls/{slug}/questions", calls.ask)
+	srv.Page("POST /calls/{slug}/questions/{qid}", calls.answer)
+	srv.Page("GET /calls/{slug}/apply", apps.applyForm)
+	srv.Page("POST /calls/{slug}/apply", apps.apply)
+	srv.Page("GET /calls/{slug}/manage", assess.manage)
+	srv.Page("POST /calls/{slug}/assign", assess.assign)
+	srv.Page("POST /calls/{slug}/autoassign", assess.autoAssign)
+	srv.Page("POST /calls/{slug}/decide", assess.decide)
+	srv.Page("POST /calls/{slug}/results", assess.publishResults)
+	srv.Page("GET /applications", apps.myApplications)
+	srv.Page("GET /applications/{id}", apps.application)
+	srv.Page("POST /applications/{id}", apps.saveApplication)
+	srv.Page("POST /applications/{id}/withdraw", apps.withdraw)
+	srv.Page("POST /applications/{id}/reopen", apps.reopen)
+	srv.Page("GET /applications/{id}/receipt", apps.receipt)
+	srv.Page("GET /assess", assess.assessList)
+	srv.Page("GET /assess/{id}", assess.assess)
+	srv.Page("POST /assess/{id}/declare", assess.declare)
+	srv.Page("POST /assess/{id}/scores", assess.scores)
+	srv.Page("GET /awards/{id}", awards.award)
+	srv.Page("POST /awards/{id}/contract", awards.contract)
+	srv.Page("POST /awards/{id}/instalments", awards.instalment)
+	srv.Page("POST /awards/{id}/instalments/{n}/paid", awards.paid)
+	srv.Page("POST /awards/{id}/reports", awards.addReport)
+	srv.Page("POST /awards/{id}/reports/{rid}/submit", awards.submitReport)
+	srv.Page("POST /awards/{id}/reports/{rid}/review", awards.reviewReport)
+	srv.Page("GET /grants/files/{id}", apps.file)
+	srv.Page("GET /grants/registry", registry.registry)
+	srv.Handle("GET /api/v1/grants.360giving.json", registry.giving)
+	srv.Handle("GET /api/v1/grants/support.csv", registry.supportCSV)
+	srv.Handle("GET /api/v1/grants/dashboard.csv", registry.dashboardCSV)
 	return h, nil
+}
+
+// signedInCall is the signed-in person (refuse.ErrSignIn for a visitor)
+// and the call of the request's path.
+func (h *Handlers) signedInCall(r *http.Request) (*auth.User, *Call, error) {
+	u, err := auth.Need(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := h.loadCall(r)
+	return u, c, err
+}
+
+// formDone answers a form's POST: with field errors, the form again
+// (again renders it with a status); with another error, its refusal; else
+// a redirect to path.
+func (h *Handlers) formDone(w http.ResponseWriter, r *http.Request, f *web.Form, err error, again func(status int) error, path string) error {
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		f.SetErrors(fe)
+		return again(http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return err
+	}
+	return h.redirect(w, r, path)
 }
 
 func (h *Handlers) meta(r *http.Request) Meta {
@@ -102,21 +138,6 @@ func loc(r *http.Request) string { return web.StateOf(r).Locale }
 func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, path string) error {
 	http.Redirect(w, r, "/"+loc(r)+path, http.StatusSeeOther)
 	return nil
-}
-
-// httpErr maps the module's errors to the web's.
-func httpErr(err error) error {
-	switch {
-	case errors.Is(err, ErrForbidden), errors.Is(err, refuse.ErrForbidden):
-		return refuse.ErrForbidden
-	case errors.Is(err, ErrClosed):
-		return &web.Error{Status: http.StatusConflict, Key: "grants.error.closed", Err: err}
-	case errors.Is(err, ErrState):
-		return &web.Error{Status: http.StatusConflict, Key: "grants.error.state", Err: err}
-	case errors.Is(err, ErrStale):
-		return &web.Error{Status: http.StatusConflict, Key: "grants.error.stale", Err: err}
-	}
-	return err
 }
 
 // Fmt formats values for the templates in the reader's locale and zone.
@@ -224,7 +245,7 @@ func (h *Handlers) lsgNames(r *http.Request) (map[string]string, []places.Place)
 	return names, all
 }
 
-func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
+func (h callPages) list(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := CallFilter{Phase: q.Get("phase"), Query: q.Get("q"), LSG: q.Get("lsg"), Drafts: auth.UserFrom(r)}
 	switch f.Phase {
@@ -243,7 +264,7 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 		page = 1
 	}
 	f.Limit, f.Offset = CallsPerPage+1, (page-1)*CallsPerPage
-	calls, err := h.svc.ListCalls(r.Context(), f)
+	calls, err := h.svc.Calls.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -288,7 +309,7 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 // Publisher is one choice of who publishes a call.
 type Publisher struct{ Value, Name string }
 
-func (h *Handlers) publishers(r *http.Request, u *auth.User) []Publisher {
+func (h callPages) publishers(r *http.Request, u *auth.User) []Publisher {
 	if u == nil {
 		return nil
 	}
@@ -326,7 +347,7 @@ type callForm struct {
 	Locked     bool
 }
 
-func (h *Handlers) callFormPage(w http.ResponseWriter, r *http.Request, status int, d callForm) error {
+func (h callPages) callFormPage(w http.ResponseWriter, r *http.Request, status int, d callForm) error {
 	d.F = h.fmt(r)
 	d.Langs = []string{"bs", "hr", "sr-Latn", "mk", "sq", "en"}
 	d.Currencies = []string{"BAM", "EUR", "USD", "MKD"}
@@ -335,7 +356,7 @@ func (h *Handlers) callFormPage(w http.ResponseWriter, r *http.Request, status i
 	return h.srv.Render.PageStatus(w, r, status, page, d)
 }
 
-func (h *Handlers) newCall(w http.ResponseWriter, r *http.Request) error {
+func (h callPages) newCall(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err
@@ -369,26 +390,26 @@ func callInput(f *web.Form) CallInput {
 	return in
 }
 
-func (h *Handlers) createCall(w http.ResponseWriter, r *http.Request) error {
+func (h callPages) createCall(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err
 	}
 	f := web.NewForm(r)
-	c, err := h.svc.CreateCall(r.Context(), u, callInput(f), h.meta(r))
+	c, err := h.svc.Calls.Create(r.Context(), u, callInput(f), h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f.SetErrors(fe)
 		return h.callFormPage(w, r, http.StatusUnprocessableEntity, callForm{Form: f, Publishers: h.publishers(r, u)})
 	}
 	if err != nil {
-		return httpErr(err)
+		return err
 	}
 	return h.redirect(w, r, "/calls/"+c.Slug)
 }
 
 func (h *Handlers) loadCall(r *http.Request) (*Call, error) {
-	c, err := h.svc.CallBySlug(r.Context(), r.PathValue("slug"))
+	c, err := h.svc.Calls.BySlug(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return nil, err
 	}
@@ -443,7 +464,7 @@ func formOfCall(c *Call, zone *time.Location) *web.Form {
 	return f
 }
 
-func (h *Handlers) editCall(w http.ResponseWriter, r *http.Request) error {
+func (h callPages) editCall(w http.ResponseWriter, r *http.Request) error {
 	_, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
@@ -452,13 +473,13 @@ func (h *Handlers) editCall(w http.ResponseWriter, r *http.Request) error {
 	return h.callFormPage(w, r, http.StatusOK, callForm{Form: formOfCall(c, h.svc.Zone()), Call: c, Locked: locked})
 }
 
-func (h *Handlers) updateCall(w http.ResponseWriter, r *http.Request) error {
+func (h callPages) updateCall(w http.ResponseWriter, r *http.Request) error {
 	u, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
 	}
 	f := web.NewForm(r)
-	_, err = h.svc.UpdateCall(r.Context(), u, c.Slug, callInput(f), h.meta(r))
+	_, err = h.svc.Calls.Update(r.Context(), u, c.Slug, callInput(f), h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f.SetErrors(fe)
@@ -466,18 +487,18 @@ func (h *Handlers) updateCall(w http.ResponseWriter, r *http.Request) error {
 		return h.callFormPage(w, r, http.StatusUnprocessableEntity, callForm{Form: f, Call: c, Locked: locked})
 	}
 	if err != nil {
-		return httpErr(err)
+		return err
 	}
 	return h.redirect(w, r, "/calls/"+c.Slug)
 }
 
-func (h *Handlers) publishCall(w http.ResponseWriter, r *http.Request) error {
+func (h callPages) publishCall(w http.ResponseWriter, r *http.Request) error {
 	u, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
 	}
-	if err := h.svc.PublishCall(r.Context(), u, c.Slug, h.meta(r)); err != nil {
-		return httpErr(err)
+	if err := h.svc.Calls.Publish(r.Context(), u, c.Slug, h.meta(r)); err != nil {
+		return err
 	}
 	return h.redirect(w, r, "/calls/"+c.Slug)
 }
@@ -500,14 +521,14 @@ type callPage struct {
 	AnswerForms bool
 }
 
-func (h *Handlers) callPage(w http.ResponseWriter, r *http.Request, c *Call, f *web.Form, status int) error {
+func (h callPages) callPage(w http.ResponseWriter, r *http.Request, c *Call, f *web.Form, status int) error {
 	ctx := r.Context()
 	u := auth.UserFrom(r)
-	qs, err := h.svc.Questions(ctx, c.ID)
+	qs, err := h.svc.Calls.Questions(ctx, c.ID)
 	if err != nil {
 		return err
 	}
-	docs, err := h.svc.Files(ctx, "call", c.ID)
+	docs, err := h.svc.Applications.Files(ctx, "call", c.ID)
 	if err != nil {
 		return err
 	}
@@ -517,19 +538,19 @@ func (h *Handlers) callPage(w http.ResponseWriter, r *http.Request, c *Call, f *
 	d.CanApply = c.AcceptsAt(now) && len(ApplicantOrgs(u)) > 0
 	d.CanAsk = u != nil && c.Status == StatusPublished && !now.Before(c.OpensAt) && !now.After(c.QuestionsUntil)
 	for _, org := range ApplicantOrgs(u) {
-		if a, err := h.svc.ApplicationOf(ctx, c.ID, org); err == nil {
+		if a, err := h.svc.Applications.Of(ctx, c.ID, org); err == nil {
 			d.Mine = append(d.Mine, a)
 		}
 	}
 	if c.Status == StatusDecided {
-		if d.Awards, err = h.svc.AwardsOfCall(ctx, c); err != nil {
+		if d.Awards, err = h.svc.Awards.OfCall(ctx, c); err != nil {
 			return err
 		}
 	}
 	return h.srv.Render.PageStatus(w, r, status, "grants/call", d)
 }
 
-func (h *Handlers) call(w http.ResponseWriter, r *http.Request) error {
+func (h callPages) call(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.loadCall(r)
 	if err != nil {
 		return err
@@ -537,44 +558,26 @@ func (h *Handlers) call(w http.ResponseWriter, r *http.Request) error {
 	return h.callPage(w, r, c, web.EmptyForm(), http.StatusOK)
 }
 
-func (h *Handlers) ask(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
-	if err != nil {
-		return err
-	}
-	c, err := h.loadCall(r)
+func (h callPages) ask(w http.ResponseWriter, r *http.Request) error {
+	u, c, err := h.signedInCall(r)
 	if err != nil {
 		return err
 	}
 	f := web.NewForm(r)
-	err = h.svc.Ask(r.Context(), u, c, f.Values.Get("question"), h.meta(r))
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.callPage(w, r, c, f, http.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return httpErr(err)
-	}
-	return h.redirect(w, r, "/calls/"+c.Slug+"#qa")
+	err = h.svc.Calls.Ask(r.Context(), u, c, f.Values.Get("question"), h.meta(r))
+	again := func(status int) error { return h.callPage(w, r, c, f, status) }
+	return h.formDone(w, r, f, err, again, "/calls/"+c.Slug+"#qa")
 }
 
-func (h *Handlers) answer(w http.ResponseWriter, r *http.Request) error {
+func (h callPages) answer(w http.ResponseWriter, r *http.Request) error {
 	u, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
 	}
 	f := web.NewForm(r)
-	err = h.svc.Answer(r.Context(), u, c, r.PathValue("qid"), f.Values.Get("answer"), h.meta(r))
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.callPage(w, r, c, f, http.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return httpErr(err)
-	}
-	return h.redirect(w, r, "/calls/"+c.Slug+"#qa")
+	err = h.svc.Calls.Answer(r.Context(), u, c, r.PathValue("qid"), f.Values.Get("answer"), h.meta(r))
+	again := func(status int) error { return h.callPage(w, r, c, f, status) }
+	return h.formDone(w, r, f, err, again, "/calls/"+c.Slug+"#qa")
 }
 
 // upload reads one file field of a multipart form (nil when none was sent).
@@ -601,7 +604,7 @@ func upload(r *http.Request, field string) (*Upload, error) {
 	return &Upload{Filename: fh.Filename, Data: b}, nil
 }
 
-func (h *Handlers) addDocument(w http.ResponseWriter, r *http.Request) error {
+func (h callPages) addDocument(w http.ResponseWriter, r *http.Request) error {
 	u, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
@@ -615,31 +618,24 @@ func (h *Handlers) addDocument(w http.ResponseWriter, r *http.Request) error {
 		f.Errors["document"] = "grants.file.empty"
 		return h.callPage(w, r, c, f, http.StatusUnprocessableEntity)
 	}
-	err = h.svc.AddDocument(r.Context(), u, c, *up, h.meta(r))
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.callPage(w, r, c, f, http.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return httpErr(err)
-	}
-	return h.redirect(w, r, "/calls/"+c.Slug+"#documents")
+	err = h.svc.Applications.AddDocument(r.Context(), u, c, *up, h.meta(r))
+	again := func(status int) error { return h.callPage(w, r, c, f, status) }
+	return h.formDone(w, r, f, err, again, "/calls/"+c.Slug+"#documents")
 }
 
-func (h *Handlers) file(w http.ResponseWriter, r *http.Request) error {
-	f, err := h.svc.FileByPID(r.Context(), r.PathValue("id"))
+func (h applicationPages) file(w http.ResponseWriter, r *http.Request) error {
+	f, err := h.svc.Applications.FileByPID(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	ok, err := h.svc.CanReadFile(r.Context(), auth.UserFrom(r), f)
+	ok, err := h.svc.Applications.CanReadFile(r.Context(), auth.UserFrom(r), f)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return refuse.ErrNotFound
 	}
-	rd, err := h.svc.OpenFile(f)
+	rd, err := h.svc.Applications.OpenFile(f)
 	if err != nil {
 		return err
 	}
@@ -656,8 +652,8 @@ func (h *Handlers) file(w http.ResponseWriter, r *http.Request) error {
 
 // ---- feeds ----
 
-func (h *Handlers) atom(w http.ResponseWriter, r *http.Request) error {
-	calls, err := h.svc.ListCalls(r.Context(), CallFilter{Limit: 50})
+func (h callPages) atom(w http.ResponseWriter, r *http.Request) error {
+	calls, err := h.svc.Calls.List(r.Context(), CallFilter{Limit: 50})
 	if err != nil {
 		return err
 	}
@@ -667,8 +663,8 @@ func (h *Handlers) atom(w http.ResponseWriter, r *http.Request) error {
 	return writeAtom(w, base, p.T("grants.feed.title"), calls, loc(r), h.svc.Now())
 }
 
-func (h *Handlers) ical(w http.ResponseWriter, r *http.Request) error {
-	calls, err := h.svc.ListCalls(r.Context(), CallFilter{})
+func (h callPages) ical(w http.ResponseWriter, r *http.Request) error {
+	calls, err := h.svc.Calls.List(r.Context(), CallFilter{})
 	if err != nil {
 		return err
 	}
@@ -731,23 +727,23 @@ func supportFilter(q url.Values) (SupportFilter, url.Values) {
 
 // allYears is the records of f's LSG and procedure in every year: the
 // dashboard's yearly charts show them all, the rest narrows to f.Year.
-func (h *Handlers) allYears(r *http.Request, f SupportFilter) ([]Support, error) {
+func (h registryPages) allYears(r *http.Request, f SupportFilter) ([]Support, error) {
 	f.Year = 0
-	return h.svc.Support(r.Context(), f)
+	return h.svc.Registry.Support(r.Context(), f)
 }
 
-func (h *Handlers) registry(w http.ResponseWriter, r *http.Request) error {
+func (h registryPages) registry(w http.ResponseWriter, r *http.Request) error {
 	f, v := supportFilter(r.URL.Query())
 	all, err := h.allYears(r, f)
 	if err != nil {
 		return err
 	}
 	recs := OnlyYear(all, f.Year)
-	years, err := h.svc.SupportYears(r.Context())
+	years, err := h.svc.Registry.Years(r.Context())
 	if err != nil {
 		return err
 	}
-	lsgs, err := h.svc.SupportLSGs(r.Context())
+	lsgs, err := h.svc.Registry.LSGs(r.Context())
 	if err != nil {
 		return err
 	}
@@ -782,9 +778,9 @@ func (h *Handlers) registry(w http.ResponseWriter, r *http.Request) error {
 	return h.srv.Render.Page(w, r, "grants/registry", rp)
 }
 
-func (h *Handlers) supportCSV(w http.ResponseWriter, r *http.Request) error {
+func (h registryPages) supportCSV(w http.ResponseWriter, r *http.Request) error {
 	f, _ := supportFilter(r.URL.Query())
-	recs, err := h.svc.Support(r.Context(), f)
+	recs, err := h.svc.Registry.Support(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -795,7 +791,7 @@ func (h *Handlers) supportCSV(w http.ResponseWriter, r *http.Request) error {
 
 // dashboardCSV serves the numbers of one dashboard chart (?by=year, csos,
 // procedure or recipient) for the registry's filter.
-func (h *Handlers) dashboardCSV(w http.ResponseWriter, r *http.Request) error {
+func (h registryPages) dashboardCSV(w http.ResponseWriter, r *http.Request) error {
 	kind := r.URL.Query().Get("by")
 	if !slices.Contains(dashKinds, kind) {
 		return web.ErrBadRequest
@@ -811,9 +807,9 @@ func (h *Handlers) dashboardCSV(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-func (h *Handlers) giving(w http.ResponseWriter, r *http.Request) error {
+func (h registryPages) giving(w http.ResponseWriter, r *http.Request) error {
 	names, _ := h.lsgNames(r)
-	pkg, err := h.svc.Giving(r.Context(), func(code string) string {
+	pkg, err := h.svc.Registry.Giving(r.Context(), func(code string) string {
 		if n := names[code]; n != "" {
 			return n
 		}
@@ -828,11 +824,11 @@ func (h *Handlers) giving(w http.ResponseWriter, r *http.Request) error {
 
 // Section renders the calls and support of an LSG for its page.
 func (h *Handlers) Section(r *http.Request, p places.Place) (template.HTML, error) {
-	calls, err := h.svc.ListCalls(r.Context(), CallFilter{LSG: p.Code, Limit: 10})
+	calls, err := h.svc.Calls.List(r.Context(), CallFilter{LSG: p.Code, Limit: 10})
 	if err != nil {
 		return "", err
 	}
-	recs, err := h.svc.Support(r.Context(), SupportFilter{LSG: p.Code})
+	recs, err := h.svc.Registry.Support(r.Context(), SupportFilter{LSG: p.Code})
 	if err != nil {
 		return "", err
 	}

@@ -23,7 +23,7 @@ type applyPage struct {
 	Reason []Question
 }
 
-func (h *Handlers) orgChoices(r *http.Request, u *auth.User) []Publisher {
+func (h applicationPages) orgChoices(r *http.Request, u *auth.User) []Publisher {
 	var out []Publisher
 	byID := map[string]string{}
 	for _, o := range h.orgs(r) {
@@ -35,12 +35,8 @@ func (h *Handlers) orgChoices(r *http.Request, u *auth.User) []Publisher {
 	return out
 }
 
-func (h *Handlers) applyForm(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
-	if err != nil {
-		return err
-	}
-	c, err := h.loadCall(r)
+func (h applicationPages) applyForm(w http.ResponseWriter, r *http.Request) error {
+	u, c, err := h.signedInCall(r)
 	if err != nil {
 		return err
 	}
@@ -49,17 +45,13 @@ func (h *Handlers) applyForm(w http.ResponseWriter, r *http.Request) error {
 		return &web.Error{Status: http.StatusForbidden, Key: "grants.apply.no_org"}
 	}
 	if !c.AcceptsAt(h.svc.Now()) {
-		return httpErr(ErrClosed)
+		return ErrClosed
 	}
 	return h.srv.Render.Page(w, r, "grants/apply", applyPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), Orgs: orgs, Form: web.EmptyForm()})
 }
 
-func (h *Handlers) apply(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
-	if err != nil {
-		return err
-	}
-	c, err := h.loadCall(r)
+func (h applicationPages) apply(w http.ResponseWriter, r *http.Request) error {
+	u, c, err := h.signedInCall(r)
 	if err != nil {
 		return err
 	}
@@ -73,14 +65,14 @@ func (h *Handlers) apply(w http.ResponseWriter, r *http.Request) error {
 		f.Errors["org"] = "form.invalid_choice"
 		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "grants/apply", applyPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), Orgs: h.orgChoices(r, u), Form: f})
 	}
-	a, err := h.svc.Start(r.Context(), u, c, org, answers, h.meta(r))
+	a, err := h.svc.Applications.Start(r.Context(), u, c, org, answers, h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f.SetErrors(fe)
 		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "grants/apply", applyPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), Orgs: h.orgChoices(r, u), Form: f})
 	}
 	if err != nil {
-		return httpErr(err)
+		return err
 	}
 	return h.redirect(w, r, "/applications/"+a.PublicID)
 }
@@ -110,18 +102,18 @@ func (h *Handlers) loadApp(w http.ResponseWriter, r *http.Request) (*auth.User, 
 	if u == nil {
 		return nil, nil, nil, refuse.ErrNotFound
 	}
-	a, err := h.svc.Application(r.Context(), r.PathValue("id"))
+	a, err := h.svc.Applications.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ok, err := h.svc.CanReadApplication(r.Context(), u, a)
+	ok, err := h.svc.Assessment.CanReadApplication(r.Context(), u, a)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	if !ok {
 		return nil, nil, nil, refuse.ErrNotFound
 	}
-	c, err := h.svc.CallByID(r.Context(), a.CallID)
+	c, err := h.svc.Calls.ByID(r.Context(), a.CallID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -145,9 +137,9 @@ func formOf(c *Call, a *Application) *web.Form {
 	return f
 }
 
-func (h *Handlers) appPage(w http.ResponseWriter, r *http.Request, u *auth.User, a *Application, c *Call, f *web.Form, status int, stale bool) error {
+func (h applicationPages) appPage(w http.ResponseWriter, r *http.Request, u *auth.User, a *Application, c *Call, f *web.Form, status int, stale bool) error {
 	ctx := r.Context()
-	files, err := h.svc.Files(ctx, "application", a.ID)
+	files, err := h.svc.Applications.Files(ctx, "application", a.ID)
 	if err != nil {
 		return err
 	}
@@ -170,7 +162,7 @@ func (h *Handlers) appPage(w http.ResponseWriter, r *http.Request, u *auth.User,
 		d.Reasons = NotEligible(c, a.Eligibility)
 	}
 	if d.Applicant && c.Status == StatusDecided {
-		gs, err := h.svc.AssignmentsOfApp(ctx, a.ID)
+		gs, err := h.svc.Assessment.AssignmentsOfApp(ctx, a.ID)
 		if err != nil {
 			return err
 		}
@@ -180,7 +172,7 @@ func (h *Handlers) appPage(w http.ResponseWriter, r *http.Request, u *auth.User,
 			}
 		}
 	}
-	if aw, err := h.svc.AwardOfApp(ctx, a.ID); err == nil {
+	if aw, err := h.svc.Awards.OfApp(ctx, a.ID); err == nil {
 		d.Award = aw
 	} else if !errors.Is(err, refuse.ErrNotFound) {
 		return err
@@ -191,7 +183,7 @@ func (h *Handlers) appPage(w http.ResponseWriter, r *http.Request, u *auth.User,
 	return h.srv.Render.PageStatus(w, r, status, "grants/application", d)
 }
 
-func (h *Handlers) application(w http.ResponseWriter, r *http.Request) error {
+func (h applicationPages) application(w http.ResponseWriter, r *http.Request) error {
 	u, a, c, err := h.loadApp(w, r)
 	if err != nil {
 		return err
@@ -227,7 +219,7 @@ func draftOf(r *http.Request, c *Call, f *web.Form) (Draft, error) {
 	return d, nil
 }
 
-func (h *Handlers) saveApplication(w http.ResponseWriter, r *http.Request) error {
+func (h applicationPages) saveApplication(w http.ResponseWriter, r *http.Request) error {
 	u, a, c, err := h.loadApp(w, r)
 	if err != nil {
 		return err
@@ -243,7 +235,7 @@ func (h *Handlers) saveApplication(w http.ResponseWriter, r *http.Request) error
 	if f.Get("action") == "autosave" {
 		return h.autosave(w, r, u, a, c, d)
 	}
-	saved, err := h.svc.Save(r.Context(), u, c, a.PublicID, d, h.meta(r))
+	saved, err := h.svc.Applications.Save(r.Context(), u, c, a.PublicID, d, h.meta(r))
 	var fe FieldErrors
 	switch {
 	case errors.As(err, &fe):
@@ -253,7 +245,7 @@ func (h *Handlers) saveApplication(w http.ResponseWriter, r *http.Request) error
 		// Somebody else saved: keep what this member typed, show who
 		// saved when, and carry the new version so a deliberate second
 		// save replaces it.
-		now, err2 := h.svc.Application(r.Context(), a.PublicID)
+		now, err2 := h.svc.Applications.Get(r.Context(), a.PublicID)
 		if err2 != nil {
 			return err2
 		}
@@ -261,20 +253,20 @@ func (h *Handlers) saveApplication(w http.ResponseWriter, r *http.Request) error
 		f.Error = "grants.error.stale"
 		return h.appPage(w, r, u, now, c, f, http.StatusConflict, true)
 	case err != nil:
-		return httpErr(err)
+		return err
 	}
 	if f.Get("action") != "submit" {
 		web.StateOf(r).Flash = "form.saved"
 		return h.appPage(w, r, u, saved, c, formOf(c, saved), http.StatusOK, false)
 	}
-	sub, err := h.svc.Submit(r.Context(), u, c, a.PublicID, saved.Version, h.meta(r))
+	sub, err := h.svc.Applications.Submit(r.Context(), u, c, a.PublicID, saved.Version, h.meta(r))
 	if errors.As(err, &fe) {
 		f = formOf(c, saved)
 		f.SetErrors(fe)
 		return h.appPage(w, r, u, saved, c, f, http.StatusUnprocessableEntity, false)
 	}
 	if err != nil {
-		return httpErr(err)
+		return err
 	}
 	return h.redirect(w, r, "/applications/"+sub.PublicID+"/receipt")
 }
@@ -291,9 +283,9 @@ type autosaveReply struct {
 // autosave saves a draft in the background. It never overwrites another
 // member's newer save (the version decides, as for a manual save) and
 // never submits; a refused save is reported, not an error page.
-func (h *Handlers) autosave(w http.ResponseWriter, r *http.Request, u *auth.User, a *Application, c *Call, d Draft) error {
+func (h applicationPages) autosave(w http.ResponseWriter, r *http.Request, u *auth.User, a *Application, c *Call, d Draft) error {
 	p := h.srv.Cat.Printer(loc(r))
-	saved, err := h.svc.Save(r.Context(), u, c, a.PublicID, d, h.meta(r))
+	saved, err := h.svc.Applications.Save(r.Context(), u, c, a.PublicID, d, h.meta(r))
 	var fe FieldErrors
 	switch {
 	case err == nil:
@@ -301,7 +293,7 @@ func (h *Handlers) autosave(w http.ResponseWriter, r *http.Request, u *auth.User
 	case errors.As(err, &fe):
 		web.WriteJSON(w, http.StatusUnprocessableEntity, autosaveReply{Message: p.T("grants.autosave.invalid")})
 	case errors.Is(err, ErrStale):
-		now, err := h.svc.Application(r.Context(), a.PublicID)
+		now, err := h.svc.Applications.Get(r.Context(), a.PublicID)
 		if err != nil {
 			return err
 		}
@@ -309,29 +301,29 @@ func (h *Handlers) autosave(w http.ResponseWriter, r *http.Request, u *auth.User
 	case errors.Is(err, ErrClosed), errors.Is(err, ErrState):
 		web.WriteJSON(w, http.StatusConflict, autosaveReply{Message: p.T("grants.error.closed")})
 	default:
-		return httpErr(err)
+		return err
 	}
 	return nil
 }
 
-func (h *Handlers) withdraw(w http.ResponseWriter, r *http.Request) error {
+func (h applicationPages) withdraw(w http.ResponseWriter, r *http.Request) error {
 	u, a, c, err := h.loadApp(w, r)
 	if err != nil {
 		return err
 	}
-	if err := h.svc.Withdraw(r.Context(), u, c, a.PublicID, h.meta(r)); err != nil {
-		return httpErr(err)
+	if err := h.svc.Applications.Withdraw(r.Context(), u, c, a.PublicID, h.meta(r)); err != nil {
+		return err
 	}
 	return h.redirect(w, r, "/applications/"+a.PublicID)
 }
 
-func (h *Handlers) reopen(w http.ResponseWriter, r *http.Request) error {
+func (h applicationPages) reopen(w http.ResponseWriter, r *http.Request) error {
 	u, a, c, err := h.loadApp(w, r)
 	if err != nil {
 		return err
 	}
-	if err := h.svc.Reopen(r.Context(), u, c, a.PublicID, h.meta(r)); err != nil {
-		return httpErr(err)
+	if err := h.svc.Applications.Reopen(r.Context(), u, c, a.PublicID, h.meta(r)); err != nil {
+		return err
 	}
 	return h.redirect(w, r, "/applications/"+a.PublicID)
 }
@@ -345,7 +337,7 @@ type receiptPage struct {
 	Hash      string
 }
 
-func (h *Handlers) receipt(w http.ResponseWriter, r *http.Request) error {
+func (h applicationPages) receipt(w http.ResponseWriter, r *http.Request) error {
 	u, a, c, err := h.loadApp(w, r)
 	if err != nil {
 		return err
@@ -356,7 +348,7 @@ func (h *Handlers) receipt(w http.ResponseWriter, r *http.Request) error {
 	if a.Status != AppSubmitted {
 		return refuse.ErrNotFound
 	}
-	rc, err := h.svc.ReceiptOf(r.Context(), c, a)
+	rc, err := h.svc.Applications.ReceiptOf(r.Context(), c, a)
 	if err != nil {
 		return err
 	}
@@ -370,19 +362,19 @@ type myAppsPage struct {
 	Lang  string
 }
 
-func (h *Handlers) myApplications(w http.ResponseWriter, r *http.Request) error {
+func (h applicationPages) myApplications(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err
 	}
-	apps, err := h.svc.MyApplications(r.Context(), u)
+	apps, err := h.svc.Applications.Mine(r.Context(), u)
 	if err != nil {
 		return err
 	}
 	calls := map[int64]*Call{}
 	for _, a := range apps {
 		if calls[a.CallID] == nil {
-			if calls[a.CallID], err = h.svc.CallByID(r.Context(), a.CallID); err != nil {
+			if calls[a.CallID], err = h.svc.Calls.ByID(r.Context(), a.CallID); err != nil {
 				return err
 			}
 		}

@@ -28,13 +28,13 @@ type managePage struct {
 	Made      string
 }
 
-func (h *Handlers) managePage(w http.ResponseWriter, r *http.Request, c *Call, f *web.Form, status int) error {
+func (h assessmentPages) managePage(w http.ResponseWriter, r *http.Request, c *Call, f *web.Form, status int) error {
 	ctx := r.Context()
-	apps, err := h.svc.Applications(ctx, c)
+	apps, err := h.svc.Applications.List(ctx, c)
 	if err != nil {
 		return err
 	}
-	ranking, err := h.svc.Ranking(ctx, c)
+	ranking, err := h.svc.Assessment.Ranking(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -42,13 +42,13 @@ func (h *Handlers) managePage(w http.ResponseWriter, r *http.Request, c *Call, f
 	for i := range ranking {
 		byApp[ranking[i].App.ID] = &ranking[i]
 	}
-	pool, err := h.svc.Assessors(ctx)
+	pool, err := h.svc.Assessment.Assessors(ctx)
 	if err != nil {
 		return err
 	}
 	d := managePage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), Ranking: ranking, Assessors: pool, Form: f, Phase: c.Phase(h.svc.Now()), Made: r.URL.Query().Get("made")}
 	for _, a := range apps {
-		gs, err := h.svc.AssignmentsOfApp(ctx, a.ID)
+		gs, err := h.svc.Assessment.AssignmentsOfApp(ctx, a.ID)
 		if err != nil {
 			return err
 		}
@@ -57,7 +57,7 @@ func (h *Handlers) managePage(w http.ResponseWriter, r *http.Request, c *Call, f
 	return h.srv.Render.PageStatus(w, r, status, "grants/manage", d)
 }
 
-func (h *Handlers) manage(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) manage(w http.ResponseWriter, r *http.Request) error {
 	_, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
@@ -65,7 +65,7 @@ func (h *Handlers) manage(w http.ResponseWriter, r *http.Request) error {
 	return h.managePage(w, r, c, web.EmptyForm(), http.StatusOK)
 }
 
-func (h *Handlers) formResult(w http.ResponseWriter, r *http.Request, c *Call, err error, anchor string) error {
+func (h assessmentPages) formResult(w http.ResponseWriter, r *http.Request, c *Call, err error, anchor string) error {
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f := web.NewForm(r)
@@ -73,32 +73,32 @@ func (h *Handlers) formResult(w http.ResponseWriter, r *http.Request, c *Call, e
 		return h.managePage(w, r, c, f, http.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpErr(err)
+		return err
 	}
 	return h.redirect(w, r, "/calls/"+c.Slug+"/manage"+anchor)
 }
 
-func (h *Handlers) assign(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) assign(w http.ResponseWriter, r *http.Request) error {
 	u, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
 	}
 	f := web.NewForm(r)
-	err = h.svc.Assign(r.Context(), u, c, f.Get("application"), f.Get("assessor"), h.meta(r))
-	if errors.Is(err, refuse.ErrConflict) {
+	err = h.svc.Assessment.Assign(r.Context(), u, c, f.Get("application"), f.Get("assessor"), h.meta(r))
+	if errors.Is(err, refuse.ErrConflict) && !errors.Is(err, ErrState) {
 		err = FieldErrors{"assessor": "grants.assign.already"}
 	}
 	return h.formResult(w, r, c, err, "#applications")
 }
 
-func (h *Handlers) autoAssign(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) autoAssign(w http.ResponseWriter, r *http.Request) error {
 	u, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
 	}
-	made, short, err := h.svc.AutoAssign(r.Context(), u, c, h.meta(r))
+	made, short, err := h.svc.Assessment.AutoAssign(r.Context(), u, c, h.meta(r))
 	if err != nil {
-		return httpErr(err)
+		return err
 	}
 	if short > 0 {
 		return h.formResult(w, r, c, FieldErrors{"assessor": "grants.assign.short"}, "")
@@ -106,22 +106,22 @@ func (h *Handlers) autoAssign(w http.ResponseWriter, r *http.Request) error {
 	return h.redirect(w, r, "/calls/"+c.Slug+"/manage?made="+strconv.Itoa(made)+"#applications")
 }
 
-func (h *Handlers) decide(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) decide(w http.ResponseWriter, r *http.Request) error {
 	u, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
 	}
 	f := web.NewForm(r)
-	err = h.svc.Decide(r.Context(), u, c, f.Get("application"), f.Get("decision"), f.Values.Get("reason"), h.meta(r))
+	err = h.svc.Assessment.Decide(r.Context(), u, c, f.Get("application"), f.Get("decision"), f.Values.Get("reason"), h.meta(r))
 	return h.formResult(w, r, c, err, "#ranking")
 }
 
-func (h *Handlers) publishResults(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) publishResults(w http.ResponseWriter, r *http.Request) error {
 	u, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
 	}
-	err = h.svc.PublishResults(r.Context(), u, c, h.meta(r))
+	err = h.svc.Assessment.PublishResults(r.Context(), u, c, h.meta(r))
 	if err == nil {
 		return h.redirect(w, r, "/calls/"+c.Slug+"#results")
 	}
@@ -135,7 +135,7 @@ type assessListPage struct {
 	List []*Assignment
 }
 
-func (h *Handlers) assessList(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) assessList(w http.ResponseWriter, r *http.Request) error {
 	u, err := auth.Need(r)
 	if err != nil {
 		return err
@@ -143,7 +143,7 @@ func (h *Handlers) assessList(w http.ResponseWriter, r *http.Request) error {
 	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
 		return refuse.ErrForbidden
 	}
-	list, err := h.svc.MyAssignments(r.Context(), u)
+	list, err := h.svc.Assessment.MyAssignments(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -163,12 +163,12 @@ type assessPage struct {
 }
 
 // assessment loads an assessor's assignment; anything else is not found.
-func (h *Handlers) assessment(r *http.Request) (*auth.User, *Application, *Call, *Assignment, error) {
+func (h assessmentPages) assessment(r *http.Request) (*auth.User, *Application, *Call, *Assignment, error) {
 	u := auth.UserFrom(r)
 	if !auth.Can(u, auth.ActAssess, auth.Object{}) {
 		return nil, nil, nil, nil, refuse.ErrNotFound
 	}
-	a, err := h.svc.Application(r.Context(), r.PathValue("id"))
+	a, err := h.svc.Applications.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -176,14 +176,14 @@ func (h *Handlers) assessment(r *http.Request) (*auth.User, *Application, *Call,
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	c, err := h.svc.CallByID(r.Context(), a.CallID)
+	c, err := h.svc.Calls.ByID(r.Context(), a.CallID)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
 	return u, a, c, g, nil
 }
 
-func (h *Handlers) assessPage(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
+func (h assessmentPages) assessPage(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
 	_, a, c, g, err := h.assessment(r)
 	if err != nil {
 		return err
@@ -191,7 +191,7 @@ func (h *Handlers) assessPage(w http.ResponseWriter, r *http.Request, f *web.For
 	d := assessPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), Mine: g, Form: f, AppPID: a.PublicID}
 	if g.Status == AsgDeclared || g.Status == AsgSubmitted {
 		d.App = a
-		files, err := h.svc.Files(r.Context(), "application", a.ID)
+		files, err := h.svc.Applications.Files(r.Context(), "application", a.ID)
 		if err != nil {
 			return err
 		}
@@ -203,7 +203,7 @@ func (h *Handlers) assessPage(w http.ResponseWriter, r *http.Request, f *web.For
 		}
 	}
 	if g.Status == AsgSubmitted {
-		all, err := h.svc.AssignmentsOfApp(r.Context(), a.ID)
+		all, err := h.svc.Assessment.AssignmentsOfApp(r.Context(), a.ID)
 		if err != nil {
 			return err
 		}
@@ -216,11 +216,11 @@ func (h *Handlers) assessPage(w http.ResponseWriter, r *http.Request, f *web.For
 	return h.srv.Render.PageStatus(w, r, status, "grants/assess", d)
 }
 
-func (h *Handlers) assess(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) assess(w http.ResponseWriter, r *http.Request) error {
 	return h.assessPage(w, r, web.EmptyForm(), http.StatusOK)
 }
 
-func (h *Handlers) declare(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) declare(w http.ResponseWriter, r *http.Request) error {
 	u, a, _, _, err := h.assessment(r)
 	if err != nil {
 		return err
@@ -235,8 +235,8 @@ func (h *Handlers) declare(w http.ResponseWriter, r *http.Request) error {
 		f.Errors["declaration"] = "form.invalid_choice"
 		return h.assessPage(w, r, f, http.StatusUnprocessableEntity)
 	}
-	if err := h.svc.Declare(r.Context(), u, a.PublicID, conflict, h.meta(r)); err != nil {
-		return httpErr(err)
+	if err := h.svc.Assessment.Declare(r.Context(), u, a.PublicID, conflict, h.meta(r)); err != nil {
+		return err
 	}
 	if conflict {
 		return h.redirect(w, r, "/assess")
@@ -244,7 +244,7 @@ func (h *Handlers) declare(w http.ResponseWriter, r *http.Request) error {
 	return h.redirect(w, r, "/assess/"+a.PublicID)
 }
 
-func (h *Handlers) scores(w http.ResponseWriter, r *http.Request) error {
+func (h assessmentPages) scores(w http.ResponseWriter, r *http.Request) error {
 	u, a, c, _, err := h.assessment(r)
 	if err != nil {
 		return err
@@ -256,16 +256,9 @@ func (h *Handlers) scores(w http.ResponseWriter, r *http.Request) error {
 		in.Points[cr.N] = f.Get("points_" + n)
 		in.Comments[cr.N] = f.Values.Get("comment_" + n)
 	}
-	err = h.svc.SubmitScores(r.Context(), u, a.PublicID, in, h.meta(r))
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		f.SetErrors(fe)
-		return h.assessPage(w, r, f, http.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return httpErr(err)
-	}
-	return h.redirect(w, r, "/assess/"+a.PublicID)
+	err = h.svc.Assessment.SubmitScores(r.Context(), u, a.PublicID, in, h.meta(r))
+	again := func(status int) error { return h.assessPage(w, r, f, status) }
+	return h.formDone(w, r, f, err, again, "/assess/"+a.PublicID)
 }
 
 // ---- awards ----
@@ -285,32 +278,32 @@ type awardPage struct {
 }
 
 func (h *Handlers) loadAward(r *http.Request) (*Award, *Call, error) {
-	w, err := h.svc.Award(r.Context(), r.PathValue("id"))
+	w, err := h.svc.Awards.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := h.svc.Application(r.Context(), w.AppPID)
+	a, err := h.svc.Applications.Get(r.Context(), w.AppPID)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := h.svc.CallByID(r.Context(), a.CallID)
+	c, err := h.svc.Calls.ByID(r.Context(), a.CallID)
 	if err != nil {
 		return nil, nil, err
 	}
 	return w, c, nil
 }
 
-func (h *Handlers) awardPage(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
+func (h awardPages) awardPage(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
 	aw, c, err := h.loadAward(r)
 	if err != nil {
 		return err
 	}
 	u := auth.UserFrom(r)
-	inst, err := h.svc.Instalments(r.Context(), aw.ID)
+	inst, err := h.svc.Awards.Instalments(r.Context(), aw.ID)
 	if err != nil {
 		return err
 	}
-	reps, err := h.svc.Reports(r.Context(), aw.ID)
+	reps, err := h.svc.Awards.Reports(r.Context(), aw.ID)
 	if err != nil {
 		return err
 	}
@@ -324,11 +317,11 @@ func (h *Handlers) awardPage(w http.ResponseWriter, r *http.Request, f *web.Form
 	return h.srv.Render.PageStatus(w, r, status, "grants/award", d)
 }
 
-func (h *Handlers) award(w http.ResponseWriter, r *http.Request) error {
+func (h awardPages) award(w http.ResponseWriter, r *http.Request) error {
 	return h.awardPage(w, r, web.EmptyForm(), http.StatusOK)
 }
 
-func (h *Handlers) awardResult(w http.ResponseWriter, r *http.Request, aw *Award, err error) error {
+func (h awardPages) awardResult(w http.ResponseWriter, r *http.Request, aw *Award, err error) error {
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f := web.NewForm(r)
@@ -336,7 +329,7 @@ func (h *Handlers) awardResult(w http.ResponseWriter, r *http.Request, aw *Award
 		return h.awardPage(w, r, f, http.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return httpErr(err)
+		return err
 	}
 	return h.redirect(w, r, "/awards/"+aw.PublicID)
 }
@@ -353,25 +346,25 @@ func (h *Handlers) managedAward(r *http.Request) (*auth.User, *Award, *Call, err
 	return u, aw, c, nil
 }
 
-func (h *Handlers) contract(w http.ResponseWriter, r *http.Request) error {
+func (h awardPages) contract(w http.ResponseWriter, r *http.Request) error {
 	u, aw, c, err := h.managedAward(r)
 	if err != nil {
 		return err
 	}
 	f := web.NewForm(r)
-	return h.awardResult(w, r, aw, h.svc.UpdateContract(r.Context(), u, c, aw, f.Get("contract_no"), f.Get("starts_on"), f.Get("ends_on"), h.meta(r)))
+	return h.awardResult(w, r, aw, h.svc.Awards.UpdateContract(r.Context(), u, c, aw, f.Get("contract_no"), f.Get("starts_on"), f.Get("ends_on"), h.meta(r)))
 }
 
-func (h *Handlers) instalment(w http.ResponseWriter, r *http.Request) error {
+func (h awardPages) instalment(w http.ResponseWriter, r *http.Request) error {
 	u, aw, c, err := h.managedAward(r)
 	if err != nil {
 		return err
 	}
 	f := web.NewForm(r)
-	return h.awardResult(w, r, aw, h.svc.AddInstalment(r.Context(), u, c, aw, f.Get("due_on"), f.Get("amount"), h.meta(r)))
+	return h.awardResult(w, r, aw, h.svc.Awards.AddInstalment(r.Context(), u, c, aw, f.Get("due_on"), f.Get("amount"), h.meta(r)))
 }
 
-func (h *Handlers) paid(w http.ResponseWriter, r *http.Request) error {
+func (h awardPages) paid(w http.ResponseWriter, r *http.Request) error {
 	u, aw, c, err := h.managedAward(r)
 	if err != nil {
 		return err
@@ -380,10 +373,10 @@ func (h *Handlers) paid(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return refuse.ErrNotFound
 	}
-	return h.awardResult(w, r, aw, h.svc.MarkPaid(r.Context(), u, c, aw, n, h.meta(r)))
+	return h.awardResult(w, r, aw, h.svc.Awards.MarkPaid(r.Context(), u, c, aw, n, h.meta(r)))
 }
 
-func (h *Handlers) addReport(w http.ResponseWriter, r *http.Request) error {
+func (h awardPages) addReport(w http.ResponseWriter, r *http.Request) error {
 	u, aw, c, err := h.managedAward(r)
 	if err != nil {
 		return err
@@ -391,7 +384,7 @@ func (h *Handlers) addReport(w http.ResponseWriter, r *http.Request) error {
 	f := web.NewForm(r)
 	// The report's due date has its own field name: the instalment form on
 	// the same page has a due date too, and ids must stay unique.
-	err = h.svc.AddReport(r.Context(), u, c, aw, f.Get("kind"), f.Get("report_due_on"), h.meta(r))
+	err = h.svc.Awards.AddReport(r.Context(), u, c, aw, f.Get("kind"), f.Get("report_due_on"), h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		if k, ok := fe["due_on"]; ok {
@@ -402,7 +395,7 @@ func (h *Handlers) addReport(w http.ResponseWriter, r *http.Request) error {
 	return h.awardResult(w, r, aw, err)
 }
 
-func (h *Handlers) submitReport(w http.ResponseWriter, r *http.Request) error {
+func (h awardPages) submitReport(w http.ResponseWriter, r *http.Request) error {
 	u := auth.UserFrom(r)
 	aw, _, err := h.loadAward(r)
 	if err != nil {
@@ -416,14 +409,14 @@ func (h *Handlers) submitReport(w http.ResponseWriter, r *http.Request) error {
 		return &web.Error{Status: http.StatusBadRequest, Err: err}
 	}
 	f := web.NewForm(r)
-	return h.awardResult(w, r, aw, h.svc.SubmitReport(r.Context(), u, aw, r.PathValue("rid"), f.Values.Get("body"), up, h.meta(r)))
+	return h.awardResult(w, r, aw, h.svc.Awards.SubmitReport(r.Context(), u, aw, r.PathValue("rid"), f.Values.Get("body"), up, h.meta(r)))
 }
 
-func (h *Handlers) reviewReport(w http.ResponseWriter, r *http.Request) error {
+func (h awardPages) reviewReport(w http.ResponseWriter, r *http.Request) error {
 	u, aw, c, err := h.managedAward(r)
 	if err != nil {
 		return err
 	}
 	f := web.NewForm(r)
-	return h.awardResult(w, r, aw, h.svc.ReviewReport(r.Context(), u, c, aw, r.PathValue("rid"), f.Get("verdict") == "approve", f.Values.Get("review"), h.meta(r)))
+	return h.awardResult(w, r, aw, h.svc.Awards.ReviewReport(r.Context(), u, c, aw, r.PathValue("rid"), f.Get("verdict") == "approve", f.Values.Get("review"), h.meta(r)))
 }

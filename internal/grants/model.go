@@ -6,7 +6,6 @@ package grants
 
 import (
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -15,15 +14,16 @@ import (
 	"github.com/dijalog/dijalog/internal/refuse"
 )
 
-// Errors of the grants rules, beyond refuse.ErrNotFound and refuse.ErrConflict.
+// The grants rules' own refusals, beyond the refuse sentinels: each is a
+// flavour of refuse.ErrConflict (errors.Is holds) with the catalogue key of
+// its message, which the handlers show instead of the sentinel's.
 var (
-	ErrForbidden = errors.New("grants: forbidden")
 	// ErrClosed means the call is not open: before it opens or after it closes.
-	ErrClosed = errors.New("grants: the call is not open")
+	ErrClosed = refuse.Key(refuse.ErrConflict, "grants.error.closed")
 	// ErrStale means somebody else saved the record since it was loaded.
-	ErrStale = errors.New("grants: changed by somebody else")
+	ErrStale = refuse.Key(refuse.ErrConflict, "grants.error.stale")
 	// ErrState means the record is not in a state that allows the change.
-	ErrState = errors.New("grants: not allowed in this state")
+	ErrState = refuse.Key(refuse.ErrConflict, "grants.error.state")
 )
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/google/uuid"
 )
 
 func sortRecipients(r []Recipient) {
@@ -48,18 +49,9 @@ func ParseSupportCSV(r io.Reader) ([]Support, []ImportError, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = false
-	head, err := cr.Read()
+	col, err := supportColumns(cr)
 	if err != nil {
-		return nil, nil, fmt.Errorf("grants.ParseSupportCSV: header: %w", err)
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
-	}
-	for _, h := range SupportHeader {
-		if _, ok := col[h]; !ok && h != "award_date" {
-			return nil, nil, fmt.Errorf("grants.ParseSupportCSV: missing column %q", h)
-		}
+		return nil, nil, err
 	}
 	var out []Support
 	var errs []ImportError
@@ -85,44 +77,7 @@ func ParseSupportCSV(r io.Reader) ([]Support, []ImportError, error) {
 			return strings.TrimSpace(rec[i])
 		}
 		bad := func(field, msg string) { errs = append(errs, ImportError{Line: line, Field: field, Err: msg}) }
-		s := Support{Funder: get("funder"), Recipient: get("recipient"), Purpose: get("purpose"), Procedure: get("procedure"), LSG: get("lsg"), Currency: strings.ToUpper(get("currency")), AwardDate: get("award_date")}
-		y, err := strconv.Atoi(get("year"))
-		if err != nil || y < 1990 || y > 2100 {
-			bad("year", "not a year between 1990 and 2100")
-		}
-		s.Year = y
-		for _, f := range []struct{ name, v string }{{"funder", s.Funder}, {"recipient", s.Recipient}} {
-			if f.v == "" || !utf8.ValidString(f.v) || utf8.RuneCountInString(f.v) > 300 {
-				bad(f.name, "required, at most 300 characters")
-			}
-		}
-		if !utf8.ValidString(s.Purpose) || utf8.RuneCountInString(s.Purpose) > 1000 {
-			bad("purpose", "at most 1000 characters")
-		}
-		if len(s.LSG) > 100 || !utf8.ValidString(s.LSG) {
-			bad("lsg", "not a place code")
-		}
-		switch strings.ToLower(strings.ReplaceAll(s.Procedure, " ", "_")) {
-		case "open_call", "javni_poziv", "open":
-			s.Procedure = "open_call"
-		case "direct", "direktno", "direktna_dodjela":
-			s.Procedure = "direct"
-		default:
-			bad("procedure", "open_call or direct")
-		}
-		if !money.Valid(s.Currency) {
-			bad("currency", "unknown currency")
-		} else if a, err := money.Parse(get("amount"), s.Currency); err != nil || a.Minor <= 0 {
-			bad("amount", "not a positive amount")
-		} else {
-			s.Amount = a.Minor
-		}
-		if s.AwardDate == "" && s.Year != 0 {
-			s.AwardDate = fmt.Sprintf("%04d-12-31", s.Year)
-		} else if s.AwardDate != "" && (!validDate(s.AwardDate) || s.AwardDate[:4] != strconv.Itoa(s.Year)) {
-			bad("award_date", "YYYY-MM-DD in the record's year")
-		}
-		out = append(out, s)
+		out = append(out, readSupport(get, bad))
 		if len(errs) > 100 {
 			break
 		}
@@ -130,9 +85,70 @@ func ParseSupportCSV(r io.Reader) ([]Support, []ImportError, error) {
 	return out, errs, nil
 }
 
+// supportColumns reads the header: the column of each name.
+func supportColumns(cr *csv.Reader) (map[string]int, error) {
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("grants.ParseSupportCSV: header: %w", err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	for _, h := range SupportHeader {
+		if _, ok := col[h]; !ok && h != "award_date" {
+			return nil, fmt.Errorf("grants.ParseSupportCSV: missing column %q", h)
+		}
+	}
+	return col, nil
+}
+
+// readSupport reads one record through get (a column's trimmed value) and
+// reports each bad field to bad.
+func readSupport(get func(string) string, bad func(field, msg string)) Support {
+	s := Support{Funder: get("funder"), Recipient: get("recipient"), Purpose: get("purpose"), Procedure: get("procedure"), LSG: get("lsg"), Currency: strings.ToUpper(get("currency")), AwardDate: get("award_date")}
+	y, err := strconv.Atoi(get("year"))
+	if err != nil || y < 1990 || y > 2100 {
+		bad("year", "not a year between 1990 and 2100")
+	}
+	s.Year = y
+	for _, f := range []struct{ name, v string }{{"funder", s.Funder}, {"recipient", s.Recipient}} {
+		if f.v == "" || !utf8.ValidString(f.v) || utf8.RuneCountInString(f.v) > 300 {
+			bad(f.name, "required, at most 300 characters")
+		}
+	}
+	if !utf8.ValidString(s.Purpose) || utf8.RuneCountInString(s.Purpose) > 1000 {
+		bad("purpose", "at most 1000 characters")
+	}
+	if len(s.LSG) > 100 || !utf8.ValidString(s.LSG) {
+		bad("lsg", "not a place code")
+	}
+	switch strings.ToLower(strings.ReplaceAll(s.Procedure, " ", "_")) {
+	case "open_call", "javni_poziv", "open":
+		s.Procedure = "open_call"
+	case "direct", "direktno", "direktna_dodjela":
+		s.Procedure = "direct"
+	default:
+		bad("procedure", "open_call or direct")
+	}
+	if !money.Valid(s.Currency) {
+		bad("currency", "unknown currency")
+	} else if a, err := money.Parse(get("amount"), s.Currency); err != nil || a.Minor <= 0 {
+		bad("amount", "not a positive amount")
+	} else {
+		s.Amount = a.Minor
+	}
+	if s.AwardDate == "" && s.Year != 0 {
+		s.AwardDate = fmt.Sprintf("%04d-12-31", s.Year)
+	} else if s.AwardDate != "" && (!validDate(s.AwardDate) || s.AwardDate[:4] != strconv.Itoa(s.Year)) {
+		bad("award_date", "YYYY-MM-DD in the record's year")
+	}
+	return s
+}
+
 // ImportSupport checks and imports records in one transaction; unknown LSG
 // codes are refused. It returns how many records were added.
-func (s *Service) ImportSupport(ctx context.Context, r io.Reader, known LSGChecker) (int, []ImportError, error) {
+func (s *Registry) Import(ctx context.Context, r io.Reader, known LSGChecker) (int, []ImportError, error) {
 	recs, errs, err := ParseSupportCSV(r)
 	if err != nil {
 		return 0, nil, err
@@ -147,7 +163,7 @@ func (s *Service) ImportSupport(ctx context.Context, r io.Reader, known LSGCheck
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		for i := range recs {
-			if err := s.AddSupport(ctx, tx, &recs[i]); err != nil {
+			if err := s.Add(ctx, tx, &recs[i]); err != nil {
 				return err
 			}
 		}
@@ -219,7 +235,7 @@ const Prefix = "360G-dijalog-"
 
 // Giving builds the 360Giving package of the registry. names gives an LSG's
 // display name by code.
-func (s *Service) Giving(ctx context.Context, names func(code string) string) (GivingPackage, error) {
+func (s *Registry) Giving(ctx context.Context, names func(code string) string) (GivingPackage, error) {
 	recs, err := s.Support(ctx, SupportFilter{})
 	if err != nil {
 		return GivingPackage{}, err
@@ -269,4 +285,111 @@ func orgKey(pid, name string) string {
 		}
 	}
 	return strings.Trim(b.String(), "-")
+}
+
+// ---- the registry of who funded whom ----
+
+// SupportFilter narrows the registry.
+type SupportFilter struct {
+	Year      int
+	LSG       string
+	Procedure string
+}
+
+// Support lists registry records, newest first.
+func (s *Registry) Support(ctx context.Context, f SupportFilter) ([]Support, error) {
+	out, err := listSupport(ctx, s.db, f)
+	return out, wrap("Support", err)
+}
+
+// Dashboard summarises one LSG's (or all) support in one year (or all).
+type Dashboard struct {
+	Currency      string
+	Total         int64
+	OpenCall      int64
+	Direct        int64
+	OpenCallPct   int // share of the total given through open calls, percent
+	Recipients    int
+	Records       int
+	Largest       []Recipient
+	Years         []int
+	OtherCurrency int // records in other currencies, not in the totals
+}
+
+// Recipient is a recipient and the sum it received.
+type Recipient struct {
+	Name   string
+	Amount int64
+	Pct    int
+}
+
+// Summarise builds the dashboard of records (one currency: the most common).
+func Summarise(records []Support) Dashboard {
+	d := Dashboard{}
+	counts := map[string]int{}
+	for _, r := range records {
+		counts[r.Currency]++
+	}
+	for c, n := range counts {
+		if n > counts[d.Currency] || (n == counts[d.Currency] && c < d.Currency) {
+			d.Currency = c
+		}
+	}
+	by := map[string]int64{}
+	years := map[int]bool{}
+	for _, r := range records {
+		years[r.Year] = true
+		if r.Currency != d.Currency {
+			d.OtherCurrency++
+			continue
+		}
+		d.Records++
+		d.Total += r.Amount
+		if r.Procedure == "open_call" {
+			d.OpenCall += r.Amount
+		} else {
+			d.Direct += r.Amount
+		}
+		by[r.Recipient] += r.Amount
+	}
+	d.OpenCallPct = pct(d.OpenCall, d.Total)
+	d.Recipients = len(by)
+	for name, amt := range by {
+		d.Largest = append(d.Largest, Recipient{Name: name, Amount: amt})
+	}
+	sortRecipients(d.Largest)
+	if len(d.Largest) > 10 {
+		d.Largest = d.Largest[:10]
+	}
+	for i := range d.Largest {
+		d.Largest[i].Pct = pct(d.Largest[i].Amount, d.Total)
+	}
+	for y := range years {
+		d.Years = append(d.Years, y)
+	}
+	sortDesc(d.Years)
+	return d
+}
+
+// SupportYears lists the years that have records.
+func (s *Registry) Years(ctx context.Context) ([]int, error) {
+	out, err := supportYears(ctx, s.db)
+	return out, wrap("SupportYears", err)
+}
+
+// SupportLSGs lists the LSG codes that have records.
+func (s *Registry) LSGs(ctx context.Context) ([]string, error) {
+	out, err := supportLSGs(ctx, s.db)
+	return out, wrap("SupportLSGs", err)
+}
+
+// AddSupport adds one record given outside the platform (importer, demo).
+func (s *Registry) Add(ctx context.Context, q db.Querier, r *Support) error {
+	r.PublicID = uuid.NewString()
+	return wrap("AddSupport", insertSupport(ctx, q, r, s.Now()))
+}
+
+// DB exposes the database for the importer's transaction.
+func (s *Service) InTx(ctx context.Context, fn func(tx *db.Tx) error) error {
+	return s.db.InTx(ctx, fn)
 }

@@ -37,11 +37,43 @@ type Options struct {
 	Log     *slog.Logger
 }
 
-// Service holds the grants rules.
+// Service holds the grants rules, one service per entity over one store.
 type Service struct {
+	*core
+	Calls        *Calls        // calls, their texts and public Q&A
+	Applications *Applications // applications, drafts, receipts and attachments
+	Assessment   *Assessment   // assessors, scores, ranking and decisions
+	Awards       *Awards       // contracts, instalments and reports
+	Registry     *Registry     // who funded whom, also outside the platform
+}
+
+// core is what the entity services share: the database, the accounts
+// directory and the options (clock, zone, files, mail).
+type core struct {
 	db  *db.DB
 	dir Directory
 	o   Options
+}
+
+// Calls publishes calls for proposals and answers questions about them.
+type Calls struct{ *core }
+
+// Applications runs organisations' applications: eligibility, drafts,
+// submission with a receipt, and their files.
+type Applications struct{ *core }
+
+// Assessment runs the independent assessment of applications and the
+// decisions.
+type Assessment struct{ *core }
+
+// Awards runs the awards: contracts, instalments and reports.
+type Awards struct{ *core }
+
+// Registry is the public registry of support to organisations.
+type Registry struct{ *core }
+
+func newService(c *core) *Service {
+	return &Service{core: c, Calls: &Calls{c}, Applications: &Applications{c}, Assessment: &Assessment{c}, Awards: &Awards{c}, Registry: &Registry{c}}
 }
 
 // NewService makes the service.
@@ -55,14 +87,14 @@ func NewService(d *db.DB, dir Directory, o Options) *Service {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{db: d, dir: dir, o: o}
+	return newService(&core{db: d, dir: dir, o: o})
 }
 
 // Now is the service's clock, in whole seconds.
-func (s *Service) Now() time.Time { return s.o.Now().UTC().Truncate(time.Second) }
+func (s *core) Now() time.Time { return s.o.Now().UTC().Truncate(time.Second) }
 
 // Zone is where typed times are read.
-func (s *Service) Zone() *time.Location { return s.o.Zone }
+func (s *core) Zone() *time.Location { return s.o.Zone }
 
 // Meta is the request's context for the audit log.
 type Meta struct{ IP string }
@@ -129,8 +161,19 @@ func validText(s string, max int) bool {
 }
 
 // validate turns the input into a call (without ids) or field errors.
-func (s *Service) validate(in CallInput, c *Call) FieldErrors {
+func (s *core) validate(in CallInput, c *Call) FieldErrors {
 	fe := FieldErrors{}
+	readPublisher(fe, in, c)
+	readTexts(fe, in, c)
+	readAmounts(fe, in, c)
+	readPercents(fe, in, c)
+	readTimeline(fe, in, c, s.o.Zone)
+	readSpecs(fe, in, c)
+	return fe
+}
+
+// readPublisher sets who publishes and funds the call, and its language.
+func readPublisher(fe FieldErrors, in CallInput, c *Call) {
 	kind, ref, _ := strings.Cut(in.Publisher, ":")
 	c.LSG, c.OrgPID = "", ""
 	switch {
@@ -149,7 +192,13 @@ func (s *Service) validate(in CallInput, c *Call) FieldErrors {
 		fe["lang"] = "form.invalid_choice"
 	}
 	c.Lang = in.Lang
+}
+
+// readTexts sets the call's title and text in its language and any
+// translations given.
+func readTexts(fe FieldErrors, in CallInput, c *Call) {
 	c.Texts = nil
+	hasMain := false
 	for _, t := range in.Texts {
 		t.Title, t.Body = strings.TrimSpace(t.Title), strings.TrimSpace(t.Body)
 		if t.Title == "" && t.Body == "" {
@@ -166,37 +215,42 @@ func (s *Service) validate(in CallInput, c *Call) FieldErrors {
 			fe["body"+suffix] = "form.required"
 		}
 		c.Texts = append(c.Texts, t)
-	}
-	hasMain := false
-	for _, t := range c.Texts {
 		hasMain = hasMain || t.Lang == in.Lang
 	}
 	if !hasMain && fe["lang"] == "" {
 		fe["title"] = "form.required"
 		fe["body"] = "form.required"
 	}
+}
+
+// readAmounts sets the currency, the total and the range of one grant.
+func readAmounts(fe FieldErrors, in CallInput, c *Call) {
 	c.Currency = in.Currency
 	if !money.Valid(in.Currency) {
 		fe["currency"] = "form.invalid_choice"
-	} else {
-		amount := func(field, v string, dst *int64, allowZero bool) {
-			a, err := money.Parse(v, in.Currency)
-			if err != nil || a.Minor < 0 || (!allowZero && a.Minor == 0) {
-				fe[field] = "grants.amount.invalid"
-				return
-			}
-			*dst = a.Minor
-		}
-		amount("total", in.Total, &c.Total, false)
-		amount("min", in.Min, &c.Min, true)
-		amount("max", in.Max, &c.Max, false)
-		if fe["min"] == "" && fe["max"] == "" && c.Min > c.Max {
-			fe["min"] = "grants.amount.min_over_max"
-		}
-		if fe["max"] == "" && fe["total"] == "" && c.Max > c.Total {
-			fe["max"] = "grants.amount.max_over_total"
-		}
+		return
 	}
+	amount := func(field, v string, dst *int64, allowZero bool) {
+		a, err := money.Parse(v, in.Currency)
+		if err != nil || a.Minor < 0 || (!allowZero && a.Minor == 0) {
+			fe[field] = "grants.amount.invalid"
+			return
+		}
+		*dst = a.Minor
+	}
+	amount("total", in.Total, &c.Total, false)
+	amount("min", in.Min, &c.Min, true)
+	amount("max", in.Max, &c.Max, false)
+	if fe["min"] == "" && fe["max"] == "" && c.Min > c.Max {
+		fe["min"] = "grants.amount.min_over_max"
+	}
+	if fe["max"] == "" && fe["total"] == "" && c.Max > c.Total {
+		fe["max"] = "grants.amount.max_over_total"
+	}
+}
+
+// readPercents sets the own share and the assessors' allowed divergence.
+func readPercents(fe FieldErrors, in CallInput, c *Call) {
 	pct := func(field, v string, def, lo int, dst *int) {
 		if strings.TrimSpace(v) == "" {
 			*dst = def
@@ -211,14 +265,18 @@ func (s *Service) validate(in CallInput, c *Call) FieldErrors {
 	}
 	pct("own_share_pct", in.OwnSharePct, 0, 0, &c.OwnSharePct)
 	pct("divergence_pct", in.DivergencePct, 30, 1, &c.DivergencePct)
+}
+
+// readTimeline sets when the call opens, takes questions and closes.
+func readTimeline(fe FieldErrors, in CallInput, c *Call, zone *time.Location) {
 	var ok bool
-	if c.OpensAt, ok = ParseLocal(in.OpensAt, s.o.Zone); !ok {
+	if c.OpensAt, ok = ParseLocal(in.OpensAt, zone); !ok {
 		fe["opens_at"] = "grants.time.invalid"
 	}
-	if c.QuestionsUntil, ok = ParseLocal(in.QuestionsUntil, s.o.Zone); !ok {
+	if c.QuestionsUntil, ok = ParseLocal(in.QuestionsUntil, zone); !ok {
 		fe["questions_until"] = "grants.time.invalid"
 	}
-	if c.ClosesAt, ok = ParseLocal(in.ClosesAt, s.o.Zone); !ok {
+	if c.ClosesAt, ok = ParseLocal(in.ClosesAt, zone); !ok {
 		fe["closes_at"] = "grants.time.invalid"
 	}
 	if fe["opens_at"] == "" && fe["closes_at"] == "" && !c.ClosesAt.After(c.OpensAt) {
@@ -228,6 +286,10 @@ func (s *Service) validate(in CallInput, c *Call) FieldErrors {
 		(c.QuestionsUntil.Before(c.OpensAt) || c.QuestionsUntil.After(c.ClosesAt)) {
 		fe["questions_until"] = "grants.time.questions_outside"
 	}
+}
+
+// readSpecs sets the eligibility, form and criteria from their texts.
+func readSpecs(fe FieldErrors, in CallInput, c *Call) {
 	specErr := func(field string, err error) {
 		var se *SpecError
 		if errors.As(err, &se) {
@@ -247,7 +309,6 @@ func (s *Service) validate(in CallInput, c *Call) FieldErrors {
 	if err == nil && len(c.Criteria) == 0 {
 		fe["criteria"] = "grants.spec.empty"
 	}
-	return fe
 }
 
 // CanPublishFor reports whether u may publish calls for the publisher value.
@@ -263,31 +324,21 @@ func CanPublishFor(u *auth.User, publisher string) bool {
 }
 
 // CreateCall saves a new call as a draft; audited.
-func (s *Service) CreateCall(ctx context.Context, u *auth.User, in CallInput, m Meta) (*Call, error) {
+func (s *Calls) Create(ctx context.Context, u *auth.User, in CallInput, m Meta) (*Call, error) {
 	c := &Call{}
 	fe := s.validate(in, c)
 	if len(fe) > 0 {
 		return nil, fe
 	}
 	if !CanPublishFor(u, in.Publisher) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	c.PublicID = uuid.NewString()
 	c.Slug = auth.Slugify(c.TextIn(c.Lang).Title) + "-" + c.PublicID[:6]
 	c.Status = StatusDraft
 	c.CreatedBy = actor(u)
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		now := s.Now()
-		id, err := db.InsertID(ctx, tx, `INSERT INTO grant_calls (public_id, slug, lsg_code, org_public_id, funder_name, lang, currency, total_budget, min_grant, max_grant,
-own_share_pct, divergence_pct, opens_at, questions_until, closes_at, eligibility, form, criteria, status, created_by, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			c.PublicID, c.Slug, c.LSG, c.OrgPID, c.Funder, c.Lang, c.Currency, c.Total, c.Min, c.Max,
-			c.OwnSharePct, c.DivergencePct, db.Time(c.OpensAt), db.Time(c.QuestionsUntil), db.Time(c.ClosesAt), c.EligibilityDef, c.FormDef, c.CriteriaDef, c.Status, nullID(c.CreatedBy), now, now)
-		if err != nil {
-			return err
-		}
-		c.ID = id
-		if err := saveTexts(ctx, tx, c); err != nil {
+		if err := insertCall(ctx, tx, c, s.Now()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actor(u), Action: "grants.call.create", ObjectKind: "grant_call", ObjectRef: c.Slug, Details: map[string]string{"lsg": c.LSG, "org": c.OrgPID}, IP: m.IP})
@@ -298,35 +349,15 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURN
 	return c, nil
 }
 
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-func saveTexts(ctx context.Context, tx *db.Tx, c *Call) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM grant_call_texts WHERE call_id = ?`, c.ID); err != nil {
-		return err
-	}
-	now := db.Now()
-	for _, t := range c.Texts {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO grant_call_texts (call_id, lang, title, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, c.ID, t.Lang, t.Title, t.Body, now, now); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // UpdateCall changes a call: everything while it is a draft or has not
 // opened; only the texts once it is open (applicants rely on the rules).
-func (s *Service) UpdateCall(ctx context.Context, u *auth.User, slug string, in CallInput, m Meta) (*Call, error) {
-	old, err := s.CallBySlug(ctx, slug)
+func (s *Calls) Update(ctx context.Context, u *auth.User, slug string, in CallInput, m Meta) (*Call, error) {
+	old, err := s.callBySlug(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
 	if !CanManage(u, old) {
-		return nil, ErrForbidden
+		return nil, refuse.ErrForbidden
 	}
 	if old.Status == StatusDecided {
 		return nil, ErrState
@@ -345,14 +376,7 @@ func (s *Service) UpdateCall(ctx context.Context, u *auth.User, slug string, in 
 		c.Texts = texts
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE grant_calls SET funder_name = ?, lang = ?, currency = ?, total_budget = ?, min_grant = ?, max_grant = ?, own_share_pct = ?, divergence_pct = ?,
-opens_at = ?, questions_until = ?, closes_at = ?, eligibility = ?, form = ?, criteria = ?, updated_at = ? WHERE id = ?`,
-			c.Funder, c.Lang, c.Currency, c.Total, c.Min, c.Max, c.OwnSharePct, c.DivergencePct, db.Time(c.OpensAt), db.Time(c.QuestionsUntil), db.Time(c.ClosesAt),
-			c.EligibilityDef, c.FormDef, c.CriteriaDef, s.Now(), c.ID)
-		if err != nil {
-			return err
-		}
-		if err := saveTexts(ctx, tx, &c); err != nil {
+		if err := updateCall(ctx, tx, &c, s.Now()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actor(u), Action: "grants.call.update", ObjectKind: "grant_call", ObjectRef: c.Slug, Details: map[string]string{"rules_locked": strconv.FormatBool(rulesLocked)}, IP: m.IP})
@@ -360,7 +384,7 @@ opens_at = ?, questions_until = ?, closes_at = ?, eligibility = ?, form = ?, cri
 	if err != nil {
 		return nil, wrap("UpdateCall", err)
 	}
-	return s.CallBySlug(ctx, slug)
+	return s.callBySlug(ctx, slug)
 }
 
 func publisherOf(c *Call) string {
@@ -371,19 +395,19 @@ func publisherOf(c *Call) string {
 }
 
 // PublishCall makes a draft public; audited.
-func (s *Service) PublishCall(ctx context.Context, u *auth.User, slug string, m Meta) error {
-	c, err := s.CallBySlug(ctx, slug)
+func (s *Calls) Publish(ctx context.Context, u *auth.User, slug string, m Meta) error {
+	c, err := s.callBySlug(ctx, slug)
 	if err != nil {
 		return err
 	}
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	if c.Status != StatusDraft {
 		return ErrState
 	}
 	return wrap("PublishCall", s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE grant_calls SET status = 'published', updated_at = ? WHERE id = ? AND status = 'draft'`, s.Now(), c.ID); err != nil {
+		if err := publishCall(ctx, tx, c.ID, s.Now()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actor(u), Action: "grants.call.publish", ObjectKind: "grant_call", ObjectRef: c.Slug, IP: m.IP})
@@ -391,15 +415,26 @@ func (s *Service) PublishCall(ctx context.Context, u *auth.User, slug string, m 
 }
 
 // CallBySlug returns one call.
-func (s *Service) CallBySlug(ctx context.Context, slug string) (*Call, error) {
+func (s *Calls) BySlug(ctx context.Context, slug string) (*Call, error) {
 	if slug == "" || len(slug) > 200 {
 		return nil, refuse.ErrNotFound
 	}
 	return callBy(ctx, s.db, "slug", slug)
 }
 
+func (s *core) callBySlug(ctx context.Context, slug string) (*Call, error) {
+	if slug == "" || len(slug) > 200 {
+		return nil, refuse.ErrNotFound
+	}
+	return callBy(ctx, s.db, "slug", slug)
+}
+
+func (s *core) callByID(ctx context.Context, id int64) (*Call, error) {
+	return callBy(ctx, s.db, "id", id)
+}
+
 // CallByID returns one call by its row id.
-func (s *Service) CallByID(ctx context.Context, id int64) (*Call, error) {
+func (s *Calls) ByID(ctx context.Context, id int64) (*Call, error) {
 	return callBy(ctx, s.db, "id", id)
 }
 
@@ -417,31 +452,17 @@ type CallFilter struct {
 	Offset   int // published calls skipped (paging)
 }
 
-// phaseSQL is the condition of a phase at now, as Call.Phase decides it.
-func phaseSQL(phase string) string {
-	switch phase {
-	case PhaseUpcoming:
-		return `c.status = 'published' AND c.opens_at > ?`
-	case PhaseOpen:
-		return `c.status = 'published' AND c.opens_at <= ? AND c.closes_at >= ?`
-	case PhaseClosed:
-		return `c.status = 'published' AND c.closes_at < ?`
-	case PhaseDecided:
-		return `c.status = 'decided'`
-	}
-	return `c.status <> 'draft'`
-}
-
 // ListCalls lists published calls, newest closing first (open ones: the
 // nearest deadline first), paged in SQL by closing time. Managers also see
 // their drafts first when Drafts is set (on the first page). A text query
 // is matched in Go (any script and case), so with one the calls of the
 // phase are read in full.
-func (s *Service) ListCalls(ctx context.Context, f CallFilter) ([]*Call, error) {
+func (s *Calls) List(ctx context.Context, f CallFilter) ([]*Call, error) {
 	now := db.Time(s.Now())
 	var out []*Call
 	if f.Drafts != nil && f.Offset == 0 && f.Phase == "" {
-		drafts, err := s.queryCalls(ctx, `c.status = 'draft' AND (? = '' OR c.lsg_code = ?) AND (? = '' OR c.currency = ?) ORDER BY c.closes_at DESC, c.id DESC`, f.LSG, f.LSG, f.Currency, f.Currency)
+		where, args := draftCalls(f)
+		drafts, err := s.queryCalls(ctx, where, args)
 		if err != nil {
 			return nil, err
 		}
@@ -451,24 +472,8 @@ func (s *Service) ListCalls(ctx context.Context, f CallFilter) ([]*Call, error) 
 			}
 		}
 	}
-	args := []any{}
-	switch f.Phase {
-	case PhaseUpcoming, PhaseClosed:
-		args = append(args, now)
-	case PhaseOpen:
-		args = append(args, now, now)
-	}
-	order := `c.closes_at DESC, c.id DESC`
-	if f.Phase == PhaseOpen {
-		order = `c.closes_at, c.id`
-	}
-	where := phaseSQL(f.Phase) + ` AND (? = '' OR c.lsg_code = ?) AND (? = '' OR c.currency = ?) ORDER BY ` + order
-	args = append(args, f.LSG, f.LSG, f.Currency, f.Currency)
-	if f.Limit > 0 && f.Query == "" {
-		where += ` LIMIT ? OFFSET ?`
-		args = append(args, f.Limit, f.Offset)
-	}
-	calls, err := s.queryCalls(ctx, where, args...)
+	where, args := publishedCalls(f, now)
+	calls, err := s.queryCalls(ctx, where, args)
 	if err != nil {
 		return nil, err
 	}
@@ -494,22 +499,9 @@ func (s *Service) ListCalls(ctx context.Context, f CallFilter) ([]*Call, error) 
 
 // queryCalls reads the calls of a WHERE clause with their texts and
 // parsed definitions.
-func (s *Service) queryCalls(ctx context.Context, where string, args ...any) ([]*Call, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+callColumns+` FROM grant_calls c WHERE `+where, args...)
+func (s *core) queryCalls(ctx context.Context, where string, args []any) ([]*Call, error) {
+	all, err := callsWhere(ctx, s.db, where, args...)
 	if err != nil {
-		return nil, wrap("ListCalls", err)
-	}
-	var all []*Call
-	for rows.Next() {
-		c := &Call{}
-		if err := scanCall(rows, c); err != nil {
-			rows.Close()
-			return nil, wrap("ListCalls", err)
-		}
-		all = append(all, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, wrap("ListCalls", err)
 	}
 	if err := loadTexts(ctx, s.db, all); err != nil {
@@ -522,27 +514,15 @@ func (s *Service) queryCalls(ctx context.Context, where string, args ...any) ([]
 }
 
 // Questions lists a call's public Q&A, oldest first.
-func (s *Service) Questions(ctx context.Context, callID int64) ([]QA, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT public_id, question, answer, created_at, answered_at FROM grant_questions WHERE call_id = ? ORDER BY id`, callID)
-	if err != nil {
-		return nil, wrap("Questions", err)
-	}
-	defer rows.Close()
-	var out []QA
-	for rows.Next() {
-		var q QA
-		if err := rows.Scan(&q.PublicID, &q.Question, &q.Answer, &q.AskedAt, &q.AnsweredAt); err != nil {
-			return nil, wrap("Questions", err)
-		}
-		out = append(out, q)
-	}
-	return out, wrap("Questions", rows.Err())
+func (s *Calls) Questions(ctx context.Context, callID int64) ([]QA, error) {
+	out, err := listQuestions(ctx, s.db, callID)
+	return out, wrap("Questions", err)
 }
 
 // Ask adds a question to the public Q&A, until the questions deadline.
-func (s *Service) Ask(ctx context.Context, u *auth.User, c *Call, question string, m Meta) error {
+func (s *Calls) Ask(ctx context.Context, u *auth.User, c *Call, question string, m Meta) error {
 	if !auth.Can(u, auth.ActParticipate, auth.Object{}) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	now := s.Now()
 	if c.Status != StatusPublished || now.Before(c.OpensAt) || now.After(c.QuestionsUntil) {
@@ -554,7 +534,7 @@ func (s *Service) Ask(ctx context.Context, u *auth.User, c *Call, question strin
 	}
 	return wrap("Ask", s.db.InTx(ctx, func(tx *db.Tx) error {
 		pid := uuid.NewString()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO grant_questions (public_id, call_id, asked_by, question, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, pid, c.ID, u.ID, question, now, now); err != nil {
+		if err := insertQuestion(ctx, tx, pid, c.ID, u.ID, question, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.question.ask", ObjectKind: "grant_call", ObjectRef: c.Slug, Details: map[string]string{"question": pid}, IP: m.IP})
@@ -562,21 +542,17 @@ func (s *Service) Ask(ctx context.Context, u *auth.User, c *Call, question strin
 }
 
 // Answer answers a question for everyone (the call's managers).
-func (s *Service) Answer(ctx context.Context, u *auth.User, c *Call, qid, answer string, m Meta) error {
+func (s *Calls) Answer(ctx context.Context, u *auth.User, c *Call, qid, answer string, m Meta) error {
 	if !CanManage(u, c) {
-		return ErrForbidden
+		return refuse.ErrForbidden
 	}
 	answer = strings.TrimSpace(answer)
 	if answer == "" || !validText(answer, 5000) {
 		return FieldErrors{"answer": "form.required"}
 	}
 	return wrap("Answer", s.db.InTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE grant_questions SET answer = ?, answered_by = ?, answered_at = ?, updated_at = ? WHERE public_id = ? AND call_id = ?`, answer, u.ID, s.Now(), s.Now(), qid, c.ID)
-		if err != nil {
+		if err := answerQuestion(ctx, tx, c.ID, qid, answer, u.ID, s.Now()); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return refuse.ErrNotFound
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Action: "grants.question.answer", ObjectKind: "grant_call", ObjectRef: c.Slug, Details: map[string]string{"question": qid}, IP: m.IP})
 	}))

@@ -15,6 +15,7 @@ import (
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/demo"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/refuse"
@@ -91,7 +92,7 @@ func newWorld(t *testing.T, d *db.DB) *world {
 	now := at("2026-03-01 09:00:00")
 	w.clock = &now
 	w.svc = NewService(d, au, Options{Now: func() time.Time { return *w.clock }, Zone: sarajevo(), Files: t.TempDir(), Mail: rec, Cat: cat, BaseURL: "http://example.test", Log: log})
-	c, err := w.svc.CreateCall(ctx, w.manager, CallInput{
+	c, err := w.svc.Calls.Create(ctx, w.manager, CallInput{
 		Publisher: "lsg:ba-fbih-mostar", Funder: "Grad Mostar", Lang: "bs",
 		Texts:    []Text{{Lang: "bs", Title: "Poziv udruženjima 2026", Body: "Tekst poziva."}},
 		Currency: "BAM", Total: "20.000", Min: "1.000", Max: "8.000", OwnSharePct: "10", DivergencePct: "30",
@@ -103,10 +104,10 @@ func newWorld(t *testing.T, d *db.DB) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.PublishCall(ctx, w.manager, c.Slug, Meta{}); err != nil {
+	if err := w.svc.Calls.Publish(ctx, w.manager, c.Slug, Meta{}); err != nil {
 		t.Fatal(err)
 	}
-	if w.call, err = w.svc.CallBySlug(ctx, c.Slug); err != nil {
+	if w.call, err = w.svc.Calls.BySlug(ctx, c.Slug); err != nil {
 		t.Fatal(err)
 	}
 	return w
@@ -118,11 +119,11 @@ func (w *world) set(s string) { t := at(s); *w.clock = t }
 func (w *world) draft(t *testing.T, u *auth.User, org string) *Application {
 	t.Helper()
 	ctx := context.Background()
-	a, err := w.svc.Start(ctx, u, w.call, org, map[string]string{"q1": "yes", "q2": "no"}, Meta{})
+	a, err := w.svc.Applications.Start(ctx, u, w.call, org, map[string]string{"q1": "yes", "q2": "no"}, Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err = w.svc.Save(ctx, u, w.call, a.PublicID, Draft{Version: a.Version, Title: "Projekat " + org[:4], Values: map[string]string{"f1": "Opis projekta."},
+	a, err = w.svc.Applications.Save(ctx, u, w.call, a.PublicID, Draft{Version: a.Version, Title: "Projekat " + org[:4], Values: map[string]string{"f1": "Opis projekta."},
 		Budget: []BudgetLineInput{{"Radionice", "5.000", "4.000"}, {"Materijal", "1.000", "900"}}}, Meta{})
 	if err != nil {
 		t.Fatal(err)
@@ -140,33 +141,33 @@ func TestDeadlineToTheSecond(t *testing.T) {
 		b := w.draft(t, w.repB, w.orgB.PublicID)
 
 		w.set("2026-03-31 23:59:59") // the closing second still lands
-		got, err := w.svc.Submit(ctx, w.repA, w.call, a.PublicID, a.Version, Meta{})
+		got, err := w.svc.Applications.Submit(ctx, w.repA, w.call, a.PublicID, a.Version, Meta{})
 		if err != nil || got.Status != AppSubmitted {
 			t.Fatalf("submit at 23:59:59: %v, status %v", err, got)
 		}
 		if len(got.Receipt) != 64 {
 			t.Errorf("receipt hash %q, want 64 hex digits", got.Receipt)
 		}
-		r, err := w.svc.ReceiptOf(ctx, w.call, got)
+		r, err := w.svc.Applications.ReceiptOf(ctx, w.call, got)
 		if err != nil || r.Hash() != got.Receipt {
 			t.Errorf("the receipt does not verify: %v %s != %s", err, r.Hash(), got.Receipt)
 		}
 
 		w.set("2026-04-01 00:00:00") // one second later nothing lands
-		if _, err := w.svc.Submit(ctx, w.repB, w.call, b.PublicID, b.Version, Meta{}); !errors.Is(err, ErrClosed) {
+		if _, err := w.svc.Applications.Submit(ctx, w.repB, w.call, b.PublicID, b.Version, Meta{}); !errors.Is(err, ErrClosed) {
 			t.Errorf("submit at 00:00:00: %v, want ErrClosed", err)
 		}
-		if _, err := w.svc.Save(ctx, w.repB, w.call, b.PublicID, Draft{Version: b.Version, Title: "late"}, Meta{}); !errors.Is(err, ErrClosed) {
+		if _, err := w.svc.Applications.Save(ctx, w.repB, w.call, b.PublicID, Draft{Version: b.Version, Title: "late"}, Meta{}); !errors.Is(err, ErrClosed) {
 			t.Errorf("save after the deadline: %v, want ErrClosed", err)
 		}
-		if err := w.svc.Withdraw(ctx, w.repA, w.call, a.PublicID, Meta{}); !errors.Is(err, ErrClosed) {
+		if err := w.svc.Applications.Withdraw(ctx, w.repA, w.call, a.PublicID, Meta{}); !errors.Is(err, ErrClosed) {
 			t.Errorf("withdraw after the deadline: %v, want ErrClosed", err)
 		}
-		if _, err := w.svc.Start(ctx, w.repB, w.call, w.orgB.PublicID, map[string]string{"q1": "yes", "q2": "no"}, Meta{}); !errors.Is(err, ErrClosed) {
+		if _, err := w.svc.Applications.Start(ctx, w.repB, w.call, w.orgB.PublicID, map[string]string{"q1": "yes", "q2": "no"}, Meta{}); !errors.Is(err, ErrClosed) {
 			t.Errorf("eligibility after the deadline: %v, want ErrClosed", err)
 		}
 		w.set("2026-02-28 23:00:00") // before the opening
-		if _, err := w.svc.Submit(ctx, w.repB, w.call, b.PublicID, b.Version, Meta{}); !errors.Is(err, ErrClosed) {
+		if _, err := w.svc.Applications.Submit(ctx, w.repB, w.call, b.PublicID, b.Version, Meta{}); !errors.Is(err, ErrClosed) {
 			t.Errorf("submit before the opening: %v, want ErrClosed", err)
 		}
 	})
@@ -181,15 +182,15 @@ func TestConcurrentEditsAndDoubleSubmit(t *testing.T) {
 		a := w.draft(t, w.repA, w.orgA.PublicID)
 		loaded := a.Version // both members opened this version
 
-		first, err := w.svc.Save(ctx, w.repA, w.call, a.PublicID, Draft{Version: loaded, Title: "Verzija prvog člana", Values: map[string]string{"f1": "prvi"}, Budget: []BudgetLineInput{{"Radionice", "5.000", "4.000"}}}, Meta{})
+		first, err := w.svc.Applications.Save(ctx, w.repA, w.call, a.PublicID, Draft{Version: loaded, Title: "Verzija prvog člana", Values: map[string]string{"f1": "prvi"}, Budget: []BudgetLineInput{{"Radionice", "5.000", "4.000"}}}, Meta{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = w.svc.Save(ctx, w.repA2, w.call, a.PublicID, Draft{Version: loaded, Title: "Verzija drugog člana", Values: map[string]string{"f1": "drugi"}}, Meta{})
+		_, err = w.svc.Applications.Save(ctx, w.repA2, w.call, a.PublicID, Draft{Version: loaded, Title: "Verzija drugog člana", Values: map[string]string{"f1": "drugi"}}, Meta{})
 		if !errors.Is(err, ErrStale) {
 			t.Fatalf("second member's save of an old version: %v, want ErrStale", err)
 		}
-		now, _ := w.svc.Application(ctx, a.PublicID)
+		now, _ := w.svc.Applications.Get(ctx, a.PublicID)
 		if now.Title != "Verzija prvog člana" || now.Version != first.Version || now.UpdatedBy != w.repA.ID {
 			t.Errorf("the first member's save was overwritten: %+v", now)
 		}
@@ -202,7 +203,7 @@ func TestConcurrentEditsAndDoubleSubmit(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				results[i], errs[i] = w.svc.Submit(ctx, u, w.call, a.PublicID, now.Version, Meta{})
+				results[i], errs[i] = w.svc.Applications.Submit(ctx, u, w.call, a.PublicID, now.Version, Meta{})
 			}()
 		}
 		wg.Wait()
@@ -241,8 +242,8 @@ func TestBudgetRules(t *testing.T) {
 			{"over the largest grant", []BudgetLineInput{{"Oprema", "12.000", "9.000"}}, "", "grants.budget.over_max"},
 			{"under the smallest grant", []BudgetLineInput{{"Oprema", "800", "500"}}, "", "grants.budget.under_min"},
 		} {
-			cur, _ := w.svc.Application(ctx, a.PublicID)
-			saved, err := w.svc.Save(ctx, w.repA, w.call, a.PublicID, Draft{Version: cur.Version, Title: "Naslov", Values: map[string]string{"f1": "Opis"}, Budget: c.lines}, Meta{})
+			cur, _ := w.svc.Applications.Get(ctx, a.PublicID)
+			saved, err := w.svc.Applications.Save(ctx, w.repA, w.call, a.PublicID, Draft{Version: cur.Version, Title: "Naslov", Values: map[string]string{"f1": "Opis"}, Budget: c.lines}, Meta{})
 			var fe FieldErrors
 			if c.save != "" {
 				if !errors.As(err, &fe) || fe[c.save] == "" {
@@ -253,7 +254,7 @@ func TestBudgetRules(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: save: %v", c.name, err)
 			}
-			_, err = w.svc.Submit(ctx, w.repA, w.call, a.PublicID, saved.Version, Meta{})
+			_, err = w.svc.Applications.Submit(ctx, w.repA, w.call, a.PublicID, saved.Version, Meta{})
 			if !errors.As(err, &fe) || fe["budget"] != c.submit {
 				t.Errorf("%s: submit error %v, want budget=%s", c.name, err, c.submit)
 			}
@@ -270,8 +271,8 @@ func TestAccessMatrix(t *testing.T) {
 		w.set("2026-03-10 10:00:00")
 		a := w.draft(t, w.repA, w.orgA.PublicID)
 		canRead := func(u *auth.User) bool {
-			cur, _ := w.svc.Application(ctx, a.PublicID)
-			ok, err := w.svc.CanReadApplication(ctx, u, cur)
+			cur, _ := w.svc.Applications.Get(ctx, a.PublicID)
+			ok, err := w.svc.Assessment.CanReadApplication(ctx, u, cur)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -293,54 +294,54 @@ func TestAccessMatrix(t *testing.T) {
 		check("draft", map[string]bool{"repA": true, "repA2": true, "admin": true})
 		// Others cannot change it.
 		for _, p := range []*auth.User{w.repB, w.manager, w.assessors[0], w.outsider} {
-			if _, err := w.svc.Save(ctx, p, w.call, a.PublicID, Draft{Version: a.Version, Title: "x"}, Meta{}); !errors.Is(err, refuse.ErrNotFound) {
+			if _, err := w.svc.Applications.Save(ctx, p, w.call, a.PublicID, Draft{Version: a.Version, Title: "x"}, Meta{}); !errors.Is(err, refuse.ErrNotFound) {
 				t.Errorf("save by %v: %v, want not found", p.Email, err)
 			}
-			if _, err := w.svc.Submit(ctx, p, w.call, a.PublicID, a.Version, Meta{}); !errors.Is(err, refuse.ErrNotFound) {
+			if _, err := w.svc.Applications.Submit(ctx, p, w.call, a.PublicID, a.Version, Meta{}); !errors.Is(err, refuse.ErrNotFound) {
 				t.Errorf("submit by %v: %v, want not found", p.Email, err)
 			}
-			if err := w.svc.Withdraw(ctx, p, w.call, a.PublicID, Meta{}); !errors.Is(err, refuse.ErrNotFound) {
+			if err := w.svc.Applications.Withdraw(ctx, p, w.call, a.PublicID, Meta{}); !errors.Is(err, refuse.ErrNotFound) {
 				t.Errorf("withdraw by %v: %v, want not found", p.Email, err)
 			}
 		}
-		if _, err := w.svc.Submit(ctx, w.repA, w.call, a.PublicID, a.Version, Meta{}); err != nil {
+		if _, err := w.svc.Applications.Submit(ctx, w.repA, w.call, a.PublicID, a.Version, Meta{}); err != nil {
 			t.Fatal(err)
 		}
 		check("submitted", map[string]bool{"repA": true, "repA2": true, "manager": true, "admin": true})
 
 		w.set("2026-04-02 09:00:00")
-		if err := w.svc.Assign(ctx, w.outsider, w.call, a.PublicID, w.assessors[0].PublicID, Meta{}); !errors.Is(err, ErrForbidden) {
+		if err := w.svc.Assessment.Assign(ctx, w.outsider, w.call, a.PublicID, w.assessors[0].PublicID, Meta{}); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("assignment by another LSG: %v", err)
 		}
 		for _, as := range w.assessors[:2] {
-			if err := w.svc.Assign(ctx, w.manager, w.call, a.PublicID, as.PublicID, Meta{}); err != nil {
+			if err := w.svc.Assessment.Assign(ctx, w.manager, w.call, a.PublicID, as.PublicID, Meta{}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		check("assigned, nobody declared", map[string]bool{"repA": true, "repA2": true, "manager": true, "admin": true})
-		if err := w.svc.SubmitScores(ctx, w.assessors[0], a.PublicID, ScoreInput{Points: map[int]string{1: "5", 2: "5"}}, Meta{}); !errors.Is(err, ErrState) {
+		if err := w.svc.Assessment.SubmitScores(ctx, w.assessors[0], a.PublicID, ScoreInput{Points: map[int]string{1: "5", 2: "5"}}, Meta{}); !errors.Is(err, ErrState) {
 			t.Errorf("scoring before the declaration: %v, want ErrState", err)
 		}
-		if err := w.svc.Declare(ctx, w.assessors[2], a.PublicID, false, Meta{}); !errors.Is(err, refuse.ErrNotFound) {
+		if err := w.svc.Assessment.Declare(ctx, w.assessors[2], a.PublicID, false, Meta{}); !errors.Is(err, refuse.ErrNotFound) {
 			t.Errorf("declaration by an unassigned assessor: %v, want not found", err)
 		}
-		if err := w.svc.Declare(ctx, w.assessors[0], a.PublicID, false, Meta{}); err != nil {
+		if err := w.svc.Assessment.Declare(ctx, w.assessors[0], a.PublicID, false, Meta{}); err != nil {
 			t.Fatal(err)
 		}
 		// assessor1 declares a conflict: assessor2 replaces them.
-		if err := w.svc.Declare(ctx, w.assessors[1], a.PublicID, true, Meta{}); err != nil {
+		if err := w.svc.Assessment.Declare(ctx, w.assessors[1], a.PublicID, true, Meta{}); err != nil {
 			t.Fatal(err)
 		}
 		check("one declared, one conflict (replaced)", map[string]bool{"repA": true, "repA2": true, "manager": true, "admin": true, "assessor0": true})
-		gs, _ := w.svc.AssignmentsOfApp(ctx, a.ID)
+		gs, _ := w.svc.Assessment.AssignmentsOfApp(ctx, a.ID)
 		if activeCount(gs) != 2 || gs[len(gs)-1].AssessorID != w.assessors[2].ID {
 			t.Errorf("the conflicted assessor was not replaced: %+v", gs)
 		}
 		// Files follow the application's rules.
-		files, _ := w.svc.Files(ctx, "application", a.ID)
+		files, _ := w.svc.Applications.Files(ctx, "application", a.ID)
 		for _, f := range files {
 			for _, p := range everyone {
-				ok, _ := w.svc.CanReadFile(ctx, p.u, &f)
+				ok, _ := w.svc.Applications.CanReadFile(ctx, p.u, &f)
 				if ok != canRead(p.u) {
 					t.Errorf("file read by %s: %v", p.name, ok)
 				}
@@ -362,15 +363,15 @@ func TestAssessmentCycle(t *testing.T) {
 			app *Application
 		}{{w.repA, a}, {w.repB, b}} {
 			w.set("2026-03-20 10:00:00")
-			if _, err := w.svc.Submit(ctx, x.u, w.call, x.app.PublicID, x.app.Version, Meta{}); err != nil {
+			if _, err := w.svc.Applications.Submit(ctx, x.u, w.call, x.app.PublicID, x.app.Version, Meta{}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if _, _, err := w.svc.AutoAssign(ctx, w.manager, w.call, Meta{}); !errors.Is(err, ErrState) {
+		if _, _, err := w.svc.Assessment.AutoAssign(ctx, w.manager, w.call, Meta{}); !errors.Is(err, ErrState) {
 			t.Errorf("assignment while the call is open: %v", err)
 		}
 		w.set("2026-04-02 09:00:00")
-		made, short, err := w.svc.AutoAssign(ctx, w.manager, w.call, Meta{})
+		made, short, err := w.svc.Assessment.AutoAssign(ctx, w.manager, w.call, Meta{})
 		if err != nil || made != 4 || short != 0 {
 			t.Fatalf("auto-assign: made %d short %d: %v", made, short, err)
 		}
@@ -378,7 +379,7 @@ func TestAssessmentCycle(t *testing.T) {
 		// never the same assessor twice on one application.
 		load := map[int64]int{}
 		for _, app := range []*Application{a, b} {
-			gs, _ := w.svc.AssignmentsOfApp(ctx, app.ID)
+			gs, _ := w.svc.Assessment.AssignmentsOfApp(ctx, app.ID)
 			if len(gs) != 2 || gs[0].AssessorID == gs[1].AssessorID {
 				t.Fatalf("application %s: assignments %+v", app.Title, gs)
 			}
@@ -395,7 +396,7 @@ func TestAssessmentCycle(t *testing.T) {
 		}
 		score := func(app *Application, points ...string) {
 			t.Helper()
-			gs, _ := w.svc.AssignmentsOfApp(ctx, app.ID)
+			gs, _ := w.svc.Assessment.AssignmentsOfApp(ctx, app.ID)
 			i := 0
 			for _, g := range gs {
 				if g.Status != AsgAssigned {
@@ -407,10 +408,10 @@ func TestAssessmentCycle(t *testing.T) {
 						u = as
 					}
 				}
-				if err := w.svc.Declare(ctx, u, app.PublicID, false, Meta{}); err != nil {
+				if err := w.svc.Assessment.Declare(ctx, u, app.PublicID, false, Meta{}); err != nil {
 					t.Fatal(err)
 				}
-				if err := w.svc.SubmitScores(ctx, u, app.PublicID, ScoreInput{Points: map[int]string{1: points[i], 2: points[i+1]}}, Meta{}); err != nil {
+				if err := w.svc.Assessment.SubmitScores(ctx, u, app.PublicID, ScoreInput{Points: map[int]string{1: points[i], 2: points[i+1]}}, Meta{}); err != nil {
 					t.Fatal(err)
 				}
 				i += 2
@@ -421,40 +422,40 @@ func TestAssessmentCycle(t *testing.T) {
 		}
 		score(a, "9", "9", "8", "8") // 90 % and 80 %: no divergence
 		score(b, "9", "9", "2", "2") // 90 % and 20 %: a third assessor
-		gs, _ := w.svc.AssignmentsOfApp(ctx, b.ID)
+		gs, _ := w.svc.Assessment.AssignmentsOfApp(ctx, b.ID)
 		if len(gs) != 3 || !gs[2].Third {
 			t.Fatalf("no third assessor after a divergence: %+v", gs)
 		}
 		score(b, "5", "5")
-		rank, err := w.svc.Ranking(ctx, w.call)
+		rank, err := w.svc.Assessment.Ranking(ctx, w.call)
 		if err != nil || len(rank) != 2 {
 			t.Fatal(err)
 		}
 		if rank[0].App.PublicID != a.PublicID || rank[0].AvgPct != 850 || rank[1].AvgPct != 533 || !rank[1].Divergent {
 			t.Errorf("ranking: %+v %+v", rank[0], rank[1])
 		}
-		if err := w.svc.Decide(ctx, w.manager, w.call, b.PublicID, DecisionReject, "", Meta{}); err == nil {
+		if err := w.svc.Assessment.Decide(ctx, w.manager, w.call, b.PublicID, DecisionReject, "", Meta{}); err == nil {
 			t.Error("a rejection without reasons was accepted")
 		}
-		if err := w.svc.Decide(ctx, w.manager, w.call, a.PublicID, DecisionAward, "", Meta{}); err != nil {
+		if err := w.svc.Assessment.Decide(ctx, w.manager, w.call, a.PublicID, DecisionAward, "", Meta{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.svc.Decide(ctx, w.manager, w.call, b.PublicID, DecisionReserve, "", Meta{}); err != nil {
+		if err := w.svc.Assessment.Decide(ctx, w.manager, w.call, b.PublicID, DecisionReserve, "", Meta{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.svc.PublishResults(ctx, w.manager, w.call, Meta{}); err != nil {
+		if err := w.svc.Assessment.PublishResults(ctx, w.manager, w.call, Meta{}); err != nil {
 			t.Fatal(err)
 		}
-		recs, err := w.svc.Support(ctx, SupportFilter{LSG: "ba-fbih-mostar"})
+		recs, err := w.svc.Registry.Support(ctx, SupportFilter{LSG: "ba-fbih-mostar"})
 		if err != nil || len(recs) != 1 || recs[0].Recipient != "Udruženje A" || recs[0].Procedure != "open_call" || recs[0].Amount != 490000 {
 			t.Fatalf("registry after the award: %+v %v", recs, err)
 		}
-		aw, err := w.svc.Award(ctx, recs[0].AwardPID)
+		aw, err := w.svc.Awards.Get(ctx, recs[0].AwardPID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, _ := w.svc.CallBySlug(ctx, w.call.Slug)
-		if err := w.svc.AddReport(ctx, w.manager, c, aw, "narrative", "2026-04-20", Meta{}); err != nil {
+		c, _ := w.svc.Calls.BySlug(ctx, w.call.Slug)
+		if err := w.svc.Awards.AddReport(ctx, w.manager, c, aw, "narrative", "2026-04-20", Meta{}); err != nil {
 			t.Fatal(err)
 		}
 		// Reminders go to the grantee's members: when the report comes
@@ -468,7 +469,7 @@ func TestAssessmentCycle(t *testing.T) {
 			t.Helper()
 			w.set(when)
 			before := len(w.mail.Sent())
-			n, err := w.svc.Remind(ctx, 14*24*time.Hour)
+			n, err := w.svc.Awards.Remind(ctx, 14*24*time.Hour)
 			if err != nil || n != want || len(w.mail.Sent())-before != want {
 				t.Errorf("reminders at %s: %d sent (%d mails), %v; want %d", when, n, len(w.mail.Sent())-before, err, want)
 			}
@@ -485,17 +486,17 @@ func TestAssessmentCycle(t *testing.T) {
 		remind("2026-04-20 08:00:00", 2) // the due date itself, six days later
 		remind("2026-04-20 09:00:00", 0)
 		remind("2026-04-27 09:00:00", 2) // overdue: weekly
-		reps, _ := w.svc.Reports(ctx, aw.ID)
-		if err := w.svc.SubmitReport(ctx, w.repB, aw, reps[0].PublicID, "tuđi izvještaj", nil, Meta{}); !errors.Is(err, ErrForbidden) {
+		reps, _ := w.svc.Awards.Reports(ctx, aw.ID)
+		if err := w.svc.Awards.SubmitReport(ctx, w.repB, aw, reps[0].PublicID, "tuđi izvještaj", nil, Meta{}); !errors.Is(err, refuse.ErrForbidden) {
 			t.Errorf("report by another organisation: %v", err)
 		}
-		if err := w.svc.SubmitReport(ctx, w.repA, aw, reps[0].PublicID, "Održane su sve radionice.", &Upload{Filename: "izvjestaj.pdf", Data: []byte("%PDF-1.4 test")}, Meta{}); err != nil {
+		if err := w.svc.Awards.SubmitReport(ctx, w.repA, aw, reps[0].PublicID, "Održane su sve radionice.", &Upload{Filename: "izvjestaj.pdf", Data: []byte("%PDF-1.4 test")}, Meta{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.svc.ReviewReport(ctx, w.manager, c, aw, reps[0].PublicID, true, "U redu.", Meta{}); err != nil {
+		if err := w.svc.Awards.ReviewReport(ctx, w.manager, c, aw, reps[0].PublicID, true, "U redu.", Meta{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.svc.SubmitReport(ctx, w.repA, aw, reps[0].PublicID, "opet", nil, Meta{}); !errors.Is(err, ErrState) {
+		if err := w.svc.Awards.SubmitReport(ctx, w.repA, aw, reps[0].PublicID, "opet", nil, Meta{}); !errors.Is(err, ErrState) {
 			t.Errorf("changing an approved report: %v", err)
 		}
 		var audited int
@@ -538,7 +539,7 @@ func TestListCallsPaging(t *testing.T) {
 		for i := range 24 {
 			opens := at("2026-03-01 08:00:00").AddDate(0, 0, i)
 			closes := opens.Add(time.Duration(i%5+1) * 24 * time.Hour)
-			c, err := w.svc.CreateCall(ctx, w.manager, CallInput{
+			c, err := w.svc.Calls.Create(ctx, w.manager, CallInput{
 				Publisher: "lsg:ba-fbih-mostar", Funder: "Grad Mostar", Lang: "bs",
 				Texts:    []Text{{Lang: "bs", Title: fmt.Sprintf("Poziv broj %02d", i), Body: "Tekst."}},
 				Currency: "BAM", Total: "10.000", Min: "500", Max: "2.000", OwnSharePct: "0", DivergencePct: "30",
@@ -549,14 +550,14 @@ func TestListCallsPaging(t *testing.T) {
 				t.Fatal(err)
 			}
 			if i%6 != 5 { // every sixth stays a draft
-				if err := w.svc.PublishCall(ctx, w.manager, c.Slug, Meta{}); err != nil {
+				if err := w.svc.Calls.Publish(ctx, w.manager, c.Slug, Meta{}); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
 		w.set("2026-03-15 12:00:00")
 		now := w.svc.Now()
-		all, err := w.svc.ListCalls(ctx, CallFilter{})
+		all, err := w.svc.Calls.List(ctx, CallFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -570,7 +571,7 @@ func TestListCallsPaging(t *testing.T) {
 					want = append(want, c.Slug)
 				}
 			}
-			got, err := w.svc.ListCalls(ctx, CallFilter{Phase: phase})
+			got, err := w.svc.Calls.List(ctx, CallFilter{Phase: phase})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -587,7 +588,7 @@ func TestListCallsPaging(t *testing.T) {
 		// Pages of 8: no gaps, no repeats, in closing order.
 		var paged []*Call
 		for off := 0; off < 40; off += 8 {
-			page, err := w.svc.ListCalls(ctx, CallFilter{Limit: 8, Offset: off})
+			page, err := w.svc.Calls.List(ctx, CallFilter{Limit: 8, Offset: off})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -605,27 +606,38 @@ func TestListCallsPaging(t *testing.T) {
 			}
 		}
 		// Open calls: the nearest deadline first.
-		open, _ := w.svc.ListCalls(ctx, CallFilter{Phase: PhaseOpen, Limit: 3})
+		open, _ := w.svc.Calls.List(ctx, CallFilter{Phase: PhaseOpen, Limit: 3})
 		for i := 1; i < len(open); i++ {
 			if open[i].ClosesAt.Before(open[i-1].ClosesAt) {
 				t.Errorf("open calls not by nearest deadline: %v then %v", open[i-1].ClosesAt, open[i].ClosesAt)
 			}
 		}
 		// Drafts: the manager sees his four first on page one; others never.
-		mine, _ := w.svc.ListCalls(ctx, CallFilter{Drafts: w.manager, Limit: 5})
+		mine, _ := w.svc.Calls.List(ctx, CallFilter{Drafts: w.manager, Limit: 5})
 		if len(mine) != 9 || mine[3].Status != StatusDraft || mine[4].Status == StatusDraft {
 			t.Errorf("the manager's first page: %d calls (want 4 drafts then 5)", len(mine))
 		}
-		if others, _ := w.svc.ListCalls(ctx, CallFilter{Drafts: w.outsider}); len(others) != 21 {
+		if others, _ := w.svc.Calls.List(ctx, CallFilter{Drafts: w.outsider}); len(others) != 21 {
 			t.Errorf("an outsider sees %d calls, want the 21 published", len(others))
 		}
-		if page2, _ := w.svc.ListCalls(ctx, CallFilter{Drafts: w.manager, Limit: 5, Offset: 5}); len(page2) != 5 || page2[0].Status == StatusDraft {
+		if page2, _ := w.svc.Calls.List(ctx, CallFilter{Drafts: w.manager, Limit: 5, Offset: 5}); len(page2) != 5 || page2[0].Status == StatusDraft {
 			t.Errorf("the manager's second page repeats the drafts")
 		}
 		// A text query pages over the matches.
-		q, _ := w.svc.ListCalls(ctx, CallFilter{Query: "poziv broj", Limit: 4, Offset: 16})
+		q, _ := w.svc.Calls.List(ctx, CallFilter{Query: "poziv broj", Limit: 4, Offset: 16})
 		if len(q) != 4 {
 			t.Errorf("the query's fifth page: %d calls, want 4 (20 matches)", len(q))
 		}
 	})
+}
+
+func sarajevo() *time.Location { return demo.Sarajevo() }
+
+// at is a Sarajevo time ("2026-03-01 09:00:00") in UTC.
+func at(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, sarajevo())
+	if err != nil {
+		panic(err)
+	}
+	return t.UTC()
 }

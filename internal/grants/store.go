@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/refuse"
@@ -159,4 +160,53 @@ FROM grant_files WHERE owner_kind = ? AND owner_id = ? ORDER BY id`, kind, owner
 		out = append(out, f)
 	}
 	return out, wrap("filesOf", rows.Err())
+}
+
+// submittedApps are a call's submitted applications.
+func submittedApps(ctx context.Context, q db.Querier, callID int64) ([]*Application, error) {
+	return listApps(ctx, q, `a.call_id = ? AND a.status = 'submitted'`, callID)
+}
+
+// scanAll reads every row of a query with scan.
+func scanAll[T any](ctx context.Context, q db.Querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// insertFile stores a file's record.
+func insertFile(ctx context.Context, tx *db.Tx, f *File, by int64, now time.Time) error {
+	id, err := db.InsertID(ctx, tx, `INSERT INTO grant_files (public_id, owner_kind, owner_id, field, filename, content_type, size, sha256, uploaded_by, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, f.PublicID, f.OwnerKind, f.OwnerID, f.Field, f.Filename, f.ContentType, f.Size, f.SHA256, nullID(by), now, now)
+	f.ID = id
+	return err
+}
+
+// fileByPID is a file's record (refuse.ErrNotFound).
+func fileByPID(ctx context.Context, q db.Querier, pid string) (*File, error) {
+	f := &File{}
+	err := q.QueryRowContext(ctx, `SELECT id, public_id, owner_kind, owner_id, field, filename, content_type, size, sha256, created_at FROM grant_files WHERE public_id = ?`, pid).
+		Scan(&f.ID, &f.PublicID, &f.OwnerKind, &f.OwnerID, &f.Field, &f.Filename, &f.ContentType, &f.Size, &f.SHA256, &f.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, refuse.ErrNotFound
+	}
+	return f, err
+}
+
+// reportApp is the application of the award a report belongs to.
+func reportApp(ctx context.Context, q db.Querier, reportID int64) (int64, error) {
+	var appID int64
+	err := q.QueryRowContext(ctx, `SELECT w.application_id FROM grant_reports r JOIN grant_awards w ON w.id = r.award_id WHERE r.id = ?`, reportID).Scan(&appID)
+	return appID, err
 }
