@@ -12,25 +12,7 @@ import (
 
 // The SQL of comments, reports, bans and followers.
 
-type scanner interface{ Scan(...any) error }
-
-// scanAll reads every row of a query with scan.
-func scanAll[T any](ctx context.Context, q db.Querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
+type scanner = db.Scanner
 
 const selectComment = `SELECT c.id, c.public_id, c.subject_type, c.subject_id, c.author_id, u.display_name, c.body, c.status, c.hidden_reason, c.reports, c.created_at, c.edited_at
 FROM comments c JOIN users u ON u.id = c.author_id`
@@ -81,7 +63,7 @@ func commentsOf(ctx context.Context, q db.Querier, subj Subject, limit, offset i
 	if newestFirst {
 		order = `c.id DESC`
 	}
-	return scanAll(ctx, q, scanComment, selectComment+` WHERE c.subject_type = ? AND c.subject_id = ? ORDER BY `+order+` LIMIT ? OFFSET ?`, subj.Type, subj.ID, limit, offset)
+	return db.All(ctx, q, scanComment, selectComment+` WHERE c.subject_type = ? AND c.subject_id = ? ORDER BY `+order+` LIMIT ? OFFSET ?`, subj.Type, subj.ID, limit, offset)
 }
 
 // countComments counts a subject's comments (only visible ones when visible).
@@ -131,7 +113,7 @@ func setBody(ctx context.Context, q db.Querier, commentID int64, body string, no
 }
 
 func moderationQueue(ctx context.Context, q db.Querier, limit int) ([]Comment, error) {
-	return scanAll(ctx, q, scanComment, selectComment+` WHERE (c.reports > 0 OR c.status = 'hidden') ORDER BY c.id DESC LIMIT ?`, limit)
+	return db.All(ctx, q, scanComment, selectComment+` WHERE (c.reports > 0 OR c.status = 'hidden') ORDER BY c.id DESC LIMIT ?`, limit)
 }
 
 // banEnd is the end of the person's ban running at now (zero when none).
@@ -189,7 +171,7 @@ type follower struct {
 
 // followersOf are the active followers of a subject but its author.
 func followersOf(ctx context.Context, q db.Querier, subj Subject, author int64) ([]follower, error) {
-	return scanAll(ctx, q, func(r scanner) (follower, error) {
+	return db.All(ctx, q, func(r scanner) (follower, error) {
 		var f follower
 		return f, r.Scan(&f.id, &f.token, &f.email, &f.locale)
 	}, `SELECT f.user_id, f.token, u.email, u.locale FROM comment_follows f JOIN users u ON u.id = f.user_id

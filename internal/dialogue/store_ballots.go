@@ -53,11 +53,11 @@ func ballotByPID(ctx context.Context, q db.Querier, platformID int64, pid string
 }
 
 func listBallots(ctx context.Context, q db.Querier, platformID int64, drafts bool) ([]Ballot, error) {
-	return scanAll(ctx, q, scanBallot, selectBallot+` WHERE platform_id = ? AND (? = 1 OR state <> 'draft') ORDER BY id DESC`, platformID, boolInt(drafts))
+	return db.All(ctx, q, scanBallot, selectBallot+` WHERE platform_id = ? AND (? = 1 OR state <> 'draft') ORDER BY id DESC`, platformID, boolInt(drafts))
 }
 
 func listBallotItems(ctx context.Context, q db.Querier, b *Ballot) ([]BallotItem, error) {
-	return scanAll(ctx, q, func(r rowScanner) (BallotItem, error) {
+	return db.All(ctx, q, func(r rowScanner) (BallotItem, error) {
 		var it BallotItem
 		var minor int64
 		var funded int
@@ -76,7 +76,7 @@ FROM dlg_ballot_items bi JOIN dlg_initiatives i ON i.id = bi.initiative_id WHERE
 
 // ballotItemCosts are b's items with their initiatives' public ids and costs.
 func ballotItemCosts(ctx context.Context, q db.Querier, b *Ballot) ([]BallotItem, error) {
-	return scanAll(ctx, q, func(r rowScanner) (BallotItem, error) {
+	return db.All(ctx, q, func(r rowScanner) (BallotItem, error) {
 		var it BallotItem
 		var minor int64
 		err := r.Scan(&it.ID, &it.InitiativePID, &minor)
@@ -91,7 +91,7 @@ func tally(ctx context.Context, q db.Querier, ballotID int64) (int, map[int64]in
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM dlg_ballot_votes WHERE ballot_id = ?`, ballotID).Scan(&n); err != nil {
 		return 0, nil, err
 	}
-	counts, err := scanAll(ctx, q, scanIDValue[int], `SELECT c.item_id, COUNT(*) FROM dlg_ballot_choices c JOIN dlg_ballot_items bi ON bi.id = c.item_id WHERE bi.ballot_id = ? GROUP BY c.item_id`, ballotID)
+	counts, err := db.All(ctx, q, scanIDValue[int], `SELECT c.item_id, COUNT(*) FROM dlg_ballot_choices c JOIN dlg_ballot_items bi ON bi.id = c.item_id WHERE bi.ballot_id = ? GROUP BY c.item_id`, ballotID)
 	votes := map[int64]int{}
 	for _, c := range counts {
 		votes[c.id] = c.v
@@ -128,7 +128,7 @@ func storeResults(ctx context.Context, tx *db.Tx, ballotID int64, items []Ballot
 // residentLSGs are the LSGs where the person is verified, in the order of
 // verification.
 func residentLSGs(ctx context.Context, q db.Querier, userID int64) ([]string, error) {
-	return scanAll(ctx, q, scanString, `SELECT lsg_code FROM dlg_residents WHERE user_id = ? ORDER BY id`, userID)
+	return db.All(ctx, q, db.ScanString, `SELECT lsg_code FROM dlg_residents WHERE user_id = ? ORDER BY id`, userID)
 }
 
 // insertVote stores a ballot and its choices and counts it while the ballot
@@ -166,6 +166,6 @@ func votedFor(ctx context.Context, q db.Querier, ballotID, userID int64) ([]stri
 	if err != nil {
 		return nil, false, err
 	}
-	out, err := scanAll(ctx, q, scanString, `SELECT i.public_id FROM dlg_ballot_choices c JOIN dlg_ballot_items bi ON bi.id = c.item_id JOIN dlg_initiatives i ON i.id = bi.initiative_id WHERE c.vote_id = ? ORDER BY c.id`, vid)
+	out, err := db.All(ctx, q, db.ScanString, `SELECT i.public_id FROM dlg_ballot_choices c JOIN dlg_ballot_items bi ON bi.id = c.item_id JOIN dlg_initiatives i ON i.id = bi.initiative_id WHERE c.vote_id = ? ORDER BY c.id`, vid)
 	return out, true, err
 }

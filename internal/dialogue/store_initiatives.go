@@ -96,7 +96,7 @@ func initiativeAndPlatform(ctx context.Context, q db.Querier, pid string) (*Init
 }
 
 func listInitiatives(ctx context.Context, q db.Querier, f InitiativeFilter) ([]Initiative, error) {
-	return scanAll(ctx, q, func(r rowScanner) (Initiative, error) {
+	return db.All(ctx, q, func(r rowScanner) (Initiative, error) {
 		x, err := scanInitiative(r)
 		if err != nil {
 			return Initiative{}, err
@@ -107,7 +107,7 @@ ORDER BY i.updated_at DESC, i.id DESC LIMIT ?`, f.PlatformID, f.PlatformID, f.St
 }
 
 func listEvents(ctx context.Context, q db.Querier, initiativeID int64) ([]Event, error) {
-	return scanAll(ctx, q, func(r rowScanner) (Event, error) {
+	return db.All(ctx, q, func(r rowScanner) (Event, error) {
 		var e Event
 		return e, r.Scan(&e.At, &e.ActorName, &e.From, &e.To, &e.Note)
 	}, `SELECT e.created_at, COALESCE(u.display_name, ''), e.from_state, e.to_state, e.note
@@ -216,7 +216,7 @@ func supportCounts(ctx context.Context, q db.Querier, initiativeID int64) (count
 
 // allSupportCounts is every initiative's counter and support rows.
 func allSupportCounts(ctx context.Context, q db.Querier) ([]Mismatch, error) {
-	return scanAll(ctx, q, func(r rowScanner) (Mismatch, error) {
+	return db.All(ctx, q, func(r rowScanner) (Mismatch, error) {
 		var m Mismatch
 		return m, r.Scan(&m.PublicID, &m.Counter, &m.Rows)
 	}, `SELECT i.public_id, i.supports, (SELECT COUNT(*) FROM dlg_supports s WHERE s.initiative_id = i.id) FROM dlg_initiatives i ORDER BY i.id`)
@@ -253,7 +253,7 @@ func following(ctx context.Context, q db.Querier, initiativeID, userID int64) (b
 
 // followers are the active followers of an initiative but the actor.
 func followers(ctx context.Context, q db.Querier, initiativeID, actor int64) ([]follower, error) {
-	return scanAll(ctx, q, func(r rowScanner) (follower, error) {
+	return db.All(ctx, q, func(r rowScanner) (follower, error) {
 		var f follower
 		return f, r.Scan(&f.id, &f.email, &f.locale)
 	}, `SELECT u.id, u.email, u.locale FROM dlg_follows f JOIN users u ON u.id = f.user_id

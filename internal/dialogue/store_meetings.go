@@ -42,7 +42,7 @@ func meetingIDOf(ctx context.Context, q db.Querier, platformID int64, pid string
 }
 
 func listMeetings(ctx context.Context, q db.Querier, platformID int64) ([]Meeting, error) {
-	return scanAll(ctx, q, scanMeeting, selectMeeting+` WHERE m.platform_id = ? ORDER BY m.starts_at DESC LIMIT 200`, platformID)
+	return db.All(ctx, q, scanMeeting, selectMeeting+` WHERE m.platform_id = ? ORDER BY m.starts_at DESC LIMIT 200`, platformID)
 }
 
 // insertRegistration signs a person up; a second time changes nothing.
@@ -61,7 +61,7 @@ func registered(ctx context.Context, q db.Querier, meetingID, userID int64) bool
 }
 
 func listRegistrations(ctx context.Context, q db.Querier, meetingID int64) ([]Registration, error) {
-	return scanAll(ctx, q, func(row rowScanner) (Registration, error) {
+	return db.All(ctx, q, func(row rowScanner) (Registration, error) {
 		var r Registration
 		var a int
 		err := row.Scan(&r.UserID, &r.UserPID, &r.Name, &a)
@@ -81,7 +81,7 @@ func setMinutes(ctx context.Context, q db.Querier, meetingID int64, md, html str
 }
 
 func listDecisions(ctx context.Context, q db.Querier, meetingID int64) ([]Decision, error) {
-	return scanAll(ctx, q, func(r rowScanner) (Decision, error) {
+	return db.All(ctx, q, func(r rowScanner) (Decision, error) {
 		var d Decision
 		return d, r.Scan(&d.ID, &d.Text, &d.InitiativePID, &d.InitiativeTitle)
 	}, `SELECT d.id, d.text, COALESCE(i.public_id, ''), COALESCE(i.title, '') FROM dlg_decisions d LEFT JOIN dlg_initiatives i ON i.id = d.initiative_id WHERE d.meeting_id = ? ORDER BY d.id`, meetingID)

@@ -25,7 +25,7 @@ func countShares(ctx context.Context, q db.Querier, initiativeID int64) (int, er
 }
 
 func listShares(ctx context.Context, q db.Querier, initiativeID int64) ([]Share, error) {
-	return scanAll(ctx, q, func(r rowScanner) (Share, error) {
+	return db.All(ctx, q, func(r rowScanner) (Share, error) {
 		var sh Share
 		var minor int64
 		var cur string
@@ -42,7 +42,7 @@ func insertDisbursement(ctx context.Context, q db.Querier, initiativeID int64, d
 }
 
 func listDisbursements(ctx context.Context, q db.Querier, initiativeID int64) ([]Disbursement, error) {
-	return scanAll(ctx, q, func(r rowScanner) (Disbursement, error) {
+	return db.All(ctx, q, func(r rowScanner) (Disbursement, error) {
 		var d Disbursement
 		var minor int64
 		var cur string
@@ -59,7 +59,7 @@ func insertReport(ctx context.Context, tx *db.Tx, initiativeID int64, author any
 
 // listReports lists an initiative's reports (without their photos).
 func listReports(ctx context.Context, q db.Querier, initiativeID int64) ([]Report, error) {
-	return scanAll(ctx, q, func(row rowScanner) (Report, error) {
+	return db.All(ctx, q, func(row rowScanner) (Report, error) {
 		var r Report
 		return r, row.Scan(&r.ID, &r.AuthorName, &r.Body, &r.Percent, &r.At)
 	}, `SELECT r.id, COALESCE(u.display_name, ''), r.body, r.percent, r.created_at FROM dlg_reports r LEFT JOIN users u ON u.id = r.author_id WHERE r.initiative_id = ? ORDER BY r.id`, initiativeID)
@@ -77,7 +77,7 @@ func insertPhoto(ctx context.Context, q db.Querier, initiativeID, reportID int64
 }
 
 func listPhotos(ctx context.Context, q db.Querier, initiativeID int64) ([]Photo, error) {
-	return scanAll(ctx, q, func(r rowScanner) (Photo, error) {
+	return db.All(ctx, q, func(r rowScanner) (Photo, error) {
 		var ph Photo
 		return ph, r.Scan(&ph.ID, &ph.PublicID, &ph.ReportID, &ph.ContentType, &ph.Size, &ph.Width, &ph.Height, &ph.Caption)
 	}, `SELECT id, public_id, COALESCE(report_id, 0), content_type, size, width, height, caption FROM dlg_photos WHERE initiative_id = ? ORDER BY id`, initiativeID)
@@ -130,7 +130,7 @@ func eachDonorShare(ctx context.Context, q db.Querier, fn func(name, ref string,
 		id        int64
 		a         money.Amount
 	}
-	list, err := scanAll(ctx, q, func(r rowScanner) (share, error) {
+	list, err := db.All(ctx, q, func(r rowScanner) (share, error) {
 		var sh share
 		var minor int64
 		var cur string
@@ -147,7 +147,7 @@ WHERE s.source = 'donor' AND i.state IN `+moneyStates+` ORDER BY s.id`)
 
 // donorNames are the names of every donor in financing plans.
 func donorNames(ctx context.Context, q db.Querier) ([]string, error) {
-	return scanAll(ctx, q, scanString, `SELECT DISTINCT name FROM dlg_shares WHERE source = 'donor'`)
+	return db.All(ctx, q, db.ScanString, `SELECT DISTINCT name FROM dlg_shares WHERE source = 'donor'`)
 }
 
 // stateCount is how many initiatives (not drafts) of one state and LSG
@@ -158,7 +158,7 @@ type stateCount struct {
 }
 
 func stateCounts(ctx context.Context, q db.Querier, where string, arg any) ([]stateCount, error) {
-	return scanAll(ctx, q, func(r rowScanner) (stateCount, error) {
+	return db.All(ctx, q, func(r rowScanner) (stateCount, error) {
 		var c stateCount
 		return c, r.Scan(&c.state, &c.lsg, &c.n, &c.supports)
 	}, `SELECT i.state, i.lsg_code, COUNT(*), COALESCE(SUM(i.supports), 0) FROM dlg_initiatives i WHERE i.state <> 'draft' AND `+where+` GROUP BY i.state, i.lsg_code`, arg)

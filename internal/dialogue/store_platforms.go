@@ -14,31 +14,7 @@ import (
 // The SQL of platforms, members, priorities and action plans.
 
 // rowScanner is a row or a set of rows being read.
-type rowScanner interface{ Scan(...any) error }
-
-// scanAll reads every row of a query with scan.
-func scanAll[T any](ctx context.Context, q db.Querier, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
-// scanString reads a row of one text column.
-func scanString(r rowScanner) (string, error) {
-	var s string
-	return s, r.Scan(&s)
-}
+type rowScanner = db.Scanner
 
 // idValue is a row of an id and one value.
 type idValue[T any] struct {
@@ -100,7 +76,7 @@ func loadLSGs(ctx context.Context, q db.Querier, ps []*Platform) error {
 	if len(ps) == 1 {
 		query, args = `SELECT platform_id, lsg_code FROM dlg_platform_lsgs WHERE platform_id = ? ORDER BY id`, []any{ps[0].ID}
 	}
-	codes, err := scanAll(ctx, q, scanIDValue[string], query, args...)
+	codes, err := db.All(ctx, q, scanIDValue[string], query, args...)
 	for _, c := range codes {
 		if p := byID[c.id]; p != nil {
 			p.LSGs = append(p.LSGs, c.v)
@@ -130,7 +106,7 @@ func platformWhere(ctx context.Context, q db.Querier, col string, v any) (*Platf
 // listPlatforms lists the platforms (of lsg unless it is "") with counts,
 // by name.
 func listPlatforms(ctx context.Context, q db.Querier, lsg string) ([]PlatformSummary, error) {
-	return scanAll(ctx, q, func(r rowScanner) (PlatformSummary, error) {
+	return db.All(ctx, q, func(r rowScanner) (PlatformSummary, error) {
 		p := &Platform{}
 		var rv int
 		sum := PlatformSummary{Platform: p}
@@ -164,7 +140,7 @@ func membership(ctx context.Context, q db.Querier, platformID, userID int64) (*M
 }
 
 func listMembers(ctx context.Context, q db.Querier, platformID int64) ([]Member, error) {
-	return scanAll(ctx, q, func(r rowScanner) (Member, error) {
+	return db.All(ctx, q, func(r rowScanner) (Member, error) {
 		var m Member
 		return m, r.Scan(&m.ID, &m.UserID, &m.UserPID, &m.Name, &m.Email, &m.Role, &m.Status, &m.JoinedAt)
 	}, `SELECT m.id, m.user_id, u.public_id, u.display_name, u.email, m.role, m.status, m.created_at
@@ -196,7 +172,7 @@ func setMemberRole(ctx context.Context, q db.Querier, platformID, memberID int64
 }
 
 func listPriorities(ctx context.Context, q db.Querier, platformID int64) ([]Priority, error) {
-	return scanAll(ctx, q, func(r rowScanner) (Priority, error) {
+	return db.All(ctx, q, func(r rowScanner) (Priority, error) {
 		var x Priority
 		return x, r.Scan(&x.ID, &x.Name, &x.Tags)
 	}, `SELECT id, name, tags FROM dlg_priorities WHERE platform_id = ? ORDER BY id`, platformID)
@@ -219,7 +195,7 @@ func priorityOf(ctx context.Context, q db.Querier, platformID, id int64) (bool, 
 }
 
 func listActions(ctx context.Context, q db.Querier, platformID int64, year int) ([]Action, error) {
-	return scanAll(ctx, q, func(r rowScanner) (Action, error) {
+	return db.All(ctx, q, func(r rowScanner) (Action, error) {
 		var a Action
 		return a, r.Scan(&a.ID, &a.Year, &a.Title, &a.Owner, &a.Deadline, &a.Status)
 	}, `SELECT id, year, title, owner, deadline, status FROM dlg_actions WHERE platform_id = ? AND (? = 0 OR year = ?) ORDER BY year DESC, deadline, id`, platformID, year, year)

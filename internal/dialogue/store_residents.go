@@ -41,5 +41,5 @@ func useCode(ctx context.Context, q db.Querier, hash string, userID int64, now t
 }
 
 func residencies(ctx context.Context, q db.Querier, userID int64) ([]string, error) {
-	return scanAll(ctx, q, scanString, `SELECT lsg_code FROM dlg_residents WHERE user_id = ? ORDER BY lsg_code`, userID)
+	return db.All(ctx, q, db.ScanString, `SELECT lsg_code FROM dlg_residents WHERE user_id = ? ORDER BY lsg_code`, userID)
 }

@@ -20,7 +20,7 @@ const cols = `e.id, e.public_id, e.slug, e.kind, e.lang, e.title, e.description,
 (SELECT COUNT(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'confirmed'),
 (SELECT COUNT(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'waiting')`
 
-func scan(row interface{ Scan(...any) error }) (*Event, error) {
+func scan(row db.Scanner) (*Event, error) {
 	e := &Event{}
 	err := row.Scan(&e.ID, &e.PublicID, &e.Slug, &e.Kind, &e.Lang, &e.Title, &e.Description, &e.DescHTML, &e.StartsAt, &e.EndsAt, &e.TimeZone, &e.Venue, &e.Address, &e.Lat, &e.Lon, &e.OnlineURL, &e.Capacity, &e.LSG, &e.Programme,
 		&e.OrganiserKind, &e.OrganiserRef, &e.OrganiserName, &e.Status, &e.UpdatedAt, &e.Confirmed, &e.Waiting)
@@ -57,21 +57,7 @@ func eventByID(ctx context.Context, q db.Querier, id int64) (*Event, error) {
 	return e, notFound(err)
 }
 
-func scanEvents(rs *sql.Rows, err error) ([]*Event, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []*Event
-	for rs.Next() {
-		e, err := scan(rs)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rs.Err()
-}
+func scanEvents(rs *sql.Rows, err error) ([]*Event, error) { return db.Collect(rs, err, scan) }
 
 func listEvents(ctx context.Context, q db.Querier, f Filter, now time.Time) ([]*Event, error) {
 	where := []string{"e.status = 'published'"}
@@ -146,27 +132,14 @@ func insertRegistration(ctx context.Context, q db.Querier, eventID int64, r *Reg
 
 const registrationCols = `id, public_id, name, email, status, checked_in_at, created_at`
 
-func scanRegistration(row interface{ Scan(...any) error }) (Registration, error) {
+func scanRegistration(row db.Scanner) (Registration, error) {
 	var r Registration
 	err := row.Scan(&r.ID, &r.PublicID, &r.Name, &r.Email, &r.Status, &r.CheckedInAt, &r.CreatedAt)
 	return r, err
 }
 
 func registrations(ctx context.Context, q db.Querier, eventID int64) ([]Registration, error) {
-	rs, err := q.QueryContext(ctx, `SELECT `+registrationCols+` FROM event_registrations WHERE event_id = ? ORDER BY CASE status WHEN 'confirmed' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, id`, eventID)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []Registration
-	for rs.Next() {
-		r, err := scanRegistration(rs)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rs.Err()
+	return db.All(ctx, q, scanRegistration, `SELECT `+registrationCols+` FROM event_registrations WHERE event_id = ? ORDER BY CASE status WHEN 'confirmed' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, id`, eventID)
 }
 
 func registrationByPID(ctx context.Context, q db.Querier, eventID int64, pid string) (*Registration, error) {

@@ -17,7 +17,7 @@ const callColumns = `c.id, c.public_id, c.slug, c.lsg_code, c.org_public_id, c.f
 c.own_share_pct, c.divergence_pct, c.opens_at, c.questions_until, c.closes_at, c.eligibility, c.form, c.criteria, c.status, c.decided_at,
 COALESCE(c.created_by, 0), c.created_at, c.updated_at`
 
-type scanner interface{ Scan(...any) error }
+type scanner = db.Scanner
 
 func scanCall(r scanner, c *Call) error {
 	return r.Scan(&c.ID, &c.PublicID, &c.Slug, &c.LSG, &c.OrgPID, &c.Funder, &c.Lang, &c.Currency, &c.Total, &c.Min, &c.Max,
@@ -165,24 +165,6 @@ FROM grant_files WHERE owner_kind = ? AND owner_id = ? ORDER BY id`, kind, owner
 // submittedApps are a call's submitted applications.
 func submittedApps(ctx context.Context, q db.Querier, callID int64) ([]*Application, error) {
 	return listApps(ctx, q, `a.call_id = ? AND a.status = 'submitted'`, callID)
-}
-
-// scanAll reads every row of a query with scan.
-func scanAll[T any](ctx context.Context, q db.Querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
 
 // insertFile stores a file's record.

@@ -81,7 +81,7 @@ type assignment struct{ assessor, app int64 }
 
 // callAssignments are every assignment of a call's applications.
 func callAssignments(ctx context.Context, q db.Querier, callID int64) ([]assignment, error) {
-	return scanAll(ctx, q, func(r scanner) (assignment, error) {
+	return db.All(ctx, q, func(r scanner) (assignment, error) {
 		var a assignment
 		return a, r.Scan(&a.assessor, &a.app)
 	}, `SELECT g.assessor_id, g.application_id FROM grant_assignments g JOIN grant_applications a ON a.id = g.application_id WHERE a.call_id = ?`, callID)

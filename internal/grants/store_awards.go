@@ -48,7 +48,7 @@ func setContract(ctx context.Context, q db.Querier, awardID int64, no, starts, e
 }
 
 func listInstalments(ctx context.Context, q db.Querier, awardID int64) ([]Instalment, error) {
-	return scanAll(ctx, q, func(r scanner) (Instalment, error) {
+	return db.All(ctx, q, func(r scanner) (Instalment, error) {
 		var i Instalment
 		return i, r.Scan(&i.ID, &i.DueOn, &i.Amount, &i.PaidAt)
 	}, `SELECT id, due_on, amount, paid_at FROM grant_instalments WHERE award_id = ? ORDER BY due_on, id`, awardID)
@@ -80,7 +80,7 @@ func markPaid(ctx context.Context, q db.Querier, awardID, instID int64, now time
 
 // listReports lists an award's reports with their files.
 func listReports(ctx context.Context, q db.Querier, awardID int64) ([]Report, error) {
-	out, err := scanAll(ctx, q, func(row scanner) (Report, error) {
+	out, err := db.All(ctx, q, func(row scanner) (Report, error) {
 		var r Report
 		return r, row.Scan(&r.ID, &r.PublicID, &r.AwardID, &r.Kind, &r.DueOn, &r.Status, &r.Body, &r.Review, &r.SubmittedAt, &r.ReviewedAt)
 	}, `SELECT id, public_id, award_id, kind, due_on, status, body, review, submitted_at, reviewed_at FROM grant_reports WHERE award_id = ? ORDER BY due_on, id`, awardID)
@@ -119,7 +119,7 @@ type dueReport struct {
 // remindersDue are the reports due by horizon and not submitted, whose
 // grantees were not reminded in the last week (or today, on the due date).
 func remindersDue(ctx context.Context, q db.Querier, now time.Time, horizon, today string, startOfDay time.Time) ([]dueReport, error) {
-	return scanAll(ctx, q, func(r scanner) (dueReport, error) {
+	return db.All(ctx, q, func(r scanner) (dueReport, error) {
 		var d dueReport
 		return d, r.Scan(&d.id, &d.kind, &d.dueOn, &d.award, &d.org, &d.title)
 	}, `SELECT r.id, r.kind, r.due_on, w.public_id, a.org_public_id, a.title FROM grant_reports r

@@ -106,14 +106,14 @@ func publishedCalls(f CallFilter, now time.Time) (string, []any) {
 
 // callsWhere reads the calls of a WHERE clause (without texts).
 func callsWhere(ctx context.Context, q db.Querier, where string, args ...any) ([]*Call, error) {
-	return scanAll(ctx, q, func(r scanner) (*Call, error) {
+	return db.All(ctx, q, func(r scanner) (*Call, error) {
 		c := &Call{}
 		return c, scanCall(r, c)
 	}, `SELECT `+callColumns+` FROM grant_calls c WHERE `+where, args...)
 }
 
 func listQuestions(ctx context.Context, q db.Querier, callID int64) ([]QA, error) {
-	return scanAll(ctx, q, func(r scanner) (QA, error) {
+	return db.All(ctx, q, func(r scanner) (QA, error) {
 		var x QA
 		return x, r.Scan(&x.PublicID, &x.Question, &x.Answer, &x.AskedAt, &x.AnsweredAt)
 	}, `SELECT public_id, question, answer, created_at, answered_at FROM grant_questions WHERE call_id = ? ORDER BY id`, callID)

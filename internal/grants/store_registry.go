@@ -10,7 +10,7 @@ import (
 // The SQL of the registry of support.
 
 func listSupport(ctx context.Context, q db.Querier, f SupportFilter) ([]Support, error) {
-	return scanAll(ctx, q, func(row scanner) (Support, error) {
+	return db.All(ctx, q, func(row scanner) (Support, error) {
 		var r Support
 		return r, row.Scan(&r.ID, &r.PublicID, &r.Year, &r.LSG, &r.Funder, &r.Recipient, &r.OrgPID, &r.Amount, &r.Currency, &r.Purpose, &r.Procedure, &r.AwardPID, &r.Source, &r.AwardDate, &r.StartsOn, &r.EndsOn)
 	}, `SELECT g.id, g.public_id, g.year, g.lsg_code, g.funder_name, g.recipient_name, g.recipient_org, g.amount, g.currency, g.purpose, g.procedure,
@@ -21,14 +21,14 @@ ORDER BY g.year DESC, g.amount DESC, g.id`, f.Year, f.Year, f.LSG, f.LSG, f.Proc
 }
 
 func supportYears(ctx context.Context, q db.Querier) ([]int, error) {
-	return scanAll(ctx, q, func(r scanner) (int, error) {
+	return db.All(ctx, q, func(r scanner) (int, error) {
 		var y int
 		return y, r.Scan(&y)
 	}, `SELECT DISTINCT year FROM grant_support ORDER BY year DESC`)
 }
 
 func supportLSGs(ctx context.Context, q db.Querier) ([]string, error) {
-	return scanAll(ctx, q, func(r scanner) (string, error) {
+	return db.All(ctx, q, func(r scanner) (string, error) {
 		var c string
 		return c, r.Scan(&c)
 	}, `SELECT DISTINCT lsg_code FROM grant_support WHERE lsg_code <> '' ORDER BY lsg_code`)

@@ -18,7 +18,7 @@ import (
 
 const articleCols = `a.id, a.public_id, a.slug, a.author_kind, a.author_ref, a.author_name, COALESCE(a.created_by, 0), a.status, a.lead_image, a.image_alt, a.published_at, a.updated_at, a.views`
 
-func scanArticle(row interface{ Scan(...any) error }) (*Article, error) {
+func scanArticle(row db.Scanner) (*Article, error) {
 	a := &Article{}
 	var img string
 	if err := row.Scan(&a.ID, &a.PublicID, &a.Slug, &a.AuthorKind, &a.AuthorRef, &a.AuthorName, &a.CreatedBy, &a.Status, &img, &a.ImageAlt, &a.PublishedAt, &a.UpdatedAt, &a.Views); err != nil {
@@ -29,19 +29,7 @@ func scanArticle(row interface{ Scan(...any) error }) (*Article, error) {
 }
 
 func scanArticles(rs *sql.Rows, err error) ([]*Article, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []*Article
-	for rs.Next() {
-		a, err := scanArticle(rs)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rs.Err()
+	return db.Collect(rs, err, scanArticle)
 }
 
 // insertArticle writes a new article with its first translation and tags.

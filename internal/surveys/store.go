@@ -400,18 +400,9 @@ func (store) tokens(ctx context.Context, q db.Querier, surveyID int64) ([]Token,
 
 // texts returns the latest free-text answers to a question (for managers).
 func (store) texts(ctx context.Context, q db.Querier, surveyID int64, question string, limit int) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT value FROM survey_answers WHERE survey_id = ? AND question = ? AND item = '' ORDER BY id DESC LIMIT ?`, surveyID, question, limit)
+	out, err := db.All(ctx, q, db.ScanString, `SELECT value FROM survey_answers WHERE survey_id = ? AND question = ? AND item = '' ORDER BY id DESC LIMIT ?`, surveyID, question, limit)
 	if err != nil {
 		return nil, fmt.Errorf("surveys.texts: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return out, nil
 }

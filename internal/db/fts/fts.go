@@ -132,17 +132,5 @@ func insertRows(ctx context.Context, q db.Querier, table string, n int, rows [][
 }
 
 func scanStrings(rows *sql.Rows, err error) ([]string, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, db.ScanString)
 }
