@@ -5,9 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/refuse"
@@ -53,19 +51,7 @@ func (m *Sessions) isSecure(r *http.Request) bool {
 }
 
 // ClientIP is the request's client address (X-Forwarded-For only when trusted).
-func (m *Sessions) ClientIP(r *http.Request) string {
-	if m.trustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+func (m *Sessions) ClientIP(r *http.Request) string { return web.ClientIP(r, m.trustProxy) }
 
 // UserFrom returns the signed-in user of a request, or nil.
 func UserFrom(r *http.Request) *User {

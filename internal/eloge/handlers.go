@@ -63,10 +63,10 @@ func Register(srv *web.Server, svc *Service, pl Places, orgs func(ctx context.Co
 	srv.Page("GET /admin/eloge/cycles/{cycle}/{lsg}", h.workspace)
 	srv.Page("POST /admin/eloge/cycles/{cycle}/{lsg}/matrix", h.saveMatrix)
 	srv.Page("POST /admin/eloge/cycles/{cycle}/{lsg}/review", h.review)
-	srv.Page("POST /admin/eloge/cycles/{cycle}/{lsg}/surveys", h.generate)
-	srv.Page("POST /admin/eloge/cycles/{cycle}/{lsg}/decision", h.decide)
-	srv.Page("POST /admin/eloge/cycles/{cycle}/{lsg}/actions", h.addAction)
-	srv.Page("POST /admin/eloge/cycles/{cycle}/{lsg}/actions/{action}", h.progress)
+	srv.Page("POST /admin/eloge/cycles/{cycle}/{lsg}/surveys", h.act("#surveys", h.generate))
+	srv.Page("POST /admin/eloge/cycles/{cycle}/{lsg}/decision", h.act("#decision", h.decide))
+	srv.Page("POST /admin/eloge/cycles/{cycle}/{lsg}/actions", h.act("#plan", h.addAction))
+	srv.Page("POST /admin/eloge/cycles/{cycle}/{lsg}/actions/{action}", h.act("#plan", h.progress))
 	h.registerSets()
 	return h, nil
 }
@@ -866,64 +866,48 @@ func (h *Handlers) acceptRest(w http.ResponseWriter, r *http.Request, u *auth.Us
 	return h.back(w, r, c, p, "?done=accepted#matrix")
 }
 
-func (h *Handlers) generate(w http.ResponseWriter, r *http.Request) error {
-	u, c, p, ok, err := h.participant(w, r)
-	if !ok {
-		return err
+// workspaceAct is a workspace form's action on one participant: do runs
+// it; an error shows the workspace again with its message (or the error
+// page), success goes back to the workspace at anchor.
+type workspaceAct func(r *http.Request, u *auth.User, c *Cycle, p *Participant, f *web.Form) error
+
+func (h *Handlers) act(anchor string, do workspaceAct) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, c, p, ok, err := h.participant(w, r)
+		if !ok {
+			return err
+		}
+		f := web.NewForm(r)
+		if err := do(r, u, c, p, f); err != nil {
+			return h.fail(w, r, u, c, p, f, err)
+		}
+		return h.back(w, r, c, p, anchor)
 	}
+}
+
+func (h *Handlers) generate(r *http.Request, u *auth.User, c *Cycle, p *Participant, _ *web.Form) error {
 	ctx := r.Context()
-	err = h.svc.GenerateSurveys(ctx, u, c, p, func(lang string) string { return h.lsgName(ctx, p.LSG, lang) })
-	if err != nil {
-		return h.fail(w, r, u, c, p, web.NewForm(r), err)
-	}
-	return h.back(w, r, c, p, "#surveys")
+	return h.svc.GenerateSurveys(ctx, u, c, p, func(lang string) string { return h.lsgName(ctx, p.LSG, lang) })
 }
 
-func (h *Handlers) decide(w http.ResponseWriter, r *http.Request) error {
-	u, c, p, ok, err := h.participant(w, r)
-	if !ok {
-		return err
-	}
-	f := web.NewForm(r)
-	err = h.svc.Decide(r.Context(), u, c, p, f.Get("decision") == "awarded", f.Get("reasons"))
-	if err != nil {
-		return h.fail(w, r, u, c, p, f, err)
-	}
-	return h.back(w, r, c, p, "#decision")
+func (h *Handlers) decide(r *http.Request, u *auth.User, c *Cycle, p *Participant, f *web.Form) error {
+	return h.svc.Decide(r.Context(), u, c, p, f.Get("decision") == "awarded", f.Get("reasons"))
 }
 
-func (h *Handlers) addAction(w http.ResponseWriter, r *http.Request) error {
-	u, c, p, ok, err := h.participant(w, r)
-	if !ok {
-		return err
-	}
-	f := web.NewForm(r)
+func (h *Handlers) addAction(r *http.Request, u *auth.User, c *Cycle, p *Participant, f *web.Form) error {
 	a := &Action{Principle: atoi(f.Get("principle")), Action: f.Get("action"), Owner: f.Get("owner"), Progress: 0}
 	if s := f.Get("deadline"); s != "" {
 		t, err := time.Parse("2006-01-02", s)
 		if err != nil || t.Year() < 2000 || t.Year() > 2100 {
-			f.Errors["deadline"] = "surveys.form.date"
-			return h.workspacePage(w, r, u, c, p, f, http.StatusUnprocessableEntity)
+			return refuse.Field("deadline", "surveys.form.date")
 		}
 		a.Deadline = sql.Null[time.Time]{V: t, Valid: true}
 	}
-	if err := h.svc.AddAction(r.Context(), u, c, p, a); err != nil {
-		return h.fail(w, r, u, c, p, f, err)
-	}
-	return h.back(w, r, c, p, "#plan")
+	return h.svc.AddAction(r.Context(), u, c, p, a)
 }
 
-func (h *Handlers) progress(w http.ResponseWriter, r *http.Request) error {
-	u, c, p, ok, err := h.participant(w, r)
-	if !ok {
-		return err
-	}
-	f := web.NewForm(r)
-	err = h.svc.SetProgress(r.Context(), u, p, r.PathValue("action"), atoi(f.Get("progress")))
-	if err != nil {
-		return h.fail(w, r, u, c, p, f, err)
-	}
-	return h.back(w, r, c, p, "#plan")
+func (h *Handlers) progress(r *http.Request, u *auth.User, c *Cycle, p *Participant, f *web.Form) error {
+	return h.svc.SetProgress(r.Context(), u, p, r.PathValue("action"), atoi(f.Get("progress")))
 }
 
 // SectionRenderer is the ELoGE section of an LSG page (labels and

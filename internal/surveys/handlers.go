@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -96,19 +95,7 @@ func Register(srv *web.Server, svc *Service, pl Places, orgs Orgs, o HandlerOpti
 func locale(r *http.Request) string { return web.StateOf(r).Locale }
 
 // clientIP is the request's address (X-Forwarded-For only when trusted).
-func (h *Handlers) clientIP(r *http.Request) string {
-	if h.opts.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+func (h *Handlers) clientIP(r *http.Request) string { return web.ClientIP(r, h.opts.TrustProxy) }
 
 // survey loads the survey of the path.
 func (h *Handlers) survey(r *http.Request) (*Survey, error) {

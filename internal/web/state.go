@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"net"
 	"net/http"
+	"strings"
 
 	"github.com/dijalog/dijalog/internal/i18n"
 )
@@ -60,4 +62,21 @@ func APILocale(r *http.Request) string {
 		return l
 	}
 	return i18n.Default
+}
+
+// ClientIP is the request's client address: the first X-Forwarded-For
+// entry when a trusted proxy sets it (trustProxy), the connection's peer
+// otherwise.
+func ClientIP(r *http.Request, trustProxy bool) string {
+	if trustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
