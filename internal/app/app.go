@@ -160,7 +160,8 @@ func (a *App) buildInfrastructure() error {
 		return err
 	}
 	a.Web = web.NewServer(web.Options{Catalog: a.Cat, Renderer: rnd, Assets: assets, Logger: a.Log,
-		Metrics: web.NewMetrics(a.DB.SQL(), a.DB.Engine()), Session: a.Sessions.Middleware})
+		Metrics: web.NewMetrics(a.DB.SQL(), a.DB.Engine()), Session: a.Sessions.Middleware,
+		Compress: a.Cfg.Compress, Build: Version})
 	return nil
 }
 
