@@ -128,7 +128,7 @@ func Build(d *db.DB, cfg *config.Config, log *slog.Logger, sender mail.Sender) (
 	}
 	a.Web.Handle("GET /healthz", a.healthz)
 	a.Web.Handle("GET /readyz", a.readyz)
-	a.Web.HandleHTTP("GET /metrics", a.Web.Metrics.Handler())
+	a.Web.HandleHTTP("GET /metrics", noStore(a.Web.Metrics.Handler()))
 	a.startOutbox()
 	return a, nil
 }
@@ -213,6 +213,15 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "dialect": a.DB.Engine()})
 	return nil
+}
+
+// noStore marks live answers (metrics) that no cache may keep: they get
+// no validator either.
+func noStore(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
 }
 
 // String describes the app for logs.

@@ -139,8 +139,8 @@ func (g *gzipWriter) WriteHeader(code int) {
 	if g.status == 0 {
 		g.status = code
 	}
-	if !g.eligible(false) {
-		g.decide(false)
+	if !g.eligible(false) || g.Header().Get("Content-Encoding") != "" {
+		g.decide(false) // nothing to hold: the handler encodes itself
 	}
 }
 
@@ -172,7 +172,7 @@ func (g *gzipWriter) eligible(sniff bool) bool {
 	if g.status != http.StatusOK && g.status != 0 && (g.status < 400 || g.status == http.StatusRequestedRangeNotSatisfiable) {
 		return false // 204, 206, 304, redirects: no body to compress
 	}
-	if h.Get("Content-Encoding") != "" || h.Get("Content-Range") != "" {
+	if h.Get("Content-Range") != "" {
 		return false
 	}
 	ct := h.Get("Content-Type")
@@ -192,7 +192,7 @@ func (g *gzipWriter) decide(big bool) {
 	}
 	if g.eligible(true) {
 		addVary(h, "Accept-Encoding")
-		if big && g.accept {
+		if big && g.accept && h.Get("Content-Encoding") == "" {
 			h.Set("Content-Encoding", "gzip")
 			h.Del("Content-Length")
 			if et := h.Get("ETag"); et != "" && !strings.HasPrefix(et, "W/") {
