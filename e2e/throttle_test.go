@@ -168,4 +168,3 @@ func evalIn[T any](t *testing.T, ctx context.Context, js string) T {
 	}
 	return v
 }
-
