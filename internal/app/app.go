@@ -133,7 +133,7 @@ func Build(d *db.DB, cfg *config.Config, log *slog.Logger, sender mail.Sender) (
 	}
 	a.Web.Handle("GET /healthz", a.healthz)
 	a.Web.Handle("GET /readyz", a.readyz)
-	a.Web.HandleHTTP("GET /metrics", a.Web.Metrics.Handler())
+	a.Web.HandleHTTP("GET /metrics", noStore(a.Web.Metrics.Handler()))
 	a.startOutbox()
 	return a, nil
 }
@@ -165,7 +165,8 @@ func (a *App) buildInfrastructure() error {
 		return err
 	}
 	a.Web = web.NewServer(web.Options{Catalog: a.Cat, Renderer: rnd, Assets: assets, Logger: a.Log,
-		Metrics: web.NewMetrics(a.DB.SQL(), a.DB.Engine()), Session: a.Sessions.Middleware})
+		Metrics: web.NewMetrics(a.DB.SQL(), a.DB.Engine()), Session: a.Sessions.Middleware,
+		Compress: a.Cfg.Compress, Build: Version})
 	return a.buildComments()
 }
 
@@ -217,6 +218,15 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "dialect": a.DB.Engine()})
 	return nil
+}
+
+// noStore marks live answers (metrics) that no cache may keep: they get
+// no validator either.
+func noStore(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
 }
 
 // String describes the app for logs.

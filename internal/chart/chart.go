@@ -6,7 +6,8 @@
 package chart
 
 import (
-	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
 	"fmt"
 	"html"
 	"html/template"
@@ -38,10 +39,19 @@ func SeriesColour(i int) string { return palette[i%len(palette)] }
 
 const textFill = "#1f1f1f"
 
-// newID makes the id that ties a chart's title and description to it: random,
-// so charts rendered apart (cached fragments, several modules on one page)
-// never share one, without a counter shared by the whole process.
-func newID(prefix string) string { return prefix + strings.ToLower(rand.Text()[:10]) }
+// idMark stands for a chart's id while it is drawn; withID replaces it.
+const idMark = "\x00id\x00"
+
+// withID gives a drawn chart the id that ties its title and description to
+// it: a hash of the chart itself, so charts rendered apart (cached
+// fragments, several modules on one page) do not share one unless they
+// are the same chart, there is no counter shared by the whole process,
+// and the same data always gives the same bytes (a page's ETag holds).
+func withID(prefix, svg string) template.HTML {
+	sum := sha256.Sum256([]byte(svg))
+	id := prefix + strings.ToLower(base32.StdEncoding.EncodeToString(sum[:10])[:10])
+	return template.HTML(strings.ReplaceAll(svg, idMark, id))
+}
 
 func esc(s string) string { return html.EscapeString(s) }
 
@@ -56,7 +66,7 @@ func truncate(s string, n int) string {
 func f1(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
 
 func header(b *strings.Builder, w, h int, title, desc, role string) {
-	id := newID("c")
+	id := idMark
 	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMinYMin meet" role="%s" aria-labelledby="%s-t %s-d" focusable="false">`, w, h, role, id, id)
 	fmt.Fprintf(b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(title), id, esc(desc))
 }
@@ -85,7 +95,7 @@ func Bar(title, desc string, items []Item) template.HTML {
 		fmt.Fprintf(&b, `<text x="%s" y="%d" fill="%s" font-size="12">%s</text>`, f1(float64(labelW)+bw+6), y+17, textFill, esc(it.Display))
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return withID("c", b.String())
 }
 
 // Progress draws target bars: actual against target, one row each.
@@ -110,7 +120,7 @@ func Progress(title, desc string, items []Item, targets []float64) template.HTML
 		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s" font-size="12">%s</text>`, labelW+barW+6, y+19, textFill, esc(it.Display))
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return withID("c", b.String())
 }
 
 // Stacked draws vertical stacked bars: one bar per category, one colour per
@@ -154,7 +164,7 @@ func Stacked(title, desc string, categories []string, series []Series) template.
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d" fill="%s" font-size="12">%s</text>`, lx, ly-10, SeriesColour(i), lx+18, ly, textFill, esc(truncate(s.Name, 28)))
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return withID("c", b.String())
 }
 
 // Line draws one line per series over the labels (x axis).
@@ -200,5 +210,5 @@ func Line(title, desc string, labels []string, series []Series) template.HTML {
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d" fill="%s" font-size="12">%s</text>`, left, ly-4, SeriesColour(si), left+18, ly+6, textFill, esc(truncate(s.Name, 60)))
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return withID("c", b.String())
 }

@@ -129,7 +129,7 @@ func Map(title, desc string, regions map[string]Region, marks bool) template.HTM
 	}
 	bounds := Classes(vals)
 	var s strings.Builder
-	id := newID("m")
+	id := idMark
 	role := "img"
 	for _, r := range regions {
 		if r.Href != "" {
@@ -171,7 +171,7 @@ func Map(title, desc string, regions map[string]Region, marks bool) template.HTM
 		fmt.Fprintf(&s, `<circle cx="%d" cy="%d" r="5" fill="#e07b39" stroke="#ffffff" stroke-width="1.5"/>`, sh.CX, sh.CY)
 	}
 	s.WriteString(`</svg>`)
-	return template.HTML(s.String())
+	return withID("m", s.String())
 }
 
 // Bounds returns the class bounds Map uses for these regions (for the legend).

@@ -27,6 +27,7 @@ type Config struct {
 	LogLevel      slog.Level // debug, info, warn, error
 	SecureCookies bool       // always mark cookies Secure (behind TLS)
 	TrustProxy    bool       // trust X-Forwarded-For / -Proto from a reverse proxy
+	Compress      bool       // gzip text responses (off when a proxy compresses)
 	Demo          bool       // load demo data into an empty database
 	TimeZone      *time.Location
 	ShutdownGrace time.Duration
@@ -53,6 +54,7 @@ func Settings() []Setting {
 		{"log-level", "DIJALOG_LOG_LEVEL", "info", "log level: debug, info, warn or error"},
 		{"secure-cookies", "DIJALOG_SECURE_COOKIES", "false", "always mark cookies Secure (set when a TLS proxy is in front)"},
 		{"trust-proxy", "DIJALOG_TRUST_PROXY", "false", "trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy"},
+		{"compress", "DIJALOG_COMPRESS", "true", "gzip text responses for clients that accept it (set false when a proxy in front compresses)"},
 		{"timezone", "DIJALOG_TIMEZONE", "Europe/Sarajevo", "time zone in which dates are shown"},
 		{"shutdown-grace", "DIJALOG_SHUTDOWN_GRACE", "20s", "how long in-flight requests may finish after SIGTERM"},
 		{"login-limit", "DIJALOG_LOGIN_LIMIT", "30", "sign-in attempts one IP address may make per 15 minutes (raise it where many people share an address)"},
@@ -65,7 +67,7 @@ func Settings() []Setting {
 func Bind(fs *flag.FlagSet, env func(string) string, withServe bool) func() (*Config, error) {
 	vals := map[string]*string{}
 	for _, s := range Settings() {
-		if !withServe && (s.Flag == "addr" || s.Flag == "secure-cookies" || s.Flag == "trust-proxy" || s.Flag == "shutdown-grace") {
+		if !withServe && (s.Flag == "addr" || s.Flag == "secure-cookies" || s.Flag == "trust-proxy" || s.Flag == "shutdown-grace" || s.Flag == "compress") {
 			continue
 		}
 		def := s.Default
@@ -166,7 +168,7 @@ func (c *Config) parseProxy(get func(string) string) error {
 	for _, f := range []struct {
 		flag string
 		dst  *bool
-	}{{"secure-cookies", &c.SecureCookies}, {"trust-proxy", &c.TrustProxy}} {
+	}{{"secure-cookies", &c.SecureCookies}, {"trust-proxy", &c.TrustProxy}, {"compress", &c.Compress}} {
 		if v := get(f.flag); v != "" {
 			b, err := strconv.ParseBool(v)
 			if err != nil {

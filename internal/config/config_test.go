@@ -50,6 +50,10 @@ func TestConfig(t *testing.T) {
 		{name: "login limit", env: map[string]string{"DIJALOG_LOGIN_LIMIT": "500"}, check: func(c *Config) bool { return c.LoginPerIP == 500 }},
 		{name: "bad login limit", args: []string{"--login-limit", "0"}, wantErr: "--login-limit"},
 		{name: "bad grace", args: []string{"--shutdown-grace", "soon"}, wantErr: "--shutdown-grace"},
+		{name: "compress by default", check: func(c *Config) bool { return c.Compress }},
+		{name: "compress off by env", env: map[string]string{"DIJALOG_COMPRESS": "false"}, check: func(c *Config) bool { return !c.Compress }},
+		{name: "compress off by flag", args: []string{"--compress=false"}, env: map[string]string{"DIJALOG_COMPRESS": "true"}, check: func(c *Config) bool { return !c.Compress }},
+		{name: "bad compress", env: map[string]string{"DIJALOG_COMPRESS": "gzip"}, wantErr: "--compress"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

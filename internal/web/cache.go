@@ -105,17 +105,23 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, h http.Handler
 	gen := c.gen.Load()
 	rec := &captureWriter{header: http.Header{}}
 	h.ServeHTTP(rec, r)
-	for k, v := range rec.header {
-		w.Header()[k] = v
-	}
 	status := rec.status
 	if status == 0 {
 		status = http.StatusOK
 	}
+	cacheable := status == http.StatusOK && rec.header.Get("Set-Cookie") == "" && !strings.Contains(rec.header.Get("Cache-Control"), "no-store") &&
+		strings.HasPrefix(rec.header.Get("Content-Type"), "text/html")
+	if cacheable && rec.header.Get("ETag") == "" {
+		// The validator is kept with the page, so a revalidation within
+		// the TTL is answered 304 without rendering or hashing.
+		rec.header.Set("ETag", bodyTag(rec.body.Bytes()))
+	}
+	for k, v := range rec.header {
+		w.Header()[k] = v
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(rec.body.Bytes())
-	if status == http.StatusOK && rec.header.Get("Set-Cookie") == "" && !strings.Contains(rec.header.Get("Cache-Control"), "no-store") &&
-		strings.HasPrefix(rec.header.Get("Content-Type"), "text/html") {
+	if cacheable {
 		c.put(key, &cachedPage{gen: gen, at: time.Now(), header: rec.header.Clone(), body: bytes.Clone(rec.body.Bytes())})
 	}
 	return true

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,6 +38,8 @@ type Server struct {
 	limits   *http.ServeMux // routes with their own body limit (see BodyLimit)
 	limitFor map[string]int64
 	cache    *pageCache
+	gz       *compressor
+	build    string // goes into validators made from data versions
 }
 
 // Route describes one registered route, for tests that walk the router.
@@ -57,6 +60,12 @@ type Options struct {
 	// Session loads each request's session and checks its CSRF token
 	// (the auth package's Sessions.Middleware); nil for none.
 	Session Middleware
+	// Compress gzips text responses for clients that accept it (off when
+	// a proxy in front compresses already).
+	Compress bool
+	// Build names the release (the version); with the assets' fingerprints
+	// it makes validators from data versions change on a deploy.
+	Build string
 }
 
 // Middleware wraps the router of srv (srv answers the failures it finds,
@@ -70,12 +79,25 @@ func NewServer(o Options) *Server {
 	}
 	s := &Server{mux: http.NewServeMux(), Cat: o.Catalog, Render: o.Renderer, Assets: o.Assets, Log: o.Logger, Metrics: o.Metrics, maxBody: o.MaxBody, session: o.Session,
 		exempt: http.NewServeMux(), limits: http.NewServeMux(), limitFor: map[string]int64{},
-		cache: newPageCache(2*time.Second, 2000)}
+		cache: newPageCache(2*time.Second, 2000), gz: newCompressor(o.Compress)}
+	s.build = o.Build
+	if o.Assets != nil {
+		s.build += "." + o.Assets.Build()
+	}
+	if o.Build == "" || o.Build == "dev" {
+		// A development build changes without a new name: one process's
+		// validators must not outlive it.
+		s.build += "." + strconv.FormatInt(time.Now().UnixNano(), 36)
+	}
 	s.cop = http.NewCrossOriginProtection()
 	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, ErrCSRF)
 	}))
-	s.mux.Handle("GET /static/{file}", s.label("GET /static/{file}", o.Assets))
+	var assets http.Handler = http.NotFoundHandler()
+	if o.Assets != nil {
+		assets = o.Assets.Handler(o.Compress)
+	}
+	s.mux.Handle("GET /static/{file}", s.label("GET /static/{file}", assets))
 	s.routes = append(s.routes, Route{Method: "GET", Pattern: "/static/{file}"})
 	s.Handle("GET /{$}", s.rootRedirect)
 	for _, code := range i18n.Codes() {
@@ -201,7 +223,7 @@ func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) {
 		return
 	}
-	if rw, ok := w.(*responseWriter); ok && rw.status != 0 {
+	if responseStarted(w) {
 		// The answer has begun (typically the client went away while it
 		// was being written): nothing more can be sent.
 		s.Log.DebugContext(r.Context(), "response already started", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -272,7 +294,7 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // Handler is the whole stack: recovery, logging and metrics, security
-// headers, cross-origin protection, body limit, session and CSRF, router.
+// headers, compression, validators and 304s, cross-origin protection, body limit, session and CSRF, router.
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = http.HandlerFunc(s.dispatch)
 	if s.session != nil {
@@ -280,6 +302,8 @@ func (s *Server) Handler() http.Handler {
 	}
 	h = s.limitBody(h)
 	h = s.cop.Handler(h)
+	h = s.conditional(h)
+	h = s.compress(h)
 	h = securityHeaders(h)
 	h = s.observe(h)
 	return h
@@ -445,6 +469,29 @@ func (w *responseWriter) Write(b []byte) (int, error) {
 }
 
 func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// responseStarted reports whether any writer in the chain has begun the
+// answer (sent or held its status), so no error page can replace it.
+func responseStarted(w http.ResponseWriter) bool {
+	for w != nil {
+		switch x := w.(type) {
+		case *responseWriter:
+			if x.status != 0 {
+				return true
+			}
+		case interface{ headerSent() bool }:
+			if x.headerSent() {
+				return true
+			}
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return false
+		}
+		w = u.Unwrap()
+	}
+	return false
+}
 
 // Flush lets streaming handlers (CSV exports) flush.
 func (w *responseWriter) Flush() {
