@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
@@ -93,6 +94,31 @@ func TestFinding13CSRFTokenFromBodyOnly(t *testing.T) {
 		form.Set("csrf_token", tok)
 		if status, _, _ := post(t, c, ta.srv.URL+"/bs/account/profile", form); status != http.StatusSeeOther {
 			t.Errorf("token in the body: %d, want 303", status)
+		}
+	})
+}
+
+// TestFinding10StaffSessionEnds: a coordinator's session signs out 12 hours
+// after sign-in even if used every minute; a citizen's does not.
+func TestFinding10StaffSessionEnds(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newTestApp(t, d)
+		staff := ta.login(t, "koordinator.mostar@demo.dijalog.ba")
+		citizen := ta.login(t, "gradjanin@demo.dijalog.ba")
+		if status, _ := get(t, staff, ta.srv.URL+"/bs/account"); status != 200 {
+			t.Fatalf("staff account page: %d", status)
+		}
+		// Both sessions began 13 hours ago (and were used a minute ago).
+		if _, err := d.ExecContext(context.Background(), `UPDATE sessions SET created_at = ?, last_seen_at = ? WHERE user_id IS NOT NULL`,
+			db.Now().Add(-13*time.Hour), db.Now().Add(-time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if status, _ := get(t, staff, ta.srv.URL+"/bs/account"); status != http.StatusSeeOther {
+			t.Errorf("staff session 13 h old: %d, want 303 to sign in", status)
+		}
+		if status, _ := get(t, citizen, ta.srv.URL+"/bs/account"); status != 200 {
+			t.Errorf("citizen session 13 h old: %d, want 200", status)
 		}
 	})
 }
