@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/dijalog/dijalog/internal/audit"
 	"github.com/dijalog/dijalog/internal/i18n"
@@ -67,9 +66,10 @@ func Need(r *http.Request) (*User, error) {
 	return nil, refuse.ErrSignIn
 }
 
-// safeNext accepts only local paths under a locale prefix.
+// safeNext is next when it is a path of this site (web.LocalPath), the
+// locale's home otherwise.
 func safeNext(next, loc string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") || len(next) > 500 {
+	if !web.LocalPath(next) {
 		return "/" + loc + "/"
 	}
 	return next

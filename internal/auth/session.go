@@ -78,6 +78,21 @@ func sessionID(r *http.Request) string {
 	return ""
 }
 
+// slide moves a session's expiry on, at most once every ten minutes:
+// anonymous sessions by a day, signed-in ones as expiry allows.
+func (m *Sessions) slide(r *http.Request, s *session, u *User) {
+	if time.Since(s.LastSeen) <= 10*time.Minute {
+		return
+	}
+	until := time.Now().Add(AnonymousLifetime)
+	if s.UserID != 0 && u != nil {
+		until = expiry(u, s.CreatedAt, time.Now())
+	}
+	if err := m.svc.st.touchSession(r.Context(), m.svc.db, s.ID, until); err != nil {
+		m.log.WarnContext(r.Context(), "session touch failed", "err", err)
+	}
+}
+
 // Middleware loads the session of every request and checks the CSRF token
 // of state-changing ones (web.Options.Session).
 // It is a web.Middleware: srv answers a missing or wrong CSRF token.
@@ -89,22 +104,20 @@ func (m *Sessions) Middleware(srv *web.Server, next http.Handler) http.Handler {
 		if c, err := r.Cookie(m.cookieName(r)); err == nil && c.Value != "" && len(c.Value) < 100 {
 			s, u, err := m.svc.st.sessionWithUser(r.Context(), m.svc.db, hashToken(c.Value))
 			switch {
+			case err == nil && u != nil && time.Now().After(absoluteEnd(u, s.CreatedAt)):
+				// Past its absolute life (a citizen given a role keeps a
+				// session at most 12 hours from its start): sign out.
+				if err := m.svc.st.deleteSession(r.Context(), m.svc.db, s.ID); err != nil {
+					m.log.WarnContext(r.Context(), "session end failed", "err", err)
+				}
+				m.clearCookie(w, r)
 			case err == nil:
 				cur.s = s
 				if u != nil && u.Status == StatusActive {
 					cur.user = u
 					st.Viewer = u
 				}
-				// Slide the expiry, at most once every ten minutes.
-				if time.Since(s.LastSeen) > 10*time.Minute {
-					life := AnonymousLifetime
-					if s.UserID != 0 {
-						life = SessionLifetime
-					}
-					if err := m.svc.st.touchSession(r.Context(), m.svc.db, s.ID, time.Now().Add(life)); err != nil {
-						m.log.WarnContext(r.Context(), "session touch failed", "err", err)
-					}
-				}
+				m.slide(r, s, u)
 			case errors.Is(err, refuse.ErrNotFound):
 				m.clearCookie(w, r)
 			default:
@@ -113,7 +126,7 @@ func (m *Sessions) Middleware(srv *web.Server, next http.Handler) http.Handler {
 		}
 		st.CSRF = func() (string, error) {
 			if cur.s == nil {
-				if err := m.start(w, r, cur, 0); err != nil {
+				if err := m.start(w, r, cur, nil); err != nil {
 					return "", err
 				}
 			}
@@ -133,21 +146,23 @@ func (m *Sessions) csrfOK(r *http.Request, cur *current) bool {
 	if cur.s == nil {
 		return false
 	}
+	// The header (scripts) or the body, never the query string: a token in
+	// a URL ends up in logs, history and Referer headers.
 	tok := r.Header.Get("X-CSRF-Token")
-	if tok == "" && r.Form != nil {
-		tok = r.Form.Get("csrf_token")
+	if tok == "" && r.PostForm != nil {
+		tok = r.PostForm.Get("csrf_token")
 	}
 	return tok != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(cur.s.CSRFToken)) == 1
 }
 
-// start creates a session (anonymous when userID is 0) and sets its cookie.
-func (m *Sessions) start(w http.ResponseWriter, r *http.Request, cur *current, userID int64) error {
+// start creates a session (anonymous when u is nil) and sets its cookie.
+func (m *Sessions) start(w http.ResponseWriter, r *http.Request, cur *current, u *User) error {
 	tok := randomToken()
-	life := AnonymousLifetime
-	if userID != 0 {
-		life = SessionLifetime
+	now := time.Now()
+	s := session{ID: hashToken(tok), CSRFToken: randomToken(), ExpiresAt: now.Add(AnonymousLifetime), LastSeen: now, CreatedAt: now}
+	if u != nil {
+		s.UserID, s.ExpiresAt = u.ID, expiry(u, now, now)
 	}
-	s := session{ID: hashToken(tok), UserID: userID, CSRFToken: randomToken(), ExpiresAt: time.Now().Add(life), LastSeen: time.Now()}
 	if err := m.svc.st.insertSession(r.Context(), m.svc.db, s, m.ClientIP(r), r.UserAgent()); err != nil {
 		return err
 	}
@@ -177,7 +192,7 @@ func (m *Sessions) SignIn(w http.ResponseWriter, r *http.Request, u *User) error
 			return err
 		}
 	}
-	if err := m.start(w, r, cur, u.ID); err != nil {
+	if err := m.start(w, r, cur, u); err != nil {
 		return err
 	}
 	cur.user = u

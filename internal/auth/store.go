@@ -238,6 +238,32 @@ type session struct {
 	CSRFToken string
 	ExpiresAt time.Time
 	LastSeen  time.Time
+	CreatedAt time.Time
+}
+
+// expiry is when a signed-in session ends if no request comes: for staff
+// 12 hours after it began; for citizens 7 days after the last request, and
+// never later than 30 days after it began.
+func expiry(u *User, created, now time.Time) time.Time {
+	if len(u.Grants) > 0 {
+		return absoluteEnd(u, created)
+	}
+	return minTime(now.Add(CitizenIdleLifetime), absoluteEnd(u, created))
+}
+
+// absoluteEnd is the latest a signed-in session may last, however active.
+func absoluteEnd(u *User, created time.Time) time.Time {
+	if len(u.Grants) > 0 {
+		return created.Add(StaffSessionLifetime)
+	}
+	return created.Add(CitizenSessionLifetime)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 func (store) insertSession(ctx context.Context, q db.Querier, s session, ip, ua string) error {
@@ -260,7 +286,7 @@ func (store) insertSession(ctx context.Context, q db.Querier, s session, ip, ua 
 // signed-in request under load. u is nil for an anonymous session or a
 // deleted user; the caller checks u.Status.
 func (store) sessionWithUser(ctx context.Context, q db.Querier, id string) (*session, *User, error) {
-	rows, err := q.QueryContext(ctx, `SELECT s.id, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at,
+	rows, err := q.QueryContext(ctx, `SELECT s.id, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at, s.created_at,
 		u.id, u.public_id, u.email, u.display_name, u.locale, u.status, u.created_at,
 		g.role, g.scope_kind, g.scope_ref
 		FROM sessions s
@@ -284,7 +310,7 @@ func (store) sessionWithUser(ctx context.Context, q db.Querier, id string) (*ses
 			created                          sql.Null[time.Time]
 			role, scopeKind, scopeRef        sql.NullString
 		)
-		if err := rows.Scan(&cur.ID, &sessUID, &cur.CSRFToken, &cur.ExpiresAt, &cur.LastSeen,
+		if err := rows.Scan(&cur.ID, &sessUID, &cur.CSRFToken, &cur.ExpiresAt, &cur.LastSeen, &cur.CreatedAt,
 			&userID, &pid, &email, &name, &locale, &status, &created,
 			&role, &scopeKind, &scopeRef); err != nil {
 			return nil, nil, fmt.Errorf("auth.sessionWithUser: scan: %w", err)
@@ -354,6 +380,14 @@ func (store) insertReset(ctx context.Context, q db.Querier, tokenHash string, us
 	_, err := q.ExecContext(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`, tokenHash, userID, db.Now(), db.Time(expires))
 	if err != nil {
 		return fmt.Errorf("auth.insertReset: %w", err)
+	}
+	return nil
+}
+
+// invalidateResets marks every unused reset token of a user used.
+func (store) invalidateResets(ctx context.Context, q db.Querier, userID int64) error {
+	if _, err := q.ExecContext(ctx, `UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, db.Now(), userID); err != nil {
+		return fmt.Errorf("auth.invalidateResets: %w", err)
 	}
 	return nil
 }

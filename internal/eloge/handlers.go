@@ -513,6 +513,11 @@ func (h *Handlers) adminPage(w http.ResponseWriter, r *http.Request, u *auth.Use
 			}
 		}
 	}
+	if !d.IsAdmin && len(d.Mine) == 0 && !d.manager() {
+		// The workspace is for the platforms' managers, the LSG teams and
+		// the experts; others have nothing to work on here.
+		return refuse.ErrForbidden
+	}
 	if d.IsAdmin {
 		if d.Orgs, err = h.orgs(ctx); err != nil {
 			return err
@@ -522,6 +527,16 @@ func (h *Handlers) adminPage(w http.ResponseWriter, r *http.Request, u *auth.Use
 		return err
 	}
 	return h.srv.Render.PageStatus(w, r, status, "eloge/admin", d)
+}
+
+// manager reports whether the reader manages one of the platforms.
+func (d *adminPage) manager() bool {
+	for _, p := range d.Platforms {
+		if p.Manager {
+			return true
+		}
+	}
+	return false
 }
 
 func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, path string) error {

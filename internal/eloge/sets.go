@@ -103,6 +103,19 @@ func (s *Benchmark) CanEditSet(ctx context.Context, u *auth.User, st *Set) (bool
 	return CanManagePlatform(u, p), nil
 }
 
+// CanReadSet reports whether u may read st: a published version anyone
+// may; a draft only an administrator and the managers of the platform
+// that is writing it (a draft is work in progress, not the benchmark).
+func (s *Benchmark) CanReadSet(ctx context.Context, u *auth.User, st *Set) (bool, error) {
+	if !st.Draft() {
+		return true, nil
+	}
+	if u != nil && u.IsAdmin() {
+		return true, nil
+	}
+	return s.CanEditSet(ctx, u, st)
+}
+
 // editable loads the current state of a set inside a transaction and
 // refuses unless it is a draft u may edit. Checking in the transaction
 // keeps a concurrent publication from being changed afterwards.

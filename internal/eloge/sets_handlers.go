@@ -76,9 +76,18 @@ func (h *Handlers) sets(w http.ResponseWriter, r *http.Request) error {
 func (h *Handlers) setsPage(w http.ResponseWriter, r *http.Request, u *auth.User, f *web.Form, status int) error {
 	ctx := r.Context()
 	d := setsPage{Form: f}
-	var err error
-	if d.Sets, err = h.svc.Sets(ctx); err != nil {
+	all, err := h.svc.Sets(ctx)
+	if err != nil {
 		return err
+	}
+	for _, st := range all {
+		ok, err := h.svc.CanReadSet(ctx, u, &st)
+		if err != nil {
+			return err
+		}
+		if ok {
+			d.Sets = append(d.Sets, st)
+		}
 	}
 	if d.Editors, err = h.svc.SetEditors(ctx, u); err != nil {
 		return err
@@ -86,12 +95,25 @@ func (h *Handlers) setsPage(w http.ResponseWriter, r *http.Request, u *auth.User
 	return h.srv.Render.PageStatus(w, r, status, "eloge/sets", d)
 }
 
-func (h *Handlers) loadSet(r *http.Request) (*Set, error) {
+// loadSet is the set of the path, when u may read it: a draft another
+// reader may not see answers not found, as a missing one does.
+func (h *Handlers) loadSet(r *http.Request, u *auth.User) (*Set, error) {
 	id, err := strconv.ParseInt(r.PathValue("set"), 10, 64)
 	if err != nil || id <= 0 {
 		return nil, refuse.ErrNotFound
 	}
-	return h.svc.SetByID(r.Context(), id)
+	st, err := h.svc.SetByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := h.svc.CanReadSet(r.Context(), u, st)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, refuse.ErrNotFound
+	}
+	return st, nil
 }
 
 // setTarget is the signed-in person and the set of the path; ok is false
@@ -101,7 +123,7 @@ func (h *Handlers) setTarget(w http.ResponseWriter, r *http.Request) (*auth.User
 	if err != nil {
 		return nil, nil, false, err
 	}
-	st, err := h.loadSet(r)
+	st, err := h.loadSet(r, u)
 	if err != nil {
 		return nil, nil, false, err
 	}

@@ -456,6 +456,13 @@ func (w *responseWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
 	}
+	if code >= 300 && code < 400 {
+		// The last line against an open redirect: whatever a handler put
+		// in Location, a browser only ever goes to a path of this site.
+		if loc := w.Header().Get("Location"); loc != "" && !LocalPath(loc) {
+			w.Header().Set("Location", "/")
+		}
+	}
 	w.ResponseWriter.WriteHeader(code)
 }
 

@@ -1,0 +1,124 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/db/dbtest"
+)
+
+// The tests of this file are named after the findings of the security
+// probe (issue 14) they keep closed; each failed on the code before its fix.
+
+// TestFinding01OpenRedirect: the sign-in's next comes from the request; a
+// value that a browser reads as another site goes home instead, signed in
+// or not.
+func TestFinding01OpenRedirect(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newTestApp(t, d)
+		for _, next := range []string{"/\t/evil.example/", "//evil.example/", "/\\evil.example", "https://evil.example/", "/%2F%2Fevil.example/", "/\r\n/evil.example"} {
+			c := ta.client(t)
+			tok := ta.csrf(t, c)
+			status, _, h := post(t, c, ta.srv.URL+"/bs/login", url.Values{"csrf_token": {tok}, "email": {"gradjanin@demo.dijalog.ba"}, "password": {DemoPassword}, "next": {next}})
+			if status != http.StatusSeeOther || h.Get("Location") != "/bs/" {
+				t.Errorf("next=%q: %d, Location %q; want 303 to /bs/", next, status, h.Get("Location"))
+			}
+		}
+		c := ta.client(t)
+		tok := ta.csrf(t, c)
+		_, _, h := post(t, c, ta.srv.URL+"/bs/login", url.Values{"csrf_token": {tok}, "email": {"gradjanin@demo.dijalog.ba"}, "password": {DemoPassword}, "next": {"/bs/projects?sort=value"}})
+		if h.Get("Location") != "/bs/projects?sort=value" {
+			t.Errorf("a page of the site: Location %q", h.Get("Location"))
+		}
+	})
+}
+
+// TestFinding12ElogeDrafts: a draft principle set is read only by an
+// administrator and the managers of the platform writing it; the ELoGE
+// workspace only by those with work there.
+func TestFinding12ElogeDrafts(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newTestApp(t, d)
+		v1, err := ta.elogeWiring.Eloge.SetByCode(context.Background(), "2008")
+		if err != nil {
+			t.Fatal(err)
+		}
+		manager := ta.login(t, "ocd@demo.dijalog.ba")
+		citizen := ta.login(t, "gradjanin@demo.dijalog.ba")
+		_, body := get(t, manager, ta.srv.URL+"/en/admin/eloge/sets")
+		tok := csrfRe.FindStringSubmatch(body)[1]
+		status, _, h := post(t, manager, ta.srv.URL+"/en/admin/eloge/sets/"+itoa(v1.ID)+"/versions", url.Values{"csrf_token": {tok}})
+		if status != http.StatusSeeOther {
+			t.Fatalf("new version: %d", status)
+		}
+		draft := h.Get("Location")
+		if status, _ := get(t, manager, ta.srv.URL+draft); status != 200 {
+			t.Errorf("the manager reads the draft: %d", status)
+		}
+		for _, path := range []string{draft, draft + "/principles/4"} {
+			if status, _ := get(t, citizen, ta.srv.URL+path); status != http.StatusNotFound {
+				t.Errorf("a citizen reads %s: %d, want 404", path, status)
+			}
+		}
+		if _, body := get(t, citizen, ta.srv.URL+"/en/admin/eloge/sets"); strings.Contains(body, strings.TrimPrefix(draft, "/en")) {
+			t.Error("the sets list shows a citizen the draft")
+		}
+		if status, _ := get(t, citizen, ta.srv.URL+"/en/admin/eloge"); status != http.StatusForbidden {
+			t.Errorf("a citizen opens the ELoGE workspace: %d, want 403", status)
+		}
+		if status, _ := get(t, manager, ta.srv.URL+"/en/admin/eloge"); status != 200 {
+			t.Errorf("the platform's manager opens the workspace: %d", status)
+		}
+	})
+}
+
+// TestFinding13CSRFTokenFromBodyOnly: a token in the query string (which
+// ends up in logs, history and Referer headers) does not count.
+func TestFinding13CSRFTokenFromBodyOnly(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newTestApp(t, d)
+		c := ta.login(t, "gradjanin@demo.dijalog.ba")
+		tok := ta.csrf(t, c)
+		form := url.Values{"name": {"Građanin"}, "locale": {"bs"}}
+		if status, _, _ := post(t, c, ta.srv.URL+"/bs/account/profile?csrf_token="+url.QueryEscape(tok), form); status != http.StatusForbidden {
+			t.Errorf("token in the query: %d, want 403", status)
+		}
+		form.Set("csrf_token", tok)
+		if status, _, _ := post(t, c, ta.srv.URL+"/bs/account/profile", form); status != http.StatusSeeOther {
+			t.Errorf("token in the body: %d, want 303", status)
+		}
+	})
+}
+
+// TestFinding10StaffSessionEnds: a coordinator's session signs out 12 hours
+// after sign-in even if used every minute; a citizen's does not.
+func TestFinding10StaffSessionEnds(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newTestApp(t, d)
+		staff := ta.login(t, "koordinator.mostar@demo.dijalog.ba")
+		citizen := ta.login(t, "gradjanin@demo.dijalog.ba")
+		if status, _ := get(t, staff, ta.srv.URL+"/bs/account"); status != 200 {
+			t.Fatalf("staff account page: %d", status)
+		}
+		// Both sessions began 13 hours ago (and were used a minute ago).
+		if _, err := d.ExecContext(context.Background(), `UPDATE sessions SET created_at = ?, last_seen_at = ? WHERE user_id IS NOT NULL`,
+			db.Now().Add(-13*time.Hour), db.Now().Add(-time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if status, _ := get(t, staff, ta.srv.URL+"/bs/account"); status != http.StatusSeeOther {
+			t.Errorf("staff session 13 h old: %d, want 303 to sign in", status)
+		}
+		if status, _ := get(t, citizen, ta.srv.URL+"/bs/account"); status != 200 {
+			t.Errorf("citizen session 13 h old: %d, want 200", status)
+		}
+	})
+}
