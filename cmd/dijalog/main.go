@@ -180,8 +180,17 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	go a.Maintain(ctx)
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if cfg.MetricsAddr != "" {
+		msrv, err := serveMetrics(cfg.MetricsAddr, a.MetricsHandler(), errc)
+		if err != nil {
+			log.Error("cannot listen for metrics", "addr", cfg.MetricsAddr, "err", err)
+			return exitFail
+		}
+		defer msrv.Close()
+		log.Info("metrics are served", "url", "http://"+cfg.MetricsAddr+"/metrics")
+	}
 	log.Info("dijalog is serving", "url", "http://"+ln.Addr().String()+"/", "db", cfg.Redacted(), "dialect", a.DB.Engine(), "version", app.Version, "startup_ms", time.Since(start).Milliseconds())
 	select {
 	case err := <-errc:
@@ -198,6 +207,21 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 	}
 	log.Info("stopped")
 	return exitOK
+}
+
+// serveMetrics starts the --metrics-addr listener (only /metrics).
+func serveMetrics(addr string, h http.Handler, errc chan<- error) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+	}()
+	return srv, nil
 }
 
 func migrate(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {

@@ -5,12 +5,15 @@ package app
 
 import (
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -177,6 +180,39 @@ func (a *App) passwordParams() auth.PasswordParams {
 		return auth.PasswordParams{Memory: 64, Time: 1, Threads: 1}
 	}
 	return auth.DefaultPasswordParams()
+}
+
+// MetricsHandler serves /metrics alone, for the --metrics-addr listener.
+func (a *App) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.Web.Metrics.Handler())
+	return mux
+}
+
+// metricsGuard keeps the metrics (Go version, routes, sign-in counts) from
+// the public: on the main listener they answer a request that brings the
+// configured bearer token, or a direct connection from this machine that no
+// proxy forwarded; everyone else gets a plain 404.
+func (a *App) metricsGuard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.metricsAllowed(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		http.NotFound(w, r)
+	})
+}
+
+func (a *App) metricsAllowed(r *http.Request) bool {
+	if tok := a.Cfg.MetricsToken; tok != "" {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		return ok && subtle.ConstantTimeCompare([]byte(got), []byte(tok)) == 1
+	}
+	if r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" || r.Header.Get("X-Real-Ip") != "" {
+		return false
+	}
+	ip := net.ParseIP(web.ClientIP(r, false))
+	return ip != nil && ip.IsLoopback()
 }
 
 // Handler is the full HTTP stack.

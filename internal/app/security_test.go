@@ -3,11 +3,13 @@ package app
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dijalog/dijalog/internal/config"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
 )
@@ -121,4 +123,41 @@ func TestFinding10StaffSessionEnds(t *testing.T) {
 			t.Errorf("citizen session 13 h old: %d, want 200", status)
 		}
 	})
+}
+
+// TestFinding13MetricsNotPublic: /metrics (Go version, routes, sign-in
+// counts) answers the machine itself or the bearer of the configured token,
+// never a request a proxy forwarded from the public.
+func TestFinding13MetricsNotPublic(t *testing.T) {
+	t.Parallel()
+	req := func(remote string, h map[string]string) *http.Request {
+		r := httptest.NewRequest("GET", "/metrics", nil)
+		r.RemoteAddr = remote
+		for k, v := range h {
+			r.Header.Set(k, v)
+		}
+		return r
+	}
+	open := &App{Cfg: &config.Config{}}
+	tokened := &App{Cfg: &config.Config{MetricsToken: "s3cr3t-metrics-token-0123456789"}}
+	cases := []struct {
+		name string
+		a    *App
+		r    *http.Request
+		want bool
+	}{
+		{"local operator", open, req("127.0.0.1:5555", nil), true},
+		{"local over IPv6", open, req("[::1]:5555", nil), true},
+		{"from the internet", open, req("203.0.113.7:5555", nil), false},
+		{"forwarded by a local proxy", open, req("127.0.0.1:5555", map[string]string{"X-Forwarded-For": "203.0.113.7"}), false},
+		{"Forwarded header", open, req("127.0.0.1:5555", map[string]string{"Forwarded": "for=203.0.113.7"}), false},
+		{"token configured, none sent", tokened, req("127.0.0.1:5555", nil), false},
+		{"wrong token", tokened, req("203.0.113.7:5555", map[string]string{"Authorization": "Bearer nope"}), false},
+		{"right token", tokened, req("203.0.113.7:5555", map[string]string{"Authorization": "Bearer s3cr3t-metrics-token-0123456789"}), true},
+	}
+	for _, c := range cases {
+		if got := c.a.metricsAllowed(c.r); got != c.want {
+			t.Errorf("%s: allowed = %v, want %v", c.name, got, c.want)
+		}
+	}
 }

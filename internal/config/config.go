@@ -33,6 +33,11 @@ type Config struct {
 	ShutdownGrace time.Duration
 	SMTPURL       string // smtp://user:pass@host:587 ("" = mail goes to the log)
 	LoginPerIP    int    // sign-in attempts per address per 15 minutes
+	// MetricsAddr is a second listener that serves only /metrics ("" =
+	// none); MetricsToken, when set, lets /metrics on the main listener
+	// answer a request with "Authorization: Bearer <token>".
+	MetricsAddr  string
+	MetricsToken string
 	// CheapPasswords hashes new passwords at the lowest cost (tests and
 	// benchmarks only; no flag sets it).
 	CheapPasswords bool
@@ -58,6 +63,8 @@ func Settings() []Setting {
 		{"timezone", "DIJALOG_TIMEZONE", "Europe/Sarajevo", "time zone in which dates are shown"},
 		{"shutdown-grace", "DIJALOG_SHUTDOWN_GRACE", "20s", "how long in-flight requests may finish after SIGTERM"},
 		{"login-limit", "DIJALOG_LOGIN_LIMIT", "30", "sign-in attempts one IP address may make per 15 minutes (raise it where many people share an address)"},
+		{"metrics-addr", "DIJALOG_METRICS_ADDR", "", "a second address that serves only /metrics (e.g. 127.0.0.1:9090); empty: none"},
+		{"metrics-token", "DIJALOG_METRICS_TOKEN", "", "a bearer token that opens /metrics on the main address; empty: /metrics there answers only a direct local connection"},
 		{"smtp-url", "DIJALOG_SMTP_URL", "", "mail server, smtp://user:password@host:587 (STARTTLS) or smtps://...:465; empty: mail is written to the log"},
 	}
 }
@@ -67,7 +74,7 @@ func Settings() []Setting {
 func Bind(fs *flag.FlagSet, env func(string) string, withServe bool) func() (*Config, error) {
 	vals := map[string]*string{}
 	for _, s := range Settings() {
-		if !withServe && (s.Flag == "addr" || s.Flag == "secure-cookies" || s.Flag == "trust-proxy" || s.Flag == "shutdown-grace" || s.Flag == "compress") {
+		if !withServe && serveOnly(s.Flag) {
 			continue
 		}
 		def := s.Default
@@ -88,17 +95,27 @@ func Bind(fs *flag.FlagSet, env func(string) string, withServe bool) func() (*Co
 			}
 			return fromEnv(env, k)
 		}
-		c := &Config{Addr: get("addr"), Data: get("data"), DB: get("db"), BaseURL: get("base-url"), LogFormat: get("log-format"), SMTPURL: get("smtp-url")}
+		c := &Config{Addr: get("addr"), Data: get("data"), DB: get("db"), BaseURL: get("base-url"), LogFormat: get("log-format"), SMTPURL: get("smtp-url"),
+			MetricsAddr: get("metrics-addr"), MetricsToken: get("metrics-token")}
 		if demo != nil {
 			c.Demo = *demo
 		}
-		for _, parse := range []func(get func(string) string) error{c.parseAddr, c.parseDB, c.parseBaseURL, c.parseLog, c.parseProxy, c.parseTime, c.parseLimits, c.parseSMTP} {
+		for _, parse := range []func(get func(string) string) error{c.parseAddr, c.parseDB, c.parseBaseURL, c.parseLog, c.parseProxy, c.parseTime, c.parseLimits, c.parseSMTP, c.parseMetrics} {
 			if err := parse(get); err != nil {
 				return nil, err
 			}
 		}
 		return c, nil
 	}
+}
+
+// serveOnly reports whether a setting concerns only the serve command.
+func serveOnly(flag string) bool {
+	switch flag {
+	case "addr", "secure-cookies", "trust-proxy", "shutdown-grace", "compress", "metrics-addr", "metrics-token":
+		return true
+	}
+	return false
 }
 
 // fromEnv is the value of a setting that has no flag here: its
@@ -202,6 +219,18 @@ func (c *Config) parseLimits(get func(string) string) error {
 		return fmt.Errorf("--login-limit %q: want a whole number from 1 to 1000000", get("login-limit"))
 	}
 	c.LoginPerIP = n
+	return nil
+}
+
+func (c *Config) parseMetrics(func(string) string) error {
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("--metrics-addr %q: want host:port", c.MetricsAddr)
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 20 {
+		return fmt.Errorf("--metrics-token: use at least 20 random characters")
+	}
 	return nil
 }
 
