@@ -79,12 +79,13 @@ func (store) lsgTotals(ctx context.Context, q db.Querier, code string) ([]money.
 	return out, nil
 }
 
-// dataState is "count|latest update|rates[|latest rate]" of the registry,
-// deleted projects included: it changes with every write.
+// dataState is "count|latest update|sum of versions|rates[|latest rate]"
+// of the registry, deleted projects included: it changes with every write,
+// also with two writes in the same second (every update raises a version).
 func (store) dataState(ctx context.Context, q db.Querier) (string, error) {
-	var n, rates int64
+	var n, versions, rates int64
 	var latest, rateAt *time.Time
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*), MAX(updated_at) FROM projects`).Scan(&n, &latestScanner{&latest}); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*), MAX(updated_at), COALESCE(SUM(version), 0) FROM projects`).Scan(&n, &latestScanner{&latest}, &versions); err != nil {
 		return "", fmt.Errorf("projects.store.dataState: %w", err)
 	}
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*), MAX(updated_at) FROM exchange_rates`).Scan(&rates, &latestScanner{&rateAt}); err != nil {
@@ -94,7 +95,7 @@ func (store) dataState(ctx context.Context, q db.Querier) (string, error) {
 	if latest != nil {
 		last = latest.UTC().Format(time.RFC3339Nano)
 	}
-	st := fmt.Sprintf("%d|%s|%d", n, last, rates)
+	st := fmt.Sprintf("%d|%s|%d|%d", n, last, versions, rates)
 	if rateAt != nil {
 		st += "|" + rateAt.UTC().Format(time.RFC3339Nano)
 	}
