@@ -136,7 +136,7 @@ func Build(d *db.DB, cfg *config.Config, log *slog.Logger, sender mail.Sender) (
 	}
 	a.Web.Handle("GET /healthz", a.healthz)
 	a.Web.Handle("GET /readyz", a.readyz)
-	a.Web.HandleHTTP("GET /metrics", noStore(a.Web.Metrics.Handler()))
+	a.Web.HandleHTTP("GET /metrics", noStore(a.metricsGuard(a.Web.Metrics.Handler())))
 	a.startOutbox()
 	return a, nil
 }

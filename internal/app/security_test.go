@@ -160,4 +160,23 @@ func TestFinding13MetricsNotPublic(t *testing.T) {
 			t.Errorf("%s: allowed = %v, want %v", c.name, got, c.want)
 		}
 	}
+	// Through the real router: the route is guarded.
+	ta := newTestApp(t, dbtest.SQLite(t))
+	for _, c := range []struct {
+		xff  string
+		want int
+	}{{"", http.StatusOK}, {"203.0.113.7", http.StatusNotFound}} {
+		r, _ := http.NewRequest("GET", ta.srv.URL+"/metrics", nil)
+		if c.xff != "" {
+			r.Header.Set("X-Forwarded-For", c.xff)
+		}
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("GET /metrics (X-Forwarded-For %q) = %d, want %d", c.xff, resp.StatusCode, c.want)
+		}
+	}
 }

@@ -135,15 +135,9 @@ func (s *Benchmark) CreatePlatform(ctx context.Context, actor *auth.User, orgPID
 	}
 	p := &Platform{PublicID: newID(), OrgID: org.PublicID, Name: org.Name, Country: "BA"}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		now := db.Now()
-		id, err := db.InsertID(ctx, tx, `INSERT INTO eloge_platforms (public_id, org_id, name, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, p.PublicID, p.OrgID, p.Name, p.Country, now, now)
-		if err != nil {
-			if db.IsUniqueViolation(err) {
-				return refuse.ErrConflict
-			}
+		if err := insertPlatform(ctx, tx, p, db.Now()); err != nil {
 			return fmt.Errorf("eloge.CreatePlatform: %w", err)
 		}
-		p.ID = id
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.platform", ObjectKind: "organisation", ObjectRef: org.PublicID})
 	})
 	if err != nil {
@@ -154,33 +148,20 @@ func (s *Benchmark) CreatePlatform(ctx context.Context, actor *auth.User, orgPID
 
 // Platforms lists the platforms.
 func (s *Benchmark) Platforms(ctx context.Context) ([]Platform, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, public_id, org_id, name, country FROM eloge_platforms ORDER BY name`)
+	out, err := listPlatforms(ctx, s.db)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Platforms: %w", err)
 	}
-	defer rows.Close()
-	var out []Platform
-	for rows.Next() {
-		var p Platform
-		if err := rows.Scan(&p.ID, &p.PublicID, &p.OrgID, &p.Name, &p.Country); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // PlatformByPublicID returns one platform.
 func (s *Benchmark) PlatformByPublicID(ctx context.Context, pid string) (*Platform, error) {
-	var p Platform
-	err := s.db.QueryRowContext(ctx, `SELECT id, public_id, org_id, name, country FROM eloge_platforms WHERE public_id = ?`, pid).Scan(&p.ID, &p.PublicID, &p.OrgID, &p.Name, &p.Country)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, refuse.ErrNotFound
-	}
+	p, err := platformByPublicID(ctx, s.db, pid)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.PlatformByPublicID: %w", err)
 	}
-	return &p, nil
+	return p, nil
 }
 
 // Cycle is one year's round of a platform.
