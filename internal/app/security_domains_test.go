@@ -8,10 +8,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dijalog/dijalog/internal/csvout"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/grants"
 	"github.com/dijalog/dijalog/internal/surveys"
 )
 
@@ -146,6 +148,53 @@ func TestFinding06CSVInjection(t *testing.T) {
 		}
 		if !strings.Contains(body, `"'=HYPERLINK(`) {
 			t.Errorf("responses.csv lost the payload: %.300s", body)
+		}
+	})
+}
+
+// TestFinding04SelfDealing (HTTP): LDA Mostar publishes an open call; its
+// representative (ocd@) manages it but may not apply to it for LDA Mostar;
+// the other roles are refused as before (a citizen with no organisation
+// gets the form back: 422).
+func TestFinding04SelfDealing(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newTestApp(t, d)
+		ctx := context.Background()
+		rep, err := ta.Auth.UserByEmail(ctx, "ocd@demo.dijalog.ba")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, _ = ta.Auth.UserByPublicID(ctx, rep.PublicID)
+		orgs := grants.ApplicantOrgs(rep)
+		if len(orgs) == 0 {
+			t.Fatal("ocd@ represents no organisation")
+		}
+		zone, now := ta.Grants.Zone(), time.Now()
+		c, err := ta.Grants.Calls.Create(ctx, rep, grants.CallInput{
+			Publisher: "org:" + orgs[0], Funder: "LDA Mostar", Lang: "bs",
+			Texts:    []grants.Text{{Lang: "bs", Title: "Vlastiti poziv", Body: "Tekst poziva."}},
+			Currency: "BAM", Total: "10.000", Min: "500", Max: "2.000", OwnSharePct: "10", DivergencePct: "30",
+			OpensAt: grants.FormatLocal(now.Add(-time.Hour), zone), QuestionsUntil: grants.FormatLocal(now.AddDate(0, 0, 5), zone), ClosesAt: grants.FormatLocal(now.AddDate(0, 0, 10), zone),
+			Eligibility: "yes | Registrovano?", Form: "budget | Budžet | required", Criteria: "100 | 10 | Kvalitet",
+		}, grants.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ta.Grants.Calls.Publish(ctx, rep, c.Slug, grants.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int{"": http.StatusSeeOther, "gradjanin@demo.dijalog.ba": http.StatusUnprocessableEntity, "ocd@demo.dijalog.ba": http.StatusForbidden}
+		for role, st := range want {
+			cl := ta.as(t, role)
+			v := url.Values{"csrf_token": {ta.csrf(t, cl)}, "org": {orgs[0]}, "q1": {"yes"}}
+			status, _, body := postForm(t, cl, ta.srv.URL+"/en/calls/"+c.Slug+"/apply", v)
+			if status != st {
+				t.Errorf("%q applies for LDA Mostar to LDA Mostar's call: %d, want %d: %.200s", role, status, st, body)
+			}
+			if role == "ocd@demo.dijalog.ba" && !strings.Contains(body, "cannot apply to a call it publishes") {
+				t.Errorf("the refusal does not say why: %.300s", body)
+			}
 		}
 	})
 }
