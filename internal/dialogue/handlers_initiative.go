@@ -111,7 +111,7 @@ func (h initiativePages) initiativePage(w http.ResponseWriter, r *http.Request, 
 	ctx := r.Context()
 	u := auth.UserFrom(r)
 	d := initiativePage{P: p, X: x, LSG: h.lsgNames(ctx, []string{x.LSG})[0], SignedIn: u != nil, IsAuthor: u != nil && u.ID == x.AuthorID,
-		Manage: h.svc.Platforms.CanManage(ctx, u, p), Finance: CanFinance(u, p), Form: f, Op: op, Done: doneKey(r), Sources: Sources()}
+		Manage: h.svc.Platforms.CanManage(ctx, u, p), Finance: CanFinance(u, p, x), Form: f, Op: op, Done: doneKey(r), Sources: Sources()}
 	if d.Form == nil {
 		d.Form = web.EmptyForm()
 		d.Form.Values.Set("currency", x.Cost.Currency)

@@ -20,6 +20,7 @@ var manageOps = []string{"member", "invite", "priority", "action", "action-statu
 type managePage struct {
 	P          *Platform
 	Names      []LSGName
+	Certify    []LSGName // the LSGs whose residents the viewer may verify
 	Members    []Member
 	Priorities []Priority
 	Actions    []Action
@@ -59,6 +60,7 @@ func (h managePages) managePage(w http.ResponseWriter, r *http.Request, p *Platf
 	ctx := r.Context()
 	d := managePage{P: p, Names: h.lsgNames(ctx, p.LSGs), Forms: map[string]*web.Form{}, Op: op, Codes: codes, Done: doneKey(r),
 		Year: time.Now().In(h.zone).Year(), Roles: Roles(), Statuses: ActionStatuses()}
+	d.Certify = h.lsgNames(ctx, h.svc.Residents.CanCertify(ctx, auth.UserFrom(r), p))
 	for _, o := range manageOps {
 		d.Forms[o] = web.EmptyForm()
 	}

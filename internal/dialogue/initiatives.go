@@ -142,7 +142,7 @@ func (s *Initiatives) Allowed(ctx context.Context, u *auth.User, p *Platform, x 
 		return nil
 	}
 	manage := s.canManage(ctx, u, p)
-	finance := CanFinance(u, p)
+	finance := CanFinance(u, p, x)
 	var out []string
 	for _, to := range States() {
 		who, ok := transitions[x.State][to]

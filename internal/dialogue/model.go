@@ -14,8 +14,10 @@
 // priorities, plan, meetings, admissibility, selection). Money is the
 // municipality's record: financing plans, disbursements and the
 // co-financed/implementation/done steps need auth.ActEditLSGRecord for one
-// of the platform's LSGs (or admin). Progress reports may also be written by
-// the initiative's author.
+// of the initiative's own LSG (or admin). Progress reports may also be written by
+// the initiative's author. Records of one LSG on an inter-municipal
+// platform (residency, an initiative's money) are kept only by people who
+// hold a role in that LSG: managing the platform is not enough.
 package dialogue
 
 import (
@@ -37,6 +39,7 @@ var (
 	ErrBallotClosed         = refuse.Key(refuse.ErrConflict, "dialogue.ballot.closed")
 	ErrAlreadyVoted         = refuse.Key(refuse.ErrConflict, "dialogue.ballot.already")
 	ErrOtherLSG             = refuse.Key(refuse.ErrForbidden, "dialogue.ballot.other_lsg")
+	ErrNotYourLSG           = refuse.Key(refuse.ErrForbidden, "dialogue.lsg.not_yours")
 )
 
 // FieldErrors maps form fields to catalogue keys (the one type of internal/web).

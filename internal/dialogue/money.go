@@ -46,7 +46,7 @@ func canMoney(x *Initiative) bool {
 // selected). The donor share names a programme or a project public id of
 // the registry (stored as text).
 func (s *Money) AddShare(ctx context.Context, u *auth.User, p *Platform, x *Initiative, in ShareInput, m Meta) error {
-	if u != nil && !CanFinance(u, p) {
+	if u != nil && !CanFinance(u, p, x) {
 		return refuse.ErrForbidden
 	}
 	if !canMoney(x) {
@@ -92,7 +92,7 @@ func (s *Money) Shares(ctx context.Context, x *Initiative) ([]Share, error) {
 
 // AddDisbursement records money paid out for x (LSG editors).
 func (s *Money) AddDisbursement(ctx context.Context, u *auth.User, p *Platform, x *Initiative, paidOn, amount, currency, note string, m Meta) error {
-	if u != nil && !CanFinance(u, p) {
+	if u != nil && !CanFinance(u, p, x) {
 		return refuse.ErrForbidden
 	}
 	if x.State != StateCofinanced && x.State != StateImplementation && x.State != StateDone {
@@ -123,7 +123,7 @@ func (s *Money) Disbursements(ctx context.Context, x *Initiative) ([]Disbursemen
 // AddReport adds a progress report (LSG editors or the author) once x is
 // co-financed, with an optional photo.
 func (s *Money) AddReport(ctx context.Context, u *auth.User, p *Platform, x *Initiative, body string, percent int, photo *Upload, m Meta) error {
-	if u != nil && !CanFinance(u, p) && u.ID != x.AuthorID {
+	if u != nil && !CanFinance(u, p, x) && u.ID != x.AuthorID {
 		return refuse.ErrForbidden
 	}
 	if x.State != StateCofinanced && x.State != StateImplementation && x.State != StateDone {

@@ -196,9 +196,14 @@ func (c *core) canManage(ctx context.Context, u *auth.User, p *Platform) bool {
 	return err == nil && m != nil && m.Status == MemberActive && (m.Role == RoleCoordinator || m.Role == RoleDeputy)
 }
 
-// CanFinance reports whether u may record money for platform p: admin or
-// LSG coordinator or staff of one of its LSGs.
-func CanFinance(u *auth.User, p *Platform) bool {
+// CanFinance reports whether u may record money for initiative x of
+// platform p: admin or LSG coordinator or staff of x's own LSG (of one of
+// p's LSGs when x names none). On an inter-municipal platform Mostar's
+// staff do not keep Trnovo's books.
+func CanFinance(u *auth.User, p *Platform, x *Initiative) bool {
+	if x != nil && x.LSG != "" {
+		return p.HasLSG(x.LSG) && auth.Can(u, auth.ActEditLSGRecord, auth.Object{LSG: x.LSG})
+	}
 	for _, c := range p.LSGs {
 		if auth.Can(u, auth.ActEditLSGRecord, auth.Object{LSG: c}) {
 			return true

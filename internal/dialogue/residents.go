@@ -19,10 +19,13 @@ import (
 type Residents struct{ *core }
 
 // Verify marks the person userID as a verified resident of lsg after an
-// in-person check (managers of a platform of that LSG).
+// in-person check (managers of a platform of that LSG who hold a role in
+// lsg itself, see mayCertify).
 func (s *Residents) Verify(ctx context.Context, u *auth.User, p *Platform, userID int64, userPID, lsg string, m Meta) error {
-	if u != nil && !s.canManage(ctx, u, p) {
-		return refuse.ErrForbidden
+	if u != nil {
+		if err := s.mayCertify(ctx, u, p, lsg); err != nil {
+			return err
+		}
 	}
 	if !p.HasLSG(lsg) {
 		return FieldErrors{"lsg": "dialogue.lsg.not_on_platform"}
@@ -34,6 +37,31 @@ func (s *Residents) Verify(ctx context.Context, u *auth.User, p *Platform, userI
 		}
 		return record(ctx, tx, u, "dialogue.resident.verify", "user", userPID, map[string]string{"lsg": lsg, "method": "in_person"}, m)
 	}))
+}
+
+// mayCertify says whether u may vouch that someone lives in lsg: u manages
+// p and holds a role in lsg itself (its coordinator or staff; admins all).
+// Residency is global, so a Mostar coordinator confirming a Trnovo resident
+// would add a voter to Trnovo's own ballots: ErrNotYourLSG.
+func (s *Residents) mayCertify(ctx context.Context, u *auth.User, p *Platform, lsg string) error {
+	if !s.canManage(ctx, u, p) {
+		return refuse.ErrForbidden
+	}
+	if p.HasLSG(lsg) && !auth.Can(u, auth.ActEditLSGRecord, auth.Object{LSG: lsg}) {
+		return ErrNotYourLSG
+	}
+	return nil
+}
+
+// CanCertify lists the LSGs of p in which u may verify residents.
+func (s *Residents) CanCertify(ctx context.Context, u *auth.User, p *Platform) []string {
+	var out []string
+	for _, c := range p.LSGs {
+		if s.mayCertify(ctx, u, p, c) == nil {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // codeAlphabet avoids letters and digits that look alike on paper.
@@ -72,8 +100,8 @@ func newCode() string {
 // IssueCodes makes n one-time verification codes for lsg; only their hashes
 // are stored, so the printed sheet is the only copy.
 func (s *Residents) IssueCodes(ctx context.Context, u *auth.User, p *Platform, lsg string, n int, m Meta) ([]string, error) {
-	if !s.canManage(ctx, u, p) {
-		return nil, refuse.ErrForbidden
+	if err := s.mayCertify(ctx, u, p, lsg); err != nil {
+		return nil, err
 	}
 	if !p.HasLSG(lsg) {
 		return nil, FieldErrors{"lsg": "dialogue.lsg.not_on_platform"}

@@ -83,6 +83,9 @@ func (s *Applications) Start(ctx context.Context, u *auth.User, c *Call, orgPID 
 	if !c.AcceptsAt(s.Now()) {
 		return nil, ErrClosed
 	}
+	if err := s.ownCall(ctx, u, c, orgPID); err != nil {
+		return nil, err
+	}
 	fe := FieldErrors{}
 	clean := map[string]string{}
 	for _, q := range c.Eligibility {

@@ -59,6 +59,11 @@ func (s *core) canReadApplication(ctx context.Context, u *auth.User, a *Applicat
 		return false, err
 	}
 	if CanManage(u, c) {
+		if err := s.impartial(ctx, u, c); errors.Is(err, ErrConflictOfInterest) {
+			return false, nil // a competitor's application
+		} else if err != nil {
+			return false, err
+		}
 		return true, nil
 	}
 	g, err := s.assignmentOf(ctx, s.db, a.ID, u.ID)
@@ -66,6 +71,9 @@ func (s *core) canReadApplication(ctx context.Context, u *auth.User, a *Applicat
 		return false, nil
 	}
 	if err != nil {
+		return false, err
+	}
+	if conflict, err := s.assessorConflict(ctx, u.ID, c, a); err != nil || conflict {
 		return false, err
 	}
 	return auth.Can(u, auth.ActAssess, auth.Object{}) && (g.Status == AsgDeclared || g.Status == AsgSubmitted), nil
@@ -110,6 +118,9 @@ func (s *Assessment) Assign(ctx context.Context, u *auth.User, c *Call, appPID, 
 	if !CanManage(u, c) {
 		return refuse.ErrForbidden
 	}
+	if err := s.impartial(ctx, u, c); err != nil {
+		return err
+	}
 	a, err := s.application(ctx, appPID)
 	if err != nil || a.CallID != c.ID || a.Status != AppSubmitted {
 		return refuse.ErrNotFound
@@ -129,6 +140,12 @@ func (s *Assessment) Assign(ctx context.Context, u *auth.User, c *Call, appPID, 
 	}
 	if id == 0 {
 		return FieldErrors{"assessor": "form.invalid_choice"}
+	}
+	if conflict, err := s.assessorConflict(ctx, id, c, a); err != nil || conflict {
+		if err != nil {
+			return err
+		}
+		return FieldErrors{"assessor": "grants.assessor.conflict"}
 	}
 	return wrap("Assign", s.db.InTx(ctx, func(tx *db.Tx) error { return s.insertAssignment(ctx, tx, u, a, id, false, m) }))
 }
@@ -179,6 +196,9 @@ func (s *Assessment) AutoAssign(ctx context.Context, u *auth.User, c *Call, m Me
 	if !CanManage(u, c) {
 		return 0, 0, refuse.ErrForbidden
 	}
+	if err := s.impartial(ctx, u, c); err != nil {
+		return 0, 0, err
+	}
 	if c.Phase(s.Now()) != PhaseClosed {
 		return 0, 0, ErrState
 	}
@@ -190,11 +210,18 @@ func (s *Assessment) AutoAssign(ctx context.Context, u *auth.User, c *Call, m Me
 	if err != nil {
 		return 0, 0, err
 	}
+	pools := map[int64][]auth.User{}
+	for _, a := range apps {
+		if pools[a.ID], err = s.impartialPool(ctx, c, a, pool); err != nil {
+			return 0, 0, err
+		}
+	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		for _, a := range apps {
 			if !a.Eligible {
 				continue
 			}
+			pool := pools[a.ID]
 			gs, err := assignmentsOfApp(ctx, tx, a.ID)
 			if err != nil {
 				return err
@@ -251,7 +278,10 @@ func (s *Assessment) Declare(ctx context.Context, u *auth.User, appPID string, c
 	if err != nil {
 		return err
 	}
-	pool, err := s.assessors(ctx)
+	pool, err := s.assessorsFor(ctx, u, c, a)
+	if errors.Is(err, ErrConflictOfInterest) && conflict {
+		pool, err = s.replacements(ctx, c, a) // a tied assessor may always step aside
+	}
 	if err != nil {
 		return err
 	}
@@ -307,7 +337,7 @@ func (s *Assessment) SubmitScores(ctx context.Context, u *auth.User, appPID stri
 		return fe
 	}
 	total := WeightedPct(c.Criteria, points)
-	pool, err := s.assessors(ctx)
+	pool, err := s.assessorsFor(ctx, u, c, a)
 	if err != nil {
 		return err
 	}
@@ -475,6 +505,9 @@ func (s *Assessment) Decide(ctx context.Context, u *auth.User, c *Call, appPID, 
 	if !CanManage(u, c) {
 		return refuse.ErrForbidden
 	}
+	if err := s.impartial(ctx, u, c); err != nil {
+		return err
+	}
 	if c.Status != StatusPublished || c.Phase(s.Now()) != PhaseClosed {
 		return ErrState
 	}
@@ -509,6 +542,9 @@ func (s *Assessment) Decide(ctx context.Context, u *auth.User, c *Call, appPID, 
 func (s *Assessment) PublishResults(ctx context.Context, u *auth.User, c *Call, m Meta) error {
 	if !CanManage(u, c) {
 		return refuse.ErrForbidden
+	}
+	if err := s.impartial(ctx, u, c); err != nil {
+		return err
 	}
 	if c.Status != StatusPublished || c.Phase(s.Now()) != PhaseClosed {
 		return ErrState

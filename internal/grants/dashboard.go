@@ -1,7 +1,7 @@
 package grants
 
 import (
-	"encoding/csv"
+	"github.com/dijalog/dijalog/internal/csvout"
 	"html/template"
 	"io"
 	"net/url"
@@ -232,9 +232,12 @@ func WriteDashboardCSV(w io.Writer, kind string, all []Support, year int) (bool,
 	default:
 		return false, nil
 	}
-	cw := csv.NewWriter(w)
-	if err := cw.WriteAll(rows); err != nil {
-		return true, err
+	cw := csvout.New(w)
+	for _, row := range rows {
+		if err := cw.Write(row); err != nil {
+			return true, err
+		}
 	}
+	cw.Flush()
 	return true, cw.Error()
 }

@@ -342,7 +342,10 @@ func (h applicationPages) receipt(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if !CanEdit(u, a) && !CanManage(u, c) {
+	if ok, err := h.svc.Assessment.CanReadApplication(r.Context(), u, a); err != nil || !ok {
+		if err != nil {
+			return err
+		}
 		return refuse.ErrNotFound
 	}
 	if a.Status != AppSubmitted {

@@ -58,9 +58,12 @@ func (h assessmentPages) managePage(w http.ResponseWriter, r *http.Request, c *C
 }
 
 func (h assessmentPages) manage(w http.ResponseWriter, r *http.Request) error {
-	_, c, err := h.manageable(w, r)
+	u, c, err := h.manageable(w, r)
 	if err != nil {
 		return err
+	}
+	if err := h.svc.Assessment.Impartial(r.Context(), u, c); err != nil {
+		return err // a manager tied to an applicant sees no competitor
 	}
 	return h.managePage(w, r, c, web.EmptyForm(), http.StatusOK)
 }

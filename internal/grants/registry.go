@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/dijalog/dijalog/internal/csvout"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/money"
 	"github.com/google/uuid"
@@ -177,7 +178,7 @@ func (s *Registry) Import(ctx context.Context, r io.Reader, known LSGChecker) (i
 
 // WriteSupportCSV writes records in the import format.
 func WriteSupportCSV(w io.Writer, recs []Support) error {
-	cw := csv.NewWriter(w)
+	cw := csvout.New(w)
 	if err := cw.Write(SupportHeader); err != nil {
 		return err
 	}

@@ -162,6 +162,11 @@ FROM grant_files WHERE owner_kind = ? AND owner_id = ? ORDER BY id`, kind, owner
 	return out, wrap("filesOf", rows.Err())
 }
 
+// callApps are all of a call's applications (drafts and withdrawn ones too).
+func callApps(ctx context.Context, q db.Querier, callID int64) ([]*Application, error) {
+	return listApps(ctx, q, `a.call_id = ?`, callID)
+}
+
 // submittedApps are a call's submitted applications.
 func submittedApps(ctx context.Context, q db.Querier, callID int64) ([]*Application, error) {
 	return listApps(ctx, q, `a.call_id = ? AND a.status = 'submitted'`, callID)

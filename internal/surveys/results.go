@@ -2,7 +2,7 @@ package surveys
 
 import (
 	"context"
-	"encoding/csv"
+	"github.com/dijalog/dijalog/internal/csvout"
 	"io"
 	"sort"
 	"strconv"
@@ -286,7 +286,7 @@ func LikertStats(def *Definition, counts []Count) map[string]LikertStat {
 // WriteResultsCSV writes the summary as CSV: question, item, value, count,
 // percent, mean; hidden groups are written without numbers.
 func WriteResultsCSV(w io.Writer, res *Results) error {
-	cw := csv.NewWriter(w)
+	cw := csvout.New(w)
 	_ = cw.Write([]string{"question", "text", "item", "value", "label", "count", "percent", "mean", "answered"})
 	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
 	if res.Hidden {
@@ -332,7 +332,7 @@ func (s *Service) WriteResponsesCSV(ctx context.Context, actor *auth.User, sv *S
 		return refuse.ErrForbidden
 	}
 	cols, head := responseColumns(sv.Def)
-	cw := csv.NewWriter(w)
+	cw := csvout.New(w)
 	if err := cw.Write(head); err != nil {
 		return err
 	}
