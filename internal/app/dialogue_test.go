@@ -498,6 +498,11 @@ func TestDialoguePhotosAndDrafts(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("photo: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
+	// Finding 13: a photo read under access control is never kept by a
+	// shared cache.
+	if cc := resp.Header.Get("Cache-Control"); !strings.HasPrefix(cc, "private") {
+		t.Errorf("access-controlled photo: Cache-Control %q, want private", cc)
+	}
 	if s, _ := get(t, other, base+"/dialogue/photos/"+m[1]); s != http.StatusNotFound {
 		t.Errorf("photo of a draft for someone else: %d", s)
 	}

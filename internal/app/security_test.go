@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -177,6 +178,26 @@ func TestFinding13MetricsNotPublic(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != c.want {
 			t.Errorf("GET /metrics (X-Forwarded-For %q) = %d, want %d", c.xff, resp.StatusCode, c.want)
+		}
+	}
+}
+
+// TestFinding13AbsoluteURLsFromBaseURL: a calendar's links and UIDs come
+// from the configured base URL, whatever Host header the client sends.
+func TestFinding13AbsoluteURLsFromBaseURL(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, dbtest.SQLite(t))
+	for _, path := range []string{"/en/platforms/lokalna-dijaloska-platforma-mostar/meetings.ics", "/en/events/feed.ics"} {
+		r, _ := http.NewRequest("GET", ta.srv.URL+path, nil)
+		r.Host = "evil.example"
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || strings.Contains(string(b), "evil.example") {
+			t.Errorf("%s with Host evil.example: %d, forged host in the body: %v", path, resp.StatusCode, strings.Contains(string(b), "evil.example"))
 		}
 	}
 }

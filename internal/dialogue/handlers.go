@@ -401,18 +401,17 @@ func (h platformPages) ics(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	host := r.Host
+	// Links and UIDs come from the configured base URL, never from the
+	// request's Host header, which a client chooses.
+	base := h.svc.BaseURL()
+	host := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
 	if host == "" {
 		host = "dijalog"
-	}
-	scheme := "https"
-	if r.TLS == nil {
-		scheme = "http"
 	}
 	loc := web.StateOf(r).Locale
 	var buf strings.Builder
 	err = h.svc.Meetings.WriteICS(r.Context(), &buf, p, host, func(m *Meeting) string {
-		return scheme + "://" + host + "/" + loc + "/platforms/" + p.Slug + "/meetings/" + m.PublicID
+		return base + "/" + loc + "/platforms/" + p.Slug + "/meetings/" + m.PublicID
 	})
 	if err != nil {
 		return err
@@ -484,7 +483,9 @@ func (h initiativePages) photo(w http.ResponseWriter, r *http.Request) error {
 	defer f.Close()
 	w.Header().Set("Content-Type", ph.ContentType)
 	w.Header().Set("Content-Disposition", "inline")
-	w.Header().Set("Cache-Control", "public, max-age=86400")
+	// The photo is read only by those who may see its initiative: no
+	// shared cache may keep it for others.
+	w.Header().Set("Cache-Control", "private, max-age=86400")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	_, err = io.Copy(w, f)
 	return err

@@ -179,3 +179,7 @@ func (c *core) commit(ctx context.Context, op string, u *auth.User, m Meta, writ
 		return record(ctx, tx, u, action, kind, ref, details, m)
 	}))
 }
+
+// BaseURL is the public address of the site ("https://dijalog.ba"), for
+// links in feeds, calendars and mail.
+func (s *Service) BaseURL() string { return s.Platforms.baseURL }
