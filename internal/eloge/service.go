@@ -263,7 +263,7 @@ VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.Publi
 const cycleColumns = `c.id, c.public_id, c.set_id, s.code, c.year, c.title, c.status, c.scale_max, c.w_self, c.w_citizens, c.w_councillors, c.w_staff, c.threshold, c.require_justification,
  p.id, p.public_id, p.org_id, p.name, p.country`
 
-func scanCycle(row interface{ Scan(...any) error }) (*Cycle, error) {
+func scanCycle(row db.Scanner) (*Cycle, error) {
 	var c Cycle
 	var rj int
 	err := row.Scan(&c.ID, &c.PublicID, &c.SetID, &c.SetCode, &c.Year, &c.Title, &c.Status, &c.ScaleMax, &c.Weights.Self, &c.Weights.Citizens, &c.Weights.Councillors, &c.Weights.Staff, &c.Threshold, &rj,
@@ -274,20 +274,11 @@ func scanCycle(row interface{ Scan(...any) error }) (*Cycle, error) {
 
 // Cycles lists every cycle, newest first.
 func (s *Assessments) Cycles(ctx context.Context) ([]*Cycle, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+cycleColumns+` FROM eloge_cycles c JOIN eloge_sets s ON s.id = c.set_id JOIN eloge_platforms p ON p.id = c.platform_id ORDER BY c.year DESC, p.name`)
+	out, err := db.All(ctx, s.db, scanCycle, `SELECT `+cycleColumns+` FROM eloge_cycles c JOIN eloge_sets s ON s.id = c.set_id JOIN eloge_platforms p ON p.id = c.platform_id ORDER BY c.year DESC, p.name`)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Cycles: %w", err)
 	}
-	defer rows.Close()
-	var out []*Cycle
-	for rows.Next() {
-		c, err := scanCycle(rows)
-		if err != nil {
-			return nil, fmt.Errorf("eloge.Cycles: scan: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CycleByPublicID returns one cycle.
@@ -430,7 +421,7 @@ func (p *Participant) SurveyID(source string) string {
 
 const participantColumns = `id, cycle_id, lsg_code, status, citizens_survey, councillors_survey, staff_survey, decision, decision_score, decision_reasons, decided_at, published`
 
-func scanParticipant(row interface{ Scan(...any) error }) (*Participant, error) {
+func scanParticipant(row db.Scanner) (*Participant, error) {
 	var p Participant
 	var pub int
 	err := row.Scan(&p.ID, &p.CycleID, &p.LSG, &p.Status, &p.CitizensSurvey, &p.CouncillorsSurvey, &p.StaffSurvey, &p.Decision, &p.DecisionScore, &p.DecisionReasons, &p.DecidedAt, &pub)
@@ -470,20 +461,11 @@ func (s *Assessments) AddParticipant(ctx context.Context, actor *auth.User, c *C
 
 // Participants lists a cycle's LSGs.
 func (s *Assessments) Participants(ctx context.Context, c *Cycle) ([]*Participant, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+participantColumns+` FROM eloge_participants WHERE cycle_id = ? ORDER BY lsg_code`, c.ID)
+	out, err := db.All(ctx, s.db, scanParticipant, `SELECT `+participantColumns+` FROM eloge_participants WHERE cycle_id = ? ORDER BY lsg_code`, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Participants: %w", err)
 	}
-	defer rows.Close()
-	var out []*Participant
-	for rows.Next() {
-		p, err := scanParticipant(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Participant returns one LSG's participation in a cycle.
@@ -500,20 +482,11 @@ func (s *Assessments) Participant(ctx context.Context, c *Cycle, lsg string) (*P
 
 // ParticipationsOf lists an LSG's participations in every cycle.
 func (s *Assessments) ParticipationsOf(ctx context.Context, lsg string) ([]*Participant, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+participantColumns+` FROM eloge_participants WHERE lsg_code = ? ORDER BY id DESC`, lsg)
+	out, err := db.All(ctx, s.db, scanParticipant, `SELECT `+participantColumns+` FROM eloge_participants WHERE lsg_code = ? ORDER BY id DESC`, lsg)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.ParticipationsOf: %w", err)
 	}
-	defer rows.Close()
-	var out []*Participant
-	for rows.Next() {
-		p, err := scanParticipant(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CanEditLSG is the LSG team's permission.

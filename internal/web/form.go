@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -53,18 +52,3 @@ func (f *Form) SetErrors(errs map[string]string) {
 
 // Valid reports whether no error is set.
 func (f *Form) Valid() bool { return len(f.Errors) == 0 && f.Error == "" }
-
-// FieldErrors maps form fields to the catalogue keys of their messages. A
-// service returns it when input is invalid; the handler hands it to
-// Form.SetErrors and shows the form again. Every module uses this one type.
-type FieldErrors map[string]string
-
-// Error lists the fields and keys in a stable order, for logs and tests.
-func (e FieldErrors) Error() string {
-	parts := make([]string, 0, len(e))
-	for k, v := range e {
-		parts = append(parts, k+": "+v)
-	}
-	slices.Sort(parts)
-	return "invalid input: " + strings.Join(parts, ", ")
-}

@@ -4,18 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/dijalog/dijalog/internal/refuse"
 )
 
-func TestFieldErrors(t *testing.T) {
+func TestFieldErrorsOnForm(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		errs FieldErrors
+		errs refuse.FieldErrors
 		want string
 	}{
-		{"none", FieldErrors{}, "invalid input: "},
-		{"one", FieldErrors{"title": "x.required"}, "invalid input: title: x.required"},
-		{"sorted", FieldErrors{"z": "k1", "a": "k2", "m": "k3"}, "invalid input: a: k2, m: k3, z: k1"},
+		{"none", refuse.FieldErrors{}, "invalid input: "},
+		{"one", refuse.FieldErrors{"title": "x.required"}, "invalid input: title: x.required"},
+		{"sorted", refuse.FieldErrors{"z": "k1", "a": "k2", "m": "k3"}, "invalid input: a: k2, m: k3, z: k1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -25,9 +27,9 @@ func TestFieldErrors(t *testing.T) {
 			}
 			// Wrapped by a service, it is still found by the handler and
 			// copied into the form.
-			var fe FieldErrors
+			var fe refuse.FieldErrors
 			if !errors.As(fmt.Errorf("saving: %w", tt.errs), &fe) {
-				t.Fatal("errors.As did not find the FieldErrors")
+				t.Fatal("errors.As did not find the refuse.FieldErrors")
 			}
 			f := EmptyForm()
 			f.SetErrors(fe)
