@@ -449,7 +449,7 @@ func TestRegisterLoginFlow(t *testing.T) {
 	tok := ta.csrf(t, c)
 	// A refused form keeps the input and names the field.
 	status, body, _ := post(t, c, ta.srv.URL+"/bs/register", url.Values{"csrf_token": {tok}, "name": {"Ana Anić"}, "email": {"ana@example.org"}, "password": {"kratka"}})
-	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `value="Ana Anić"`) || !strings.Contains(body, "najmanje 10 znakova") || !strings.Contains(body, `aria-invalid="true"`) {
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `value="Ana Anić"`) || !strings.Contains(body, "najmanje 12 znakova") || !strings.Contains(body, `aria-invalid="true"`) {
 		t.Fatalf("short password: %d %.500s", status, body)
 	}
 	// A good form: not signed in yet; the page and a mail ask to confirm
