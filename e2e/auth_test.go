@@ -96,11 +96,28 @@ func TestRegisterAndLogin(t *testing.T) {
 		t.Errorf("password after the failed submit = %q, want it empty (never echoed)", got)
 	}
 
-	// A good password: the account is made and its page welcomes the person.
+	// A good password: the page asks to open the mailed link (issue 14,
+	// finding 8); the link's page confirms, signs in and welcomes the person.
 	p.fill("#f-password", password)
 	resp = p.clickNav(`main form[action$="/register"] button[type=submit]`)
 	if resp.Status != http.StatusOK {
 		t.Fatalf("register: status %d at %s, want 200", resp.Status, p.location())
+	}
+	if got, want := p.text("main h1"), p.msg(lang, "auth.register.sent.title"); got != want {
+		t.Errorf("after registering: heading %q, want %q", got, want)
+	}
+	if got := p.headerName(); got != "" {
+		t.Errorf("signed in as %q before confirming the address", got)
+	}
+	if resp = p.open(p.env.confirmLink(t, email)); resp.Status != http.StatusOK {
+		t.Fatalf("confirmation link: status %d", resp.Status)
+	}
+	if got, want := p.text("main h1"), p.msg(lang, "auth.confirm.title"); got != want {
+		t.Errorf("confirmation page heading = %q, want %q", got, want)
+	}
+	resp = p.clickNav(`main form[action$="/confirm"] button[type=submit]`)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("confirm: status %d at %s, want 200", resp.Status, p.location())
 	}
 	if got := p.location(); !strings.HasPrefix(got, "/bs/account") {
 		t.Errorf("after registering: at %s, want /bs/account", got)

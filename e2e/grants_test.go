@@ -43,6 +43,10 @@ func egRegister(t *testing.T, name, email, password string) {
 	p.fill("#f-password", password)
 	resp := p.clickNav(`main form[action$="/register"] button[type=submit]`)
 	egStatus(t, "register "+email, resp.Status, http.StatusOK)
+	// The account signs in only once its address is confirmed.
+	egStatus(t, "confirmation link of "+email, p.open(p.env.confirmLink(t, email)).Status, http.StatusOK)
+	resp = p.clickNav(`main form[action$="/confirm"] button[type=submit]`)
+	egStatus(t, "confirm "+email, resp.Status, http.StatusOK)
 }
 
 // egGrantRole gives a person a role through the administration pages.

@@ -28,6 +28,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/dijalog/dijalog/internal/mail/mailtest"
 )
 
 const (
@@ -66,6 +67,7 @@ type env struct {
 	stopBr  context.CancelFunc
 	axe     string // axe.min.js
 	msgs    map[string]map[string]string
+	sink    *mailtest.Sink // the SMTP server the shared server mails through
 }
 
 func TestMain(m *testing.M) {
@@ -168,7 +170,13 @@ func startEnv() (*env, error) {
 		return nil, fmt.Errorf("chromium is not installed (%v): run .ci/run, or apt-get install chromium chromium-driver", err)
 	}
 	dataDir := filepath.Join(workDir, "data")
-	if e.server, err = startServer(binPath, dataDir); err != nil {
+	// Registration mails a confirmation link the tests open: the shared
+	// server mails through a sink in this process.
+	if e.sink, err = mailtest.Start(); err != nil {
+		return nil, err
+	}
+	if e.server, err = startServer(binPath, dataDir, "--smtp-url", "smtp://"+e.sink.Addr+"?from=dijalog%20%3Cnoreply%40dijalog.test%3E"); err != nil {
+		e.sink.Stop()
 		return nil, err
 	}
 	e.baseURL = "http://" + e.server.addr
@@ -189,6 +197,9 @@ func (e *env) close() error {
 	}
 	if err := e.server.stop(); err != nil {
 		errs = append(errs, fmt.Errorf("%w\nserver log:\n%s", err, e.server.log.String()))
+	}
+	if e.sink != nil {
+		e.sink.Stop()
 	}
 	return errors.Join(errs...)
 }
@@ -814,4 +825,25 @@ func (e *env) httpLogin(t *testing.T, lang, email, password string) *http.Client
 	}
 	c.CheckRedirect = nil
 	return c
+}
+
+// confirmLink waits for the confirmation mail to addr that the server of
+// p's tab sent through the shared sink, and returns its link's path.
+func (e *env) confirmLink(t *testing.T, addr string) string {
+	t.Helper()
+	re := regexp.MustCompile(`https?://[^/\s]+(/[a-zA-Z-]+/confirm\?token=\S+)`)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		for _, r := range slices.Backward(e.sink.Messages()) {
+			if slices.ContainsFunc(r.To, func(to string) bool { return strings.EqualFold(to, addr) }) {
+				if m := re.FindStringSubmatch(r.Text); m != nil {
+					return m[1]
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no confirmation mail to %s within 30 s", addr)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

@@ -153,7 +153,10 @@ func (a *App) buildInfrastructure() error {
 		return err
 	}
 	a.Search = search.New(a.DB)
-	a.Auth = auth.NewService(a.DB, a.Mail, a.Cat, a.Cfg.BaseURL, a.Log, auth.Options{LoginPerIP: a.Cfg.LoginPerIP, Password: a.passwordParams(), Index: a.Search})
+	// Account mail (confirmation and reset links) goes straight to the
+	// outbox's transport: the SMTP server when one is configured (a.Mail
+	// is only the development log or the tests' recorder).
+	a.Auth = auth.NewService(a.DB, a.Outbox.Transport(), a.Cat, a.Cfg.BaseURL, a.Log, auth.Options{LoginPerIP: a.Cfg.LoginPerIP, Password: a.passwordParams(), Index: a.Search})
 	a.Sessions = auth.NewSessions(a.Auth, a.Log, auth.SessionOptions{SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy})
 	assets, err := web.NewAssets()
 	if err != nil {

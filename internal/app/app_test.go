@@ -452,9 +452,25 @@ func TestRegisterLoginFlow(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `value="Ana Anić"`) || !strings.Contains(body, "najmanje 12 znakova") || !strings.Contains(body, `aria-invalid="true"`) {
 		t.Fatalf("short password: %d %.500s", status, body)
 	}
-	status, _, h := post(t, c, ta.srv.URL+"/bs/register", url.Values{"csrf_token": {tok}, "name": {"Ana Anić"}, "email": {"ana@example.org"}, "password": {"dovoljno duga lozinka"}})
-	if status != http.StatusSeeOther || h.Get("Location") != "/bs/account?welcome=1" {
-		t.Fatalf("register: %d %v", status, h)
+	// A good form: not signed in yet; the page and a mail ask to confirm
+	// the address (issue 14, finding 8).
+	status, body, h := post(t, c, ta.srv.URL+"/bs/register", url.Values{"csrf_token": {tok}, "name": {"Ana Anić"}, "email": {"ana@example.org"}, "password": {"dovoljno duga lozinka"}})
+	if status != http.StatusOK || !strings.Contains(body, "ana@example.org") || !strings.Contains(body, "48 sati") {
+		t.Fatalf("register: %d %v %.300s", status, h, body)
+	}
+	if status, _ := get(t, c, ta.srv.URL+"/bs/account"); status != http.StatusSeeOther {
+		t.Fatalf("account before confirming = %d, want 303 to sign in", status)
+	}
+	if n := len(ta.mail.Sent()); n != 1 || ta.mail.Sent()[0].To != "ana@example.org" {
+		t.Fatalf("%d mails after registering, want 1 to ana@example.org", n)
+	}
+	link := confirmLinkRe.FindStringSubmatch(ta.mail.Sent()[0].Text)
+	if link == nil {
+		t.Fatalf("no confirmation link in %q", ta.mail.Sent()[0].Text)
+	}
+	status, loc := confirmPost(t, ta, c, link[1])
+	if status != http.StatusSeeOther || loc != "/bs/account?welcome=1" {
+		t.Fatalf("confirm: %d %s", status, loc)
 	}
 	// The session id changed at sign-in and the old CSRF token is gone.
 	status, _, _ = post(t, c, ta.srv.URL+"/bs/logout", url.Values{"csrf_token": {tok}})
@@ -488,12 +504,12 @@ func TestRegisterLoginFlow(t *testing.T) {
 	c2 := ta.client(t)
 	tok4 := ta.csrf(t, c2)
 	status, body, _ = post(t, c2, ta.srv.URL+"/en/forgot", url.Values{"csrf_token": {tok4}, "email": {"ana@example.org"}})
-	if status != http.StatusOK || len(ta.mail.Sent()) != 1 || !strings.Contains(body, "on its way") {
+	if status != http.StatusOK || len(ta.mail.Sent()) != 2 || !strings.Contains(body, "on its way") {
 		t.Fatalf("forgot: %d, %d mails", status, len(ta.mail.Sent()))
 	}
-	link := regexp.MustCompile(`http://example.test(/bs/reset\?token=\S+)`).FindStringSubmatch(ta.mail.Sent()[0].Text)
+	link = regexp.MustCompile(`http://example.test(/bs/reset\?token=\S+)`).FindStringSubmatch(ta.mail.Sent()[1].Text)
 	if link == nil {
-		t.Fatalf("no link in %q", ta.mail.Sent()[0].Text)
+		t.Fatalf("no link in %q", ta.mail.Sent()[1].Text)
 	}
 	status, body = get(t, c2, ta.srv.URL+link[1])
 	if status != http.StatusOK || !strings.Contains(body, `name="token"`) {

@@ -31,6 +31,9 @@ func Register(srv *web.Server, svc *Service, ses *Sessions) error {
 	h := &Handlers{svc: svc, ses: ses, srv: srv}
 	srv.Page("GET /register", h.registerForm)
 	srv.Page("POST /register", h.register)
+	srv.Page("GET /confirm", h.confirmForm)
+	srv.Page("POST /confirm", h.confirm)
+	srv.Page("POST /confirm/resend", h.resend)
 	srv.Page("GET /login", h.loginForm)
 	srv.Page("POST /login", h.login)
 	srv.Page("POST /logout", h.logout)
@@ -76,31 +79,108 @@ func safeNext(next, loc string) string {
 }
 
 type authPage struct {
-	Form *web.Form
-	Next string
+	Form        *web.Form
+	Next        string
+	Unconfirmed bool   // the login page offers to resend the confirmation link
+	Flash       string // a catalogue key shown above the form
 }
 
 func (h *Handlers) registerForm(w http.ResponseWriter, r *http.Request) error {
-	return h.srv.Render.Page(w, r, "auth/register", authPage{Form: web.EmptyForm()})
+	return h.srv.Render.Page(w, r, "auth/register", authPage{Form: web.EmptyForm(), Next: r.URL.Query().Get("next")})
+}
+
+// limitKey is the message of a rate limit: its own, or the general one.
+func limitKey(err error) string {
+	if k := refuse.KeyOf(err); k != "" {
+		return k
+	}
+	return "error.429"
+}
+
+// registerSent is the page after a sign-up, the same for new and known
+// addresses (finding 11).
+type registerSent struct {
+	Email string
 }
 
 func (h *Handlers) register(w http.ResponseWriter, r *http.Request) error {
 	f := web.NewForm(r)
 	loc := web.StateOf(r).Locale
-	u, err := h.svc.Register(r.Context(), RegisterInput{Email: f.Get("email"), Name: f.Get("name"), Password: f.Raw("password"), Locale: loc}, h.meta(r))
+	next := f.Get("next")
+	err := h.svc.SignUp(r.Context(), RegisterInput{Email: f.Get("email"), Name: f.Get("name"), Password: f.Raw("password"), Locale: loc}, next, h.meta(r))
 	var fe FieldErrors
-	if errors.As(err, &fe) {
+	switch {
+	case errors.As(err, &fe):
 		f.SetErrors(fe)
-		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "auth/register", authPage{Form: f})
+		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "auth/register", authPage{Form: f, Next: next})
+	case errors.Is(err, refuse.ErrRateLimited):
+		f.Error = limitKey(err)
+		return h.srv.Render.PageStatus(w, r, http.StatusTooManyRequests, "auth/register", authPage{Form: f, Next: next})
+	case err != nil:
+		return err
+	}
+	return h.srv.Render.Page(w, r, "auth/register_sent", registerSent{Email: NormalizeEmail(f.Get("email"))})
+}
+
+// confirmPage is the page of a confirmation link: a button that confirms
+// (a GET changes nothing, so mail scanners that open links use none up),
+// or why the link cannot be used.
+type confirmPage struct {
+	Form  *web.Form
+	Token string
+	Error string // catalogue key; "" when the link can be used
+}
+
+func (h *Handlers) confirmForm(w http.ResponseWriter, r *http.Request) error {
+	tok := r.URL.Query().Get("token")
+	err := h.svc.ConfirmLinkState(r.Context(), tok)
+	if errors.Is(err, refuse.ErrNotFound) {
+		return h.srv.Render.PageStatus(w, r, http.StatusGone, "auth/confirm", confirmPage{Form: web.EmptyForm(), Error: refuse.KeyOf(err)})
 	}
 	if err != nil {
+		return err
+	}
+	return h.srv.Render.Page(w, r, "auth/confirm", confirmPage{Form: web.EmptyForm(), Token: tok})
+}
+
+func (h *Handlers) confirm(w http.ResponseWriter, r *http.Request) error {
+	f := web.NewForm(r)
+	loc := web.StateOf(r).Locale
+	u, next, err := h.svc.ConfirmEmail(r.Context(), f.Get("token"), h.meta(r))
+	switch {
+	case errors.Is(err, refuse.ErrNotFound):
+		return h.srv.Render.PageStatus(w, r, http.StatusGone, "auth/confirm", confirmPage{Form: f, Error: refuse.KeyOf(err)})
+	case errors.Is(err, ErrDisabled):
+		return h.srv.Render.PageStatus(w, r, http.StatusForbidden, "auth/confirm", confirmPage{Form: f, Error: "auth.login.failed"})
+	case err != nil:
 		return err
 	}
 	if err := h.ses.SignIn(w, r, u); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/"+loc+"/account?welcome=1", http.StatusSeeOther)
+	if next == "" {
+		next = "/" + loc + "/account?welcome=1"
+	}
+	http.Redirect(w, r, safeNext(next, loc), http.StatusSeeOther)
 	return nil
+}
+
+func (h *Handlers) resend(w http.ResponseWriter, r *http.Request) error {
+	f := web.NewForm(r)
+	next := f.Get("next")
+	err := h.svc.ResendConfirmation(r.Context(), f.Get("email"), next, web.StateOf(r).Locale, h.meta(r))
+	var fe FieldErrors
+	switch {
+	case errors.As(err, &fe):
+		f.SetErrors(fe)
+		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "auth/login", authPage{Form: f, Next: next, Unconfirmed: true})
+	case errors.Is(err, refuse.ErrRateLimited):
+		f.Error = limitKey(err)
+		return h.srv.Render.PageStatus(w, r, http.StatusTooManyRequests, "auth/login", authPage{Form: f, Next: next, Unconfirmed: true})
+	case err != nil:
+		return err
+	}
+	return h.srv.Render.Page(w, r, "auth/login", authPage{Form: f, Next: next, Flash: "auth.confirm.resent"})
 }
 
 func (h *Handlers) loginForm(w http.ResponseWriter, r *http.Request) error {
@@ -126,6 +206,9 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, ErrBadCredentials), errors.Is(err, ErrDisabled):
 		f.Error = "auth.login.failed"
 		return h.srv.Render.PageStatus(w, r, http.StatusUnauthorized, "auth/login", authPage{Form: f, Next: next})
+	case errors.Is(err, ErrUnconfirmed):
+		f.Error = refuse.KeyOf(err)
+		return h.srv.Render.PageStatus(w, r, http.StatusForbidden, "auth/login", authPage{Form: f, Next: next, Unconfirmed: true})
 	case errors.Is(err, refuse.ErrRateLimited):
 		f.Error = "error.429"
 		return h.srv.Render.PageStatus(w, r, http.StatusTooManyRequests, "auth/login", authPage{Form: f, Next: next})

@@ -56,6 +56,19 @@ func TestAccounts(t *testing.T) {
 		if !errors.As(err, &fe) || fe["email"] != "auth.email.taken" {
 			t.Fatalf("duplicate register err = %v", err)
 		}
+		// The public sign-up does not say the address is taken (finding
+		// 11): it answers nil, makes no account and mails the owner, in
+		// the account's language, how to sign in or reset the password.
+		s2, rec2 := newService(t, d)
+		if err := s2.SignUp(ctx, RegisterInput{Email: "ANA@example.org", Name: "Ana 3", Password: "druga duga lozinka", Locale: "en"}, "", Meta{IP: "192.0.2.9"}); err != nil {
+			t.Fatalf("SignUp with a known address = %v, want nil", err)
+		}
+		if got, err := s.UserByEmail(ctx, "ana@example.org"); err != nil || got.Name != "Ana" {
+			t.Fatalf("after SignUp the account is %+v, %v", got, err)
+		}
+		if sent := rec2.Sent(); len(sent) != 1 || sent[0].To != "ana@example.org" || !strings.Contains(sent[0].Text, "/hr/forgot") || strings.Contains(sent[0].Text, "/confirm") {
+			t.Fatalf("mails after SignUp with a known address: %+v", sent)
+		}
 
 		// Sign-in, wrong password, then the per-account limit.
 		if _, err := s.Authenticate(ctx, "ANA@example.org", "dugacka lozinka", m); err != nil {

@@ -114,10 +114,17 @@ func (store) userByPublicID(ctx context.Context, q db.Querier, pid string) (*Use
 	return &u, nil
 }
 
-func (store) insertUser(ctx context.Context, q db.Querier, u *User, hash string) error {
+// insertUser writes a new account; confirmed says whether its e-mail
+// address counts as confirmed already (the CLI, demo loaders, tests) or
+// waits for the mailed link (public sign-up).
+func (store) insertUser(ctx context.Context, q db.Querier, u *User, hash string, confirmed bool) error {
 	now := db.Now()
-	id, err := db.InsertID(ctx, q, `INSERT INTO users (public_id, email, display_name, password_hash, locale, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		u.PublicID, u.Email, u.Name, hash, u.Locale, u.Status, now, now)
+	var confirmedAt any
+	if confirmed {
+		confirmedAt = now
+	}
+	id, err := db.InsertID(ctx, q, `INSERT INTO users (public_id, email, display_name, password_hash, locale, status, email_confirmed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.PublicID, u.Email, u.Name, hash, u.Locale, u.Status, confirmedAt, now, now)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
 			return refuse.ErrConflict
