@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
@@ -118,5 +119,59 @@ func TestFinding10SessionLifetimes(t *testing.T) {
 	}
 	if !absoluteEnd(staff, t0).Equal(t0.Add(StaffSessionLifetime)) || !absoluteEnd(citizen, t0).Equal(t0.Add(CitizenSessionLifetime)) {
 		t.Error("absolute ends")
+	}
+}
+
+// TestFinding05LockoutIsNotAWeapon: wrong passwords from one address stop
+// that address guessing that account, but never the owner signing in from
+// an address that has not failed; failures are answered later each time.
+func TestFinding05LockoutIsNotAWeapon(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, _ := newService(t, d)
+		if _, err := s.Register(ctx, RegisterInput{Email: "admin@example.org", Name: "Admin", Password: "prava duga lozinka"}, Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		attacker, owner := Meta{IP: "203.0.113.66"}, Meta{IP: "198.51.100.7"}
+		for i := range LoginPerAccount {
+			if _, err := s.Authenticate(ctx, "admin@example.org", "pogresna lozinka", attacker); !errors.Is(err, ErrBadCredentials) {
+				t.Fatalf("failure %d: %v", i+1, err)
+			}
+		}
+		// The attacker's address is stopped for this account, even with
+		// the right password...
+		if _, err := s.Authenticate(ctx, "admin@example.org", "prava duga lozinka", attacker); !errors.Is(err, refuse.ErrRateLimited) {
+			t.Errorf("the attacking address after %d failures: %v, want rate limited", LoginPerAccount, err)
+		}
+		// ...the owner, from an address that has not failed, is not.
+		if _, err := s.Authenticate(ctx, "admin@example.org", "prava duga lozinka", owner); err != nil {
+			t.Errorf("the owner from a clean address: %v", err)
+		}
+		// A whole botnet of addresses each failing a few times does not
+		// lock the owner out either.
+		for i := range 40 {
+			bot := Meta{IP: "192.0.2." + strconv.Itoa(i+1)}
+			_, _ = s.Authenticate(ctx, "admin@example.org", "pogresna", bot)
+		}
+		if _, err := s.Authenticate(ctx, "admin@example.org", "prava duga lozinka", owner); err != nil {
+			t.Errorf("the owner after 40 addresses failed: %v", err)
+		}
+	})
+}
+
+// TestFinding05GrowingDelay: each failure of a pair is answered later.
+func TestFinding05GrowingDelay(t *testing.T) {
+	t.Parallel()
+	s := &Service{delay0: 10 * time.Millisecond}
+	var last time.Duration
+	for n := 1; n <= 3; n++ {
+		start := time.Now()
+		s.delay(context.Background(), n)
+		took := time.Since(start)
+		if took < s.delay0<<(n-1) || took < last {
+			t.Errorf("failure %d answered after %v (the one before after %v)", n, took, last)
+		}
+		last = took
 	}
 }

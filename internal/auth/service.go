@@ -44,7 +44,7 @@ type FieldErrors = refuse.FieldErrors
 const (
 	LoginWindow       = 15 * time.Minute
 	LoginPerIP        = 30 // default attempts per IP and window (see Options.LoginPerIP)
-	LoginPerAccount   = 5  // failed attempts per account and address before the pair waits
+	LoginPerAccount   = 5  // failed attempts per account and address in a window
 	AnonymousLifetime = 24 * time.Hour
 	ResetLifetime     = time.Hour
 	MinPasswordLen    = 12
@@ -72,6 +72,7 @@ type Service struct {
 	pw      PasswordParams
 	perIP   int            // sign-in and reset attempts per IP and window
 	index   search.Indexer // keeps organisations in the search index (nil: none)
+	delay0  time.Duration  // the first failed sign-in's delay (0: none)
 }
 
 // Options are the auth service's settings; the zero value is the default.
@@ -86,6 +87,10 @@ type Options struct {
 	// Index keeps organisations in the search index, written in the
 	// transaction that writes them (nil: not indexed).
 	Index search.Indexer
+	// FailureDelay is how much later the first failed sign-in of an
+	// (account, address) pair is answered, doubling with each failure up to
+	// 16 times it (0: 250 ms; negative: none, for tests).
+	FailureDelay time.Duration
 }
 
 // NewService makes the auth service. baseURL is used in e-mailed links.
@@ -96,6 +101,12 @@ func NewService(d *db.DB, m mailer.Sender, cat *i18n.Catalog, baseURL string, lo
 	}
 	if s.perIP <= 0 {
 		s.perIP = LoginPerIP
+	}
+	switch {
+	case o.FailureDelay == 0:
+		s.delay0 = 250 * time.Millisecond
+	case o.FailureDelay > 0:
+		s.delay0 = o.FailureDelay
 	}
 	return s
 }
@@ -228,48 +239,34 @@ func pick(a, b int64) int64 {
 	return b
 }
 
-// Authenticate checks an e-mail and password, counting attempts per IP and
-// per account. It returns refuse.ErrRateLimited before checking when a limit is hit.
+// Authenticate checks an e-mail and password. It throttles the attacker,
+// not the owner: an address may make s.perIP attempts per window, and an
+// (account, address) pair LoginPerAccount failures, each answered a little
+// later than the one before; an account is never locked as a whole, so its
+// owner signs in from an address that has not failed however many others
+// have. It returns refuse.ErrRateLimited before checking when a limit is hit.
 func (s *Service) Authenticate(ctx context.Context, email, password string, m Meta) (*User, error) {
 	email = NormalizeEmail(email)
-	ipKey, acctKey := "login:ip:"+m.IP, "login:acct:"+email
-	n, err := s.st.hit(ctx, s.db, ipKey, LoginWindow)
+	pairKey := failureKey(email, m.IP)
+	fails, err := s.admit(ctx, pairKey, m.IP)
 	if err != nil {
 		return nil, err
 	}
-	if n > s.perIP {
-		return nil, refuse.ErrRateLimited
-	}
-	if n, err := s.st.hits(ctx, s.db, acctKey, LoginWindow); err != nil {
-		return nil, err
-	} else if n >= LoginPerAccount {
-		return nil, refuse.ErrRateLimited
-	}
-	u, hash, err := s.st.userByEmail(ctx, s.db, email)
-	if errors.Is(err, refuse.ErrNotFound) {
-		_, _ = CheckPassword(dummyFor(s.pw), password)
-		if _, err := s.st.hit(ctx, s.db, acctKey, LoginWindow); err != nil {
-			return nil, err
+	u, err := s.checkCredentials(ctx, email, password)
+	if errors.Is(err, ErrBadCredentials) {
+		if _, herr := s.st.hit(ctx, s.db, pairKey, LoginWindow); herr != nil {
+			return nil, herr
 		}
-		return nil, ErrBadCredentials
+		s.delay(ctx, fails+1)
+		return nil, err
 	}
 	if err != nil {
 		return nil, err
-	}
-	ok, err := CheckPassword(hash, password)
-	if err != nil {
-		return nil, fmt.Errorf("auth.Authenticate: %w", err)
-	}
-	if !ok {
-		if _, err := s.st.hit(ctx, s.db, acctKey, LoginWindow); err != nil {
-			return nil, err
-		}
-		return nil, ErrBadCredentials
 	}
 	if u.Status != StatusActive {
 		return nil, ErrDisabled
 	}
-	if err := s.st.clearHits(ctx, s.db, acctKey); err != nil {
+	if err := s.st.clearHits(ctx, s.db, pairKey); err != nil {
 		return nil, err
 	}
 	// Only after the right password: the address waits for its link.
@@ -285,6 +282,68 @@ func (s *Service) Authenticate(ctx context.Context, email, password string, m Me
 		return nil, err
 	}
 	return u, nil
+}
+
+// failureKey counts the failed sign-ins of one account from one address.
+func failureKey(email, ip string) string { return "login:fail:" + email + "|" + ip }
+
+// admit counts an attempt of the address and refuses when the address or
+// the (account, address) pair is over its limit; it returns the pair's
+// failures so far.
+func (s *Service) admit(ctx context.Context, pairKey, ip string) (int, error) {
+	n, err := s.st.hit(ctx, s.db, "login:ip:"+ip, LoginWindow)
+	if err != nil {
+		return 0, err
+	}
+	if n > s.perIP {
+		return 0, refuse.ErrRateLimited
+	}
+	fails, err := s.st.hits(ctx, s.db, pairKey, LoginWindow)
+	if err != nil {
+		return 0, err
+	}
+	if fails >= LoginPerAccount {
+		return 0, refuse.ErrRateLimited
+	}
+	return fails, nil
+}
+
+// checkCredentials returns the account of email when password is its
+// password, ErrBadCredentials otherwise (also for an unknown address, after
+// the same hashing work).
+func (s *Service) checkCredentials(ctx context.Context, email, password string) (*User, error) {
+	u, hash, err := s.st.userByEmail(ctx, s.db, email)
+	if errors.Is(err, refuse.ErrNotFound) {
+		_, _ = CheckPassword(dummyFor(s.pw), password)
+		return nil, ErrBadCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := CheckPassword(hash, password)
+	if err != nil {
+		return nil, fmt.Errorf("auth.Authenticate: %w", err)
+	}
+	if !ok {
+		return nil, ErrBadCredentials
+	}
+	return u, nil
+}
+
+// delay answers the n-th failure of a pair a little later: by default
+// 0.25 s, 0.5 s, 1 s, 2 s, then 4 s at most; guessing from one address gets slower, the
+// owner's own typo costs a quarter of a second.
+func (s *Service) delay(ctx context.Context, n int) {
+	if s.delay0 <= 0 || n < 1 {
+		return
+	}
+	d := min(s.delay0<<min(n-1, 4), 16*s.delay0)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 // ChangePassword sets a new password after checking the current one and
