@@ -47,7 +47,7 @@ func TestCLI(t *testing.T) {
 		{name: "migrate status", args: []string{"migrate", "status", "--data", data}, wantOut: "applied"},
 		{name: "migrate bad", args: []string{"migrate", "sideways", "--data", data}, wantCode: 2},
 		{name: "user add needs email", args: []string{"user", "add", "--data", data, "--password-stdin"}, stdin: "x\n", wantCode: 2, wantErr: "--email"},
-		{name: "user add weak", args: []string{"user", "add", "--data", data, "--email", "a@example.org", "--password-stdin"}, stdin: "short\n", wantCode: 2, wantErr: "at least 10"},
+		{name: "user add weak", args: []string{"user", "add", "--data", data, "--email", "a@example.org", "--password-stdin"}, stdin: "short\n", wantCode: 2, wantErr: "at least 12"},
 		{name: "user add", args: []string{"user", "add", "--data", data, "--email", "root@example.org", "--name", "Root", "--password-stdin"}, stdin: "a long enough password\n", wantOut: "administrator root@example.org created"},
 		{name: "user add again", args: []string{"user", "add", "--data", data, "--email", "root@example.org", "--password-stdin"}, stdin: "a long enough password\n", wantCode: 2, wantErr: "already exists"},
 		{name: "backup needs --to", args: []string{"backup", "--data", data}, wantCode: 2},
