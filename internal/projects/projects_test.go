@@ -31,7 +31,7 @@ func newService(t testing.TB, d *db.DB) *Service {
 func noOrgs(string) string { return "" }
 
 // ignoreStored are the fields the database sets.
-var ignoreStored = cmpopts.IgnoreFields(Project{}, "ID", "PublicID", "Version", "CreatedAt", "UpdatedAt", "ValueEUR", "rowIndex", "parentRef", "ProgrammeTitle")
+var ignoreStored = cmpopts.IgnoreFields(Project{}, "ID", "PublicID", "Version", "CreatedAt", "UpdatedAt", "ValueEUR", "rowIndex", "parentRef", "iati", "ProgrammeTitle")
 
 func TestCreateGetUpdateHistory(t *testing.T) {
 	t.Parallel()
