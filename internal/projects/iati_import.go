@@ -584,7 +584,7 @@ func (s *Service) writeOneImported(ctx context.Context, tx *db.Tx, a Actor, p, o
 			return err
 		}
 		res.created++
-		return s.st.putSource(ctx, tx, p.ID, src)
+		return s.st.insertSource(ctx, tx, p.ID, src)
 	}
 	mergeImported(old, p)
 	if len(Diff(old, p)) == 0 {

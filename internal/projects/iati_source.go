@@ -167,11 +167,13 @@ func (src *iatiSource) writeExtensions(x *xw) {
 
 // marshal is the source as stored.
 func (src *iatiSource) marshal() (string, error) {
-	b, err := json.Marshal(src)
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // XML inside: keep "<" readable and short
+	if err := enc.Encode(src); err != nil {
 		return "", fmt.Errorf("projects: iati source: %w", err)
 	}
-	return string(b), nil
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
 // attrName is the canonical name of an attribute in no namespace or the
@@ -207,7 +209,8 @@ func canonical(b *strings.Builder, n *node, space string) {
 		b.WriteString("/>")
 		return
 	}
-	b.WriteString(">" + esc(text))
+	b.WriteByte('>')
+	_ = xml.EscapeText(b, []byte(text))
 	for _, c := range n.children {
 		canonical(b, c, n.space)
 	}

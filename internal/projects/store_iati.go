@@ -27,6 +27,16 @@ func (store) putSource(ctx context.Context, q db.Querier, id int64, source strin
 	return nil
 }
 
+// insertSource stores what the imported activity of the new project id
+// carried.
+func (store) insertSource(ctx context.Context, q db.Querier, id int64, source string) error {
+	now := db.Now()
+	if _, err := q.ExecContext(ctx, `INSERT INTO project_iati_sources (project_id, source, created_at, updated_at) VALUES (?, ?, ?, ?)`, id, source, now, now); err != nil {
+		return fmt.Errorf("projects.store.insertSource: %w", err)
+	}
+	return nil
+}
+
 // sources returns the stored IATI sources of the projects ids (those
 // imported), as stored.
 func (store) sources(ctx context.Context, q db.Querier, ids []int64) (map[int64]string, error) {
