@@ -435,6 +435,8 @@ type detailPage struct {
 	// ProgrammeValue is what a programme's projects add up to, in euro,
 	// with the count and the budgets without a rate
 	ProgrammeValue, ProgrammeCount, ProgrammeUnconverted string
+	// MoneyHistory is every change of the budget and the transactions
+	MoneyHistory []moneyEvent
 }
 
 func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
@@ -465,6 +467,9 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Milestones, d.Links = p.Milestones, p.Links
 	if err := h.detailValue(ctx, pr, p, &d); err != nil {
+		return err
+	}
+	if d.MoneyHistory, err = h.moneyHistory(ctx, pr, p, names); err != nil {
 		return err
 	}
 	if p.Kind == KindProgramme {
@@ -639,7 +644,13 @@ func txLabel(pr *i18n.Printer, cl *Codelists, t int) string {
 type historyPage struct {
 	P       *Project
 	Title   string
-	Entries []HistoryEntry
+	Entries []historyRow
+}
+
+// historyRow is a change with the role it was made in.
+type historyRow struct {
+	HistoryEntry
+	Who string // "LSG staff of Trnovo", never a person
 }
 
 func (h *handlers) history(w http.ResponseWriter, r *http.Request) error {
@@ -652,7 +663,12 @@ func (h *handlers) history(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t, _ := p.TextFor(web.StateOf(r).Locale)
-	return h.srv.Render.Page(w, r, "projects/history", historyPage{P: p, Title: t.Title, Entries: hs})
+	pr, names := printer(h.srv, r), h.placeNames(r.Context())
+	rows := make([]historyRow, len(hs))
+	for i, e := range hs {
+		rows[i] = historyRow{HistoryEntry: e, Who: actorLabel(pr, names, e.Actor)}
+	}
+	return h.srv.Render.Page(w, r, "projects/history", historyPage{P: p, Title: t.Title, Entries: rows})
 }
 
 // ---- dashboard ----

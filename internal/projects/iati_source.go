@@ -107,16 +107,6 @@ func (src *iatiSource) allUnchanged(now map[string]string) bool {
 	return true
 }
 
-// has reports whether the source holds elements of name.
-func (src *iatiSource) has(name string) bool {
-	for _, e := range src.Elements {
-		if e.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
 // write writes the kept elements of name.
 func (src *iatiSource) write(x *xw, name string) {
 	for _, e := range src.Elements {
