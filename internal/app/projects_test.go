@@ -414,7 +414,7 @@ func csvOf(t *testing.T, c *http.Client, u string) [][]string {
 func cents(t *testing.T, s string) int64 {
 	t.Helper()
 	whole, frac, _ := strings.Cut(s, ".")
-	n, err := strconv.ParseInt(whole+(frac+"00")[:2], 10, 64)
+	n, err := strconv.ParseInt(whole+(frac + "00")[:2], 10, 64)
 	if err != nil {
 		t.Fatalf("amount %q: %v", s, err)
 	}
