@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -83,6 +85,19 @@ func listedEUR(t testing.TB, s *Service, programme string) (all, ofProgramme int
 	return all, ofProgramme
 }
 
+// generatedTotals is the number of generated projects TestTotalsAddUp
+// adds: 2,000, or DIJALOG_TOTALS_N for a run at scale (e.g. 100000).
+func generatedTotals(t *testing.T) int {
+	n := 2000
+	if v := os.Getenv("DIJALOG_TOTALS_N"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 0 {
+			t.Fatalf("DIJALOG_TOTALS_N=%q: not a count", v)
+		}
+	}
+	return n
+}
+
 // TestTotalsAddUp: every view of the totals (by year, donor, sector and
 // LSG; the dashboard and its CSV; the stacked chart) adds up to the sum of
 // the listed projects' euro values, to the cent; a programme's value is
@@ -93,7 +108,7 @@ func TestTotalsAddUp(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := newService(t, d)
-		prog := fillTotals(t, s, d, 2000)
+		prog := fillTotals(t, s, d, generatedTotals(t))
 		wantAll, wantProg := listedEUR(t, s, prog)
 		for _, cur := range []string{"EUR", "BAM", "USD"} {
 			dash, err := s.Dashboard(ctx, cur)
