@@ -378,6 +378,7 @@ func TestProjectsTotalsAgree(t *testing.T) {
 			listed += cents(t, r[col("value_eur")])
 		}
 	}
+	t.Logf("demo: the listed projects add up to %d.%02d EUR", listed/100, listed%100)
 	for _, by := range []string{"year", "donor", "sector", "lsg"} {
 		var sum int64
 		for _, r := range csvOf(t, c, ta.srv.URL+"/api/v1/projects/totals.csv?currency=EUR&by="+by)[1:] {
