@@ -296,15 +296,16 @@ func (s *Service) CreateMany(ctx context.Context, a Actor, ps []*Project) error 
 	for i := 0; i < len(ps); i += 500 {
 		batch := ps[i:min(i+500, len(ps))]
 		err := s.d.InTx(ctx, func(tx *db.Tx) error {
+			pend := &pending{}
 			for _, p := range batch {
 				if err := s.st.insert(ctx, tx, p, nullParent(), s.keys(ctx, p)); err != nil {
 					return err
 				}
-				if err := s.recordTx(ctx, tx, a, p, "create", moneyChanges(Diff(nil, p))); err != nil {
+				if err := s.recordTx(ctx, tx, a, p, "create", moneyChanges(Diff(nil, p)), pend); err != nil {
 					return err
 				}
 			}
-			return nil
+			return s.flush(ctx, tx, pend)
 		})
 		if err != nil {
 			return err

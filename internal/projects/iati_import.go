@@ -524,15 +524,16 @@ func (s *Service) writeImported(ctx context.Context, a Actor, batch []*Project, 
 		if err != nil {
 			return err
 		}
+		pend := &pending{}
 		for _, p := range batch {
 			if err := s.resolveParent(ctx, tx, p, &res); err != nil {
 				return err
 			}
-			if err := s.writeOneImported(ctx, tx, a, p, olds[p.IATIIdentifier], stored, &res); err != nil {
+			if err := s.writeOneImported(ctx, tx, a, p, olds[p.IATIIdentifier], stored, &res, pend); err != nil {
 				return fmt.Errorf("activity %q: %w", p.IATIIdentifier, err)
 			}
 		}
-		return nil
+		return s.flush(ctx, tx, pend)
 	})
 	if err != nil {
 		return err
@@ -571,7 +572,7 @@ func (s *Service) resolveParent(ctx context.Context, tx *db.Tx, p *Project, res 
 // writeOneImported creates p, or updates old with it, and stores what the
 // activity carried; an activity whose fields and source are both as
 // stored is skipped.
-func (s *Service) writeOneImported(ctx context.Context, tx *db.Tx, a Actor, p, old *Project, stored map[int64]string, res *importResult) error {
+func (s *Service) writeOneImported(ctx context.Context, tx *db.Tx, a Actor, p, old *Project, stored map[int64]string, res *importResult, pend *pending) error {
 	if old == nil {
 		if err := s.prepareCreate(ctx, p); err != nil {
 			return err
@@ -580,11 +581,12 @@ func (s *Service) writeOneImported(ctx context.Context, tx *db.Tx, a Actor, p, o
 		if err != nil {
 			return err
 		}
-		if err := s.createTx(ctx, tx, a, p); err != nil {
+		if err := s.createTx(ctx, tx, a, p, pend); err != nil {
 			return err
 		}
 		res.created++
-		return s.st.insertSource(ctx, tx, p.ID, src)
+		pend.sources = append(pend.sources, sourceRow{p.ID, src})
+		return nil
 	}
 	mergeImported(old, p)
 	if len(Diff(old, p)) == 0 {
@@ -604,7 +606,7 @@ func (s *Service) writeOneImported(ctx context.Context, tx *db.Tx, a Actor, p, o
 	if err != nil {
 		return err
 	}
-	if err := s.updateTx(ctx, tx, a, old, p, old.Version); err != nil {
+	if err := s.updateTx(ctx, tx, a, old, p, old.Version, pend); err != nil {
 		return err
 	}
 	res.updated++

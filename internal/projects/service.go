@@ -321,7 +321,7 @@ func (s *Service) Create(ctx context.Context, a Actor, p *Project) error {
 	if err := s.prepareCreate(ctx, p); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx *db.Tx) error { return s.createTx(ctx, tx, a, p) })
+	return s.write(ctx, func(tx *db.Tx) error { return s.createTx(ctx, tx, a, p, nil) })
 }
 
 // write runs fn in a transaction and, once it is committed, empties the
@@ -347,7 +347,7 @@ func (s *Service) prepareCreate(ctx context.Context, p *Project) error {
 
 // createTx writes a prepared new project, its history and its search
 // document in tx.
-func (s *Service) createTx(ctx context.Context, tx *db.Tx, a Actor, p *Project) error {
+func (s *Service) createTx(ctx context.Context, tx *db.Tx, a Actor, p *Project, pend *pending) error {
 	parent, err := s.parentID(ctx, tx, p)
 	if err != nil {
 		return err
@@ -355,26 +355,57 @@ func (s *Service) createTx(ctx context.Context, tx *db.Tx, a Actor, p *Project) 
 	if err := s.st.insert(ctx, tx, p, parent, s.keys(ctx, p)); err != nil {
 		return err
 	}
-	return s.recordTx(ctx, tx, a, p, "create", Diff(nil, p))
+	return s.recordTx(ctx, tx, a, p, "create", Diff(nil, p), pend)
 }
 
 // recordTx adds the history entry of a written project and its search
 // document in tx.
-func (s *Service) recordTx(ctx context.Context, tx *db.Tx, a Actor, p *Project, action string, changes []FieldChange) error {
+// The audit entry goes to pend when there is one (a batch writes its
+// entries together), else straight into the log.
+func (s *Service) recordTx(ctx context.Context, tx *db.Tx, a Actor, p *Project, action string, changes []FieldChange, pend *pending) error {
 	diff, _ := json.Marshal(changes)
 	if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.role(), action, string(diff)); err != nil {
 		return err
 	}
-	if err := auditProject(ctx, tx, a, p.PublicID, action, changes); err != nil {
+	e := projectEntry(a, p.PublicID, action, changes)
+	if pend != nil {
+		pend.audits = append(pend.audits, e)
+	} else if err := audit.Record(ctx, tx, e); err != nil {
 		return err
 	}
 	return s.index(ctx, tx, p)
 }
 
-// auditProject records a write of the project publicID in the audit log,
-// in its transaction: the role, the fields changed and, in full, the
-// budget and the transactions before and after.
-func auditProject(ctx context.Context, q db.Querier, a Actor, publicID, action string, changes []FieldChange) error {
+// pending is what a batch of writes records together, with one statement
+// each, before it commits: audit entries and the imported activities' IATI
+// sources.
+type pending struct {
+	audits  []audit.Entry
+	sources []sourceRow
+}
+
+// sourceRow is the IATI source of a new project.
+type sourceRow struct {
+	id     int64
+	source string
+}
+
+// flush writes what pend collected, in tx.
+func (s *Service) flush(ctx context.Context, tx *db.Tx, pend *pending) error {
+	if err := audit.RecordMany(ctx, tx, pend.audits); err != nil {
+		return err
+	}
+	if err := s.st.insertSources(ctx, tx, pend.sources); err != nil {
+		return err
+	}
+	pend.audits, pend.sources = pend.audits[:0], pend.sources[:0]
+	return nil
+}
+
+// projectEntry is the audit entry of a write of the project publicID: the
+// role, the fields changed and, in full, the budget and the transactions
+// before and after.
+func projectEntry(a Actor, publicID, action string, changes []FieldChange) audit.Entry {
 	details := map[string]string{"role": a.role()}
 	var fields []string
 	for _, c := range changes {
@@ -386,7 +417,7 @@ func auditProject(ctx context.Context, q db.Querier, a Actor, publicID, action s
 	if len(fields) > 0 {
 		details["fields"] = strings.Join(fields, ", ")
 	}
-	return audit.Record(ctx, q, audit.Entry{ActorID: a.UserID, Action: "projects.project." + action, ObjectKind: "project", ObjectRef: publicID, Details: details, IP: a.IP})
+	return audit.Entry{ActorID: a.UserID, Action: "projects.project." + action, ObjectKind: "project", ObjectRef: publicID, Details: details, IP: a.IP}
 }
 
 // Update stores a changed project; version is the version the person
@@ -400,7 +431,7 @@ func (s *Service) Update(ctx context.Context, a Actor, p *Project, version int) 
 		if err != nil {
 			return err
 		}
-		return s.updateTx(ctx, tx, a, old, p, version)
+		return s.updateTx(ctx, tx, a, old, p, version, nil)
 	})
 }
 
@@ -417,7 +448,7 @@ func (s *Service) prepareUpdate(ctx context.Context, p *Project) error {
 
 // updateTx writes the prepared change of old into p in tx, with its
 // history and search document; nothing is written when nothing changed.
-func (s *Service) updateTx(ctx context.Context, tx *db.Tx, a Actor, old, p *Project, version int) error {
+func (s *Service) updateTx(ctx context.Context, tx *db.Tx, a Actor, old, p *Project, version int, pend *pending) error {
 	p.ID, p.CreatedAt = old.ID, old.CreatedAt
 	parent, err := s.parentID(ctx, tx, p)
 	if err != nil {
@@ -431,7 +462,7 @@ func (s *Service) updateTx(ctx context.Context, tx *db.Tx, a Actor, old, p *Proj
 	if err := s.st.update(ctx, tx, p, parent, s.keys(ctx, p), version); err != nil {
 		return err
 	}
-	return s.recordTx(ctx, tx, a, p, "update", changes)
+	return s.recordTx(ctx, tx, a, p, "update", changes, pend)
 }
 
 // Delete hides a project (soft delete, kept in the history).
@@ -447,7 +478,7 @@ func (s *Service) Delete(ctx context.Context, a Actor, publicID string) error {
 		if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.role(), "delete", "[]"); err != nil {
 			return err
 		}
-		if err := auditProject(ctx, tx, a, p.PublicID, "delete", nil); err != nil {
+		if err := audit.Record(ctx, tx, projectEntry(a, p.PublicID, "delete", nil)); err != nil {
 			return err
 		}
 		if s.idx != nil {

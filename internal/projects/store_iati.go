@@ -27,12 +27,15 @@ func (store) putSource(ctx context.Context, q db.Querier, id int64, source strin
 	return nil
 }
 
-// insertSource stores what the imported activity of the new project id
-// carried.
-func (store) insertSource(ctx context.Context, q db.Querier, id int64, source string) error {
+// insertSources stores what the imported activities of new projects
+// carried, in one statement.
+func (store) insertSources(ctx context.Context, q db.Querier, rows []sourceRow) error {
 	now := db.Now()
-	if _, err := q.ExecContext(ctx, `INSERT INTO project_iati_sources (project_id, source, created_at, updated_at) VALUES (?, ?, ?, ?)`, id, source, now, now); err != nil {
-		return fmt.Errorf("projects.store.insertSource: %w", err)
+	err := insertRows(ctx, q, "project_iati_sources", "project_id, source, created_at, updated_at", len(rows), func(i int) []any {
+		return []any{rows[i].id, rows[i].source, now, now}
+	})
+	if err != nil {
+		return fmt.Errorf("projects.store.insertSources: %w", err)
 	}
 	return nil
 }
