@@ -86,7 +86,7 @@ func TestProjectsPages(t *testing.T) {
 		// dashboard in every currency, per capita map
 		for _, q := range []string{"", "?currency=USD&measure=capita", "?currency=BAM"} {
 			status, body = get(t, c, ta.srv.URL+"/en/projects/dashboard"+q)
-			if status != 200 || !strings.Contains(body, "Converted with these exchange rates") || strings.Count(body, "<svg") < 5 {
+			if status != 200 || !strings.Contains(body, "Each project is converted at the exchange rates of its own date") || strings.Count(body, "<svg") < 5 {
 				t.Errorf("dashboard%s: %d", q, status)
 			}
 		}
@@ -195,8 +195,14 @@ func TestProjectsEdit(t *testing.T) {
 			t.Errorf("stale edit: %d", status)
 		}
 		_, body = get(t, pm, ta.srv.URL+"/en/projects/"+id+"/history")
-		if !strings.Contains(body, "Ana Jurić") || !strings.Contains(body, "<code>status</code>") || !strings.Contains(body, "<code>targets</code>") {
-			t.Errorf("history does not show who changed what")
+		if !strings.Contains(body, "· a participating organisation</h2>") || !strings.Contains(body, "<code>status</code>") || !strings.Contains(body, "<code>targets</code>") {
+			t.Errorf("history does not show in which role who changed what: %s", regexp.MustCompile(`<h2>[^<]*</h2>`).FindAllString(body, -1))
+		}
+		// The project's page shows the history of its budget and transactions.
+		_, body = get(t, anon, ta.srv.URL+"/en/projects/"+id)
+		if !strings.Contains(body, "History of the budget and the transactions") || !strings.Contains(body, "<td>a participating organisation</td><td>Value</td><td>–</td><td>24,000.00\u00a0BAM</td>") || !strings.Contains(body, "<td>2026-04-01 · Disbursement · 8,000.00\u00a0BAM</td>") {
+			i := strings.Index(body, "money-history")
+			t.Errorf("project page lacks the history of its budget: %.1500s", body[max(i, 0):])
 		}
 		// Permissions: UNDP's manager edits MAKERS, not the EU's project.
 		makers, volunteers, link := ta.projectID(t, "makers"), ta.projectID(t, "Prekogranicno"), ta.projectID(t, "link za saradnju")
@@ -328,7 +334,7 @@ func TestProjectsOpenData(t *testing.T) {
 	}
 	// Totals CSV states the rates.
 	_, body := get(t, c, ta.srv.URL+"/api/v1/projects/totals.csv?by=donor&currency=BAM")
-	if !strings.Contains(body, "donor,label,value,currency,projects,rates_per_eur") || !strings.Contains(body, "USD=1.0321@2025-01-02") {
+	if !strings.Contains(body, "donor,label,value,currency,projects,rate_date,rates_per_eur") || !strings.Contains(body, "USD=1.0321@2025-01-02") || !strings.Contains(body, "USD=1.1397@2019-01-02") {
 		t.Errorf("totals CSV: %.300s", body)
 	}
 	if status, _ := get(t, c, ta.srv.URL+"/api/v1/projects/totals.csv?by=colour"); status != 400 {
@@ -350,4 +356,68 @@ func TestProjectsOpenData(t *testing.T) {
 		}
 	}
 	_ = strconv.Itoa
+}
+
+// TestProjectsTotalsAgree: on the demo data, every totals CSV (by year,
+// donor, sector and LSG, in euro) adds up, to the cent, to the euro values
+// of the listed projects (programmes with projects counted through
+// them), and the dashboard states the rule and its total.
+func TestProjectsTotalsAgree(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, dbtest.SQLite(t))
+	c := ta.client(t)
+	recs := csvOf(t, c, ta.srv.URL+"/api/v1/projects.csv")
+	col := func(name string) int { return slices.Index(recs[0], name) }
+	parents := map[string]bool{}
+	for _, r := range recs[1:] {
+		parents[r[col("programme")]] = true
+	}
+	var listed int64
+	for _, r := range recs[1:] {
+		if !parents[r[col("id")]] {
+			listed += cents(t, r[col("value_eur")])
+		}
+	}
+	t.Logf("demo: the listed projects add up to %d.%02d EUR", listed/100, listed%100)
+	for _, by := range []string{"year", "donor", "sector", "lsg"} {
+		var sum int64
+		for _, r := range csvOf(t, c, ta.srv.URL+"/api/v1/projects/totals.csv?currency=EUR&by="+by)[1:] {
+			if r[3] == "EUR" {
+				sum += cents(t, r[2])
+			}
+		}
+		if sum != listed {
+			t.Errorf("totals by %s add up to %d cents, the listed projects to %d (off by %d)", by, sum, listed, sum-listed)
+		}
+	}
+	_, body := get(t, c, ta.srv.URL+"/en/projects/dashboard")
+	if want := `<abbr title="` + strconv.FormatInt((listed+50)/100/1e6, 10); !strings.Contains(body, "its own date") || !strings.Contains(strings.ReplaceAll(body, ",", ""), want) {
+		t.Errorf("dashboard does not state the rule or the total of %d cents", listed)
+	}
+}
+
+func csvOf(t *testing.T, c *http.Client, u string) [][]string {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")))).ReadAll()
+	if err != nil || len(recs) < 2 {
+		t.Fatalf("%s: %v (%d rows)", u, err, len(recs))
+	}
+	return recs
+}
+
+// cents reads a CSV amount ("1234.50") in minor units.
+func cents(t *testing.T, s string) int64 {
+	t.Helper()
+	whole, frac, _ := strings.Cut(s, ".")
+	n, err := strconv.ParseInt(whole+(frac + "00")[:2], 10, 64)
+	if err != nil {
+		t.Fatalf("amount %q: %v", s, err)
+	}
+	return n
 }

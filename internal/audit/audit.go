@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/db"
@@ -27,11 +28,52 @@ type Entry struct {
 // Record appends e inside the caller's transaction (or on the database), so
 // the log entry commits or rolls back with the change it describes.
 func Record(ctx context.Context, q db.Querier, e Entry) error {
+	args, err := e.args()
+	if err != nil {
+		return fmt.Errorf("audit.Record: %w", err)
+	}
+	if _, err := q.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, action, object_kind, object_ref, details, ip) VALUES (?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
+		return fmt.Errorf("audit.Record(%s %s): %w", e.Action, e.ObjectRef, err)
+	}
+	return nil
+}
+
+// RecordMany appends es inside the caller's transaction with one
+// statement per 500 entries (for bulk writes: an import records an entry
+// per record it writes).
+func RecordMany(ctx context.Context, q db.Querier, es []Entry) error {
+	const chunk = 500 // 7 parameters a row, far below PostgreSQL's 65,535
+	for len(es) > 0 {
+		n := min(len(es), chunk)
+		var sb strings.Builder
+		args := make([]any, 0, 7*n)
+		sb.WriteString(`INSERT INTO audit_log (at, actor_id, action, object_kind, object_ref, details, ip) VALUES `)
+		for i, e := range es[:n] {
+			row, err := e.args()
+			if err != nil {
+				return err
+			}
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, row...)
+		}
+		if _, err := q.ExecContext(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("audit.RecordMany(%d entries): %w", n, err)
+		}
+		es = es[n:]
+	}
+	return nil
+}
+
+// args are the column values of e, as Record and RecordMany insert them.
+func (e Entry) args() ([]any, error) {
 	details := "{}"
 	if len(e.Details) > 0 {
 		b, err := json.Marshal(e.Details)
 		if err != nil {
-			return fmt.Errorf("audit.Record: details: %w", err)
+			return nil, fmt.Errorf("audit: details of %s %s: %w", e.Action, e.ObjectRef, err)
 		}
 		details = string(b)
 	}
@@ -43,12 +85,7 @@ func Record(ctx context.Context, q db.Querier, e Entry) error {
 	if e.ActorID != 0 {
 		actor = e.ActorID
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, action, object_kind, object_ref, details, ip) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		db.Time(at), actor, e.Action, e.ObjectKind, e.ObjectRef, details, e.IP)
-	if err != nil {
-		return fmt.Errorf("audit.Record(%s %s): %w", e.Action, e.ObjectRef, err)
-	}
-	return nil
+	return []any{db.Time(at), actor, e.Action, e.ObjectKind, e.ObjectRef, details, e.IP}, nil
 }
 
 // Filter narrows List.

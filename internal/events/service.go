@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dijalog/dijalog/internal/audit"
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
@@ -57,6 +58,14 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Event, e
 	}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := insertEvent(ctx, tx, e, by, db.Now()); err != nil {
+			return err
+		}
+		var actor int64
+		if u != nil {
+			actor = u.ID
+		}
+		if err := audit.Record(ctx, tx, audit.Entry{ActorID: actor, Action: "events.event.create", ObjectKind: "event", ObjectRef: e.PublicID,
+			Details: map[string]string{"organiser": e.OrganiserKind + ":" + e.OrganiserRef, "lsg": e.LSG}}); err != nil {
 			return err
 		}
 		if s.index == nil {

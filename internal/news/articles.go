@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dijalog/dijalog/internal/audit"
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
@@ -308,12 +309,24 @@ func (s *Articles) Create(ctx context.Context, u *auth.User, in ArticleInput) (*
 		if err := insertArticle(ctx, tx, a, db.Now()); err != nil {
 			return err
 		}
+		if err := auditArticle(ctx, tx, u, "news.article.create", a, map[string]string{"lang": in.Lang, "author": a.AuthorKind + ":" + a.AuthorRef}); err != nil {
+			return err
+		}
 		return s.indexArticle(ctx, tx, a)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("news.Create: %w", err)
 	}
 	return a, nil
+}
+
+// auditArticle records a write of a in the audit log, in its transaction.
+func auditArticle(ctx context.Context, q db.Querier, u *auth.User, action string, a *Article, details map[string]string) error {
+	var actor int64
+	if u != nil {
+		actor = u.ID
+	}
+	return audit.Record(ctx, q, audit.Entry{ActorID: actor, Action: action, ObjectKind: "news_article", ObjectRef: a.PublicID, Details: details})
 }
 
 // imageRef stores the image stem and its widths: "<id>:480,960".
@@ -382,6 +395,9 @@ func (s *Articles) Translate(ctx context.Context, u *auth.User, slug, lang, titl
 			return err
 		}
 		a.Translations = append(slices.DeleteFunc(a.Translations, func(x Translation) bool { return x.Lang == lang }), t)
+		if err := auditArticle(ctx, tx, u, "news.article.translate", a, map[string]string{"lang": lang}); err != nil {
+			return err
+		}
 		return s.indexArticle(ctx, tx, a)
 	})
 }
@@ -397,6 +413,9 @@ func (s *Articles) Delete(ctx context.Context, u *auth.User, slug string) error 
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := markArticleDeleted(ctx, tx, a.ID, db.Now()); err != nil {
+			return err
+		}
+		if err := auditArticle(ctx, tx, u, "news.article.delete", a, nil); err != nil {
 			return err
 		}
 		if s.index == nil {

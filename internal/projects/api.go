@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -445,36 +446,65 @@ func (h *handlers) apiTotalsCSV(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	var bs []Bucket
 	by := q.Get("by")
-	switch by {
-	case "donor":
-		bs = d.ByDonor
-	case "sector":
-		bs = d.BySector
-	case "year":
-		bs = d.ByYear
-	case "lsg":
-		bs = d.ByLSG
-	default:
+	if _, ok := d.BucketsBy(by); !ok {
 		return &web.Error{Status: http.StatusBadRequest, Key: "projects.err.by"}
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="projects-by-`+by+`.csv"`)
+	return WriteTotalsCSV(w, d, by)
+}
+
+// BucketsBy is the list of totals by "donor", "sector", "year" or "lsg".
+func (d *Dashboard) BucketsBy(by string) ([]Bucket, bool) {
+	switch by {
+	case "donor":
+		return d.ByDonor, true
+	case "sector":
+		return d.BySector, true
+	case "year":
+		return d.ByYear, true
+	case "lsg":
+		return d.ByLSG, true
+	}
+	return nil, false
+}
+
+// WriteTotalsCSV writes d's totals by `by` as CSV: one row a bucket in
+// the dashboard's currency (they add up to d.Total), then one row a
+// currency whose projects have no rate, with their budgets in that
+// currency (key "", label "no rate"). Every row names the rule and the
+// rates used: each project at the rates of its own date.
+func WriteTotalsCSV(w io.Writer, d *Dashboard, by string) error {
+	bs, ok := d.BucketsBy(by)
+	if !ok {
+		return fmt.Errorf("projects.WriteTotalsCSV: no totals by %q", by)
+	}
 	bw := bufio.NewWriter(w)
 	bw.WriteString("\ufeff")
 	cw := csv.NewWriter(bw)
-	rateDates := []string{}
+	rates := make([]string, 0, len(d.Rates))
 	for _, rt := range d.Rates {
-		rateDates = append(rateDates, rt.Currency+"="+strconv.FormatFloat(rt.PerEUR, 'f', -1, 64)+"@"+orDash(rt.Date))
+		rates = append(rates, rt.Currency+"="+strconv.FormatFloat(rt.PerEUR, 'f', -1, 64)+"@"+orDash(rt.Date))
 	}
-	_ = cw.Write([]string{by, "label", "value", "currency", "projects", "rates_per_eur"})
+	used := strings.Join(rates, " ")
+	_ = cw.Write([]string{by, "label", "value", "currency", "projects", "rate_date", "rates_per_eur"})
 	for _, b := range bs {
-		_ = cw.Write([]string{csvSafe(b.Key), csvSafe(b.Label), moneyDecimalCur(b.Minor, cur), cur, strconv.Itoa(b.Count), strings.Join(rateDates, " ")})
+		_ = cw.Write([]string{csvSafe(b.Key), csvSafe(b.Label), moneyDecimalCur(b.Minor, d.Currency), d.Currency, strconv.Itoa(b.Count), rateDateRule, used})
+	}
+	for _, a := range d.Unconverted {
+		_ = cw.Write([]string{"", "no rate", a.Decimal(), a.Currency, "", rateDateRule, ""})
 	}
 	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("projects.WriteTotalsCSV: %w", err)
+	}
 	return bw.Flush()
 }
+
+// rateDateRule names, in the CSV exports, the date whose rates convert a
+// project (see rateDate).
+const rateDateRule = "project start, else 1 January of the funding year"
 
 func moneyDecimalCur(minor int64, cur string) string {
 	if cur == "JPY" {

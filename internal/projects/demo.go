@@ -267,6 +267,18 @@ func (g *generator) partners(p *Project, d donor, first places.Place, i int) {
 	}
 }
 
+// moneyChanges keeps the changes of the budget and the transactions (the
+// history of a project made in bulk keeps those only).
+func moneyChanges(cs []FieldChange) []FieldChange {
+	var out []FieldChange
+	for _, c := range cs {
+		if c.Field == "budget" || c.Field == "transactions" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // CreateMany stores new projects in one transaction per batch of 500 (for
 // demo data and benchmarks); every project is validated first.
 func (s *Service) CreateMany(ctx context.Context, a Actor, ps []*Project) error {
@@ -284,18 +296,16 @@ func (s *Service) CreateMany(ctx context.Context, a Actor, ps []*Project) error 
 	for i := 0; i < len(ps); i += 500 {
 		batch := ps[i:min(i+500, len(ps))]
 		err := s.d.InTx(ctx, func(tx *db.Tx) error {
+			pend := &pending{}
 			for _, p := range batch {
 				if err := s.st.insert(ctx, tx, p, nullParent(), s.keys(ctx, p)); err != nil {
 					return err
 				}
-				if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, "create", "[]"); err != nil {
-					return err
-				}
-				if err := s.index(ctx, tx, p); err != nil {
+				if err := s.recordTx(ctx, tx, a, p, "create", moneyChanges(Diff(nil, p)), pend); err != nil {
 					return err
 				}
 			}
-			return nil
+			return s.flush(ctx, tx, pend)
 		})
 		if err != nil {
 			return err

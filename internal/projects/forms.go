@@ -593,7 +593,8 @@ func (h *handlers) save(w http.ResponseWriter, r *http.Request, u *auth.User, ol
 		f.SetErrors(fe)
 		return h.renderForm(w, r, f, old, http.StatusUnprocessableEntity)
 	}
-	actor := ActorOf(u)
+	actor := ActorOf(u, p)
+	actor.IP = clientIP(r)
 	if old == nil {
 		err = h.svc.Create(ctx, actor, p)
 	} else {
@@ -614,6 +615,15 @@ func (h *handlers) save(w http.ResponseWriter, r *http.Request, u *auth.User, ol
 	}
 	http.Redirect(w, r, fmt.Sprintf("/%s/projects/%s", web.StateOf(r).Locale, p.PublicID), http.StatusSeeOther)
 	return nil
+}
+
+// clientIP is the address the request came from (for the audit log).
+func clientIP(r *http.Request) string {
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i > 0 {
+		host = host[:i]
+	}
+	return host
 }
 
 func (h *handlers) renderForm(w http.ResponseWriter, r *http.Request, f *web.Form, old *Project, status int) error {

@@ -431,6 +431,12 @@ type detailPage struct {
 	Children    []listRow
 	CanEdit     bool
 	Programme   string
+	ValueEUR    string // the budget in euro and the rate of which date made it
+	// ProgrammeValue is what a programme's projects add up to, in euro,
+	// with the count and the budgets without a rate
+	ProgrammeValue, ProgrammeCount, ProgrammeUnconverted string
+	// MoneyHistory is every change of the budget and the transactions
+	MoneyHistory []moneyEvent
 }
 
 func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
@@ -460,16 +466,65 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
 		d.Money = append(d.Money, moneyRow{Type: txLabel(pr, h.svc.cl, t.Type), Date: t.Date, Amount: t.Amount.Format(pr, false), Note: t.Note})
 	}
 	d.Milestones, d.Links = p.Milestones, p.Links
+	if err := h.detailValue(ctx, pr, p, &d); err != nil {
+		return err
+	}
+	if d.MoneyHistory, err = h.moneyHistory(ctx, pr, p, names); err != nil {
+		return err
+	}
 	if p.Kind == KindProgramme {
-		res, err := h.svc.List(ctx, Filter{Parent: p.PublicID, Sort: "title", PerPage: MaxPerPage})
-		if err != nil {
+		if err := h.detailProgramme(ctx, pr, p, names, &d); err != nil {
 			return err
-		}
-		for _, c := range res.Items {
-			d.Children = append(d.Children, h.row(pr, c, names))
 		}
 	}
 	return h.srv.Render.Page(w, r, "projects/project", d)
+}
+
+// detailValue states the budget in euro with the rate and date it was
+// converted at.
+func (h *handlers) detailValue(ctx context.Context, pr *i18n.Printer, p *Project, d *detailPage) error {
+	if p.Budget.Currency == "EUR" || p.Budget.Minor == 0 {
+		return nil
+	}
+	n, err := h.svc.ValueOf(ctx, p)
+	if err != nil {
+		return err
+	}
+	value := money.New(n.EUR, "EUR").Format(pr, true)
+	switch {
+	case !n.Converts:
+		d.ValueEUR = pr.T("projects.detail.value_eur_none", "currency", p.Budget.Currency)
+	case n.Rate.Date == "":
+		d.ValueEUR = pr.T("projects.detail.value_eur_peg", "value", value, "rate", pr.Decimal(n.Rate.PerEUR, 5), "currency", n.Rate.Currency)
+	default:
+		d.ValueEUR = pr.T("projects.detail.value_eur", "value", value, "rate", pr.Decimal(n.Rate.PerEUR, 4), "currency", n.Rate.Currency, "date", n.Rate.Date)
+	}
+	return nil
+}
+
+// detailProgramme lists a programme's projects and what they add up to.
+func (h *handlers) detailProgramme(ctx context.Context, pr *i18n.Printer, p *Project, names map[string]places.Place, d *detailPage) error {
+	res, err := h.svc.List(ctx, Filter{Parent: p.PublicID, Sort: "title", PerPage: MaxPerPage})
+	if err != nil {
+		return err
+	}
+	for _, c := range res.Items {
+		d.Children = append(d.Children, h.row(pr, c, names))
+	}
+	pv, err := h.svc.ProgrammeValue(ctx, p.PublicID)
+	if err != nil || pv.Projects == 0 {
+		return err
+	}
+	d.ProgrammeValue = money.New(pv.EUR, "EUR").Format(pr, true)
+	d.ProgrammeCount = pr.N("projects.detail.programme_projects", pv.Projects)
+	var un []string
+	for _, a := range pv.Unconverted {
+		un = append(un, a.Format(pr, true))
+	}
+	if len(un) > 0 {
+		d.ProgrammeUnconverted = pr.T("projects.detail.programme_unconverted", "amounts", strings.Join(un, "; "))
+	}
+	return nil
 }
 
 // detailCodes fills the organisations by role, the sectors, acquis
@@ -589,7 +644,13 @@ func txLabel(pr *i18n.Printer, cl *Codelists, t int) string {
 type historyPage struct {
 	P       *Project
 	Title   string
-	Entries []HistoryEntry
+	Entries []historyRow
+}
+
+// historyRow is a change with the role it was made in.
+type historyRow struct {
+	HistoryEntry
+	Who string // "LSG staff of Trnovo", never a person
 }
 
 func (h *handlers) history(w http.ResponseWriter, r *http.Request) error {
@@ -602,7 +663,12 @@ func (h *handlers) history(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t, _ := p.TextFor(web.StateOf(r).Locale)
-	return h.srv.Render.Page(w, r, "projects/history", historyPage{P: p, Title: t.Title, Entries: hs})
+	pr, names := printer(h.srv, r), h.placeNames(r.Context())
+	rows := make([]historyRow, len(hs))
+	for i, e := range hs {
+		rows[i] = historyRow{HistoryEntry: e, Who: actorLabel(pr, names, e.Actor)}
+	}
+	return h.srv.Render.Page(w, r, "projects/history", historyPage{P: p, Title: t.Title, Entries: rows})
 }
 
 // ---- dashboard ----
@@ -621,6 +687,7 @@ type dashPage struct {
 	Total                                                          string
 	TotalShort                                                     string
 	Rates                                                          []string
+	Unconverted                                                    string // budgets without a rate, per currency
 	Donors                                                         []dashRow
 	Sectors                                                        []dashRow
 	Years                                                          []dashRow
@@ -688,6 +755,11 @@ func (h *handlers) dashboardPage(ctx context.Context, pr *i18n.Printer, d *Dashb
 			p.Rates = append(p.Rates, pr.T("projects.dash.rate", "currency", rt.Currency, "rate", pr.Decimal(rt.PerEUR, 4), "date", rt.Date))
 		}
 	}
+	var unconverted []string
+	for _, a := range d.Unconverted {
+		unconverted = append(unconverted, a.Format(pr, true))
+	}
+	p.Unconverted = strings.Join(unconverted, "; ")
 	desc := pr.T("projects.dash.chart_desc", "currency", cur)
 	var items []chart.Item
 	p.Donors, items = f.rows(d.ByDonor, "projects.dash.no_donor", 12)
@@ -736,7 +808,11 @@ func (f dashFormat) yearCharts(p *dashPage, d *Dashboard) {
 	var labels []string
 	var counts []float64
 	for _, b := range d.ByYear {
-		labels = append(labels, b.Key)
+		label := b.Key
+		if label == "" {
+			label = pr.T("projects.dash.no_year")
+		}
+		labels = append(labels, label)
 		counts = append(counts, float64(b.Count))
 	}
 	p.LineChart = chart.Line(pr.T("projects.dash.count_by_year"), pr.T("projects.dash.count_desc"), labels, []chart.Series{{Name: pr.T("projects.dash.count"), Values: counts}})

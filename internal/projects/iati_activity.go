@@ -20,7 +20,7 @@ type activity struct {
 	def  string // the activity's default language
 	cur  string // the activity's default currency
 	p    *Project
-	warn []string // things left out
+	warn []ImportNote // what the registry's fields do not take
 }
 
 // bad is the import error of element n (the activity when nil).
@@ -32,9 +32,17 @@ func (m *activity) bad(n *node, msg string) error {
 	return &ImportError{Line: line, Activity: m.id, Element: name, Msg: msg}
 }
 
+// note reports element n as not taken into the registry's fields (it
+// stays in the IATI source, so the export gives it back).
+func (m *activity) note(n *node, msg string) {
+	m.warn = append(m.warn, ImportNote{Line: n.line, Activity: m.id, Element: elementKey(n), Msg: msg})
+}
+
 // fromActivity maps an activity to a project, checking codes against the
-// codelists; warnings are things left out (an unknown place name).
-func (s *Service) fromActivity(ctx context.Context, a *node) (*Project, []string, error) {
+// codelists; the notes name, element by element, what the registry's
+// fields do not take (an unknown place name, a revised budget, an element
+// the registry does not show).
+func (s *Service) fromActivity(ctx context.Context, a *node) (*Project, []ImportNote, error) {
 	m := &activity{s: s, a: a, id: idOf(a)}
 	if err := checkOrder(a); err != nil {
 		return nil, nil, err
@@ -51,6 +59,11 @@ func (s *Service) fromActivity(ctx context.Context, a *node) (*Project, []string
 	}
 	if fe := s.Validate(ctx, m.p); fe != nil {
 		return nil, nil, m.bad(a, "invalid: "+fe.Error())
+	}
+	for _, c := range a.children {
+		if _, read := iatiGroupKeys[c.name]; (!read || c.space != "") && c.name != "iati-identifier" {
+			m.note(c, noteKept)
+		}
 	}
 	return m.p, m.warn, nil
 }
@@ -219,7 +232,7 @@ func (m *activity) locations(ctx context.Context) error {
 		name := firstNarrative(l.first("name"))
 		code := m.s.locationLSG(ctx, l.attr("ref"), name)
 		if code == "" {
-			m.warn = append(m.warn, fmt.Sprintf("activity %q: location %q is not a known municipality or city; left out", m.id, name))
+			m.note(l, fmt.Sprintf("%q is not a known municipality or city: not on the project's list of places; kept for the IATI export", name))
 			continue
 		}
 		loc := Location{Place: code}
@@ -280,22 +293,31 @@ func (m *activity) sectors(context.Context) error {
 			}
 			m.p.Sectors = append(m.p.Sectors, code)
 		case "99":
-			if sec.attr("vocabulary-uri") == AcquisVocabularyURI {
-				n, err := strconv.Atoi(code)
-				if err != nil || n < 0 || n > 35 {
-					return m.bad(sec, fmt.Sprintf("EU acquis chapter %q must be 0-35", code))
-				}
-				m.p.Acquis = append(m.p.Acquis, n)
+			if sec.attr("vocabulary-uri") != AcquisVocabularyURI {
+				m.note(sec, noteVocabulary)
+				continue
 			}
+			n, err := strconv.Atoi(code)
+			if err != nil || n < 0 || n > 35 {
+				return m.bad(sec, fmt.Sprintf("EU acquis chapter %q must be 0-35", code))
+			}
+			m.p.Acquis = append(m.p.Acquis, n)
+		default:
+			m.note(sec, noteVocabulary)
 		}
 	}
 	return nil
 }
 
+// noteVocabulary is the note of a sector or tag of a vocabulary the
+// registry does not read.
+const noteVocabulary = "vocabulary not shown by the registry; kept for the IATI export"
+
 // tags reads the sustainable development goals.
 func (m *activity) tags(context.Context) error {
 	for _, t := range m.a.all("tag") {
 		if t.attr("vocabulary") != "2" {
+			m.note(t, noteVocabulary)
 			continue
 		}
 		if !m.s.cl.SDG.Has(t.attr("code")) {
@@ -336,7 +358,8 @@ func (m *activity) budgets(context.Context) error {
 	p := m.p
 	for _, b := range m.a.all("budget") {
 		if t := b.attr("type"); t == "2" {
-			continue // revised budgets: the original is kept
+			m.note(b, "revised budget: the registry's budget is the original one; kept for the IATI export")
+			continue
 		}
 		v := b.first("value")
 		if v == nil || b.first("period-start") == nil || b.first("period-end") == nil {
@@ -350,7 +373,7 @@ func (m *activity) budgets(context.Context) error {
 			p.Budget.Currency = amt.Currency
 			p.Budget.Minor += amt.Minor
 		} else {
-			m.warn = append(m.warn, fmt.Sprintf("activity %q: budget in %s left out (the budget is kept in %s)", m.id, amt.Currency, p.Budget.Currency))
+			m.note(b, fmt.Sprintf("budget in %s not added to the budget in %s; kept for the IATI export", amt.Currency, p.Budget.Currency))
 		}
 	}
 	if p.Budget.Currency == "" {

@@ -75,21 +75,26 @@ func (s *Service) ExportIATI(ctx context.Context, w io.Writer, f Filter, names f
 				return err
 			}
 		}
-		err := s.Each(ctx, kf, func(p *Project) error {
-			if p.Kind == KindProgramme {
-				parents[p.PublicID] = IATIIdentifierOf(p)
+		err := s.eachBatch(ctx, kf, func(ps []*Project) error {
+			srcs, err := s.iatiSources(ctx, ps)
+			if err != nil {
+				return err
 			}
-			parent := ""
-			if p.Programme != "" {
-				parent = parents[p.Programme]
-				if parent == "" {
-					if pp, err := s.Get(ctx, p.Programme); err == nil {
-						parent = IATIIdentifierOf(pp)
-					}
+			for _, p := range ps {
+				if p.Kind == KindProgramme {
+					parents[p.PublicID] = IATIIdentifierOf(p)
+				}
+				e := &exportActivity{p: p, children: children[p.PublicID], names: names, src: srcs[p.ID], def: p.DefaultLang}
+				if e.src != nil && e.src.Attrs["xml:lang"] != "" {
+					e.def = normLang(e.src.Attrs["xml:lang"])
+				}
+				e.parent = s.parentIdentifier(ctx, p, parents)
+				s.writeActivity(x, e)
+				if x.err != nil {
+					return x.err
 				}
 			}
-			s.writeActivity(x, p, parent, children[p.PublicID], names)
-			return x.err
+			return nil
 		})
 		if err != nil {
 			return err
@@ -100,6 +105,33 @@ func (s *Service) ExportIATI(ctx context.Context, w io.Writer, f Filter, names f
 		return x.err
 	}
 	return x.w.Flush()
+}
+
+// parentIdentifier is the identifier of p's programme ("" when none).
+func (s *Service) parentIdentifier(ctx context.Context, p *Project, parents map[string]string) string {
+	if p.Programme == "" {
+		return ""
+	}
+	if id := parents[p.Programme]; id != "" {
+		return id
+	}
+	if pp, err := s.Get(ctx, p.Programme); err == nil {
+		return IATIIdentifierOf(pp)
+	}
+	return ""
+}
+
+// iatiSources are the stored IATI sources of the imported projects of ps.
+func (s *Service) iatiSources(ctx context.Context, ps []*Project) (map[int64]*iatiSource, error) {
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	raw, err := s.st.sources(ctx, s.d, ids)
+	if err != nil {
+		return nil, err
+	}
+	return parseSources(raw), nil
 }
 
 func narratives(x *xw, def string, texts []Text, pick func(Text) string) {
@@ -116,34 +148,124 @@ func narratives(x *xw, def string, texts []Text, pick func(Text) string) {
 	}
 }
 
-func (s *Service) writeActivity(x *xw, p *Project, parent string, children []string, names func(string) string) {
-	hier := "1" // a programme or a project on its own
-	if parent != "" {
-		hier = "2" // a project of a programme
+// exportActivity is an activity being written: the project, its links in
+// the hierarchy, the LSG names, and what its import carried (nil for a
+// project made on the platform).
+type exportActivity struct {
+	p        *Project
+	parent   string
+	children []string
+	names    func(string) string
+	src      *iatiSource
+	def      string // the language of narratives without xml:lang
+}
+
+// writeElement writes the elements name made from the registry's fields.
+func writeElement(x *xw, e *exportActivity, name string) {
+	p := e.p
+	switch name {
+	case "reporting-org":
+		rep := reportingOrg(p)
+		x.s("    <reporting-org" + attr("ref", rep.Ref) + attr("type", rep.Type) + "><narrative>" + esc(rep.Name) + "</narrative></reporting-org>\n")
+	case "title":
+		writeTitle(x, p, e.def)
+	case "description":
+		writeDescriptions(x, p, e.def)
+	case "participating-org":
+		writeOrgs(x, p, reportingOrg(p))
+	case "activity-status":
+		x.s(`    <activity-status code="` + strconv.Itoa(p.Status) + `"/>` + "\n")
+	case "activity-date":
+		writeDates(x, p)
+	case "contact-info":
+		writeContact(x, p)
+	case "recipient-country":
+		x.s(`    <recipient-country code="BA" percentage="100"/>` + "\n")
+	case "location":
+		writeLocations(x, p, e.names)
+	case "sector":
+		writeSectors(x, p)
+	case "tag":
+		writeTags(x, p)
+	case "budget":
+		writeBudget(x, p)
+	case "transaction":
+		writeTransactions(x, p)
+	case "document-link":
+		writeLinks(x, p)
+	case "related-activity":
+		writeRelated(x, e.parent, e.children)
+	case "result":
+		writeResults(x, p)
 	}
-	x.s("  <iati-activity" + attr("last-updated-datetime", p.UpdatedAt.UTC().Format(time.RFC3339)) + attr("xml:lang", p.DefaultLang) +
-		attr("default-currency", p.Budget.Currency) + attr("hierarchy", hier) + ">\n")
+}
+
+// writeActivity writes p in the order of the schema. For an imported
+// project, each group of elements whose registry fields are unchanged
+// since the import is written as the publisher sent it (what the registry
+// does not show included), the others from the fields; the publisher's
+// last-updated-datetime stays while nothing changed.
+func (s *Service) writeActivity(x *xw, e *exportActivity) {
+	p := e.p
+	var now map[string]string
+	if e.src != nil {
+		now = iatiSnapshot(p)
+	}
+	x.s("  <iati-activity" + activityAttrs(e, now) + ">\n")
 	x.s("    <iati-identifier>" + esc(IATIIdentifierOf(p)) + "</iati-identifier>\n")
-	rep := reportingOrg(p)
-	x.s("    <reporting-org" + attr("ref", rep.Ref) + attr("type", rep.Type) + "><narrative>" + esc(rep.Name) + "</narrative></reporting-org>\n")
-	writeTexts(x, p)
-	writeOrgs(x, p, rep)
-	x.s(`    <activity-status code="` + strconv.Itoa(p.Status) + `"/>` + "\n")
-	writeDates(x, p)
-	writeContact(x, p)
-	x.s(`    <recipient-country code="BA" percentage="100"/>` + "\n")
-	writeLocations(x, p, names)
-	writeCodes(x, p)
-	writeMoney(x, p)
-	writeLinks(x, p)
+	for _, name := range activityOrder[1:] {
+		if e.src != nil && e.src.unchanged(name, now) {
+			e.src.write(x, name)
+			continue
+		}
+		writeElement(x, e, name)
+	}
+	if e.src != nil {
+		e.src.writeExtensions(x)
+	}
+	x.s("  </iati-activity>\n")
+}
+
+// activityAttrs are the attributes of an activity: the publisher's for
+// an imported one (its last-updated-datetime while nothing changed since
+// the import), else the registry's.
+func activityAttrs(e *exportActivity, now map[string]string) string {
+	p := e.p
+	updated := p.UpdatedAt.UTC().Format(time.RFC3339)
+	if e.src == nil {
+		hier := "1" // a programme or a project on its own
+		if e.parent != "" {
+			hier = "2" // a project of a programme
+		}
+		return attr("last-updated-datetime", updated) + attr("xml:lang", p.DefaultLang) + attr("default-currency", p.Budget.Currency) + attr("hierarchy", hier)
+	}
+	as := map[string]string{}
+	for k, v := range e.src.Attrs {
+		as[k] = v
+	}
+	if !e.src.allUnchanged(now) || as["last-updated-datetime"] == "" {
+		as["last-updated-datetime"] = updated
+	}
+	if as["xml:lang"] == "" {
+		as["xml:lang"] = p.DefaultLang
+	}
+	keys := sortedKeys(as)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(attr(k, as[k]))
+	}
+	return b.String()
+}
+
+// writeRelated writes the parent programme and the projects of a
+// programme.
+func writeRelated(x *xw, parent string, children []string) {
 	if parent != "" {
 		x.s(`    <related-activity` + attr("ref", parent) + ` type="1"/>` + "\n")
 	}
 	for _, c := range children {
 		x.s(`    <related-activity` + attr("ref", c) + ` type="2"/>` + "\n")
 	}
-	writeResults(x, p)
-	x.s("  </iati-activity>\n")
 }
 
 // reportingOrg is the organisation that reports p: the first with an
@@ -163,18 +285,23 @@ func reportingOrg(p *Project) Org {
 	return rep
 }
 
-// writeTexts writes the title and the descriptions: the summary (the
-// title when there is none), the objectives and the results.
-func writeTexts(x *xw, p *Project) {
+// writeTitle writes the title in every language (def: the language of
+// narratives without xml:lang).
+func writeTitle(x *xw, p *Project, def string) {
 	x.s("    <title>")
-	narratives(x, p.DefaultLang, p.Texts, func(t Text) string { return t.Title })
+	narratives(x, def, p.Texts, func(t Text) string { return t.Title })
 	x.s("</title>\n")
+}
+
+// writeDescriptions writes the summary (the title when there is none),
+// the objectives and the results.
+func writeDescriptions(x *xw, p *Project, def string) {
 	hasSummary := slices.ContainsFunc(p.Texts, func(t Text) bool { return t.Summary != "" })
 	x.s(`    <description type="1">`)
 	if hasSummary {
-		narratives(x, p.DefaultLang, p.Texts, func(t Text) string { return t.Summary })
+		narratives(x, def, p.Texts, func(t Text) string { return t.Summary })
 	} else {
-		narratives(x, p.DefaultLang, p.Texts, func(t Text) string { return t.Title })
+		narratives(x, def, p.Texts, func(t Text) string { return t.Title })
 	}
 	x.s("</description>\n")
 	for _, d := range []struct {
@@ -183,7 +310,7 @@ func writeTexts(x *xw, p *Project) {
 	}{{"2", func(t Text) string { return t.Objectives }}, {"4", func(t Text) string { return t.Results }}} {
 		if slices.ContainsFunc(p.Texts, func(t Text) bool { return d.pick(t) != "" }) {
 			x.s(`    <description type="` + d.typ + `">`)
-			narratives(x, p.DefaultLang, p.Texts, d.pick)
+			narratives(x, def, p.Texts, d.pick)
 			x.s("</description>\n")
 		}
 	}
@@ -255,15 +382,19 @@ func writeLocations(x *xw, p *Project, names func(string) string) {
 	}
 }
 
-// writeCodes writes the DAC sectors and acquis chapters (in equal shares)
-// and the SDG tags.
-func writeCodes(x *xw, p *Project) {
+// writeSectors writes the DAC sectors and acquis chapters (in equal
+// shares).
+func writeSectors(x *xw, p *Project) {
 	for i, pc := range percentages(len(p.Sectors)) {
 		x.s(`    <sector vocabulary="1" code="` + p.Sectors[i] + `" percentage="` + pc + `"/>` + "\n")
 	}
 	for i, pc := range percentages(len(p.Acquis)) {
 		x.s(`    <sector vocabulary="99"` + attr("vocabulary-uri", AcquisVocabularyURI) + ` code="` + strconv.Itoa(p.Acquis[i]) + `" percentage="` + pc + `"/>` + "\n")
 	}
+}
+
+// writeTags writes the SDG tags.
+func writeTags(x *xw, p *Project) {
 	for _, g := range p.SDGs {
 		x.s(`    <tag vocabulary="2" code="` + strconv.Itoa(g) + `"/>` + "\n")
 	}
@@ -282,13 +413,17 @@ func exportPeriod(p *Project) (start, end string) {
 	return start, end
 }
 
-// writeMoney writes the budget (when known) and the transactions.
-func writeMoney(x *xw, p *Project) {
+// writeBudget writes the budget, when known.
+func writeBudget(x *xw, p *Project) {
 	if p.Budget.Minor > 0 {
 		start, end := exportPeriod(p)
 		x.s(`    <budget type="1" status="2"><period-start iso-date="` + start + `"/><period-end iso-date="` + end + `"/><value` +
 			attr("currency", p.Budget.Currency) + attr("value-date", start) + ">" + p.Budget.Decimal() + "</value></budget>\n")
 	}
+}
+
+// writeTransactions writes the transactions.
+func writeTransactions(x *xw, p *Project) {
 	for _, t := range p.Transactions {
 		x.s(`    <transaction><transaction-type code="` + strconv.Itoa(t.Type) + `"/><transaction-date iso-date="` + t.Date + `"/><value` +
 			attr("currency", t.Amount.Currency) + attr("value-date", t.Date) + ">" + t.Amount.Decimal() + "</value>")

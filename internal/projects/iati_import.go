@@ -19,27 +19,40 @@ import (
 // element order of the schema can be checked.
 type node struct {
 	name     string
-	attrs    map[string]string
+	space    string     // namespace URI ("" for IATI's own elements)
+	raw      []xml.Attr // as read, for the canonical copy the export gives back
 	children []*node
 	text     strings.Builder
 	line     int
 }
 
-func (n *node) attr(k string) string { return n.attrs[k] }
+// attr is the value of the attribute k in no namespace, or of "xml:k" in
+// the XML namespace ("" when absent).
+func (n *node) attr(k string) string {
+	for _, a := range n.raw {
+		if name, ok := attrName(a.Name); ok && name == k {
+			return a.Value
+		}
+	}
+	return ""
+}
 
+// all are the children called name in no namespace (IATI's elements;
+// those of extensions are only kept).
 func (n *node) all(name string) []*node {
 	var out []*node
 	for _, c := range n.children {
-		if c.name == name {
+		if c.name == name && c.space == "" {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
+// first is the first child called name in no namespace.
 func (n *node) first(name string) *node {
 	for _, c := range n.children {
-		if c.name == name {
+		if c.name == name && c.space == "" {
 			return c
 		}
 	}
@@ -192,15 +205,7 @@ func attrOf(t xml.StartElement, local string) string {
 
 func (r *reader) tree(start xml.StartElement) (*node, error) {
 	mk := func(t xml.StartElement) *node {
-		n := &node{name: t.Name.Local, attrs: map[string]string{}, line: r.line()}
-		for _, a := range t.Attr {
-			k := a.Name.Local
-			if a.Name.Space == "xml" || a.Name.Space == "http://www.w3.org/XML/1998/namespace" {
-				k = "xml:" + k
-			}
-			n.attrs[k] = a.Value
-		}
-		return n
+		return &node{name: t.Name.Local, space: t.Name.Space, raw: t.Attr, line: r.line()}
 	}
 	root := mk(start)
 	stack := []*node{root}
@@ -292,14 +297,19 @@ func checkOrder(a *node) error {
 	seen := map[string]int{}
 	for _, c := range a.children {
 		i := slices.Index(activityOrder, c.name)
+		if c.space != "" {
+			i = len(activityOrder) // extensions close the activity (xsd:any ##other)
+		}
 		if i < 0 {
 			return &ImportError{Line: c.line, Activity: idOf(a), Element: c.name, Msg: "element not allowed in <iati-activity> (IATI 2.03)"}
 		}
 		if i < pos {
-			return &ImportError{Line: c.line, Activity: idOf(a), Element: c.name, Msg: fmt.Sprintf("element out of order: <%s> must come before <%s>", c.name, activityOrder[pos])}
+			return &ImportError{Line: c.line, Activity: idOf(a), Element: c.name, Msg: fmt.Sprintf("element out of order: <%s> must come before <%s>", c.name, orderName(pos))}
 		}
 		pos = i
-		seen[c.name]++
+		if c.space == "" {
+			seen[c.name]++
+		}
 	}
 	for _, name := range activityOrder {
 		if requiredOnce[name] && seen[name] != 1 || requiredMany[name] && seen[name] == 0 {
@@ -307,6 +317,14 @@ func checkOrder(a *node) error {
 		}
 	}
 	return nil
+}
+
+// orderName names position i of activityOrder (past its end: extensions).
+func orderName(i int) string {
+	if i >= len(activityOrder) {
+		return "extension elements"
+	}
+	return activityOrder[i]
 }
 
 // decimal reads an xsd:decimal amount.
@@ -352,8 +370,29 @@ type ImportSummary struct {
 	Created    int
 	Updated    int
 	Skipped    int
-	Reasons    []string // why activities were skipped, and warnings
+	Reasons    []string // why activities were skipped, and the notes as text
+	// Notes is the report, element by element, of what the registry's
+	// fields did not take from the accepted activities. Nothing of an
+	// accepted activity is lost: what a note names stays in the activity's
+	// IATI source, and the export gives it back.
+	Notes []ImportNote
 }
+
+// ImportNote names an element of an accepted activity that the registry's
+// fields do not take, and what became of it.
+type ImportNote struct {
+	Line     int
+	Activity string
+	Element  string
+	Msg      string
+}
+
+func (n ImportNote) String() string {
+	return (&ImportError{Line: n.Line, Activity: n.Activity, Element: n.Element, Msg: n.Msg}).Error()
+}
+
+// noteKept is the note of an element the registry does not show.
+const noteKept = "not shown by the registry; kept for the IATI export"
 
 // ImportOptions tune an import.
 type ImportOptions struct {
@@ -421,7 +460,11 @@ func (s *Service) ImportIATI(ctx context.Context, r io.ReadSeeker, o ImportOptio
 		if err != nil {
 			return err
 		}
-		sum.Reasons = append(sum.Reasons, warn...)
+		p.iati = sourceOf(a)
+		sum.Notes = append(sum.Notes, warn...)
+		for _, w := range warn {
+			sum.Reasons = append(sum.Reasons, w.String())
+		}
 		if inBatch[p.IATIIdentifier] { // the same activity twice: the second updates the first
 			if err := flush(); err != nil {
 				return err
@@ -462,10 +505,9 @@ func eachActivity(ctx context.Context, rd *reader, fn func(*node) error) error {
 // writeImported writes a batch of activities in one transaction and counts
 // them in sum only once it is committed.
 func (s *Service) writeImported(ctx context.Context, a Actor, batch []*Project, sum *ImportSummary) error {
-	var created, updated int
-	var skipped, warns []string
+	var res importResult
 	err := s.write(ctx, func(tx *db.Tx) error {
-		created, updated, skipped, warns = 0, 0, nil, nil
+		res = importResult{}
 		ids := make([]string, len(batch))
 		for i, p := range batch {
 			ids[i] = p.IATIIdentifier
@@ -474,53 +516,110 @@ func (s *Service) writeImported(ctx context.Context, a Actor, batch []*Project, 
 		if err != nil {
 			return err
 		}
-		for _, p := range batch {
-			if p.parentRef != "" {
-				pub, kind, err := s.st.publicIDKind(ctx, tx, p.parentRef)
-				switch {
-				case err == nil && kind == KindProgramme:
-					p.Programme = pub
-				case err == nil || errors.Is(err, refuse.ErrNotFound):
-					warns = append(warns, fmt.Sprintf("activity %q: parent %q is not in the registry (yet); link left out", p.IATIIdentifier, p.parentRef))
-				default:
-					return fmt.Errorf("activity %q: parent: %w", p.IATIIdentifier, err)
-				}
-			}
-			old := olds[p.IATIIdentifier]
-			if old == nil {
-				if err := s.prepareCreate(ctx, p); err != nil {
-					return fmt.Errorf("activity %q: %w", p.IATIIdentifier, err)
-				}
-				if err := s.createTx(ctx, tx, a, p); err != nil {
-					return fmt.Errorf("activity %q: %w", p.IATIIdentifier, err)
-				}
-				created++
-				continue
-			}
-			mergeImported(old, p)
-			if len(Diff(old, p)) == 0 {
-				skipped = append(skipped, fmt.Sprintf("activity %q: unchanged", p.IATIIdentifier))
-				continue
-			}
-			if err := s.prepareUpdate(ctx, p); err != nil {
-				return fmt.Errorf("activity %q: %w", p.IATIIdentifier, err)
-			}
-			if err := s.updateTx(ctx, tx, a, old, p, old.Version); err != nil {
-				return fmt.Errorf("activity %q: %w", p.IATIIdentifier, err)
-			}
-			updated++
+		oldIDs := make([]int64, 0, len(olds))
+		for _, o := range olds {
+			oldIDs = append(oldIDs, o.ID)
 		}
-		return nil
+		stored, err := s.st.sources(ctx, tx, oldIDs)
+		if err != nil {
+			return err
+		}
+		pend := &pending{}
+		for _, p := range batch {
+			if err := s.resolveParent(ctx, tx, p, &res); err != nil {
+				return err
+			}
+			if err := s.writeOneImported(ctx, tx, a, p, olds[p.IATIIdentifier], stored, &res, pend); err != nil {
+				return fmt.Errorf("activity %q: %w", p.IATIIdentifier, err)
+			}
+		}
+		return s.flush(ctx, tx, pend)
 	})
 	if err != nil {
 		return err
 	}
-	sum.Created += created
-	sum.Updated += updated
-	sum.Skipped += len(skipped)
-	sum.Reasons = append(sum.Reasons, warns...)
-	sum.Reasons = append(sum.Reasons, skipped...)
+	sum.Created += res.created
+	sum.Updated += res.updated
+	sum.Skipped += len(res.skipped)
+	sum.Reasons = append(sum.Reasons, res.warns...)
+	sum.Reasons = append(sum.Reasons, res.skipped...)
 	return nil
+}
+
+// importResult counts what a batch did.
+type importResult struct {
+	created, updated int
+	skipped, warns   []string
+}
+
+// resolveParent links p to the programme its parent reference names.
+func (s *Service) resolveParent(ctx context.Context, tx *db.Tx, p *Project, res *importResult) error {
+	if p.parentRef == "" {
+		return nil
+	}
+	pub, kind, err := s.st.publicIDKind(ctx, tx, p.parentRef)
+	switch {
+	case err == nil && kind == KindProgramme:
+		p.Programme = pub
+	case err == nil || errors.Is(err, refuse.ErrNotFound):
+		res.warns = append(res.warns, fmt.Sprintf("activity %q: parent %q is not in the registry (yet); link left out", p.IATIIdentifier, p.parentRef))
+	default:
+		return fmt.Errorf("activity %q: parent: %w", p.IATIIdentifier, err)
+	}
+	return nil
+}
+
+// writeOneImported creates p, or updates old with it, and stores what the
+// activity carried; an activity whose fields and source are both as
+// stored is skipped.
+func (s *Service) writeOneImported(ctx context.Context, tx *db.Tx, a Actor, p, old *Project, stored map[int64]string, res *importResult, pend *pending) error {
+	if old == nil {
+		if err := s.prepareCreate(ctx, p); err != nil {
+			return err
+		}
+		src, err := p.sourceJSON()
+		if err != nil {
+			return err
+		}
+		if err := s.createTx(ctx, tx, a, p, pend); err != nil {
+			return err
+		}
+		res.created++
+		pend.sources = append(pend.sources, sourceRow{p.ID, src})
+		return nil
+	}
+	mergeImported(old, p)
+	if len(Diff(old, p)) == 0 {
+		p.ID = old.ID
+		src, err := p.sourceJSON()
+		if err != nil || src == stored[old.ID] {
+			res.skipped = append(res.skipped, fmt.Sprintf("activity %q: unchanged", p.IATIIdentifier))
+			return err
+		}
+		res.updated++
+		return s.st.putSource(ctx, tx, old.ID, src)
+	}
+	if err := s.prepareUpdate(ctx, p); err != nil {
+		return err
+	}
+	src, err := p.sourceJSON()
+	if err != nil {
+		return err
+	}
+	if err := s.updateTx(ctx, tx, a, old, p, old.Version, pend); err != nil {
+		return err
+	}
+	res.updated++
+	return s.st.putSource(ctx, tx, p.ID, src)
+}
+
+// sourceJSON is p's IATI source with the snapshot of p as it is written.
+func (p *Project) sourceJSON() (string, error) {
+	if p.iati == nil {
+		return "", fmt.Errorf("projects: %q has no IATI source", p.IATIIdentifier)
+	}
+	p.iati.Snapshot = iatiSnapshot(p)
+	return p.iati.marshal()
 }
 
 // mergeImported keeps in p, re-imported over old, what IATI does not

@@ -371,6 +371,19 @@ func (s *Service) facetCount(ctx context.Context, facet string) (int, error) {
 // (keyset on the facet index), for streaming exports: memory stays flat,
 // and the first batch is small so that the first bytes leave at once.
 func (s *Service) Each(ctx context.Context, f Filter, fn func(*Project) error) error {
+	return s.eachBatch(ctx, f, func(ps []*Project) error {
+		for _, p := range ps {
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// eachBatch is Each a batch of projects at a time (for exports that read
+// more per batch).
+func (s *Service) eachBatch(ctx context.Context, f Filter, fn func([]*Project) error) error {
 	q, err := s.plan(ctx, f)
 	if err != nil {
 		return err
@@ -387,10 +400,8 @@ func (s *Service) Each(ctx context.Context, f Filter, fn func(*Project) error) e
 		if err != nil {
 			return err
 		}
-		for _, p := range ps {
-			if err := fn(p); err != nil {
-				return err
-			}
+		if err := fn(ps); err != nil {
+			return err
 		}
 		if len(ids) < batch {
 			return nil

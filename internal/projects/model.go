@@ -168,6 +168,7 @@ type Project struct {
 
 	rowIndex  map[string]map[int]int // form rows of parsed entries (for error keys)
 	parentRef string                 // IATI identifier of the parent programme, resolved when an import writes
+	iati      *iatiSource            // what the imported activity carried, stored when an import writes
 	UpdatedAt time.Time
 }
 

@@ -31,7 +31,7 @@ func newService(t testing.TB, d *db.DB) *Service {
 func noOrgs(string) string { return "" }
 
 // ignoreStored are the fields the database sets.
-var ignoreStored = cmpopts.IgnoreFields(Project{}, "ID", "PublicID", "Version", "CreatedAt", "UpdatedAt", "ValueEUR", "rowIndex", "parentRef", "ProgrammeTitle")
+var ignoreStored = cmpopts.IgnoreFields(Project{}, "ID", "PublicID", "Version", "CreatedAt", "UpdatedAt", "ValueEUR", "rowIndex", "parentRef", "iati", "ProgrammeTitle")
 
 func TestCreateGetUpdateHistory(t *testing.T) {
 	t.Parallel()
@@ -66,14 +66,14 @@ func TestCreateGetUpdateHistory(t *testing.T) {
 		p.Status = 4
 		p.ActualEnd = "2023-03-31"
 		p.Targets[1].Actuals = []Actual{{Date: "2023-03-31", Value: 9}}
-		if err := s.Update(ctx, Actor{Name: "Ana"}, p, v); err != nil {
+		if err := s.Update(ctx, Actor{Name: "Ana", Role: ActorOwnerOrg}, p, v); err != nil {
 			t.Fatal(err)
 		}
 		hs, err := s.History(ctx, p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(hs) != 2 || hs[0].Action != "update" || hs[0].Actor != "Ana" || hs[1].Action != "create" {
+		if len(hs) != 2 || hs[0].Action != "update" || hs[0].Actor != ActorOwnerOrg || hs[1].Action != "create" {
 			t.Fatalf("history = %+v", hs)
 		}
 		var fields []string

@@ -77,12 +77,29 @@ func Convert(rates []Rate, a money.Amount, to, date string) (minor int64, ok boo
 	return int64(math.Round(v)), true
 }
 
+// rateDate is the one date whose rates convert a project's money: its
+// actual start, else its planned start, else 1 January of its funding
+// year; "" (the latest rates) when it has none of them. The euro value of
+// a project, the dashboards and the totals all convert at this date.
+func rateDate(actualStart, plannedStart string, fundingYear int) string {
+	if d := firstNonEmpty(actualStart, plannedStart); d != "" {
+		return d
+	}
+	if fundingYear > 0 {
+		return fmt.Sprintf("%04d-01-01", fundingYear)
+	}
+	return ""
+}
+
+// RateDate is the date of the rates that convert p's budget (see rateDate).
+func (p *Project) RateDate() string { return rateDate(p.ActualStart, p.PlannedStart, p.FundingYear) }
+
 func (s *Service) valueEUR(ctx context.Context, p *Project) (int64, error) {
 	rates, err := s.Rates(ctx)
 	if err != nil {
 		return 0, err
 	}
-	v, ok := Convert(rates, p.Budget, "EUR", p.Start())
+	v, ok := Convert(rates, p.Budget, "EUR", p.RateDate())
 	if !ok {
 		return 0, fmt.Errorf("projects: no rate for %s", p.Budget.Currency)
 	}

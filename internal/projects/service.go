@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dijalog/dijalog/internal/audit"
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/cache"
 	"github.com/dijalog/dijalog/internal/db"
@@ -30,18 +31,72 @@ type Places interface {
 	ResolveLSG(ctx context.Context, name string) (places.Place, error)
 }
 
-// Actor is who makes a change (UserID 0 for the system: demo, import).
+// Actor is who makes a change: the account (UserID 0 for the system:
+// demo data, an import) and the role it acts in. The public history shows
+// the role only, never a person's name or e-mail; the audit log keeps the
+// account.
 type Actor struct {
 	UserID int64
-	Name   string
+	Name   string // for the CLI's own messages (the import names its file); never shown
+	Role   string // set by ActorOf: see the Actor* role terms; "" for the system
+	IP     string
 }
 
-// ActorOf makes the actor of a signed-in user.
-func ActorOf(u *auth.User) Actor {
+// The role terms of the public history: a role of the platform, with the
+// place code of the LSG ("lsg_staff:ba-fbih-trnovo") where it is scoped to
+// one.
+const (
+	ActorAdmin          = "admin"           // a platform administrator
+	ActorOwnerOrg       = "owner_org"       // a programme manager of the owner organisation
+	ActorPartnerOrg     = "partner_org"     // a programme manager of a participating organisation
+	ActorLSGCoordinator = "lsg_coordinator" // + ":" + LSG code
+	ActorLSGStaff       = "lsg_staff"       // + ":" + LSG code
+	ActorEditor         = "editor"          // a signed-in editor in no role above
+	ActorImport         = "import"          // an IATI import
+	ActorSystem         = "system"          // demo data, the CLI
+)
+
+// ActorOf is u writing p, in the role that lets u edit p: a programme
+// manager of its owner or of a participating organisation, a coordinator
+// or staff of one of its LSGs, else an administrator.
+func ActorOf(u *auth.User, p *Project) Actor {
 	if u == nil {
-		return Actor{Name: "system"}
+		return Actor{Name: ActorSystem}
 	}
-	return Actor{UserID: u.ID, Name: u.Name}
+	a := Actor{UserID: u.ID, Name: u.Name, Role: ActorEditor}
+	switch {
+	case p.OwnerOrg != "" && u.Has(auth.RoleProgrammeManager, auth.ScopeOrg, p.OwnerOrg):
+		a.Role = ActorOwnerOrg
+		return a
+	case slices.ContainsFunc(p.Orgs, func(o Org) bool { return o.OrgID != "" && u.Has(auth.RoleProgrammeManager, auth.ScopeOrg, o.OrgID) }):
+		a.Role = ActorPartnerOrg
+		return a
+	}
+	for _, r := range []auth.Role{auth.RoleLSGCoordinator, auth.RoleLSGStaff} {
+		for _, l := range p.Locations {
+			if u.Has(r, auth.ScopeLSG, l.Place) {
+				a.Role = string(r) + ":" + l.Place
+				return a
+			}
+		}
+	}
+	if u.IsAdmin() {
+		a.Role = ActorAdmin
+	}
+	return a
+}
+
+// role is the role term the history stores for a.
+func (a Actor) role() string {
+	switch {
+	case a.Role != "":
+		return a.Role
+	case a.UserID != 0:
+		return ActorEditor
+	case strings.HasPrefix(a.Name, ActorImport):
+		return ActorImport
+	}
+	return ActorSystem
 }
 
 // Service is the registry's API for pages, API, CLI and other modules.
@@ -266,7 +321,7 @@ func (s *Service) Create(ctx context.Context, a Actor, p *Project) error {
 	if err := s.prepareCreate(ctx, p); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx *db.Tx) error { return s.createTx(ctx, tx, a, p) })
+	return s.write(ctx, func(tx *db.Tx) error { return s.createTx(ctx, tx, a, p, nil) })
 }
 
 // write runs fn in a transaction and, once it is committed, empties the
@@ -292,7 +347,7 @@ func (s *Service) prepareCreate(ctx context.Context, p *Project) error {
 
 // createTx writes a prepared new project, its history and its search
 // document in tx.
-func (s *Service) createTx(ctx context.Context, tx *db.Tx, a Actor, p *Project) error {
+func (s *Service) createTx(ctx context.Context, tx *db.Tx, a Actor, p *Project, pend *pending) error {
 	parent, err := s.parentID(ctx, tx, p)
 	if err != nil {
 		return err
@@ -300,17 +355,69 @@ func (s *Service) createTx(ctx context.Context, tx *db.Tx, a Actor, p *Project) 
 	if err := s.st.insert(ctx, tx, p, parent, s.keys(ctx, p)); err != nil {
 		return err
 	}
-	return s.recordTx(ctx, tx, a, p, "create", Diff(nil, p))
+	return s.recordTx(ctx, tx, a, p, "create", Diff(nil, p), pend)
 }
 
 // recordTx adds the history entry of a written project and its search
 // document in tx.
-func (s *Service) recordTx(ctx context.Context, tx *db.Tx, a Actor, p *Project, action string, changes []FieldChange) error {
+// The audit entry goes to pend when there is one (a batch writes its
+// entries together), else straight into the log.
+func (s *Service) recordTx(ctx context.Context, tx *db.Tx, a Actor, p *Project, action string, changes []FieldChange, pend *pending) error {
 	diff, _ := json.Marshal(changes)
-	if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, action, string(diff)); err != nil {
+	if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.role(), action, string(diff)); err != nil {
+		return err
+	}
+	e := projectEntry(a, p.PublicID, action, changes)
+	if pend != nil {
+		pend.audits = append(pend.audits, e)
+	} else if err := audit.Record(ctx, tx, e); err != nil {
 		return err
 	}
 	return s.index(ctx, tx, p)
+}
+
+// pending is what a batch of writes records together, with one statement
+// each, before it commits: audit entries and the imported activities' IATI
+// sources.
+type pending struct {
+	audits  []audit.Entry
+	sources []sourceRow
+}
+
+// sourceRow is the IATI source of a new project.
+type sourceRow struct {
+	id     int64
+	source string
+}
+
+// flush writes what pend collected, in tx.
+func (s *Service) flush(ctx context.Context, tx *db.Tx, pend *pending) error {
+	if err := audit.RecordMany(ctx, tx, pend.audits); err != nil {
+		return err
+	}
+	if err := s.st.insertSources(ctx, tx, pend.sources); err != nil {
+		return err
+	}
+	pend.audits, pend.sources = pend.audits[:0], pend.sources[:0]
+	return nil
+}
+
+// projectEntry is the audit entry of a write of the project publicID: the
+// role, the fields changed and, in full, the budget and the transactions
+// before and after.
+func projectEntry(a Actor, publicID, action string, changes []FieldChange) audit.Entry {
+	details := map[string]string{"role": a.role()}
+	var fields []string
+	for _, c := range changes {
+		fields = append(fields, c.Field)
+		if c.Field == "budget" || c.Field == "transactions" {
+			details[c.Field+".old"], details[c.Field+".new"] = c.Old, c.New
+		}
+	}
+	if len(fields) > 0 {
+		details["fields"] = strings.Join(fields, ", ")
+	}
+	return audit.Entry{ActorID: a.UserID, Action: "projects.project." + action, ObjectKind: "project", ObjectRef: publicID, Details: details, IP: a.IP}
 }
 
 // Update stores a changed project; version is the version the person
@@ -324,7 +431,7 @@ func (s *Service) Update(ctx context.Context, a Actor, p *Project, version int) 
 		if err != nil {
 			return err
 		}
-		return s.updateTx(ctx, tx, a, old, p, version)
+		return s.updateTx(ctx, tx, a, old, p, version, nil)
 	})
 }
 
@@ -341,7 +448,7 @@ func (s *Service) prepareUpdate(ctx context.Context, p *Project) error {
 
 // updateTx writes the prepared change of old into p in tx, with its
 // history and search document; nothing is written when nothing changed.
-func (s *Service) updateTx(ctx context.Context, tx *db.Tx, a Actor, old, p *Project, version int) error {
+func (s *Service) updateTx(ctx context.Context, tx *db.Tx, a Actor, old, p *Project, version int, pend *pending) error {
 	p.ID, p.CreatedAt = old.ID, old.CreatedAt
 	parent, err := s.parentID(ctx, tx, p)
 	if err != nil {
@@ -355,7 +462,7 @@ func (s *Service) updateTx(ctx context.Context, tx *db.Tx, a Actor, old, p *Proj
 	if err := s.st.update(ctx, tx, p, parent, s.keys(ctx, p), version); err != nil {
 		return err
 	}
-	return s.recordTx(ctx, tx, a, p, "update", changes)
+	return s.recordTx(ctx, tx, a, p, "update", changes, pend)
 }
 
 // Delete hides a project (soft delete, kept in the history).
@@ -368,7 +475,10 @@ func (s *Service) Delete(ctx context.Context, a Actor, publicID string) error {
 		if err := s.st.softDelete(ctx, tx, p); err != nil {
 			return err
 		}
-		if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.Name, "delete", "[]"); err != nil {
+		if err := s.st.addHistory(ctx, tx, p.ID, a.UserID, a.role(), "delete", "[]"); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, projectEntry(a, p.PublicID, "delete", nil)); err != nil {
 			return err
 		}
 		if s.idx != nil {

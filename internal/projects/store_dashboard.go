@@ -9,11 +9,13 @@ import (
 	"github.com/dijalog/dijalog/internal/money"
 )
 
-// leafBudget is the budget and start year of a project the totals count.
+// leafBudget is the budget, start year and rate date of a project the
+// totals count.
 type leafBudget struct {
 	id     int64
 	amount money.Amount
 	year   int
+	date   string // of the rates that convert it (rateDate)
 }
 
 // leafWhere keeps the live projects that are not programmes with live
@@ -23,11 +25,14 @@ const leafWhere = `p.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM projects c
 // leafBudgets lists the budgets the dashboard totals.
 func (store) leafBudgets(ctx context.Context, q db.Querier) ([]leafBudget, error) {
 	var out []leafBudget
-	err := eachRow(ctx, q, `SELECT p.id, p.budget_minor, p.currency, p.start_year FROM projects p WHERE `+leafWhere, nil, func(sc scanner) error {
+	err := eachRow(ctx, q, `SELECT p.id, p.budget_minor, p.currency, p.start_year, p.actual_start, p.planned_start, p.funding_year FROM projects p WHERE `+leafWhere, nil, func(sc scanner) error {
 		var l leafBudget
-		if err := sc.Scan(&l.id, &l.amount.Minor, &l.amount.Currency, &l.year); err != nil {
+		var actual, planned string
+		var funding int
+		if err := sc.Scan(&l.id, &l.amount.Minor, &l.amount.Currency, &l.year, &actual, &planned, &funding); err != nil {
 			return err
 		}
+		l.date = rateDate(actual, planned, funding)
 		out = append(out, l)
 		return nil
 	})
@@ -124,4 +129,38 @@ func (l *latestScanner) Scan(v any) error {
 		return l.Scan(string(x))
 	}
 	return nil
+}
+
+// childBudget is a live project of a programme: its budget and rate date,
+// and whether it has live projects of its own.
+type childBudget struct {
+	leafBudget
+	publicID    string
+	hasChildren bool
+}
+
+// childBudgets lists the live projects of the programmes parents (public
+// ids).
+func (store) childBudgets(ctx context.Context, q db.Querier, parents []string) ([]childBudget, error) {
+	var out []childBudget
+	for _, parent := range parents {
+		err := eachRow(ctx, q, `SELECT p.id, p.public_id, p.budget_minor, p.currency, p.actual_start, p.planned_start, p.funding_year,
+			EXISTS (SELECT 1 FROM projects c WHERE c.parent_id = p.id AND c.deleted_at IS NULL)
+			FROM projects p JOIN projects g ON g.id = p.parent_id
+			WHERE g.public_id = ? AND p.deleted_at IS NULL ORDER BY p.id`, []any{parent}, func(sc scanner) error {
+			var c childBudget
+			var actual, planned string
+			var funding int
+			if err := sc.Scan(&c.id, &c.publicID, &c.amount.Minor, &c.amount.Currency, &actual, &planned, &funding, &c.hasChildren); err != nil {
+				return err
+			}
+			c.date = rateDate(actual, planned, funding)
+			out = append(out, c)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("projects.store.childBudgets(%q): %w", parent, err)
+		}
+	}
+	return out, nil
 }

@@ -52,7 +52,7 @@ func (store) rates(ctx context.Context, q db.Querier) ([]Rate, error) {
 }
 
 // foreignBudget is a project budgeted in a currency other than the euro,
-// with its start and its stored euro value.
+// with the date of its rates (rateDate) and its stored euro value.
 type foreignBudget struct {
 	id       int64
 	amount   money.Amount
@@ -63,11 +63,14 @@ type foreignBudget struct {
 // foreignBudgets lists the projects whose euro value depends on a rate.
 func (store) foreignBudgets(ctx context.Context, q db.Querier) ([]foreignBudget, error) {
 	var out []foreignBudget
-	err := eachRow(ctx, q, `SELECT id, budget_minor, currency, CASE WHEN actual_start <> '' THEN actual_start ELSE planned_start END, value_eur_minor FROM projects WHERE currency <> 'EUR'`, nil, func(sc scanner) error {
+	err := eachRow(ctx, q, `SELECT id, budget_minor, currency, actual_start, planned_start, funding_year, value_eur_minor FROM projects WHERE currency <> 'EUR'`, nil, func(sc scanner) error {
 		var b foreignBudget
-		if err := sc.Scan(&b.id, &b.amount.Minor, &b.amount.Currency, &b.start, &b.valueEUR); err != nil {
+		var actual, planned string
+		var year int
+		if err := sc.Scan(&b.id, &b.amount.Minor, &b.amount.Currency, &actual, &planned, &year, &b.valueEUR); err != nil {
 			return err
 		}
+		b.start = rateDate(actual, planned, year)
 		out = append(out, b)
 		return nil
 	})

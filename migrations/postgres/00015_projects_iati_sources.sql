@@ -1,0 +1,16 @@
+-- +goose Up
+-- What an imported IATI activity carried, so that the export gives it back:
+-- one row per imported project, a JSON document of the activity's
+-- attributes, every child element as canonical XML in document (= schema)
+-- order, and a snapshot of the registry's fields as imported (an element
+-- group whose fields someone changed since is exported from the fields).
+CREATE TABLE project_iati_sources (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    project_id  BIGINT NOT NULL UNIQUE REFERENCES projects(id) ON DELETE CASCADE,
+    source      TEXT NOT NULL,
+    created_at  TIMESTAMPTZ NOT NULL,
+    updated_at  TIMESTAMPTZ NOT NULL
+);
+
+-- +goose Down
+DROP TABLE project_iati_sources;
