@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/chart"
+	"github.com/dijalog/dijalog/internal/csvout"
 	"github.com/dijalog/dijalog/internal/places"
 	"github.com/dijalog/dijalog/internal/web"
 )
@@ -310,7 +310,7 @@ func (h *handlers) apiCSV(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `attachment; filename="projects.csv"`)
 	bw := bufio.NewWriterSize(w, 32<<10)
 	bw.WriteString("\ufeff")
-	cw := csv.NewWriter(bw)
+	cw := csvout.New(bw)
 	_ = cw.Write(CSVColumns)
 	n := 0
 	flusher, _ := w.(http.Flusher)
@@ -331,7 +331,7 @@ func (h *handlers) apiCSV(w http.ResponseWriter, r *http.Request) error {
 			strings.Join(p.Donors(), "; "), strings.Join(impl, "; "), strings.Join(p.Sectors, "; "), strings.Join(joinInts(p.Acquis), "; "), strings.Join(joinInts(p.SDGs), "; "),
 			strings.Join(p.Places(), "; "), strings.Join(lsgNames, "; "), dis.Decimal(), p.Website, "/" + lang + "/projects/" + p.PublicID, p.UpdatedAt.UTC().Format(time.RFC3339)}
 		for i, s := range rec {
-			rec[i] = csvSafe(s)
+			rec[i] = s
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -354,16 +354,6 @@ func (h *handlers) apiCSV(w http.ResponseWriter, r *http.Request) error {
 		h.svc.log.WarnContext(r.Context(), "projects: csv export interrupted", "err", err)
 	}
 	return nil
-}
-
-// csvSafe defuses spreadsheet formulas (a cell starting with = + - @).
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		if _, err := strconv.ParseFloat(s, 64); err != nil {
-			return "'" + s
-		}
-	}
-	return s
 }
 
 func yearString(y int) string {
@@ -482,7 +472,7 @@ func WriteTotalsCSV(w io.Writer, d *Dashboard, by string) error {
 	}
 	bw := bufio.NewWriter(w)
 	bw.WriteString("\ufeff")
-	cw := csv.NewWriter(bw)
+	cw := csvout.New(bw)
 	rates := make([]string, 0, len(d.Rates))
 	for _, rt := range d.Rates {
 		rates = append(rates, rt.Currency+"="+strconv.FormatFloat(rt.PerEUR, 'f', -1, 64)+"@"+orDash(rt.Date))
@@ -490,7 +480,7 @@ func WriteTotalsCSV(w io.Writer, d *Dashboard, by string) error {
 	used := strings.Join(rates, " ")
 	_ = cw.Write([]string{by, "label", "value", "currency", "projects", "rate_date", "rates_per_eur"})
 	for _, b := range bs {
-		_ = cw.Write([]string{csvSafe(b.Key), csvSafe(b.Label), moneyDecimalCur(b.Minor, d.Currency), d.Currency, strconv.Itoa(b.Count), rateDateRule, used})
+		_ = cw.Write([]string{b.Key, b.Label, moneyDecimalCur(b.Minor, d.Currency), d.Currency, strconv.Itoa(b.Count), rateDateRule, used})
 	}
 	for _, a := range d.Unconverted {
 		_ = cw.Write([]string{"", "no rate", a.Decimal(), a.Currency, "", rateDateRule, ""})
