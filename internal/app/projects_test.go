@@ -36,6 +36,22 @@ func (ta *testApp) projectID(t *testing.T, q string) string {
 	return res.Items[0].PublicID
 }
 
+// orgID is the public id of the demo organisation whose name contains name.
+func (ta *testApp) orgID(t *testing.T, name string) string {
+	t.Helper()
+	orgs, err := ta.Auth.Organisations(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range orgs {
+		if strings.Contains(o.Name, name) {
+			return o.PublicID
+		}
+	}
+	t.Fatalf("no demo organisation %q", name)
+	return ""
+}
+
 func TestProjectsPages(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
@@ -162,8 +178,11 @@ func TestProjectsEdit(t *testing.T) {
 		if status, body, _ = post(t, pm, ta.srv.URL+"/bs/projects/new", other); status != 422 || !strings.Contains(body, "e-owner_org") {
 			t.Errorf("project outside the manager's scope: %d", status)
 		}
-		// Good input creates it.
-		status, _, h := post(t, pm, ta.srv.URL+"/bs/projects/new", projectForm(tok))
+		// Good input creates it, kept by the manager's organisation.
+		undp := ta.orgID(t, "UNDP")
+		good := projectForm(tok)
+		good.Set("owner_org", undp)
+		status, _, h := post(t, pm, ta.srv.URL+"/bs/projects/new", good)
 		if status != http.StatusSeeOther {
 			t.Fatalf("create: %d", status)
 		}
@@ -178,6 +197,7 @@ func TestProjectsEdit(t *testing.T) {
 		// Edit: a new actual value for the target, the status.
 		_, body = get(t, pm, ta.srv.URL+"/bs/projects/"+id+"/edit")
 		form := projectForm(tok)
+		form.Set("owner_org", undp)
 		form.Set("version", regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)[1])
 		form.Set("target_hist_0", "2026-06-30=1")
 		form.Set("target_actual_0", "3")
@@ -195,12 +215,12 @@ func TestProjectsEdit(t *testing.T) {
 			t.Errorf("stale edit: %d", status)
 		}
 		_, body = get(t, pm, ta.srv.URL+"/en/projects/"+id+"/history")
-		if !strings.Contains(body, "· a participating organisation</h2>") || !strings.Contains(body, "<code>status</code>") || !strings.Contains(body, "<code>targets</code>") {
+		if !strings.Contains(body, "· the owner organisation</h2>") || !strings.Contains(body, "<code>status</code>") || !strings.Contains(body, "<code>targets</code>") {
 			t.Errorf("history does not show in which role who changed what: %s", regexp.MustCompile(`<h2>[^<]*</h2>`).FindAllString(body, -1))
 		}
 		// The project's page shows the history of its budget and transactions.
 		_, body = get(t, anon, ta.srv.URL+"/en/projects/"+id)
-		if !strings.Contains(body, "History of the budget and the transactions") || !strings.Contains(body, "<td>a participating organisation</td><td>Value</td><td>–</td><td>24,000.00\u00a0BAM</td>") || !strings.Contains(body, "<td>2026-04-01 · Disbursement · 8,000.00\u00a0BAM</td>") {
+		if !strings.Contains(body, "History of the budget and the transactions") || !strings.Contains(body, "<td>the owner organisation</td><td>Value</td><td>–</td><td>24,000.00\u00a0BAM</td>") || !strings.Contains(body, "<td>2026-04-01 · Disbursement · 8,000.00\u00a0BAM</td>") {
 			i := strings.Index(body, "money-history")
 			t.Errorf("project page lacks the history of its budget: %.1500s", body[max(i, 0):])
 		}
@@ -212,9 +232,11 @@ func TestProjectsEdit(t *testing.T) {
 		}{
 			{DemoProgrammeManager, makers, 200},
 			{DemoProgrammeManager, volunteers, 403},
-			{"osoblje.trnovo@demo.dijalog.ba", makers, 200}, // staff of an LSG the project is in
+			// Finding 2: being one of a multi-LSG project's places gives
+			// no right to rewrite UNDP's or the EU's record.
+			{"osoblje.trnovo@demo.dijalog.ba", makers, 403},
 			{"osoblje.trnovo@demo.dijalog.ba", link, 403},
-			{"koordinator.trebinje@demo.dijalog.ba", link, 200},
+			{"koordinator.trebinje@demo.dijalog.ba", link, 403},
 			{"admin@demo.dijalog.ba", volunteers, 200},
 			{"gradjanin@demo.dijalog.ba", makers, 403},
 		} {

@@ -201,3 +201,63 @@ func TestFinding13AbsoluteURLsFromBaseURL(t *testing.T) {
 		}
 	}
 }
+
+// TestFinding02ProjectEditScope: an LSG's staff edit only a project that is
+// their LSG's alone; a multi-LSG or donor-owned project is its owner's (or
+// an administrator's); only a programme's owner puts projects in it.
+func TestFinding02ProjectEditScope(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newTestApp(t, d)
+		ctx := context.Background()
+		staff := ta.login(t, "osoblje.trnovo@demo.dijalog.ba")
+		makers := ta.projectID(t, "makers")
+		// Trnovo's staff may not open, nor post, the edit of UNDP's
+		// project that has Trnovo among its 15 places.
+		if status, _ := get(t, staff, ta.srv.URL+"/en/projects/"+makers+"/edit"); status != http.StatusForbidden {
+			t.Errorf("staff of Trnovo opens the edit of MAKERS: %d, want 403", status)
+		}
+		tok := ta.csrf(t, staff)
+		form := projectForm(tok)
+		if status, _, _ := post(t, staff, ta.srv.URL+"/en/projects/"+makers+"/edit", form); status != http.StatusForbidden {
+			t.Errorf("staff of Trnovo posts an edit of MAKERS: %d, want 403", status)
+		}
+		// A project of Trnovo alone, kept by nobody else: Trnovo's staff
+		// make and edit it, Mostar's coordinator does not.
+		status, _, h := post(t, staff, ta.srv.URL+"/bs/projects/new", projectForm(tok))
+		if status != http.StatusSeeOther {
+			t.Fatalf("staff of Trnovo creates a Trnovo project: %d", status)
+		}
+		own := strings.TrimPrefix(h.Get("Location"), "/bs/projects/")
+		if status, _ := get(t, staff, ta.srv.URL+"/en/projects/"+own+"/edit"); status != 200 {
+			t.Errorf("staff of Trnovo edits its own project: %d", status)
+		}
+		if status, _ := get(t, ta.login(t, "koordinator.mostar@demo.dijalog.ba"), ta.srv.URL+"/en/projects/"+own+"/edit"); status != http.StatusForbidden {
+			t.Errorf("Mostar's coordinator edits Trnovo's project: %d, want 403", status)
+		}
+		// UNDP's manager may not put a project into a programme UNDP does
+		// not run.
+		undp := ta.orgID(t, "UNDP")
+		progs, err := ta.Projects.Programmes(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var foreign string
+		for _, p := range progs {
+			if p.OwnerOrg != undp {
+				foreign = p.PublicID
+			}
+		}
+		if foreign == "" {
+			t.Fatal("the demo has no programme of another organisation")
+		}
+		pm := ta.login(t, DemoProgrammeManager)
+		ptok := ta.csrf(t, pm)
+		f := projectForm(ptok)
+		f.Set("owner_org", undp)
+		f.Set("programme", foreign)
+		if status, body, _ := post(t, pm, ta.srv.URL+"/en/projects/new", f); status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-programme"`) {
+			t.Errorf("UNDP's manager puts a project into another's programme: %d", status)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package projects
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -589,6 +590,11 @@ func (h *handlers) save(w http.ResponseWriter, r *http.Request, u *auth.User, ol
 		// the person could not edit what they are about to save
 		fe = FieldErrors{"owner_org": "projects.err.scope"}
 	}
+	if fe == nil {
+		if key := h.attachable(ctx, u, p, old); key != "" {
+			fe = FieldErrors{"programme": key}
+		}
+	}
 	if fe != nil {
 		f.SetErrors(fe)
 		return h.renderForm(w, r, f, old, http.StatusUnprocessableEntity)
@@ -615,6 +621,24 @@ func (h *handlers) save(w http.ResponseWriter, r *http.Request, u *auth.User, ol
 	}
 	http.Redirect(w, r, fmt.Sprintf("/%s/projects/%s", web.StateOf(r).Locale, p.PublicID), http.StatusSeeOther)
 	return nil
+}
+
+// attachable is "" when u may put p in its programme: keeping the
+// programme it had needs nothing; joining one is for the programme's owner
+// organisation (or an administrator), so nobody adds projects, and their
+// money, to a donor's programme. Otherwise the catalogue key of why not.
+func (h *handlers) attachable(ctx context.Context, u *auth.User, p, old *Project) string {
+	if p.Programme == "" || (old != nil && old.Programme == p.Programme) {
+		return ""
+	}
+	prog, err := h.svc.Get(ctx, p.Programme)
+	if err != nil || prog.Kind != KindProgramme {
+		return "form.invalid_choice"
+	}
+	if auth.Can(u, auth.ActAdminSite, auth.Object{}) || (prog.OwnerOrg != "" && auth.Can(u, auth.ActEditProgramme, auth.Object{Org: prog.OwnerOrg})) {
+		return ""
+	}
+	return "projects.err.programme_owner"
 }
 
 // clientIP is the address the request came from (for the audit log).

@@ -144,24 +144,22 @@ func (h *handlers) joinShapes(ctx context.Context) (geoJoin, error) {
 	return j, nil
 }
 
-// canEdit: programme managers of the owning or a participating
-// organisation, staff of one of its LSGs, administrators.
+// canEdit reports whether u may change p as a whole: an administrator, a
+// programme manager of the organisation that owns the record, or the staff
+// of an LSG for a project that is that LSG's alone (its only place, no
+// owner organisation). Being one of a multi-LSG project's places, or a
+// partner organisation, gives no right to rewrite the record: a project
+// of UNDP in 15 LSGs is UNDP's to edit.
 func canEdit(u *auth.User, p *Project) bool {
-	if u == nil {
+	switch {
+	case u == nil:
 		return false
-	}
-	if auth.Can(u, auth.ActEditProgramme, auth.Object{Org: p.OwnerOrg}) {
+	case auth.Can(u, auth.ActAdminSite, auth.Object{}):
 		return true
-	}
-	for _, o := range p.Orgs {
-		if o.OrgID != "" && auth.Can(u, auth.ActEditProgramme, auth.Object{Org: o.OrgID}) {
-			return true
-		}
-	}
-	for _, l := range p.Locations {
-		if auth.Can(u, auth.ActEditLSGRecord, auth.Object{LSG: l.Place}) {
-			return true
-		}
+	case p.OwnerOrg != "":
+		return auth.Can(u, auth.ActEditProgramme, auth.Object{Org: p.OwnerOrg})
+	case len(p.Locations) == 1:
+		return auth.Can(u, auth.ActEditLSGRecord, auth.Object{LSG: p.Locations[0].Place})
 	}
 	return false
 }
