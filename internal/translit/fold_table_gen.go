@@ -3,7 +3,7 @@
 package translit
 
 // genUnicodeVersion is the Unicode version genTable was generated from.
-const genUnicodeVersion = "15.0.0"
+const genUnicodeVersion = "17.0.0"
 
 // genTable extends foldTable with the rarer letters of the Latin, Cyrillic
 // and Greek scripts, read from their Unicode names. Keys are lowercase.
@@ -242,6 +242,7 @@ var genTable = map[rune]string{
 	0x1C86:  "",     // CYRILLIC SMALL LETTER TALL HARD SIGN
 	0x1C87:  "e",    // CYRILLIC SMALL LETTER TALL YAT
 	0x1C88:  "u",    // CYRILLIC SMALL LETTER UNBLENDED UK
+	0x1C8A:  "t",    // CYRILLIC SMALL LETTER TJE
 	0x1D00:  "a",    // LATIN LETTER SMALL CAPITAL A
 	0x1D01:  "ae",   // LATIN LETTER SMALL CAPITAL AE
 	0x1D02:  "ae",   // LATIN SMALL LETTER TURNED AE
@@ -481,11 +482,14 @@ var genTable = map[rune]string{
 	0xA7C3:  "w",    // LATIN SMALL LETTER ANGLICANA W
 	0xA7C8:  "d",    // LATIN SMALL LETTER D WITH SHORT STROKE OVERLAY
 	0xA7CA:  "s",    // LATIN SMALL LETTER S WITH SHORT STROKE OVERLAY
+	0xA7CD:  "s",    // LATIN SMALL LETTER S WITH DIAGONAL STROKE
+	0xA7CF:  "",     // LATIN SMALL LETTER PHARYNGEAL VOICED FRICATIVE
 	0xA7D1:  "g",    // LATIN SMALL LETTER CLOSED INSULAR G
 	0xA7D3:  "th",   // LATIN SMALL LETTER DOUBLE THORN
 	0xA7D5:  "w",    // LATIN SMALL LETTER DOUBLE WYNN
 	0xA7D7:  "s",    // LATIN SMALL LETTER MIDDLE SCOTS S
 	0xA7D9:  "s",    // LATIN SMALL LETTER SIGMOID S
+	0xA7DB:  "l",    // LATIN SMALL LETTER LAMBDA
 	0xA7F6:  "h",    // LATIN SMALL LETTER REVERSED HALF H
 	0xA7F7:  "i",    // LATIN EPIGRAPHIC LETTER SIDEWAYS I
 	0xA7FA:  "m",    // LATIN LETTER SMALL CAPITAL TURNED M
