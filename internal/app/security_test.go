@@ -13,6 +13,7 @@ import (
 	"github.com/dijalog/dijalog/internal/config"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
+	"github.com/dijalog/dijalog/internal/news"
 )
 
 // The tests of this file are named after the findings of the security
@@ -258,6 +259,44 @@ func TestFinding02ProjectEditScope(t *testing.T) {
 		f.Set("programme", foreign)
 		if status, body, _ := post(t, pm, ta.srv.URL+"/en/projects/new", f); status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-programme"`) {
 			t.Errorf("UNDP's manager puts a project into another's programme: %d", status)
+		}
+	})
+}
+
+// TestFinding08NewsletterOnePendingPerDay: however often an address is
+// typed into the newsletter form, its owner gets one confirmation link a
+// day, and the form answers the same each time.
+func TestFinding08NewsletterOnePendingPerDay(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta, w := newsApp(t, d)
+		c := ta.client(t)
+		tok := ta.csrf(t, c)
+		for i := range 3 {
+			if status, _, _ := post(t, c, ta.srv.URL+"/bs/newsletter", url.Values{"csrf_token": {tok}, "email": {"stranac@example.org"}}); status != 200 {
+				t.Fatalf("sign-up %d: %d", i+1, status)
+			}
+		}
+		waitMail(t, ta, w, "stranac@example.org", "Potvrdite")
+		count := func() int {
+			var n int
+			if err := d.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM mail_outbox WHERE to_addr = 'stranac@example.org'`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := count(); n != 1 {
+			t.Errorf("three sign-ups of one address in a day: %d mails, want 1", n)
+		}
+		// A day later the owner may be asked again.
+		if _, err := d.ExecContext(context.Background(), `UPDATE news_subscribers SET confirm_expires = ? WHERE email = 'stranac@example.org'`, db.Now().Add(news.ConfirmLifetime-25*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if status, _, _ := post(t, c, ta.srv.URL+"/bs/newsletter", url.Values{"csrf_token": {tok}, "email": {"stranac@example.org"}}); status != 200 {
+			t.Fatalf("sign-up a day later: %d", status)
+		}
+		if n := count(); n != 2 {
+			t.Errorf("a day later: %d mails, want 2", n)
 		}
 	})
 }

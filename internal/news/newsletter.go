@@ -84,11 +84,14 @@ func (s *Newsletter) Subscribe(ctx context.Context, email, locale string, topics
 	p := pending{email: email, lang: locale, confirmHash: hashToken(tok), expires: now.Add(ConfirmLifetime), now: now}
 	send := true
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		id, status, err := subscriberStatus(ctx, tx, email)
+		id, status, expires, err := subscriberStatus(ctx, tx, email)
 		switch {
 		case errors.Is(err, refuse.ErrNotFound):
 			id, err = insertPending(ctx, tx, p)
-		case err == nil && status == "confirmed":
+		case err == nil && (status == "confirmed" || recentlyAsked(status, expires, now)):
+			// Nothing to send: already subscribed, or a link went to this
+			// address in the last day (a stranger's address is mailed at
+			// most once a day, however often someone types it).
 			send = false
 			return nil
 		case err == nil:
@@ -109,6 +112,16 @@ func (s *Newsletter) Subscribe(ctx context.Context, email, locale string, topics
 		s.out.Kick()
 	}
 	return nil
+}
+
+// ConfirmInterval is how long a pending address waits before it is sent
+// another confirmation link.
+const ConfirmInterval = 24 * time.Hour
+
+// recentlyAsked reports whether a pending address was sent its link within
+// ConfirmInterval (the link was issued ConfirmLifetime before it expires).
+func recentlyAsked(status string, expires, now time.Time) bool {
+	return status == "pending" && !expires.IsZero() && now.Before(expires.Add(-ConfirmLifetime).Add(ConfirmInterval))
 }
 
 // confirmMail asks an address to confirm its subscription with tok.

@@ -15,15 +15,17 @@ import (
 // The SQL of subscribers, their topics and the newsletter's issues. A
 // missing row is refuse.ErrNotFound.
 
-// subscriberStatus is the id and status of an address (ErrNotFound: none).
-func subscriberStatus(ctx context.Context, q db.Querier, email string) (int64, string, error) {
+// subscriberStatus is the id and status of an address and when its
+// current confirmation link expires (ErrNotFound: no such address).
+func subscriberStatus(ctx context.Context, q db.Querier, email string) (int64, string, time.Time, error) {
 	var id int64
 	var status string
-	err := q.QueryRowContext(ctx, `SELECT id, status FROM news_subscribers WHERE email = ?`, email).Scan(&id, &status)
+	var exp sql.NullTime
+	err := q.QueryRowContext(ctx, `SELECT id, status, confirm_expires FROM news_subscribers WHERE email = ?`, email).Scan(&id, &status, &exp)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", refuse.ErrNotFound
+		return 0, "", time.Time{}, refuse.ErrNotFound
 	}
-	return id, status, err
+	return id, status, exp.Time, err
 }
 
 // pending is a subscription waiting for its confirmation link.
