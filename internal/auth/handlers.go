@@ -578,3 +578,13 @@ func (h *Handlers) audit(w http.ResponseWriter, r *http.Request) error {
 	}
 	return h.srv.Render.Page(w, r, "auth/audit", d)
 }
+
+// NeedForm is Need and the posted form, the start of every handler of a
+// form that only signed-in people send.
+func NeedForm(r *http.Request) (*User, *web.Form, error) {
+	u, err := Need(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return u, web.NewForm(r), nil
+}

@@ -172,11 +172,10 @@ func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, subj Subject, er
 }
 
 func (h *Handlers) post(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
+	u, f, err := auth.NeedForm(r)
 	if err != nil {
 		return err
 	}
-	f := web.NewForm(r)
 	subj := Subject{Type: f.Get("subject_type"), ID: f.Get("subject_id")}
 	if subj.Type == "" || subj.ID == "" || len(subj.ID) > 100 {
 		return web.ErrBadRequest
@@ -233,11 +232,10 @@ func (h *Handlers) failAt(w http.ResponseWriter, r *http.Request, pid string, er
 }
 
 func (h *Handlers) ban(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
+	u, f, err := auth.NeedForm(r)
 	if err != nil {
 		return err
 	}
-	f := web.NewForm(r)
 	days, _ := strconv.Atoi(f.Get("days"))
 	pid := r.PathValue("pid")
 	c, err := h.svc.Ban(r.Context(), u, pid, days, f.Raw("reason"), h.ip(r))
@@ -252,11 +250,10 @@ func (h *Handlers) ban(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) followPost(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
+	u, f, err := auth.NeedForm(r)
 	if err != nil {
 		return err
 	}
-	f := web.NewForm(r)
 	subj := Subject{Type: f.Get("subject_type"), ID: f.Get("subject_id")}
 	if subj.Type == "" || subj.ID == "" || len(subj.ID) > 100 {
 		return web.ErrBadRequest

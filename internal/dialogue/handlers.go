@@ -449,11 +449,10 @@ func (h platformPages) verifyPage(w http.ResponseWriter, r *http.Request, f *web
 }
 
 func (h platformPages) verify(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
+	u, f, err := auth.NeedForm(r)
 	if err != nil {
 		return err
 	}
-	f := web.NewForm(r)
 	_, err = h.svc.Residents.Redeem(r.Context(), u, f.Get("code"), h.meta(r))
 	again := func(status int) error { return h.verifyPage(w, r, f, status) }
 	return h.formDone(w, r, f, err, again, "/platforms/verify", "verified")

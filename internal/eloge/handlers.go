@@ -545,11 +545,10 @@ func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, path string)
 }
 
 func (h *Handlers) createPlatform(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
+	u, f, err := auth.NeedForm(r)
 	if err != nil {
 		return err
 	}
-	f := web.NewForm(r)
 	_, err = h.svc.CreatePlatform(r.Context(), u, f.Get("org"))
 	switch {
 	case errors.Is(err, refuse.ErrNotFound):
@@ -648,16 +647,25 @@ func (h *Handlers) manageCyclePage(w http.ResponseWriter, r *http.Request, u *au
 	return h.srv.Render.PageStatus(w, r, status, "eloge/manage", d)
 }
 
-func (h *Handlers) addLSG(w http.ResponseWriter, r *http.Request) error {
+// cycleForm is the signed-in person, the cycle of the path and the posted
+// form of a cycle's management page.
+func (h *Handlers) cycleForm(r *http.Request) (*auth.User, *Cycle, *web.Form, error) {
 	u, err := auth.Need(r)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	c, err := h.loadCycle(r)
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	return u, c, web.NewForm(r), nil
+}
+
+func (h *Handlers) addLSG(w http.ResponseWriter, r *http.Request) error {
+	u, c, f, err := h.cycleForm(r)
+	if err != nil {
 		return err
 	}
-	f := web.NewForm(r)
 	_, err = h.svc.AddParticipant(r.Context(), u, c, f.Get("lsg"))
 	switch {
 	case errors.Is(err, ErrUnknownLSG):
@@ -673,15 +681,10 @@ func (h *Handlers) addLSG(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) addExpert(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
+	u, c, f, err := h.cycleForm(r)
 	if err != nil {
 		return err
 	}
-	c, err := h.loadCycle(r)
-	if err != nil {
-		return err
-	}
-	f := web.NewForm(r)
 	err = h.svc.AddExpert(r.Context(), u, c, f.Get("email"))
 	switch {
 	case errors.Is(err, ErrUnknownPerson), errors.Is(err, ErrNotMember):

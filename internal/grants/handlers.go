@@ -391,11 +391,10 @@ func callInput(f *web.Form) CallInput {
 }
 
 func (h callPages) createCall(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
+	u, f, err := auth.NeedForm(r)
 	if err != nil {
 		return err
 	}
-	f := web.NewForm(r)
 	c, err := h.svc.Calls.Create(r.Context(), u, callInput(f), h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {

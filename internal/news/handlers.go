@@ -502,14 +502,20 @@ func (h *Handlers) confirm(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
+// tokenFailed answers the error of an action on a subscriber's token: an
+// unknown token gets its own page under title, anything else the adapter.
+func (h *Handlers) tokenFailed(w http.ResponseWriter, r *http.Request, err error, title string) error {
+	if errors.Is(err, ErrTokenUnknown) {
+		return h.message(w, r, http.StatusNotFound, title, ErrTokenUnknown.Error(), false)
+	}
+	return err
+}
+
 func (h *Handlers) unsubscribePage(w http.ResponseWriter, r *http.Request) error {
 	tok := r.PathValue("token")
 	sub, err := h.svc.SubscriberByToken(r.Context(), tok)
 	if err != nil {
-		if errors.Is(err, ErrTokenUnknown) {
-			return h.message(w, r, http.StatusNotFound, "news.newsletter.unsubscribe.title", ErrTokenUnknown.Error(), false)
-		}
-		return err
+		return h.tokenFailed(w, r, err, "news.newsletter.unsubscribe.title")
 	}
 	return h.srv.Render.Page(w, r, "news/unsubscribe", map[string]any{"Token": tok, "Email": sub.Email, "Done": sub.Status == "unsubscribed"})
 }
@@ -517,10 +523,7 @@ func (h *Handlers) unsubscribePage(w http.ResponseWriter, r *http.Request) error
 func (h *Handlers) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 	_, err := h.svc.Unsubscribe(r.Context(), web.NewForm(r).Get("token"))
 	if err != nil {
-		if errors.Is(err, ErrTokenUnknown) {
-			return h.message(w, r, http.StatusNotFound, "news.newsletter.unsubscribe.title", ErrTokenUnknown.Error(), false)
-		}
-		return err
+		return h.tokenFailed(w, r, err, "news.newsletter.unsubscribe.title")
 	}
 	return h.message(w, r, http.StatusOK, "news.newsletter.unsubscribe.title", "news.newsletter.unsubscribed", true)
 }
@@ -542,10 +545,7 @@ func (h *Handlers) manage(w http.ResponseWriter, r *http.Request) error {
 	tok := r.PathValue("token")
 	sub, err := h.svc.SubscriberByToken(r.Context(), tok)
 	if err != nil {
-		if errors.Is(err, ErrTokenUnknown) {
-			return h.message(w, r, http.StatusNotFound, "news.newsletter.manage.title", ErrTokenUnknown.Error(), false)
-		}
-		return err
+		return h.tokenFailed(w, r, err, "news.newsletter.manage.title")
 	}
 	return h.srv.Render.Page(w, r, "news/manage", map[string]any{"Token": tok, "Sub": sub})
 }
@@ -553,10 +553,7 @@ func (h *Handlers) manage(w http.ResponseWriter, r *http.Request) error {
 func (h *Handlers) export(w http.ResponseWriter, r *http.Request) error {
 	e, err := h.svc.ExportData(r.Context(), r.PathValue("token"))
 	if err != nil {
-		if errors.Is(err, ErrTokenUnknown) {
-			return h.message(w, r, http.StatusNotFound, "news.newsletter.manage.title", ErrTokenUnknown.Error(), false)
-		}
-		return err
+		return h.tokenFailed(w, r, err, "news.newsletter.manage.title")
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="newsletter-data.json"`)
@@ -568,10 +565,7 @@ func (h *Handlers) export(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handlers) deleteData(w http.ResponseWriter, r *http.Request) error {
 	if err := h.svc.DeleteData(r.Context(), web.NewForm(r).Get("token")); err != nil {
-		if errors.Is(err, ErrTokenUnknown) {
-			return h.message(w, r, http.StatusNotFound, "news.newsletter.manage.title", ErrTokenUnknown.Error(), false)
-		}
-		return err
+		return h.tokenFailed(w, r, err, "news.newsletter.manage.title")
 	}
 	return h.message(w, r, http.StatusOK, "news.newsletter.manage.title", "news.newsletter.deleted", true)
 }

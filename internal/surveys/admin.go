@@ -97,11 +97,10 @@ func blankDefinition(title Text) *Definition {
 }
 
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
-	u, err := auth.Need(r)
+	u, f, err := auth.NeedForm(r)
 	if err != nil {
 		return err
 	}
-	f := web.NewForm(r)
 	kind, ref := parseOwner(f.Get("owner"))
 	allowed := false
 	for _, o := range h.owners(r, u) {
