@@ -35,37 +35,54 @@ type devMail struct {
 	Text    string `json:"text"`
 }
 
-// waitMail waits until the server has "sent" a mail to addr whose subject
-// contains subject, and returns the last such mail. The outbox delivers in
-// the background, so the mail may take a moment to appear.
+// waitMail waits until the server has sent a mail to addr whose subject
+// contains subject, and returns the last such mail: from the SMTP sink the
+// shared server mails through, or from the log of a server that mails to
+// its log (mail.LogSender). The outbox delivers in the background, so the
+// mail may take a moment to appear.
 func (p *tab) waitMail(addr, subject string) devMail {
 	p.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		var found *devMail
-		sc := bufio.NewScanner(strings.NewReader(p.env.server.log.String()))
-		sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
-		for sc.Scan() {
-			var rec struct {
-				Msg string `json:"msg"`
-				devMail
-			}
-			if json.Unmarshal(sc.Bytes(), &rec) != nil || !strings.HasPrefix(rec.Msg, "mail (not sent") {
-				continue
-			}
-			if strings.EqualFold(rec.To, addr) && strings.Contains(rec.Subject, subject) {
-				m := rec.devMail
-				found = &m
-			}
-		}
-		if found != nil {
-			return *found
+		if m, ok := p.sentMail(addr, subject); ok {
+			return m
 		}
 		if time.Now().After(deadline) {
 			p.t.Fatalf("no mail to %s with the subject %q within 20 s", addr, subject)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// sentMail is the last mail to addr with subject in it, if any yet.
+func (p *tab) sentMail(addr, subject string) (devMail, bool) {
+	if p.env.sink != nil {
+		for _, r := range slices.Backward(p.env.sink.Messages()) {
+			if slices.ContainsFunc(r.To, func(to string) bool { return strings.EqualFold(to, addr) }) && strings.Contains(r.Subject, subject) {
+				return devMail{To: addr, Subject: r.Subject, Text: r.Text}, true
+			}
+		}
+	}
+	var found *devMail
+	sc := bufio.NewScanner(strings.NewReader(p.env.server.log.String()))
+	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
+	for sc.Scan() {
+		var rec struct {
+			Msg string `json:"msg"`
+			devMail
+		}
+		if json.Unmarshal(sc.Bytes(), &rec) != nil || !strings.HasPrefix(rec.Msg, "mail (not sent") {
+			continue
+		}
+		if strings.EqualFold(rec.To, addr) && strings.Contains(rec.Subject, subject) {
+			m := rec.devMail
+			found = &m
+		}
+	}
+	if found != nil {
+		return *found, true
+	}
+	return devMail{}, false
 }
 
 // linkPath finds the first link in a mail's text whose path contains
