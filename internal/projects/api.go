@@ -330,9 +330,6 @@ func (h *handlers) apiCSV(w http.ResponseWriter, r *http.Request) error {
 			p.PlannedStart, p.PlannedEnd, p.ActualStart, p.ActualEnd, yearString(p.FundingYear), p.Budget.Decimal(), p.Budget.Currency, moneyDecimal(p.ValueEUR),
 			strings.Join(p.Donors(), "; "), strings.Join(impl, "; "), strings.Join(p.Sectors, "; "), strings.Join(joinInts(p.Acquis), "; "), strings.Join(joinInts(p.SDGs), "; "),
 			strings.Join(p.Places(), "; "), strings.Join(lsgNames, "; "), dis.Decimal(), p.Website, "/" + lang + "/projects/" + p.PublicID, p.UpdatedAt.UTC().Format(time.RFC3339)}
-		for i, s := range rec {
-			rec[i] = s
-		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
