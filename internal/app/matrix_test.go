@@ -563,7 +563,7 @@ var matrixRows = []matrixRow{
 	{"GET /api/v1/platforms/{slug}", "slug=platform.mostar", "AAAAAAAAA"},
 	{"GET /api/v1/initiatives/{pid}", "*=0", "HHHHHHHHH"}, // TODO(matrix): no demo record found; checks an unknown id
 	{"GET /{lang}/calls/new", "", "SFAAAAAFA"},
-	{"POST /{lang}/calls/new", "", "SAAAAAAAA"},
+	{"POST /{lang}/calls/new", "", "SFAAAAAFA"},
 	{"GET /{lang}/calls/{slug}", "slug=call.lda", "AAAAAAAAA"},
 	{"GET /{lang}/calls/{slug}", "slug=call.other", "AAAAAAAAA"},
 	{"GET /{lang}/calls/{slug}/edit", "slug=call.lda", "HFFFFAFFA"},
@@ -637,7 +637,7 @@ var matrixRows = []matrixRow{
 	{"GET /{lang}/admin/eloge/sets/{set}", "set=set.draft", "SHHHHAHHA"},
 	{"GET /{lang}/admin/eloge/sets/{set}", "set=set.2008", "SAAAAAAAA"},
 	{"POST /{lang}/admin/eloge/sets/{set}", "set=set.draft", "SHHHHAHHA"},
-	{"POST /{lang}/admin/eloge/sets/{set}", "set=set.2008", "SAAAAAAAA"},
+	{"POST /{lang}/admin/eloge/sets/{set}", "set=set.2008", "SFFFFAFFA"},
 	{"GET /{lang}/admin/eloge/sets/{set}/principles/{n}", "set=set.draft,n=4", "SHHHHAHHA"},
 	{"GET /{lang}/admin/eloge/sets/{set}/principles/{n}", "set=set.2008,n=4", "SAAAAAAAA"},
 	{"POST /{lang}/admin/eloge/sets/{set}/principles/{n}", "set=set.draft,n=4", "SHHHHXHHX"}, // X: 400/410 before any authorisation answer (minimal body or no token): TODO(matrix) a body that reaches the check
@@ -681,9 +681,9 @@ var matrixRows = []matrixRow{
 	{"POST /{lang}/calls/{slug}/decide", "slug=call.other", "HFAFFFFFA"},
 	{"POST /{lang}/applications/{id}/withdraw", "*=0", "HHHHHHHHH"}, // TODO(matrix): no demo record found; checks an unknown id
 	{"POST /{lang}/admin/eloge/sets/{set}/discard", "set=set.draft", "SHHHHAHHH"},
-	{"POST /{lang}/admin/eloge/sets/{set}/discard", "set=set.2008", "SAAAAAAAA"},
+	{"POST /{lang}/admin/eloge/sets/{set}/discard", "set=set.2008", "SFFFFAFFA"},
 	{"POST /{lang}/admin/eloge/sets/{set}/principles/{n}/delete", "set=set.draft,n=4", "SHHHHHHHH"},
-	{"POST /{lang}/admin/eloge/sets/{set}/principles/{n}/delete", "set=set.2008,n=4", "SAAAAAAAA"},
+	{"POST /{lang}/admin/eloge/sets/{set}/principles/{n}/delete", "set=set.2008,n=4", "SFFFFAFFA"},
 	{"POST /{lang}/news/{slug}/delete", "", "SFFFFFFFA"},
 	{"GET /{lang}/newsletter/unsubscribe/{token}", "*=0", "HHHHHHHHH"}, // TODO(matrix): no demo record found; checks an unknown id
 	{"POST /{lang}/newsletter/unsubscribe", "", "HHHHHHHHH"},
@@ -696,6 +696,6 @@ var matrixRows = []matrixRow{
 	{"POST /{lang}/calls/{slug}/publish", "slug=call.lda", "HFFFFAFFA"},
 	{"POST /{lang}/calls/{slug}/publish", "slug=call.other", "HFAFFFFFA"},
 	{"POST /{lang}/admin/eloge/sets/{set}/publish", "set=set.draft", "SHHHHHHHH"},
-	{"POST /{lang}/admin/eloge/sets/{set}/publish", "set=set.2008", "SAAAAAAAA"},
+	{"POST /{lang}/admin/eloge/sets/{set}/publish", "set=set.2008", "SFFFFAFFA"},
 	{"POST /{lang}/logout", "", "AAAAAAAAA"},
 }

@@ -124,16 +124,66 @@ func (s *Benchmark) editable(ctx context.Context, tx *db.Tx, actor *auth.User, s
 	if err != nil {
 		return fmt.Errorf("eloge: set %d: %w", setID, err)
 	}
+	// Who may not edit sets hears that, whatever the set's state: the
+	// permission is checked before the state.
+	if actor != nil {
+		ok, err := s.managesSet(ctx, tx, actor, org)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNotManager
+		}
+	}
 	if status != SetDraft {
 		return ErrSetFrozen
 	}
+	if actor != nil && org == "" {
+		return ErrNotManager // a draft always belongs to a platform
+	}
+	return nil
+}
+
+// mayEdit refuses (ErrNotManager) an actor who may not edit the set,
+// before any check of the input or of the set's state.
+func (s *Benchmark) mayEdit(ctx context.Context, actor *auth.User, setID int64) error {
 	if actor == nil {
 		return nil
 	}
-	if org == "" || !CanManagePlatform(actor, &Platform{OrgID: org}) {
+	_, org, err := setOwner(ctx, s.db, setID)
+	if err != nil {
+		return fmt.Errorf("eloge: set %d: %w", setID, err)
+	}
+	ok, err := s.managesSet(ctx, s.db, actor, org)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return ErrNotManager
 	}
 	return nil
+}
+
+// managesSet reports whether actor edits the sets of org's platform, or,
+// for a built-in set (org ""), manages some platform (who may make its new
+// versions) or administers the site.
+func (s *Benchmark) managesSet(ctx context.Context, q db.Querier, actor *auth.User, org string) (bool, error) {
+	if org != "" {
+		return CanManagePlatform(actor, &Platform{OrgID: org}), nil
+	}
+	if actor.IsAdmin() {
+		return true, nil
+	}
+	plats, err := listPlatforms(ctx, q)
+	if err != nil {
+		return false, err
+	}
+	for _, p := range plats {
+		if CanManagePlatform(actor, &p) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // NewVersion copies a set into a new draft version of its family for a
@@ -196,6 +246,9 @@ func cleanText(t surveys.Text, limit int, required bool) (surveys.Text, string) 
 
 // UpdateSet changes a draft's title and source.
 func (s *Benchmark) UpdateSet(ctx context.Context, actor *auth.User, st *Set, title surveys.Text, source string) error {
+	if err := s.mayEdit(ctx, actor, st.ID); err != nil {
+		return err
+	}
 	fe := FieldErrors{}
 	title, key := cleanText(title, maxTitle, true)
 	if key != "" {
@@ -293,6 +346,9 @@ func ValidatePrinciple(in PrincipleInput) (PrincipleInput, FieldErrors) {
 // SavePrinciple creates or changes one principle of a draft and its
 // indicators. create refuses a number already taken.
 func (s *Benchmark) SavePrinciple(ctx context.Context, actor *auth.User, st *Set, in PrincipleInput, create bool) error {
+	if err := s.mayEdit(ctx, actor, st.ID); err != nil {
+		return err
+	}
 	in, fe := ValidatePrinciple(in)
 	if len(fe) > 0 {
 		return fe
@@ -388,6 +444,9 @@ func (s *Benchmark) DeletePrinciple(ctx context.Context, actor *auth.User, st *S
 // PublishSet freezes a draft so that new cycles can run on it. Every
 // principle needs a title and at least one indicator.
 func (s *Benchmark) PublishSet(ctx context.Context, actor *auth.User, st *Set) error {
+	if err := s.mayEdit(ctx, actor, st.ID); err != nil {
+		return err
+	}
 	full, err := s.SetByID(ctx, st.ID)
 	if err != nil {
 		return err

@@ -395,11 +395,17 @@ func (h callPages) createCall(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Who may publish for nobody hears that before anything about the
+	// form, as on the form's own page.
+	pubs := h.publishers(r, u)
+	if len(pubs) == 0 {
+		return refuse.ErrForbidden
+	}
 	c, err := h.svc.Calls.Create(r.Context(), u, callInput(f), h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f.SetErrors(fe)
-		return h.callFormPage(w, r, http.StatusUnprocessableEntity, callForm{Form: f, Publishers: h.publishers(r, u)})
+		return h.callFormPage(w, r, http.StatusUnprocessableEntity, callForm{Form: f, Publishers: pubs})
 	}
 	if err != nil {
 		return err
