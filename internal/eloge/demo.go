@@ -240,8 +240,7 @@ func (r *demoRun) decide(ctx context.Context, name string, p *Participant) error
 func nullTime(t time.Time) sql.Null[time.Time] { return sql.Null[time.Time]{V: t, Valid: true} }
 
 func (s *Service) decidedAt(ctx context.Context, p *Participant, t time.Time) error {
-	_, err := s.Results.db.ExecContext(ctx, `UPDATE eloge_participants SET decided_at = ? WHERE id = ?`, t, p.ID)
-	return err
+	return setDecidedAt(ctx, s.Results.db, p.ID, t)
 }
 
 // demoMatrix scores the indicators around level (0..1), with
@@ -273,7 +272,7 @@ func (s *Service) demoApprove(ctx context.Context, c *Cycle, p *Participant) err
 		return err
 	}
 	last := entries[len(entries)-1].Indicator.ID
-	if _, err := s.Results.db.ExecContext(ctx, `UPDATE eloge_assessments SET review = 'accepted' WHERE participant_id = ? AND indicator_id <> ?`, p.ID, last); err != nil {
+	if err := acceptAllBut(ctx, s.Results.db, p.ID, last); err != nil {
 		return err
 	}
 	return s.Review(ctx, nil, c, p, last, "accepted", "")

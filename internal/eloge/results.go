@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -107,13 +108,12 @@ func (s *Results) GenerateSurveys(ctx context.Context, actor *auth.User, c *Cycl
 		ids[src] = sv.PublicID
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE eloge_participants SET citizens_survey = ?, councillors_survey = ?, staff_survey = ?, updated_at = ? WHERE id = ? AND citizens_survey = ''`,
-			ids[SourceCitizens], ids[SourceCouncillors], ids[SourceStaff], db.Now(), p.ID)
+		err := setSurveys(ctx, tx, p.ID, ids[SourceCitizens], ids[SourceCouncillors], ids[SourceStaff], db.Now())
+		if errors.Is(err, refuse.ErrConflict) {
+			return ErrSurveysExist
+		}
 		if err != nil {
 			return fmt.Errorf("eloge.GenerateSurveys: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrSurveysExist
 		}
 		p.CitizensSurvey, p.CouncillorsSurvey, p.StaffSurvey = ids[SourceCitizens], ids[SourceCouncillors], ids[SourceStaff]
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.surveys", ObjectKind: "eloge_participant", ObjectRef: p.LSG})
@@ -125,23 +125,9 @@ func (s *Results) GenerateSurveys(ctx context.Context, actor *auth.User, c *Cycl
 func (s *Results) SourceScores(ctx context.Context, c *Cycle, p *Participant) (map[string]map[int]float64, map[string]int, error) {
 	out := map[string]map[int]float64{}
 	responses := map[string]int{}
-	rows, err := s.db.QueryContext(ctx, `SELECT pr.number, a.score FROM eloge_assessments a JOIN eloge_indicators i ON i.id = a.indicator_id JOIN eloge_principles pr ON pr.id = i.principle_id WHERE a.participant_id = ?`, p.ID)
+	self, err := selfScores(ctx, s.db, p.ID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("eloge.SourceScores: %w", err)
-	}
-	var self []IndicatorScore
-	for rows.Next() {
-		var num int
-		var score sql.Null[int64]
-		if err := rows.Scan(&num, &score); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		self = append(self, IndicatorScore{Principle: num, Score: int(score.V), Scored: score.Valid})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
 	}
 	out[SourceSelf] = SelfScores(self, c.ScaleMax)
 	for _, src := range []string{SourceCitizens, SourceCouncillors, SourceStaff} {
@@ -205,19 +191,18 @@ func (s *Results) Decide(ctx context.Context, actor *auth.User, c *Cycle, p *Par
 	if awarded && (!complete || overall < float64(c.Threshold)) {
 		return ErrBelowThresh
 	}
-	decision := "not_awarded"
+	decided := "not_awarded"
 	if awarded {
-		decision = "awarded"
+		decided = "awarded"
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		now := db.Now()
-		if _, err := tx.ExecContext(ctx, `UPDATE eloge_participants SET decision = ?, decision_score = ?, decision_reasons = ?, decided_by = ?, decided_at = ?, published = 1, updated_at = ? WHERE id = ?`,
-			decision, Round1(overall), reasons, nullID(actorID(actor)), now, now, p.ID); err != nil {
+		if err := setDecision(ctx, tx, p.ID, decision{outcome: decided, reasons: reasons, score: Round1(overall), by: actorID(actor), at: now}); err != nil {
 			return fmt.Errorf("eloge.Decide: %w", err)
 		}
-		p.Decision, p.DecisionScore, p.DecisionReasons, p.Published = decision, sql.Null[float64]{V: Round1(overall), Valid: true}, reasons, true
+		p.Decision, p.DecisionScore, p.DecisionReasons, p.Published = decided, sql.Null[float64]{V: Round1(overall), Valid: true}, reasons, true
 		p.DecidedAt = sql.Null[time.Time]{V: now, Valid: true}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.decision", ObjectKind: "eloge_participant", ObjectRef: p.LSG, Details: map[string]string{"decision": decision, "cycle": c.PublicID}})
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.decision", ObjectKind: "eloge_participant", ObjectRef: p.LSG, Details: map[string]string{"decision": decided, "cycle": c.PublicID}})
 	})
 }
 
@@ -233,20 +218,11 @@ type Action struct {
 
 // Actions lists a participant's improvement plan.
 func (s *Results) Actions(ctx context.Context, p *Participant) ([]Action, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT public_id, principle, action, owner, deadline, progress FROM eloge_actions WHERE participant_id = ? ORDER BY principle, id`, p.ID)
+	out, err := listActions(ctx, s.db, p.ID)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Actions: %w", err)
 	}
-	defer rows.Close()
-	var out []Action
-	for rows.Next() {
-		var a Action
-		if err := rows.Scan(&a.PublicID, &a.Principle, &a.Action, &a.Owner, &a.Deadline, &a.Progress); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // AddAction adds a step to the plan (the LSG team).
@@ -274,12 +250,7 @@ func (s *Results) AddAction(ctx context.Context, actor *auth.User, c *Cycle, p *
 	a.PublicID = newID()
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		now := db.Now()
-		var dl any
-		if a.Deadline.Valid {
-			dl = db.Time(a.Deadline.V)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO eloge_actions (public_id, participant_id, principle, action, owner, deadline, progress, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.PublicID, p.ID, a.Principle, a.Action, a.Owner, dl, a.Progress, now, now); err != nil {
+		if err := insertAction(ctx, tx, p.ID, a, now); err != nil {
 			return fmt.Errorf("eloge.AddAction: %w", err)
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.action.add", ObjectKind: "eloge_participant", ObjectRef: p.LSG})
@@ -294,12 +265,8 @@ func (s *Results) SetProgress(ctx context.Context, actor *auth.User, p *Particip
 	if progress < 0 || progress > 100 {
 		return FieldErrors{"progress": "eloge.action.progress"}
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE eloge_actions SET progress = ?, updated_at = ? WHERE public_id = ? AND participant_id = ?`, progress, db.Now(), actionID, p.ID)
-	if err != nil {
+	if err := setProgress(ctx, s.db, p.ID, actionID, progress, db.Now()); err != nil {
 		return fmt.Errorf("eloge.SetProgress: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return refuse.ErrNotFound
 	}
 	return nil
 }
@@ -316,37 +283,22 @@ type Label struct {
 
 // Labels lists the published labels, newest first (lsg "" for all).
 func (s *Results) Labels(ctx context.Context, lsg string) ([]Label, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT c.year, c.public_id, p.lsg_code, COALESCE(p.decision_score, 0), p.decided_at, pl.name
-FROM eloge_participants p JOIN eloge_cycles c ON c.id = p.cycle_id JOIN eloge_platforms pl ON pl.id = c.platform_id
-WHERE p.decision = 'awarded' AND p.published = 1 AND (? = '' OR p.lsg_code = ?) ORDER BY c.year DESC, p.lsg_code`, lsg, lsg)
+	out, err := publishedLabels(ctx, s.db, lsg)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Labels: %w", err)
 	}
-	defer rows.Close()
-	var out []Label
-	for rows.Next() {
-		var l Label
-		var at sql.Null[time.Time]
-		if err := rows.Scan(&l.Year, &l.Cycle, &l.LSG, &l.Score, &at, &l.Platform); err != nil {
-			return nil, err
-		}
-		l.DecidedAt = at.V
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // PreviousParticipation is the LSG's participation in the platform's
 // latest earlier cycle, or nil.
 func (s *Results) PreviousParticipation(ctx context.Context, c *Cycle, lsg string) (*Cycle, *Participant, error) {
-	var pid string
-	err := s.db.QueryRowContext(ctx, `SELECT c.public_id FROM eloge_cycles c JOIN eloge_participants p ON p.cycle_id = c.id
-WHERE c.platform_id = ? AND c.year < ? AND p.lsg_code = ? ORDER BY c.year DESC LIMIT 1`, c.Platform.ID, c.Year, lsg).Scan(&pid)
-	if err == sql.ErrNoRows {
-		return nil, nil, nil
-	}
+	pid, err := previousCycleOf(ctx, s.db, c.Platform.ID, c.Year, lsg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("eloge.PreviousParticipation: %w", err)
+	}
+	if pid == "" {
+		return nil, nil, nil
 	}
 	pc, err := s.assess.CycleByPublicID(ctx, pid)
 	if err != nil {

@@ -238,20 +238,13 @@ func (s *Assessments) OpenCycle(ctx context.Context, actor *auth.User, p *Platfo
 	}
 	c := &Cycle{PublicID: newID(), Platform: *p, SetID: set.ID, SetCode: set.Code, Year: in.Year, Title: in.Title, Status: "open", ScaleMax: in.ScaleMax, Weights: in.Weights, Threshold: in.Threshold, RequireJustification: in.RequireJustification}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		now := db.Now()
-		rj := 0
-		if c.RequireJustification {
-			rj = 1
+		err := insertCycle(ctx, tx, c, db.Now())
+		if errors.Is(err, refuse.ErrConflict) {
+			return FieldErrors{"year": "eloge.form.year_taken"}
 		}
-		id, err := db.InsertID(ctx, tx, `INSERT INTO eloge_cycles (public_id, platform_id, set_id, year, title, status, scale_max, w_self, w_citizens, w_councillors, w_staff, threshold, require_justification, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.PublicID, p.ID, set.ID, c.Year, c.Title, c.ScaleMax, c.Weights.Self, c.Weights.Citizens, c.Weights.Councillors, c.Weights.Staff, c.Threshold, rj, now, now)
 		if err != nil {
-			if db.IsUniqueViolation(err) {
-				return FieldErrors{"year": "eloge.form.year_taken"}
-			}
 			return fmt.Errorf("eloge.OpenCycle: %w", err)
 		}
-		c.ID = id
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.cycle.open", ObjectKind: "eloge_cycle", ObjectRef: c.PublicID, Details: map[string]string{"year": fmt.Sprint(c.Year)}})
 	})
 	if err != nil {
@@ -260,21 +253,9 @@ VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.Publi
 	return c, nil
 }
 
-const cycleColumns = `c.id, c.public_id, c.set_id, s.code, c.year, c.title, c.status, c.scale_max, c.w_self, c.w_citizens, c.w_councillors, c.w_staff, c.threshold, c.require_justification,
- p.id, p.public_id, p.org_id, p.name, p.country`
-
-func scanCycle(row db.Scanner) (*Cycle, error) {
-	var c Cycle
-	var rj int
-	err := row.Scan(&c.ID, &c.PublicID, &c.SetID, &c.SetCode, &c.Year, &c.Title, &c.Status, &c.ScaleMax, &c.Weights.Self, &c.Weights.Citizens, &c.Weights.Councillors, &c.Weights.Staff, &c.Threshold, &rj,
-		&c.Platform.ID, &c.Platform.PublicID, &c.Platform.OrgID, &c.Platform.Name, &c.Platform.Country)
-	c.RequireJustification = rj == 1
-	return &c, err
-}
-
 // Cycles lists every cycle, newest first.
 func (s *Assessments) Cycles(ctx context.Context) ([]*Cycle, error) {
-	out, err := db.All(ctx, s.db, scanCycle, `SELECT `+cycleColumns+` FROM eloge_cycles c JOIN eloge_sets s ON s.id = c.set_id JOIN eloge_platforms p ON p.id = c.platform_id ORDER BY c.year DESC, p.name`)
+	out, err := listCycles(ctx, s.db)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Cycles: %w", err)
 	}
@@ -283,10 +264,7 @@ func (s *Assessments) Cycles(ctx context.Context) ([]*Cycle, error) {
 
 // CycleByPublicID returns one cycle.
 func (s *Assessments) CycleByPublicID(ctx context.Context, pid string) (*Cycle, error) {
-	c, err := scanCycle(s.db.QueryRowContext(ctx, `SELECT `+cycleColumns+` FROM eloge_cycles c JOIN eloge_sets s ON s.id = c.set_id JOIN eloge_platforms p ON p.id = c.platform_id WHERE c.public_id = ?`, pid))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, refuse.ErrNotFound
-	}
+	c, err := cycleByPublicID(ctx, s.db, pid)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.CycleByPublicID: %w", err)
 	}
@@ -301,8 +279,7 @@ func (s *Assessments) SetCycleStatus(ctx context.Context, actor *auth.User, c *C
 	if status != "open" && status != "closed" {
 		return FieldErrors{"status": "form.invalid_choice"}
 	}
-	_, err := s.db.ExecContext(ctx, `UPDATE eloge_cycles SET status = ?, updated_at = ? WHERE id = ?`, status, db.Now(), c.ID)
-	if err != nil {
+	if err := setCycleStatus(ctx, s.db, c.ID, status, db.Now()); err != nil {
 		return fmt.Errorf("eloge.SetCycleStatus: %w", err)
 	}
 	c.Status = status
@@ -318,20 +295,11 @@ type Expert struct {
 
 // Experts lists a cycle's experts.
 func (s *Assessments) Experts(ctx context.Context, c *Cycle) ([]Expert, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.display_name, u.email FROM eloge_experts e JOIN users u ON u.id = e.user_id WHERE e.cycle_id = ? ORDER BY u.display_name`, c.ID)
+	out, err := listExperts(ctx, s.db, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Experts: %w", err)
 	}
-	defer rows.Close()
-	var out []Expert
-	for rows.Next() {
-		var e Expert
-		if err := rows.Scan(&e.UserID, &e.Name, &e.Email); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // IsExpert reports whether u reviews cycle c. Being an expert is per
@@ -340,11 +308,11 @@ func (s *Assessments) IsExpert(ctx context.Context, u *auth.User, c *Cycle) (boo
 	if u == nil || u.Status != auth.StatusActive {
 		return false, nil
 	}
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM eloge_experts WHERE cycle_id = ? AND user_id = ?`, c.ID, u.ID).Scan(&n); err != nil {
+	ok, err := isExpert(ctx, s.db, c.ID, u.ID)
+	if err != nil {
 		return false, fmt.Errorf("eloge.IsExpert: %w", err)
 	}
-	return n > 0, nil
+	return ok, nil
 }
 
 // AddExpert names a member of the platform's organisation an expert of
@@ -376,11 +344,7 @@ func (s *Assessments) AddExpert(ctx context.Context, actor *auth.User, c *Cycle,
 		return ErrNotMember
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		now := db.Now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO eloge_experts (cycle_id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?)`, c.ID, u.ID, now, now); err != nil {
-			if db.IsUniqueViolation(err) {
-				return refuse.ErrConflict
-			}
+		if err := insertExpert(ctx, tx, c.ID, u.ID, db.Now()); err != nil {
 			return fmt.Errorf("eloge.AddExpert: %w", err)
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.expert.add", ObjectKind: "eloge_cycle", ObjectRef: c.PublicID, Details: map[string]string{"user": u.PublicID}})
@@ -419,16 +383,6 @@ func (p *Participant) SurveyID(source string) string {
 	return ""
 }
 
-const participantColumns = `id, cycle_id, lsg_code, status, citizens_survey, councillors_survey, staff_survey, decision, decision_score, decision_reasons, decided_at, published`
-
-func scanParticipant(row db.Scanner) (*Participant, error) {
-	var p Participant
-	var pub int
-	err := row.Scan(&p.ID, &p.CycleID, &p.LSG, &p.Status, &p.CitizensSurvey, &p.CouncillorsSurvey, &p.StaffSurvey, &p.Decision, &p.DecisionScore, &p.DecisionReasons, &p.DecidedAt, &pub)
-	p.Published = pub == 1
-	return &p, err
-}
-
 // AddParticipant enrols an LSG in the cycle (managers).
 func (s *Assessments) AddParticipant(ctx context.Context, actor *auth.User, c *Cycle, lsg string) (*Participant, error) {
 	if actor != nil && !CanManagePlatform(actor, &c.Platform) {
@@ -442,15 +396,9 @@ func (s *Assessments) AddParticipant(ctx context.Context, actor *auth.User, c *C
 	}
 	p := &Participant{CycleID: c.ID, LSG: lsg, Status: "draft"}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		now := db.Now()
-		id, err := db.InsertID(ctx, tx, `INSERT INTO eloge_participants (cycle_id, lsg_code, status, created_at, updated_at) VALUES (?, ?, 'draft', ?, ?) RETURNING id`, c.ID, lsg, now, now)
-		if err != nil {
-			if db.IsUniqueViolation(err) {
-				return refuse.ErrConflict
-			}
+		if err := insertParticipant(ctx, tx, p, db.Now()); err != nil {
 			return fmt.Errorf("eloge.AddParticipant: %w", err)
 		}
-		p.ID = id
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actorID(actor), Action: "eloge.participant.add", ObjectKind: "eloge_cycle", ObjectRef: c.PublicID, Details: map[string]string{"lsg": lsg}})
 	})
 	if err != nil {
@@ -470,10 +418,7 @@ func (s *Assessments) Participants(ctx context.Context, c *Cycle) ([]*Participan
 
 // Participant returns one LSG's participation in a cycle.
 func (s *Assessments) Participant(ctx context.Context, c *Cycle, lsg string) (*Participant, error) {
-	p, err := scanParticipant(s.db.QueryRowContext(ctx, `SELECT `+participantColumns+` FROM eloge_participants WHERE cycle_id = ? AND lsg_code = ?`, c.ID, lsg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, refuse.ErrNotFound
-	}
+	p, err := participantOf(ctx, s.db, c.ID, lsg)
 	if err != nil {
 		return nil, fmt.Errorf("eloge.Participant: %w", err)
 	}
@@ -535,22 +480,9 @@ func (s *Assessments) Matrix(ctx context.Context, c *Cycle, p *Participant) ([]E
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT indicator_id, score, justification, evidence, review, comment FROM eloge_assessments WHERE participant_id = ?`, p.ID)
+	have, err := matrixEntries(ctx, s.db, p.ID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("eloge.Matrix: %w", err)
-	}
-	defer rows.Close()
-	have := map[int64]Entry{}
-	for rows.Next() {
-		var id int64
-		var e Entry
-		if err := rows.Scan(&id, &e.Score, &e.Justification, &e.Evidence, &e.Review, &e.Comment); err != nil {
-			return nil, nil, err
-		}
-		have[id] = e
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
 	}
 	var out []Entry
 	for _, pr := range set.Principles {
@@ -676,21 +608,6 @@ func checkEntry(c *Cycle, m MatrixInput, fe FieldErrors) (assessmentRow, bool) {
 	return r, true
 }
 
-// saveAssessment stores one indicator's entry; a changed entry loses an
-// expert's "returned" verdict but keeps "accepted".
-func saveAssessment(ctx context.Context, q db.Querier, participantID int64, r assessmentRow, by int64, now time.Time) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO eloge_assessments (participant_id, indicator_id, score, justification, evidence, updated_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (participant_id, indicator_id) DO UPDATE SET score = excluded.score, justification = excluded.justification, evidence = excluded.evidence, updated_by = excluded.updated_by, updated_at = excluded.updated_at,
-  review = CASE WHEN eloge_assessments.review = 'accepted' THEN 'accepted' ELSE '' END`,
-		participantID, r.id, r.score, r.just, r.evid, nullID(by), now, now)
-	return err
-}
-
-func setParticipantStatus(ctx context.Context, q db.Querier, id int64, status string, now time.Time) error {
-	_, err := q.ExecContext(ctx, `UPDATE eloge_participants SET status = ?, updated_at = ? WHERE id = ?`, status, now, id)
-	return err
-}
-
 func nullID(id int64) any {
 	if id == 0 {
 		return nil
@@ -726,20 +643,12 @@ func (s *Assessments) Review(ctx context.Context, actor *auth.User, c *Cycle, p 
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		now := db.Now()
-		res, err := tx.ExecContext(ctx, `UPDATE eloge_assessments SET review = ?, comment = ?, updated_at = ? WHERE participant_id = ? AND indicator_id = ?`, verdict, comment, now, p.ID, indicatorID)
-		if err != nil {
+		if err := setReview(ctx, tx, p.ID, indicatorID, verdict, comment, now); err != nil {
 			return fmt.Errorf("eloge.Review: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return refuse.ErrNotFound
-		}
-		var total, accepted, returned int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN review = 'accepted' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN review = 'returned' THEN 1 ELSE 0 END), 0) FROM eloge_assessments WHERE participant_id = ?`, p.ID).Scan(&total, &accepted, &returned); err != nil {
+		accepted, returned, indicators, err := reviewCounts(ctx, tx, p.ID, c.SetID)
+		if err != nil {
 			return fmt.Errorf("eloge.Review: count: %w", err)
-		}
-		var indicators int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM eloge_indicators i JOIN eloge_principles pr ON pr.id = i.principle_id WHERE pr.set_id = ?`, c.SetID).Scan(&indicators); err != nil {
-			return err
 		}
 		status := p.Status
 		switch {
@@ -749,7 +658,7 @@ func (s *Assessments) Review(ctx context.Context, actor *auth.User, c *Cycle, p 
 			status = "approved"
 		}
 		if status != p.Status {
-			if _, err := tx.ExecContext(ctx, `UPDATE eloge_participants SET status = ?, updated_at = ? WHERE id = ?`, status, now, p.ID); err != nil {
+			if err := setParticipantStatus(ctx, tx, p.ID, status, now); err != nil {
 				return err
 			}
 			p.Status = status
