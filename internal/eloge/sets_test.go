@@ -20,11 +20,7 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 // given grants.
 func testUser(t *testing.T, d *db.DB, email string, grants ...auth.Grant) *auth.User {
 	t.Helper()
-	now := db.Now()
-	id, err := db.InsertID(context.Background(), d, `INSERT INTO users (public_id, email, display_name, password_hash, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?) RETURNING id`, email, email, email, now, now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := dbtest.User(t, d, email, email, email)
 	return &auth.User{ID: id, PublicID: email, Email: email, Name: email, Status: auth.StatusActive, Grants: grants}
 }
 

@@ -18,12 +18,7 @@ func TestEventCreateAudited(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		now := db.Now()
-		id, err := db.InsertID(ctx, d, `INSERT INTO users (public_id, email, display_name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-			"u-staff", "staff@example.org", "Staff", "x", now, now)
-		if err != nil {
-			t.Fatal(err)
-		}
+		id := dbtest.User(t, d, "u-staff", "staff@example.org", "Staff")
 		u := &auth.User{ID: id, Status: auth.StatusActive, Grants: []auth.Grant{{Role: auth.RoleLSGStaff, ScopeKind: auth.ScopeLSG, ScopeRef: "ba-fbih-mostar"}}}
 		s := NewService(d, nil, nil, "http://localhost", nil)
 		e, err := s.Create(ctx, u, Input{Kind: "forum", Lang: "bs", Title: "Forum", Start: "2026-05-01T10:00", End: "2026-05-01T12:00",

@@ -19,12 +19,7 @@ func TestArticleWritesAudited(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		now := db.Now()
-		id, err := db.InsertID(ctx, d, `INSERT INTO users (public_id, email, display_name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-			"u-admin", "admin@example.org", "Admin", "x", now, now)
-		if err != nil {
-			t.Fatal(err)
-		}
+		id := dbtest.User(t, d, "u-admin", "admin@example.org", "Admin")
 		u := &auth.User{ID: id, Status: auth.StatusActive, Grants: []auth.Grant{{Role: auth.RoleAdmin, ScopeKind: auth.ScopeGlobal}}}
 		s := NewService(Deps{DB: d, Uploads: t.TempDir()}).Articles
 		a, err := s.Create(ctx, u, ArticleInput{AuthorKind: auth.PublisherPlatform, AuthorName: "dijalog", Lang: "bs", Title: "Vijest", Body: "Tekst vijesti."})

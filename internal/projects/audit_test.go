@@ -16,12 +16,7 @@ import (
 // audit log can name it.
 func staffUser(t *testing.T, d *db.DB) *auth.User {
 	t.Helper()
-	now := db.Now()
-	id, err := db.InsertID(context.Background(), d, `INSERT INTO users (public_id, email, display_name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-		"u-staff", "ana.staff@example.org", "Ana Staff", "x", now, now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := dbtest.User(t, d, "u-staff", "ana.staff@example.org", "Ana Staff")
 	return &auth.User{ID: id, PublicID: "u-staff", Email: "ana.staff@example.org", Name: "Ana Staff", Status: auth.StatusActive,
 		Grants: []auth.Grant{{Role: auth.RoleLSGStaff, ScopeKind: auth.ScopeLSG, ScopeRef: "ba-fbih-mostar"}}}
 }

@@ -235,3 +235,17 @@ func EmptyPostgres(t testing.TB) *db.DB {
 	})
 	return d
 }
+
+// User stores an account row (no password) and returns its id, for a test
+// of a module that needs a person in the audit log or a foreign key
+// without building the accounts service.
+func User(t testing.TB, d *db.DB, publicID, email, name string) int64 {
+	t.Helper()
+	now := db.Now()
+	id, err := db.InsertID(context.Background(), d, `INSERT INTO users (public_id, email, display_name, password_hash, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?) RETURNING id`,
+		publicID, email, name, now, now)
+	if err != nil {
+		t.Fatalf("dbtest.User(%s): %v", email, err)
+	}
+	return id
+}
