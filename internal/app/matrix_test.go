@@ -183,21 +183,7 @@ func (e *matrixEnv) demoValues(t *testing.T) {
 	}
 	rep, _ = ta.Auth.UserByPublicID(ctx, rep.PublicID)
 	orgs := grants.ApplicantOrgs(rep)
-	zone, now := ta.Grants.Zone(), time.Now()
-	c, err := ta.Grants.Calls.Create(ctx, rep, grants.CallInput{
-		Publisher: "org:" + orgs[0], Funder: "LDA Mostar", Lang: "bs",
-		Texts:    []grants.Text{{Lang: "bs", Title: "Poziv matrice", Body: "Tekst poziva."}},
-		Currency: "BAM", Total: "10.000", Min: "500", Max: "2.000", OwnSharePct: "10", DivergencePct: "30",
-		OpensAt: grants.FormatLocal(now.Add(-time.Hour), zone), QuestionsUntil: grants.FormatLocal(now.AddDate(0, 0, 5), zone), ClosesAt: grants.FormatLocal(now.AddDate(0, 0, 10), zone),
-		Eligibility: "yes | Registrovano?", Form: "budget | Budžet | required", Criteria: "100 | 10 | Kvalitet",
-	}, grants.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ta.Grants.Calls.Publish(ctx, rep, c.Slug, grants.Meta{}); err != nil {
-		t.Fatal(err)
-	}
-	e.ids["call.lda"] = c.Slug
+	e.ids["call.lda"] = ta.publishCallOf(t, rep, orgs[0], "Poziv matrice")
 	e.ids["org.lda"] = orgs[0]
 	e.ids["platform.inter"] = "medjuopstinska-dijaloska-platforma-mostar-trebinje-trnovo"
 	e.ids["platform.mostar"] = "lokalna-dijaloska-platforma-mostar"

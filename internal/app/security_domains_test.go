@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/csvout"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/db/dbtest"
@@ -170,25 +171,12 @@ func TestFinding04SelfDealing(t *testing.T) {
 		if len(orgs) == 0 {
 			t.Fatal("ocd@ represents no organisation")
 		}
-		zone, now := ta.Grants.Zone(), time.Now()
-		c, err := ta.Grants.Calls.Create(ctx, rep, grants.CallInput{
-			Publisher: "org:" + orgs[0], Funder: "LDA Mostar", Lang: "bs",
-			Texts:    []grants.Text{{Lang: "bs", Title: "Vlastiti poziv", Body: "Tekst poziva."}},
-			Currency: "BAM", Total: "10.000", Min: "500", Max: "2.000", OwnSharePct: "10", DivergencePct: "30",
-			OpensAt: grants.FormatLocal(now.Add(-time.Hour), zone), QuestionsUntil: grants.FormatLocal(now.AddDate(0, 0, 5), zone), ClosesAt: grants.FormatLocal(now.AddDate(0, 0, 10), zone),
-			Eligibility: "yes | Registrovano?", Form: "budget | Budžet | required", Criteria: "100 | 10 | Kvalitet",
-		}, grants.Meta{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := ta.Grants.Calls.Publish(ctx, rep, c.Slug, grants.Meta{}); err != nil {
-			t.Fatal(err)
-		}
+		slug := ta.publishCallOf(t, rep, orgs[0], "Vlastiti poziv")
 		want := map[string]int{"": http.StatusSeeOther, "gradjanin@demo.dijalog.ba": http.StatusUnprocessableEntity, "ocd@demo.dijalog.ba": http.StatusForbidden}
 		for role, st := range want {
 			cl := ta.as(t, role)
 			v := url.Values{"csrf_token": {ta.csrf(t, cl)}, "org": {orgs[0]}, "q1": {"yes"}}
-			status, _, body := postForm(t, cl, ta.srv.URL+"/en/calls/"+c.Slug+"/apply", v)
+			status, _, body := postForm(t, cl, ta.srv.URL+"/en/calls/"+slug+"/apply", v)
 			if status != st {
 				t.Errorf("%q applies for LDA Mostar to LDA Mostar's call: %d, want %d: %.200s", role, status, st, body)
 			}
@@ -197,4 +185,26 @@ func TestFinding04SelfDealing(t *testing.T) {
 			}
 		}
 	})
+}
+
+// publishCallOf opens an open call published by org (rep represents it),
+// titled title, and returns its slug.
+func (ta *testApp) publishCallOf(t *testing.T, rep *auth.User, org, title string) string {
+	t.Helper()
+	ctx := context.Background()
+	zone, now := ta.Grants.Zone(), time.Now()
+	c, err := ta.Grants.Calls.Create(ctx, rep, grants.CallInput{
+		Publisher: "org:" + org, Funder: "LDA Mostar", Lang: "bs",
+		Texts:    []grants.Text{{Lang: "bs", Title: title, Body: "Tekst poziva."}},
+		Currency: "BAM", Total: "10.000", Min: "500", Max: "2.000", OwnSharePct: "10", DivergencePct: "30",
+		OpensAt: grants.FormatLocal(now.Add(-time.Hour), zone), QuestionsUntil: grants.FormatLocal(now.AddDate(0, 0, 5), zone), ClosesAt: grants.FormatLocal(now.AddDate(0, 0, 10), zone),
+		Eligibility: "yes | Registrovano?", Form: "budget | Budžet | required", Criteria: "100 | 10 | Kvalitet",
+	}, grants.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ta.Grants.Calls.Publish(ctx, rep, c.Slug, grants.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	return c.Slug
 }
