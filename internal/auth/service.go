@@ -337,8 +337,7 @@ func (s *Service) delay(ctx context.Context, n int) {
 	if s.delay0 <= 0 || n < 1 {
 		return
 	}
-	d := min(s.delay0<<min(n-1, 4), 16*s.delay0)
-	t := time.NewTimer(d)
+	t := time.NewTimer(s.delay0 << min(n-1, 4)) // at most 16 times the first
 	defer t.Stop()
 	select {
 	case <-t.C:

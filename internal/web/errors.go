@@ -44,11 +44,9 @@ func StatusOf(err error) (int, string) {
 		return he.Status, key
 	}
 	// A domain's keyed refusal: the status of its sentinel, its own message.
-	if key := refuse.KeyOf(err); key != "" {
-		var k *refuse.Keyed
-		errors.As(err, &k)
+	if k := (*refuse.Keyed)(nil); errors.As(err, &k) && k.Key != "" {
 		status, _ := StatusOf(k.Sentinel)
-		return status, key
+		return status, k.Key
 	}
 	switch {
 	case errors.Is(err, refuse.ErrNotFound):
