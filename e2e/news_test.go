@@ -362,13 +362,30 @@ func TestEventRegisterAndICS(t *testing.T) {
 	if resp.Status != http.StatusOK {
 		t.Fatalf("register: status %d", resp.Status)
 	}
-	if got, want := p.text("main .flash"), p.msg(lang, "events.register.confirmed"); got != want {
-		t.Errorf("after registering: %q, want %q", got, want)
+	// Anonymous: no seat until the address confirms from its mail.
+	if got := p.text("main .flash"); !strings.Contains(got, email) {
+		t.Errorf("after registering: %q, want the pending note naming %s", got, email)
 	}
-	m := p.waitMail(email, title)
+	if p.count(`main a[href*="/registration/"]`) != 0 {
+		t.Errorf("the page after an anonymous registration links the registration (the mail's secret)")
+	}
+	pending := linkPath(t, p.waitMail(email, title).Text, "/registration/")
+	p.open(pending)
+	if got, want := p.text("#registration-status"), p.msg(lang, "events.status.pending"); got != want {
+		t.Errorf("registration status before confirming = %q, want %q", got, want)
+	}
+	resp = p.clickNav(`main form[action$="/confirm"] button[type=submit]`)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("confirm: status %d", resp.Status)
+	}
+	if got, want := p.text("main .flash"), p.msg(lang, "events.register.confirmed"); got != want {
+		t.Errorf("after confirming: %q, want %q", got, want)
+	}
+	m := p.waitMail(email, strings.TrimSuffix(p.msg(lang, "events.mail.confirmed.subject"), "{title}"))
 	if !strings.Contains(m.Text, "Lejla Hadžić") {
 		t.Errorf("the confirmation mail does not greet the registrant:\n%s", m.Text)
 	}
+	p.open(href)
 
 	// The .ics of the event, from the link on its page.
 	ics := p.attr(`main a[href$="/event.ics"]`, "href")
@@ -394,8 +411,8 @@ func TestEventRegisterAndICS(t *testing.T) {
 
 	// The registrant cancels from the link in the mail; the page says so.
 	own := linkPath(t, m.Text, "/registration/")
-	if got := p.attr(`main a[href*="/registration/"]`, "href"); got != own {
-		t.Errorf("the page after registering links %q, the mail %q", got, own)
+	if own != pending {
+		t.Errorf("the confirmation mail links %q, the pending mail %q", own, pending)
 	}
 	resp = p.open(own)
 	if resp.Status != http.StatusOK {
@@ -418,22 +435,18 @@ func TestEventRegisterAndICS(t *testing.T) {
 		t.Errorf("the cancelled registration still offers to cancel")
 	}
 
-	// Registering the same address twice is refused with a clear message.
-	p.open(href)
-	p.fill("#f-name", "Lejla Hadžić")
-	p.fill("#f-email", email)
-	if resp := p.clickNav(`main form[action$="/register"] button[type=submit]`); resp.Status != http.StatusOK {
-		t.Fatalf("registering again after cancelling: status %d", resp.Status)
-	}
-	p.open(href)
-	p.fill("#f-name", "Lejla Hadžić")
-	p.fill("#f-email", email)
-	resp = p.clickNav(`main form[action$="/register"] button[type=submit]`)
-	if resp.Status != http.StatusUnprocessableEntity {
-		t.Errorf("second registration: status %d, want 422", resp.Status)
-	}
-	if got, want := p.text("#form-error"), p.msg(lang, "events.error.already_registered"); !strings.Contains(got, want) {
-		t.Errorf("second registration says %q, want %q", got, want)
+	// Registering the same address again answers as the first time (it
+	// tells a stranger nothing) and holds no seat until confirmed.
+	for i := range 2 {
+		p.open(href)
+		p.fill("#f-name", "Lejla Hadžić")
+		p.fill("#f-email", email)
+		if resp := p.clickNav(`main form[action$="/register"] button[type=submit]`); resp.Status != http.StatusOK {
+			t.Fatalf("registering again after cancelling (#%d): status %d", i, resp.Status)
+		}
+		if got := p.text("main .flash"); !strings.Contains(got, email) {
+			t.Errorf("registering again (#%d): %q, want the pending note", i, got)
+		}
 	}
 }
 

@@ -42,12 +42,18 @@ func newsApp(t *testing.T, d *db.DB) (*testApp, *newsWiring) {
 // waitMail waits until the recorder holds a message to addr whose subject contains sub.
 func waitMail(t *testing.T, ta *testApp, w *newsWiring, addr, sub string) mail.Message {
 	t.Helper()
+	return waitMailAfter(t, ta, 0, addr, sub)
+}
+
+// waitMailAfter is waitMail for the mails sent after the first skip.
+func waitMailAfter(t *testing.T, ta *testApp, skip int, addr, sub string) mail.Message {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		if _, err := ta.Outbox.DeliverDue(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range ta.mail.Sent() {
+		for _, m := range ta.mail.Sent()[skip:] {
 			if m.To == addr && strings.Contains(m.Subject, sub) {
 				return m
 			}
@@ -56,6 +62,39 @@ func waitMail(t *testing.T, ta *testApp, w *newsWiring, addr, sub string) mail.M
 	}
 	t.Fatalf("no mail to %s with %q; got %d mails", addr, sub, len(ta.mail.Sent()))
 	return mail.Message{}
+}
+
+// registerAnon registers name/email for an event as an anonymous visitor
+// and confirms it from the link mailed to the address, as the person
+// would; it returns the page the confirmation answers with.
+func registerAnon(t *testing.T, ta *testApp, w *newsWiring, c *http.Client, tok, slug, name, email string) string {
+	t.Helper()
+	if _, err := ta.Outbox.DeliverDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	sent := len(ta.mail.Sent())
+	status, body, _ := post(t, c, ta.srv.URL+"/bs/events/"+slug+"/register", url.Values{"csrf_token": {tok}, "name": {name}, "email": {email}})
+	if status != 200 || !strings.Contains(body, "Još samo korak") {
+		t.Fatalf("register %s = %d: %.300s", email, status, body)
+	}
+	link := pendingLink(t, waitMailAfter(t, ta, sent, email, "Potvrdite prijavu"))
+	status, body, _ = post(t, c, ta.srv.URL+link+"/confirm", url.Values{"csrf_token": {tok}})
+	if status != 200 {
+		t.Fatalf("confirm %s = %d: %.300s", email, status, body)
+	}
+	return body
+}
+
+// pendingLink is the path of the registration page a pending
+// registration's mail links to.
+func pendingLink(t *testing.T, m mail.Message) string {
+	t.Helper()
+	link := regexp.MustCompile(`https?://\S+/registration/[0-9a-f-]+`).FindString(m.Text)
+	if link == "" {
+		t.Fatalf("the mail has no registration link:\n%s", m.Text)
+	}
+	u, _ := url.Parse(link)
+	return u.Path
 }
 
 func TestNewsPagesAndFeeds(t *testing.T) {
@@ -344,12 +383,17 @@ func TestEventRegistration(t *testing.T) {
 	c := ta.client(t)
 	tok := ta.csrf(t, c)
 	for i, want := range []string{"Prijavljeni ste", "Prijavljeni ste", "Na listi čekanja"} {
-		status, body, _ := post(t, c, fmt.Sprintf("%s/bs/events/%s/register", ta.srv.URL, e.Slug), url.Values{"csrf_token": {tok}, "name": {fmt.Sprint("Osoba ", i)}, "email": {fmt.Sprintf("o%d@example.org", i)}})
-		if status != 200 || !strings.Contains(body, want) {
-			t.Fatalf("registration %d = %d, want %q", i, status, want)
+		if body := registerAnon(t, ta, w, c, tok, e.Slug, fmt.Sprint("Osoba ", i), fmt.Sprintf("o%d@example.org", i)); !strings.Contains(body, want) {
+			t.Fatalf("registration %d: want %q in %.300s", i, want, body)
 		}
 	}
-	status, body, _ := post(t, c, fmt.Sprintf("%s/bs/events/%s/register", ta.srv.URL, e.Slug), url.Values{"csrf_token": {tok}, "name": {"Opet"}, "email": {"o0@example.org"}})
+	// A signed-in person registering their own address again is told so.
+	signed := ta.login(t, "gradjanin@demo.dijalog.ba")
+	stok := ta.csrf(t, signed)
+	if status, body, _ := post(t, signed, ta.srv.URL+"/bs/events/"+e.Slug+"/register", url.Values{"csrf_token": {stok}, "name": {"Građanin"}, "email": {"gradjanin@demo.dijalog.ba"}}); status != 200 || !strings.Contains(body, "Na listi čekanja") {
+		t.Errorf("signed-in registration = %d: %.300s", status, body)
+	}
+	status, body, _ := post(t, signed, ta.srv.URL+"/bs/events/"+e.Slug+"/register", url.Values{"csrf_token": {stok}, "name": {"Opet"}, "email": {"gradjanin@demo.dijalog.ba"}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "već prijavljena") {
 		t.Errorf("double registration = %d", status)
 	}
@@ -403,15 +447,8 @@ func TestEventSelfCancel(t *testing.T) {
 		}
 		c := ta.client(t)
 		tok := ta.csrf(t, c)
-		reg := func(name, email string) {
-			t.Helper()
-			status, _, _ := post(t, c, ta.srv.URL+"/bs/events/"+e.Slug+"/register", url.Values{"csrf_token": {tok}, "name": {name}, "email": {email}})
-			if status != 200 {
-				t.Fatalf("register %s = %d", email, status)
-			}
-		}
-		reg("Amina", "amina@example.org")
-		reg("Boris", "boris@example.org")
+		registerAnon(t, ta, w, c, tok, e.Slug, "Amina", "amina@example.org")
+		registerAnon(t, ta, w, c, tok, e.Slug, "Boris", "boris@example.org")
 		m := waitMail(t, ta, w, "amina@example.org", "Prijava potvrđena")
 		link := regexp.MustCompile(`https?://\S+/registration/[0-9a-f-]+`).FindString(m.Text)
 		if link == "" {
@@ -461,9 +498,8 @@ func TestEventSelfCancel(t *testing.T) {
 			}
 		}
 		// Amina registers again: the event is full now, so she waits.
-		status, body, _ = post(t, c, ta.srv.URL+"/bs/events/"+e.Slug+"/register", url.Values{"csrf_token": {tok}, "name": {"Amina"}, "email": {"amina@example.org"}})
-		if status != 200 || !strings.Contains(body, "Na listi čekanja") {
-			t.Errorf("registering again after cancelling = %d: %.300s", status, body)
+		if body := registerAnon(t, ta, w, c, tok, e.Slug, "Amina", "amina@example.org"); !strings.Contains(body, "Na listi čekanja") {
+			t.Errorf("registering again after cancelling: %.300s", body)
 		}
 		// The old link stays dead.
 		if status, _ := get(t, c, ta.srv.URL+u.Path); status != http.StatusNotFound {

@@ -79,7 +79,7 @@ func (a *App) registerNews() error {
 	if err := a.newsComments(w); err != nil {
 		return err
 	}
-	if err := events.Register(a.Web, w.Events, dir); err != nil {
+	if err := events.Register(a.Web, w.Events, dir, a.Sessions.ClientIP); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithCancel(context.Background())

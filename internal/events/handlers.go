@@ -20,6 +20,7 @@ type Handlers struct {
 	svc *Service
 	srv *web.Server
 	dir Directory
+	ip  func(*http.Request) string
 }
 
 // Directory names LSGs and organisations for the organiser choices; the app
@@ -30,11 +31,13 @@ type Directory interface {
 }
 
 // Register adds the routes and templates of events.
-func Register(srv *web.Server, svc *Service, dir Directory) error {
+// clientIP gives a request's client address (for the registration
+// throttle).
+func Register(srv *web.Server, svc *Service, dir Directory, clientIP func(*http.Request) string) error {
 	if err := srv.Render.Register("events", templatesFS, "templates"); err != nil {
 		return err
 	}
-	h := &Handlers{svc: svc, srv: srv, dir: dir}
+	h := &Handlers{svc: svc, srv: srv, dir: dir, ip: clientIP}
 	srv.Render.AddNav("nav.events", "/events")
 	srv.Page("GET /events", h.list)
 	srv.Page("GET /events/new", h.newForm)
@@ -44,6 +47,7 @@ func Register(srv *web.Server, svc *Service, dir Directory) error {
 	srv.Page("GET /events/{slug}/event.ics", h.ics)
 	srv.Page("GET /events/{slug}/registration/{rid}", h.registration)
 	srv.Page("POST /events/{slug}/registration/{rid}/cancel", h.cancelOwn)
+	srv.Page("POST /events/{slug}/registration/{rid}/confirm", h.confirmOwn)
 	srv.Page("GET /events/{slug}/checkin", h.checkinList)
 	srv.Page("POST /events/{slug}/checkin", h.checkin)
 	for _, code := range i18n.Codes() {
@@ -126,7 +130,18 @@ func (h *Handlers) event(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.srv.Render.Page(w, r, "events/event", eventPage{Event: e, Form: web.EmptyForm(), Organiser: CanOrganise(auth.UserFrom(r), e)})
+	return h.srv.Render.Page(w, r, "events/event", eventPage{Event: e, Form: registrantForm(r), Organiser: CanOrganise(auth.UserFrom(r), e)})
+}
+
+// registrantForm is the registration form, filled in with the signed-in
+// person's name and address (whose seat is then booked at once).
+func registrantForm(r *http.Request) *web.Form {
+	f := web.EmptyForm()
+	if u := auth.UserFrom(r); u != nil {
+		f.Values.Set("name", u.Name)
+		f.Values.Set("email", u.Email)
+	}
+	return f
 }
 
 func (h *Handlers) register(w http.ResponseWriter, r *http.Request) error {
@@ -135,7 +150,7 @@ func (h *Handlers) register(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := web.NewForm(r)
-	reg, err := h.svc.Register(r.Context(), e.Slug, f.Get("name"), f.Get("email"), locale(r))
+	reg, err := h.svc.Register(r.Context(), auth.UserFrom(r), e.Slug, f.Get("name"), f.Get("email"), locale(r), h.ip(r))
 	var fe refuse.FieldErrors
 	switch {
 	case err == nil:
@@ -143,6 +158,9 @@ func (h *Handlers) register(w http.ResponseWriter, r *http.Request) error {
 		return h.srv.Render.Page(w, r, "events/event", eventPage{Event: e, Form: web.EmptyForm(), Done: reg, Organiser: CanOrganise(auth.UserFrom(r), e)})
 	case errors.As(err, &fe):
 		f.SetErrors(fe)
+	case errors.Is(err, ErrThrottled):
+		f.Error = refuse.KeyOf(err)
+		return h.srv.Render.PageStatus(w, r, http.StatusTooManyRequests, "events/event", eventPage{Event: e, Form: f, Organiser: CanOrganise(auth.UserFrom(r), e)})
 	case errors.Is(err, ErrRegistered), errors.Is(err, ErrClosed):
 		f.Error = refuse.KeyOf(err)
 	default:
@@ -155,6 +173,7 @@ type registrationPage struct {
 	Event        *Event
 	Registration *Registration
 	Done         bool // just cancelled
+	Confirmed    bool // just confirmed (a pending registration booked)
 	Error        string
 }
 
@@ -172,6 +191,33 @@ func (h *Handlers) registration(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	return h.srv.Render.Page(w, r, "events/registration", registrationPage{Event: e, Registration: reg})
+}
+
+// confirmOwn books the seat of a pending registration: the button on the
+// registration page its address was mailed (a POST, so that a mail
+// scanner that opens the link confirms nothing).
+func (h *Handlers) confirmOwn(w http.ResponseWriter, r *http.Request) error {
+	e, err := h.svc.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	reg, err := h.svc.ConfirmPending(r.Context(), e, r.PathValue("rid"), locale(r))
+	if errors.Is(err, ErrClosed) || errors.Is(err, ErrPendingExpired) {
+		reg, rerr := h.svc.Registration(r.Context(), e, r.PathValue("rid"))
+		if rerr != nil {
+			return rerr
+		}
+		return h.srv.Render.PageStatus(w, r, http.StatusConflict, "events/registration", registrationPage{Event: e, Registration: reg, Error: refuse.KeyOf(err)})
+	}
+	if err != nil {
+		return err
+	}
+	if e, err = h.svc.BySlug(r.Context(), e.Slug); err != nil {
+		return err
+	}
+	return h.srv.Render.Page(w, r, "events/registration", registrationPage{Event: e, Registration: reg, Confirmed: true})
 }
 
 func (h *Handlers) cancelOwn(w http.ResponseWriter, r *http.Request) error {

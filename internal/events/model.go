@@ -21,6 +21,10 @@ import (
 var (
 	ErrRegistered = refuse.Key(refuse.ErrConflict, "events.error.already_registered")
 	ErrClosed     = refuse.Key(refuse.ErrConflict, "events.error.closed")
+	// ErrPendingExpired: a confirmation link older than PendingLifetime.
+	ErrPendingExpired = refuse.Key(refuse.ErrConflict, "events.error.pending_expired")
+	// ErrThrottled: too many registrations from one client address.
+	ErrThrottled = refuse.Key(refuse.ErrRateLimited, "events.error.throttled")
 )
 
 // maxTitle is the longest title, in characters (as for articles).
@@ -113,7 +117,7 @@ type Registration struct {
 	ID          int64
 	PublicID    string
 	Name, Email string
-	Status      string // confirmed, waiting, cancelled
+	Status      string // pending (address not confirmed yet: no seat), confirmed, waiting, cancelled
 	CheckedInAt sql.NullTime
 	CreatedAt   time.Time
 }

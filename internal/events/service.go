@@ -21,6 +21,7 @@ import (
 
 // Service holds the rules of events.
 type Service struct {
+	perIP   *window // registrations started per client address and hour
 	db      *db.DB
 	out     *mail.Outbox
 	cat     *i18n.Catalog
@@ -31,7 +32,7 @@ type Service struct {
 // NewService builds the service. index receives each event in the
 // transaction that writes it (nil: events are not searchable).
 func NewService(d *db.DB, out *mail.Outbox, cat *i18n.Catalog, baseURL string, index search.Indexer) *Service {
-	return &Service{db: d, out: out, cat: cat, baseURL: strings.TrimRight(baseURL, "/"), index: index}
+	return &Service{perIP: newWindow(PerIPHour, time.Hour), db: d, out: out, cat: cat, baseURL: strings.TrimRight(baseURL, "/"), index: index}
 }
 
 // Create publishes an event.
@@ -111,12 +112,28 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Event, error) {
 	return es, nil
 }
 
-// Register books a place for name/email, or a place on the waiting list
-// when the event is full, and mails a confirmation (through the outbox, in
-// the same transaction). Capacity is checked inside the transaction with
-// the event's row locked (on SQLite the write transaction is exclusive), so
-// the event is never overbooked.
-func (s *Service) Register(ctx context.Context, slug, name, email, locale string) (*Registration, error) {
+// PendingLifetime is how long a registration made without a signed-in
+// account waits for its address to confirm it; PendingResend is how long a
+// second registration of the same address for the same event mails
+// nothing (a stranger's address gets at most one link a day per event).
+const (
+	PendingLifetime = 48 * time.Hour
+	PendingResend   = 24 * time.Hour
+)
+
+// PerIPHour is how many registrations one client address may start in an
+// hour without a signed-in account.
+const PerIPHour = 10
+
+// Register books a place (or a place on the waiting list) for a registrant.
+// Only an address someone has shown they own takes a seat: a signed-in
+// account registering its own (confirmed) address is booked at once; any
+// other registration waits as 'pending', holding no seat, and its address
+// is mailed a link to confirm it (ConfirmPending books the seat). The
+// answer is the same whether or not the address was already registered, so
+// the form reveals nobody's registrations. Capacity is checked inside the
+// transaction with the event's row locked, so the event is never overbooked.
+func (s *Service) Register(ctx context.Context, u *auth.User, slug, name, email, locale, ip string) (*Registration, error) {
 	name, email = text.Clean(name), auth.NormalizeEmail(email)
 	errs := FieldErrors{}
 	if name == "" || len(name) > 200 {
@@ -131,19 +148,67 @@ func (s *Service) Register(ctx context.Context, slug, name, email, locale string
 	if !i18n.Supported(locale) {
 		locale = i18n.Default
 	}
+	own := u != nil && auth.NormalizeEmail(u.Email) == email
+	if !own && !s.perIP.allow(ip, time.Now()) {
+		return nil, ErrThrottled
+	}
 	reg := &Registration{PublicID: uuid.NewString(), Name: name, Email: email}
+	sent := false
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		if !own {
+			var err error
+			sent, err = s.hold(ctx, tx, slug, reg, locale)
+			return err
+		}
 		ev, err := s.book(ctx, tx, slug, reg)
 		if err != nil {
 			return err
 		}
+		sent = true
 		return s.out.Enqueue(ctx, tx, "event:"+reg.PublicID+":"+reg.Status, s.registrationMail(ev, reg, locale))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("events.Register: %w", err)
 	}
-	s.out.Kick()
+	if sent {
+		s.out.Kick()
+	}
 	return reg, nil
+}
+
+// hold records reg as pending and mails its confirmation link, inside tx.
+// An address already registered (or asked within PendingResend) gets no
+// new mail; it reports whether a mail was queued.
+func (s *Service) hold(ctx context.Context, tx *db.Tx, slug string, reg *Registration, locale string) (bool, error) {
+	st, err := lockSeats(ctx, tx, slug)
+	if err != nil {
+		return false, err
+	}
+	if st.status != "published" || st.ends.Before(time.Now()) {
+		return false, ErrClosed
+	}
+	reg.Status = "pending"
+	old, err := registrationByEmail(ctx, tx, st.id, reg.Email)
+	switch {
+	case errors.Is(err, refuse.ErrNotFound):
+	case err != nil:
+		return false, err
+	case old.status == "confirmed", old.status == "waiting",
+		old.status == "pending" && time.Since(old.created) < PendingResend:
+		return false, nil
+	default: // cancelled, or a pending link gone stale: a new row, a new link
+		if err := deleteRegistration(ctx, tx, old.id); err != nil {
+			return false, err
+		}
+	}
+	if err := insertRegistration(ctx, tx, st.id, reg, db.Now()); err != nil {
+		return false, err
+	}
+	ev, err := eventByID(ctx, tx, st.id)
+	if err != nil {
+		return false, err
+	}
+	return true, s.out.Enqueue(ctx, tx, "event:"+reg.PublicID+":pending", s.confirmMail(ev, reg, locale))
 }
 
 // book gives reg a place, or a place in the queue, inside tx; it returns
@@ -156,19 +221,17 @@ func (s *Service) book(ctx context.Context, tx *db.Tx, slug string, reg *Registr
 	if st.status != "published" || st.ends.Before(time.Now()) {
 		return nil, ErrClosed
 	}
-	reg.Status = "confirmed"
-	if st.capacity > 0 && st.confirmed >= st.capacity {
-		reg.Status = "waiting"
-	}
+	reg.Status = st.nextStatus()
 	// Someone who cancelled may register again: the old row goes and a new
 	// one (with a new public id, so an old cancellation link stays dead)
-	// joins the end of the queue.
-	oldID, oldStatus, err := registrationByEmail(ctx, tx, st.id, reg.Email)
+	// joins the end of the queue. A pending registration of the same
+	// address is replaced by this confirmed one.
+	old, err := registrationByEmail(ctx, tx, st.id, reg.Email)
 	switch {
-	case err == nil && oldStatus != "cancelled":
+	case err == nil && old.status != "cancelled" && old.status != "pending":
 		return nil, ErrRegistered
 	case err == nil:
-		if err := deleteRegistration(ctx, tx, oldID); err != nil {
+		if err := deleteRegistration(ctx, tx, old.id); err != nil {
 			return nil, err
 		}
 	case !errors.Is(err, refuse.ErrNotFound):
@@ -178,6 +241,60 @@ func (s *Service) book(ctx context.Context, tx *db.Tx, slug string, reg *Registr
 		return nil, err
 	}
 	return eventByID(ctx, tx, st.id)
+}
+
+// ConfirmPending books the seat of a pending registration, from the link
+// its address was mailed (the registration's public id is the secret). It
+// is idempotent: a registration that is no longer pending is returned as
+// it is. A link older than PendingLifetime has expired (register again).
+func (s *Service) ConfirmPending(ctx context.Context, e *Event, regPID, locale string) (*Registration, error) {
+	if regPID == "" || len(regPID) > 64 {
+		return nil, refuse.ErrNotFound
+	}
+	if !i18n.Supported(locale) {
+		locale = i18n.Default
+	}
+	var reg *Registration
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		st, err := lockSeats(ctx, tx, e.Slug)
+		if err != nil {
+			return err
+		}
+		if reg, err = registrationByPID(ctx, tx, st.id, regPID); err != nil || reg.Status != "pending" {
+			return err
+		}
+		if time.Since(reg.CreatedAt) > PendingLifetime {
+			return ErrPendingExpired
+		}
+		if st.status != "published" || st.ends.Before(time.Now()) {
+			return ErrClosed
+		}
+		reg.Status = st.nextStatus()
+		if err := setStatus(ctx, tx, reg.ID, reg.Status, db.Now()); err != nil {
+			return err
+		}
+		ev, err := eventByID(ctx, tx, st.id)
+		if err != nil {
+			return err
+		}
+		return s.out.Enqueue(ctx, tx, "event:"+reg.PublicID+":"+reg.Status, s.registrationMail(ev, reg, locale))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("events.ConfirmPending: %w", err)
+	}
+	s.out.Kick()
+	return reg, nil
+}
+
+// confirmMail asks the address to confirm a pending registration.
+func (s *Service) confirmMail(e *Event, r *Registration, locale string) mail.Message {
+	p := s.cat.Printer(locale)
+	own := s.baseURL + "/" + locale + "/events/" + e.Slug + "/registration/" + r.PublicID
+	hours := fmt.Sprint(int(PendingLifetime / time.Hour))
+	body := p.T("events.mail.pending", "name", r.Name, "title", e.Title, "hours", hours)
+	text := body + "\n\n" + own + "\n\n" + p.T("events.mail.pending_ignore") + "\n"
+	h := "<p>" + html.EscapeString(body) + "</p><p><a href=\"" + html.EscapeString(own) + "\">" + html.EscapeString(p.T("events.registration.confirm")) + "</a></p><p>" + html.EscapeString(p.T("events.mail.pending_ignore")) + "</p>"
+	return mail.Message{To: r.Email, Subject: p.T("events.mail.pending.subject", "title", e.Title), Text: text, HTML: `<!doctype html><html lang="` + locale + `"><body>` + h + `</body></html>`}
 }
 
 func (s *Service) registrationMail(e *Event, r *Registration, locale string) mail.Message {

@@ -91,6 +91,14 @@ type seats struct {
 	status                  string
 }
 
+// nextStatus is the status a registration booked now gets.
+func (st seats) nextStatus() string {
+	if st.capacity > 0 && st.confirmed >= st.capacity {
+		return "waiting"
+	}
+	return "confirmed"
+}
+
 func lockSeats(ctx context.Context, tx *db.Tx, slug string) (seats, error) {
 	var st seats
 	err := tx.QueryRowContext(ctx, `SELECT id, capacity, ends_at, status FROM events WHERE slug = ?`+tx.LockRows(), slug).Scan(&st.id, &st.capacity, &st.ends, &st.status)
@@ -107,9 +115,24 @@ func lockEvent(ctx context.Context, tx *db.Tx, id int64) error {
 
 // registrationByEmail is the status of an address's registration for an
 // event (refuse.ErrNotFound when there is none).
-func registrationByEmail(ctx context.Context, q db.Querier, eventID int64, email string) (id int64, status string, err error) {
-	err = q.QueryRowContext(ctx, `SELECT id, status FROM event_registrations WHERE event_id = ? AND email = ?`, eventID, email).Scan(&id, &status)
-	return id, status, notFound(err)
+func registrationByEmail(ctx context.Context, q db.Querier, eventID int64, email string) (r registrationState, err error) {
+	err = q.QueryRowContext(ctx, `SELECT id, status, created_at FROM event_registrations WHERE event_id = ? AND email = ?`, eventID, email).Scan(&r.id, &r.status, &r.created)
+	return r, notFound(err)
+}
+
+// registrationState is what a new registration needs to know of an earlier
+// one of the same address.
+type registrationState struct {
+	id      int64
+	status  string
+	created time.Time
+}
+
+// setStatus moves a registration to status (a pending one confirmed or
+// queued).
+func setStatus(ctx context.Context, q db.Querier, id int64, status string, now time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE event_registrations SET status = ?, updated_at = ? WHERE id = ?`, status, now, id)
+	return err
 }
 
 func deleteRegistration(ctx context.Context, q db.Querier, id int64) error {
