@@ -19,6 +19,7 @@ const (
 	demoAdminName   = "Amra Administratorka"
 	demoCoordMostar = "koordinator.mostar@demo.dijalog.ba"
 	demoCoordName   = "Marko Marić"
+	demoCitizen     = "gradjanin@demo.dijalog.ba"
 )
 
 // login signs in through the login form of lang and returns the response of

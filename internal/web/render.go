@@ -208,6 +208,36 @@ func (v *View) Flash() string { return v.st.Flash }
 // Path is the current path without the locale prefix ("/places/ba-fbih-mostar").
 func (v *View) Path() string { return stripLocale(v.req.URL.Path) }
 
+// SignIn is the link of a "sign in to …" prompt on this page: the sign-in
+// page, which returns to this page (its query kept) at anchor, the id of
+// the element holding the action (a form or section), so the action is
+// in view and ready once the person has signed in:
+// <a href="{{.SignIn "support"}}">. The whole URL is one value, so
+// html/template normalises it and does not encode next a second time.
+func (v *View) SignIn(anchor string) string {
+	switch strings.SplitN(strings.TrimPrefix(v.Path(), "/"), "/", 2)[0] {
+	case "login", "register", "reset", "confirm", "logout":
+		return v.URL("/login") // the account pages do not return to themselves
+	}
+	next := v.req.URL.Path
+	if v.req.Method == http.MethodGet && v.req.URL.RawQuery != "" {
+		next += "?" + v.req.URL.RawQuery
+	}
+	return v.SignInTo(next, anchor)
+}
+
+// SignInTo is SignIn for another page of this site (a local path with its
+// locale, as the request has it).
+func (v *View) SignInTo(next, anchor string) string {
+	if !LocalPath(next) {
+		next = v.URL("/")
+	}
+	if anchor != "" {
+		next += "#" + anchor
+	}
+	return SignInURL(v.Code(), next)
+}
+
 // URL builds a link to path in the page's locale: {{.URL "/places"}}.
 func (v *View) URL(p string) string { return "/" + v.Code() + p }
 
