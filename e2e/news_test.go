@@ -335,6 +335,7 @@ func TestEventRegisterAndICS(t *testing.T) {
 	email := uniqueEmail("event")
 
 	p.open("/bs/")
+	p.click(`header nav.main-nav details.nav-group > summary`) // events are under "Community"
 	resp := p.clickNav(`header nav.main-nav a[href="/bs/events"]`)
 	if resp.Status != http.StatusOK {
 		t.Fatalf("GET /bs/events: status %d", resp.Status)

@@ -38,7 +38,7 @@ func Register(srv *web.Server, svc *Service, dir Directory, clientIP func(*http.
 		return err
 	}
 	h := &Handlers{svc: svc, srv: srv, dir: dir, ip: clientIP}
-	srv.Render.AddNav("nav.events", "/events")
+	srv.Render.AddNavIn("community", "nav.events", "/events")
 	srv.Page("GET /events", h.list)
 	srv.Page("GET /events/new", h.newForm)
 	srv.Page("POST /events/new", h.create)

@@ -43,7 +43,7 @@ func Register(srv *web.Server, svc *Service, dir Directory, clientIP func(*http.
 		return err
 	}
 	h := &Handlers{svc: svc, srv: srv, dir: dir, ip: clientIP}
-	srv.Render.AddNav("nav.news", "/news")
+	srv.Render.AddNavIn("community", "nav.news", "/news")
 	srv.Page("GET /news", h.list)
 	srv.Page("GET /news/new", h.newForm)
 	srv.Page("POST /news/new", h.create)

@@ -72,7 +72,7 @@ func Register(srv *web.Server, svc *Service, pl Places, orgs Orgs, o HandlerOpti
 		return nil, fmt.Errorf("surveys.Register: %w", err)
 	}
 	h := &Handlers{srv: srv, svc: svc, places: pl, orgs: orgs, opts: o, blank: cache.New[sectionsKey, template.HTML](defTTL, defCacheMax)}
-	srv.Render.AddNav("nav.surveys", "/surveys")
+	srv.Render.AddNavIn("community", "nav.surveys", "/surveys")
 	srv.Page("GET /surveys", h.list)
 	srv.Page("GET /surveys/{id}", h.form)
 	srv.Page("POST /surveys/{id}", h.submit)

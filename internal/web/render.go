@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,12 +41,26 @@ type RenderOptions struct {
 
 // NavItem is one entry of the main navigation, added by a module.
 type NavItem struct {
-	Key  string // catalogue key of the label
-	Path string // path without locale, e.g. "/projects"
+	Key   string // catalogue key of the label
+	Path  string // path without locale, e.g. "/projects"
+	Group string // "" for a top-level entry, else the group's name ("community": its label is nav.community)
+}
+
+// NavGroup is a named group of entries, one menu in the header.
+type NavGroup struct {
+	Key   string // catalogue key of the label (nav.<group>)
+	Items []NavItem
 }
 
 // AddNav appends an entry to the main navigation of every page.
 func (r *Renderer) AddNav(key, path string) { r.nav = append(r.nav, NavItem{Key: key, Path: path}) }
+
+// AddNavIn appends an entry to a group of the main navigation (news,
+// events and surveys share "community"), so that the header stays one row
+// on a desktop.
+func (r *Renderer) AddNavIn(group, key, path string) {
+	r.nav = append(r.nav, NavItem{Key: key, Path: path, Group: group})
+}
 
 // NewRenderer parses the layout and the shell's own pages.
 func NewRenderer(cat *i18n.Catalog, assets *Assets, zone *time.Location, o RenderOptions) (*Renderer, error) {
@@ -182,7 +197,37 @@ type View struct {
 }
 
 // Nav lists the main navigation entries.
-func (v *View) Nav() []NavItem { return v.r.nav }
+func (v *View) Nav() []NavItem {
+	var top []NavItem
+	for _, n := range v.r.nav {
+		if n.Group == "" {
+			top = append(top, n)
+		}
+	}
+	return top
+}
+
+// NavGroups are the grouped entries of the main navigation, in the order
+// their first entry was added.
+func (v *View) NavGroups() []NavGroup {
+	var gs []NavGroup
+	for _, n := range v.r.nav {
+		if n.Group == "" {
+			continue
+		}
+		i := slices.IndexFunc(gs, func(g NavGroup) bool { return g.Key == "nav."+n.Group })
+		if i < 0 {
+			gs, i = append(gs, NavGroup{Key: "nav." + n.Group}), len(gs)
+		}
+		gs[i].Items = append(gs[i].Items, n)
+	}
+	return gs
+}
+
+// CurrentIn reports whether the page is at or under one of items' paths.
+func (v *View) CurrentIn(items []NavItem) bool {
+	return slices.ContainsFunc(items, func(n NavItem) bool { return v.Current(n.Path) })
+}
 
 // SearchPath is the search page's path, or "" when there is none.
 func (v *View) SearchPath() string { return v.r.search }
