@@ -313,26 +313,27 @@ func matrixCall(t *testing.T, svc *grants.Service, by *auth.User, publisher, tit
 	return c
 }
 
-// matrixApply: the representative of LDA Mostar applies to c, with a
-// budget and a file, and submits unless draft.
-func matrixApply(t *testing.T, svc *grants.Service, rep *auth.User, org string, c *grants.Call, draft bool) *grants.Application {
+// matrixApply: by (who acts for org) applies for org to c, with a budget
+// and a file, and submits unless draft.
+func matrixApply(t *testing.T, svc *grants.Service, by *auth.User, org string, c *grants.Call, draft bool) *grants.Application {
 	t.Helper()
 	ctx := context.Background()
-	a, err := svc.Applications.Start(ctx, rep, c, org, map[string]string{"q1": "yes"}, grants.Meta{})
+	a, err := svc.Applications.Start(ctx, by, c, org, map[string]string{"q1": "yes"}, grants.Meta{})
 	fatal(t, "application", err)
-	a, err = svc.Applications.Save(ctx, rep, c, a.PublicID, grants.Draft{Version: a.Version, Title: "Prijava matrice",
+	a, err = svc.Applications.Save(ctx, by, c, a.PublicID, grants.Draft{Version: a.Version, Title: "Prijava matrice",
 		Budget: []grants.BudgetLineInput{{Item: "Radionice", Cost: "1.000", Requested: "800"}},
 		Files:  map[string]grants.Upload{"f2": {Filename: "plan.pdf", Data: matrixFile(t, "pdf")}}}, grants.Meta{})
 	fatal(t, "save application", err)
 	if !draft {
-		a, err = svc.Applications.Submit(ctx, rep, c, a.PublicID, a.Version, grants.Meta{})
+		a, err = svc.Applications.Submit(ctx, by, c, a.PublicID, a.Version, grants.Meta{})
 		fatal(t, "submit application", err)
 	}
 	return a
 }
 
 // grantRecords: LDA Mostar's own open call (managed by its
-// representative), open and draft calls of Mostar (its coordinator), and
+// representative), open and draft calls of Mostar (its coordinator), an
+// open call of UNDP (its programme manager), and
 // LDA Mostar's applications to Mostar's calls in every state the routes
 // act on: a draft, one submitted and assessed by the demo assessor, one
 // assigned to the assessor, one awarded with instalments and reports.
@@ -357,12 +358,8 @@ func (e *matrixEnv) grantRecords(t *testing.T) {
 			"opens_at": {grants.FormatLocal(now.AddDate(0, 0, 5), zone)}, "questions_until": {grants.FormatLocal(now.AddDate(0, 0, 10), zone)}, "closes_at": {grants.FormatLocal(now.AddDate(0, 0, 20), zone)},
 			"eligibility": {"yes | Registrovano?"}, "form": {"budget | Budžet | required"}, "criteria": {"100 | 10 | Kvalitet"}}
 	}
-	calls, err := ta.Grants.Calls.List(ctx, grants.CallFilter{Query: "MAKERS"})
-	fatal(t, "MAKERS call", err)
-	if len(calls) == 0 {
-		t.Fatal("the demo has no MAKERS call")
-	}
-	e.ids["call.undp"] = calls[0].Slug
+	// An open call of UNDP, published by its programme manager.
+	e.ids["call.undp"] = matrixCall(t, ta.Grants, e.role(t, "programme manager UNDP"), "org:"+e.ids["org.undp"], "Poziv UNDP-a (matrica)", now.Add(-time.Hour), now.AddDate(0, 0, 10), false).Slug
 	// Questions of the public Q&A, asked by the citizen.
 	citizen := e.role(t, "citizen")
 	for _, k := range []string{"lda", "mostar"} {
@@ -419,11 +416,19 @@ func (e *matrixEnv) grantRecords(t *testing.T) {
 	files, err = ta.Grants.Applications.Files(ctx, "application", draft.ID)
 	fatal(t, "files", err)
 	e.ids["file.draft"] = files[0].PublicID
-	// Further assessors for the managers to assign, one per request.
+	// A call of LDA Mostar that closed ten days ago, with an application
+	// of the LDA of Zavidovići (made by the admin).
+	clock = now.AddDate(0, 0, -30)
+	ldaClosed := matrixCall(t, past, rep, "org:"+lda, "Zatvoreni poziv LDA Mostar", now.AddDate(0, 0, -29), now.AddDate(0, 0, -10), false)
+	clock = now.AddDate(0, 0, -25)
+	e.ids["call.lda.closed"] = ldaClosed.Slug
+	e.ids["app.lda.closed"] = matrixApply(t, past, e.role(t, "admin"), ta.orgID(t, "Zavidovići"), ldaClosed, false).PublicID
+	// Further assessors for the managers to assign to app.closed and
+	// app.lda.closed, one per request.
 	pool, err := ta.Grants.Assessment.Assessors(ctx)
 	fatal(t, "assessors", err)
-	e.gens["assessor.free"] = func(t *testing.T) url.Values {
-		gs, err := ta.Grants.Assessment.AssignmentsOfApp(ctx, mustApp(t, ta, e.ids["app.closed"]).ID)
+	free := func(t *testing.T, app string) url.Values {
+		gs, err := ta.Grants.Assessment.AssignmentsOfApp(ctx, mustApp(t, ta, e.ids[app]).ID)
 		fatal(t, "assignments", err)
 		on := map[int64]bool{}
 		for _, g := range gs {
@@ -437,6 +442,14 @@ func (e *matrixEnv) grantRecords(t *testing.T) {
 		t.Fatal("no assessor left to assign")
 		return nil
 	}
+	e.gens["assessor.free"] = func(t *testing.T) url.Values { return free(t, "app.closed") }
+	e.gens["assessor.free.lda"] = func(t *testing.T) url.Values { return free(t, "app.lda.closed") }
+	// An assessor who is a member of LDA Mostar: not to assess its calls.
+	member, err := ta.Auth.Register(ctx, auth.RegisterInput{Email: "matrica.ocjenjivacica@example.org", Name: "Matrica Ocjenjivačica", Password: DemoPassword}, auth.Meta{IP: "matrix"})
+	fatal(t, "assessor", err)
+	fatal(t, "member", ta.Auth.AddMember(ctx, nil, lda, member.PublicID, auth.Meta{IP: "matrix"}))
+	fatal(t, "assessor role", ta.Auth.GrantRole(ctx, e.role(t, "admin"), member.PublicID, auth.Grant{Role: auth.RoleAssessor, ScopeKind: auth.ScopeGlobal}, auth.Meta{IP: "matrix"}))
+	e.ids["assessor.lda"] = member.PublicID
 	// The award: decided, results published, an instalment, reports.
 	dc := closed["decided"]
 	fatal(t, "decide", ta.Grants.Assessment.Decide(ctx, mostar, dc, e.ids["app.decided"], grants.DecisionAward, "", m))

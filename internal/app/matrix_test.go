@@ -613,12 +613,14 @@ var matrixRows = []matrixRow{
 	{"POST /{lang}/calls/{slug}/questions/{qid}", "slug=call.lda,qid=question.mostar,+answer=Da.", "HFFFFHFFFH"}, // H: Mostar's question is not one of LDA Mostar's call
 	{"GET /{lang}/calls/{slug}/apply", "slug=call.lda", "SFFFFAFFFF"},                                            // the form shows to LDA Mostar, whose sending is refused (below)
 	{"GET /{lang}/calls/{slug}/apply", "slug=call.mostar", "SFFFFAFFFF"},
-	{"POST /{lang}/calls/{slug}/apply", "slug=call.lda,+org=org.lda,+q1=yes", "SVVVVFVVVF"},          // F: LDA Mostar may not apply to its own call; V: acts for no organisation
-	{"POST /{lang}/calls/{slug}/apply", "slug=call.undp,+org=org.lda,+q1=yes,+q2=yes", "SVVVVAVVVA"}, // LDA Mostar applies to UNDP's call; V: acts for no organisation
+	{"POST /{lang}/calls/{slug}/apply", "slug=call.lda,+org=org.lda,+q1=yes", "SVVVVFVVVF"},  // F: LDA Mostar may not apply to its own call; V: acts for no organisation
+	{"POST /{lang}/calls/{slug}/apply", "slug=call.undp,+org=org.lda,+q1=yes", "SVVVVAVVVA"}, // LDA Mostar applies to UNDP's call; V: acts for no organisation
 	{"GET /{lang}/calls/{slug}/manage", "slug=call.lda", "HFFFFAFFFA"},
 	{"GET /{lang}/calls/{slug}/manage", "slug=call.mostar", "HFAFFFFFFA"},
 	{"GET /{lang}/calls/{slug}/manage", "slug=call.undp", "HFFFFFAFFA"},
 	{"POST /{lang}/calls/{slug}/assign", "slug=call.closed,+application=app.closed,+assessor=@assessor.free", "HFAFFFFFFA"},
+	{"POST /{lang}/calls/{slug}/assign", "slug=call.lda.closed,+application=app.lda.closed,+assessor=@assessor.free.lda", "HFFFFAFFFA"},
+	{"POST /{lang}/calls/{slug}/assign", "slug=call.lda.closed,+application=app.lda.closed,+assessor=assessor.lda", "HFFFFVFFFV"}, // V: a member of LDA Mostar does not assess its call (grants.assessor.conflict)
 	{"POST /{lang}/calls/{slug}/autoassign", "slug=call.assigned", "HFAFFFFFFA"},
 	{"POST /{lang}/calls/{slug}/autoassign", "slug=call.lda", "HFFFFVFFFV"}, // V: the call is still open
 	{"POST /{lang}/calls/{slug}/results", "slug=call.lda", "HFFFFVFFFV"},    // V: the call is still open
@@ -699,8 +701,8 @@ var matrixRows = []matrixRow{
 	{"POST /{lang}/admin/eloge/cycles/{cycle}/{lsg}/actions/{action}", "cycle=cycle.2023,lsg=lsg.mostar,action=eloge.action,+progress=50", "SFAFFFFFFA"},
 	{"POST /{lang}/admin/eloge/cycles/{cycle}/{lsg}/actions/{action}", "cycle=cycle.2023,lsg=lsg.trebinje,action=eloge.action,+progress=50", "SFFFHFFFFH"}, // H: Mostar's action is not Trebinje's
 	{"GET /{lang}/admin/eloge/sets", "", "SAAAAAAAAA"},
-	{"POST /{lang}/admin/eloge/sets/{set}/versions", "set=set.draft", "SHHHHVHHHF"}, // V: a draft exists already
-	{"POST /{lang}/admin/eloge/sets/{set}/versions", "set=set.2008", "SFFFFVFFFF"},  // V: a draft exists already
+	{"POST /{lang}/admin/eloge/sets/{set}/versions", "set=set.draft,+platform=eloge.platform", "SHHHHVHHHV"}, // V: a draft exists already
+	{"POST /{lang}/admin/eloge/sets/{set}/versions", "set=set.2008,+platform=eloge.platform", "SFFFFVFFFV"},  // V: a draft exists already
 	{"GET /{lang}/admin/eloge/sets/{set}", "set=set.draft", "SHHHHAHHHA"},
 	{"GET /{lang}/admin/eloge/sets/{set}", "set=set.2008", "SAAAAAAAAA"},
 	{"POST /{lang}/admin/eloge/sets/{set}", "set=set.draft,+title.en=Matrix set,+title.bs=Skup matrice", "SHHHHAHHHA"},
