@@ -1,7 +1,10 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/dijalog/dijalog/internal/db"
@@ -32,6 +35,50 @@ func TestSurveyResultsAPILocale(t *testing.T) {
 			}
 			if want := sv.Title.In(tc.lang); out.Title != want {
 				t.Errorf("results%s: title %q, want %q (%s)", tc.query, out.Title, want, tc.lang)
+			}
+		}
+	})
+}
+
+// TestSurveyDraftThanksHidden: the thank-you page of a draft survey is no
+// more public than its form. Before issue 14's matrix review it answered
+// anyone who knew the survey's id, with the draft's title.
+func TestSurveyDraftThanksHidden(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ta := newTestApp(t, d)
+		ctx := context.Background()
+		coord := mustUser(t, ta, "koordinator.mostar@demo.dijalog.ba")
+		def, err := surveys.ParseDefinition([]byte(`{"sections":[{"key":"s","title":{"bs":"S"},"questions":[{"key":"a","type":"text","text":{"bs":"A"}}]}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]string{}
+		for _, status := range []string{surveys.StatusDraft, surveys.StatusOpen} {
+			sv, err := ta.Surveys.Create(ctx, coord, surveys.Input{OwnerKind: surveys.OwnerLSG, OwnerRef: "ba-fbih-mostar", Title: surveys.Text{"en": "Secret plan " + status},
+				Def: def, Audience: surveys.AudiencePublic, Status: status, ResultsPublic: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[status] = sv.PublicID
+		}
+		for _, tc := range []struct {
+			who, status string
+			want        int
+		}{
+			{"", surveys.StatusDraft, http.StatusNotFound},
+			{"gradjanin@demo.dijalog.ba", surveys.StatusDraft, http.StatusNotFound},
+			{"koordinator.trebinje@demo.dijalog.ba", surveys.StatusDraft, http.StatusNotFound},
+			{"koordinator.mostar@demo.dijalog.ba", surveys.StatusDraft, http.StatusOK},
+			{"admin@demo.dijalog.ba", surveys.StatusDraft, http.StatusOK},
+			{"", surveys.StatusOpen, http.StatusOK},
+		} {
+			status, body := get(t, ta.as(t, tc.who), ta.srv.URL+"/en/surveys/"+ids[tc.status]+"/thanks")
+			if status != tc.want {
+				t.Errorf("%q: thanks of a survey in %s: %d, want %d", tc.who, tc.status, status, tc.want)
+			}
+			if status == http.StatusNotFound && strings.Contains(body, "Secret plan") {
+				t.Errorf("%q: the refusal shows the draft's title", tc.who)
 			}
 		}
 	})

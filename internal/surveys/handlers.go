@@ -457,6 +457,11 @@ func (h *Handlers) thanks(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// A draft is not found but by its managers, here as on its form: the
+	// page would show its title.
+	if sv.Status == StatusDraft && !CanManage(auth.UserFrom(r), sv) {
+		return refuse.ErrNotFound
+	}
 	return h.srv.Render.Page(w, r, "surveys/thanks", refusedPage{S: sv, Title: sv.Title.In(locale(r))})
 }
 
