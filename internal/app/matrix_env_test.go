@@ -812,8 +812,9 @@ func (e *matrixEnv) commentRecords(t *testing.T) {
 	}
 }
 
-// eventRecords: a forum of Mostar (organised by its coordinator) with two
-// registrations, one to read and cancel by its link and one to check in.
+// eventRecords: a forum of Mostar (organised by its coordinator) with three
+// registrations: one to read and cancel by its link, one to check in (both
+// confirmed) and one pending, to confirm by its link.
 func (e *matrixEnv) eventRecords(t *testing.T) {
 	ctx, ev := context.Background(), e.ta.Events
 	start := time.Now().AddDate(0, 1, 0)
@@ -822,9 +823,13 @@ func (e *matrixEnv) eventRecords(t *testing.T) {
 		OrganiserKind: auth.PublisherLSG, OrganiserRef: "ba-fbih-mostar", OrganiserName: "Grad Mostar"})
 	fatal(t, "event", err)
 	e.ids["event.mostar"] = x.Slug
-	for _, k := range []string{"view", "checkin"} {
-		r, err := ev.Register(ctx, x.Slug, "Matrica "+k, "matrica."+k+"@example.org", "bs")
+	for _, k := range []string{"view", "checkin", "pending"} {
+		r, err := ev.Register(ctx, nil, x.Slug, "Matrica "+k, "matrica."+k+"@example.org", "bs", "192.0.2.1")
 		fatal(t, "registration", err)
 		e.ids["registration."+k] = r.PublicID
+		if k != "pending" { // confirmed from its mail: it holds a seat
+			_, err = ev.ConfirmPending(ctx, x, r.PublicID, "bs")
+			fatal(t, "confirm registration", err)
+		}
 	}
 }

@@ -800,6 +800,8 @@ var matrixRows = []matrixRow{
 	{"POST /{lang}/admin/newsletter/{id}/send", "id=@issue", "SFFFFFFFFA"},
 	{"POST /{lang}/events/{slug}/registration/{rid}/cancel", "slug=event.mostar,rid=registration.view", "AAAAAAAAAA"},
 	{"POST /{lang}/events/{slug}/registration/{rid}/cancel", "slug=event.mostar,rid=nepoznat", "HHHHHHHHHH"},
+	{"POST /{lang}/events/{slug}/registration/{rid}/confirm", "slug=event.mostar,rid=registration.pending", "AAAAAAAAAA"}, // the link's id is the secret; confirming again changes nothing
+	{"POST /{lang}/events/{slug}/registration/{rid}/confirm", "slug=event.mostar,rid=nepoznat", "HHHHHHHHHH"},
 	{"POST /{lang}/admin/users/{id}/roles/revoke", "id=user.extra,+role=assessor", "SFFFFFFFFA"},
 	{"POST /{lang}/admin/users/{id}/status", "id=user.extra,+status=disabled", "SFFFFFFFFA"},
 	{"POST /{lang}/calls/{slug}/publish", "slug=@call.draft", "HHAHHHHHHA"}, // H: a draft call, but for its managers
