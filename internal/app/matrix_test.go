@@ -658,9 +658,9 @@ var matrixRows = []matrixRow{
 	{"GET /{lang}/surveys/{id}", "id=survey.public", "AAAAAAAAAA"},
 	{"GET /{lang}/surveys/{id}", "id=survey.draft", "HHAHHHHHHA"},
 	{"GET /{lang}/surveys/{id}/results", "id=survey.public", "AAAAAAAAAA"},
-	{"GET /{lang}/surveys/{id}/results", "id=survey.draft", "SFAFFFFFFA"}, // S, F: a draft's results refuse (the API: 404)
+	{"GET /{lang}/surveys/{id}/results", "id=survey.draft", "HHAHHHHHHA"}, // a draft is not found but by its managers (page, CSV and API alike)
 	{"GET /{lang}/surveys/{id}/results.csv", "id=survey.public", "AAAAAAAAAA"},
-	{"GET /{lang}/surveys/{id}/results.csv", "id=survey.draft", "SFAFFFFFFA"}, // S, F: a draft's results refuse (the API: 404)
+	{"GET /{lang}/surveys/{id}/results.csv", "id=survey.draft", "HHAHHHHHHA"}, // a draft is not found but by its managers (page, CSV and API alike)
 	{"GET /api/v1/surveys/{id}/results", "id=survey.public", "AAAAAAAAAA"},
 	{"GET /api/v1/surveys/{id}/results", "id=survey.draft", "HHAHHHHHHA"},
 	{"POST /{lang}/surveys/{id}", "id=survey.public,+q.a=y,+idem=@idem", "AAAAAAAAAA"},

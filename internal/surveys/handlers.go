@@ -507,7 +507,12 @@ func (h *Handlers) loadResults(r *http.Request) (*Results, error) {
 		return nil, err
 	}
 	u := auth.UserFrom(r)
-	if !(sv.ResultsPublic && sv.Status != StatusDraft) && !CanManage(u, sv) {
+	// A draft is not found but by its managers (as its form and thanks
+	// page): asking to sign in or refusing would say that it exists.
+	if sv.Status == StatusDraft && !CanManage(u, sv) {
+		return nil, refuse.ErrNotFound
+	}
+	if !sv.ResultsPublic && !CanManage(u, sv) {
 		if u == nil {
 			return nil, refuse.ErrSignIn
 		}
