@@ -91,9 +91,18 @@ type HistoryEntry struct {
 // History lists the changes of w's money, newest first, from the audit
 // log: the award, its contract, the instalments planned and paid.
 func (s *Awards) History(ctx context.Context, w *Award) ([]HistoryEntry, error) {
-	es, err := audit.List(ctx, s.db, audit.Filter{ObjectKind: "grant_award", ObjectRef: w.PublicID, Limit: 500})
-	if err != nil {
-		return nil, wrap("History", err)
+	var es []audit.Entry
+	f := audit.Filter{ObjectKind: "grant_award", ObjectRef: w.PublicID, Limit: 500}
+	for {
+		page, err := audit.List(ctx, s.db, f)
+		if err != nil {
+			return nil, wrap("History", err)
+		}
+		es = append(es, page...)
+		if len(page) < f.Limit {
+			break
+		}
+		f.BeforeID = page[len(page)-1].ID
 	}
 	out := make([]HistoryEntry, 0, len(es))
 	for _, e := range es {
