@@ -579,7 +579,13 @@ func TestDialogueBallotFollowAndProgrammes(t *testing.T) {
 		if status, _, _ := postForm(t, citizen, create, url.Values{"csrf_token": {formToken(t, citizen, base+"/en/platforms/"+slug)}, "b_title": {"X"}, "budget": {"1"}, "b_currency": {"BAM"}, "items": items}); status != http.StatusForbidden {
 			t.Errorf("a citizen creates a ballot: %d", status)
 		}
-		status, loc, _ := postForm(t, coord, create, url.Values{"csrf_token": {tok}, "b_title": {"Participativni budžet 2027"}, "budget": {"10.000"}, "b_currency": {"BAM"}, "items": items})
+		// One of the demo's initiatives (12,600 BAM) costs more than a
+		// budget of 10,000: it could never be funded, so it is refused.
+		if status, _, body := postForm(t, coord, create, url.Values{"csrf_token": {tok}, "b_title": {"Participativni budžet 2027"}, "budget": {"10.000"}, "b_currency": {"BAM"}, "items": items}); status != http.StatusUnprocessableEntity ||
+			!strings.Contains(body, "costs more than the whole budget of the ballot") || !strings.Contains(body, `value="Participativni budžet 2027"`) {
+			t.Errorf("an initiative over the whole budget: %d, want 422 with its message and the form as typed", status)
+		}
+		status, loc, _ := postForm(t, coord, create, url.Values{"csrf_token": {tok}, "b_title": {"Participativni budžet 2027"}, "budget": {"15.000"}, "b_currency": {"BAM"}, "items": items})
 		if status != http.StatusSeeOther || !strings.Contains(loc, "/ballots/") {
 			t.Fatalf("create ballot: %d %s", status, loc)
 		}
