@@ -130,6 +130,9 @@ func (s *Money) MoneyHistory(ctx context.Context, x *Initiative) ([]MoneyEvent, 
 			ev.Action = "disbursement"
 			ev.Date = e.Details["paid_on"]
 		case actCofinanced:
+			if e.Details["amount"] == "" {
+				continue // decided before the history: the timeline shows the step
+			}
 			ev.Action = "cofinanced"
 		case actBallotItem, actBallotFunded:
 			ev.Action = strings.TrimPrefix(e.Action, "dialogue.ballot.")

@@ -273,6 +273,11 @@ func TestInitiativeMoneyHistory(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("money history (-want +got):\n%s", diff)
 		}
+		// A co-financing decided before the history (no plan recorded) is
+		// left to the timeline.
+		if err := audit.Record(ctx, d, audit.Entry{Action: actCofinanced, ObjectKind: "initiative", ObjectRef: x.PublicID, Details: map[string]string{"from": StateSelected, "to": StateCofinanced}}); err != nil {
+			t.Fatal(err)
+		}
 		// Many newer entries of other kinds (follows) do not push the money
 		// out of the history.
 		follows := make([]audit.Entry, 600)

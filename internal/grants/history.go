@@ -131,6 +131,12 @@ func (s *Awards) History(ctx context.Context, w *Award) ([]HistoryEntry, error) 
 			h.Action = strings.TrimPrefix(e.Action, "grants.award.")
 			h.Amount = amount("amount")
 			h.Before, h.After = e.Details["old"], e.Details["new"]
+			if e.Details["amount"] == "" { // a payment recorded before the history named the instalment only
+				id, _ := strconv.ParseInt(e.Details["instalment"], 10, 64)
+				if in, err := instalmentOf(ctx, s.db, w.ID, id); err == nil {
+					h.Amount, h.DueOn = money.New(in.Amount, w.Currency), in.DueOn
+				}
+			}
 		default:
 			continue
 		}

@@ -3,6 +3,7 @@ package grants
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -271,6 +272,14 @@ func TestAwardHistory(t *testing.T) {
 					t.Errorf("%s: detail %s = %q names an address", e.Action, k, v)
 				}
 			}
+		}
+		// An entry written before the history (the instalment's id only)
+		// is shown with the instalment's amount and due date, in no role.
+		if err := audit.Record(ctx, d, audit.Entry{ActorID: w.manager.ID, Action: "grants.award.paid", ObjectKind: "grant_award", ObjectRef: aw.PublicID, Details: map[string]string{"instalment": fmt.Sprint(inst[1].ID)}}); err != nil {
+			t.Fatal(err)
+		}
+		if hs, _ := w.svc.Awards.History(ctx, aw); hs[0].Role != "" || hs[0].Amount.Minor != 190000 || hs[0].DueOn != "2026-11-01" || hs[0].Before != "" {
+			t.Errorf("an old payment entry: %+v", hs[0])
 		}
 		// An administrator is recorded as one.
 		if err := w.svc.Awards.UpdateContract(ctx, w.admin, c, aw, "01-2026/A", "2026-05-01", "2026-12-31", Meta{}); err != nil {
