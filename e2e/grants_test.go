@@ -429,8 +429,9 @@ func TestGrantsCallCycle(t *testing.T) {
 				t.Errorf("the registry's row %q does not show %q", row, want)
 			}
 		}
-		if total := p.text(`main dl.stats div:first-child dd`); !strings.Contains(total, "3,600") {
-			t.Errorf("the dashboard total for Mostar this year = %q, want it to include the award", total)
+		// The sums are in euro; the table per currency gives the award in marks.
+		if bam := p.text(`main section[aria-labelledby="dash-currency"] tbody`); !strings.Contains(bam, "3,600.00") {
+			t.Errorf("the totals per currency for Mostar this year = %q, want them to include the award", bam)
 		}
 		p.egContains("the dashboard", "Lokalna agencija za demokratiju Mostar")
 		egDashboard(t, p, fmt.Sprint(time.Now().Year()))
@@ -619,7 +620,7 @@ func TestGrantsPublicPages(t *testing.T) {
 
 // egDashboard checks the registry's dashboard for Mostar in year: four
 // accessible SVG charts, each with a table of its numbers and a CSV link
-// whose numbers include this year's award of 3,600 BAM.
+// whose numbers include this year's award of 3,600 BAM (in euro).
 func egDashboard(t *testing.T, p *tab, year string) {
 	t.Helper()
 	for _, id := range []string{"dash-procedure", "dash-largest", "dash-year", "dash-csos"} {
@@ -641,11 +642,11 @@ func egDashboard(t *testing.T, p *tab, year string) {
 		}
 		switch id {
 		case "dash-year":
-			if !regexp.MustCompile(`(?m)^` + year + `,BAM,[0-9.]+,[0-9.]+,[0-9.]+,[0-9]+$`).MatchString(body) {
+			if !regexp.MustCompile(`(?m)^` + year + `,EUR,[0-9.]+,[0-9.]+,[0-9.]+,[0-9]+$`).MatchString(body) {
 				t.Errorf("the yearly CSV has no row for %s:\n%s", year, body)
 			}
 		case "dash-largest":
-			if !strings.Contains(body, "Lokalna agencija za demokratiju Mostar (LDA Mostar),BAM,3600.00") {
+			if !strings.Contains(body, "Lokalna agencija za demokratiju Mostar (LDA Mostar),EUR,") {
 				t.Errorf("the recipients CSV does not show the award:\n%s", body)
 			}
 		}

@@ -246,8 +246,20 @@ func TestDialogueLifecycle(t *testing.T) {
 				t.Fatalf("share: %d", s)
 			}
 		}
+		// The plan holds the whole cost: one more share needs a note, and
+		// the form comes back with what was typed and the field's message.
+		if s, body := op(coord, "share", url.Values{"source": {"other"}, "name": {"Sponzor XY"}, "amount": {"1.250"}, "currency": {"BAM"}}); s != http.StatusUnprocessableEntity ||
+			!strings.Contains(body, "more than the initiative&#39;s estimated cost") || !strings.Contains(body, `value="Sponzor XY"`) || !strings.Contains(body, `value="1.250"`) {
+			t.Errorf("a share over the cost without a note: %d", s)
+		}
+		if s, _ := op(coord, "share", url.Values{"source": {"other"}, "name": {"Sponzor XY"}, "amount": {"1.250"}, "currency": {"BAM"}, "share_note": {"Ograda i kapija"}}); s != http.StatusSeeOther {
+			t.Errorf("a share over the cost with a note: %d", s)
+		}
 		if s := move(coord, "cofinanced", nil); s != http.StatusSeeOther {
 			t.Fatalf("co-financed: %d", s)
+		}
+		if s, body := op(coord, "disbursement", url.Values{"paid_on": {"2026-11-20"}, "d_amount": {"9.000"}, "d_currency": {"BAM"}}); s != http.StatusUnprocessableEntity || !strings.Contains(body, "more would be paid than the co-financing plan holds") {
+			t.Errorf("a payment over the plan: %d", s)
 		}
 		if s, _ := op(coord, "disbursement", url.Values{"paid_on": {"2026-11-20"}, "d_amount": {"7.500"}, "d_currency": {"BAM"}}); s != http.StatusSeeOther {
 			t.Errorf("disbursement: %d", s)
@@ -269,7 +281,9 @@ func TestDialogueLifecycle(t *testing.T) {
 		}
 		// The public page shows the timeline and the money.
 		_, body = get(t, anon, page)
-		for _, want := range []string{"Submitted", "Admissible", "Open for support", "Selected at a meeting", "Co-financed", "In implementation", "Done", "UNDP MAKERS", "Ograda postavljena.", "100 % done"} {
+		for _, want := range []string{"Submitted", "Admissible", "Open for support", "Selected at a meeting", "Co-financed", "In implementation", "Done", "UNDP MAKERS", "Ograda postavljena.", "100 % done",
+			// The public history of the money names the role, not the person.
+			"History of the initiative&#39;s money", "LSG coordinator of Mostar", "Payment of 7,500.00\u00a0BAM on 2026-11-20", "Ograda i kapija", "8,750.00\u00a0BAM"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("initiative page lacks %q", want)
 			}
@@ -565,7 +579,13 @@ func TestDialogueBallotFollowAndProgrammes(t *testing.T) {
 		if status, _, _ := postForm(t, citizen, create, url.Values{"csrf_token": {formToken(t, citizen, base+"/en/platforms/"+slug)}, "b_title": {"X"}, "budget": {"1"}, "b_currency": {"BAM"}, "items": items}); status != http.StatusForbidden {
 			t.Errorf("a citizen creates a ballot: %d", status)
 		}
-		status, loc, _ := postForm(t, coord, create, url.Values{"csrf_token": {tok}, "b_title": {"Participativni budžet 2027"}, "budget": {"10.000"}, "b_currency": {"BAM"}, "items": items})
+		// One of the demo's initiatives (12,600 BAM) costs more than a
+		// budget of 10,000: it could never be funded, so it is refused.
+		if status, _, body := postForm(t, coord, create, url.Values{"csrf_token": {tok}, "b_title": {"Participativni budžet 2027"}, "budget": {"10.000"}, "b_currency": {"BAM"}, "items": items}); status != http.StatusUnprocessableEntity ||
+			!strings.Contains(body, "costs more than the whole budget of the ballot") || !strings.Contains(body, `value="Participativni budžet 2027"`) {
+			t.Errorf("an initiative over the whole budget: %d, want 422 with its message and the form as typed", status)
+		}
+		status, loc, _ := postForm(t, coord, create, url.Values{"csrf_token": {tok}, "b_title": {"Participativni budžet 2027"}, "budget": {"15.000"}, "b_currency": {"BAM"}, "items": items})
 		if status != http.StatusSeeOther || !strings.Contains(loc, "/ballots/") {
 			t.Fatalf("create ballot: %d %s", status, loc)
 		}

@@ -158,7 +158,7 @@ func TestGrantsPublicPages(t *testing.T) {
 			t.Fatalf("the yearly CSV has no 2025 row:\n%s", csvBody)
 		}
 		// The table beside the chart shows the same total as the CSV.
-		total, _ := grantsMoney(fields[4])
+		total, _ := grantsMoney(fields[4], fields[1])
 		if !strings.Contains(dash, "<tr aria-current=\"true\"><th scope=\"row\"><mark>2025</mark></th>") || !strings.Contains(dash, total) {
 			t.Errorf("the yearly table does not show the CSV's 2025 total %s", total)
 		}
@@ -171,8 +171,9 @@ func TestGrantsPublicPages(t *testing.T) {
 	})
 }
 
-// grantsMoney formats a CSV decimal ("48000.00") as the English pages do.
-func grantsMoney(dec string) (string, bool) {
+// grantsMoney formats a CSV decimal ("48000.00") of currency cur as the
+// English pages do.
+func grantsMoney(dec, cur string) (string, bool) {
 	whole, frac, ok := strings.Cut(dec, ".")
 	if !ok {
 		return dec, false
@@ -184,7 +185,7 @@ func grantsMoney(dec string) (string, bool) {
 		}
 		b.WriteRune(r)
 	}
-	return b.String() + "." + frac + "\u00a0BAM", true
+	return b.String() + "." + frac + "\u00a0" + cur, true
 }
 
 // TestGrants360GivingSchema validates the export against the 360Giving

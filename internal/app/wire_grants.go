@@ -5,7 +5,9 @@ import (
 	"io"
 
 	"github.com/dijalog/dijalog/internal/grants"
+	"github.com/dijalog/dijalog/internal/money"
 	"github.com/dijalog/dijalog/internal/places"
+	"github.com/dijalog/dijalog/internal/projects"
 )
 
 // grantsWiring holds the grants module's services.
@@ -17,11 +19,29 @@ type grantsWiring struct {
 // no state of its own, so every caller may build one.
 func (a *App) grantsService() *grants.Service {
 	o := grants.Options{Files: a.uploadsDir("grants"), Mail: a.Mail, Cat: a.Cat, Log: a.Log}
+	if a.Projects != nil {
+		o.Rates = grantsRates{a.Projects}
+	}
 	if a.Cfg != nil {
 		o.Zone = a.Cfg.TimeZone
 		o.BaseURL = a.Cfg.BaseURL
 	}
 	return grants.NewService(a.DB, a.Auth, o)
+}
+
+// grantsRates converts the grants registry's amounts to euro with the
+// projects module's exchange-rate table, the platform's one table of
+// rates, by the same rule as a project's euro value (the rate of the
+// date: the latest on or before it, else the earliest after; the fixed
+// peg for the convertible mark).
+type grantsRates struct{ p *projects.Service }
+
+func (g grantsRates) ToEUR(ctx context.Context, a money.Amount, date string) (int64, grants.Rate, bool, error) {
+	n, err := g.p.ValueOf(ctx, &projects.Project{Budget: a, ActualStart: date})
+	if err != nil {
+		return 0, grants.Rate{}, false, err
+	}
+	return n.EUR, grants.Rate{Currency: n.Rate.Currency, PerEUR: n.Rate.PerEUR, Date: n.Rate.Date}, n.Converts, nil
 }
 
 // registerGrants builds the grants module and adds its routes.

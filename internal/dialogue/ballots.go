@@ -97,7 +97,7 @@ func (s *Ballots) Create(ctx context.Context, u *auth.User, p *Platform, in Ball
 	title := fe.line("b_title", in.Title, 200, true)
 	budget, k := parseAmount(in.Budget, in.Currency)
 	fe.set("budget", k)
-	picks, err := s.picks(ctx, p, in.Initiatives, budget.Currency, fe)
+	picks, err := s.picks(ctx, p, in.Initiatives, budget, fe)
 	if err != nil {
 		return nil, wrap("CreateBallot", err)
 	}
@@ -105,11 +105,19 @@ func (s *Ballots) Create(ctx context.Context, u *auth.User, p *Platform, in Ball
 		return nil, FieldErrors(fe)
 	}
 	b := &Ballot{PublicID: newPID(), PlatformID: p.ID, Title: title, Budget: budget, State: BallotDraft, CreatedAt: s.now()}
+	role := s.manageRole(ctx, u, p)
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := insertBallot(ctx, tx, b, picks, actorID(u), s.now()); err != nil {
 			return err
 		}
-		return record(ctx, tx, u, "dialogue.ballot.create", "ballot", b.PublicID, map[string]string{"platform": p.Slug, "budget": budget.String(), "items": strconv.Itoa(len(picks))}, m)
+		// Each initiative's history shows the ballot it is on, and its budget.
+		for _, x := range picks {
+			d := map[string]string{"role": role, "ballot": b.Title, "ballot_id": b.PublicID, "budget": budget.String(), "amount": x.Cost.String()}
+			if err := record(ctx, tx, u, actBallotItem, "initiative", x.PublicID, d, m); err != nil {
+				return err
+			}
+		}
+		return record(ctx, tx, u, "dialogue.ballot.create", "ballot", b.PublicID, map[string]string{"role": role, "platform": p.Slug, "budget": budget.String(), "items": strconv.Itoa(len(picks))}, m)
 	})
 	if err != nil {
 		return nil, wrap("CreateBallot", err)
@@ -118,9 +126,11 @@ func (s *Ballots) Create(ctx context.Context, u *auth.User, p *Platform, in Ball
 }
 
 // picks reads the initiatives of a new ballot (public ids): p's,
-// admissible or open, costed in the budget's currency (cur; "" when the
-// budget is invalid). What is wrong goes into fe.
-func (s *Ballots) picks(ctx context.Context, p *Platform, pids []string, cur string, fe checks) ([]*Initiative, error) {
+// admissible or open, costed in the budget's currency and at most the
+// whole budget (budget's currency is "" when the budget is invalid).
+// What is wrong goes into fe.
+func (s *Ballots) picks(ctx context.Context, p *Platform, pids []string, budget money.Amount, fe checks) ([]*Initiative, error) {
+	cur := budget.Currency
 	seen := map[string]bool{}
 	var picks []*Initiative
 	for _, pid := range pids {
@@ -138,6 +148,10 @@ func (s *Ballots) picks(ctx context.Context, p *Platform, pids []string, cur str
 		}
 		if x.Cost.Minor <= 0 || (cur != "" && x.Cost.Currency != cur) {
 			fe["items"] = "dialogue.ballot.item_cost"
+			continue
+		}
+		if cur != "" && x.Cost.Minor > budget.Minor {
+			fe["items"] = "dialogue.ballot.item_over_budget"
 			continue
 		}
 		picks = append(picks, x)
@@ -188,17 +202,28 @@ func (s *Ballots) SetState(ctx context.Context, u *auth.User, p *Platform, b *Ba
 	if ballotNext[b.State] != to {
 		return ErrBadTransition
 	}
+	role := s.manageRole(ctx, u, p)
 	return wrap("SetBallotState", s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := setBallotState(ctx, tx, b, to, s.now()); err != nil {
 			return err
 		}
-		details := map[string]string{"from": b.State, "to": to}
+		details := map[string]string{"role": role, "from": b.State, "to": to}
 		if to == BallotPublished {
-			n, err := s.publish(ctx, tx, b)
+			items, n, err := s.publish(ctx, tx, b)
 			if err != nil {
 				return err
 			}
 			details["ballots"] = strconv.Itoa(n)
+			// Each funded initiative's history shows the amount and the ballot.
+			for _, it := range items {
+				if !it.Funded {
+					continue
+				}
+				d := map[string]string{"role": role, "ballot": b.Title, "ballot_id": b.PublicID, "budget": b.Budget.String(), "amount": it.Cost.String(), "votes": strconv.Itoa(it.Votes)}
+				if err := record(ctx, tx, u, actBallotFunded, "initiative", it.InitiativePID, d, m); err != nil {
+					return err
+				}
+			}
 		}
 		b.State = to
 		return record(ctx, tx, u, "dialogue.ballot."+to, "ballot", b.PublicID, details, m)
@@ -206,15 +231,15 @@ func (s *Ballots) SetState(ctx context.Context, u *auth.User, p *Platform, b *Ba
 }
 
 // publish ranks b's items by votes and funds them in that order while the
-// budget lasts; it returns the number of ballots.
-func (s *Ballots) publish(ctx context.Context, tx *db.Tx, b *Ballot) (int, error) {
+// budget lasts; it returns the items ranked and the number of ballots.
+func (s *Ballots) publish(ctx context.Context, tx *db.Tx, b *Ballot) ([]BallotItem, int, error) {
 	n, votes, err := tally(ctx, tx, b.ID)
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	items, err := ballotItemCosts(ctx, tx, b)
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	for i := range items {
 		items[i].Votes = votes[items[i].ID]
@@ -238,10 +263,10 @@ func (s *Ballots) publish(ctx context.Context, tx *db.Tx, b *Ballot) (int, error
 		items[i].Rank = i + 1
 	}
 	if err := storeResults(ctx, tx, b.ID, items, n, s.now()); err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	b.Ballots = n
-	return n, nil
+	return items, n, nil
 }
 
 // CanVote reports the LSG under which u may cast a ballot on p's calls: u

@@ -371,7 +371,8 @@ func TestProgrammesAndDashboards(t *testing.T) {
 					break
 				}
 				if to == StateCofinanced {
-					for _, sh := range []ShareInput{{Source: "lsg", Name: "Općina", Amount: amount, Currency: "BAM"}, {Source: "donor", Name: donor, Amount: amount, Currency: "BAM"}} {
+					// The donor doubles the estimate: the plan says why.
+					for _, sh := range []ShareInput{{Source: "lsg", Name: "Općina", Amount: amount, Currency: "BAM"}, {Source: "donor", Name: donor, Amount: amount, Currency: "BAM", Note: "Proširen obim radova"}} {
 						if err := f.s.Money.AddShare(ctx, adm, p, x, sh, Meta{}); err != nil {
 							t.Fatal(err)
 						}

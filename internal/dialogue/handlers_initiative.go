@@ -94,6 +94,7 @@ type initiativePage struct {
 	Op            string
 	Done          string
 	Sources       []string
+	MoneyHistory  []moneyRow // every change of the initiative's money, newest first
 }
 
 func (h initiativePages) initiative(w http.ResponseWriter, r *http.Request) error {
@@ -152,6 +153,9 @@ func (h initiativePages) initiativePage(w http.ResponseWriter, r *http.Request, 
 		return err
 	}
 	if d.Reports, err = h.svc.Money.Reports(ctx, x); err != nil {
+		return err
+	}
+	if d.MoneyHistory, err = h.moneyHistory(r, p, x); err != nil {
 		return err
 	}
 	photos, err := h.svc.Money.Photos(ctx, x)
@@ -224,7 +228,7 @@ func (h initiativePages) initiativeOp(w http.ResponseWriter, r *http.Request) er
 		err = h.svc.Initiatives.Transition(ctx, u, p, x, f.Get("to"), f.Get("reason"), f.Get("meeting"), m)
 		done = "moved"
 	case "share":
-		err = h.svc.Money.AddShare(ctx, u, p, x, ShareInput{Source: f.Get("source"), Name: f.Get("name"), ProjectRef: f.Get("project_ref"), Amount: f.Get("amount"), Currency: f.Get("currency")}, m)
+		err = h.svc.Money.AddShare(ctx, u, p, x, ShareInput{Source: f.Get("source"), Name: f.Get("name"), ProjectRef: f.Get("project_ref"), Amount: f.Get("amount"), Currency: f.Get("currency"), Note: f.Get("share_note")}, m)
 	case "disbursement":
 		err = h.svc.Money.AddDisbursement(ctx, u, p, x, f.Get("paid_on"), f.Get("d_amount"), f.Get("d_currency"), f.Get("note"), m)
 	case "report":

@@ -52,11 +52,11 @@ func (s *Initiatives) Create(ctx context.Context, u *auth.User, p *Platform, in 
 		if err := insertInitiative(ctx, tx, x); err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, u, x, "", StateDraft, "", m); err != nil {
+		if err := s.event(ctx, tx, u, x, "", StateDraft, "", nil, m); err != nil {
 			return err
 		}
 		if in.Submit {
-			return s.move(ctx, tx, u, x, StateSubmitted, "", 0, m)
+			return s.move(ctx, tx, u, x, StateSubmitted, "", 0, nil, m)
 		}
 		return nil
 	})
@@ -106,14 +106,17 @@ func costOf(s, cur string) (money.Amount, string) {
 	return a, ""
 }
 
-// event records a step of x's life-cycle in tx, audits it and tells the
-// followers.
-func (c *core) event(ctx context.Context, tx *db.Tx, u *auth.User, x *Initiative, from, to, note string, m Meta) error {
+// event records a step of x's life-cycle in tx, audits it (with the
+// extra details, if any) and tells the followers.
+func (c *core) event(ctx context.Context, tx *db.Tx, u *auth.User, x *Initiative, from, to, note string, extra map[string]string, m Meta) error {
 	id, err := insertEvent(ctx, tx, x.ID, actorID(u), from, to, note, c.now())
 	if err != nil {
 		return err
 	}
 	d := map[string]string{"from": from, "to": to}
+	for k, v := range extra {
+		d[k] = v
+	}
 	if note != "" {
 		d["note"] = note
 	}
@@ -124,7 +127,7 @@ func (c *core) event(ctx context.Context, tx *db.Tx, u *auth.User, x *Initiative
 }
 
 // move changes x's state inside tx: the row must still be in x.State.
-func (c *core) move(ctx context.Context, tx *db.Tx, u *auth.User, x *Initiative, to, reason string, meetingID int64, m Meta) error {
+func (c *core) move(ctx context.Context, tx *db.Tx, u *auth.User, x *Initiative, to, reason string, meetingID int64, extra map[string]string, m Meta) error {
 	if err := setState(ctx, tx, x, to, reason, meetingID, c.now()); err != nil {
 		return err
 	}
@@ -133,7 +136,7 @@ func (c *core) move(ctx context.Context, tx *db.Tx, u *auth.User, x *Initiative,
 	if reason != "" {
 		x.Reason = reason
 	}
-	return c.event(ctx, tx, u, x, from, to, reason, m)
+	return c.event(ctx, tx, u, x, from, to, reason, extra, m)
 }
 
 // Allowed lists the states u may move x to now.
@@ -189,6 +192,7 @@ func (s *Initiatives) Transition(ctx context.Context, u *auth.User, p *Platform,
 		meetingID = id
 	}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		var extra map[string]string
 		if to == StateCofinanced {
 			n, err := countShares(ctx, tx, x.ID)
 			if err != nil {
@@ -197,6 +201,12 @@ func (s *Initiatives) Transition(ctx context.Context, u *auth.User, p *Platform,
 			if n == 0 {
 				return FieldErrors{"state": "dialogue.financing.required"}
 			}
+			// The decision approves the plan: the history states it.
+			planned, _, err := initiativeTotals(ctx, tx, x.ID, x.Cost.Currency)
+			if err != nil {
+				return err
+			}
+			extra = map[string]string{"role": financeRole(u, p, x), "amount": money.New(planned, x.Cost.Currency).String(), "cost": x.Cost.String()}
 		}
 		if to == StateSelected {
 			text := x.Title
@@ -207,7 +217,7 @@ func (s *Initiatives) Transition(ctx context.Context, u *auth.User, p *Platform,
 				return err
 			}
 		}
-		return s.move(ctx, tx, u, x, to, reason, meetingID, m)
+		return s.move(ctx, tx, u, x, to, reason, meetingID, extra, m)
 	})
 	if err == nil {
 		s.kick()

@@ -246,6 +246,7 @@ type Share struct {
 	Name       string // the LSG, the donor programme, or another source
 	ProjectRef string // public id of a project of the registry, if any
 	Amount     money.Amount
+	Note       string // why the plan goes over the estimated cost, when it does
 }
 
 // Disbursement is money paid out for an initiative.

@@ -32,6 +32,9 @@ func Sources() []string { return []string{"lsg", "donor", "other"} }
 type ShareInput struct {
 	Source, Name, ProjectRef string
 	Amount, Currency         string
+	// Note says why the plan goes over the initiative's estimated cost;
+	// without one such a share is refused.
+	Note string
 }
 
 func canMoney(x *Initiative) bool {
@@ -44,7 +47,9 @@ func canMoney(x *Initiative) bool {
 
 // AddShare adds a source to x's financing plan (LSG editors, once x is
 // selected). The donor share names a programme or a project public id of
-// the registry (stored as text).
+// the registry (stored as text). The plan is in the currency of x's
+// estimated cost, and a share that takes it over that cost needs a note
+// saying why.
 func (s *Money) AddShare(ctx context.Context, u *auth.User, p *Platform, x *Initiative, in ShareInput, m Meta) error {
 	if u != nil && !CanFinance(u, p, x) {
 		return refuse.ErrForbidden
@@ -56,17 +61,38 @@ func (s *Money) AddShare(ctx context.Context, u *auth.User, p *Platform, x *Init
 	if in.Source != "lsg" && in.Source != "donor" && in.Source != "other" {
 		fe["source"] = "dialogue.source.invalid"
 	}
-	name := fe.line("name", in.Name, 200, true)
-	ref := fe.line("project_ref", in.ProjectRef, 100, false)
-	a, k := parseAmount(in.Amount, in.Currency)
+	sh := Share{Source: in.Source}
+	sh.Name = fe.line("name", in.Name, 200, true)
+	sh.ProjectRef = fe.line("project_ref", in.ProjectRef, 100, false)
+	sh.Note = fe.line("share_note", in.Note, 300, false)
+	var k string
+	sh.Amount, k = parseAmount(in.Amount, in.Currency)
 	fe.set("amount", k)
+	if k == "" && sh.Amount.Currency != x.Cost.Currency {
+		fe["currency"] = "dialogue.share.currency"
+	}
 	if len(fe) > 0 {
 		return FieldErrors(fe)
 	}
 	now := s.now()
-	return s.commit(ctx, "AddShare", u, m, func(tx *db.Tx) error {
-		return insertShare(ctx, tx, x.ID, Share{Source: in.Source, Name: name, ProjectRef: ref, Amount: a}, now)
-	}, "dialogue.financing.share", "initiative", x.PublicID, map[string]string{"source": in.Source, "name": name, "amount": a.String()})
+	return wrap("AddShare", s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := lockInitiative(ctx, tx, x.ID); err != nil {
+			return err
+		}
+		planned, _, err := initiativeTotals(ctx, tx, x.ID, sh.Amount.Currency)
+		if err != nil {
+			return err
+		}
+		if planned+sh.Amount.Minor > x.Cost.Minor && sh.Note == "" {
+			return FieldErrors{"amount": "dialogue.share.over_cost"}
+		}
+		if err := insertShare(ctx, tx, x.ID, sh, now); err != nil {
+			return err
+		}
+		d := moneyDetails(u, p, x, sh.Amount, planned)
+		d["source"], d["name"], d["note"] = sh.Source, sh.Name, sh.Note
+		return record(ctx, tx, u, actShare, "initiative", x.PublicID, d, m)
+	}))
 }
 
 func parseAmount(s, cur string) (money.Amount, string) {
@@ -90,7 +116,9 @@ func (s *Money) Shares(ctx context.Context, x *Initiative) ([]Share, error) {
 	return out, wrap("Shares", err)
 }
 
-// AddDisbursement records money paid out for x (LSG editors).
+// AddDisbursement records money paid out for x (LSG editors): on a day
+// that has come, and no more than x's financing plan holds in that
+// currency.
 func (s *Money) AddDisbursement(ctx context.Context, u *auth.User, p *Platform, x *Initiative, paidOn, amount, currency, note string, m Meta) error {
 	if u != nil && !CanFinance(u, p, x) {
 		return refuse.ErrForbidden
@@ -99,19 +127,46 @@ func (s *Money) AddDisbursement(ctx context.Context, u *auth.User, p *Platform, 
 		return ErrBadTransition
 	}
 	fe := checks{}
-	if _, err := time.Parse("2006-01-02", paidOn); err != nil {
-		fe["paid_on"] = "dialogue.date.invalid"
-	}
+	now := s.now()
+	fe.set("paid_on", paidOnRule(paidOn, now))
 	a, k := parseAmount(amount, currency)
 	fe.set("d_amount", k)
 	note = fe.line("note", note, 300, false)
 	if len(fe) > 0 {
 		return FieldErrors(fe)
 	}
-	now := s.now()
-	return s.commit(ctx, "AddDisbursement", u, m, func(tx *db.Tx) error {
-		return insertDisbursement(ctx, tx, x.ID, Disbursement{PaidOn: paidOn, Amount: a, Note: note}, actorID(u), now)
-	}, "dialogue.financing.disbursement", "initiative", x.PublicID, map[string]string{"amount": a.String(), "paid_on": paidOn})
+	return wrap("AddDisbursement", s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := lockInitiative(ctx, tx, x.ID); err != nil {
+			return err
+		}
+		planned, paid, err := initiativeTotals(ctx, tx, x.ID, a.Currency)
+		if err != nil {
+			return err
+		}
+		if paid+a.Minor > planned {
+			return FieldErrors{"d_amount": "dialogue.disbursement.over_plan"}
+		}
+		if err := insertDisbursement(ctx, tx, x.ID, Disbursement{PaidOn: paidOn, Amount: a, Note: note}, actorID(u), now); err != nil {
+			return err
+		}
+		d := moneyDetails(u, p, x, a, paid)
+		d["paid_on"] = paidOn
+		return record(ctx, tx, u, actDisbursement, "initiative", x.PublicID, d, m)
+	}))
+}
+
+// paidOnRule is the catalogue key of what is wrong with the day a payment
+// was made (YYYY-MM-DD), or "": not a date, or a day still to come (a day
+// of slack for the time zones).
+func paidOnRule(paidOn string, now time.Time) string {
+	t, err := time.Parse("2006-01-02", paidOn)
+	switch {
+	case err != nil || t.Year() < 2000:
+		return "dialogue.date.invalid"
+	case t.After(now.Add(24 * time.Hour)):
+		return "dialogue.paid_on.future"
+	}
+	return ""
 }
 
 // Disbursements lists what was paid for x.

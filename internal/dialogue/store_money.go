@@ -13,9 +13,25 @@ import (
 // money pages.
 
 func insertShare(ctx context.Context, q db.Querier, initiativeID int64, sh Share, now time.Time) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO dlg_shares (initiative_id, source, name, project_ref, amount_minor, currency, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		initiativeID, sh.Source, sh.Name, sh.ProjectRef, sh.Amount.Minor, sh.Amount.Currency, now, now)
+	_, err := q.ExecContext(ctx, `INSERT INTO dlg_shares (initiative_id, source, name, project_ref, amount_minor, currency, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		initiativeID, sh.Source, sh.Name, sh.ProjectRef, sh.Amount.Minor, sh.Amount.Currency, sh.Note, now, now)
 	return err
+}
+
+// lockInitiative locks an initiative's row until tx ends, so that the
+// checks of its financing plan and its payments see every share and
+// payment written before theirs.
+func lockInitiative(ctx context.Context, tx *db.Tx, initiativeID int64) error {
+	var id int64
+	return notFound(tx.QueryRowContext(ctx, `SELECT id FROM dlg_initiatives WHERE id = ?`+tx.LockRows(), initiativeID).Scan(&id))
+}
+
+// initiativeTotals are what an initiative's shares and payments add up to in
+// currency cur.
+func initiativeTotals(ctx context.Context, q db.Querier, initiativeID int64, cur string) (planned, paid int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT COALESCE((SELECT SUM(amount_minor) FROM dlg_shares WHERE initiative_id = ? AND currency = ?), 0),
+ COALESCE((SELECT SUM(amount_minor) FROM dlg_disbursements WHERE initiative_id = ? AND currency = ?), 0)`, initiativeID, cur, initiativeID, cur).Scan(&planned, &paid)
+	return planned, paid, err
 }
 
 func countShares(ctx context.Context, q db.Querier, initiativeID int64) (int, error) {
@@ -29,10 +45,10 @@ func listShares(ctx context.Context, q db.Querier, initiativeID int64) ([]Share,
 		var sh Share
 		var minor int64
 		var cur string
-		err := r.Scan(&sh.ID, &sh.Source, &sh.Name, &sh.ProjectRef, &minor, &cur)
+		err := r.Scan(&sh.ID, &sh.Source, &sh.Name, &sh.ProjectRef, &minor, &cur, &sh.Note)
 		sh.Amount = money.New(minor, cur)
 		return sh, err
-	}, `SELECT id, source, name, project_ref, amount_minor, currency FROM dlg_shares WHERE initiative_id = ? ORDER BY CASE source WHEN 'lsg' THEN 0 WHEN 'donor' THEN 1 ELSE 2 END, id`, initiativeID)
+	}, `SELECT id, source, name, project_ref, amount_minor, currency, note FROM dlg_shares WHERE initiative_id = ? ORDER BY CASE source WHEN 'lsg' THEN 0 WHEN 'donor' THEN 1 ELSE 2 END, id`, initiativeID)
 }
 
 func insertDisbursement(ctx context.Context, q db.Querier, initiativeID int64, d Disbursement, by any, now time.Time) error {

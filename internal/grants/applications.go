@@ -175,6 +175,7 @@ func (s *Applications) Mine(ctx context.Context, u *auth.User) ([]*Application, 
 type Draft struct {
 	Version int               // the version the member loaded
 	Title   string            // the project's title
+	JIB     string            // the organisation's registration number (JIB), optional
 	Values  map[string]string // field key -> value
 	Budget  []BudgetLineInput
 	Files   map[string]Upload // field key -> a new file
@@ -192,6 +193,9 @@ func readDraft(c *Call, d Draft) (map[string]string, []BudgetLine, int64, int64,
 	var total, requested int64
 	if !validText(d.Title, 200) {
 		fe["title"] = "grants.too_long"
+	}
+	if jib := strings.TrimSpace(d.JIB); jib != "" && !ValidJIB(jib) {
+		fe["jib"] = "grants.jib.invalid"
 	}
 	for _, f := range c.Form {
 		switch f.Type {
@@ -371,7 +375,7 @@ func (s *Applications) Save(ctx context.Context, u *auth.User, c *Call, pid stri
 			stored = append(stored, f.PublicID)
 			vals[key] = f.PublicID
 		}
-		draft := &Application{ID: a.ID, Version: d.Version, Title: strings.TrimSpace(d.Title), Answers: vals, Budget: lines, TotalCost: total, Requested: requested}
+		draft := &Application{ID: a.ID, Version: d.Version, Title: strings.TrimSpace(d.Title), OrgJIB: strings.TrimSpace(d.JIB), Answers: vals, Budget: lines, TotalCost: total, Requested: requested}
 		if err := saveDraft(ctx, tx, draft, u.ID, s.Now()); err != nil {
 			return err
 		}

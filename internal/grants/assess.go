@@ -517,7 +517,11 @@ func (s *Assessment) Decide(ctx context.Context, u *auth.User, c *Call, appPID, 
 	}
 	reason = strings.TrimSpace(reason)
 	switch decision {
-	case DecisionAward, DecisionReserve:
+	case DecisionAward:
+		if a.Requested <= 0 {
+			return FieldErrors{"decision": "grants.decision.award_zero"}
+		}
+	case DecisionReserve:
 	case DecisionReject:
 		if reason == "" {
 			return FieldErrors{"reason": "grants.decision.reason_required"}
@@ -562,6 +566,9 @@ func (s *Assessment) PublishResults(ctx context.Context, u *auth.User, c *Call, 
 			return FieldErrors{"decision": "grants.decision.missing"}
 		}
 		if a.Decision == DecisionAward {
+			if a.Requested <= 0 {
+				return FieldErrors{"decision": "grants.decision.award_zero"}
+			}
 			total += a.Requested
 		}
 	}
@@ -584,7 +591,7 @@ func (s *Assessment) PublishResults(ctx context.Context, u *auth.User, c *Call, 
 			if err := insertAward(ctx, tx, awardPID, c, a, now, s.o.Zone); err != nil {
 				return err
 			}
-			if err := recordAudit(ctx, tx, u, "grants.award.create", "grant_award", awardPID, map[string]string{"application": a.PublicID, "amount": strconv.FormatInt(a.Requested, 10)}, m); err != nil {
+			if err := moneyAudit(ctx, tx, u, c, actAwardCreate, awardPID, map[string]string{"application": a.PublicID, "amount": dec(a.Requested, c.Currency), "currency": c.Currency}, m); err != nil {
 				return err
 			}
 		}

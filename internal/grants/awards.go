@@ -70,6 +70,7 @@ func validDate(s string) bool {
 }
 
 // UpdateContract sets the contract number and period (the call's managers).
+// The period must hold every instalment already planned.
 func (s *Awards) UpdateContract(ctx context.Context, u *auth.User, c *Call, w *Award, no, starts, ends string, m Meta) error {
 	if !CanManage(u, c) {
 		return refuse.ErrForbidden
@@ -92,10 +93,25 @@ func (s *Awards) UpdateContract(ctx context.Context, u *auth.User, c *Call, w *A
 		return fe
 	}
 	return wrap("UpdateContract", s.db.InTx(ctx, func(tx *db.Tx) error {
+		old, err := lockAward(ctx, tx, w.ID)
+		if err != nil {
+			return err
+		}
+		fe := FieldErrors{}
+		if old.firstDue != "" && old.firstDue < starts {
+			fe["starts_on"] = "grants.contract.instalment_before_start"
+		}
+		if old.last != "" && old.last > ends {
+			fe["ends_on"] = "grants.contract.instalment_after_end"
+		}
+		if len(fe) > 0 {
+			return fe
+		}
 		if err := setContract(ctx, tx, w.ID, no, starts, ends, s.Now()); err != nil {
 			return err
 		}
-		return recordAudit(ctx, tx, u, "grants.award.contract", "grant_award", w.PublicID, map[string]string{"contract_no": no}, m)
+		return moneyAudit(ctx, tx, u, c, actContract, w.PublicID, map[string]string{"contract_no": no, "starts_on": starts, "ends_on": ends,
+			"old_contract_no": old.contractNo, "old_starts_on": old.starts, "old_ends_on": old.ends}, m)
 	}))
 }
 
@@ -105,7 +121,9 @@ func (s *Awards) Instalments(ctx context.Context, awardID int64) ([]Instalment, 
 	return out, wrap("Instalments", err)
 }
 
-// AddInstalment plans a payment; the planned payments cannot exceed the award.
+// AddInstalment plans a payment: a positive amount, due within the
+// contract's period once it has one; the planned payments together cannot
+// exceed the award.
 func (s *Awards) AddInstalment(ctx context.Context, u *auth.User, c *Call, w *Award, due, amount string, m Meta) error {
 	if !CanManage(u, c) {
 		return refuse.ErrForbidden
@@ -122,18 +140,36 @@ func (s *Awards) AddInstalment(ctx context.Context, u *auth.User, c *Call, w *Aw
 		return fe
 	}
 	return wrap("AddInstalment", s.db.InTx(ctx, func(tx *db.Tx) error {
-		planned, err := plannedOf(ctx, tx, w.ID)
+		old, err := lockAward(ctx, tx, w.ID)
 		if err != nil {
 			return err
 		}
-		if planned+a.Minor > w.Amount {
-			return FieldErrors{"amount": "grants.instalment.over_award"}
+		if k := instalmentRule(old, due, a.Minor); len(k) > 0 {
+			return k
 		}
 		if err := insertInstalment(ctx, tx, w.ID, due, a.Minor, s.Now()); err != nil {
 			return err
 		}
-		return recordAudit(ctx, tx, u, "grants.award.instalment", "grant_award", w.PublicID, map[string]string{"due_on": due, "amount": a.Decimal()}, m)
+		return moneyAudit(ctx, tx, u, c, actInstalment, w.PublicID, map[string]string{"due_on": due, "amount": a.Decimal(),
+			"old": dec(old.planned, w.Currency), "new": dec(old.planned+a.Minor, w.Currency)}, m)
 	}))
+}
+
+// instalmentRule is what is wrong with an instalment of amount due on due
+// for an award whose money is old: due outside the contract's period, or
+// more than the award leaves unplanned.
+func instalmentRule(old awardMoney, due string, amount int64) FieldErrors {
+	fe := FieldErrors{}
+	switch {
+	case old.ends != "" && due > old.ends:
+		fe["due_on"] = "grants.instalment.after_contract"
+	case old.starts != "" && due < old.starts:
+		fe["due_on"] = "grants.instalment.before_contract"
+	}
+	if old.planned+amount > old.amount {
+		fe["amount"] = "grants.instalment.over_award"
+	}
+	return fe
 }
 
 // MarkPaid records that an instalment was paid.
@@ -142,10 +178,19 @@ func (s *Awards) MarkPaid(ctx context.Context, u *auth.User, c *Call, w *Award, 
 		return refuse.ErrForbidden
 	}
 	return wrap("MarkPaid", s.db.InTx(ctx, func(tx *db.Tx) error {
+		old, err := lockAward(ctx, tx, w.ID)
+		if err != nil {
+			return err
+		}
+		in, err := instalmentOf(ctx, tx, w.ID, instID)
+		if err != nil {
+			return err
+		}
 		if err := markPaid(ctx, tx, w.ID, instID, s.Now()); err != nil {
 			return err
 		}
-		return recordAudit(ctx, tx, u, "grants.award.paid", "grant_award", w.PublicID, map[string]string{"instalment": fmt.Sprint(instID)}, m)
+		return moneyAudit(ctx, tx, u, c, actPaid, w.PublicID, map[string]string{"instalment": fmt.Sprint(instID), "due_on": in.DueOn, "amount": dec(in.Amount, w.Currency),
+			"old": dec(old.paid, w.Currency), "new": dec(old.paid+in.Amount, w.Currency)}, m)
 	}))
 }
 

@@ -1,12 +1,14 @@
 package grants
 
 import (
-	"github.com/dijalog/dijalog/internal/csvout"
 	"html/template"
 	"io"
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
+
+	"github.com/dijalog/dijalog/internal/csvout"
 
 	"github.com/dijalog/dijalog/internal/chart"
 	"github.com/dijalog/dijalog/internal/i18n"
@@ -14,8 +16,9 @@ import (
 	"github.com/dijalog/dijalog/internal/translit"
 )
 
-// YearRow is one year of a dashboard: the support in the dashboard's
-// currency, split by procedure, and how many organisations received it.
+// YearRow is one year of a dashboard: the support in euro (each record at
+// the rate of its own date), split by procedure, and how many
+// organisations received it.
 type YearRow struct {
 	Year        int
 	OpenCall    int64
@@ -26,12 +29,13 @@ type YearRow struct {
 	Records     int
 }
 
-// ByYear sums the records in currency cur per year, oldest first.
-func ByYear(records []Support, cur string) []YearRow {
+// ByYear sums the euro values of the records per year, oldest first;
+// records without a rate are left out (the dashboard states them).
+func ByYear(records []Support) []YearRow {
 	rows := map[int]*YearRow{}
 	who := map[int]map[string]bool{}
 	for _, r := range records {
-		if r.Currency != cur {
+		if !r.Converted {
 			continue
 		}
 		y := rows[r.Year]
@@ -41,11 +45,11 @@ func ByYear(records []Support, cur string) []YearRow {
 			who[r.Year] = map[string]bool{}
 		}
 		y.Records++
-		y.Total += r.Amount
+		y.Total += r.EUR
 		if r.Procedure == "open_call" {
-			y.OpenCall += r.Amount
+			y.OpenCall += r.EUR
 		} else {
-			y.Direct += r.Amount
+			y.Direct += r.EUR
 		}
 		who[r.Year][r.Recipient] = true
 	}
@@ -67,15 +71,16 @@ func pct(part, total int64) int {
 	return int((part*100 + total/2) / total)
 }
 
-// AllRecipients lists every recipient of the records in currency cur with
-// its sum and share, largest first (the dashboard shows the first ten).
-func AllRecipients(records []Support, cur string) []Recipient {
+// AllRecipients lists every recipient of the records with the euro value
+// of what it received and its share, largest first (the dashboard shows
+// the first ten).
+func AllRecipients(records []Support) []Recipient {
 	by := map[string]int64{}
 	var total int64
 	for _, r := range records {
-		if r.Currency == cur {
-			by[r.Recipient] += r.Amount
-			total += r.Amount
+		if r.Converted {
+			by[r.Recipient] += r.EUR
+			total += r.EUR
 		}
 	}
 	out := make([]Recipient, 0, len(by))
@@ -106,17 +111,17 @@ const (
 	DashCSOs      = "csos"
 	DashProcedure = "procedure"
 	DashRecipient = "recipient"
+	DashCurrency  = "currency"
 )
 
 // dashKinds are the kinds of dashboard CSV, in the page's order.
-var dashKinds = []string{DashProcedure, DashYear, DashCSOs, DashRecipient}
+var dashKinds = []string{DashCurrency, DashProcedure, DashYear, DashCSOs, DashRecipient}
 
 // Charts is the dashboard's charts, each drawn from the same numbers as the
 // table beside it and the CSV it links.
 type Charts struct {
 	Dash      Dashboard     // the chosen year (or all years)
-	YearCur   string        // the currency of the yearly rows
-	Years     []YearRow     // every year of the chosen LSG and procedure
+	Years     []YearRow     // every year of the chosen LSG and procedure, in euro
 	YearChart template.HTML // stacked bars: open call and direct per year
 	CSOChart  template.HTML // line (bars for a single year): organisations per year
 	ProcChart template.HTML // bars: open call against direct
@@ -138,8 +143,8 @@ func script(p *i18n.Printer, s string) string {
 // dashNumbers is what the dashboard shows: the summary of the chosen year
 // and the rows of every year. The page, its charts and the CSVs all use it.
 func dashNumbers(all []Support, year int) Charts {
-	c := Charts{Dash: Summarise(OnlyYear(all, year)), YearCur: Summarise(all).Currency}
-	c.Years = ByYear(all, c.YearCur)
+	c := Charts{Dash: Summarise(OnlyYear(all, year))}
+	c.Years = ByYear(all)
 	return c
 }
 
@@ -175,7 +180,7 @@ func BuildCharts(p *i18n.Printer, all []Support, year int, query url.Values) Cha
 	if len(c.Years) == 0 {
 		return c
 	}
-	major := func(minor int64) float64 { return money.New(minor, c.YearCur).Major() }
+	major := func(minor int64) float64 { return money.New(minor, EUR).Major() }
 	labels := make([]string, len(c.Years))
 	open := chart.Series{Name: p.T("grants.procedure.open_call")}
 	direct := chart.Series{Name: p.T("grants.procedure.direct")}
@@ -188,7 +193,7 @@ func BuildCharts(p *i18n.Printer, all []Support, year int, query url.Values) Cha
 		count.Values = append(count.Values, float64(y.Recipients))
 		countItems = append(countItems, chart.Item{Label: labels[i], Value: float64(y.Recipients), Display: strconv.Itoa(y.Recipients)})
 	}
-	c.YearChart = chart.Stacked(p.T("grants.dash.by_year"), p.T("grants.dash.chart_desc", "currency", c.YearCur), labels, []chart.Series{open, direct})
+	c.YearChart = chart.Stacked(p.T("grants.dash.by_year"), p.T("grants.dash.chart_desc", "currency", EUR), labels, []chart.Series{open, direct})
 	if len(c.Years) == 1 {
 		c.CSOChart = chart.Bar(p.T("grants.dash.csos_by_year"), p.T("grants.dash.csos_desc"), countItems)
 	} else {
@@ -203,26 +208,27 @@ func BuildCharts(p *i18n.Printer, all []Support, year int, query url.Values) Cha
 func WriteDashboardCSV(w io.Writer, kind string, all []Support, year int) (bool, error) {
 	c := dashNumbers(all, year)
 	d := c.Dash
-	dec := func(minor int64, cur string) string { return money.New(minor, cur).Decimal() }
 	var rows [][]string
 	switch kind {
+	case DashCurrency:
+		rows = currencyRows(d)
 	case DashProcedure:
 		direct := 0
 		if d.Total > 0 {
 			direct = 100 - d.OpenCallPct
 		}
 		rows = [][]string{{"procedure", "currency", "amount", "share_pct"},
-			{"open_call", d.Currency, dec(d.OpenCall, d.Currency), strconv.Itoa(d.OpenCallPct)},
-			{"direct", d.Currency, dec(d.Direct, d.Currency), strconv.Itoa(direct)}}
+			{"open_call", EUR, dec(d.OpenCall, EUR), strconv.Itoa(d.OpenCallPct)},
+			{"direct", EUR, dec(d.Direct, EUR), strconv.Itoa(direct)}}
 	case DashRecipient:
 		rows = [][]string{{"rank", "recipient", "currency", "amount", "share_pct"}}
-		for i, r := range AllRecipients(OnlyYear(all, year), d.Currency) {
-			rows = append(rows, []string{strconv.Itoa(i + 1), r.Name, d.Currency, dec(r.Amount, d.Currency), strconv.Itoa(r.Pct)})
+		for i, r := range AllRecipients(OnlyYear(all, year)) {
+			rows = append(rows, []string{strconv.Itoa(i + 1), r.Name, EUR, dec(r.Amount, EUR), strconv.Itoa(r.Pct)})
 		}
 	case DashYear:
 		rows = [][]string{{"year", "currency", "open_call", "direct", "total", "open_call_pct"}}
 		for _, y := range c.Years {
-			rows = append(rows, []string{strconv.Itoa(y.Year), c.YearCur, dec(y.OpenCall, c.YearCur), dec(y.Direct, c.YearCur), dec(y.Total, c.YearCur), strconv.Itoa(y.OpenCallPct)})
+			rows = append(rows, []string{strconv.Itoa(y.Year), EUR, dec(y.OpenCall, EUR), dec(y.Direct, EUR), dec(y.Total, EUR), strconv.Itoa(y.OpenCallPct)})
 		}
 	case DashCSOs:
 		rows = [][]string{{"year", "recipients", "records"}}
@@ -240,4 +246,37 @@ func WriteDashboardCSV(w io.Writer, kind string, all []Support, year int) (bool,
 	}
 	cw.Flush()
 	return true, cw.Error()
+}
+
+// currencyRows are the rows of the per-currency CSV: each currency
+// present with its records, its amount and their euro value (empty when
+// the currency has no rate), then the euro total, which is the sum of the
+// rows above it to the cent. The rule of the rates is stated in every row.
+func currencyRows(d Dashboard) [][]string {
+	rows := [][]string{{"currency", "records", "amount", "amount_eur", "rates", "rate_rule"}}
+	for _, ct := range d.ByCurrency {
+		eur := ""
+		if ct.Converted {
+			eur = dec(ct.EUR, EUR)
+		}
+		rows = append(rows, []string{ct.Currency, strconv.Itoa(ct.Records), dec(ct.Amount, ct.Currency), eur, ratesText(d.Rates, ct.Currency), RateRule})
+	}
+	return append(rows, []string{"total", strconv.Itoa(d.Records), "", dec(d.Total, EUR), "", RateRule})
+}
+
+// ratesText lists the rates of cur used ("1.95583 fixed; 1.0321 on
+// 2025-01-02"), for a CSV cell.
+func ratesText(rates []RateUsed, cur string) string {
+	var out []string
+	for _, r := range rates {
+		if r.Currency != cur {
+			continue
+		}
+		when := "fixed"
+		if r.Date != "" {
+			when = "on " + r.Date
+		}
+		out = append(out, strconv.FormatFloat(r.PerEUR, 'f', -1, 64)+" "+when)
+	}
+	return strings.Join(out, "; ")
 }

@@ -11,9 +11,18 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// dashRecords are a dashboard's records with their euro values: BAM at a
+// test rate of 2 (fixed), euro as itself, and one in CHF without a rate.
 func dashRecords() []Support {
 	rec := func(year int, who string, amount int64, proc, cur string) Support {
-		return Support{Year: year, Recipient: who, Amount: amount, Procedure: proc, Currency: cur, LSG: "ba-fbih-mostar"}
+		r := Support{Year: year, Recipient: who, Amount: amount, Procedure: proc, Currency: cur, LSG: "ba-fbih-mostar"}
+		switch cur {
+		case "BAM":
+			r.EUR, r.Rate, r.Converted = amount/2, Rate{Currency: "BAM", PerEUR: 2}, true
+		case "EUR":
+			r.EUR, r.Converted = amount, true
+		}
+		return r
 	}
 	return []Support{
 		rec(2025, "Mladi most", 1000000, "open_call", "BAM"),
@@ -22,32 +31,58 @@ func dashRecords() []Support {
 		rec(2024, "Abrašević", 300000, "direct", "BAM"),
 		rec(2024, "Velež", 100000, "open_call", "BAM"),
 		rec(2023, "Velež", 200000, "open_call", "BAM"),
-		rec(2025, "Donor abroad", 999999, "open_call", "EUR"), // other currency: not summed
+		rec(2025, "Donor abroad", 100000, "open_call", "EUR"), // in the sums, as itself
+		rec(2025, "Nepoznat", 50000, "direct", "CHF"),         // no rate: stated, not summed
 	}
 }
 
 func TestByYear(t *testing.T) {
 	t.Parallel()
-	got := ByYear(dashRecords(), "BAM")
+	got := ByYear(dashRecords())
 	want := []YearRow{
-		{Year: 2023, OpenCall: 200000, Total: 200000, OpenCallPct: 100, Recipients: 1, Records: 1},
-		{Year: 2024, OpenCall: 100000, Direct: 300000, Total: 400000, OpenCallPct: 25, Recipients: 2, Records: 2},
-		{Year: 2025, OpenCall: 1000000, Direct: 750000, Total: 1750000, OpenCallPct: 57, Recipients: 2, Records: 3},
+		{Year: 2023, OpenCall: 100000, Total: 100000, OpenCallPct: 100, Recipients: 1, Records: 1},
+		{Year: 2024, OpenCall: 50000, Direct: 150000, Total: 200000, OpenCallPct: 25, Recipients: 2, Records: 2},
+		{Year: 2025, OpenCall: 600000, Direct: 375000, Total: 975000, OpenCallPct: 62, Recipients: 3, Records: 4},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("ByYear (-want +got):\n%s", d)
 	}
-	if got := ByYear(nil, "BAM"); len(got) != 0 {
+	if got := ByYear(nil); len(got) != 0 {
 		t.Errorf("ByYear(nil) = %v", got)
 	}
 }
 
 func TestAllRecipients(t *testing.T) {
 	t.Parallel()
-	got := AllRecipients(OnlyYear(dashRecords(), 2025), "BAM")
-	want := []Recipient{{Name: "Mladi most", Amount: 1250000, Pct: 71}, {Name: "Abrašević", Amount: 500000, Pct: 29}}
+	got := AllRecipients(OnlyYear(dashRecords(), 2025))
+	want := []Recipient{{Name: "Mladi most", Amount: 625000, Pct: 64}, {Name: "Abrašević", Amount: 250000, Pct: 26}, {Name: "Donor abroad", Amount: 100000, Pct: 10}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("AllRecipients (-want +got):\n%s", d)
+	}
+}
+
+// TestSummariseEveryCurrency: the dashboard sums every currency in euro
+// and states each one; its per-currency rows add up to its total.
+func TestSummariseEveryCurrency(t *testing.T) {
+	t.Parallel()
+	d := Summarise(dashRecords())
+	want := []CurrencyTotal{
+		{Currency: "BAM", Records: 6, Amount: 2350000, EUR: 1175000, Converted: true},
+		{Currency: "EUR", Records: 1, Amount: 100000, EUR: 100000, Converted: true},
+		{Currency: "CHF", Records: 1, Amount: 50000},
+	}
+	if diff := cmp.Diff(want, d.ByCurrency); diff != "" {
+		t.Errorf("ByCurrency (-want +got):\n%s", diff)
+	}
+	var sum int64
+	for _, ct := range d.ByCurrency {
+		sum += ct.EUR
+	}
+	if d.Currency != "EUR" || d.Total != 1275000 || sum != d.Total || d.Records != 7 || d.Unconverted != 1 {
+		t.Errorf("dashboard: %s %d (rows %d), %d records, %d unconverted", d.Currency, d.Total, sum, d.Records, d.Unconverted)
+	}
+	if diff := cmp.Diff([]RateUsed{{Rate: Rate{Currency: "BAM", PerEUR: 2}, Records: 6}}, d.Rates); diff != "" {
+		t.Errorf("rates used (-want +got):\n%s", diff)
 	}
 }
 
@@ -73,15 +108,19 @@ func TestWriteDashboardCSV(t *testing.T) {
 		year int
 		want [][]string
 	}{
-		{DashProcedure, 2025, [][]string{{"procedure", "currency", "amount", "share_pct"}, {"open_call", "BAM", "10000.00", "57"}, {"direct", "BAM", "7500.00", "43"}}},
-		{DashProcedure, 0, [][]string{{"procedure", "currency", "amount", "share_pct"}, {"open_call", "BAM", "13000.00", "55"}, {"direct", "BAM", "10500.00", "45"}}},
-		{DashRecipient, 2024, [][]string{{"rank", "recipient", "currency", "amount", "share_pct"}, {"1", "Abrašević", "BAM", "3000.00", "75"}, {"2", "Velež", "BAM", "1000.00", "25"}}},
+		{DashProcedure, 2025, [][]string{{"procedure", "currency", "amount", "share_pct"}, {"open_call", "EUR", "6000.00", "62"}, {"direct", "EUR", "3750.00", "38"}}},
+		{DashProcedure, 0, [][]string{{"procedure", "currency", "amount", "share_pct"}, {"open_call", "EUR", "7500.00", "59"}, {"direct", "EUR", "5250.00", "41"}}},
+		{DashRecipient, 2024, [][]string{{"rank", "recipient", "currency", "amount", "share_pct"}, {"1", "Abrašević", "EUR", "1500.00", "75"}, {"2", "Velež", "EUR", "500.00", "25"}}},
 		// The yearly charts show every year whatever the year filter.
 		{DashYear, 2024, [][]string{{"year", "currency", "open_call", "direct", "total", "open_call_pct"},
-			{"2023", "BAM", "2000.00", "0.00", "2000.00", "100"}, {"2024", "BAM", "1000.00", "3000.00", "4000.00", "25"}, {"2025", "BAM", "10000.00", "7500.00", "17500.00", "57"}}},
-		{DashCSOs, 0, [][]string{{"year", "recipients", "records"}, {"2023", "1", "1"}, {"2024", "2", "2"}, {"2025", "2", "3"}}},
+			{"2023", "EUR", "1000.00", "0.00", "1000.00", "100"}, {"2024", "EUR", "500.00", "1500.00", "2000.00", "25"}, {"2025", "EUR", "6000.00", "3750.00", "9750.00", "62"}}},
+		{DashCSOs, 0, [][]string{{"year", "recipients", "records"}, {"2023", "1", "1"}, {"2024", "2", "2"}, {"2025", "3", "4"}}},
+		// Every currency with its euro value, then the euro total: the sum of the rows.
+		{DashCurrency, 0, [][]string{{"currency", "records", "amount", "amount_eur", "rates", "rate_rule"},
+			{"BAM", "6", "23500.00", "11750.00", "2 fixed", RateRule}, {"EUR", "1", "1000.00", "1000.00", "", RateRule},
+			{"CHF", "1", "500.00", "", "", RateRule}, {"total", "7", "", "12750.00", "", RateRule}}},
 		// No records: headers and zeros, never a division by zero.
-		{DashProcedure, 1999, [][]string{{"procedure", "currency", "amount", "share_pct"}, {"open_call", "", "0.00", "0"}, {"direct", "", "0.00", "0"}}},
+		{DashProcedure, 1999, [][]string{{"procedure", "currency", "amount", "share_pct"}, {"open_call", "EUR", "0.00", "0"}, {"direct", "EUR", "0.00", "0"}}},
 	}
 	for _, tt := range tests {
 		got := readCSV(t, tt.kind, recs, tt.year)
@@ -105,7 +144,7 @@ func TestBuildCharts(t *testing.T) {
 	}
 	p := cat.Printer("en")
 	c := BuildCharts(p, dashRecords(), 2025, url.Values{"lsg": {"ba-fbih-mostar"}, "year": {"2025"}})
-	if c.Dash.Total != 1750000 || c.Dash.Recipients != 2 || c.Dash.OtherCurrency != 1 {
+	if c.Dash.Total != 975000 || c.Dash.Recipients != 3 || c.Dash.Unconverted != 1 {
 		t.Errorf("dashboard of 2025 = %+v", c.Dash)
 	}
 	if len(c.Years) != 3 {
@@ -120,12 +159,12 @@ func TestBuildCharts(t *testing.T) {
 			t.Errorf("the %s chart has an inline style (CSP)", name)
 		}
 	}
-	for _, want := range []string{"Mladi most", "12,500\u00a0BAM", "Abrašević", "5,000\u00a0BAM"} {
+	for _, want := range []string{"Mladi most", "6,250\u00a0EUR", "Abrašević", "2,500\u00a0EUR"} {
 		if !strings.Contains(charts["largest"], want) {
 			t.Errorf("the largest-recipients chart lacks %q", want)
 		}
 	}
-	for _, want := range []string{"10,000\u00a0BAM", "7,500\u00a0BAM", p.T("grants.procedure.open_call")} {
+	for _, want := range []string{"6,000\u00a0EUR", "3,750\u00a0EUR", p.T("grants.procedure.open_call")} {
 		if !strings.Contains(charts["procedure"], want) {
 			t.Errorf("the procedure chart lacks %q", want)
 		}

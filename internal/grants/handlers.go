@@ -154,6 +154,20 @@ func (h *Handlers) fmt(r *http.Request) *Fmt {
 // Money formats minor units of a currency.
 func (f *Fmt) Money(minor int64, cur string) string { return money.New(minor, cur).Format(f.p, false) }
 
+// Rate states a rate used: "1 EUR = 1,95583 BAM (fixed rate)" or "1 EUR =
+// 1,0321 USD (rate of 2025-01-02)".
+func (f *Fmt) Rate(r RateUsed) string {
+	digits := 2
+	if s := strconv.FormatFloat(r.PerEUR, 'f', -1, 64); strings.Contains(s, ".") {
+		digits = max(digits, min(6, len(s)-strings.IndexByte(s, '.')-1))
+	}
+	v := f.p.Decimal(r.PerEUR, digits)
+	if r.Date == "" {
+		return f.p.T("grants.dash.rate_fixed", "rate", v, "currency", r.Currency)
+	}
+	return f.p.T("grants.dash.rate_of", "rate", v, "currency", r.Currency, "date", r.Date)
+}
+
 // Whole is an amount in whole units without the currency, for a headline
 // number whose label names the currency.
 func (f *Fmt) Whole(minor int64, cur string) string {
@@ -734,7 +748,16 @@ func supportFilter(q url.Values) (SupportFilter, url.Values) {
 // dashboard's yearly charts show them all, the rest narrows to f.Year.
 func (h registryPages) allYears(r *http.Request, f SupportFilter) ([]Support, error) {
 	f.Year = 0
-	return h.svc.Registry.Support(r.Context(), f)
+	return h.supportEUR(r, f)
+}
+
+// supportEUR is the records of f with their euro values.
+func (h *Handlers) supportEUR(r *http.Request, f SupportFilter) ([]Support, error) {
+	recs, err := h.svc.Registry.Support(r.Context(), f)
+	if err != nil {
+		return nil, err
+	}
+	return recs, h.svc.Registry.ToEUR(r.Context(), recs)
 }
 
 func (h registryPages) registry(w http.ResponseWriter, r *http.Request) error {
@@ -785,7 +808,7 @@ func (h registryPages) registry(w http.ResponseWriter, r *http.Request) error {
 
 func (h registryPages) supportCSV(w http.ResponseWriter, r *http.Request) error {
 	f, _ := supportFilter(r.URL.Query())
-	recs, err := h.svc.Registry.Support(r.Context(), f)
+	recs, err := h.supportEUR(r, f)
 	if err != nil {
 		return err
 	}
@@ -833,7 +856,7 @@ func (h *Handlers) Section(r *http.Request, p places.Place) (template.HTML, erro
 	if err != nil {
 		return "", err
 	}
-	recs, err := h.svc.Registry.Support(r.Context(), SupportFilter{LSG: p.Code})
+	recs, err := h.supportEUR(r, SupportFilter{LSG: p.Code})
 	if err != nil {
 		return "", err
 	}

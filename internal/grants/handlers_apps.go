@@ -124,6 +124,7 @@ func (h *Handlers) loadApp(w http.ResponseWriter, r *http.Request) (*auth.User, 
 func formOf(c *Call, a *Application) *web.Form {
 	f := web.EmptyForm()
 	f.Values.Set("title", a.Title)
+	f.Values.Set("jib", a.OrgJIB)
 	f.Values.Set("version", strconv.Itoa(a.Version))
 	for k, v := range a.Answers {
 		f.Values.Set(k, v)
@@ -193,7 +194,7 @@ func (h applicationPages) application(w http.ResponseWriter, r *http.Request) er
 
 func draftOf(r *http.Request, c *Call, f *web.Form) (Draft, error) {
 	v, _ := strconv.Atoi(f.Get("version"))
-	d := Draft{Version: v, Title: f.Get("title"), Values: map[string]string{}, Files: map[string]Upload{}}
+	d := Draft{Version: v, Title: f.Get("title"), JIB: f.Get("jib"), Values: map[string]string{}, Files: map[string]Upload{}}
 	for _, fl := range c.Form {
 		switch fl.Type {
 		case FieldFile:

@@ -278,6 +278,7 @@ type awardPage struct {
 	Grantee     bool
 	Form        *web.Form
 	Paid        int64
+	History     []historyRow // every change of the award's money, newest first
 }
 
 func (h *Handlers) loadAward(r *http.Request) (*Award, *Call, error) {
@@ -316,6 +317,9 @@ func (h awardPages) awardPage(w http.ResponseWriter, r *http.Request, f *web.For
 		if i.PaidAt.Valid {
 			d.Paid += i.Amount
 		}
+	}
+	if d.History, err = h.moneyHistory(r, aw, names); err != nil {
+		return err
 	}
 	return h.srv.Render.PageStatus(w, r, status, "grants/award", d)
 }

@@ -183,6 +183,7 @@ type Application struct {
 	CallID         int64
 	OrgPID         string
 	OrgName        string
+	OrgJIB         string // the registration number (JIB) the organisation gives; "" when not given
 	Title          string
 	Status         string
 	Version        int
@@ -315,6 +316,7 @@ type Support struct {
 	Funder    string
 	Recipient string
 	OrgPID    string
+	JIB       string // the recipient's registration number (JIB), when given
 	Amount    int64
 	Currency  string
 	Purpose   string
@@ -324,6 +326,13 @@ type Support struct {
 	AwardDate string // YYYY-MM-DD
 	StartsOn  string // the award's contract period (YYYY-MM-DD), when known
 	EndsOn    string
+
+	// The euro value, set by Registry.ToEUR: the amount at the rate of
+	// its award date (Rate; none for euro), unless Converted is false (no
+	// rate for the currency).
+	EUR       int64
+	Rate      Rate
+	Converted bool
 }
 
 // Money is the record's amount.

@@ -2,10 +2,13 @@ package grants
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +17,7 @@ import (
 	"github.com/dijalog/dijalog/internal/csvout"
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/money"
+	"github.com/dijalog/dijalog/internal/translit"
 	"github.com/google/uuid"
 )
 
@@ -107,7 +111,10 @@ func supportColumns(cr *csv.Reader) (map[string]int, error) {
 // readSupport reads one record through get (a column's trimmed value) and
 // reports each bad field to bad.
 func readSupport(get func(string) string, bad func(field, msg string)) Support {
-	s := Support{Funder: get("funder"), Recipient: get("recipient"), Purpose: get("purpose"), Procedure: get("procedure"), LSG: get("lsg"), Currency: strings.ToUpper(get("currency")), AwardDate: get("award_date")}
+	s := Support{Funder: get("funder"), Recipient: get("recipient"), Purpose: get("purpose"), Procedure: get("procedure"), LSG: get("lsg"), Currency: strings.ToUpper(get("currency")), AwardDate: get("award_date"), JIB: get("recipient_jib")}
+	if s.JIB != "" && !ValidJIB(s.JIB) {
+		bad("recipient_jib", "not a JIB (13 digits)")
+	}
 	y, err := strconv.Atoi(get("year"))
 	if err != nil || y < 1990 || y > 2100 {
 		bad("year", "not a year between 1990 and 2100")
@@ -176,14 +183,29 @@ func (s *Registry) Import(ctx context.Context, r io.Reader, known LSGChecker) (i
 	return len(recs), nil, nil
 }
 
-// WriteSupportCSV writes records in the import format.
+// SupportExport are the columns the export adds to the import format:
+// the recipient's JIB (which the import reads too) and the record's euro
+// value at the rate of its award date, with that rate and its date ("" for
+// a fixed rate; amount_eur "" when the currency has no rate).
+var SupportExport = []string{"recipient_jib", "amount_eur", "eur_rate", "eur_rate_date"}
+
+// WriteSupportCSV writes records in the import format, with the columns
+// of SupportExport.
 func WriteSupportCSV(w io.Writer, recs []Support) error {
 	cw := csvout.New(w)
-	if err := cw.Write(SupportHeader); err != nil {
+	if err := cw.Write(append(slices.Clone(SupportHeader), SupportExport...)); err != nil {
 		return err
 	}
 	for _, r := range recs {
-		if err := cw.Write([]string{strconv.Itoa(r.Year), r.LSG, r.Funder, r.Recipient, r.Money().Decimal(), r.Currency, r.Purpose, r.Procedure, r.AwardDate}); err != nil {
+		eur, rate := "", ""
+		if r.Converted {
+			eur = dec(r.EUR, EUR)
+		}
+		if r.Rate.PerEUR > 0 {
+			rate = strconv.FormatFloat(r.Rate.PerEUR, 'f', -1, 64)
+		}
+		if err := cw.Write([]string{strconv.Itoa(r.Year), r.LSG, r.Funder, r.Recipient, r.Money().Decimal(), r.Currency, r.Purpose, r.Procedure, r.AwardDate,
+			r.JIB, eur, rate, r.Rate.Date}); err != nil {
 			return err
 		}
 	}
@@ -254,11 +276,11 @@ func (s *Registry) Giving(ctx context.Context, names func(code string) string) (
 		if desc == "" {
 			desc = title
 		}
-		recipientID := "XI-DIJALOG-" + orgKey(r.OrgPID, r.Recipient)
+		recipientID := RecipientID(r)
 		g := GivingGrant{
 			ID: Prefix + r.PublicID, Title: title, Description: desc, Currency: r.Currency, AmountAwarded: r.Money().Major(), AwardDate: r.AwardDate,
 			RecipientOrganization: []GivingOrg{{ID: recipientID, Name: r.Recipient}},
-			FundingOrganization:   []GivingOrg{{ID: "XI-DIJALOG-" + orgKey("", r.Funder), Name: r.Funder}},
+			FundingOrganization:   []GivingOrg{{ID: OwnOrgPrefix + orgKey("", r.Funder), Name: r.Funder}},
 		}
 		if r.StartsOn != "" { // the award's contract period, read in the same query
 			g.PlannedDates = []GivingEvent{{StartDate: r.StartsOn, EndDate: r.EndsOn}}
@@ -271,21 +293,62 @@ func (s *Registry) Giving(ctx context.Context, names func(code string) string) (
 	return pkg, nil
 }
 
-// orgKey makes a stable identifier part from an organisation's public id or name.
+// The organisation identifiers of the 360Giving export. 360Giving asks for
+// an identifier from a register listed on org-id.guide, else one of the
+// publisher's own under its 360Giving prefix:
+//
+//   - JIBPrefix + the JIB: the recipient's Unique Identification Number
+//     (jedinstveni identifikacioni broj, 13 digits, issued by the Indirect
+//     Taxation Authority), org-id.guide list BA-JIB, when the organisation
+//     gave it in its application or the imported record carries it;
+//   - OwnOrgPrefix + a key: the platform's own identifier otherwise: the
+//     organisation's public id on the platform when it has an account, else
+//     its name folded to ASCII letters and digits in upper case, words
+//     joined by "_" ("KULTURNI_CENTAR_ABRASEVIC"). The fold keeps every
+//     letter: Cyrillic is transliterated first, Š→S, Ž→Z, Č and Ć→C,
+//     Đ→DJ (so "Đurđevac" and "Durdevac" stay apart), Dž→DZ, Lj→LJ,
+//     Nj→NJ (translit.ASCIIWords).
+const (
+	JIBPrefix    = "BA-JIB-"
+	OwnOrgPrefix = Prefix + "org-"
+)
+
+// ValidJIB reports whether s is written as a JIB: 13 digits.
+func ValidJIB(s string) bool {
+	if len(s) != 13 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// RecipientID is the 360Giving identifier of a record's recipient: its
+// registered JIB when known, else the platform's own (see JIBPrefix).
+func RecipientID(r Support) string {
+	if r.JIB != "" {
+		return JIBPrefix + r.JIB
+	}
+	return OwnOrgPrefix + orgKey(r.OrgPID, r.Recipient)
+}
+
+// orgKey makes a stable identifier part from an organisation's public id
+// or, without one, its name folded to ASCII without losing letters
+// ("Kulturni centar Abrašević" → "KULTURNI_CENTAR_ABRASEVIC"). A name with
+// letters that have no ASCII fold (another script) gets a digest of itself.
 func orgKey(pid, name string) string {
 	if pid != "" {
 		return pid
 	}
-	var b strings.Builder
-	for _, r := range strings.ToUpper(name) {
-		switch {
-		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == ' ' || r == '-':
-			b.WriteByte('-')
-		}
+	key, ok := translit.ASCIIWords(name, '_')
+	if !ok || key == "" {
+		sum := sha256.Sum256([]byte(strings.TrimSpace(name)))
+		key = "H" + strings.ToUpper(hex.EncodeToString(sum[:8]))
 	}
-	return strings.Trim(b.String(), "-")
+	return key
 }
 
 // ---- the registry of who funded whom ----
@@ -304,54 +367,75 @@ func (s *Registry) Support(ctx context.Context, f SupportFilter) ([]Support, err
 }
 
 // Dashboard summarises one LSG's (or all) support in one year (or all).
+// Every sum is in euro: each record converted at the rate of its own
+// award date (Registry.ToEUR). ByCurrency gives what was given in each
+// currency present; a currency without a rate is stated there and in
+// Unconverted, never dropped silently.
 type Dashboard struct {
-	Currency      string
-	Total         int64
-	OpenCall      int64
-	Direct        int64
-	OpenCallPct   int // share of the total given through open calls, percent
-	Recipients    int
-	Records       int
-	Largest       []Recipient
-	Years         []int
-	OtherCurrency int // records in other currencies, not in the totals
+	Currency    string // EUR: the currency of every sum below
+	Total       int64
+	OpenCall    int64
+	Direct      int64
+	OpenCallPct int // share of the total given through open calls, percent
+	Recipients  int
+	Records     int // records in the euro sums
+	Largest     []Recipient
+	Years       []int
+	ByCurrency  []CurrencyTotal // every currency of the records, most given first
+	Rates       []RateUsed      // the rates that converted them, by currency and date
+	Unconverted int             // records in a currency without a rate: not in the euro sums
 }
 
-// Recipient is a recipient and the sum it received.
+// CurrencyTotal is what the records in one currency add up to, and their
+// value in euro at the rates of their own dates.
+type CurrencyTotal struct {
+	Currency  string
+	Records   int
+	Amount    int64 // in Currency
+	EUR       int64
+	Converted bool // false: the currency has no rate; EUR is 0
+}
+
+// Recipient is a recipient and the euro value of what it received.
 type Recipient struct {
 	Name   string
 	Amount int64
 	Pct    int
 }
 
-// Summarise builds the dashboard of records (one currency: the most common).
+// Summarise builds the dashboard of records whose euro values are set.
 func Summarise(records []Support) Dashboard {
-	d := Dashboard{}
-	counts := map[string]int{}
-	for _, r := range records {
-		counts[r.Currency]++
-	}
-	for c, n := range counts {
-		if n > counts[d.Currency] || (n == counts[d.Currency] && c < d.Currency) {
-			d.Currency = c
-		}
-	}
+	d := Dashboard{Currency: EUR}
 	by := map[string]int64{}
 	years := map[int]bool{}
+	cur := map[string]*CurrencyTotal{}
+	used := map[Rate]int{}
 	for _, r := range records {
 		years[r.Year] = true
-		if r.Currency != d.Currency {
-			d.OtherCurrency++
+		ct := cur[r.Currency]
+		if ct == nil {
+			ct = &CurrencyTotal{Currency: r.Currency, Converted: true}
+			cur[r.Currency] = ct
+		}
+		ct.Records++
+		ct.Amount += r.Amount
+		if !r.Converted {
+			ct.Converted = false
+			d.Unconverted++
 			continue
 		}
-		d.Records++
-		d.Total += r.Amount
-		if r.Procedure == "open_call" {
-			d.OpenCall += r.Amount
-		} else {
-			d.Direct += r.Amount
+		ct.EUR += r.EUR
+		if r.Currency != EUR {
+			used[r.Rate]++
 		}
-		by[r.Recipient] += r.Amount
+		d.Records++
+		d.Total += r.EUR
+		if r.Procedure == "open_call" {
+			d.OpenCall += r.EUR
+		} else {
+			d.Direct += r.EUR
+		}
+		by[r.Recipient] += r.EUR
 	}
 	d.OpenCallPct = pct(d.OpenCall, d.Total)
 	d.Recipients = len(by)
@@ -369,7 +453,32 @@ func Summarise(records []Support) Dashboard {
 		d.Years = append(d.Years, y)
 	}
 	sortDesc(d.Years)
+	d.ByCurrency = currencyTotals(cur)
+	d.Rates = ratesUsed(used)
 	return d
+}
+
+// currencyTotals lists the totals of each currency: the one given most in
+// euro first, those without a rate last.
+func currencyTotals(cur map[string]*CurrencyTotal) []CurrencyTotal {
+	out := make([]CurrencyTotal, 0, len(cur))
+	for _, ct := range cur {
+		if !ct.Converted {
+			ct.EUR = 0
+		}
+		out = append(out, *ct)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Converted != b.Converted {
+			return a.Converted
+		}
+		if a.EUR != b.EUR {
+			return a.EUR > b.EUR
+		}
+		return a.Currency < b.Currency
+	})
+	return out
 }
 
 // SupportYears lists the years that have records.

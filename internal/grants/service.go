@@ -35,6 +35,9 @@ type Options struct {
 	Cat     *i18n.Catalog
 	BaseURL string
 	Log     *slog.Logger
+	// Rates converts the registry's amounts to euro (nil: only euro
+	// amounts have a euro value; the others are stated unconverted).
+	Rates Rates
 }
 
 // Service holds the grants rules, one service per entity over one store.

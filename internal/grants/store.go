@@ -80,7 +80,7 @@ func callBy(ctx context.Context, q db.Querier, col string, v any) (*Call, error)
 	return c, nil
 }
 
-const appColumns = `a.id, a.public_id, a.call_id, a.org_public_id, a.org_name, a.title, a.status, a.version, a.eligibility, a.eligible, a.answers, a.budget,
+const appColumns = `a.id, a.public_id, a.call_id, a.org_public_id, a.org_name, a.org_jib, a.title, a.status, a.version, a.eligibility, a.eligible, a.answers, a.budget,
 a.total_cost, a.requested, a.submitted_at, a.receipt_hash, a.decision, a.decision_reason, COALESCE(a.updated_by, 0), COALESCE(u.display_name, ''), a.created_at, a.updated_at`
 
 const appFrom = ` FROM grant_applications a LEFT JOIN users u ON u.id = a.updated_by`
@@ -88,7 +88,7 @@ const appFrom = ` FROM grant_applications a LEFT JOIN users u ON u.id = a.update
 func scanApp(r scanner, a *Application) error {
 	var elig, answers, budget string
 	var eligible int64
-	if err := r.Scan(&a.ID, &a.PublicID, &a.CallID, &a.OrgPID, &a.OrgName, &a.Title, &a.Status, &a.Version, &elig, &eligible, &answers, &budget,
+	if err := r.Scan(&a.ID, &a.PublicID, &a.CallID, &a.OrgPID, &a.OrgName, &a.OrgJIB, &a.Title, &a.Status, &a.Version, &elig, &eligible, &answers, &budget,
 		&a.TotalCost, &a.Requested, &a.SubmittedAt, &a.Receipt, &a.Decision, &a.DecisionReason, &a.UpdatedBy, &a.UpdatedByName, &a.CreatedAt, &a.UpdatedAt); err != nil {
 		return err
 	}

@@ -32,8 +32,8 @@ func setEligibility(ctx context.Context, tx *db.Tx, appID int64, eligibility map
 // saveDraft stores a draft's title, answers and budget if it is still at
 // a.Version (ErrStale when somebody saved it since).
 func saveDraft(ctx context.Context, tx *db.Tx, a *Application, by int64, now time.Time) error {
-	return changedAny(tx.ExecContext(ctx, `UPDATE grant_applications SET title = ?, answers = ?, budget = ?, total_cost = ?, requested = ?, version = version + 1, updated_by = ?, updated_at = ?
-WHERE id = ? AND version = ? AND status = 'draft'`, a.Title, mustJSON(a.Answers), mustJSON(a.Budget), a.TotalCost, a.Requested, by, now, a.ID, a.Version))
+	return changedAny(tx.ExecContext(ctx, `UPDATE grant_applications SET title = ?, org_jib = ?, answers = ?, budget = ?, total_cost = ?, requested = ?, version = version + 1, updated_by = ?, updated_at = ?
+WHERE id = ? AND version = ? AND status = 'draft'`, a.Title, a.OrgJIB, mustJSON(a.Answers), mustJSON(a.Budget), a.TotalCost, a.Requested, by, now, a.ID, a.Version))
 }
 
 // submitApp submits a draft still at version (ErrStale otherwise).

@@ -126,8 +126,8 @@ func insertAward(ctx context.Context, tx *db.Tx, awardPID string, c *Call, a *Ap
 	if purpose == "" {
 		purpose = c.TextIn(c.Lang).Title
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO grant_support (public_id, year, lsg_code, funder_name, recipient_name, recipient_org, amount, currency, purpose, procedure, award_id, source, award_date, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open_call', ?, 'award', ?, ?, ?)`, uuid.NewString(), now.In(zone).Year(), c.LSG, c.Funder, a.OrgName, a.OrgPID, a.Requested, c.Currency, purpose, awardID, now.In(zone).Format("2006-01-02"), now, now)
+	_, err = tx.ExecContext(ctx, `INSERT INTO grant_support (public_id, year, lsg_code, funder_name, recipient_name, recipient_org, recipient_jib, amount, currency, purpose, procedure, award_id, source, award_date, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open_call', ?, 'award', ?, ?, ?)`, uuid.NewString(), now.In(zone).Year(), c.LSG, c.Funder, a.OrgName, a.OrgPID, a.OrgJIB, a.Requested, c.Currency, purpose, awardID, now.In(zone).Format("2006-01-02"), now, now)
 	return err
 }
 

@@ -2,6 +2,8 @@ package grants
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/db"
@@ -52,13 +54,6 @@ func listInstalments(ctx context.Context, q db.Querier, awardID int64) ([]Instal
 		var i Instalment
 		return i, r.Scan(&i.ID, &i.DueOn, &i.Amount, &i.PaidAt)
 	}, `SELECT id, due_on, amount, paid_at FROM grant_instalments WHERE award_id = ? ORDER BY due_on, id`, awardID)
-}
-
-// plannedOf is the sum of an award's planned payments.
-func plannedOf(ctx context.Context, q db.Querier, awardID int64) (int64, error) {
-	var planned int64
-	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM grant_instalments WHERE award_id = ?`, awardID).Scan(&planned)
-	return planned, err
 }
 
 func insertInstalment(ctx context.Context, q db.Querier, awardID int64, due string, amount int64, now time.Time) error {
@@ -131,4 +126,41 @@ AND (r.reminded_at IS NULL OR r.reminded_at <= ? OR (r.due_on = ? AND r.reminded
 func setReminded(ctx context.Context, q db.Querier, reportID int64, now time.Time) error {
 	_, err := q.ExecContext(ctx, `UPDATE grant_reports SET reminded_at = ?, updated_at = ? WHERE id = ?`, db.Time(now), db.Time(now), reportID)
 	return err
+}
+
+// awardMoney is what the rules on an award's money read under its lock:
+// the amount, the contract period and the instalments planned and paid.
+type awardMoney struct {
+	amount         int64
+	contractNo     string
+	starts, ends   string
+	planned, paid  int64
+	firstDue, last string // the earliest and latest due date of the instalments ("" when none)
+}
+
+// lockAward reads an award's money and locks its row until tx ends, so
+// that two instalments or a contract change and an instalment cannot both
+// pass the checks that together they break.
+func lockAward(ctx context.Context, tx *db.Tx, awardID int64) (awardMoney, error) {
+	var m awardMoney
+	err := tx.QueryRowContext(ctx, `SELECT amount, contract_no, starts_on, ends_on FROM grant_awards WHERE id = ?`+tx.LockRows(), awardID).Scan(&m.amount, &m.contractNo, &m.starts, &m.ends)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, refuse.ErrNotFound
+	}
+	if err != nil {
+		return m, err
+	}
+	err = tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0), COALESCE(SUM(CASE WHEN paid_at IS NULL THEN 0 ELSE amount END), 0), COALESCE(MIN(due_on), ''), COALESCE(MAX(due_on), '')
+FROM grant_instalments WHERE award_id = ?`, awardID).Scan(&m.planned, &m.paid, &m.firstDue, &m.last)
+	return m, err
+}
+
+// instalmentOf is one instalment of an award (refuse.ErrNotFound).
+func instalmentOf(ctx context.Context, q db.Querier, awardID, instID int64) (Instalment, error) {
+	var i Instalment
+	err := q.QueryRowContext(ctx, `SELECT id, due_on, amount, paid_at FROM grant_instalments WHERE id = ? AND award_id = ?`, instID, awardID).Scan(&i.ID, &i.DueOn, &i.Amount, &i.PaidAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return i, refuse.ErrNotFound
+	}
+	return i, err
 }
