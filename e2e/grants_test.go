@@ -513,7 +513,7 @@ func TestGrantsPublicPages(t *testing.T) {
 	if n := p.count(`main table tbody tr`); n < 5 {
 		t.Errorf("the registry of direct support has %d rows", n)
 	}
-	procs := evalJS[[]string](p, `[...document.querySelectorAll('main table tbody tr')].filter(tr => tr.cells.length === 7).map(tr => tr.cells[6].innerText.trim())`)
+	procs := evalJS[[]string](p, `[...document.querySelectorAll('main table tbody tr')].filter(tr => tr.cells.length === 8).map(tr => tr.cells[7].innerText.trim())`)
 	if len(procs) < 5 || slices.Contains(procs, p.msg("en", "grants.procedure.open_call")) {
 		t.Errorf("the filter to direct support still lists open calls")
 	}
