@@ -158,23 +158,41 @@ func extractEntry(r io.Reader, e Entry, file string) error {
 		return err
 	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(out, h), r)
+	src := &readErr{r: r}
+	n, err := io.Copy(io.MultiWriter(out, h), src)
 	if err == nil {
 		err = out.Sync()
 	}
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return invalid("truncated in %s", e.Path)
-		}
+	switch {
+	case errors.Is(src.err, io.ErrUnexpectedEOF):
+		return invalid("truncated in %s", e.Path)
+	case src.err != nil:
+		return invalid("damaged in %s: %v", e.Path, src.err)
+	case err != nil:
 		return fmt.Errorf("%s: %w", e.Path, err)
 	}
 	if n != e.Size || hex.EncodeToString(h.Sum(nil)) != e.SHA256 {
 		return invalid("%s: the checksum differs from the manifest's (the file is damaged)", e.Path)
 	}
 	return nil
+}
+
+// readErr remembers the error of its reader (the archive), apart from
+// those of the writer (the staging directory).
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (e *readErr) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF {
+		e.err = err
+	}
+	return n, err
 }
 
 // sqliteSchema opens an SQLite file read-only and returns its schema
