@@ -2,13 +2,10 @@ package backup
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,42 +39,6 @@ func sqliteSite(t *testing.T) site {
 func postgresSite(t *testing.T) site {
 	d := dbtest.Postgres(t)
 	return site{d: d, dsn: d.DSN(), uploads: filepath.Join(t.TempDir(), "uploads")}
-}
-
-// scratchDatabase creates an empty PostgreSQL database for a restore (a
-// restore empties its schema, so it gets a database of its own) and
-// returns its URL with the search path of src's URL; it is dropped after
-// the test.
-func scratchDatabase(t *testing.T, src string) string {
-	t.Helper()
-	ctx := context.Background()
-	admin, err := sql.Open("pgx", dbtest.PostgresDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "dijalog_backup_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("create database: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-		admin.Close()
-	})
-	u, err := url.Parse(dbtest.PostgresDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	q := u.Query()
-	if s, _ := url.Parse(src); s != nil && s.Query().Get("search_path") != "" {
-		q.Set("search_path", s.Query().Get("search_path"))
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // writer writes like an uploading module: the file under its final name
@@ -234,7 +195,7 @@ func TestBackupWhileWriting(t *testing.T) {
 
 			dst := site{dsn: filepath.Join(t.TempDir(), "empty", "dijalog.db")}
 			if engine == "postgres" {
-				dst.dsn = scratchDatabase(t, src.dsn)
+				dst.dsn = dbtest.EmptyDatabase(t, src.dsn)
 			}
 			dst.uploads = filepath.Join(t.TempDir(), "restored", "uploads")
 			if _, err := Restore(ctx, RestoreOptions{From: archive, DB: dst.dsn, Uploads: dst.uploads}); err != nil {

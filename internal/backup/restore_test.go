@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/dijalog/dijalog/internal/db"
+	"github.com/dijalog/dijalog/internal/db/dbtest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -344,7 +345,7 @@ func TestRestorePostgresFailureKeepsOldData(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			dsn := scratchDatabase(t, src.dsn)
+			dsn := dbtest.EmptyDatabase(t, src.dsn)
 			uploads := filepath.Join(t.TempDir(), "uploads")
 			oldSite(t, dsn, uploads)
 			rows, users, files := state(t, dsn, uploads)
