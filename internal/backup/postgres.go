@@ -130,6 +130,9 @@ func pgDump(ctx context.Context, d *db.DB, file string, m *Manifest) error {
 	if err != nil {
 		return err
 	}
+	if before < 1 {
+		return nil // Write refuses a database without the platform's schema
+	}
 	if err := d.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&m.PGSchema); err != nil {
 		return fmt.Errorf("current schema: %w", err)
 	}

@@ -55,6 +55,9 @@ func Write(ctx context.Context, d *db.DB, o Options) (*Manifest, error) {
 	if err := snapshot(ctx, d, dbFile, m); err != nil {
 		return nil, fmt.Errorf("backup: database: %w", err)
 	}
+	if m.Schema < 1 {
+		return nil, errors.New("backup: the database holds no dijalog schema (no migration applied): nothing to back up")
+	}
 	dbe, err := describe(dbFile, dbEntry(m.Engine))
 	if err != nil {
 		return nil, fmt.Errorf("backup: database: %w", err)

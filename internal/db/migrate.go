@@ -97,14 +97,22 @@ func (d *DB) Migrated(ctx context.Context) (bool, error) {
 }
 
 // SchemaVersion is the highest migration applied to the database (0 when
-// none is).
+// none is). It only reads: unlike goose, it does not create the version
+// table of a database that has none.
 func (d *DB) SchemaVersion(ctx context.Context) (int64, error) {
-	p, err := d.provider(nil)
-	if err != nil {
-		return 0, err
+	exists := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'`
+	if d.dialect == Postgres {
+		exists = `SELECT COUNT(*) FROM (SELECT to_regclass('goose_db_version') AS t) x WHERE t IS NOT NULL`
 	}
-	v, err := p.GetDBVersion(ctx)
-	if err != nil {
+	var n int
+	if err := d.QueryRowContext(ctx, exists).Scan(&n); err != nil {
+		return 0, fmt.Errorf("db.SchemaVersion: %w", err)
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	var v int64
+	if err := d.QueryRowContext(ctx, `SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version`).Scan(&v); err != nil {
 		return 0, fmt.Errorf("db.SchemaVersion: %w", err)
 	}
 	return v, nil
