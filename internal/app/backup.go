@@ -80,9 +80,11 @@ func Check(ctx context.Context, cfg *config.Config, log *slog.Logger) ([]backup.
 		}
 		out = append(out, fs...)
 	}
-	if len(out) > 0 {
-		d.Close()
-		return append(out, backup.Finding{Kind: "skipped", Detail: "files and search are checked on a sound, migrated database only"}), nil
+	for _, f := range out {
+		if f.Kind == "schema" || f.Kind == "integrity" {
+			d.Close()
+			return append(out, backup.Finding{Kind: "skipped", Detail: "files and search are checked on a sound, migrated database only"}), nil
+		}
 	}
 	a, err := Build(d, cfg, log, nil)
 	if err != nil {
