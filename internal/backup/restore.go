@@ -246,16 +246,17 @@ func restoreSQLite(ctx context.Context, o RestoreOptions, m *Manifest, staged, u
 	if err := os.MkdirAll(filepath.Dir(target), 0o750); err != nil {
 		return err
 	}
-	// The copy must lie beside the target for the swap to be a rename.
-	if filepath.Dir(staged) != filepath.Dir(target) {
-		beside := filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+".restoring")
-		os.Remove(beside)
+	// The copy must lie beside the target for the swap to be a rename:
+	// moved there, or copied when the database is on another filesystem.
+	beside := filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+".restoring")
+	os.Remove(beside)
+	if err := os.Rename(staged, beside); err != nil {
 		if err := copyFile(staged, beside); err != nil {
 			return err
 		}
-		defer os.Remove(beside)
-		staged = beside
 	}
+	defer os.Remove(beside)
+	staged = beside
 	if err := quiesce(ctx, target); err != nil {
 		return err
 	}

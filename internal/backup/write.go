@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,26 +63,32 @@ func Write(ctx context.Context, d *db.DB, o Options) (*Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backup: database: %w", err)
 	}
-	// The uploads are listed after the snapshot: every file one of its
-	// rows names is on disk by now.
-	ups, err := listUploads(o.Uploads)
-	if err != nil {
-		return nil, fmt.Errorf("backup: uploads: %w", err)
-	}
-	m.Files = append([]Entry{dbe}, ups...)
-
 	gz := strings.HasSuffix(o.To, ".gz") || strings.HasSuffix(o.To, ".tgz")
 	if o.Gzip != nil {
 		gz = *o.Gzip
 	}
 	tmp := filepath.Join(work, "archive")
-	if err := writeArchive(ctx, tmp, gz, m, func(e Entry) string {
-		if e.Path == dbe.Path {
-			return dbFile
+	// The uploads are listed after the snapshot: every file one of its
+	// rows names is on disk by now. Each is hard-linked as it is listed, so
+	// that a file a module removes meanwhile (its transaction failed, no
+	// row names it) is still there to copy. Where links are not possible a
+	// file gone before it is copied makes the uploads listed again.
+	for try := 1; ; try++ {
+		ups, files, cleanup, err := listUploads(o.Uploads)
+		if err != nil {
+			return nil, fmt.Errorf("backup: uploads: %w", err)
 		}
-		return filepath.Join(o.Uploads, filepath.FromSlash(strings.TrimPrefix(e.Path, uploadsPrefix)))
-	}); err != nil {
-		return nil, fmt.Errorf("backup: %w", err)
+		files[dbe.Path] = dbFile
+		m.Files = append([]Entry{dbe}, ups...)
+		os.Remove(tmp)
+		err = writeArchive(ctx, tmp, gz, m, func(e Entry) string { return files[e.Path] })
+		cleanup()
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, errVanished) || try == 3 {
+			return nil, fmt.Errorf("backup: %w", err)
+		}
 	}
 	if err := publish(tmp, o.To); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
@@ -121,14 +128,24 @@ func describe(file, name string) (Entry, error) {
 	return Entry{Path: name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
-// listUploads hashes every finished upload under root: regular files, not
-// hidden, not a module's half-written "*.tmp".
-func listUploads(root string) ([]Entry, error) {
-	var out []Entry
+// listUploads hashes every finished upload under root (regular files, not
+// hidden, not a module's half-written "*.tmp") and returns, for each
+// entry, the file to copy it from: a hard link in a hidden directory under
+// root, which cleanup removes, or the upload itself where links fail.
+func listUploads(root string) (out []Entry, files map[string]string, cleanup func(), err error) {
+	files, cleanup = map[string]string{}, func() {}
 	if root == "" {
-		return nil, nil
+		return nil, files, cleanup, nil
 	}
-	err := filepath.WalkDir(root, func(p string, de fs.DirEntry, err error) error {
+	links := ""
+	if _, err := os.Stat(root); err == nil {
+		if links, err = os.MkdirTemp(root, ".backup-"); err != nil {
+			links = ""
+		} else {
+			cleanup = func() { os.RemoveAll(links) }
+		}
+	}
+	err = filepath.WalkDir(root, func(p string, de fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil // the root is missing, or a file went away
@@ -149,9 +166,18 @@ func listUploads(root string) ([]Entry, error) {
 		if err != nil {
 			return err
 		}
-		e, err := describe(p, uploadsPrefix+filepath.ToSlash(rel))
+		src := p
+		if links != "" {
+			src = filepath.Join(links, strconv.Itoa(len(out)))
+			if err := os.Link(p, src); errors.Is(err, fs.ErrNotExist) {
+				return nil // removed after a failed write: no row names it
+			} else if err != nil {
+				src = p
+			}
+		}
+		e, err := describe(src, uploadsPrefix+filepath.ToSlash(rel))
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil // removed after a failed write: no row names it
+			return nil
 		}
 		if err != nil {
 			return err
@@ -160,10 +186,14 @@ func listUploads(root string) ([]Entry, error) {
 			return fmt.Errorf("%s: a name the archive cannot hold", p)
 		}
 		out = append(out, e)
+		files[e.Path] = src
 		return nil
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out, err
+	if err != nil {
+		cleanup()
+	}
+	return out, files, cleanup, err
 }
 
 // writeArchive writes the manifest and then every entry (read from
@@ -218,10 +248,16 @@ func header(name string, size int64, at time.Time) *tar.Header {
 	return &tar.Header{Name: name, Size: size, Mode: 0o640, ModTime: at, Typeflag: tar.TypeReg, Format: tar.FormatPAX}
 }
 
+// errVanished: a listed upload was removed before it was copied.
+var errVanished = errors.New("removed while the backup was written")
+
 // copyEntry writes one file into the archive and checks that it is still
 // the file the manifest describes.
 func copyEntry(tw *tar.Writer, e Entry, file string, at time.Time) error {
 	f, err := os.Open(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s: %w", e.Path, errVanished)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", e.Path, err)
 	}
