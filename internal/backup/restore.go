@@ -55,12 +55,9 @@ func Restore(ctx context.Context, o RestoreOptions) (*Manifest, error) {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 	defer os.RemoveAll(stage)
-	m, err := extract(ctx, o.From, latest, stage)
+	m, err := extract(ctx, o.From, engine, latest, stage)
 	if err != nil {
 		return nil, fmt.Errorf("restore %s: %w", o.From, err)
-	}
-	if m.Engine != engine {
-		return nil, fmt.Errorf("restore %s: %w: it holds a %s database and the configured database is %s", o.From, ErrInvalid, m.Engine, engine)
 	}
 	staged := filepath.Join(stage, filepath.FromSlash(dbEntry(engine)))
 	if engine == string(db.Postgres) {
@@ -76,7 +73,7 @@ func Restore(ctx context.Context, o RestoreOptions) (*Manifest, error) {
 
 // extract reads the archive into dir, checking the manifest, every entry's
 // size and checksum, and that nothing is missing or extra.
-func extract(ctx context.Context, from string, latest int64, dir string) (*Manifest, error) {
+func extract(ctx context.Context, from, engine string, latest int64, dir string) (*Manifest, error) {
 	f, err := os.Open(from)
 	if err != nil {
 		return nil, err
@@ -84,6 +81,9 @@ func extract(ctx context.Context, from string, latest int64, dir string) (*Manif
 	defer f.Close()
 	br := bufio.NewReader(f)
 	var r io.Reader = br
+	if head, _ := br.Peek(16); string(head) == "SQLite format 3\x00" {
+		return nil, invalid("it is a bare SQLite file, a database-only backup of an older dijalog without the uploads: with the server stopped, copy it over the database file (and remove its -wal and -shm files)")
+	}
 	var zr *gzip.Reader
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		if zr, err = gzip.NewReader(br); err != nil {
@@ -103,6 +103,9 @@ func extract(ctx context.Context, from string, latest int64, dir string) (*Manif
 	m, err := parseManifest(body, latest)
 	if err != nil {
 		return nil, err
+	}
+	if m.Engine != engine {
+		return nil, invalid("it holds a %s database and the configured database is %s", m.Engine, engine)
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "uploads"), 0o750); err != nil {
 		return nil, err

@@ -233,7 +233,14 @@ func TestRestoreRefusesDamage(t *testing.T) {
 			})))
 		}, "entry path"},
 		{"no manifest first", func() []byte { return tarOf(t, es[1:]) }, "does not begin with"},
-		{"not an archive", func() []byte { return []byte("SQLite format 3\x00 and nothing else") }, "not a valid dijalog backup"},
+		{"not an archive", func() []byte { return []byte("dijalog backup, honestly") }, "not a valid dijalog backup"},
+		{"a bare SQLite file (an older dijalog's backup)", func() []byte { return es[1].body }, "database-only backup of an older dijalog"},
+		{"a PostgreSQL backup", func() []byte {
+			return tarOf(t, rehash(t, editManifest(t, replace(es, sqliteEntry, nil), func(m *Manifest) {
+				m.Engine = "postgres"
+				m.Files[0].Path = pgEntry
+			})))
+		}, "it holds a postgres database and the configured database is sqlite"},
 		{"a sound checksum over a broken database", func() []byte {
 			return tarOf(t, rehash(t, replace(es, sqliteEntry, es[1].body[:len(es[1].body)/2])))
 		}, "not a valid dijalog backup"},
