@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/dijalog/dijalog/internal/app"
 	"github.com/dijalog/dijalog/internal/auth"
+	bk "github.com/dijalog/dijalog/internal/backup"
 	"github.com/dijalog/dijalog/internal/config"
 	"golang.org/x/term"
 )
@@ -31,8 +33,12 @@ Usage:
   dijalog serve   [--addr 127.0.0.1:8080] [--data ./data] [--db FILE|postgres://...] [--demo]
   dijalog migrate up|down|status [--data DIR] [--db ...]
   dijalog user add --email E [--name N] [--password-stdin] [--data DIR] [--db ...]
-  dijalog backup --to FILE [--data DIR] [--db ...]
-  dijalog restore --from FILE [--data DIR] [--db ...]
+  dijalog backup --to FILE[.tar.gz]        the database and every uploaded file in one archive with
+                                           checksums, taken while the server runs (pg_dump on PostgreSQL)
+  dijalog restore --from FILE              check the whole archive, then replace the database and the
+                                           uploads; the old data stays if anything fails (stop the server)
+  dijalog check [--json]                   database integrity, foreign keys, files behind rows, search
+                                           index in step; one line per finding, exit 1 when any
   dijalog import iati FILE                 IATI 2.03 activities into the project registry
   dijalog export iati [--to FILE]          the registry as IATI 2.03 XML
   dijalog rates load FILE.csv              dated exchange rates for dashboard totals
@@ -77,6 +83,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 		return backup(ctx, rest, env, stdout, stderr)
 	case "restore":
 		return restore(ctx, rest, env, stdout, stderr)
+	case "check":
+		return check(ctx, rest, env, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "dijalog", app.Version)
 		return exitOK
@@ -357,7 +365,7 @@ func readPassword(stdin io.Reader, stderr io.Writer, fromStdin bool) (string, er
 func backup(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
 	var to *string
 	cfg, _, code, ok := flags("backup", args, env, false, stderr, func(fs *flag.FlagSet) {
-		to = fs.String("to", "", "file to write the backup to (required; must not exist)")
+		to = fs.String("to", "", "archive to write (required; must not exist; gzip-compressed when it ends in .gz or .tgz)")
 	})
 	if !ok {
 		return code
@@ -372,18 +380,19 @@ func backup(ctx context.Context, args []string, env func(string) string, stdout,
 		return exitFail
 	}
 	defer d.Close()
-	if err := app.Backup(ctx, d, *to); err != nil {
+	m, err := app.Backup(ctx, d, cfg, *to)
+	if err != nil {
 		fmt.Fprintf(stderr, "dijalog backup: %v\n", err)
 		return exitFail
 	}
-	fmt.Fprintf(stdout, "backup written to %s\n", *to)
+	fmt.Fprintf(stdout, "backup written to %s: %s database at schema %d, %d uploaded file(s)\n", *to, m.Engine, m.Schema, len(m.Files)-1)
 	return exitOK
 }
 
 func restore(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
 	var from *string
 	cfg, _, code, ok := flags("restore", args, env, false, stderr, func(fs *flag.FlagSet) {
-		from = fs.String("from", "", "backup file to restore (required); stop the server first")
+		from = fs.String("from", "", "backup archive to restore (required); stop the server first")
 	})
 	if !ok {
 		return code
@@ -392,10 +401,51 @@ func restore(ctx context.Context, args []string, env func(string) string, stdout
 		fmt.Fprintln(stderr, "dijalog restore: --from FILE is required")
 		return exitConfig
 	}
-	if err := app.Restore(ctx, *from, cfg.DB); err != nil {
+	m, err := app.Restore(ctx, cfg, *from)
+	if err != nil {
 		fmt.Fprintf(stderr, "dijalog restore: %v\n", err)
 		return exitFail
 	}
-	fmt.Fprintf(stdout, "restored %s into %s\n", *from, cfg.DB)
+	fmt.Fprintf(stdout, "restored %s (written %s by dijalog %s, schema %d, %d uploaded file(s)) into %s\n",
+		*from, m.CreatedAt.Format(time.RFC3339), m.Version, m.Schema, len(m.Files)-1, cfg.Redacted())
+	return exitOK
+}
+
+// check looks for damage: dijalog check [--json]. Exit 1 when it finds any.
+func check(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
+	var asJSON *bool
+	cfg, fs, code, ok := flags("check", args, env, false, stderr, func(fs *flag.FlagSet) {
+		asJSON = fs.Bool("json", false, "print the findings as a JSON array")
+	})
+	if !ok {
+		return code
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintln(stderr, "usage: dijalog check [--json] [--data DIR] [--db ...]")
+		return exitConfig
+	}
+	found, err := app.Check(ctx, cfg, app.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel))
+	if err != nil {
+		fmt.Fprintf(stderr, "dijalog check: %v\n", err)
+		return exitFail
+	}
+	if *asJSON {
+		if found == nil {
+			found = []bk.Finding{}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(found); err != nil {
+			return exitFail
+		}
+	} else {
+		for _, f := range found {
+			fmt.Fprintln(stdout, f)
+		}
+		fmt.Fprintf(stdout, "%d finding(s)\n", len(found))
+	}
+	if len(found) > 0 {
+		return exitFail
+	}
 	return exitOK
 }

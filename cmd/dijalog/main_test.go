@@ -52,7 +52,9 @@ func TestCLI(t *testing.T) {
 		{name: "user add again", args: []string{"user", "add", "--data", data, "--email", "root@example.org", "--password-stdin"}, stdin: "a long enough password\n", wantCode: 2, wantErr: "already exists"},
 		{name: "backup needs --to", args: []string{"backup", "--data", data}, wantCode: 2},
 		{name: "restore missing", args: []string{"restore", "--data", data, "--from", filepath.Join(data, "nope.db")}, wantCode: 1, wantErr: "no such file"},
-		{name: "backup postgres", args: []string{"backup", "--db", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "--to", filepath.Join(data, "x")}, wantCode: 1, wantErr: "pg_dump"},
+		{name: "backup unmigrated postgres", args: []string{"backup", "--db", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "--to", filepath.Join(data, "x")}, wantCode: 1, wantErr: "no dijalog schema"},
+		{name: "check", args: []string{"check", "--data", data}, wantOut: "0 finding(s)"},
+		{name: "check extra argument", args: []string{"check", "--data", data, "now"}, wantCode: 2},
 	}
 	// Sequential: they share one data directory in order.
 	for _, tc := range tests {
@@ -102,7 +104,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	// Something that is not a backup is refused and changes nothing.
 	junk := filepath.Join(t.TempDir(), "junk.db")
 	os.WriteFile(junk, []byte("not a database"), 0o600)
-	if code, _, errs := runCmd(t, "", nil, "restore", "--data", data, "--from", junk); code != 1 || !strings.Contains(errs, "not a dijalog backup") {
+	if code, _, errs := runCmd(t, "", nil, "restore", "--data", data, "--from", junk); code != 1 || !strings.Contains(errs, "not a valid dijalog backup") {
 		t.Fatalf("restore junk: %d %s", code, errs)
 	}
 }

@@ -302,15 +302,5 @@ func (a *App) Maintain(ctx context.Context) {
 // directory (beside an SQLite file when only --db was given), outside any
 // web root; modules serve them through permission-checking handlers.
 func (a *App) uploadsDir(module string) string {
-	base := ""
-	if a.Cfg != nil {
-		base = a.Cfg.Data
-	}
-	if base == "" && a.DB.Path() != "" {
-		base = filepath.Dir(a.DB.Path())
-	}
-	if base == "" {
-		base = filepath.Join(os.TempDir(), "dijalog")
-	}
-	return filepath.Join(base, "uploads", module)
+	return filepath.Join(UploadsRoot(a.Cfg, a.DB.Path()), module)
 }

@@ -2,90 +2,116 @@ package app
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
-	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 
+	"github.com/dijalog/dijalog/internal/backup"
+	"github.com/dijalog/dijalog/internal/config"
 	"github.com/dijalog/dijalog/internal/db"
 )
 
-// Backup writes a consistent online copy of the database to the file dest
-// while the platform keeps serving (see db.DB.BackupTo: SQLite only; for
-// PostgreSQL the error says to use pg_dump).
-func Backup(ctx context.Context, d *db.DB, dest string) error {
-	if dest == "" {
-		return errors.New("backup: --to FILE is required")
+// UploadsRoot is the directory under which the modules keep uploaded
+// files (uploads/<module>): in the data directory, else beside the SQLite
+// file sqlitePath, else in the temporary directory.
+func UploadsRoot(cfg *config.Config, sqlitePath string) string {
+	base := ""
+	if cfg != nil {
+		base = cfg.Data
 	}
-	if _, err := os.Stat(dest); err == nil {
-		return fmt.Errorf("backup: %s already exists; choose a new file name", dest)
+	if base == "" && sqlitePath != "" {
+		base = filepath.Dir(sqlitePath)
 	}
-	return d.BackupTo(ctx, dest)
+	if base == "" {
+		base = filepath.Join(os.TempDir(), "dijalog")
+	}
+	return filepath.Join(base, "uploads")
 }
 
-// Restore replaces the SQLite database at target with the backup src, after
-// checking that src is a dijalog database. The platform must be stopped.
-func Restore(ctx context.Context, src, target string) error {
-	if db.IsPostgres(target) {
-		return errors.New("restore into PostgreSQL: use pg_restore")
+// Backup writes one archive with a consistent copy of the database and
+// every uploaded file to the new file dest, while the platform keeps
+// serving and writing (see internal/backup).
+func Backup(ctx context.Context, d *db.DB, cfg *config.Config, dest string) (*backup.Manifest, error) {
+	return backup.Write(ctx, d, backup.Options{To: dest, Uploads: UploadsRoot(cfg, d.Path()), Version: Version})
+}
+
+// Restore replaces the configured database and the uploads by the backup
+// src after checking all of it; on SQLite the server must be stopped.
+func Restore(ctx context.Context, cfg *config.Config, src string) (*backup.Manifest, error) {
+	sqlitePath := ""
+	if !db.IsPostgres(cfg.DB) {
+		sqlitePath = cfg.DB
 	}
-	if _, err := os.Stat(src); err != nil {
-		return fmt.Errorf("restore: %w", err)
+	return backup.Restore(ctx, backup.RestoreOptions{From: src, DB: cfg.DB, Uploads: UploadsRoot(cfg, sqlitePath)})
+}
+
+// fileSources are the modules' uploaded files as their rows name them.
+func (a *App) fileSources() []backup.FileSource {
+	var out []backup.FileSource
+	if g := a.grantsWiring.Grants; g != nil {
+		out = append(out, backup.FileSource{Module: "grants", Dir: a.uploadsDir("grants"), Each: g.Applications.StoredFiles})
 	}
-	check, err := sql.Open("sqlite", "file:"+src+"?mode=ro")
+	if d := a.dialogueWiring.Dialogue; d != nil {
+		out = append(out, backup.FileSource{Module: "dialogue", Dir: a.uploadsDir("dialogue"), Each: d.Money.StoredFiles})
+	}
+	if n := a.newsWiring.News; n != nil {
+		out = append(out, backup.FileSource{Module: "news", Dir: a.uploadsDir("news"), Each: n.Articles.StoredFiles})
+	}
+	return out
+}
+
+// Check looks for damage in the configured database and data directory:
+// the schema's version, the database's integrity and foreign keys, then
+// (on a sound database) the files behind rows and the search index. It
+// changes nothing but what opening the platform does (pending search
+// rebuilds, the mail outbox's delivery).
+func Check(ctx context.Context, cfg *config.Config, log *slog.Logger) ([]backup.Finding, error) {
+	d, err := db.Open(ctx, cfg.DB)
 	if err != nil {
-		return fmt.Errorf("restore: open %s: %w", src, err)
+		return nil, err
 	}
-	var n int
-	qerr := check.QueryRowContext(ctx, `SELECT COUNT(*) FROM goose_db_version`).Scan(&n)
-	var ic string
-	if qerr == nil {
-		qerr = check.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&ic)
+	var out []backup.Finding
+	for _, step := range []func(context.Context, *db.DB) ([]backup.Finding, error){backup.CheckSchema, backup.CheckDatabase} {
+		fs, err := step(ctx, d)
+		if err != nil {
+			d.Close()
+			return out, err
+		}
+		out = append(out, fs...)
 	}
-	check.Close()
-	if qerr != nil || n == 0 {
-		return fmt.Errorf("restore: %s is not a dijalog backup", src)
-	}
-	if ic != "ok" {
-		return fmt.Errorf("restore: %s fails the integrity check: %s", src, ic)
-	}
-	if err := os.MkdirAll(filepath.Dir(target), 0o750); err != nil {
-		return fmt.Errorf("restore: %w", err)
-	}
-	tmp := target + ".restoring"
-	if err := copyFile(src, tmp); err != nil {
-		return fmt.Errorf("restore: %w", err)
-	}
-	for _, suffix := range []string{"-wal", "-shm"} {
-		if err := os.Remove(target + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("restore: remove %s: %w", target+suffix, err)
+	for _, f := range out {
+		if f.Kind == "schema" || f.Kind == "integrity" {
+			d.Close()
+			return append(out, backup.Finding{Kind: "skipped", Detail: "files and search are checked on a sound, migrated database only"}), nil
 		}
 	}
-	if err := os.Rename(tmp, target); err != nil {
-		return fmt.Errorf("restore: %w", err)
+	a, err := Build(d, cfg, log, nil)
+	if err != nil {
+		d.Close()
+		return out, err
 	}
-	return nil
+	defer a.Close()
+	more, err := a.checkModules(ctx)
+	return append(out, more...), err
 }
 
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
+// checkModules checks the files behind rows and the search index.
+func (a *App) checkModules(ctx context.Context) ([]backup.Finding, error) {
+	out, err := backup.CheckFiles(ctx, a.fileSources())
 	if err != nil {
-		return err
+		return out, err
 	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o640)
+	drift, err := a.Search.Drift(ctx)
 	if err != nil {
-		return err
+		return out, err
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
+	for _, dr := range drift {
+		what := "the index holds %s %s and no record does"
+		if dr.Missing {
+			what = "%s %s is missing from the index"
+		}
+		out = append(out, backup.Finding{Kind: "search", Detail: fmt.Sprintf(what, dr.Type, dr.ID) + " (dijalog reindex rebuilds it)"})
 	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return out, nil
 }

@@ -112,6 +112,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // Path is the SQLite file's path ("" for PostgreSQL).
 func (d *DB) Path() string { return d.path }
 
+// DSN is the database's connection string, as configured (a PostgreSQL
+// URL may hold a password: never log it; the backup hands it to pg_dump).
+func (d *DB) DSN() string { return d.dsn }
+
 // SQL exposes the underlying pool (for stats and the migrator).
 func (d *DB) SQL() *sql.DB { return d.sql }
 

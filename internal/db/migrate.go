@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"path"
+	"strconv"
+	"strings"
 
 	"github.com/dijalog/dijalog/migrations"
 	"github.com/pressly/goose/v3"
@@ -91,4 +94,51 @@ func (d *DB) Migrated(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("db.Migrated: %w", err)
 	}
 	return !pending, nil
+}
+
+// SchemaVersion is the highest migration applied to the database (0 when
+// none is). It only reads: unlike goose, it does not create the version
+// table of a database that has none.
+func (d *DB) SchemaVersion(ctx context.Context) (int64, error) {
+	exists := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'`
+	if d.dialect == Postgres {
+		exists = `SELECT COUNT(*) FROM (SELECT to_regclass('goose_db_version') AS t) x WHERE t IS NOT NULL`
+	}
+	var n int
+	if err := d.QueryRowContext(ctx, exists).Scan(&n); err != nil {
+		return 0, fmt.Errorf("db.SchemaVersion: %w", err)
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	var v int64
+	if err := d.QueryRowContext(ctx, `SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("db.SchemaVersion: %w", err)
+	}
+	return v, nil
+}
+
+// LatestMigration is the highest migration this binary holds for an
+// engine ("sqlite" or "postgres", as [DB.Engine] names it), read from the
+// embedded files without a database: a restore compares a backup's schema
+// with it before anything is opened.
+func LatestMigration(engine string) (int64, error) {
+	if engine != string(SQLite) && engine != string(Postgres) {
+		return 0, fmt.Errorf("db.LatestMigration: unknown engine %q", engine)
+	}
+	names, err := fs.Glob(migrations.FS, engine+"/*.sql")
+	if err != nil {
+		return 0, fmt.Errorf("db.LatestMigration: %w", err)
+	}
+	var latest int64
+	for _, n := range names {
+		base := path.Base(n)
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.ParseInt(num, 10, 64)
+		if !ok || err != nil {
+			return 0, fmt.Errorf("db.LatestMigration: %s is not named NNNNN_what.sql", n)
+		}
+		latest = max(latest, v)
+	}
+	return latest, nil
 }

@@ -477,6 +477,7 @@ func (h initiativePages) photo(w http.ResponseWriter, r *http.Request) error {
 	}
 	f, err := h.svc.Money.OpenPhoto(ph)
 	if err != nil {
+		h.srv.Log.WarnContext(r.Context(), "a photo cannot be read", "photo", ph.PublicID, "err", err)
 		return fmt.Errorf("dialogue: open photo %s: %w", ph.PublicID, err)
 	}
 	defer f.Close()

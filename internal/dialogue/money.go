@@ -3,9 +3,12 @@ package dialogue
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"image"
 	_ "image/jpeg" // decoders for the header check of photos
 	_ "image/png"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -363,7 +366,28 @@ func (s *Money) Photo(ctx context.Context, pid string) (*Photo, string, error) {
 	return ph, ipid, nil
 }
 
-// OpenPhoto opens a photo's stored bytes.
+// OpenPhoto opens a photo's stored bytes. A photo whose row exists and
+// whose file is gone (a restore without its uploads, a deleted file) is a
+// refusal, not found, that says so: dijalog check lists such files.
 func (s *Money) OpenPhoto(ph *Photo) (*os.File, error) {
-	return os.Open(filepath.Join(s.files, filepath.Base(ph.PublicID)))
+	f, err := os.Open(filepath.Join(s.files, filepath.Base(ph.PublicID)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("dialogue: the file of photo %s is missing from the uploads: %w", ph.PublicID, refuse.ErrNotFound)
+	}
+	return f, err
+}
+
+// StoredFiles hands every photo row's file to put: its name in the photo
+// directory, its size and the row (dijalog check; no checksum is kept).
+func (s *Money) StoredFiles(ctx context.Context, put func(name string, size int64, sha256, row string) error) error {
+	photos, err := allPhotos(ctx, s.db)
+	if err != nil {
+		return wrap("StoredFiles", err)
+	}
+	for _, ph := range photos {
+		if err := put(filepath.Base(ph.PublicID), ph.Size, "", fmt.Sprintf("dlg_photos %d, initiative %s", ph.ID, ph.Initiative)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -177,8 +179,31 @@ func (s *Applications) CanReadFile(ctx context.Context, u *auth.User, f *File) (
 	return false, nil
 }
 
-// OpenFile opens the stored bytes of f.
-func (s *Applications) OpenFile(f *File) (*os.File, error) { return os.Open(s.path(f.PublicID)) }
+// OpenFile opens the stored bytes of f. A file whose row exists and whose
+// bytes are gone (a restore without its uploads, a deleted file) is a
+// refusal, not found, that says so: dijalog check lists such files.
+func (s *Applications) OpenFile(f *File) (*os.File, error) {
+	rd, err := os.Open(s.path(f.PublicID))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("grants: the file of attachment %s is missing from the uploads: %w", f.PublicID, refuse.ErrNotFound)
+	}
+	return rd, err
+}
+
+// StoredFiles hands every attachment row's file to put: its name in the
+// attachments directory, size, SHA-256 and the row (dijalog check).
+func (s *Applications) StoredFiles(ctx context.Context, put func(name string, size int64, sha256, row string) error) error {
+	files, err := allFiles(ctx, s.db)
+	if err != nil {
+		return wrap("StoredFiles", err)
+	}
+	for _, f := range files {
+		if err := put(f.PublicID, f.Size, f.SHA256, fmt.Sprintf("grant_files %d, %s %d", f.ID, f.Kind, f.OwnerID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // AddDocument attaches a document to a call (its managers).
 func (s *Applications) AddDocument(ctx context.Context, u *auth.User, c *Call, up Upload, m Meta) error {

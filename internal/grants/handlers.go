@@ -656,6 +656,7 @@ func (h applicationPages) file(w http.ResponseWriter, r *http.Request) error {
 	}
 	rd, err := h.svc.Applications.OpenFile(f)
 	if err != nil {
+		h.srv.Log.WarnContext(r.Context(), "an attachment cannot be read", "file", f.PublicID, "err", err)
 		return err
 	}
 	defer rd.Close()

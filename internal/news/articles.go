@@ -358,6 +358,26 @@ func parseImageRef(a *Article, ref string) {
 // ImagePath is the file of one width of the article's lead image.
 func (s *Articles) ImagePath(name string) string { return filepath.Join(s.uploads, name) }
 
+// StoredFiles hands every width of every article's lead image to put: its
+// name in the uploads directory and the row (dijalog check; the sizes of
+// the re-encoded images are not kept).
+func (s *Articles) StoredFiles(ctx context.Context, put func(name string, size int64, sha256, row string) error) error {
+	rows, err := articleImages(ctx, s.db)
+	if err != nil {
+		return fmt.Errorf("news.StoredFiles: %w", err)
+	}
+	for _, r := range rows {
+		a := &Article{}
+		parseImageRef(a, r.Ref)
+		for _, w := range a.ImageWidths {
+			if err := put(fmt.Sprintf("%s-%d.jpg", a.LeadImage, w), -1, "", fmt.Sprintf("news_articles %d, article %s", r.ID, r.PublicID)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func slugFor(title, pid string) string {
 	base := auth.Slugify(title)
 	if len(base) > 70 {

@@ -232,3 +232,18 @@ func viewsBySlug(ctx context.Context, q db.Querier, slug string) (int64, error) 
 	}
 	return n, err
 }
+
+// articleImage is an article's row id, public id and lead image reference.
+type articleImage struct {
+	ID       int64
+	PublicID string
+	Ref      string // "<stem>:480,960"
+}
+
+// articleImages lists every article with a lead image, in any status.
+func articleImages(ctx context.Context, q db.Querier) ([]articleImage, error) {
+	return db.All(ctx, q, func(r db.Scanner) (articleImage, error) {
+		var a articleImage
+		return a, r.Scan(&a.ID, &a.PublicID, &a.Ref)
+	}, `SELECT id, public_id, lead_image FROM news_articles WHERE lead_image <> '' ORDER BY id`)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -292,4 +293,56 @@ func storedDocs(ctx context.Context, q db.Querier, after int64, n int) ([]Docume
 		ids = append(ids, id)
 	}
 	return docs, ids, rows.Err()
+}
+
+// Drift is a document that is out of step with the records: Missing says
+// a module's source hands it over and the index lacks it; otherwise the
+// index holds it and no record does.
+type Drift struct {
+	Type, ID string
+	Missing  bool
+}
+
+// Drift compares, for every type with a source, the documents the source
+// hands over with those stored, in one transaction (dijalog check). Types
+// without a source are not compared: their records are known only to
+// their module.
+func (x *Index) Drift(ctx context.Context) ([]Drift, error) {
+	var out []Drift
+	err := x.d.InTx(ctx, func(tx *db.Tx) error {
+		for _, s := range x.sources {
+			stored, err := db.All(ctx, tx, db.ScanString, `SELECT doc_id FROM search_docs WHERE doc_type = ?`, s.docType)
+			if err != nil {
+				return err
+			}
+			have := make(map[string]bool, len(stored))
+			for _, id := range stored {
+				have[id] = true
+			}
+			err = s.each(ctx, tx, func(doc Document) error {
+				id := clean(strings.TrimSpace(doc.ID))
+				if !have[id] {
+					out = append(out, Drift{Type: s.docType, ID: id, Missing: true})
+				}
+				delete(have, id)
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("source %s: %w", s.docType, err)
+			}
+			extra := make([]string, 0, len(have))
+			for id := range have {
+				extra = append(extra, id)
+			}
+			slices.Sort(extra)
+			for _, id := range extra {
+				out = append(out, Drift{Type: s.docType, ID: id})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search.Index.Drift: %w", err)
+	}
+	return out, nil
 }

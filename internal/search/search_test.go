@@ -451,3 +451,45 @@ func TestTypoOnlyUnknown(t *testing.T) {
 		}
 	})
 }
+
+// TestDrift: a document a source hands over and the index lacks, and one
+// the index holds and no source hands over, are both found.
+func TestDrift(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		x := New(d)
+		ids := []string{"a", "b", "c"}
+		x.AddSource("organisation", func(ctx context.Context, q db.Querier, put func(Document) error) error {
+			for _, id := range ids {
+				if err := put(Document{Type: "organisation", ID: id, Title: "Udruženje " + id, URL: "/o/" + id}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if _, err := x.Reindex(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// A type without a source is never drift.
+		if err := x.Upsert(ctx, d, Document{Type: "initiative", ID: "i", Title: "Klupa", URL: "/i"}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := x.Drift(ctx); err != nil || len(got) != 0 {
+			t.Fatalf("in step: %v %v", got, err)
+		}
+		if err := x.Delete(ctx, d, "organisation", "b"); err != nil {
+			t.Fatal(err)
+		}
+		ids = []string{"a", "b"} // c's record is gone, its document stays
+		got, err := x.Drift(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []Drift{{Type: "organisation", ID: "b", Missing: true}, {Type: "organisation", ID: "c"}}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Drift (-want +got):\n%s", diff)
+		}
+	})
+}

@@ -249,3 +249,40 @@ func User(t testing.TB, d *db.DB, publicID, email, name string) int64 {
 	}
 	return id
 }
+
+// EmptyDatabase creates an empty PostgreSQL database on the server Main
+// found (for a restore, which empties its schema and so needs a database of
+// its own) and returns its URL, with the search_path of like's URL when it
+// has one. The database is dropped when the test ends.
+func EmptyDatabase(t testing.TB, like string) string {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", PostgresDSN(t))
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "dijalog_test_" + hex.EncodeToString(b[:])
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		t.Fatalf("dbtest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("dbtest: drop database %s: %v", name, err)
+		}
+		admin.Close()
+	})
+	u, err := url.Parse(PostgresDSN(t))
+	if err != nil {
+		t.Fatalf("dbtest: parse %q: %v", PostgresDSN(t), err)
+	}
+	u.Path = "/" + name
+	q := u.Query()
+	if l, err := url.Parse(like); err == nil && l.Query().Get("search_path") != "" {
+		q.Set("search_path", l.Query().Get("search_path"))
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
