@@ -17,7 +17,6 @@ import (
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
 	"github.com/dijalog/dijalog/internal/refuse"
-	"github.com/dijalog/dijalog/internal/translit"
 )
 
 // invisible reports characters that show nothing but can hide or reorder
@@ -330,12 +329,12 @@ func (n *notifier) message(to, locale, token, title, path string, c *Comment) ma
 	if title == "" {
 		title = n.baseURL + "/" + locale + path
 	}
-	author := translit.ForScript(c.AuthorName, p.Script())
+	author := p.Show(c.AuthorName)
 	body := c.Body
 	if utf8.RuneCountInString(body) > 1000 {
 		body = string([]rune(body)[:1000]) + "…"
 	}
-	body = translit.ForScript(body, p.Script())
+	body = p.Show(body)
 	subject := p.T("comments.mail.subject", "title", title)
 	text := p.T("comments.mail.text", "name", author, "title", title) + "\n\n" + body + "\n\n" +
 		p.T("comments.mail.open", "link", link) + "\n\n-- \n" + p.T("comments.mail.footer", "unfollow", unfollow) + "\n"

@@ -9,7 +9,6 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
-	"github.com/dijalog/dijalog/internal/translit"
 )
 
 // Outbox is what the service needs of the mail outbox (internal/mail):
@@ -62,7 +61,7 @@ func (s *core) notify(ctx context.Context, tx *db.Tx, u *auth.User, x *Initiativ
 // followMail is the notice to a follower, in the follower's language and
 // script.
 func (s *core) followMail(p *i18n.Printer, x *Initiative, kind, note string, percent int) mail.Message {
-	script := func(t string) string { return translit.ForScript(t, p.Script()) }
+	script := p.Show
 	title := script(x.Title)
 	link := s.baseURL + "/" + p.Code() + "/initiatives/" + x.PublicID
 	var subject, lead string

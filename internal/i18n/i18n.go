@@ -7,6 +7,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"html"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"sort"
@@ -456,6 +458,10 @@ func (p *Printer) format(v any) string {
 		return p.Decimal(x, 2)
 	case time.Time:
 		return p.Date(x)
+	case template.HTML:
+		// A text marked up by ShowHTML: its words, without the
+		// <span lang> (the message is escaped as a whole).
+		return html.UnescapeString(stripTags(string(x)))
 	case fmt.Stringer:
 		return x.String()
 	}
@@ -523,3 +529,23 @@ func (p *Printer) DateTime(t time.Time) string {
 
 // Autonym is the language's own name for the switcher ("Bosanski", "Српски").
 func (p *Printer) Autonym() string { return p.T("locale.autonym") }
+
+// stripTags removes the tags of a small HTML text made by ShowHTML.
+func stripTags(s string) string {
+	if strings.IndexByte(s, '<') < 0 {
+		return s
+	}
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

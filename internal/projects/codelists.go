@@ -2,14 +2,19 @@ package projects
 
 import (
 	"embed"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/dijalog/dijalog/internal/i18n"
+	"github.com/dijalog/dijalog/internal/translit"
 )
 
-//go:embed codelists/*.xml
+//go:embed codelists/*.xml codelists/names.json
 var codelistFS embed.FS
 
 // Code is one entry of an IATI codelist.
@@ -68,7 +73,14 @@ type xmlCodelist struct {
 type Codelists struct {
 	ActivityStatus, OrganisationRole, TransactionType, DocumentCategory *Codelist
 	Sector, SDG, Currency, OrganisationType, Country                    *Codelist
+	// names are the DAC sector and SDG names in bs, hr, sr-Latn, mk and
+	// sq (codelists/names.json; English is the codelists' own).
+	names codeNames
 }
+
+// codeNames are translated names: kind ("sector", "sdg") → code →
+// locale → name.
+type codeNames map[string]map[string]map[string]string
 
 var loadCodelists = sync.OnceValues(func() (*Codelists, error) {
 	load := func(name string) (*Codelist, error) {
@@ -110,8 +122,79 @@ var loadCodelists = sync.OnceValues(func() (*Codelists, error) {
 		}
 		*f.dst = c
 	}
+	b, err := codelistFS.ReadFile("codelists/names.json")
+	if err != nil {
+		return nil, fmt.Errorf("projects: codelist names: %w", err)
+	}
+	if err := json.Unmarshal(b, &cl.names); err != nil {
+		return nil, fmt.Errorf("projects: codelists/names.json: %w", err)
+	}
 	return &cl, nil
 })
+
+// translated is the name of code of kind in locale: sr-Cyrl is made
+// from sr-Latn; "" when there is none.
+func (cl *Codelists) translated(kind, code, locale string) string {
+	if locale == i18n.SerbianCyrillic {
+		return translit.ToCyrillic(cl.names[kind][code][i18n.SerbianLatin])
+	}
+	return cl.names[kind][code][locale]
+}
+
+// SectorName is the name of a DAC 5 sector code (or a 3-digit DAC
+// category) in the reader's locale. English pages show the codelist's
+// name; other locales its translation, else the translation of the
+// code's category (its first three digits: "Government & Civil
+// Society-general" for an untranslated 151xx code), and never English:
+// a code with neither is shown as the code itself.
+func (cl *Codelists) SectorName(code, locale string) string {
+	if locale == i18n.English {
+		if i, ok := cl.Sector.index[code]; ok {
+			return cl.Sector.Items[i].Name
+		}
+		if n := cl.names["category"][code]["en"]; n != "" {
+			return n
+		}
+		if len(code) == 5 {
+			if n := cl.names["category"][code[:3]]["en"]; n != "" {
+				return n
+			}
+		}
+		return code
+	}
+	if !i18n.Supported(locale) {
+		locale = i18n.Default
+	}
+	if n := cl.translated("sector", code, locale); n != "" {
+		return n
+	}
+	if len(code) == 5 {
+		if n := cl.translated("sector", code[:3], locale); n != "" {
+			return n
+		}
+	}
+	return code
+}
+
+// SDGName is the name of sustainable development goal g in the reader's
+// locale, without the codelist's "Goal 16. " prefix (the UN's own
+// wording in each language).
+func (cl *Codelists) SDGName(g int, locale string) string {
+	code := strconv.Itoa(g)
+	if locale != i18n.English {
+		if !i18n.Supported(locale) {
+			locale = i18n.Default
+		}
+		if n := cl.translated("sdg", code, locale); n != "" {
+			return n
+		}
+	}
+	l := cl.SDG.Label(code)
+	if _, rest, ok := strings.Cut(l, ". "); ok && strings.HasPrefix(l, "Goal ") {
+		return rest
+	}
+	return l
+}
 
 // LoadCodelists returns the embedded IATI codelists.
 func LoadCodelists() (*Codelists, error) { return loadCodelists() }

@@ -430,10 +430,10 @@ func (h *handlers) formData(r *http.Request, f *web.Form, p *Project) (formPage,
 	}
 	for _, c := range h.svc.cl.SDG.Active() {
 		n, _ := strconv.Atoi(c.Code)
-		d.SDGs = append(d.SDGs, option{Value: c.Code, Label: c.Code + ". " + sdgLabel(h.svc.cl, n)})
+		d.SDGs = append(d.SDGs, option{Value: c.Code, Label: c.Code + ". " + h.svc.cl.SDGName(n, pr.Code())})
 	}
 	for _, c := range usedSectors {
-		d.Sectors = append(d.Sectors, option{Value: c, Label: h.svc.cl.Sector.Label(c)})
+		d.Sectors = append(d.Sectors, option{Value: c, Label: h.svc.cl.SectorName(c, pr.Code())})
 	}
 	lsgs, err := h.svc.places.LSGs(ctx)
 	if err != nil {

@@ -58,8 +58,21 @@ const placesTTL = time.Hour
 
 // filterChoices are the place options of the list's filter form.
 type filterChoices struct {
-	lsgs    []option
-	regions []option
+	lsgs    []placeOption
+	regions []placeOption
+}
+
+// placeOption is a place of a filter, named in the reader's locale when
+// the page is built (the choices are shared by every locale).
+type placeOption struct{ Code, Lat, Cyr string }
+
+// placeOptions names the places of a filter for pr, value selected.
+func placeOptions(pr *i18n.Printer, ps []placeOption, value string) []option {
+	out := make([]option, len(ps))
+	for i, p := range ps {
+		out[i] = option{Value: p.Code, Label: pr.Name(p.Lat, p.Cyr), Selected: value != "" && p.Code == value}
+	}
+	return out
 }
 
 // Register adds the registry's pages and API:
@@ -202,7 +215,7 @@ type listRow struct {
 	Status   string
 	Budget   string
 	Period   string
-	Donors   string
+	Donors   []string
 	LSGs     []placeLink
 }
 
@@ -263,17 +276,17 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d.LSGs = selected(ch.lsgs, f.LSG)
-	d.Regions = selected(ch.regions, f.Region)
+	d.LSGs = placeOptions(pr, ch.lsgs, f.LSG)
+	d.Regions = placeOptions(pr, ch.regions, f.Region)
 	donors, err := h.svc.Donors(ctx)
 	if err != nil {
 		return err
 	}
 	for _, n := range donors {
-		d.Donors = append(d.Donors, option{Value: n, Label: n, Selected: orgKey(n) == orgKey(f.Donor) && f.Donor != ""})
+		d.Donors = append(d.Donors, option{Value: n, Label: pr.Show(n), Selected: orgKey(n) == orgKey(f.Donor) && f.Donor != ""})
 	}
 	for _, c := range usedSectors {
-		d.Sectors = append(d.Sectors, option{Value: c, Label: c + " " + h.svc.cl.Sector.Label(c), Selected: c == f.Sector})
+		d.Sectors = append(d.Sectors, option{Value: c, Label: c + " " + h.svc.cl.SectorName(c, pr.Code()), Selected: c == f.Sector})
 	}
 	for i := 1; i <= 6; i++ {
 		d.Statuses = append(d.Statuses, option{Value: strconv.Itoa(i), Label: pr.T("projects.status." + strconv.Itoa(i)), Selected: i == f.Status})
@@ -322,7 +335,7 @@ func (h *handlers) makeChoices(ctx context.Context, all []places.Place) *filterC
 	ch := &filterChoices{}
 	regions := map[string]bool{}
 	for _, p := range all {
-		ch.lsgs = append(ch.lsgs, option{Value: p.Code, Label: p.NameLat})
+		ch.lsgs = append(ch.lsgs, placeOption{Code: p.Code, Lat: p.NameLat, Cyr: p.NameCyr})
 		for _, c := range []string{p.EntityCode, p.CantonCode} {
 			if c != "" {
 				regions[c] = true
@@ -330,24 +343,14 @@ func (h *handlers) makeChoices(ctx context.Context, all []places.Place) *filterC
 		}
 	}
 	sort.Slice(ch.lsgs, func(i, j int) bool {
-		return translit.Fold(ch.lsgs[i].Label).Search < translit.Fold(ch.lsgs[j].Label).Search
+		return translit.Fold(ch.lsgs[i].Lat).Search < translit.Fold(ch.lsgs[j].Lat).Search
 	})
 	for _, c := range sortedKeys(regions) {
 		if p, err := h.svc.places.ByCode(ctx, c); err == nil {
-			ch.regions = append(ch.regions, option{Value: c, Label: p.NameLat})
+			ch.regions = append(ch.regions, placeOption{Code: c, Lat: p.NameLat, Cyr: p.NameCyr})
 		}
 	}
 	return ch
-}
-
-// selected copies options with the one of value selected.
-func selected(opts []option, value string) []option {
-	out := make([]option, len(opts))
-	for i, o := range opts {
-		o.Selected = value != "" && o.Value == value
-		out[i] = o
-	}
-	return out
 }
 
 // usedSectors are the DAC codes offered in the filter: those of
@@ -357,7 +360,7 @@ var usedSectors = []string{"15110", "15112", "15150", "15151", "15160", "15170",
 func (h *handlers) row(pr *i18n.Printer, p *Project, names map[string]places.Place) listRow {
 	t, fb := p.TextFor(pr.Code())
 	row := listRow{P: p, Title: t.Title, Fallback: fb, Status: pr.T("projects.status." + strconv.Itoa(p.Status)),
-		Budget: budgetText(pr, p, true), Period: period(p), Donors: strings.Join(p.Donors(), ", ")}
+		Budget: budgetText(pr, p, true), Period: period(pr, p), Donors: p.Donors()}
 	for _, l := range p.Locations {
 		if pl, ok := names[l.Place]; ok {
 			row.LSGs = append(row.LSGs, placeLink{Code: pl.Code, Name: pl.NameLat, NameCyr: pl.NameCyr})
@@ -366,13 +369,15 @@ func (h *handlers) row(pr *i18n.Printer, p *Project, names map[string]places.Pla
 	return row
 }
 
-func period(p *Project) string {
+// period is the project's period as months ("01/2025 – 06/2026"), each
+// month kept on one line.
+func period(pr *i18n.Printer, p *Project) string {
 	s, e := p.Start(), p.End()
 	short := func(d string) string {
 		if len(d) >= 7 {
-			return d[:7]
+			d = d[:7]
 		}
-		return d
+		return strings.ReplaceAll(pr.DateText(d), " ", "\u00a0")
 	}
 	switch {
 	case s != "" && e != "":
@@ -540,13 +545,13 @@ func (h *handlers) detailCodes(pr *i18n.Printer, p *Project, d *detailPage) {
 		}
 	}
 	for _, s := range p.Sectors {
-		d.Sectors = append(d.Sectors, option{Value: s, Label: h.svc.cl.Sector.Label(s)})
+		d.Sectors = append(d.Sectors, option{Value: s, Label: h.svc.cl.SectorName(s, pr.Code())})
 	}
 	for _, c := range p.Acquis {
 		d.Acquis = append(d.Acquis, acquisLabel(pr, c))
 	}
 	for _, g := range p.SDGs {
-		d.SDGs = append(d.SDGs, option{Value: strconv.Itoa(g), Label: sdgLabel(h.svc.cl, g)})
+		d.SDGs = append(d.SDGs, option{Value: strconv.Itoa(g), Label: h.svc.cl.SDGName(g, pr.Code())})
 	}
 }
 
@@ -561,7 +566,7 @@ func (h *handlers) detailPlaces(ctx context.Context, pr *i18n.Printer, p *Projec
 		}
 		d.LSGs = append(d.LSGs, placeLink{Code: pl.Code, Name: pl.NameLat, NameCyr: pl.NameCyr})
 		if sh, ok := shapeOf[pl.Code]; ok {
-			regions[sh] = chart.Region{Label: pl.NameLat, Mark: true, Href: "/" + pr.Code() + "/places/" + pl.Code, Value: 1}
+			regions[sh] = chart.Region{Label: pr.Name(pl.NameLat, pl.NameCyr), Mark: true, Href: "/" + pr.Code() + "/places/" + pl.Code, Value: 1}
 		}
 	}
 	if len(regions) > 0 {
@@ -578,7 +583,7 @@ func detailTargets(pr *i18n.Printer, p *Project, d *detailPage) {
 		row := targetRow{T: tg, Percent: tg.Percent()}
 		var hist []string
 		for _, a := range tg.Actuals {
-			hist = append(hist, a.Date+": "+pr.Int(a.Value))
+			hist = append(hist, pr.ShortDateText(a.Date)+": "+pr.Int(a.Value))
 		}
 		row.History = strings.Join(hist, "; ")
 		val := 0.0
@@ -587,7 +592,7 @@ func detailTargets(pr *i18n.Printer, p *Project, d *detailPage) {
 			val = float64(a.Value)
 		}
 		d.Targets = append(d.Targets, row)
-		items = append(items, chart.Item{Label: tg.Label, Value: val, Display: pr.T("projects.target.of", "actual", orDash(row.Latest), "target", pr.Int(tg.Target))})
+		items = append(items, chart.Item{Label: pr.Show(tg.Label), Value: val, Display: pr.T("projects.target.of", "actual", orDash(row.Latest), "target", pr.Int(tg.Target))})
 		targets = append(targets, float64(tg.Target))
 	}
 	if len(items) > 0 {
@@ -605,15 +610,6 @@ func budgetText(pr *i18n.Printer, p *Project, whole bool) string {
 		return pr.T("projects.budget.unknown")
 	}
 	return p.Budget.Format(pr, whole)
-}
-
-// sdgLabel is the goal's name without the codelist's "Goal 16. " prefix.
-func sdgLabel(cl *Codelists, g int) string {
-	l := cl.SDG.Label(strconv.Itoa(g))
-	if _, rest, ok := strings.Cut(l, ". "); ok && strings.HasPrefix(l, "Goal ") {
-		return rest
-	}
-	return l
 }
 
 func orDash(s string) string {
@@ -760,13 +756,19 @@ func (h *handlers) dashboardPage(ctx context.Context, pr *i18n.Printer, d *Dashb
 	p.Unconverted = strings.Join(unconverted, "; ")
 	desc := pr.T("projects.dash.chart_desc", "currency", cur)
 	var items []chart.Item
-	p.Donors, items = f.rows(d.ByDonor, "projects.dash.no_donor", 12)
+	names := h.placeNames(ctx)
+	p.Donors, items = f.rows(d.ByDonor, "projects.dash.no_donor", 12, func(b Bucket) string { return pr.Show(b.Label) })
 	p.DonorChart = chart.Bar(pr.T("projects.dash.by_donor"), desc, items)
-	p.Sectors, items = f.rows(d.BySector, "projects.dash.no_sector", 12)
+	p.Sectors, items = f.rows(d.BySector, "projects.dash.no_sector", 12, func(b Bucket) string { return h.svc.cl.SectorName(b.Key, pr.Code()) })
 	p.SectorChart = chart.Bar(pr.T("projects.dash.by_sector"), desc, items)
-	p.Years, items = f.rows(d.ByYear, "projects.dash.no_year", 40)
+	p.Years, items = f.rows(d.ByYear, "projects.dash.no_year", 40, nil)
 	p.YearChart = chart.Bar(pr.T("projects.dash.by_year"), desc, items)
-	p.LSGs, _ = f.rows(d.ByLSG, "projects.dash.no_lsg", 0)
+	p.LSGs, _ = f.rows(d.ByLSG, "projects.dash.no_lsg", 0, func(b Bucket) string {
+		if pl, ok := names[b.Key]; ok {
+			return pr.Name(pl.NameLat, pl.NameCyr)
+		}
+		return b.Label
+	})
 	f.yearCharts(p, d)
 	h.dashMap(ctx, f, p, d, measure)
 	return p
@@ -782,12 +784,16 @@ func (f dashFormat) text(minor int64) string   { return money.New(minor, f.cur).
 func (f dashFormat) major(minor int64) float64 { return money.New(minor, f.cur).Major() }
 
 // rows are the table rows of buckets (none names the bucket without a
-// key) and the chart items of the first limit.
-func (f dashFormat) rows(bs []Bucket, none string, limit int) ([]dashRow, []chart.Item) {
+// key; name, when not nil, names the others in the reader's language and
+// script) and the chart items of the first limit.
+func (f dashFormat) rows(bs []Bucket, none string, limit int, name func(Bucket) string) ([]dashRow, []chart.Item) {
 	var rows []dashRow
 	var items []chart.Item
 	for i, b := range bs {
 		label := b.Label
+		if name != nil {
+			label = name(b)
+		}
 		if b.Key == "" {
 			label = f.pr.T(none)
 		}
@@ -816,8 +822,8 @@ func (f dashFormat) yearCharts(p *dashPage, d *Dashboard) {
 	p.LineChart = chart.Line(pr.T("projects.dash.count_by_year"), pr.T("projects.dash.count_desc"), labels, []chart.Series{{Name: pr.T("projects.dash.count"), Values: counts}})
 	series := make([]chart.Series, len(d.DonorKeys)+1)
 	for i, k := range d.DonorKeys {
-		series[i].Name = k
-		p.StackHead = append(p.StackHead, k)
+		series[i].Name = pr.Show(k)
+		p.StackHead = append(p.StackHead, series[i].Name)
 	}
 	series[len(d.DonorKeys)].Name = pr.T("projects.dash.other_donors")
 	p.StackHead = append(p.StackHead, series[len(d.DonorKeys)].Name)
@@ -849,8 +855,8 @@ func (h *handlers) dashMap(ctx context.Context, f dashFormat, p *dashPage, d *Da
 		if measure == "capita" {
 			v, disp = f.perCapita(v, pl)
 		}
-		regions[shape] = chart.Region{Label: pl.NameLat, Value: v, Display: disp, Href: "/" + pr.Code() + "/places/" + code}
-		p.MapRows = append(p.MapRows, dashRow{Label: pl.NameLat, Value: disp, Count: b.Count, Key: code, Minor: b.Minor})
+		regions[shape] = chart.Region{Label: pr.Name(pl.NameLat, pl.NameCyr), Value: v, Display: disp, Href: "/" + pr.Code() + "/places/" + code}
+		p.MapRows = append(p.MapRows, dashRow{Label: pr.Name(pl.NameLat, pl.NameCyr), Value: disp, Count: b.Count, Key: code, Minor: b.Minor})
 	}
 	sort.Slice(p.MapRows, func(i, j int) bool {
 		return translit.Fold(p.MapRows[i].Label).Search < translit.Fold(p.MapRows[j].Label).Search

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/i18n"
-	"github.com/dijalog/dijalog/internal/translit"
 )
 
 //go:embed all:templates
@@ -370,25 +369,23 @@ func (v *View) LanguageMenu() template.HTML {
 // Local converts t to the platform's display time zone.
 func (v *View) Local(t time.Time) time.Time { return t.In(v.r.zone) }
 
-// Script shows Serbian text in the reader's script (Cyrillic for sr-Cyrl,
-// Latin for sr-Latn); other locales see the text as written.
-func (v *View) Script(s string) string {
-	switch v.Code() {
-	case i18n.SerbianCyrillic:
-		return translit.ForScript(s, "Cyrl")
-	case i18n.SerbianLatin:
-		return translit.ForScript(s, "Latn")
-	}
-	return s
-}
+// Script shows a text that a person wrote in the reader's script
+// (Cyrillic for sr-Cyrl, Latin for sr-Latn; other locales see the text as
+// written), and marks it with its language when that is not the page's:
+// English or Albanian text is neither transliterated nor read as Serbian
+// (see i18n.Printer.Show and LangOf). In an attribute or the <title> the
+// mark is dropped by html/template and the text stays.
+func (v *View) Script(s string) template.HTML { return v.ShowHTML(s) }
 
-// Name picks the Latin or Cyrillic form of a name for the reader: Cyrillic
-// for sr-Cyrl and mk, Latin otherwise.
-func (v *View) Name(latin, cyrillic string) string {
-	if cyrillic != "" && (v.Code() == i18n.SerbianCyrillic || v.Code() == i18n.Macedonian) {
-		return cyrillic
+// LangNote is a short note, in the page's language, that a longer text
+// (a decision, a description, minutes) is written in another language,
+// with that language's name; empty when it is in the page's language.
+func (v *View) LangNote(s string) template.HTML {
+	l := v.LangOf(s)
+	if l == "" {
+		return ""
 	}
-	return latin
+	return template.HTML(`<p class="lang-note">` + template.HTMLEscapeString(v.T("lang.note", "language", v.T("lang.name."+l))) + `</p>`)
 }
 
 func stripLocale(p string) string {
