@@ -15,6 +15,7 @@ import (
 	"github.com/dijalog/dijalog/internal/news"
 	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/search"
+	"github.com/dijalog/dijalog/internal/web"
 )
 
 // newsWiring holds the news, newsletter and events services.
@@ -33,14 +34,14 @@ type newsDirectory struct{ a *App }
 
 func (d newsDirectory) LSGName(r *http.Request, code string) string {
 	if p, err := d.a.Places.ByCode(r.Context(), code); err == nil {
-		return p.NameLat
+		return d.a.Cat.Printer(web.StateOf(r).Locale).Name(p.NameLat, p.NameCyr)
 	}
 	return code
 }
 
 func (d newsDirectory) OrgName(r *http.Request, pid string) string {
 	if o, err := d.a.Auth.Organisation(r.Context(), pid); err == nil {
-		return o.Name
+		return d.a.Cat.Printer(web.StateOf(r).Locale).Show(o.Name)
 	}
 	return pid
 }

@@ -44,7 +44,7 @@ func (h initiativePages) moneyHistory(r *http.Request, p *Platform, x *Initiativ
 				row.What += " — " + scriptOf(pr, e.Note)
 			}
 		case "disbursement":
-			row.What = pr.T("dialogue.history.disbursement", "amount", show(e.Amount), "date", e.Date)
+			row.What = pr.T("dialogue.history.disbursement", "amount", show(e.Amount), "date", pr.ShortDateText(e.Date))
 		case "cofinanced":
 			row.What = pr.T("dialogue.history.cofinanced", "amount", show(e.Amount), "cost", show(x.Cost))
 		case "item":

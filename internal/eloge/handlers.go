@@ -79,10 +79,7 @@ func (h *Handlers) lsgName(ctx context.Context, code, lang string) string {
 	if err != nil {
 		return code
 	}
-	if (lang == "sr-Cyrl" || lang == "mk") && p.NameCyr != "" {
-		return p.NameCyr
-	}
-	return p.NameLat
+	return h.srv.Cat.Printer(lang).Name(p.NameLat, p.NameCyr)
 }
 
 // ---- public ----

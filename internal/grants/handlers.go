@@ -165,7 +165,7 @@ func (f *Fmt) Rate(r RateUsed) string {
 	if r.Date == "" {
 		return f.p.T("grants.dash.rate_fixed", "rate", v, "currency", r.Currency)
 	}
-	return f.p.T("grants.dash.rate_of", "rate", v, "currency", r.Currency, "date", r.Date)
+	return f.p.T("grants.dash.rate_of", "rate", v, "currency", r.Currency, "date", f.p.ShortDateText(r.Date))
 }
 
 // Whole is an amount in whole units without the currency, for a headline
@@ -186,14 +186,21 @@ func (f *Fmt) Decimal(minor int64, cur string) string {
 // When is a date and time to the second in the display zone.
 func (f *Fmt) When(t time.Time) string {
 	l := t.In(f.zone)
-	return f.p.T("date.time", "date", f.p.ShortDate(l), "time", l.Format("15:04:05"))
+	return f.p.T("date.time", "date", f.p.Date(l), "time", l.Format("15:04"))
+}
+
+// Stamp is When with seconds, for the receipt of a submission (the
+// exact moment it was received).
+func (f *Fmt) Stamp(t time.Time) string {
+	l := t.In(f.zone)
+	return f.p.T("date.time", "date", f.p.Date(l), "time", l.Format("15:04:05"))
 }
 
 // ISO is a machine-readable time for <time datetime>.
 func (f *Fmt) ISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // Zone is the display zone's name.
-func (f *Fmt) Zone() string { return f.zone.String() }
+func (f *Fmt) Zone() string { return f.p.Zone(f.zone.String()) }
 
 // Pct formats tenths of a percent.
 func (f *Fmt) Pct(tenths int) string { return f.p.Decimal(float64(tenths)/10, 1) + " %" }

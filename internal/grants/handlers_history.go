@@ -44,9 +44,9 @@ func (h awardPages) moneyHistory(r *http.Request, w *Award, lsgNames map[string]
 			row.After = e.Amount.Format(pr, false)
 		case "contract":
 			row.What = pr.T("grants.history.contract")
-			row.Before, row.After = e.Before, e.After
+			row.Before, row.After = pr.Dates(e.Before), pr.Dates(e.After)
 		case "instalment", "paid":
-			row.What = pr.T("grants.history."+e.Action, "amount", e.Amount.Format(pr, false), "due", e.DueOn)
+			row.What = pr.T("grants.history."+e.Action, "amount", e.Amount.Format(pr, false), "due", pr.ShortDateText(e.DueOn))
 			row.Before, row.After = amount(e.Before), amount(e.After)
 		}
 		out = append(out, row)

@@ -468,14 +468,16 @@ func (p *Printer) format(v any) string {
 	return fmt.Sprint(v)
 }
 
-// Int formats an integer with the locale's grouping separator.
+// Int formats an integer with the locale's grouping separator, from
+// four digits on in every locale ("5.000" beside "14.000", not "5000":
+// one rule for every amount on a page).
 func (p *Printer) Int(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	if neg {
 		s = s[1:]
 	}
-	if len(s) > 4 || (len(s) == 4 && p.code == English) {
+	if len(s) >= 4 {
 		sep := p.T("num.group")
 		var b strings.Builder
 		pre := len(s) % 3

@@ -137,7 +137,7 @@ func TestFormats(t *testing.T) {
 	}{
 		{English, c.Printer(English).Int(1234567), "1,234,567"},
 		{Bosnian, c.Printer(Bosnian).Int(1234567), "1.234.567"},
-		{Bosnian, c.Printer(Bosnian).Int(1234), "1234"},
+		{Bosnian, c.Printer(Bosnian).Int(1234), "1.234"},
 		{English, c.Printer(English).Int(-1234), "−1,234"},
 		{Bosnian, c.Printer(Bosnian).Decimal(42632.5, 2), "42.632,50"},
 		{English, c.Printer(English).Decimal(0.25, 2), "0.25"},

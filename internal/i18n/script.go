@@ -2,7 +2,9 @@ package i18n
 
 import (
 	"fmt"
+	"html"
 	"html/template"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -170,4 +172,63 @@ func (p *Printer) ShortDateText(s string) string {
 		}
 	}
 	return p.DateText(s)
+}
+
+// ShowMarkup is Show for a text already rendered to HTML (minutes
+// written in Markdown): the text between the tags is shown in the
+// reader's script, the tags and character references are left as they
+// are. The language is judged on the whole text.
+func (p *Printer) ShowMarkup(h template.HTML) template.HTML {
+	s := string(h)
+	plain := html.UnescapeString(stripTags(s))
+	if p.Show(plain) == plain {
+		return h // nothing to convert, or a language that is not converted
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/2)
+	for s != "" {
+		i := strings.IndexAny(s, "<&")
+		if i < 0 {
+			b.WriteString(p.Show(s))
+			break
+		}
+		b.WriteString(p.Show(s[:i]))
+		end := byte('>')
+		if s[i] == '&' {
+			end = ';'
+		}
+		j := strings.IndexByte(s[i:], end)
+		if j < 0 {
+			b.WriteString(s[i:])
+			break
+		}
+		b.WriteString(s[i : i+j+1])
+		s = s[i+j+1:]
+	}
+	return template.HTML(b.String())
+}
+
+// Zone names a time zone (an IANA name such as "Europe/Sarajevo") for
+// people: "vrijeme u Sarajevu", "Sarajevo time"; a zone the catalogue
+// does not name is shown by its city.
+func (p *Printer) Zone(name string) string {
+	if m, ok := p.msgs["zone."+name]; ok {
+		return m.Other
+	}
+	if _, city, ok := strings.Cut(name, "/"); ok {
+		return strings.ReplaceAll(city, "_", " ")
+	}
+	return name
+}
+
+var isoDateRe = regexp.MustCompile(`\b(19|20)\d\d-[01]\d-[0-3]\d\b`)
+
+// Dates shows the ISO dates ("2026-06-01") in a line the platform wrote
+// for people (a contract's "number start – end", an entry of a history)
+// in the locale's numeric form.
+func (p *Printer) Dates(s string) string {
+	if strings.IndexByte(s, '-') < 0 {
+		return s
+	}
+	return isoDateRe.ReplaceAllStringFunc(s, p.ShortDateText)
 }

@@ -140,10 +140,13 @@ func Parse(s, currency string) (Amount, error) {
 }
 
 // Format shows the amount in the reader's locale: "42.632,50 BAM",
-// "42,632.50 EUR". Whole amounts omit the decimals when whole is true.
+// "42,632.50 EUR", "5.000 BAM". The one rule of the platform: cents are
+// shown only when there are some ("5.000 BAM", not "5.000,00 BAM"), and
+// when whole is true the amount is rounded to whole units (headline
+// figures).
 func (a Amount) Format(p *i18n.Printer, whole bool) string {
 	exp := Exponent(a.Currency)
-	if whole || exp == 0 {
+	if whole || exp == 0 || a.Minor%int64(math.Pow10(exp)) == 0 {
 		major := a.Minor
 		if exp > 0 {
 			d := int64(math.Pow10(exp))

@@ -130,7 +130,7 @@ func (g *generator) project(i int) *Project {
 		Kind: KindProject, Status: status, DefaultLang: "bs", PlannedStart: start, PlannedEnd: end,
 		Budget: money.New(minor, d.currency), Sectors: []string{sector}, Locations: locs,
 		Texts: []Text{
-			{Lang: "bs", Title: strings.ReplaceAll(t[0], "{lsg}", where), Summary: fmt.Sprintf("Projekat finansira %s. Provodi se u periodu %s – %s.", d.name, start[:7], end[:7])},
+			{Lang: "bs", Title: strings.ReplaceAll(t[0], "{lsg}", where), Summary: fmt.Sprintf("Projekat finansira %s. Provodi se od %s do %s.", d.name, monthBS(start), monthBS(end))},
 			{Lang: "en", Title: strings.ReplaceAll(t[1], "{lsg}", whereEN)},
 		},
 		Orgs:     []Org{{Role: RoleFunding, Name: d.name, Ref: d.ref, Type: d.typ, OrgID: g.org(d.name)}},
@@ -189,6 +189,14 @@ func (g *generator) places(k int) ([]Location, places.Place) {
 		locs = append(locs, Location{Place: p.Code})
 	}
 	return locs, first
+}
+
+// monthBS names the month of an ISO date in Bosnian ("aprila 2012."),
+// as a person writes it in a summary.
+func monthBS(iso string) string {
+	months := [...]string{"januara", "februara", "marta", "aprila", "maja", "juna", "jula", "augusta", "septembra", "oktobra", "novembra", "decembra"}
+	m, _ := strconv.Atoi(iso[5:7])
+	return months[(m+11)%12] + " " + iso[:4] + "."
 }
 
 // period draws the start (2008-2026) and a length of six months to four

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -500,7 +501,7 @@ func (h *handlers) detailValue(ctx context.Context, pr *i18n.Printer, p *Project
 	case n.Rate.Date == "":
 		d.ValueEUR = pr.T("projects.detail.value_eur_peg", "value", value, "rate", pr.Decimal(n.Rate.PerEUR, 5), "currency", n.Rate.Currency)
 	default:
-		d.ValueEUR = pr.T("projects.detail.value_eur", "value", value, "rate", pr.Decimal(n.Rate.PerEUR, 4), "currency", n.Rate.Currency, "date", n.Rate.Date)
+		d.ValueEUR = pr.T("projects.detail.value_eur", "value", value, "rate", pr.Decimal(n.Rate.PerEUR, 4), "currency", n.Rate.Currency, "date", pr.ShortDateText(n.Rate.Date))
 	}
 	return nil
 }
@@ -570,7 +571,23 @@ func (h *handlers) detailPlaces(ctx context.Context, pr *i18n.Printer, p *Projec
 		}
 	}
 	if len(regions) > 0 {
+		h.nameShapes(ctx, pr, regions, names)
 		d.Map = chart.Map(pr.T("projects.detail.map"), pr.N("projects.detail.map_desc", len(d.LSGs)), regions, true)
+	}
+}
+
+// nameShapes names the map's other LSGs for the reader (the boundary
+// data names them in Latin letters, in their 2013 form): a region without
+// a value (NaN) only gives its shape a name.
+func (h *handlers) nameShapes(ctx context.Context, pr *i18n.Printer, regions map[string]chart.Region, names map[string]places.Place) {
+	geo, _ := h.geoJoin(ctx)
+	for shape, code := range geo {
+		if _, ok := regions[shape]; ok {
+			continue
+		}
+		if pl, ok := names[code]; ok {
+			regions[shape] = chart.Region{Label: pr.Name(pl.NameLat, pl.NameCyr), Value: math.NaN()}
+		}
 	}
 }
 
@@ -746,7 +763,7 @@ func (h *handlers) dashboardPage(ctx context.Context, pr *i18n.Printer, d *Dashb
 		if rt.Date == "" {
 			p.Rates = append(p.Rates, pr.T("projects.dash.rate_peg", "currency", rt.Currency, "rate", pr.Decimal(rt.PerEUR, 5)))
 		} else {
-			p.Rates = append(p.Rates, pr.T("projects.dash.rate", "currency", rt.Currency, "rate", pr.Decimal(rt.PerEUR, 4), "date", rt.Date))
+			p.Rates = append(p.Rates, pr.T("projects.dash.rate", "currency", rt.Currency, "rate", pr.Decimal(rt.PerEUR, 4), "date", pr.ShortDateText(rt.Date)))
 		}
 	}
 	var unconverted []string
@@ -865,6 +882,7 @@ func (h *handlers) dashMap(ctx context.Context, f dashFormat, p *dashPage, d *Da
 	if measure == "capita" {
 		title, digits = pr.T("projects.dash.map_capita", "currency", cur), 2
 	}
+	h.nameShapes(ctx, pr, regions, names)
 	p.Map = chart.Map(title, pr.T("projects.dash.map_desc"), regions, false)
 	bounds := chart.Bounds(regions)
 	prev := 0.0

@@ -99,9 +99,9 @@ func (h *handlers) txText(pr *i18n.Printer, line string) string {
 	if err != nil {
 		return line
 	}
-	out := f[1] + " · " + txLabel(pr, h.svc.cl, typ) + " · " + amountText(pr, f[2]+" "+f[3])
+	out := pr.ShortDateText(f[1]) + " · " + txLabel(pr, h.svc.cl, typ) + " · " + amountText(pr, f[2]+" "+f[3])
 	if len(f) == 5 && strings.TrimSpace(f[4]) != "" {
-		out += " · " + strings.TrimSpace(f[4])
+		out += " · " + pr.Show(strings.TrimSpace(f[4]))
 	}
 	return out
 }
