@@ -65,6 +65,13 @@ func TestFormat(t *testing.T) {
 		{New(4263200, "EUR").Format(bs, true), "42.632\u00a0EUR"},
 		{New(4263250, "EUR").Format(bs, false), "42.632,50\u00a0EUR"},
 		{New(42500000, "USD").Format(en, true), "425,000\u00a0USD"},
+		// One rule everywhere: cents only when there are some, and four
+		// digits grouped like five ("5.000 BAM" beside "14.000 BAM").
+		{New(500000, "BAM").Format(bs, false), "5.000\u00a0BAM"},
+		{New(1400000, "BAM").Format(bs, false), "14.000\u00a0BAM"},
+		{New(25000000, "BAM").Format(bs, false), "250.000\u00a0BAM"},
+		{New(123450, "BAM").Format(bs, false), "1.234,50\u00a0BAM"},
+		{New(-500000, "EUR").Format(en, false), "−5,000\u00a0EUR"},
 		{New(4263250, "EUR").Decimal(), "42632.50"},
 		{New(-5, "EUR").Decimal(), "-0.05"},
 		{New(1000, "JPY").Decimal(), "1000"},

@@ -29,6 +29,9 @@ type APIMoney struct {
 type APICode struct {
 	Code string `json:"code"`
 	Name string `json:"name"`
+	// Label is the name in the language of ?lang= where Name is a
+	// codelist's English name (DAC sectors).
+	Label string `json:"label,omitempty"`
 }
 
 // APIText is a project's texts in one language.
@@ -160,7 +163,7 @@ func (h *handlers) apiProjectOf(p *Project, lang string, names map[string]places
 		a.Texts = append(a.Texts, APIText(x))
 	}
 	for _, s := range p.Sectors {
-		a.Sectors = append(a.Sectors, APICode{Code: s, Name: h.svc.cl.Sector.Label(s)})
+		a.Sectors = append(a.Sectors, APICode{Code: s, Name: h.svc.cl.Sector.Label(s), Label: h.svc.cl.SectorName(s, lang)})
 	}
 	for _, o := range p.Orgs {
 		a.Organisations = append(a.Organisations, APIOrg{Role: o.Role, RoleName: pr.T("projects.role." + strconv.Itoa(o.Role)), Name: o.Name, Ref: o.Ref, Type: o.Type, OrgID: o.OrgID})
