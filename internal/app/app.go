@@ -128,7 +128,14 @@ func Build(d *db.DB, cfg *config.Config, log *slog.Logger, sender mail.Sender) (
 	if err := a.buildInfrastructure(); err != nil {
 		return nil, err
 	}
-	if err := auth.Register(a.Web, a.Auth, a.Sessions); err != nil {
+	lsgs := func(r *http.Request) []web.Choice {
+		cs, err := a.Places.Choices(r.Context(), a.Cat.Printer(web.StateOf(r).Locale))
+		if err != nil {
+			return nil
+		}
+		return cs
+	}
+	if err := auth.Register(a.Web, a.Auth, a.Sessions, lsgs); err != nil {
 		return nil, err
 	}
 	if err := a.registerModules(); err != nil {

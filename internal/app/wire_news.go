@@ -39,6 +39,14 @@ func (d newsDirectory) LSGName(r *http.Request, code string) string {
 	return code
 }
 
+func (d newsDirectory) LSGChoices(r *http.Request) []web.Choice {
+	cs, err := d.a.Places.Choices(r.Context(), d.a.Cat.Printer(web.StateOf(r).Locale))
+	if err != nil {
+		return nil
+	}
+	return cs
+}
+
 func (d newsDirectory) OrgName(r *http.Request, pid string) string {
 	if o, err := d.a.Auth.Organisation(r.Context(), pid); err == nil {
 		return d.a.Cat.Printer(web.StateOf(r).Locale).Show(o.Name)

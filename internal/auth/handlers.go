@@ -18,17 +18,24 @@ var templateFS embed.FS
 
 // Handlers serves the account and administration pages.
 type Handlers struct {
-	svc *Service
-	ses *Sessions
-	srv *web.Server
+	svc    *Service
+	ses    *Sessions
+	srv    *web.Server
+	places LSGChoices
 }
 
-// Register adds the auth pages to the server.
-func Register(srv *web.Server, svc *Service, ses *Sessions) error {
+// LSGChoices lists the LSGs as a pick list in the reader's language (the
+// places service gives it; nil for none).
+type LSGChoices func(r *http.Request) []web.Choice
+
+// Register adds the auth pages to the server. lsgs names the LSGs of the
+// role scope's pick list (with the organisations), so that an
+// administrator picks a scope by its name, not its code.
+func Register(srv *web.Server, svc *Service, ses *Sessions, lsgs LSGChoices) error {
 	if err := srv.Render.Register("auth", templateFS, "templates"); err != nil {
 		return err
 	}
-	h := &Handlers{svc: svc, ses: ses, srv: srv}
+	h := &Handlers{svc: svc, ses: ses, srv: srv, places: lsgs}
 	srv.Page("GET /register", h.registerForm)
 	srv.Page("POST /register", h.register)
 	srv.Page("GET /confirm", h.confirmForm)
@@ -467,6 +474,26 @@ type userPage struct {
 	Roles  []Role
 	Audit  []audit.Entry
 	Self   bool
+	Scope  web.Pick // the LSGs and organisations a role may be scoped to
+}
+
+// scopePick is the pick list of a role's scope: none (global roles), an
+// LSG by its name, grouped by canton and entity, or an organisation.
+func (h *Handlers) scopePick(r *http.Request, selected string) web.Pick {
+	var cs []web.Choice
+	if h.places != nil {
+		cs = h.places(r)
+	}
+	pr := h.srv.Cat.Printer(web.StateOf(r).Locale)
+	if orgs, err := h.svc.Organisations(r.Context(), ""); err == nil {
+		group := pr.T("admin.role.scope.orgs")
+		for _, o := range orgs {
+			cs = append(cs, web.Choice{Value: o.PublicID, Label: pr.Show(o.Name), Group: group})
+		}
+	}
+	p := web.NewPick("scope_ref", "admin.role.scope", cs, selected)
+	p.Empty, p.Hint = "admin.role.scope.none", "admin.role.scope.hint"
+	return p
 }
 
 func (h *Handlers) userPage(w http.ResponseWriter, r *http.Request, actor *User, f *web.Form, status int) error {
@@ -481,7 +508,7 @@ func (h *Handlers) userPage(w http.ResponseWriter, r *http.Request, actor *User,
 	if f == nil {
 		f = web.EmptyForm()
 	}
-	return h.srv.Render.PageStatus(w, r, status, "auth/user", userPage{Target: target, Form: f, Roles: Roles(), Audit: entries, Self: target.ID == actor.ID})
+	return h.srv.Render.PageStatus(w, r, status, "auth/user", userPage{Target: target, Form: f, Roles: Roles(), Audit: entries, Self: target.ID == actor.ID, Scope: h.scopePick(r, f.Get("scope_ref"))})
 }
 
 func (h *Handlers) user(w http.ResponseWriter, r *http.Request) error {

@@ -9,9 +9,28 @@ import (
 )
 
 type orgsPage struct {
-	Orgs  []Organisation
-	Form  *web.Form
-	Kinds []string
+	Orgs   []Organisation
+	Form   *web.Form
+	Kinds  []string
+	Place  web.Pick          // the new organisation's LSG, by name
+	Places map[string]string // LSG code → name, for the list
+}
+
+// lsgChoices are the LSGs as a pick list (none without a places service).
+func (h *Handlers) lsgChoices(r *http.Request) []web.Choice {
+	if h.places == nil {
+		return nil
+	}
+	return h.places(r)
+}
+
+// placeNames maps LSG codes to their names for the reader.
+func placeNames(cs []web.Choice) map[string]string {
+	m := make(map[string]string, len(cs))
+	for _, c := range cs {
+		m[c.Value] = c.Label
+	}
+	return m
 }
 
 func (h *Handlers) organisations(w http.ResponseWriter, r *http.Request) error {
@@ -26,7 +45,10 @@ func (h *Handlers) orgsPage(w http.ResponseWriter, r *http.Request, f *web.Form,
 	if err != nil {
 		return err
 	}
-	return h.srv.Render.PageStatus(w, r, status, "auth/organisations", orgsPage{Orgs: orgs, Form: f, Kinds: OrganisationKinds()})
+	cs := h.lsgChoices(r)
+	place := web.NewPick("place_code", "admin.org.place", cs, f.Get("place_code"))
+	place.Empty, place.Error = "lang.pick.none", f.Err("place_code")
+	return h.srv.Render.PageStatus(w, r, status, "auth/organisations", orgsPage{Orgs: orgs, Form: f, Kinds: OrganisationKinds(), Place: place, Places: placeNames(cs)})
 }
 
 func (h *Handlers) createOrganisation(w http.ResponseWriter, r *http.Request) error {
@@ -50,9 +72,10 @@ func (h *Handlers) createOrganisation(w http.ResponseWriter, r *http.Request) er
 }
 
 type orgPage struct {
-	Org     *Organisation
-	Members []User
-	Form    *web.Form
+	Org       *Organisation
+	Members   []User
+	Form      *web.Form
+	PlaceName string // the name of the organisation's LSG
 }
 
 func (h *Handlers) organisation(w http.ResponseWriter, r *http.Request) error {
@@ -71,7 +94,7 @@ func (h *Handlers) orgPage(w http.ResponseWriter, r *http.Request, f *web.Form, 
 	if err != nil {
 		return err
 	}
-	return h.srv.Render.PageStatus(w, r, status, "auth/organisation", orgPage{Org: o, Members: members, Form: f})
+	return h.srv.Render.PageStatus(w, r, status, "auth/organisation", orgPage{Org: o, Members: members, Form: f, PlaceName: web.LabelOf(h.lsgChoices(r), o.PlaceCode)})
 }
 
 func (h *Handlers) addMember(w http.ResponseWriter, r *http.Request) error {

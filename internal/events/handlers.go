@@ -28,6 +28,8 @@ type Handlers struct {
 type Directory interface {
 	LSGName(r *http.Request, code string) string
 	OrgName(r *http.Request, pid string) string
+	// LSGChoices are the LSGs as a pick list in the reader's language.
+	LSGChoices(r *http.Request) []web.Choice
 }
 
 // Register adds the routes and templates of events.
@@ -90,6 +92,8 @@ func feedQuery(f Filter) string {
 type listPage struct {
 	Upcoming, Past []*Event
 	LSG, Programme string
+	LSGPick        web.Pick // the filter's LSG, by name
+	ProgrammePick  web.Pick // the filter's programme, among those events name
 	FeedURL        string
 	CanCreate      bool
 }
@@ -114,8 +118,24 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	lsg, prog := h.picks(r, f.LSG, f.Programme)
+	lsg.Empty, prog.Empty = "lang.pick.any", "lang.pick.any"
 	return h.srv.Render.Page(w, r, "events/list", listPage{Upcoming: upcoming, Past: pe, LSG: f.LSG, Programme: f.Programme,
+		LSGPick: lsg, ProgrammePick: prog,
 		FeedURL: "/events/feed.ics" + feedQuery(f), CanCreate: len(h.organisers(r)) > 0})
+}
+
+// picks are the pick lists of an event's LSG and programme (people pick
+// names, not codes: issue 16).
+func (h *Handlers) picks(r *http.Request, lsg, programme string) (web.Pick, web.Pick) {
+	pr := h.srv.Cat.Printer(web.StateOf(r).Locale)
+	var progs []web.Choice
+	if ps, err := h.svc.Programmes(r.Context()); err == nil {
+		for _, p := range ps {
+			progs = append(progs, web.Choice{Value: p, Label: pr.Tag("programme", p)})
+		}
+	}
+	return web.NewPick("lsg", "news.tag.lsg", h.dir.LSGChoices(r), lsg), web.NewPick("programme", "news.tag.programme", progs, programme)
 }
 
 type eventPage struct {
@@ -268,10 +288,19 @@ func (h *Handlers) feed(w http.ResponseWriter, r *http.Request, loc string) erro
 }
 
 type formPage struct {
-	Form       *web.Form
-	Organisers []auth.Publisher
-	Kinds      []string
-	Langs      []string
+	Form          *web.Form
+	Organisers    []auth.Publisher
+	Kinds         []string
+	Langs         []string
+	LSGPick       web.Pick
+	ProgrammePick web.Pick
+}
+
+// formPicks fills the form's pick lists from the values typed.
+func (h *Handlers) formPicks(r *http.Request, d formPage) formPage {
+	d.LSGPick, d.ProgrammePick = h.picks(r, d.Form.Get("lsg"), d.Form.Get("programme"))
+	d.LSGPick.Empty, d.ProgrammePick.Hint = "lang.pick.none", "lang.pick.tag_hint"
+	return d
 }
 
 func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
@@ -285,7 +314,7 @@ func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 	f := web.EmptyForm()
 	f.Values.Set("time_zone", "Europe/Sarajevo")
 	f.Values.Set("lang", text.ContentLang(locale(r)))
-	return h.srv.Render.Page(w, r, "events/new", formPage{Form: f, Organisers: os, Kinds: Kinds, Langs: text.ContentLangs})
+	return h.srv.Render.Page(w, r, "events/new", h.formPicks(r, formPage{Form: f, Organisers: os, Kinds: Kinds, Langs: text.ContentLangs}))
 }
 
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
@@ -322,7 +351,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "events/new", formPage{Form: f, Organisers: os, Kinds: Kinds, Langs: text.ContentLangs})
+	return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "events/new", h.formPicks(r, formPage{Form: f, Organisers: os, Kinds: Kinds, Langs: text.ContentLangs}))
 }
 
 type checkinPage struct {

@@ -429,3 +429,12 @@ func (s *Service) cancel(ctx context.Context, e *Event, regPID, locale string) e
 	}
 	return nil
 }
+
+// Programmes are the programmes that events name, in alphabetical order.
+func (s *Service) Programmes(ctx context.Context) ([]string, error) {
+	ps, err := programmes(ctx, s.db)
+	if err != nil {
+		return nil, fmt.Errorf("events.Programmes: %w", err)
+	}
+	return ps, nil
+}

@@ -207,3 +207,9 @@ func promoteFirstWaiting(ctx context.Context, q db.Querier, eventID int64, now t
 	r.Status = "confirmed"
 	return &r, nil
 }
+
+// programmes are the programmes that events name, for the pick lists of
+// the filter and the form.
+func programmes(ctx context.Context, q db.Querier) ([]string, error) {
+	return db.All(ctx, q, db.ScanString, `SELECT DISTINCT programme FROM events WHERE programme <> '' ORDER BY programme`)
+}

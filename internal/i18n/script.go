@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dijalog/dijalog/internal/translit"
 )
@@ -231,4 +233,19 @@ func (p *Printer) Dates(s string) string {
 		return s
 	}
 	return isoDateRe.ReplaceAllStringFunc(s, p.ShortDateText)
+}
+
+// Tag names a programme or sector tag (a slug such as "link-za-saradnju")
+// for people: the catalogue's name ("tag.<kind>.<slug>": "Link for
+// cooperation" in English), else the slug read as words ("Socijalna
+// kohezija"), in the reader's script.
+func (p *Printer) Tag(kind, slug string) string {
+	if m, ok := p.msgs["tag."+kind+"."+slug]; ok {
+		return m.Other
+	}
+	s := strings.ReplaceAll(slug, "-", " ")
+	if r, size := utf8.DecodeRuneInString(s); size > 0 {
+		s = string(unicode.ToUpper(r)) + s[size:]
+	}
+	return p.Show(s)
 }

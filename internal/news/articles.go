@@ -583,3 +583,13 @@ func (s *Articles) PurgeViews(ctx context.Context, now time.Time) (int64, error)
 func (s *Articles) Views(ctx context.Context, slug string) (int64, error) {
 	return viewsBySlug(ctx, s.db, slug)
 }
+
+// TagValues are the values of one kind of tag ("programme", "sector")
+// that articles carry, in alphabetical order.
+func (s *Articles) TagValues(ctx context.Context, kind string) ([]string, error) {
+	vs, err := tagValues(ctx, s.db, kind)
+	if err != nil {
+		return nil, fmt.Errorf("news.TagValues(%s): %w", kind, err)
+	}
+	return vs, nil
+}

@@ -27,6 +27,8 @@ var templatesFS embed.FS
 type Directory interface {
 	LSGName(r *http.Request, code string) string
 	OrgName(r *http.Request, pid string) string
+	// LSGChoices are the LSGs as a pick list in the reader's language.
+	LSGChoices(r *http.Request) []web.Choice
 }
 
 // Handlers serve the news pages, the feed and the newsletter.
@@ -103,9 +105,47 @@ type listPage struct {
 	Articles               []ArticleView
 	Total, Page, Pages     int
 	LSG, Programme, Sector string
+	Picks                  tagPicks
 	FeedURL                string
 	Prev, Next             string
 	CanWrite               bool
+}
+
+// tagPicks are the pick lists of an article's tags: LSGs by name, and
+// the programmes and sectors articles already carry by their names (no
+// code is typed: issue 16).
+type tagPicks struct {
+	LSG, Programme, Sector web.Pick
+}
+
+// picks builds the tag pick lists with lsgs, programme and sector
+// selected; for a form (multiple LSGs) or for the filter (one of each,
+// or any).
+func (h *Handlers) picks(r *http.Request, form bool, lsgs []string, programme, sector string) tagPicks {
+	pr := h.srv.Cat.Printer(locale(r))
+	tags := func(kind string) []web.Choice {
+		vs, err := h.svc.TagValues(r.Context(), kind)
+		if err != nil {
+			return nil
+		}
+		out := make([]web.Choice, 0, len(vs))
+		for _, v := range vs {
+			out = append(out, web.Choice{Value: v, Label: pr.Tag(kind, v)})
+		}
+		return out
+	}
+	p := tagPicks{
+		LSG:       web.NewPick("lsg", "news.tag.lsg", h.dir.LSGChoices(r), lsgs...),
+		Programme: web.NewPick("programme", "news.tag.programme", tags(TagProgramme), programme),
+		Sector:    web.NewPick("sector", "news.tag.sector", tags(TagSector), sector),
+	}
+	if form {
+		p.LSG.Multiple, p.LSG.Hint = true, "lang.pick.lsg_hint"
+		p.Programme.Hint, p.Sector.Hint = "lang.pick.tag_hint", "lang.pick.tag_hint"
+	} else {
+		p.LSG.Empty, p.Programme.Empty, p.Sector.Empty = "lang.pick.any", "lang.pick.any", "lang.pick.any"
+	}
+	return p
 }
 
 func pageURL(f Filter, page int) string {
@@ -175,6 +215,7 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := listPage{Articles: views(as, locale(r)), Total: total, Page: page, Pages: (total + 19) / 20, LSG: f.LSG, Programme: f.Programme, Sector: f.Sector,
+		Picks:   h.picks(r, false, []string{f.LSG}, f.Programme, f.Sector),
 		FeedURL: "/news/feed.atom" + feedQuery(f), CanWrite: len(h.authors(r, auth.UserFrom(r))) > 0}
 	if page > 1 {
 		d.Prev = pageURL(f, page-1)
@@ -187,10 +228,29 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 
 type articlePage struct {
 	ArticleView
+	TagLinks   []tagLink // the tags by their names
 	Related    []ArticleView
 	CanEdit    bool
 	Translated bool          // shown in the reader's language
 	Comments   template.HTML // the comment thread, rendered by the comments component
+}
+
+// tagLink is a tag of an article with its name for the reader.
+type tagLink struct{ Kind, Value, Label string }
+
+// tagLinks names an article's tags for the reader: an LSG by its name,
+// a programme or sector by the catalogue's name or its words.
+func (h *Handlers) tagLinks(r *http.Request, tags []Tag) []tagLink {
+	pr := h.srv.Cat.Printer(locale(r))
+	out := make([]tagLink, 0, len(tags))
+	for _, t := range tags {
+		l := tagLink{Kind: t.Kind, Value: t.Value, Label: pr.Tag(t.Kind, t.Value)}
+		if t.Kind == TagLSG {
+			l.Label = h.dir.LSGName(r, t.Value)
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // ThreadFunc renders the comment thread of an article (by its slug) for
@@ -212,7 +272,7 @@ func (h *Handlers) article(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	loc := locale(r)
-	d := articlePage{ArticleView: ArticleView{Article: a, Text: a.In(loc)}, Related: views(rel, loc),
+	d := articlePage{ArticleView: ArticleView{Article: a, Text: a.In(loc)}, TagLinks: h.tagLinks(r, a.Tags), Related: views(rel, loc),
 		CanEdit: auth.CanPublishAs(auth.UserFrom(r), a.AuthorKind, a.AuthorRef), Translated: a.Has(text.ContentLang(loc))}
 	if h.svc.thread != nil {
 		if d.Comments, err = h.svc.thread(r, a.Slug); err != nil {
@@ -227,6 +287,7 @@ type formPage struct {
 	Authors []auth.Publisher
 	Langs   []string
 	Article *ArticleView
+	Picks   tagPicks
 }
 
 func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
@@ -240,7 +301,7 @@ func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := web.EmptyForm()
 	f.Values.Set("lang", text.ContentLang(locale(r)))
-	return h.srv.Render.Page(w, r, "news/new", formPage{Form: f, Authors: as, Langs: text.ContentLangs})
+	return h.srv.Render.Page(w, r, "news/new", formPage{Form: f, Authors: as, Langs: text.ContentLangs, Picks: h.picks(r, true, f.Values["lsg"], f.Get("programme"), f.Get("sector"))})
 }
 
 func requireUser(r *http.Request) (*auth.User, error) {
@@ -300,7 +361,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "news/new", formPage{Form: f, Authors: as, Langs: text.ContentLangs})
+	return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "news/new", formPage{Form: f, Authors: as, Langs: text.ContentLangs, Picks: h.picks(r, true, f.Values["lsg"], f.Get("programme"), f.Get("sector"))})
 }
 
 func dedupe(ts []Tag) []Tag {
@@ -445,12 +506,22 @@ func (h *Handlers) image(w http.ResponseWriter, r *http.Request) error {
 // Newsletter pages.
 
 type newsletterPage struct {
-	Form *web.Form
-	Sent bool
+	Form  *web.Form
+	Sent  bool
+	Picks tagPicks
+}
+
+// topicPicks are the newsletter's topics: LSGs (several) and a programme.
+func (h *Handlers) topicPicks(r *http.Request, f *web.Form) tagPicks {
+	p := h.picks(r, true, f.Values["lsg"], f.Get("programme"), "")
+	p.LSG.Label, p.Programme.Label = "news.newsletter.topic.lsg", "news.newsletter.topic.programme"
+	p.Programme.Hint, p.Programme.Empty = "", "lang.pick.none"
+	return p
 }
 
 func (h *Handlers) newsletterForm(w http.ResponseWriter, r *http.Request) error {
-	return h.srv.Render.Page(w, r, "news/newsletter", newsletterPage{Form: web.EmptyForm()})
+	f := web.EmptyForm()
+	return h.srv.Render.Page(w, r, "news/newsletter", newsletterPage{Form: f, Picks: h.topicPicks(r, f)})
 }
 
 func (h *Handlers) subscribe(w http.ResponseWriter, r *http.Request) error {
@@ -460,10 +531,10 @@ func (h *Handlers) subscribe(w http.ResponseWriter, r *http.Request) error {
 	var fe refuse.FieldErrors
 	switch {
 	case err == nil:
-		return h.srv.Render.Page(w, r, "news/newsletter", newsletterPage{Form: f, Sent: true})
+		return h.srv.Render.Page(w, r, "news/newsletter", newsletterPage{Form: f, Sent: true, Picks: h.topicPicks(r, f)})
 	case errors.As(err, &fe):
 		f.SetErrors(fe)
-		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "news/newsletter", newsletterPage{Form: f})
+		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "news/newsletter", newsletterPage{Form: f, Picks: h.topicPicks(r, f)})
 	}
 	return err
 }

@@ -247,3 +247,9 @@ func articleImages(ctx context.Context, q db.Querier) ([]articleImage, error) {
 		return a, r.Scan(&a.ID, &a.PublicID, &a.Ref)
 	}, `SELECT id, public_id, lead_image FROM news_articles WHERE lead_image <> '' ORDER BY id`)
 }
+
+// tagValues are the values of one kind of tag that published articles
+// carry, for the pick lists of the filter and the form.
+func tagValues(ctx context.Context, q db.Querier, kind string) ([]string, error) {
+	return db.All(ctx, q, db.ScanString, `SELECT DISTINCT t.value FROM news_tags t WHERE t.kind = ? ORDER BY t.value`, kind)
+}
