@@ -257,7 +257,7 @@ func toCyrillicKeepingNames(s string) string {
 // any script, and brand names in mixed case (ELoGE, iCal, FinansirajGO).
 func keepLatin(w string) bool {
 	switch w {
-	case "JSON", "GeoJSON", "CSV", "PDF", "HTML", "XML", "API", "URL", "SDG", "IATI", "Atom", "RSS", "SVG", "OpenAPI", "ICS":
+	case "JSON", "GeoJSON", "CSV", "PDF", "HTML", "XML", "API", "URL", "SDG", "IATI", "Atom", "RSS", "SVG", "OpenAPI", "ICS", "Ctrl", "Cmd", "Mac":
 		return true
 	}
 	prevLower := false
