@@ -48,7 +48,9 @@ func (s *Service) WriteICS(w io.Writer, name, locale string, es []*Event) error 
 	return cal.SerializeTo(w)
 }
 
-// Body is the sanitised description.
-func (e *Event) Body(v interface{ Code() string }) template.HTML {
-	return template.HTML(e.DescHTML) // sanitised by text.Markdown on write
+// Body is the sanitised description, Serbian in the reader's script.
+func (e *Event) Body(v interface {
+	ShowMarkup(template.HTML) template.HTML
+}) template.HTML {
+	return v.ShowMarkup(template.HTML(e.DescHTML)) // sanitised by text.Markdown on write
 }

@@ -249,3 +249,14 @@ func (p *Printer) Tag(kind, slug string) string {
 	}
 	return p.Show(s)
 }
+
+// LangAttr is the lang attribute of a text written in lang (a content
+// language such as "bs") on this page: "" when the page shows it as its
+// own language (Bosnian, Croatian and Serbian text on the pages of all
+// three, transliterated on sr-Cyrl), else lang.
+func (p *Printer) LangAttr(lang string) string {
+	if lang == "" || SameLanguage(lang, p.code) || isSouthSlavic(lang) && isSouthSlavic(p.code) {
+		return ""
+	}
+	return lang
+}

@@ -380,9 +380,22 @@ func (v *View) Script(s string) template.HTML { return v.ShowHTML(s) }
 // LangNote is a short note, in the page's language, that a longer text
 // (a decision, a description, minutes) is written in another language,
 // with that language's name; empty when it is in the page's language.
-func (v *View) LangNote(s string) template.HTML {
-	l := v.LangOf(s)
-	if l == "" {
+func (v *View) LangNote(s string) template.HTML { return v.langNote(v.LangOf(s)) }
+
+// LangNoteFor is LangNote for a text whose author gave its language
+// (a content language code: "bs", "en"); empty when the page shows it as
+// its own language.
+func (v *View) LangNoteFor(lang string) template.HTML { return v.langNote(v.LangAttr(lang)) }
+
+func (v *View) langNote(l string) template.HTML {
+	switch {
+	case l == "":
+		return ""
+	case strings.HasSuffix(l, "Cyrl"):
+		l = "sr-Cyrl"
+	case strings.HasPrefix(l, "sr"):
+		l = "sr"
+	case l != "en" && l != "sq" && l != "mk" && l != "bs" && l != "hr":
 		return ""
 	}
 	return template.HTML(`<p class="lang-note">` + template.HTMLEscapeString(v.T("lang.note", "language", v.T("lang.name."+l))) + `</p>`)
