@@ -188,7 +188,7 @@ func TestProjectsEdit(t *testing.T) {
 		}
 		loc := h.Get("Location")
 		_, body = get(t, pm, ta.srv.URL+loc)
-		for _, want := range []string{"Sufinansiranje inicijativa mladih u Trnovu", "24.000 BAM", "8000 BAM", "Inicijative sufinansirane", "1 od 3", "Forum za građanske inicijative"} {
+		for _, want := range []string{"Sufinansiranje inicijativa mladih u Trnovu", "24.000 BAM", "8.000 BAM", "Inicijative sufinansirane", "1 od 3", "Forum za građanske inicijative"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("new project page lacks %q", want)
 			}
