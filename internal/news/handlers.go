@@ -645,6 +645,7 @@ type issuesPage struct {
 	Issues []*Issue
 	Recent []ArticleView
 	Form   *web.Form
+	Lang   web.Pick // the issue's language, by its name
 }
 
 func (h *Handlers) editor(r *http.Request) (*auth.User, error) {
@@ -667,7 +668,13 @@ func (h *Handlers) issuesPage(w http.ResponseWriter, r *http.Request, f *web.For
 	if err != nil {
 		return err
 	}
-	return h.srv.Render.PageStatus(w, r, status, "news/issues", issuesPage{Issues: is, Recent: views(recent, locale(r)), Form: f})
+	var langs []web.Choice
+	for _, c := range i18n.Codes() {
+		langs = append(langs, web.Choice{Value: c, Label: h.srv.Cat.Printer(c).Autonym()})
+	}
+	lang := web.NewPick("lang", "news.field.lang", langs, f.Get("lang"))
+	lang.Error = f.Err("lang")
+	return h.srv.Render.PageStatus(w, r, status, "news/issues", issuesPage{Issues: is, Recent: views(recent, locale(r)), Form: f, Lang: lang})
 }
 
 func (h *Handlers) issues(w http.ResponseWriter, r *http.Request) error {
