@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/money"
 	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/translit"
@@ -54,8 +56,8 @@ type formPage struct {
 	Programmes []option
 	Owners     []option
 	OrgNames   []string
-	Sectors    []option
-	SignIn     bool // anonymous: the page explains who may add projects
+	SectorPick web.Pick // the DAC sectors by name (issue 16: no codes to type)
+	SignIn     bool     // anonymous: the page explains who may add projects
 }
 
 // valuesOf turns a project into form values.
@@ -83,7 +85,7 @@ func valuesOf(p *Project) url.Values {
 		v.Set("budget", p.Budget.Decimal())
 	}
 	v.Set("currency", p.Budget.Currency)
-	v.Set("sectors", strings.Join(p.Sectors, ", "))
+	v["sectors"] = append([]string(nil), p.Sectors...)
 	v.Set("acquis", strings.Join(joinInts(p.Acquis), ", "))
 	for _, g := range p.SDGs {
 		v.Add("sdg", strconv.Itoa(g))
@@ -226,10 +228,40 @@ func (r *formReader) budget() {
 	r.p.Budget.Currency = cur
 }
 
+// sectorsOf reads the sectors picked (a list, or codes separated by
+// commas as a script may still send them).
+func sectorsOf(f *web.Form) []string {
+	var out []string
+	for _, v := range f.Values["sectors"] {
+		out = append(out, splitList(v)...)
+	}
+	return out
+}
+
+// sectorPick is the form's list of DAC sectors by name, grouped by their
+// category: those of the filter and any the project already has.
+func (h *handlers) sectorPick(pr *i18n.Printer, f *web.Form) web.Pick {
+	sel := sectorsOf(f)
+	codes := slices.Clone(usedSectors)
+	for _, c := range sel {
+		if !slices.Contains(codes, c) && h.svc.cl.Sector.Has(c) {
+			codes = append(codes, c)
+		}
+	}
+	slices.Sort(codes)
+	cs := make([]web.Choice, 0, len(codes))
+	for _, c := range codes {
+		cs = append(cs, web.Choice{Value: c, Label: h.svc.cl.SectorName(c, pr.Code()), Group: h.svc.cl.SectorName(c[:3], pr.Code())})
+	}
+	p := web.NewPick("sectors", "projects.field.sectors", cs, sel...)
+	p.Multiple, p.Hint, p.Error = true, "lang.pick.sector_hint", f.Err("sectors")
+	return p
+}
+
 // codes reads the sectors, acquis chapters, SDGs and LSGs.
 func (r *formReader) codes() {
 	p := r.p
-	p.Sectors = append(p.Sectors, splitList(r.f.Get("sectors"))...)
+	p.Sectors = append(p.Sectors, sectorsOf(r.f)...)
 	p.Acquis = r.ints(splitList(r.f.Get("acquis")), "acquis", "projects.err.acquis")
 	p.SDGs = r.ints(r.f.Values["sdg"], "sdgs", "projects.err.sdg")
 	for _, s := range r.f.Values["lsg"] {
@@ -432,9 +464,7 @@ func (h *handlers) formData(r *http.Request, f *web.Form, p *Project) (formPage,
 		n, _ := strconv.Atoi(c.Code)
 		d.SDGs = append(d.SDGs, option{Value: c.Code, Label: c.Code + ". " + h.svc.cl.SDGName(n, pr.Code())})
 	}
-	for _, c := range usedSectors {
-		d.Sectors = append(d.Sectors, option{Value: c, Label: h.svc.cl.SectorName(c, pr.Code())})
-	}
+	d.SectorPick = h.sectorPick(pr, f)
 	lsgs, err := h.svc.places.LSGs(ctx)
 	if err != nil {
 		return d, err
