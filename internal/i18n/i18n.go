@@ -433,8 +433,14 @@ func fill(s string, args []any, p *Printer) string {
 		found := false
 		for k := 0; k+1 < len(args); k += 2 {
 			if n, _ := args[k].(string); n == name {
-				b.WriteString(p.format(args[k+1]))
+				v := p.format(args[k+1])
+				b.WriteString(v)
 				found = true
+				// A value that ends with a period (a date "7. 12. 2026.")
+				// ends the sentence too: one period, not two.
+				if strings.HasSuffix(v, ".") && strings.HasPrefix(s[i+j+1:], ".") {
+					s = s[:i+j+1] + s[i+j+2:]
+				}
 				break
 			}
 		}

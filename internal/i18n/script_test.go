@@ -121,3 +121,21 @@ func TestDateFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestOnePeriod: a value that ends with a period (a Bosnian date) ends
+// the sentence of its message with that period only.
+func TestOnePeriod(t *testing.T) {
+	t.Parallel()
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Printer(Bosnian)
+	got := fill("Rok je {date}.", []any{"date", "7. 12. 2026."}, p)
+	if got != "Rok je 7. 12. 2026." {
+		t.Errorf("fill = %q", got)
+	}
+	if got := fill("{a}. {b}.", []any{"a", "x", "b", "y."}, p); got != "x. y." {
+		t.Errorf("fill = %q", got)
+	}
+}

@@ -130,7 +130,7 @@ func (g *generator) project(i int) *Project {
 		Kind: KindProject, Status: status, DefaultLang: "bs", PlannedStart: start, PlannedEnd: end,
 		Budget: money.New(minor, d.currency), Sectors: []string{sector}, Locations: locs,
 		Texts: []Text{
-			{Lang: "bs", Title: strings.ReplaceAll(t[0], "{lsg}", where), Summary: fmt.Sprintf("Projekat finansira %s. Provodi se od %s do %s.", d.name, monthBS(start), monthBS(end))},
+			{Lang: "bs", Title: strings.ReplaceAll(t[0], "{lsg}", where), Summary: fmt.Sprintf("Projekat finansira %s. Provodi se od %s do %s", d.name, monthBS(start), monthBS(end))},
 			{Lang: "en", Title: strings.ReplaceAll(t[1], "{lsg}", whereEN)},
 		},
 		Orgs:     []Org{{Role: RoleFunding, Name: d.name, Ref: d.ref, Type: d.typ, OrgID: g.org(d.name)}},

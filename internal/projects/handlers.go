@@ -707,6 +707,7 @@ type dashPage struct {
 	MapRows                                                        []dashRow
 	Legend                                                         []legendRow
 	StackHead                                                      []string
+	RatesText                                                      string // the rates used, one sentence
 	StackRows                                                      []stackRow
 }
 
@@ -765,6 +766,10 @@ func (h *handlers) dashboardPage(ctx context.Context, pr *i18n.Printer, d *Dashb
 		} else {
 			p.Rates = append(p.Rates, pr.T("projects.dash.rate", "currency", rt.Currency, "rate", pr.Decimal(rt.PerEUR, 4), "date", pr.ShortDateText(rt.Date)))
 		}
+	}
+	p.RatesText = strings.Join(p.Rates, "; ")
+	if !strings.HasSuffix(p.RatesText, ".") {
+		p.RatesText += "." // a date in the bs, hr and sr form ends with its own
 	}
 	var unconverted []string
 	for _, a := range d.Unconverted {
