@@ -611,7 +611,7 @@ var matrixRows = []matrixRow{
 	{"POST /{lang}/calls/{slug}/questions/{qid}", "slug=call.lda,qid=question.lda,+answer=Da.", "HFFFFAFFFA"},
 	{"POST /{lang}/calls/{slug}/questions/{qid}", "slug=call.mostar,qid=question.mostar,+answer=Da.", "HFAFFFFFFA"},
 	{"POST /{lang}/calls/{slug}/questions/{qid}", "slug=call.lda,qid=question.mostar,+answer=Da.", "HFFFFHFFFH"}, // H: Mostar's question is not one of LDA Mostar's call
-	{"GET /{lang}/calls/{slug}/apply", "slug=call.lda", "SFFFFAFFFF"},                                            // the form shows to LDA Mostar, whose sending is refused (below)
+	{"GET /{lang}/calls/{slug}/apply", "slug=call.lda", "SFFFFFFFFF"},                                            // LDA Mostar is refused the form of its own call (no choice the sending would refuse)
 	{"GET /{lang}/calls/{slug}/apply", "slug=call.mostar", "SFFFFAFFFF"},
 	{"POST /{lang}/calls/{slug}/apply", "slug=call.lda,+org=org.lda,+q1=yes", "SVVVVFVVVF"},  // F: LDA Mostar may not apply to its own call; V: acts for no organisation
 	{"POST /{lang}/calls/{slug}/apply", "slug=call.undp,+org=org.lda,+q1=yes", "SVVVVAVVVA"}, // LDA Mostar applies to UNDP's call; V: acts for no organisation
