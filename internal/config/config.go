@@ -52,7 +52,7 @@ type Setting struct {
 func Settings() []Setting {
 	return []Setting{
 		{"addr", "DIJALOG_ADDR", "127.0.0.1:8080", "address to listen on (serve)"},
-		{"data", "DIJALOG_DATA", "./data", "data directory: the SQLite file and backups live here"},
+		{"data", "DIJALOG_DATA", "./data", "data directory: the SQLite file and the uploaded files (uploads/) live here"},
 		{"db", "DIJALOG_DB", "", "database: an SQLite file path or postgres://user@host:5432/db?sslmode=disable (default: <data>/dijalog.db)"},
 		{"base-url", "DIJALOG_BASE_URL", "", "public URL of the site, used in e-mailed links (default: http://<addr>)"},
 		{"log-format", "DIJALOG_LOG_FORMAT", "auto", "log format: auto (text on a terminal, JSON otherwise), json or text"},
