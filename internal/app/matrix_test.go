@@ -802,6 +802,7 @@ var matrixRows = []matrixRow{
 	{"POST /{lang}/events/{slug}/registration/{rid}/cancel", "slug=event.mostar,rid=nepoznat", "HHHHHHHHHH"},
 	{"POST /{lang}/events/{slug}/registration/{rid}/confirm", "slug=event.mostar,rid=registration.pending", "AAAAAAAAAA"}, // the link's id is the secret; confirming again changes nothing
 	{"POST /{lang}/events/{slug}/registration/{rid}/confirm", "slug=event.mostar,rid=nepoznat", "HHHHHHHHHH"},
+	{"GET /og/{sig}", "sig=0123456789abcdef0123456789abcdef.png", "HHHHHHHHHH"}, // a picture whose signature does not match its text is drawn for nobody (TestShareCards draws the signed ones)
 	{"POST /{lang}/admin/users/{id}/roles/revoke", "id=user.extra,+role=assessor", "SFFFFFFFFA"},
 	{"POST /{lang}/admin/users/{id}/status", "id=user.extra,+status=disabled", "SFFFFFFFFA"},
 	{"POST /{lang}/calls/{slug}/publish", "slug=@call.draft", "HHAHHHHHHA"}, // H: a draft call, but for its managers

@@ -554,6 +554,8 @@ func (h callPages) callPage(w http.ResponseWriter, r *http.Request, c *Call, f *
 	names, _ := h.lsgNames(r)
 	now := h.svc.Now()
 	d := callPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), LSGName: names[c.LSG], Questions: qs, Documents: docs, CanManage: CanManage(u, c), Form: f, Phase: c.Phase(now), SignedIn: u != nil}
+	web.StateOf(r).Share = &web.Share{Kind: "grants.share.kind", Title: d.Text.Title,
+		Description: c.Funder + " · " + d.F.Money(c.Total, c.Currency) + " · " + d.F.p.T("grants.share.closes", "date", d.F.When(c.ClosesAt))}
 	if c.AcceptsAt(now) && len(ApplicantOrgs(u)) > 0 {
 		orgs, err := h.svc.Applications.OrgsFor(ctx, u, c)
 		if err != nil {

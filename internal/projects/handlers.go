@@ -447,6 +447,7 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
 	t, fb := p.TextFor(pr.Code())
 	d := detailPage{P: p, Text: t, Fallback: fb, TextLang: pr.T("projects.lang." + t.Lang), Status: pr.T("projects.status." + strconv.Itoa(p.Status)),
 		Budget: budgetText(pr, p, false), BudgetShort: wrappable(budgetText(pr, p, true)), Kind: pr.T("projects.kind." + p.Kind), CanEdit: canEdit(auth.UserFrom(r), p)}
+	web.StateOf(r).Share = &web.Share{Kind: "projects.share.kind", Title: t.Title, Description: strings.Join(p.Donors(), ", ") + " · " + budgetText(pr, p, true)}
 	if dis, ok := p.Disbursed(); ok && dis.Minor > 0 {
 		d.Disbursed = wrappable(dis.Format(pr, true))
 	}

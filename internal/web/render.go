@@ -30,6 +30,7 @@ type Renderer struct {
 	zone   *time.Location
 	nav    []NavItem
 	search string // path of the search page ("/search"), "" for none
+	share  *ShareOptions
 }
 
 // RenderOptions are the renderer's settings.
@@ -37,6 +38,8 @@ type RenderOptions struct {
 	// SearchPath makes the header show a search box that submits to it
 	// ("" for none).
 	SearchPath string
+	// Share turns on the Open Graph and Twitter card tags (nil: none).
+	Share *ShareOptions
 }
 
 // NavItem is one entry of the main navigation, added by a module.
@@ -68,7 +71,7 @@ func NewRenderer(cat *i18n.Catalog, assets *Assets, zone *time.Location, o Rende
 	if err != nil {
 		return nil, fmt.Errorf("web.NewRenderer: layout: %w", err)
 	}
-	r := &Renderer{cat: cat, assets: assets, base: base, pages: map[string]*template.Template{}, zone: zone, search: o.SearchPath}
+	r := &Renderer{cat: cat, assets: assets, base: base, pages: map[string]*template.Template{}, zone: zone, search: o.SearchPath, share: o.Share}
 	if err := r.Register("web", shellFS, "templates"); err != nil {
 		return nil, err
 	}

@@ -30,6 +30,9 @@ type State struct {
 	CSRF func() (string, error)
 	// Flash is a message key to show once, set by the session middleware.
 	Flash string
+	// Share is what the page says of itself when shared (nil: the site's
+	// name and tagline); set by the page's handler.
+	Share *Share
 }
 
 type stateKey struct{}
