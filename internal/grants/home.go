@@ -3,6 +3,7 @@ package grants
 import (
 	"html/template"
 	"net/http"
+	"sort"
 	"time"
 
 	"github.com/dijalog/dijalog/internal/web"
@@ -60,11 +61,13 @@ func HomeFor(srv *web.Server, svc *Service) func(r *http.Request, lsg string) (t
 		}
 		d.Calls = homeRows(open, lang, now)
 		if len(open) == 0 {
-			next, err := svc.Calls.List(r.Context(), CallFilter{Phase: PhaseUpcoming, Limit: 2})
+			next, err := svc.Calls.List(r.Context(), CallFilter{Phase: PhaseUpcoming, Limit: 10})
 			if err != nil {
 				return "", err
 			}
-			d.Upcoming = homeRows(next, lang, now)
+			// the list is by deadline: the two that open first
+			sort.SliceStable(next, func(i, j int) bool { return next[i].OpensAt.Before(next[j].OpensAt) })
+			d.Upcoming = homeRows(next[:min(len(next), 2)], lang, now)
 		}
 		return srv.Render.Fragment(r, "grants/home", "home-calls", d)
 	}

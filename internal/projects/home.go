@@ -149,7 +149,11 @@ func (hm *Home) Block(r *http.Request, lsg string) (template.HTML, error) {
 			donors++
 		}
 	}
-	money := &homeMoney{Total: pr.T("home.money.millions", "n", pr.Decimal(f.major(d.Total)/1e6, 1), "currency", homeCurrency),
+	total := f.text(d.Total)
+	if f.major(d.Total) >= 1e6 {
+		total = pr.T("home.money.millions", "n", pr.Decimal(f.major(d.Total)/1e6, 1), "currency", homeCurrency)
+	}
+	money := &homeMoney{Total: total,
 		Projects: pr.Int(int64(d.Projects)), Donors: pr.Int(int64(donors)), Rates: ratesNote(pr, d), Skipped: d.Skipped,
 		MapURL: "/" + pr.Code() + "/projects/map.svg?v=" + m.version, Colours: m.colours}
 	return hm.h.srv.Render.Fragment(r, "projects/home", "home-money", homeBlockData{Money: money, ID: "home-money"})
