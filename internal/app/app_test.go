@@ -130,8 +130,8 @@ func TestPagesInEveryLocale(t *testing.T) {
 			if strings.Contains(strings.TrimPrefix(path, "/{lang}"), "{") {
 				continue
 			}
-			if ext := filepath.Ext(path); ext == ".atom" || ext == ".ics" || ext == ".csv" || ext == ".json" || ext == ".xml" {
-				continue // feeds and exports: not pages
+			if ext := filepath.Ext(path); ext == ".atom" || ext == ".ics" || ext == ".csv" || ext == ".json" || ext == ".xml" || ext == ".svg" {
+				continue // feeds, exports and images: not pages
 			}
 			pages++
 			// A link page opened without its token says the link is no

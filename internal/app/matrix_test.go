@@ -411,6 +411,7 @@ var matrixPublic = []string{
 	"/api/v1/search/suggest",
 	"/{lang}/projects",
 	"/{lang}/projects/dashboard",
+	"/{lang}/projects/map.svg",
 	"/api/v1/projects",
 	"/api/v1/projects.csv",
 	"/api/v1/projects.geojson",

@@ -1,8 +1,6 @@
 package app
 
 import (
-	"net/http"
-
 	"github.com/dijalog/dijalog/internal/places"
 )
 
@@ -25,25 +23,13 @@ func (a *App) registerModules() error {
 	if err := places.Register(a.Web, a.Places, a.Auth, a.placeSections()...); err != nil {
 		return err
 	}
-	a.Web.Page("GET /{$}", a.home)
+	a.registerHome()
 	// Public pages that depend only on the URL and the data: anonymous
 	// readers get them from a two-second cache (see web.Server.CachePage).
-	for _, p := range []string{"GET /{$}", "GET /places", "GET /places/{code}"} {
+	for _, p := range []string{"GET /places", "GET /places/{code}"} {
 		a.Web.CachePage(p)
 	}
 	return nil
-}
-
-type homeData struct {
-	LSGs int64
-}
-
-func (a *App) home(w http.ResponseWriter, r *http.Request) error {
-	n, err := a.Places.Count(r.Context())
-	if err != nil {
-		return err
-	}
-	return a.Web.Render.Page(w, r, "web/home", homeData{LSGs: int64(n)})
 }
 
 // placeSections are the modules' sections on an LSG page, in order.
