@@ -402,6 +402,8 @@ func recordArgs(p string) []string {
 // records it shows not everyone, or for a query it needs).
 var matrixPublic = []string{
 	"/{$}",
+	"/{lang}/privacy",
+	"/{lang}/terms",
 	"/{lang}/register",
 	"/{lang}/login",
 	"/{lang}/forgot",
