@@ -57,7 +57,9 @@ func TestConfig(t *testing.T) {
 			return c.OperatorName == "Općina Mostar" && c.OperatorEmail == "dpo@mostar.ba"
 		}},
 		{name: "no operator", check: func(c *Config) bool { return c.OperatorName == "" && c.OperatorEmail == "" }},
-		{name: "demo operator", args: []string{"--demo"}, check: func(c *Config) bool { return c.OperatorName == DemoOperatorName && c.OperatorEmail == DemoOperatorEmail }},
+		{name: "demo operator", args: []string{"--demo"}, check: func(c *Config) bool {
+			return c.OperatorName == DemoOperatorName && c.OperatorEmail == DemoOperatorEmail
+		}},
 		{name: "demo keeps a given operator", args: []string{"--demo", "--operator-email", "a@b.ba"}, check: func(c *Config) bool { return c.OperatorName == "" && c.OperatorEmail == "a@b.ba" }},
 		{name: "bad operator email", args: []string{"--operator-email", "Privacy <p@x.ba>"}, wantErr: "--operator-email"},
 		{name: "operator email not an address", env: map[string]string{"DIJALOG_OPERATOR_EMAIL": "mailto:p@x.ba"}, wantErr: "--operator-email"},
