@@ -44,6 +44,11 @@ func TestLegalPages(t *testing.T) {
 		// how long it is kept.
 		_, body := get(t, c, ta.srv.URL+"/"+code+"/privacy")
 		for _, k := range legal.Kinds {
+			for _, f := range legal.Facets {
+				if key := "legal.data." + k + "." + f; p.T(key) == key {
+					t.Errorf("%s: no text for %s", code, key)
+				}
+			}
 			if !strings.Contains(body, `id="data-`+k+`"`) || !strings.Contains(html.UnescapeString(body), p.T("legal.data."+k+".keep")) {
 				t.Errorf("%s/privacy lacks the section on %s", code, k)
 			}

@@ -36,9 +36,9 @@ var Updated = time.Date(2026, time.December, 7, 12, 0, 0, 0, time.UTC)
 // person meets them; each has the catalogue keys legal.data.<kind>.title,
 // .what, .why, .keep and .who.
 var Kinds = []string{
-	"account", "sessions", "tokens", "limits", "newsletter", "events", "surveys",
-	"comments", "initiatives", "votes", "residency", "grants", "photos",
-	"views", "audit", "mail", "cookies", "backups",
+	"account", "sessions", "newsletter", "events", "surveys", "comments",
+	"initiatives", "votes", "residency", "grants", "views", "audit", "mail",
+	"cookies", "backups",
 }
 
 // Facets are the parts of each kind's section, as catalogue key suffixes.
