@@ -287,7 +287,8 @@ func noStore(h http.Handler) http.Handler {
 // String describes the app for logs.
 func (a *App) String() string { return fmt.Sprintf("dijalog %s on %s", Version, a.DB.Engine()) }
 
-// Maintain runs periodic housekeeping (expired sessions) until ctx ends.
+// Maintain runs periodic housekeeping (expired sessions, news reader
+// fingerprints, grant report reminders) until ctx ends.
 func (a *App) Maintain(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -296,6 +297,13 @@ func (a *App) Maintain(ctx context.Context) {
 			a.Log.Warn("purging expired sessions failed", "err", err)
 		} else if n > 0 {
 			a.Log.Info("expired sessions purged", "count", n)
+		}
+		// News reader fingerprints live two days (the privacy notice says
+		// so); the counts stay.
+		if n := a.newsMod().News; n != nil {
+			if _, err := n.PurgeViews(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				a.Log.Warn("purging news reader fingerprints failed", "err", err)
+			}
 		}
 		// Grant report reminders: each report at most once a week (Remind
 		// keeps track), so an hourly call is safe.

@@ -34,7 +34,16 @@ type testApp struct {
 
 func newTestApp(t *testing.T, d *db.DB) *testApp {
 	t.Helper()
+	return newTestAppWith(t, d, nil)
+}
+
+// newTestAppWith is newTestApp with settings changed by set (nil: none).
+func newTestAppWith(t *testing.T, d *db.DB, set func(*config.Config)) *testApp {
+	t.Helper()
 	cfg := &config.Config{BaseURL: "http://example.test", TimeZone: time.UTC, CheapPasswords: true}
+	if set != nil {
+		set(cfg)
+	}
 	rec := &mail.Recorder{}
 	a, err := Build(d, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), rec)
 	if err != nil {

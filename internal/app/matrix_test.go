@@ -402,6 +402,8 @@ func recordArgs(p string) []string {
 // records it shows not everyone, or for a query it needs).
 var matrixPublic = []string{
 	"/{$}",
+	"/{lang}/privacy",
+	"/{lang}/terms",
 	"/{lang}/register",
 	"/{lang}/login",
 	"/{lang}/forgot",
@@ -548,6 +550,12 @@ var matrixRows = []matrixRow{
 	{"POST /{lang}/projects/{id}/edit", "id=project.trnovo,+*=@pform.trnovo", "SFFAFFFFFA"},
 	{"POST /{lang}/projects/{id}/edit", "id=project.makers,+*=@pform.makers,+programme=programme.undp", "SFFFFFAFFA"},
 	{"POST /{lang}/projects/{id}/edit", "id=project.trnovo,+*=@pform.trnovo,+programme=programme.undp", "SFFVFFFFFA"}, // V: Trnovo's staff may not put it into UNDP's programme
+	// A programme's visibility notice: who may edit the programme sets
+	// it; a project has none of its own (it shows its programme's).
+	{"GET /{lang}/projects/{id}/notice", "id=programme.undp", "SFFFFFAFFA"},
+	{"GET /{lang}/projects/{id}/notice", "id=project.makers", "SFFFFFHFFH"},
+	{"POST /{lang}/projects/{id}/notice", "id=programme.undp,+notice_en=Funded by UNDP.,+emblem_en=UNDP", "SFFFFFAFFA"},
+	{"POST /{lang}/projects/{id}/notice", "id=project.makers,+notice_en=Funded by UNDP.", "SFFFFFHFFH"},
 	{"GET /{lang}/projects/{id}/history", "id=project.makers", "AAAAAAAAAA"},
 	{"GET /{lang}/projects/{id}/history", "id=project.eu", "AAAAAAAAAA"},
 	{"GET /{lang}/projects/{id}/history", "id=project.trnovo", "AAAAAAAAAA"},

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/dijalog/dijalog/internal/legal"
 	"github.com/dijalog/dijalog/internal/places"
 )
 
@@ -24,9 +25,14 @@ func (a *App) registerModules() error {
 		return err
 	}
 	a.registerHome()
+	// The privacy notice and the terms of use, linked from every page's
+	// footer and from the forms that collect personal data.
+	if err := legal.Register(a.Web, legal.Operator{Name: a.Cfg.OperatorName, Email: a.Cfg.OperatorEmail}); err != nil {
+		return err
+	}
 	// Public pages that depend only on the URL and the data: anonymous
 	// readers get them from a two-second cache (see web.Server.CachePage).
-	for _, p := range []string{"GET /places", "GET /places/{code}"} {
+	for _, p := range []string{"GET /places", "GET /places/{code}", "GET /privacy", "GET /terms"} {
 		a.Web.CachePage(p)
 	}
 	return nil

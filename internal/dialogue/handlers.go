@@ -36,6 +36,7 @@ type Handlers struct {
 	comments *comments.Handlers
 	zone     *time.Location
 	ip       func(*http.Request) string
+	notice   Visibility
 }
 
 // Options configure Register.
@@ -46,7 +47,15 @@ type Options struct {
 	CommentH *comments.Handlers
 	Zone     *time.Location
 	IP       func(*http.Request) string
+	// Visibility gives the visibility notice of a registry programme for
+	// its page of where the money went (nil: none).
+	Visibility Visibility
 }
+
+// Visibility is the visibility notice (the funder's disclaimer) of the
+// registry project or programme with public id ref, for a reader of r's
+// locale; nil when it has none. The registry provides it.
+type Visibility func(r *http.Request, ref string) *web.Visibility
 
 // Register adds the dialogue routes:
 //
@@ -73,7 +82,7 @@ func Register(srv *web.Server, svc *Service, o Options) (*Handlers, error) {
 	if o.IP == nil {
 		o.IP = func(r *http.Request) string { return r.RemoteAddr }
 	}
-	h := &Handlers{srv: srv, svc: svc, places: o.Places, users: o.Users, comments: o.CommentH, zone: o.Zone, ip: o.IP}
+	h := &Handlers{srv: srv, svc: svc, places: o.Places, users: o.Users, comments: o.CommentH, zone: o.Zone, ip: o.IP, notice: o.Visibility}
 	if o.Comments != nil {
 		o.Comments.RegisterKind("initiative", comments.Kind{
 			CanComment: func(ctx context.Context, u *auth.User, id string) (bool, error) {

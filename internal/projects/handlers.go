@@ -70,6 +70,7 @@ type filterChoices struct {
 //	GET  /{lang}/projects/{id}             one project
 //	GET  /{lang}/projects/{id}/edit        the form (POST saves)
 //	GET  /{lang}/projects/{id}/history     every change
+//	GET  /{lang}/projects/{id}/notice      a programme's visibility notice (POST saves)
 //	GET  /api/v1/projects[.csv|.geojson|.iati.xml], /api/v1/projects/{id},
 //	     /api/v1/projects/totals.csv, /api/v1/openapi.json
 func Register(srv *web.Server, svc *Service, orgs Orgs) (*Section, error) {
@@ -85,6 +86,8 @@ func Register(srv *web.Server, svc *Service, orgs Orgs) (*Section, error) {
 	srv.Page("GET /projects/{id}/edit", h.editForm)
 	srv.Page("POST /projects/{id}/edit", h.update)
 	srv.Page("GET /projects/{id}/history", h.history)
+	srv.Page("GET /projects/{id}/notice", h.noticeForm)
+	srv.Page("POST /projects/{id}/notice", h.noticeSave)
 	srv.Handle("GET /api/v1/projects", h.apiList)
 	srv.Handle("GET /api/v1/projects.csv", h.apiCSV)
 	srv.Handle("GET /api/v1/projects.geojson", h.apiGeoJSON)
@@ -448,6 +451,7 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
 	d := detailPage{P: p, Text: t, Fallback: fb, TextLang: pr.T("projects.lang." + t.Lang), Status: pr.T("projects.status." + strconv.Itoa(p.Status)),
 		Budget: budgetText(pr, p, false), BudgetShort: wrappable(budgetText(pr, p, true)), Kind: pr.T("projects.kind." + p.Kind), CanEdit: canEdit(auth.UserFrom(r), p)}
 	web.StateOf(r).Share = &web.Share{Kind: "projects.share.kind", Title: t.Title, Description: strings.Join(p.Donors(), ", ") + " · " + budgetText(pr, p, true)}
+	h.setVisibility(r, p)
 	if dis, ok := p.Disbursed(); ok && dis.Minor > 0 {
 		d.Disbursed = wrappable(dis.Format(pr, true))
 	}

@@ -250,6 +250,9 @@ func (v *View) Lang() string { return v.Code() }
 // Viewer is the signed-in person, or nil.
 func (v *View) Viewer() Viewer { return v.st.Viewer }
 
+// Visibility is the funder's visibility notice of the page, or nil.
+func (v *View) Visibility() *Visibility { return v.st.Visibility }
+
 // Flash is a one-time message key, if any.
 func (v *View) Flash() string { return v.st.Flash }
 
