@@ -144,8 +144,8 @@ func text(b *strings.Builder, x, y float64, anchor, s string) {
 // labelLines writes a wrapped label from y (the top of its first line) and
 // returns the y under it.
 func labelLines(b *strings.Builder, label string, y float64) float64 {
-	for _, l := range wrap(label, Width, 3) {
-		text(b, 0, y+13, "start", l)
+	for _, l := range wrap(label, Width-2, 3) {
+		text(b, 1, y+13, "start", l) // 1: a glyph such as J reaches left of its origin
 		y += lineH
 	}
 	return y
