@@ -245,28 +245,7 @@ func Line(title, desc string, labels []string, series []Series, a Axes) template
 		x, _ := xy(i, 0)
 		text(&body, x, plotTop+plotH+16, "middle", l)
 	}
-	for si, s := range series {
-		colour := SeriesColour(si)
-		var pts []string
-		for i, v := range s.Values {
-			if i >= len(labels) || math.IsNaN(v) {
-				continue
-			}
-			x, y := xy(i, v)
-			pts = append(pts, f1(x)+","+f1(y))
-		}
-		fmt.Fprintf(&body, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2.5"%s/>`, strings.Join(pts, " "), colour, dash(si))
-		for i, v := range s.Values {
-			if i >= len(labels) || math.IsNaN(v) {
-				continue
-			}
-			x, y := xy(i, v)
-			marker(&body, si, x, y, colour, s.Name+", "+labels[i]+": "+a.format(v))
-			if shown(i) && len(series) == 1 {
-				text(&body, x, y-8, "middle", a.format(v))
-			}
-		}
-	}
+	lines(&body, labels, series, a, xy, shown)
 	y = plotTop + plotH + 16 + 6
 	if a.Categories != "" {
 		text(&body, (x0+x1)/2, y+13, "middle", a.Categories)
@@ -285,4 +264,31 @@ func Line(title, desc string, labels []string, series []Series, a Axes) template
 	b.WriteString(body.String())
 	b.WriteString(`</svg>`)
 	return withID("c", b.String())
+}
+
+// lines draws each series as a line with its marks at its points (xy
+// places them) and, for a single series, the value of every labelled
+// point (shown) above it.
+func lines(b *strings.Builder, labels []string, series []Series, a Axes, xy func(int, float64) (float64, float64), shown func(int) bool) {
+	for si, s := range series {
+		colour := SeriesColour(si)
+		var pts []string
+		for i, v := range s.Values {
+			if i < len(labels) && !math.IsNaN(v) {
+				x, y := xy(i, v)
+				pts = append(pts, f1(x)+","+f1(y))
+			}
+		}
+		fmt.Fprintf(b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2.5"%s/>`, strings.Join(pts, " "), colour, dash(si))
+		for i, v := range s.Values {
+			if i >= len(labels) || math.IsNaN(v) {
+				continue
+			}
+			x, y := xy(i, v)
+			marker(b, si, x, y, colour, s.Name+", "+labels[i]+": "+a.format(v))
+			if shown(i) && len(series) == 1 {
+				text(b, x, y-8, "middle", a.format(v))
+			}
+		}
+	}
 }

@@ -113,29 +113,7 @@ func Radar(title, desc string, axes []string, series []RadarSeries, ring Ring) t
 			}
 		}
 	}
-	y := g.cy + g.r + 2*lineH + 10
-	names := make([]string, 0, len(series)+1)
-	for _, s := range series {
-		names = append(names, s.Name)
-	}
-	if ring.Value > 0 && ring.Label != "" {
-		names = append(names, ring.Label)
-	}
-	// The legend: one series a line, its dash, shape and colour.
-	for i, name := range names {
-		if i < len(series) {
-			c := radarColours[i%len(radarColours)]
-			fmt.Fprintf(&body, `<line x1="0" y1="%s" x2="26" y2="%s" stroke="%s" stroke-width="2.5"%s/>`, f1(y+8), f1(y+8), c, dash(i))
-			marker(&body, i, 13, y+8, c, "")
-		} else {
-			fmt.Fprintf(&body, `<line x1="0" y1="%s" x2="26" y2="%s" stroke="%s" stroke-width="1.8" stroke-dasharray="1 3" stroke-linecap="round"/>`, f1(y+8), f1(y+8), ringColour)
-		}
-		for _, l := range wrap(name, Width-34, 2) {
-			text(&body, 34, y+13, "start", l)
-			y += lineH
-		}
-		y += 3
-	}
+	y := radarLegend(&body, series, ring, g.cy+g.r+2*lineH+10)
 	var b strings.Builder
 	header(&b, Width, int(math.Ceil(y+2)), title, desc, "img")
 	b.WriteString(body.String())
@@ -167,4 +145,32 @@ func radarLabel(b *strings.Builder, g radar, i int, lines []string) {
 	for k, l := range lines {
 		text(b, x, top+float64(k)*lineH+12, anchor, l)
 	}
+}
+
+// radarLegend writes one line per series from y (its dash, shape and
+// colour, and its name) and one for the reference ring; it returns the y
+// under it.
+func radarLegend(b *strings.Builder, series []RadarSeries, ring Ring, y float64) float64 {
+	names := make([]string, 0, len(series)+1)
+	for _, s := range series {
+		names = append(names, s.Name)
+	}
+	if ring.Value > 0 && ring.Label != "" {
+		names = append(names, ring.Label)
+	}
+	for i, name := range names {
+		if i < len(series) {
+			c := radarColours[i%len(radarColours)]
+			fmt.Fprintf(b, `<line x1="0" y1="%s" x2="26" y2="%s" stroke="%s" stroke-width="2.5"%s/>`, f1(y+8), f1(y+8), c, dash(i))
+			marker(b, i, 13, y+8, c, "")
+		} else {
+			fmt.Fprintf(b, `<line x1="0" y1="%s" x2="26" y2="%s" stroke="%s" stroke-width="1.8" stroke-dasharray="1 3" stroke-linecap="round"/>`, f1(y+8), f1(y+8), ringColour)
+		}
+		for _, l := range wrap(name, Width-34, 2) {
+			text(b, 34, y+13, "start", l)
+			y += lineH
+		}
+		y += 3
+	}
+	return y
 }
