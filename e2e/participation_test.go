@@ -176,12 +176,15 @@ func TestStackedTablesOnPhones(t *testing.T) {
 // TestChartsReadableOnPhones: at 390 px every text of a chart is drawn at
 // 12 px or more and inside its chart (no label runs off its edge), on the
 // projects' dashboard, an ELoGE result (the radar, with the principles'
-// names and the threshold ring) and the grants registry.
+// names and the threshold ring), the grants registry and a project's
+// targets.
 func TestChartsReadableOnPhones(t *testing.T) {
 	p := newTab(t)
 	p.open("/bs/eloge")
 	result := p.attr(`main .cards a[href^="/bs/eloge/"]`, "href")
-	for _, path := range []string{"/bs/projects/dashboard", result, "/sr-Cyrl/projects/dashboard", "/bs/grants/registry"} {
+	p.open("/bs/search?q=link+za+saradnju")
+	link := p.attr(`main ol.results a[href^="/bs/projects/link-za-saradnju"]`, "href") // its targets: measured and not yet
+	for _, path := range []string{"/bs/projects/dashboard", result, "/sr-Cyrl/projects/dashboard", "/bs/grants/registry", link} {
 		p.open(path)
 		p.viewport(390)
 		// For each text of a chart (not the map): its drawn size (its

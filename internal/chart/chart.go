@@ -151,14 +151,29 @@ func labelLines(b *strings.Builder, label string, y float64) float64 {
 	return y
 }
 
+// value writes a bar's value at x after it, or under the bar when it does
+// not fit there (a long "no value yet"); it returns the row's top, moved
+// down by the line the value took.
+func value(b *strings.Builder, x, y float64, s string) float64 {
+	if x+textW(s) <= Width {
+		text(b, x, y+14, "start", s)
+		return y
+	}
+	text(b, 1, y+14+lineH+2, "start", s)
+	return y + lineH + 2
+}
+
 // barRoom is the longest bar's width: the chart's width less the room of
-// the widest value written after a bar.
+// the widest value written after a bar (at most half the chart's width:
+// a longer value is written under its bar).
 func barRoom(items []Item) float64 {
 	valueW := 0.0
 	for _, it := range items {
-		valueW = math.Max(valueW, textW(it.Display))
+		if w := textW(it.Display); w <= Width/2 { // a longer one goes under its bar
+			valueW = math.Max(valueW, w)
+		}
 	}
-	return math.Max(Width-math.Min(valueW, Width/2)-8, Width/2-8)
+	return Width - valueW - 8
 }
 
 // shortLabels is the width of the widest label when every label is short
@@ -199,7 +214,7 @@ func Bar(title, desc string, items []Item) template.HTML {
 			bw = math.Max(it.Value/maxV*barMax, 1)
 		}
 		fmt.Fprintf(&body, `<rect x="%s" y="%s" width="%s" height="14" fill="%s"><title>%s: %s</title></rect>`, f1(x0), f1(y+3), f1(bw), palette[0], esc(it.Label), esc(it.Display))
-		text(&body, x0+bw+6, y+14, "start", it.Display)
+		y = value(&body, x0+bw+6, y, it.Display)
 		if x0 == 0 {
 			y += 30
 		} else {
@@ -238,7 +253,7 @@ func Progress(title, desc string, items []Item, targets []float64) template.HTML
 			fmt.Fprintf(&body, `<rect x="0" y="%s" width="%s" height="14" fill="%s" stroke="%s" stroke-width="1"/>`, f1(y+3), f1(barMax), trackFill, gridColor)
 			fmt.Fprintf(&body, `<rect x="0" y="%s" width="%s" height="14" fill="%s"><title>%s: %s</title></rect>`, f1(y+3), f1(frac*barMax), palette[2], esc(it.Label), esc(it.Display))
 		}
-		text(&body, barMax+6, y+14, "start", it.Display)
+		y = value(&body, barMax+6, y, it.Display)
 		y += 20 + 10
 	}
 	var b strings.Builder
