@@ -422,6 +422,7 @@ var matrixPublic = []string{
 	"/{lang}/platforms",
 	"/{lang}/platforms/programmes",
 	"/{lang}/platforms/verify",
+	"/{lang}/initiatives",
 	"/{lang}/initiatives/{pid}",
 	"/api/v1/platforms",
 	"/api/v1/initiatives",

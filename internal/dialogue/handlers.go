@@ -69,6 +69,7 @@ type Visibility func(r *http.Request, ref string) *web.Visibility
 //	GET  /{lang}/platforms/{slug}/meetings/{pid}    a meeting: agenda, registration, attendance, minutes, decisions
 //	GET  /{lang}/platforms/{slug}/ballots/{pid}     a participatory-budgeting ballot: vote, results
 //	GET  /{lang}/platforms/{slug}/initiatives/new   the initiative form
+//	GET  /{lang}/initiatives                        every platform's initiatives as cards (?state=open&lsg=&platform=&page=)
 //	GET  /{lang}/initiatives/{pid}                  an initiative with its timeline, supports, money and comments
 //	GET  /dialogue/photos/{pid}                     a photo (type-checked on upload, served with its type)
 //	GET  /api/v1/platforms, /api/v1/platforms/{slug}, /api/v1/initiatives, /api/v1/initiatives/{pid}
@@ -122,6 +123,7 @@ func Register(srv *web.Server, svc *Service, o Options) (*Handlers, error) {
 	srv.Page("POST /platforms/{slug}/ballots/{pid}/{op}", ballots.ballotOp)
 	srv.Page("GET /platforms/{slug}/initiatives/new", initiatives.newInitiative)
 	srv.Page("POST /platforms/{slug}/initiatives/new", initiatives.createInitiative)
+	srv.Page("GET /initiatives", initiatives.list)
 	srv.Page("GET /initiatives/{pid}", initiatives.initiative)
 	srv.Page("POST /initiatives/{pid}/{op}", initiatives.initiativeOp)
 	srv.BodyLimit("POST /initiatives/{pid}/{op}", MaxPhoto+(1<<20))
@@ -271,14 +273,18 @@ type platformPage struct {
 	Actions     []Action
 	Meetings    []Meeting
 	Initiatives []Initiative
-	Ballots     []Ballot
-	Dashboard   *Dashboard
-	ByLSG       []lsgCount
-	Mine        *Member
-	Manage      bool
-	SignedIn    bool
-	Done        string
-	Now         time.Time
+	Open        cardsData // the initiatives open for support
+	Others      cardsData // the latest of the others
+	// InitiativeCount counts the initiatives the viewer may see.
+	InitiativeCount int
+	Ballots         []Ballot
+	Dashboard       *Dashboard
+	ByLSG           []lsgCount
+	Mine            *Member
+	Manage          bool
+	SignedIn        bool
+	Done            string
+	Now             time.Time
 }
 
 type lsgCount struct {
@@ -337,6 +343,9 @@ func (h platformPages) platform(w http.ResponseWriter, r *http.Request) error {
 		author = u.ID
 	}
 	if d.Initiatives, err = h.svc.Initiatives.List(ctx, InitiativeFilter{PlatformID: p.ID, AuthorID: author}); err != nil {
+		return err
+	}
+	if err := h.splitCards(r, &d); err != nil {
 		return err
 	}
 	if d.Mine, err = h.svc.Platforms.Membership(ctx, p, u); err != nil {

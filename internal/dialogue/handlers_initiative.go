@@ -119,6 +119,9 @@ func (h initiativePages) initiativePage(w http.ResponseWriter, r *http.Request, 
 		d.Form.Values.Set("currency", x.Cost.Currency)
 		d.Form.Values.Set("d_currency", x.Cost.Currency)
 	}
+	if err := h.svc.Initiatives.WithDeadline(ctx, x); err != nil {
+		return err
+	}
 	var err error
 	if d.Timeline, err = h.svc.Initiatives.Timeline(ctx, x); err != nil {
 		return err

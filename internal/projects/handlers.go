@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -204,7 +205,7 @@ type listRow struct {
 	Fallback bool
 	Status   string
 	Budget   string
-	Period   string
+	Period   []string // its start and end (each shown whole, never broken inside)
 	Donors   string
 	LSGs     []placeLink
 }
@@ -369,7 +370,9 @@ func (h *handlers) row(pr *i18n.Printer, p *Project, names map[string]places.Pla
 	return row
 }
 
-func period(p *Project) string {
+// period is a project's start and end month, or its funding year: the
+// parts of a range the page joins with a dash and never breaks inside.
+func period(p *Project) []string {
 	s, e := p.Start(), p.End()
 	short := func(d string) string {
 		if len(d) >= 7 {
@@ -379,13 +382,13 @@ func period(p *Project) string {
 	}
 	switch {
 	case s != "" && e != "":
-		return short(s) + " – " + short(e)
+		return []string{short(s), short(e)}
 	case s != "":
-		return short(s) + " –"
+		return []string{short(s), ""}
 	case p.FundingYear != 0:
-		return strconv.Itoa(p.FundingYear)
+		return []string{strconv.Itoa(p.FundingYear)}
 	}
-	return ""
+	return nil
 }
 
 // ---- detail ----
@@ -586,13 +589,15 @@ func detailTargets(pr *i18n.Printer, p *Project, d *detailPage) {
 			hist = append(hist, a.Date+": "+pr.Int(a.Value))
 		}
 		row.History = strings.Join(hist, "; ")
-		val := 0.0
+		// A target without a measured value is drawn as an empty track
+		// that says so (not "– of 20" and a 0 % bar).
+		it := chart.Item{Label: tg.Label, Value: math.NaN(), Display: pr.T("pages.chart.no_data")}
 		if a, ok := tg.Latest(); ok {
 			row.Latest = pr.Int(a.Value)
-			val = float64(a.Value)
+			it.Value, it.Display = float64(a.Value), pr.T("projects.target.of", "actual", row.Latest, "target", pr.Int(tg.Target))
 		}
 		d.Targets = append(d.Targets, row)
-		items = append(items, chart.Item{Label: tg.Label, Value: val, Display: pr.T("projects.target.of", "actual", orDash(row.Latest), "target", pr.Int(tg.Target))})
+		items = append(items, it)
 		targets = append(targets, float64(tg.Target))
 	}
 	if len(items) > 0 {
@@ -818,7 +823,8 @@ func (f dashFormat) yearCharts(p *dashPage, d *Dashboard) {
 		labels = append(labels, label)
 		counts = append(counts, float64(b.Count))
 	}
-	p.LineChart = chart.Line(pr.T("projects.dash.count_by_year"), pr.T("projects.dash.count_desc"), labels, []chart.Series{{Name: pr.T("projects.dash.count"), Values: counts}})
+	count := chart.Axes{Categories: pr.T("pages.chart.year"), Values: pr.T("pages.chart.count"), Format: func(v float64) string { return chart.Short(pr, v, "") }}
+	p.LineChart = chart.Line(pr.T("projects.dash.count_by_year"), pr.T("projects.dash.count_desc"), labels, []chart.Series{{Name: pr.T("projects.dash.count"), Values: counts}}, count)
 	series := make([]chart.Series, len(d.DonorKeys)+1)
 	for i, k := range d.DonorKeys {
 		series[i].Name = k
@@ -834,7 +840,8 @@ func (f dashFormat) yearCharts(p *dashPage, d *Dashboard) {
 		}
 		p.StackRows = append(p.StackRows, sr)
 	}
-	p.StackChart = chart.Stacked(pr.T("projects.dash.stacked"), pr.T("projects.dash.chart_desc", "currency", f.cur), labels, series)
+	amount := chart.Axes{Categories: pr.T("pages.chart.year"), Values: pr.T("pages.chart.amount", "currency", f.cur), Format: func(v float64) string { return chart.Short(pr, v, "") }}
+	p.StackChart = chart.Stacked(pr.T("projects.dash.stacked"), pr.T("projects.dash.chart_desc", "currency", f.cur), labels, series, amount)
 }
 
 // dashMap draws the map of the value per LSG (in total or per person),
