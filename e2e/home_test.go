@@ -75,8 +75,8 @@ func TestHomeLiveData(t *testing.T) {
 	if p.count(`section.home-initiatives a.button[href$="#support-h"]`) != len(shown) {
 		t.Errorf("not every initiative open for support has a support button")
 	}
-	if p.count(`section.home-initiatives a[href="/bs/platforms"]`) != 1 {
-		t.Errorf("the initiatives block does not link to the platforms")
+	if p.count(`section.home-initiatives a[href="/bs/initiatives?state=open"]`) != 1 {
+		t.Errorf("the initiatives block does not link to the list of initiatives open for support")
 	}
 
 	// The latest news: an article published now comes first.

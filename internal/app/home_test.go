@@ -83,7 +83,7 @@ func TestHomeFrontPage(t *testing.T) {
 	for _, b := range ballots {
 		want = append(want, `href="/bs/platforms/`+b.PlatformSlug+`/ballots/`+b.PublicID+`"`)
 	}
-	want = append(want, `href="/bs/calls?phase=open"`, `href="/bs/platforms"`, `href="/bs/news"`, `href="/bs/events"`,
+	want = append(want, `href="/bs/calls?phase=open"`, `href="/bs/platforms"`, `href="/bs/initiatives?state=open"`, `href="/bs/news"`, `href="/bs/events"`,
 		`href="/bs/projects/dashboard"`, `src="/bs/projects/map.svg?v=`, title,
 		`href="/bs/projects"`, `href="/bs/calls"`, `href="/bs/eloge"`, ta.Cat.Printer("bs").N("home.initiatives.count", n))
 	for _, w := range want {
@@ -145,7 +145,7 @@ func TestHomeRemembersLSG(t *testing.T) {
 		if strings.Contains(plain, `id="mine-h"`) {
 			t.Errorf("round %d: a visitor without a choice got another's page", i)
 		}
-		for _, w := range []string{`id="mine-h"`, `href="/bs/places/ba-fbih-mostar"`, `<option value="ba-fbih-mostar" selected>`, `id="mine-initiatives"`, `href="/bs/platforms?lsg=ba-fbih-mostar"`} {
+		for _, w := range []string{`id="mine-h"`, `href="/bs/places/ba-fbih-mostar"`, `<option value="ba-fbih-mostar" selected>`, `id="mine-initiatives"`, `href="/bs/initiatives?state=open&amp;lsg=ba-fbih-mostar"`} {
 			if !strings.Contains(mine, w) {
 				t.Errorf("round %d: the page of a visitor who chose Mostar lacks %s", i, w)
 			}

@@ -29,9 +29,16 @@ type OpenInitiative struct {
 	PublicID, Title, LSG       string
 	PlatformSlug, PlatformName string
 	Supports                   int
+	SupportGoal                int // the platform's goal (0: none)
 	// NextMeeting is the start of the platform's next meeting, where
 	// open initiatives are selected (zero when none is planned).
 	NextMeeting time.Time
+}
+
+// GoalPercent is the share of the platform's goal reached (0–100), as on
+// the initiative's own card.
+func (x OpenInitiative) GoalPercent() int {
+	return Initiative{Supports: x.Supports, SupportGoal: x.SupportGoal}.GoalPercent()
 }
 
 // OpenBallot is a ballot open for votes, as the home page lists it.

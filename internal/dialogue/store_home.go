@@ -26,10 +26,10 @@ func openInitiatives(ctx context.Context, q db.Querier, lsg string, now time.Tim
 	out, err := db.All(ctx, q, func(r rowScanner) (OpenInitiative, error) {
 		var x OpenInitiative
 		var next sql.NullTime
-		err := r.Scan(&x.PublicID, &x.Title, &x.LSG, &x.PlatformSlug, &x.PlatformName, &x.Supports, &next, &total)
+		err := r.Scan(&x.PublicID, &x.Title, &x.LSG, &x.PlatformSlug, &x.PlatformName, &x.Supports, &x.SupportGoal, &next, &total)
 		x.NextMeeting = next.Time
 		return x, err
-	}, `SELECT i.public_id, i.title, i.lsg_code, p.slug, p.name, i.supports, m.starts_at, COUNT(*) OVER ()
+	}, `SELECT i.public_id, i.title, i.lsg_code, p.slug, p.name, i.supports, p.support_goal, m.starts_at, COUNT(*) OVER ()
 FROM dlg_initiatives i JOIN dlg_platforms p ON p.id = i.platform_id
 LEFT JOIN dlg_meetings m ON m.platform_id = i.platform_id AND m.starts_at >= ? AND NOT EXISTS (
   SELECT 1 FROM dlg_meetings m2 WHERE m2.platform_id = m.platform_id AND m2.starts_at >= ?
