@@ -77,7 +77,11 @@ func TestNoSidewaysScrollOnPhones(t *testing.T) {
 	defer p.viewport(viewportWidth)
 	pages := []string{"/bs/", "/bs/places", "/bs/places/ba-fbih-mostar", "/bs/projects", "/bs/projects/dashboard", "/bs/platforms",
 		"/bs/platforms/lokalna-dijaloska-platforma-mostar", "/bs/calls", "/bs/eloge", "/bs/news", "/bs/events", "/bs/surveys", "/bs/search?q=mostar",
-		"/sr-Cyrl/projects", "/sr-Cyrl/eloge"}
+		"/sr-Cyrl/projects", "/sr-Cyrl/eloge",
+		// the participation pages and lists of issue 16's pages part
+		"/bs/initiatives", "/bs/initiatives?state=open", "/sr-Cyrl/initiatives", "/sr-Cyrl/platforms",
+		"/sr-Cyrl/platforms/lokalna-dijaloska-platforma-mostar", "/bs/platforms/lokalna-dijaloska-platforma-mostar/money",
+		"/bs/grants/registry", "/bs/surveys?page=2", "/sr-Cyrl/surveys", "/sr-Cyrl/projects/dashboard"}
 	for _, path := range pages {
 		p.open(path)
 		p.viewport(390)

@@ -23,6 +23,7 @@ import (
 	"github.com/dijalog/dijalog/internal/db"
 	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/mail"
+	"github.com/dijalog/dijalog/internal/ogimage"
 	"github.com/dijalog/dijalog/internal/places"
 	"github.com/dijalog/dijalog/internal/search"
 	"github.com/dijalog/dijalog/internal/web"
@@ -173,13 +174,28 @@ func (a *App) buildInfrastructure() error {
 	if zone == nil {
 		zone = time.UTC
 	}
-	rnd, err := web.NewRenderer(a.Cat, assets, zone, web.RenderOptions{SearchPath: search.Path})
+	// Share pictures (Open Graph): their URLs are signed with a key kept in
+	// the database, so a shared link's picture survives a restart.
+	shareKey, err := a.DB.Secret(context.Background(), "share-images")
+	if err != nil {
+		return err
+	}
+	rnd, err := web.NewRenderer(a.Cat, assets, zone, web.RenderOptions{SearchPath: search.Path,
+		Share: &web.ShareOptions{BaseURL: strings.TrimRight(a.Cfg.BaseURL, "/"), Key: shareKey}})
 	if err != nil {
 		return err
 	}
 	a.Web = web.NewServer(web.Options{Catalog: a.Cat, Renderer: rnd, Assets: assets, Logger: a.Log,
 		Metrics: web.NewMetrics(a.DB.SQL(), a.DB.Engine()), Session: a.Sessions.Middleware,
 		Compress: a.Cfg.Compress, Build: Version})
+	painter, err := ogimage.New()
+	if err != nil {
+		return err
+	}
+	site := a.Cat.Printer(i18n.Default).T("site.name")
+	a.Web.ServeShareImages(shareKey, func(kind, title, sub string) ([]byte, error) {
+		return painter.Draw(ogimage.Card{Site: site, Kind: kind, Title: title, Subtitle: sub})
+	})
 	return a.buildComments()
 }
 
@@ -278,7 +294,8 @@ func noStore(h http.Handler) http.Handler {
 // String describes the app for logs.
 func (a *App) String() string { return fmt.Sprintf("dijalog %s on %s", Version, a.DB.Engine()) }
 
-// Maintain runs periodic housekeeping (expired sessions) until ctx ends.
+// Maintain runs periodic housekeeping (expired sessions, news reader
+// fingerprints, grant report reminders) until ctx ends.
 func (a *App) Maintain(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -287,6 +304,13 @@ func (a *App) Maintain(ctx context.Context) {
 			a.Log.Warn("purging expired sessions failed", "err", err)
 		} else if n > 0 {
 			a.Log.Info("expired sessions purged", "count", n)
+		}
+		// News reader fingerprints live two days (the privacy notice says
+		// so); the counts stay.
+		if n := a.newsMod().News; n != nil {
+			if _, err := n.PurgeViews(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				a.Log.Warn("purging news reader fingerprints failed", "err", err)
+			}
 		}
 		// Grant report reminders: each report at most once a week (Remind
 		// keeps track), so an hourly call is safe.

@@ -34,7 +34,16 @@ type testApp struct {
 
 func newTestApp(t *testing.T, d *db.DB) *testApp {
 	t.Helper()
+	return newTestAppWith(t, d, nil)
+}
+
+// newTestAppWith is newTestApp with settings changed by set (nil: none).
+func newTestAppWith(t *testing.T, d *db.DB, set func(*config.Config)) *testApp {
+	t.Helper()
 	cfg := &config.Config{BaseURL: "http://example.test", TimeZone: time.UTC, CheapPasswords: true}
+	if set != nil {
+		set(cfg)
+	}
 	rec := &mail.Recorder{}
 	a, err := Build(d, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), rec)
 	if err != nil {
@@ -130,8 +139,8 @@ func TestPagesInEveryLocale(t *testing.T) {
 			if strings.Contains(strings.TrimPrefix(path, "/{lang}"), "{") {
 				continue
 			}
-			if ext := filepath.Ext(path); ext == ".atom" || ext == ".ics" || ext == ".csv" || ext == ".json" || ext == ".xml" {
-				continue // feeds and exports: not pages
+			if ext := filepath.Ext(path); ext == ".atom" || ext == ".ics" || ext == ".csv" || ext == ".json" || ext == ".xml" || ext == ".svg" {
+				continue // feeds, exports and images: not pages
 			}
 			pages++
 			// A link page opened without its token says the link is no

@@ -3,14 +3,11 @@ package app
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"io"
-	"io/fs"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -161,52 +158,6 @@ func (s *loadSite) run(ctx context.Context) (wait func() error, started func() b
 		}
 }
 
-// tableCounts is every table's row count.
-func tableCounts(t *testing.T, d *db.DB) map[string]int64 {
-	t.Helper()
-	ctx := context.Background()
-	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
-	if d.Engine() == "postgres" {
-		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
-	}
-	tables, err := db.All(ctx, d, db.ScanString, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]int64{}
-	for _, tb := range tables {
-		var n int64
-		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+tb).Scan(&n); err != nil {
-			t.Fatalf("count %s: %v", tb, err)
-		}
-		out[tb] = n
-	}
-	return out
-}
-
-// fileSums is every file under dir with its SHA-256.
-func fileSums(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, de fs.DirEntry, err error) error {
-		if err != nil || de.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		sum := sha256.Sum256(b)
-		out[filepath.ToSlash(rel)] = hex.EncodeToString(sum[:])
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // TestBackupUnderLoad: a backup taken while people support initiatives,
@@ -237,10 +188,10 @@ func TestBackupUnderLoad(t *testing.T) {
 			for !started() {
 				time.Sleep(5 * time.Millisecond)
 			}
-			before := tableCounts(t, d)
+			before := dbtest.TableCounts(t, d)
 			archive := filepath.Join(t.TempDir(), "under-load.tar.gz")
 			m, berr := Backup(ctx, d, cfg, archive)
-			after := tableCounts(t, d)
+			after := dbtest.TableCounts(t, d)
 			time.Sleep(20 * time.Millisecond)
 			stop()
 			if err := wait(); err != nil {
@@ -269,7 +220,7 @@ func TestBackupUnderLoad(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer rd.Close()
-			restored := tableCounts(t, rd)
+			restored := dbtest.TableCounts(t, rd)
 			for tb, n := range after {
 				if r := restored[tb]; r < min(before[tb], n) || r > max(before[tb], n) {
 					t.Errorf("%s: %d rows restored; %d before the backup, %d after", tb, r, before[tb], n)
@@ -279,7 +230,7 @@ func TestBackupUnderLoad(t *testing.T) {
 				t.Errorf("%d tables restored, %d in the source", len(restored), len(after))
 			}
 			// Files: each restored one is the source's, byte for byte.
-			src, dst := fileSums(t, UploadsRoot(cfg, "")), fileSums(t, UploadsRoot(rcfg, ""))
+			src, dst := dbtest.FileSums(t, UploadsRoot(cfg, "")), dbtest.FileSums(t, UploadsRoot(rcfg, ""))
 			if len(dst) == 0 {
 				t.Fatal("no file restored")
 			}

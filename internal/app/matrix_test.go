@@ -402,6 +402,8 @@ func recordArgs(p string) []string {
 // records it shows not everyone, or for a query it needs).
 var matrixPublic = []string{
 	"/{$}",
+	"/{lang}/privacy",
+	"/{lang}/terms",
 	"/{lang}/register",
 	"/{lang}/login",
 	"/{lang}/forgot",
@@ -411,6 +413,7 @@ var matrixPublic = []string{
 	"/api/v1/search/suggest",
 	"/{lang}/projects",
 	"/{lang}/projects/dashboard",
+	"/{lang}/projects/map.svg",
 	"/api/v1/projects",
 	"/api/v1/projects.csv",
 	"/api/v1/projects.geojson",
@@ -419,6 +422,7 @@ var matrixPublic = []string{
 	"/{lang}/platforms",
 	"/{lang}/platforms/programmes",
 	"/{lang}/platforms/verify",
+	"/{lang}/initiatives",
 	"/{lang}/initiatives/{pid}",
 	"/api/v1/platforms",
 	"/api/v1/initiatives",
@@ -547,6 +551,12 @@ var matrixRows = []matrixRow{
 	{"POST /{lang}/projects/{id}/edit", "id=project.trnovo,+*=@pform.trnovo", "SFFAFFFFFA"},
 	{"POST /{lang}/projects/{id}/edit", "id=project.makers,+*=@pform.makers,+programme=programme.undp", "SFFFFFAFFA"},
 	{"POST /{lang}/projects/{id}/edit", "id=project.trnovo,+*=@pform.trnovo,+programme=programme.undp", "SFFVFFFFFA"}, // V: Trnovo's staff may not put it into UNDP's programme
+	// A programme's visibility notice: who may edit the programme sets
+	// it; a project has none of its own (it shows its programme's).
+	{"GET /{lang}/projects/{id}/notice", "id=programme.undp", "SFFFFFAFFA"},
+	{"GET /{lang}/projects/{id}/notice", "id=project.makers", "SFFFFFHFFH"},
+	{"POST /{lang}/projects/{id}/notice", "id=programme.undp,+notice_en=Funded by UNDP.,+emblem_en=UNDP", "SFFFFFAFFA"},
+	{"POST /{lang}/projects/{id}/notice", "id=project.makers,+notice_en=Funded by UNDP.", "SFFFFFHFFH"},
 	{"GET /{lang}/projects/{id}/history", "id=project.makers", "AAAAAAAAAA"},
 	{"GET /{lang}/projects/{id}/history", "id=project.eu", "AAAAAAAAAA"},
 	{"GET /{lang}/projects/{id}/history", "id=project.trnovo", "AAAAAAAAAA"},
@@ -611,7 +621,7 @@ var matrixRows = []matrixRow{
 	{"POST /{lang}/calls/{slug}/questions/{qid}", "slug=call.lda,qid=question.lda,+answer=Da.", "HFFFFAFFFA"},
 	{"POST /{lang}/calls/{slug}/questions/{qid}", "slug=call.mostar,qid=question.mostar,+answer=Da.", "HFAFFFFFFA"},
 	{"POST /{lang}/calls/{slug}/questions/{qid}", "slug=call.lda,qid=question.mostar,+answer=Da.", "HFFFFHFFFH"}, // H: Mostar's question is not one of LDA Mostar's call
-	{"GET /{lang}/calls/{slug}/apply", "slug=call.lda", "SFFFFAFFFF"},                                            // the form shows to LDA Mostar, whose sending is refused (below)
+	{"GET /{lang}/calls/{slug}/apply", "slug=call.lda", "SFFFFFFFFF"},                                            // LDA Mostar is refused the form of its own call (no choice the sending would refuse)
 	{"GET /{lang}/calls/{slug}/apply", "slug=call.mostar", "SFFFFAFFFF"},
 	{"POST /{lang}/calls/{slug}/apply", "slug=call.lda,+org=org.lda,+q1=yes", "SVVVVFVVVF"},  // F: LDA Mostar may not apply to its own call; V: acts for no organisation
 	{"POST /{lang}/calls/{slug}/apply", "slug=call.undp,+org=org.lda,+q1=yes", "SVVVVAVVVA"}, // LDA Mostar applies to UNDP's call; V: acts for no organisation
@@ -802,6 +812,7 @@ var matrixRows = []matrixRow{
 	{"POST /{lang}/events/{slug}/registration/{rid}/cancel", "slug=event.mostar,rid=nepoznat", "HHHHHHHHHH"},
 	{"POST /{lang}/events/{slug}/registration/{rid}/confirm", "slug=event.mostar,rid=registration.pending", "AAAAAAAAAA"}, // the link's id is the secret; confirming again changes nothing
 	{"POST /{lang}/events/{slug}/registration/{rid}/confirm", "slug=event.mostar,rid=nepoznat", "HHHHHHHHHH"},
+	{"GET /og/{sig}", "sig=0123456789abcdef0123456789abcdef.png", "HHHHHHHHHH"}, // a picture whose signature does not match its text is drawn for nobody (TestShareCards draws the signed ones)
 	{"POST /{lang}/admin/users/{id}/roles/revoke", "id=user.extra,+role=assessor", "SFFFFFFFFA"},
 	{"POST /{lang}/admin/users/{id}/status", "id=user.extra,+status=disabled", "SFFFFFFFFA"},
 	{"POST /{lang}/calls/{slug}/publish", "slug=@call.draft", "HHAHHHHHHA"}, // H: a draft call, but for its managers

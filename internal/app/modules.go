@@ -1,8 +1,7 @@
 package app
 
 import (
-	"net/http"
-
+	"github.com/dijalog/dijalog/internal/legal"
 	"github.com/dijalog/dijalog/internal/places"
 )
 
@@ -25,25 +24,18 @@ func (a *App) registerModules() error {
 	if err := places.Register(a.Web, a.Places, a.Auth, a.placeSections()...); err != nil {
 		return err
 	}
-	a.Web.Page("GET /{$}", a.home)
+	a.registerHome()
+	// The privacy notice and the terms of use, linked from every page's
+	// footer and from the forms that collect personal data.
+	if err := legal.Register(a.Web, legal.Operator{Name: a.Cfg.OperatorName, Email: a.Cfg.OperatorEmail}); err != nil {
+		return err
+	}
 	// Public pages that depend only on the URL and the data: anonymous
 	// readers get them from a two-second cache (see web.Server.CachePage).
-	for _, p := range []string{"GET /{$}", "GET /places", "GET /places/{code}"} {
+	for _, p := range []string{"GET /places", "GET /places/{code}", "GET /privacy", "GET /terms"} {
 		a.Web.CachePage(p)
 	}
 	return nil
-}
-
-type homeData struct {
-	LSGs int64
-}
-
-func (a *App) home(w http.ResponseWriter, r *http.Request) error {
-	n, err := a.Places.Count(r.Context())
-	if err != nil {
-		return err
-	}
-	return a.Web.Render.Page(w, r, "web/home", homeData{LSGs: int64(n)})
 }
 
 // placeSections are the modules' sections on an LSG page, in order.

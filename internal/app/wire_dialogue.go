@@ -43,6 +43,9 @@ func (a *App) registerDialogue() error {
 	if a.Cfg != nil {
 		o.Zone = a.Cfg.TimeZone
 	}
+	if a.Projects != nil {
+		o.Visibility = a.projectVisibility
+	}
 	h, err := dialogue.Register(a.Web, a.dialogueWiring.Dialogue, o)
 	if err != nil {
 		return err

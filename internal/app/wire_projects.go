@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/dijalog/dijalog/internal/auth"
 	"github.com/dijalog/dijalog/internal/db"
@@ -11,6 +12,7 @@ import (
 	"github.com/dijalog/dijalog/internal/projects"
 	"github.com/dijalog/dijalog/internal/refuse"
 	"github.com/dijalog/dijalog/internal/search"
+	"github.com/dijalog/dijalog/internal/web"
 )
 
 // projectsWiring holds the projects module's services.
@@ -77,13 +79,18 @@ func (a *App) demoProjects(ctx context.Context) error {
 		return fmt.Errorf("demo projects: rates: %w", err)
 	}
 	system := projects.Actor{Name: "demo"}
-	seeds, err := projects.SeedProjects(org)
+	seeds, notices, err := projects.SeedProjectsWithNotices(org)
 	if err != nil {
 		return fmt.Errorf("demo projects: %w", err)
 	}
-	for _, p := range seeds {
+	for i, p := range seeds {
 		if err := svc.Create(ctx, system, p); err != nil {
 			return fmt.Errorf("demo projects: %q: %w", p.Title(), err)
+		}
+		if len(notices[i]) > 0 {
+			if err := svc.LoadNotices(ctx, p, notices[i]); err != nil {
+				return fmt.Errorf("demo projects: %q: notice: %w", p.Title(), err)
+			}
 		}
 	}
 	lsgs, err := a.Places.LSGs(ctx)
@@ -122,4 +129,20 @@ func (a *App) projectsSection() places.Section {
 		return nil
 	}
 	return a.projectsWiring.projectsSection.Render
+}
+
+// projectVisibility is the visibility notice of the registry record with
+// public id ref (a programme's own, a project's programme's) for r's
+// reader, for other modules' pages about it; nil when none.
+func (a *App) projectVisibility(r *http.Request, ref string) *web.Visibility {
+	p, err := a.Projects.Get(r.Context(), ref)
+	if err != nil {
+		return nil
+	}
+	v, err := a.Projects.NoticeFor(r.Context(), p, web.StateOf(r).Locale)
+	if err != nil {
+		a.Log.Warn("visibility notice", "ref", ref, "err", err)
+		return nil
+	}
+	return v
 }

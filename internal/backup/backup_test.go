@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,52 +107,6 @@ func rollbacks(ctx context.Context, wg *sync.WaitGroup, uploads string) {
 	}
 }
 
-// counts is every table's row count.
-func counts(t *testing.T, d *db.DB) map[string]int64 {
-	t.Helper()
-	ctx := context.Background()
-	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
-	if d.Engine() == "postgres" {
-		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
-	}
-	tables, err := db.All(ctx, d, db.ScanString, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]int64{}
-	for _, tb := range tables {
-		var n int64
-		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+tb).Scan(&n); err != nil {
-			t.Fatalf("count %s: %v", tb, err)
-		}
-		out[tb] = n
-	}
-	return out
-}
-
-// tree is every file under dir with its SHA-256, by slash path.
-func tree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, de fs.DirEntry, err error) error {
-		if err != nil || de.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		sum := sha256.Sum256(b)
-		out[filepath.ToSlash(rel)] = hex.EncodeToString(sum[:])
-		return nil
-	})
-	if err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // TestBackupWhileWriting takes a backup while writers add files and rows,
 // restores it into an empty place and compares: every table not written
 // holds the same rows; the written ones hold an unbroken prefix of each
@@ -234,7 +187,7 @@ func TestBackupWhileWriting(t *testing.T) {
 func compareRestored(t *testing.T, src, dst site, writers []*writer, before, after []int64) {
 	t.Helper()
 	ctx := context.Background()
-	have, want := counts(t, dst.d), counts(t, src.d)
+	have, want := dbtest.TableCounts(t, dst.d), dbtest.TableCounts(t, src.d)
 	names, err := db.All(ctx, dst.d, db.ScanString, `SELECT public_id FROM grant_files ORDER BY public_id`)
 	if err != nil {
 		t.Fatal(err)
@@ -263,7 +216,7 @@ func compareRestored(t *testing.T, src, dst site, writers []*writer, before, aft
 	if diff := cmp.Diff(want, have); diff != "" {
 		t.Errorf("row counts (-source at the snapshot, +restored):\n%s", diff)
 	}
-	srcFiles, dstFiles := tree(t, src.uploads), tree(t, dst.uploads)
+	srcFiles, dstFiles := dbtest.FileSums(t, src.uploads), dbtest.FileSums(t, dst.uploads)
 	for p, sum := range dstFiles {
 		if srcFiles[p] != sum && !strings.HasPrefix(p, "dialogue/rolled-back-") {
 			t.Errorf("restored %s differs from the source's", p)

@@ -167,7 +167,7 @@ func state(t *testing.T, dsn, uploads string) (map[string]int64, []string, map[s
 	if err != nil {
 		t.Fatal(err)
 	}
-	return counts(t, d), users, tree(t, uploads)
+	return dbtest.TableCounts(t, d), users, dbtest.FileSums(t, uploads)
 }
 
 // goodArchive backs up a small site: one account and two uploads.
@@ -286,7 +286,7 @@ func TestRestoreRefusesDamage(t *testing.T) {
 		if diff := cmp.Diff([]string{"w9-00001@example.org", "w9-00002@example.org"}, users); diff != "" {
 			t.Errorf("users (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff(tree(t, src.uploads), files); diff != "" {
+		if diff := cmp.Diff(dbtest.FileSums(t, src.uploads), files); diff != "" {
 			t.Errorf("uploads (-source +restored):\n%s", diff)
 		}
 		left, _ := filepath.Glob(filepath.Join(dir, ".*"))

@@ -1,8 +1,15 @@
 // Package chart draws charts and maps as inline SVG on the server: bar,
-// stacked bar and line charts and the choropleth map of BiH's LSGs. The
-// SVG uses presentation attributes only (the CSP forbids inline styles),
-// carries a title and description for screen readers, and every page that
-// shows a chart also shows its numbers in a table and links a CSV.
+// progress, stacked bar, line and radar charts and the choropleth map of
+// BiH's LSGs. The SVG uses presentation attributes only (the CSP forbids
+// inline styles), carries a title and description for screen readers, and
+// every page that shows a chart also shows its numbers in a table and
+// links a CSV.
+//
+// Legibility on a phone. A chart's viewBox is Width units wide, about the
+// column of a 390 px phone, and the stylesheet caps a chart's width on a
+// desktop (svg.chart), so its 13-unit text is drawn at 12 px or more on a
+// phone and about body size on a desktop. Labels are never cut to fit
+// beside a bar: a bar's label has its own line(s) above it, wrapped.
 package chart
 
 import (
@@ -31,13 +38,41 @@ type Series struct {
 	Values []float64
 }
 
+// Axes name a chart's two axes and say how its numbers read.
+type Axes struct {
+	Categories string               // the title of the axis of categories ("Year"); "" for none
+	Values     string               // the title of the value axis ("Value, EUR"); "" for none
+	Format     func(float64) string // a tick's or a total's text in the reader's locale; nil: plain digits
+}
+
+func (a Axes) format(v float64) string {
+	if a.Format != nil {
+		return a.Format(v)
+	}
+	return f1(v)
+}
+
 // Palette is the colour of each series (colour-blind-safe order).
 var palette = []string{"#1b6ca8", "#e07b39", "#3a9d5d", "#8e5ea2", "#b8860b", "#6b6b6b", "#c2185b", "#00838f"}
 
 // SeriesColour is the fill of series i, for legends drawn in HTML.
 func SeriesColour(i int) string { return palette[i%len(palette)] }
 
-const textFill = "#1f1f1f"
+const (
+	// Width is the width of every chart's viewBox but the map's.
+	Width = 360
+	// fontSize is the size of every text of a chart (at least 12 px on a
+	// 390 px phone, whose column is about Width px).
+	fontSize = 13
+	lineH    = 17
+	// charW is the width of one character at fontSize, generous (DejaVu
+	// Sans' digits and Cyrillic are wide) so that wrapped lines fit.
+	charW = 8.2
+	// textFill follows the page's text colour (light and dark schemes).
+	textFill  = "currentColor"
+	gridColor = "#8a939c"
+	trackFill = "#e4e7eb"
+)
 
 // idMark stands for a chart's id while it is drawn; withID replaces it.
 const idMark = "\x00id\x00"
@@ -55,15 +90,41 @@ func withID(prefix, svg string) template.HTML {
 
 func esc(s string) string { return html.EscapeString(s) }
 
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
 func f1(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
+
+// textW is the drawn width of s at fontSize.
+func textW(s string) float64 { return float64(utf8.RuneCountInString(s)) * charW }
+
+// wrap breaks s into lines of at most width units at spaces (a word
+// longer than a line has a line of its own, whole), and at most maxLines
+// lines: the last one ends with "…" when text is left over (the whole
+// label is in the bar's title).
+func wrap(s string, width float64, maxLines int) []string {
+	per := max(int(width/charW), 4)
+	var lines []string
+	cur := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case cur == "":
+			cur = w
+		case utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w) <= per:
+			cur += " " + w
+		default:
+			lines, cur = append(lines, cur), w
+		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	if len(lines) > maxLines {
+		last := []rune(lines[maxLines-1])
+		if len(last) >= per {
+			last = last[:per-1]
+		}
+		lines = append(lines[:maxLines-1], string(last)+"…")
+	}
+	return lines
+}
 
 func header(b *strings.Builder, w, h int, title, desc, role string) {
 	id := idMark
@@ -71,144 +132,133 @@ func header(b *strings.Builder, w, h int, title, desc, role string) {
 	fmt.Fprintf(b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(title), id, esc(desc))
 }
 
-// Bar draws a horizontal bar chart.
-func Bar(title, desc string, items []Item) template.HTML {
-	const w, labelW, barW, rowH = 660, 250, 280, 26
-	h := rowH*len(items) + 8
-	if len(items) == 0 {
-		h = 30
+// text writes one text element; anchor is "start", "middle" or "end".
+func text(b *strings.Builder, x, y float64, anchor, s string) {
+	a := ""
+	if anchor != "" && anchor != "start" {
+		a = ` text-anchor="` + anchor + `"`
 	}
+	fmt.Fprintf(b, `<text x="%s" y="%s" fill="%s" font-size="%d"%s>%s</text>`, f1(x), f1(y), textFill, fontSize, a, esc(s))
+}
+
+// labelLines writes a wrapped label from y (the top of its first line) and
+// returns the y under it.
+func labelLines(b *strings.Builder, label string, y float64) float64 {
+	for _, l := range wrap(label, Width-2, 3) {
+		text(b, 1, y+13, "start", l) // 1: a glyph such as J reaches left of its origin
+		y += lineH
+	}
+	return y
+}
+
+// value writes a bar's value at x after it, or under the bar when it does
+// not fit there (a long "no value yet"); it returns the row's top, moved
+// down by the line the value took.
+func value(b *strings.Builder, x, y float64, s string) float64 {
+	if x+textW(s) <= Width {
+		text(b, x, y+14, "start", s)
+		return y
+	}
+	text(b, 1, y+14+lineH+2, "start", s)
+	return y + lineH + 2
+}
+
+// barRoom is the longest bar's width: the chart's width less the room of
+// the widest value written after a bar (at most half the chart's width:
+// a longer value is written under its bar).
+func barRoom(items []Item) float64 {
+	valueW := 0.0
+	for _, it := range items {
+		if w := textW(it.Display); w <= Width/2 { // a longer one goes under its bar
+			valueW = math.Max(valueW, w)
+		}
+	}
+	return Width - valueW - 8
+}
+
+// shortLabels is the width of the widest label when every label is short
+// enough to stand beside its bar (a year, a code), else 0.
+func shortLabels(items []Item) float64 {
+	w := 0.0
+	for _, it := range items {
+		if w = math.Max(w, textW(it.Label)); w > 64 {
+			return 0
+		}
+	}
+	return w
+}
+
+// Bar draws a horizontal bar chart: each bar under its label (wrapped,
+// never cut short) or, when every label is short, beside it; its value
+// after it.
+func Bar(title, desc string, items []Item) template.HTML {
+	x0 := 0.0
+	if w := shortLabels(items); w > 0 {
+		x0 = w + 8
+	}
+	barMax := barRoom(items) - x0
 	maxV := 0.0
 	for _, it := range items {
 		maxV = math.Max(maxV, it.Value)
 	}
-	var b strings.Builder
-	header(&b, w, h, title, desc, "img")
-	for i, it := range items {
-		y := 4 + i*rowH
-		bw := 0.0
-		if maxV > 0 {
-			bw = math.Max(it.Value/maxV*barW, 0)
+	var body strings.Builder
+	y := 2.0
+	for _, it := range items {
+		if x0 == 0 {
+			y = labelLines(&body, it.Label, y)
+		} else {
+			text(&body, x0-8, y+14, "end", it.Label)
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s" font-size="13" text-anchor="end">%s</text>`, labelW-8, y+17, textFill, esc(truncate(it.Label, 32)))
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%s" height="%d" fill="%s"><title>%s: %s</title></rect>`, labelW, y+3, f1(bw), rowH-8, palette[0], esc(it.Label), esc(it.Display))
-		fmt.Fprintf(&b, `<text x="%s" y="%d" fill="%s" font-size="12">%s</text>`, f1(float64(labelW)+bw+6), y+17, textFill, esc(it.Display))
+		bw := 0.0
+		if maxV > 0 && it.Value > 0 {
+			bw = math.Max(it.Value/maxV*barMax, 1)
+		}
+		fmt.Fprintf(&body, `<rect x="%s" y="%s" width="%s" height="14" fill="%s"><title>%s: %s</title></rect>`, f1(x0), f1(y+3), f1(bw), palette[0], esc(it.Label), esc(it.Display))
+		y = value(&body, x0+bw+6, y, it.Display)
+		if x0 == 0 {
+			y += 30
+		} else {
+			y += 22
+		}
 	}
+	h := int(math.Ceil(y))
+	if len(items) == 0 {
+		h = 30
+	}
+	var b strings.Builder
+	header(&b, Width, h, title, desc, "img")
+	b.WriteString(body.String())
 	b.WriteString(`</svg>`)
 	return withID("c", b.String())
 }
 
-// Progress draws target bars: actual against target, one row each.
+// Progress draws target bars: each label on its own line(s), under it a
+// track of the whole target filled up to the actual value, and the
+// value's text (Display). A target of 0 or less draws an empty, dashed
+// track: there is nothing to measure yet, and Display says so.
 func Progress(title, desc string, items []Item, targets []float64) template.HTML {
-	const w, labelW, barW, rowH = 640, 250, 260, 30
-	h := rowH*len(items) + 8
-	var b strings.Builder
-	header(&b, w, h, title, desc, "img")
+	barMax := barRoom(items)
+	var body strings.Builder
+	y := 2.0
 	for i, it := range items {
-		y := 4 + i*rowH
+		y = labelLines(&body, it.Label, y)
 		t := 0.0
 		if i < len(targets) {
 			t = targets[i]
 		}
-		frac := 0.0
-		if t > 0 {
-			frac = math.Min(it.Value/t, 1)
+		if t <= 0 || math.IsNaN(it.Value) {
+			fmt.Fprintf(&body, `<rect x="0.5" y="%s" width="%s" height="13" fill="none" stroke="%s" stroke-width="1" stroke-dasharray="4 3"/>`, f1(y+3.5), f1(barMax-1), gridColor)
+		} else {
+			frac := math.Max(math.Min(it.Value/t, 1), 0)
+			fmt.Fprintf(&body, `<rect x="0" y="%s" width="%s" height="14" fill="%s" stroke="%s" stroke-width="1"/>`, f1(y+3), f1(barMax), trackFill, gridColor)
+			fmt.Fprintf(&body, `<rect x="0" y="%s" width="%s" height="14" fill="%s"><title>%s: %s</title></rect>`, f1(y+3), f1(frac*barMax), palette[2], esc(it.Label), esc(it.Display))
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s" font-size="13" text-anchor="end">%s</text>`, labelW-8, y+19, textFill, esc(truncate(it.Label, 34)))
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="#e4e4e4" stroke="#8a8a8a" stroke-width="1"/>`, labelW, y+5, barW, rowH-12)
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%s" height="%d" fill="%s"><title>%s: %s</title></rect>`, labelW, y+5, f1(frac*barW), rowH-12, palette[2], esc(it.Label), esc(it.Display))
-		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s" font-size="12">%s</text>`, labelW+barW+6, y+19, textFill, esc(it.Display))
-	}
-	b.WriteString(`</svg>`)
-	return withID("c", b.String())
-}
-
-// Stacked draws vertical stacked bars: one bar per category, one colour per
-// series. The legend is drawn inside the SVG.
-func Stacked(title, desc string, categories []string, series []Series) template.HTML {
-	const w, h, left, top, bottom = 640, 300, 10, 10, 40
-	legendH := 20 * ((len(series) + 2) / 3)
-	plotH := h - top - bottom
-	n := max(len(categories), 1)
-	step := float64(w-2*left) / float64(n)
-	barW := math.Min(step*0.7, 60)
-	maxV := 0.0
-	for c := range categories {
-		sum := 0.0
-		for _, s := range series {
-			if c < len(s.Values) {
-				sum += s.Values[c]
-			}
-		}
-		maxV = math.Max(maxV, sum)
+		y = value(&body, barMax+6, y, it.Display)
+		y += 20 + 10
 	}
 	var b strings.Builder
-	header(&b, w, h+legendH, title, desc, "img")
-	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#8a8a8a" stroke-width="1"/>`, left, top+plotH, w-left, top+plotH)
-	for c, cat := range categories {
-		x := float64(left) + step*float64(c) + (step-barW)/2
-		y := float64(top + plotH)
-		for i, s := range series {
-			if c >= len(s.Values) || s.Values[c] <= 0 || maxV == 0 {
-				continue
-			}
-			bh := s.Values[c] / maxV * float64(plotH)
-			y -= bh
-			fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s, %s</title></rect>`, f1(x), f1(y), f1(barW), f1(bh), SeriesColour(i), esc(cat), esc(s.Name))
-		}
-		fmt.Fprintf(&b, `<text x="%s" y="%d" fill="%s" font-size="12" text-anchor="middle">%s</text>`, f1(x+barW/2), top+plotH+18, textFill, esc(truncate(cat, 10)))
-	}
-	for i, s := range series {
-		lx := left + (i%3)*210
-		ly := h + 20*(i/3)
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d" fill="%s" font-size="12">%s</text>`, lx, ly-10, SeriesColour(i), lx+18, ly, textFill, esc(truncate(s.Name, 28)))
-	}
-	b.WriteString(`</svg>`)
-	return withID("c", b.String())
-}
-
-// Line draws one line per series over the labels (x axis).
-func Line(title, desc string, labels []string, series []Series) template.HTML {
-	const w, h, left, top, bottom = 640, 260, 20, 14, 36
-	plotW, plotH := w-2*left, h-top-bottom
-	maxV := 0.0
-	for _, s := range series {
-		for _, v := range s.Values {
-			maxV = math.Max(maxV, v)
-		}
-	}
-	if maxV == 0 {
-		maxV = 1
-	}
-	n := max(len(labels)-1, 1)
-	var b strings.Builder
-	header(&b, w, h+20*len(series), title, desc, "img")
-	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#8a8a8a" stroke-width="1"/>`, left, top+plotH, w-left, top+plotH)
-	xy := func(i int, v float64) (float64, float64) {
-		return float64(left) + float64(plotW)*float64(i)/float64(n), float64(top) + float64(plotH)*(1-v/maxV)
-	}
-	for i, l := range labels {
-		x, _ := xy(i, 0)
-		fmt.Fprintf(&b, `<text x="%s" y="%d" fill="%s" font-size="12" text-anchor="middle">%s</text>`, f1(x), top+plotH+18, textFill, esc(truncate(l, 10)))
-	}
-	for si, s := range series {
-		var pts []string
-		for i, v := range s.Values {
-			x, y := xy(i, v)
-			pts = append(pts, f1(x)+","+f1(y))
-		}
-		fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2.5"/>`, strings.Join(pts, " "), SeriesColour(si))
-		for i, v := range s.Values {
-			x, y := xy(i, v)
-			lbl := ""
-			if i < len(labels) {
-				lbl = labels[i]
-			}
-			fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="3.5" fill="%s"><title>%s %s</title></circle>`, f1(x), f1(y), SeriesColour(si), esc(s.Name), esc(lbl))
-		}
-		ly := h + 20*si
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d" fill="%s" font-size="12">%s</text>`, left, ly-4, SeriesColour(si), left+18, ly+6, textFill, esc(truncate(s.Name, 60)))
-	}
+	header(&b, Width, max(int(math.Ceil(y)), 30), title, desc, "img")
+	b.WriteString(body.String())
 	b.WriteString(`</svg>`)
 	return withID("c", b.String())
 }

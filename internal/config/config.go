@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -38,6 +39,11 @@ type Config struct {
 	// answer a request with "Authorization: Bearer <token>".
 	MetricsAddr  string
 	MetricsToken string
+	// OperatorName and OperatorEmail name who runs this installation: the
+	// controller of its personal data, shown on the privacy notice and the
+	// terms of use ("" = the pages say the operator is not configured).
+	OperatorName  string
+	OperatorEmail string
 	// CheapPasswords hashes new passwords at the lowest cost (tests and
 	// benchmarks only; no flag sets it).
 	CheapPasswords bool
@@ -52,7 +58,7 @@ type Setting struct {
 func Settings() []Setting {
 	return []Setting{
 		{"addr", "DIJALOG_ADDR", "127.0.0.1:8080", "address to listen on (serve)"},
-		{"data", "DIJALOG_DATA", "./data", "data directory: the SQLite file and backups live here"},
+		{"data", "DIJALOG_DATA", "./data", "data directory: the SQLite file and the uploaded files (uploads/) live here"},
 		{"db", "DIJALOG_DB", "", "database: an SQLite file path or postgres://user@host:5432/db?sslmode=disable (default: <data>/dijalog.db)"},
 		{"base-url", "DIJALOG_BASE_URL", "", "public URL of the site, used in e-mailed links (default: http://<addr>)"},
 		{"log-format", "DIJALOG_LOG_FORMAT", "auto", "log format: auto (text on a terminal, JSON otherwise), json or text"},
@@ -66,6 +72,8 @@ func Settings() []Setting {
 		{"metrics-addr", "DIJALOG_METRICS_ADDR", "", "a second address that serves only /metrics (e.g. 127.0.0.1:9090); empty: none"},
 		{"metrics-token", "DIJALOG_METRICS_TOKEN", "", "a bearer token that opens /metrics on the main address; empty: /metrics there answers only a direct local connection"},
 		{"smtp-url", "DIJALOG_SMTP_URL", "", "mail server, smtp://user:password@host:587 (STARTTLS) or smtps://...:465; empty: mail is written to the log"},
+		{"operator-name", "DIJALOG_OPERATOR_NAME", "", "who runs this installation (the controller of its personal data), shown on the privacy and terms pages"},
+		{"operator-email", "DIJALOG_OPERATOR_EMAIL", "", "address at which people reach the operator about their data, shown on the privacy and terms pages"},
 	}
 }
 
@@ -96,11 +104,11 @@ func Bind(fs *flag.FlagSet, env func(string) string, withServe bool) func() (*Co
 			return fromEnv(env, k)
 		}
 		c := &Config{Addr: get("addr"), Data: get("data"), DB: get("db"), BaseURL: get("base-url"), LogFormat: get("log-format"), SMTPURL: get("smtp-url"),
-			MetricsAddr: get("metrics-addr"), MetricsToken: get("metrics-token")}
+			MetricsAddr: get("metrics-addr"), MetricsToken: get("metrics-token"), OperatorName: get("operator-name"), OperatorEmail: get("operator-email")}
 		if demo != nil {
 			c.Demo = *demo
 		}
-		for _, parse := range []func(get func(string) string) error{c.parseAddr, c.parseDB, c.parseBaseURL, c.parseLog, c.parseProxy, c.parseTime, c.parseLimits, c.parseSMTP, c.parseMetrics} {
+		for _, parse := range []func(get func(string) string) error{c.parseAddr, c.parseDB, c.parseBaseURL, c.parseLog, c.parseProxy, c.parseTime, c.parseLimits, c.parseSMTP, c.parseMetrics, c.parseOperator} {
 			if err := parse(get); err != nil {
 				return nil, err
 			}
@@ -112,7 +120,7 @@ func Bind(fs *flag.FlagSet, env func(string) string, withServe bool) func() (*Co
 // serveOnly reports whether a setting concerns only the serve command.
 func serveOnly(flag string) bool {
 	switch flag {
-	case "addr", "secure-cookies", "trust-proxy", "shutdown-grace", "compress", "metrics-addr", "metrics-token":
+	case "addr", "secure-cookies", "trust-proxy", "shutdown-grace", "compress", "metrics-addr", "metrics-token", "operator-name", "operator-email":
 		return true
 	}
 	return false
@@ -238,6 +246,31 @@ func (c *Config) parseSMTP(func(string) string) error {
 	if c.SMTPURL != "" {
 		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
 			return fmt.Errorf("--smtp-url %q: want smtp://user:password@host:587 or smtps://host:465", redact(c.SMTPURL))
+		}
+	}
+	return nil
+}
+
+// The demo's operator, shown on its privacy notice when --demo runs
+// without --operator-name and --operator-email.
+const (
+	DemoOperatorName  = "Dijalog (demo)"
+	DemoOperatorEmail = "privacy@dijalog.example"
+)
+
+// parseOperator checks the operator's contact: a bare address (no name,
+// no "mailto:"), as it is shown and linked on the privacy notice.
+func (c *Config) parseOperator(func(string) string) error {
+	if c.Demo && c.OperatorName == "" && c.OperatorEmail == "" {
+		c.OperatorName, c.OperatorEmail = DemoOperatorName, DemoOperatorEmail
+	}
+	if len(c.OperatorName) > 200 {
+		return fmt.Errorf("--operator-name: at most 200 characters")
+	}
+	if c.OperatorEmail != "" {
+		a, err := mail.ParseAddress(c.OperatorEmail)
+		if err != nil || a.Name != "" || a.Address != c.OperatorEmail {
+			return fmt.Errorf("--operator-email %q: want a plain address such as privacy@example.org", c.OperatorEmail)
 		}
 	}
 	return nil

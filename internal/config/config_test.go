@@ -53,6 +53,16 @@ func TestConfig(t *testing.T) {
 		{name: "compress by default", check: func(c *Config) bool { return c.Compress }},
 		{name: "compress off by env", env: map[string]string{"DIJALOG_COMPRESS": "false"}, check: func(c *Config) bool { return !c.Compress }},
 		{name: "compress off by flag", args: []string{"--compress=false"}, env: map[string]string{"DIJALOG_COMPRESS": "true"}, check: func(c *Config) bool { return !c.Compress }},
+		{name: "operator", args: []string{"--operator-name", "Općina Mostar"}, env: map[string]string{"DIJALOG_OPERATOR_EMAIL": "dpo@mostar.ba"}, check: func(c *Config) bool {
+			return c.OperatorName == "Općina Mostar" && c.OperatorEmail == "dpo@mostar.ba"
+		}},
+		{name: "no operator", check: func(c *Config) bool { return c.OperatorName == "" && c.OperatorEmail == "" }},
+		{name: "demo operator", args: []string{"--demo"}, check: func(c *Config) bool {
+			return c.OperatorName == DemoOperatorName && c.OperatorEmail == DemoOperatorEmail
+		}},
+		{name: "demo keeps a given operator", args: []string{"--demo", "--operator-email", "a@b.ba"}, check: func(c *Config) bool { return c.OperatorName == "" && c.OperatorEmail == "a@b.ba" }},
+		{name: "bad operator email", args: []string{"--operator-email", "Privacy <p@x.ba>"}, wantErr: "--operator-email"},
+		{name: "operator email not an address", env: map[string]string{"DIJALOG_OPERATOR_EMAIL": "mailto:p@x.ba"}, wantErr: "--operator-email"},
 		{name: "bad compress", env: map[string]string{"DIJALOG_COMPRESS": "gzip"}, wantErr: "--compress"},
 	}
 	for _, tc := range tests {

@@ -33,11 +33,10 @@ type demoPeople struct {
 }
 
 type demoPlatforms struct {
-	// Defaults are the description and priorities of a platform that
-	// gives none (the MAKERS platforms share them).
+	// Defaults are the priorities of a platform that gives none (the
+	// MAKERS platforms share them); each platform describes itself.
 	Defaults struct {
-		Description string         `json:"description"`
-		Priorities  []demoPriority `json:"priorities"`
+		Priorities []demoPriority `json:"priorities"`
 	} `json:"defaults"`
 	Platforms []demoPlatform `json:"platforms"`
 }
@@ -46,6 +45,7 @@ type demoPlatform struct {
 	Key         string         `json:"key"` // how the other files name it
 	Name        string         `json:"name"`
 	Description string         `json:"description"`
+	SupportGoal int            `json:"support_goal"`
 	LSGs        []string       `json:"lsgs"`
 	Priorities  []demoPriority `json:"priorities"`
 	Members     []struct {
@@ -201,8 +201,8 @@ func LoadDemo(ctx context.Context, s *Service, users *auth.Service) error {
 		l.citizens = append(l.citizens, u)
 	}
 	for _, p := range platforms.Platforms {
-		if p.Description == "" && len(p.Priorities) == 0 {
-			p.Description, p.Priorities = platforms.Defaults.Description, platforms.Defaults.Priorities
+		if len(p.Priorities) == 0 {
+			p.Priorities = platforms.Defaults.Priorities
 		}
 		if err := l.platform(ctx, p); err != nil {
 			return fmt.Errorf("dialogue demo: platform %s: %w", p.Key, err)
@@ -236,7 +236,7 @@ func (l *demoLoader) who(ctx context.Context, login string) (*auth.User, error) 
 // action plan and meetings.
 func (l *demoLoader) platform(ctx context.Context, d demoPlatform) error {
 	s, m := l.s, l.m
-	p, err := s.Platforms.Create(ctx, nil, PlatformInput{Name: d.Name, LSGs: d.LSGs, Description: d.Description}, m)
+	p, err := s.Platforms.Create(ctx, nil, PlatformInput{Name: d.Name, LSGs: d.LSGs, Description: d.Description, SupportGoal: d.SupportGoal}, m)
 	if err != nil {
 		return err
 	}

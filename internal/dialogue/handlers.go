@@ -36,6 +36,7 @@ type Handlers struct {
 	comments *comments.Handlers
 	zone     *time.Location
 	ip       func(*http.Request) string
+	notice   Visibility
 }
 
 // Options configure Register.
@@ -46,7 +47,15 @@ type Options struct {
 	CommentH *comments.Handlers
 	Zone     *time.Location
 	IP       func(*http.Request) string
+	// Visibility gives the visibility notice of a registry programme for
+	// its page of where the money went (nil: none).
+	Visibility Visibility
 }
+
+// Visibility is the visibility notice (the funder's disclaimer) of the
+// registry project or programme with public id ref, for a reader of r's
+// locale; nil when it has none. The registry provides it.
+type Visibility func(r *http.Request, ref string) *web.Visibility
 
 // Register adds the dialogue routes:
 //
@@ -60,6 +69,7 @@ type Options struct {
 //	GET  /{lang}/platforms/{slug}/meetings/{pid}    a meeting: agenda, registration, attendance, minutes, decisions
 //	GET  /{lang}/platforms/{slug}/ballots/{pid}     a participatory-budgeting ballot: vote, results
 //	GET  /{lang}/platforms/{slug}/initiatives/new   the initiative form
+//	GET  /{lang}/initiatives                        every platform's initiatives as cards (?state=open&lsg=&platform=&page=)
 //	GET  /{lang}/initiatives/{pid}                  an initiative with its timeline, supports, money and comments
 //	GET  /dialogue/photos/{pid}                     a photo (type-checked on upload, served with its type)
 //	GET  /api/v1/platforms, /api/v1/platforms/{slug}, /api/v1/initiatives, /api/v1/initiatives/{pid}
@@ -73,7 +83,7 @@ func Register(srv *web.Server, svc *Service, o Options) (*Handlers, error) {
 	if o.IP == nil {
 		o.IP = func(r *http.Request) string { return r.RemoteAddr }
 	}
-	h := &Handlers{srv: srv, svc: svc, places: o.Places, users: o.Users, comments: o.CommentH, zone: o.Zone, ip: o.IP}
+	h := &Handlers{srv: srv, svc: svc, places: o.Places, users: o.Users, comments: o.CommentH, zone: o.Zone, ip: o.IP, notice: o.Visibility}
 	if o.Comments != nil {
 		o.Comments.RegisterKind("initiative", comments.Kind{
 			CanComment: func(ctx context.Context, u *auth.User, id string) (bool, error) {
@@ -113,6 +123,7 @@ func Register(srv *web.Server, svc *Service, o Options) (*Handlers, error) {
 	srv.Page("POST /platforms/{slug}/ballots/{pid}/{op}", ballots.ballotOp)
 	srv.Page("GET /platforms/{slug}/initiatives/new", initiatives.newInitiative)
 	srv.Page("POST /platforms/{slug}/initiatives/new", initiatives.createInitiative)
+	srv.Page("GET /initiatives", initiatives.list)
 	srv.Page("GET /initiatives/{pid}", initiatives.initiative)
 	srv.Page("POST /initiatives/{pid}/{op}", initiatives.initiativeOp)
 	srv.BodyLimit("POST /initiatives/{pid}/{op}", MaxPhoto+(1<<20))
@@ -262,14 +273,18 @@ type platformPage struct {
 	Actions     []Action
 	Meetings    []Meeting
 	Initiatives []Initiative
-	Ballots     []Ballot
-	Dashboard   *Dashboard
-	ByLSG       []lsgCount
-	Mine        *Member
-	Manage      bool
-	SignedIn    bool
-	Done        string
-	Now         time.Time
+	Open        cardsData // the initiatives open for support
+	Others      cardsData // the latest of the others
+	// InitiativeCount counts the initiatives the viewer may see.
+	InitiativeCount int
+	Ballots         []Ballot
+	Dashboard       *Dashboard
+	ByLSG           []lsgCount
+	Mine            *Member
+	Manage          bool
+	SignedIn        bool
+	Done            string
+	Now             time.Time
 }
 
 type lsgCount struct {
@@ -328,6 +343,9 @@ func (h platformPages) platform(w http.ResponseWriter, r *http.Request) error {
 		author = u.ID
 	}
 	if d.Initiatives, err = h.svc.Initiatives.List(ctx, InitiativeFilter{PlatformID: p.ID, AuthorID: author}); err != nil {
+		return err
+	}
+	if err := h.splitCards(r, &d); err != nil {
 		return err
 	}
 	if d.Mine, err = h.svc.Platforms.Membership(ctx, p, u); err != nil {

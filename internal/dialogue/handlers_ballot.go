@@ -171,6 +171,9 @@ func (h platformPages) programmes(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return err
 		}
+		if h.notice != nil && s.ProjectRef != "" {
+			web.StateOf(r).Visibility = h.notice(r, s.ProjectRef)
+		}
 		return h.srv.Render.Page(w, r, "dialogue/programme", programmesPage{S: s})
 	}
 	list, err := h.svc.Money.Programmes(r.Context())

@@ -113,10 +113,14 @@ func (h initiativePages) initiativePage(w http.ResponseWriter, r *http.Request, 
 	u := auth.UserFrom(r)
 	d := initiativePage{P: p, X: x, LSG: h.lsgNames(ctx, []string{x.LSG})[0], SignedIn: u != nil, IsAuthor: u != nil && u.ID == x.AuthorID,
 		Manage: h.svc.Platforms.CanManage(ctx, u, p), Finance: CanFinance(u, p, x), Form: f, Op: op, Done: doneKey(r), Sources: Sources()}
+	web.StateOf(r).Share = &web.Share{Kind: "dialogue.share.kind", Title: x.Title, Description: p.Name + " · " + d.LSG.Lat}
 	if d.Form == nil {
 		d.Form = web.EmptyForm()
 		d.Form.Values.Set("currency", x.Cost.Currency)
 		d.Form.Values.Set("d_currency", x.Cost.Currency)
+	}
+	if err := h.svc.Initiatives.WithDeadline(ctx, x); err != nil {
+		return err
 	}
 	var err error
 	if d.Timeline, err = h.svc.Initiatives.Timeline(ctx, x); err != nil {

@@ -15,7 +15,7 @@ import (
 )
 
 // manageOps are the forms of the coordinator's page.
-var manageOps = []string{"member", "invite", "priority", "action", "action-status", "verification", "resident", "codes", "meeting", "ballot"}
+var manageOps = []string{"member", "invite", "priority", "action", "action-status", "verification", "goal", "resident", "codes", "meeting", "ballot"}
 
 type managePage struct {
 	P          *Platform
@@ -163,6 +163,8 @@ func (h managePages) manageStep(r *http.Request, u *auth.User, p *Platform, op s
 		return back, h.svc.Platforms.SetActionStatus(ctx, u, p, atoi64(f.Get("action")), f.Get("status"), m)
 	case "verification":
 		return back, h.svc.Platforms.SetVerification(ctx, u, p, f.Get("requires_verification") == "1", m)
+	case "goal":
+		return back, h.svc.Platforms.SetSupportGoal(ctx, u, p, f.Get("support_goal"), m)
 	case "resident":
 		target, err := h.person(ctx, f.Get("email"), "dialogue.user.unknown")
 		if err != nil {

@@ -263,17 +263,76 @@ func (s *Initiatives) Visible(ctx context.Context, u *auth.User, p *Platform, x 
 type InitiativeFilter struct {
 	PlatformID int64
 	State      string
-	AuthorID   int64 // with drafts of this author
+	Group      string // one of StateGroups: its states
+	LSG        string // the initiative's LSG
+	AuthorID   int64  // with drafts of this author
+	OpenFirst  bool   // those open for support first
 	Limit      int
+	Offset     int
+	states     []string // of Group
 }
 
-// List lists initiatives, newest first; drafts only of AuthorID.
+// List lists initiatives, newest first; drafts only of AuthorID. Those
+// open for support carry the date of their platform's next meeting.
 func (s *Initiatives) List(ctx context.Context, f InitiativeFilter) ([]Initiative, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 200
 	}
+	f.Offset = max(f.Offset, 0)
+	f.states = statesOf(f.Group)
 	out, err := listInitiatives(ctx, s.db, f)
-	return out, wrap("Initiatives", err)
+	if err != nil {
+		return nil, wrap("Initiatives", err)
+	}
+	return out, wrap("Initiatives", s.withDeadlines(ctx, out))
+}
+
+// withDeadlines sets SupportUntil of the open initiatives of xs.
+func (s *Initiatives) withDeadlines(ctx context.Context, xs []Initiative) error {
+	open := false
+	for i := range xs {
+		open = open || xs[i].State == StateOpen
+	}
+	if !open {
+		return nil
+	}
+	next, err := nextMeetings(ctx, s.db, s.now())
+	if err != nil {
+		return err
+	}
+	for i := range xs {
+		if xs[i].State == StateOpen {
+			xs[i].SupportUntil = next[xs[i].PlatformID]
+		}
+	}
+	return nil
+}
+
+// WithDeadline sets x.SupportUntil when x is open for support.
+func (s *Initiatives) WithDeadline(ctx context.Context, x *Initiative) error {
+	xs := []Initiative{*x}
+	err := s.withDeadlines(ctx, xs)
+	x.SupportUntil = xs[0].SupportUntil
+	return wrap("WithDeadline", err)
+}
+
+// SupportedOf is which of xs u supports (by id; empty for a visitor).
+func (s *Initiatives) SupportedOf(ctx context.Context, u *auth.User, xs []Initiative) (map[int64]bool, error) {
+	if u == nil {
+		return map[int64]bool{}, nil
+	}
+	ids := make([]int64, len(xs))
+	for i := range xs {
+		ids[i] = xs[i].ID
+	}
+	out, err := supportedOf(ctx, s.db, u.ID, ids)
+	return out, wrap("SupportedOf", err)
+}
+
+// LSGs are the codes of the LSGs that have initiatives anyone can see.
+func (s *Initiatives) LSGs(ctx context.Context) ([]string, error) {
+	out, err := initiativeLSGs(ctx, s.db)
+	return out, wrap("LSGs", err)
 }
 
 // Timeline is an initiative's public history, oldest first.

@@ -123,6 +123,7 @@ type Platform struct {
 	Name                 string
 	Description          string
 	RequiresVerification bool
+	SupportGoal          int      // supports an open initiative needs before the selection meeting; 0: none
 	LSGs                 []string // place codes; more than one: inter-municipal
 	CreatedAt            time.Time
 }
@@ -212,6 +213,8 @@ type Initiative struct {
 	PlatformID     int64
 	PlatformSlug   string
 	PlatformName   string
+	SupportGoal    int       // the platform's (see Platform.SupportGoal)
+	SupportUntil   time.Time // open: the platform's next meeting, which decides; zero when none is planned
 	AuthorID       int64
 	AuthorName     string
 	LSG            string
@@ -229,6 +232,41 @@ type Initiative struct {
 	MeetingTitle   string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+}
+
+// GoalPercent is how far the initiative's supports are towards its
+// platform's goal, 0..100 (0 without a goal).
+func (x Initiative) GoalPercent() int {
+	if x.SupportGoal <= 0 {
+		return 0
+	}
+	return min(x.Supports*100/x.SupportGoal, 100)
+}
+
+// GoalReached reports whether the initiative has the supports its
+// platform asks for.
+func (x Initiative) GoalReached() bool { return x.SupportGoal > 0 && x.Supports >= x.SupportGoal }
+
+// StateGroups are the filters of the initiatives' list, each a set of
+// states, in the order a person looks for them: open for support first.
+func StateGroups() []string { return []string{"open", "review", "selected", "done", "closed"} }
+
+// statesOf lists the states of a group of StateGroups (nil for "" and
+// an unknown group).
+func statesOf(group string) []string {
+	switch group {
+	case "open":
+		return []string{StateOpen}
+	case "review":
+		return []string{StateSubmitted, StateAdmissible}
+	case "selected":
+		return []string{StateSelected, StateCofinanced, StateImplementation}
+	case "done":
+		return []string{StateDone}
+	case "closed":
+		return []string{StateNotAdmissible, StateRejected, StateWithdrawn}
+	}
+	return nil
 }
 
 // Event is one step on an initiative's public timeline.

@@ -21,6 +21,7 @@ type PlatformInput struct {
 	Name, Description    string
 	LSGs                 []string
 	RequiresVerification bool
+	SupportGoal          int
 }
 
 // reservedSlugs are the pages beside the platforms under /platforms/.
@@ -34,6 +35,9 @@ func (s *Platforms) Create(ctx context.Context, u *auth.User, in PlatformInput, 
 	desc := fe.line("description", in.Description, 4000, false)
 	lsgs, k := s.lsgCodes(ctx, in.LSGs)
 	fe.set("lsgs", k)
+	if in.SupportGoal < 0 || in.SupportGoal > MaxSupportGoal {
+		fe.set("support_goal", "pages.goal.invalid")
+	}
 	if len(fe) > 0 {
 		return nil, FieldErrors(fe)
 	}
@@ -44,7 +48,7 @@ func (s *Platforms) Create(ctx context.Context, u *auth.User, in PlatformInput, 
 			}
 		}
 	}
-	p := &Platform{Name: name, Description: desc, LSGs: lsgs, RequiresVerification: in.RequiresVerification}
+	p := &Platform{Name: name, Description: desc, LSGs: lsgs, RequiresVerification: in.RequiresVerification, SupportGoal: in.SupportGoal}
 	base := auth.Slugify(name)
 	if base == "" {
 		base = "platform"
@@ -143,17 +147,25 @@ type PlatformSummary struct {
 	Members     int
 	Initiatives int
 	Open        int
+	Meetings    int
+	Next        time.Time // the start of its next meeting; zero when none is planned
 }
 
-// List lists the platforms, those of lsg only when lsg is not "".
+// List lists the platforms, those of lsg only when lsg is not "", the
+// most active first (see listPlatforms), each with its next meeting.
 func (s *Platforms) List(ctx context.Context, lsg string) ([]PlatformSummary, error) {
 	out, err := listPlatforms(ctx, s.db, lsg)
+	if err != nil {
+		return nil, wrap("Platforms", err)
+	}
+	next, err := nextMeetings(ctx, s.db, s.now())
 	if err != nil {
 		return nil, wrap("Platforms", err)
 	}
 	ps := make([]*Platform, len(out))
 	for i := range out {
 		ps[i] = out[i].Platform
+		out[i].Next = next[out[i].ID]
 	}
 	return out, wrap("Platforms", s.withLSGs(ctx, s.db, ps))
 }
@@ -164,6 +176,25 @@ func (s *Platforms) SetVerification(ctx context.Context, u *auth.User, p *Platfo
 		return refuse.ErrForbidden
 	}
 	return s.commit(ctx, "SetVerification", u, m, func(tx *db.Tx) error { return setVerification(ctx, tx, p.ID, on, s.now()) }, "dialogue.platform.verification", "platform", p.Slug, map[string]string{"on": strconv.FormatBool(on)})
+}
+
+// MaxSupportGoal is the largest support goal a platform may set.
+const MaxSupportGoal = 1000000
+
+// SetSupportGoal sets the supports an initiative open for support needs
+// before the selection meeting, 0 for none (managers).
+func (s *Platforms) SetSupportGoal(ctx context.Context, u *auth.User, p *Platform, goal string, m Meta) error {
+	if !s.canManage(ctx, u, p) {
+		return refuse.ErrForbidden
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(goal))
+	if strings.TrimSpace(goal) == "" {
+		n, err = 0, nil
+	}
+	if err != nil || n < 0 || n > MaxSupportGoal {
+		return FieldErrors{"support_goal": "pages.goal.invalid"}
+	}
+	return s.commit(ctx, "SetSupportGoal", u, m, func(tx *db.Tx) error { return setSupportGoal(ctx, tx, p.ID, n, s.now()) }, "dialogue.platform.goal", "platform", p.Slug, map[string]string{"goal": strconv.Itoa(n)})
 }
 
 // ---- access ----

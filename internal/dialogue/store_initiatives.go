@@ -49,7 +49,7 @@ func setState(ctx context.Context, tx *db.Tx, x *Initiative, to, reason string, 
 	return nil
 }
 
-const selectInitiative = `SELECT i.id, i.public_id, i.platform_id, p.slug, p.name, i.author_id, u.display_name, i.lsg_code, i.local_community,
+const selectInitiative = `SELECT i.id, i.public_id, i.platform_id, p.slug, p.name, p.support_goal, i.author_id, u.display_name, i.lsg_code, i.local_community,
  COALESCE(i.priority_id, 0), COALESCE(pr.name, ''), i.title, i.problem, i.solution, i.cost_minor, i.currency, i.state, i.reason, i.supports,
  COALESCE(mt.public_id, ''), COALESCE(mt.title, ''), i.created_at, i.updated_at
 FROM dlg_initiatives i JOIN dlg_platforms p ON p.id = i.platform_id JOIN users u ON u.id = i.author_id
@@ -59,7 +59,7 @@ func scanInitiative(row rowScanner) (*Initiative, error) {
 	x := &Initiative{}
 	var minor int64
 	var cur string
-	if err := row.Scan(&x.ID, &x.PublicID, &x.PlatformID, &x.PlatformSlug, &x.PlatformName, &x.AuthorID, &x.AuthorName, &x.LSG, &x.LocalCommunity,
+	if err := row.Scan(&x.ID, &x.PublicID, &x.PlatformID, &x.PlatformSlug, &x.PlatformName, &x.SupportGoal, &x.AuthorID, &x.AuthorName, &x.LSG, &x.LocalCommunity,
 		&x.PriorityID, &x.PriorityName, &x.Title, &x.Problem, &x.Solution, &minor, &cur, &x.State, &x.Reason, &x.Supports,
 		&x.MeetingPID, &x.MeetingTitle, &x.CreatedAt, &x.UpdatedAt); err != nil {
 		return nil, err
@@ -91,19 +91,57 @@ func initiativeAndPlatform(ctx context.Context, q db.Querier, pid string) (*Init
 	if err != nil {
 		return nil, nil, notFound(err)
 	}
-	p.ID, p.Slug, p.Name, p.RequiresVerification = x.PlatformID, x.PlatformSlug, x.PlatformName, rv == 1
+	p.ID, p.Slug, p.Name, p.RequiresVerification, p.SupportGoal = x.PlatformID, x.PlatformSlug, x.PlatformName, rv == 1, x.SupportGoal
 	return x, p, nil
 }
 
+// listInitiatives lists the initiatives f selects, newest first (open
+// for support first with f.OpenFirst), from f.Offset.
 func listInitiatives(ctx context.Context, q db.Querier, f InitiativeFilter) ([]Initiative, error) {
+	where := ` WHERE (? = 0 OR i.platform_id = ?) AND (? = '' OR i.state = ?) AND (i.state <> 'draft' OR i.author_id = ?) AND (? = '' OR i.lsg_code = ?)`
+	args := []any{f.PlatformID, f.PlatformID, f.State, f.State, f.AuthorID, f.LSG, f.LSG}
+	if len(f.states) > 0 {
+		where += ` AND i.state IN (?` + strings.Repeat(", ?", len(f.states)-1) + `)`
+		for _, st := range f.states {
+			args = append(args, st)
+		}
+	}
+	order := ` ORDER BY i.updated_at DESC, i.id DESC`
+	if f.OpenFirst {
+		order = ` ORDER BY CASE WHEN i.state = 'open' THEN 0 ELSE 1 END, i.updated_at DESC, i.id DESC`
+	}
 	return db.All(ctx, q, func(r rowScanner) (Initiative, error) {
 		x, err := scanInitiative(r)
 		if err != nil {
 			return Initiative{}, err
 		}
 		return *x, nil
-	}, selectInitiative+` WHERE (? = 0 OR i.platform_id = ?) AND (? = '' OR i.state = ?) AND (i.state <> 'draft' OR i.author_id = ?)
-ORDER BY i.updated_at DESC, i.id DESC LIMIT ?`, f.PlatformID, f.PlatformID, f.State, f.State, f.AuthorID, f.Limit)
+	}, selectInitiative+where+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+}
+
+// supportedOf is which of the initiatives ids userID supports.
+func supportedOf(ctx context.Context, q db.Querier, userID int64, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if userID == 0 || len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{userID}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := db.All(ctx, q, func(r rowScanner) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	}, `SELECT initiative_id FROM dlg_supports WHERE user_id = ? AND initiative_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	for _, id := range rows {
+		out[id] = true
+	}
+	return out, err
+}
+
+// initiativeLSGs are the LSGs that have initiatives others can see.
+func initiativeLSGs(ctx context.Context, q db.Querier) ([]string, error) {
+	return db.All(ctx, q, db.ScanString, `SELECT DISTINCT lsg_code FROM dlg_initiatives WHERE state <> 'draft' ORDER BY lsg_code`)
 }
 
 func listEvents(ctx context.Context, q db.Querier, initiativeID int64) ([]Event, error) {

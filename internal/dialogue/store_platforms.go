@@ -48,8 +48,8 @@ func insertPlatform(ctx context.Context, tx *db.Tx, p *Platform, base string, by
 	if n > 0 {
 		p.Slug = base + "-" + strconv.Itoa(n+1)
 	}
-	id, err := db.InsertID(ctx, tx, `INSERT INTO dlg_platforms (slug, name, description, requires_verification, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		p.Slug, p.Name, p.Description, boolInt(p.RequiresVerification), by, now, now)
+	id, err := db.InsertID(ctx, tx, `INSERT INTO dlg_platforms (slug, name, description, requires_verification, support_goal, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		p.Slug, p.Name, p.Description, boolInt(p.RequiresVerification), p.SupportGoal, by, now, now)
 	if db.IsUniqueViolation(err) {
 		return refuse.ErrConflict
 	}
@@ -85,12 +85,12 @@ func loadLSGs(ctx context.Context, q db.Querier, ps []*Platform) error {
 	return err
 }
 
-const selectPlatform = `SELECT id, slug, name, description, requires_verification, created_at FROM dlg_platforms`
+const selectPlatform = `SELECT id, slug, name, description, requires_verification, support_goal, created_at FROM dlg_platforms`
 
 func scanPlatform(row rowScanner) (*Platform, error) {
 	p := &Platform{}
 	var rv int
-	if err := row.Scan(&p.ID, &p.Slug, &p.Name, &p.Description, &rv, &p.CreatedAt); err != nil {
+	if err := row.Scan(&p.ID, &p.Slug, &p.Name, &p.Description, &rv, &p.SupportGoal, &p.CreatedAt); err != nil {
 		return nil, err
 	}
 	p.RequiresVerification = rv == 1
@@ -104,20 +104,44 @@ func platformWhere(ctx context.Context, q db.Querier, col string, v any) (*Platf
 }
 
 // listPlatforms lists the platforms (of lsg unless it is "") with counts,
-// by name.
+// the most active first: by initiatives open for support, then
+// initiatives, members and meetings; then by name.
 func listPlatforms(ctx context.Context, q db.Querier, lsg string) ([]PlatformSummary, error) {
 	return db.All(ctx, q, func(r rowScanner) (PlatformSummary, error) {
 		p := &Platform{}
 		var rv int
 		sum := PlatformSummary{Platform: p}
-		err := r.Scan(&p.ID, &p.Slug, &p.Name, &p.Description, &rv, &p.CreatedAt, &sum.Members, &sum.Initiatives, &sum.Open)
+		err := r.Scan(&p.ID, &p.Slug, &p.Name, &p.Description, &rv, &p.SupportGoal, &p.CreatedAt, &sum.Members, &sum.Initiatives, &sum.Open, &sum.Meetings)
 		p.RequiresVerification = rv == 1
 		return sum, err
-	}, `SELECT p.id, p.slug, p.name, p.description, p.requires_verification, p.created_at,
- (SELECT COUNT(*) FROM dlg_members m WHERE m.platform_id = p.id AND m.status = 'active'),
- (SELECT COUNT(*) FROM dlg_initiatives i WHERE i.platform_id = p.id AND i.state <> 'draft'),
- (SELECT COUNT(*) FROM dlg_initiatives i WHERE i.platform_id = p.id AND i.state = 'open')
-FROM dlg_platforms p WHERE (? = '' OR EXISTS (SELECT 1 FROM dlg_platform_lsgs l WHERE l.platform_id = p.id AND l.lsg_code = ?)) ORDER BY p.name`, lsg, lsg)
+	}, `SELECT p.id, p.slug, p.name, p.description, p.requires_verification, p.support_goal, p.created_at,
+ (SELECT COUNT(*) FROM dlg_members m WHERE m.platform_id = p.id AND m.status = 'active') AS members,
+ (SELECT COUNT(*) FROM dlg_initiatives i WHERE i.platform_id = p.id AND i.state <> 'draft') AS initiatives,
+ (SELECT COUNT(*) FROM dlg_initiatives i WHERE i.platform_id = p.id AND i.state = 'open') AS open,
+ (SELECT COUNT(*) FROM dlg_meetings mt WHERE mt.platform_id = p.id) AS meetings
+FROM dlg_platforms p WHERE (? = '' OR EXISTS (SELECT 1 FROM dlg_platform_lsgs l WHERE l.platform_id = p.id AND l.lsg_code = ?))
+ORDER BY open DESC, initiatives DESC, members DESC, meetings DESC, p.name, p.id`, lsg, lsg)
+}
+
+// nextMeetings gives the start of each platform's first meeting after now
+// (platforms without one are absent).
+func nextMeetings(ctx context.Context, q db.Querier, now time.Time) (map[int64]time.Time, error) {
+	rows, err := db.All(ctx, q, scanIDValue[time.Time], `SELECT platform_id, starts_at FROM dlg_meetings WHERE starts_at > ? ORDER BY platform_id, starts_at`, db.Time(now))
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]time.Time{}
+	for _, r := range rows {
+		if _, ok := out[r.id]; !ok {
+			out[r.id] = r.v
+		}
+	}
+	return out, nil
+}
+
+func setSupportGoal(ctx context.Context, q db.Querier, platformID int64, goal int, now time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE dlg_platforms SET support_goal = ?, updated_at = ? WHERE id = ?`, goal, now, platformID)
+	return err
 }
 
 func setVerification(ctx context.Context, q db.Querier, platformID int64, on bool, now time.Time) error {

@@ -13,9 +13,10 @@ import (
 	"time"
 
 	"github.com/dijalog/dijalog/internal/auth"
+	"github.com/dijalog/dijalog/internal/chart"
+	"github.com/dijalog/dijalog/internal/i18n"
 	"github.com/dijalog/dijalog/internal/places"
 	"github.com/dijalog/dijalog/internal/refuse"
-	"github.com/dijalog/dijalog/internal/surveys"
 	"github.com/dijalog/dijalog/internal/web"
 )
 
@@ -270,25 +271,36 @@ func (h *Handlers) results(r *http.Request, c *Cycle, p *Participant) (*ResultsD
 			row.Average = cell{Round1(a), true}
 		}
 		d.Rows = append(d.Rows, row)
-		axes = append(axes, strconv.Itoa(s.Principle))
+		axes = append(axes, shortPrinciple(p2, s.Principle, row.Title))
 		cur = append(cur, nanIf(row.Combined))
 		pv = append(pv, nanIf(row.Previous))
 		av = append(av, nanIf(row.Average))
 	}
 	o, complete := Overall(ps)
 	d.Overall, d.Complete = cell{Round1(o), o > 0 || complete}, complete
-	series := []surveys.RadarSeries{{Name: p2.T("eloge.results.combined") + " " + strconv.Itoa(c.Year), Values: cur, Colour: "#0b5cab"}}
+	series := []chart.RadarSeries{{Name: p2.T("eloge.results.combined") + " " + strconv.Itoa(c.Year), Values: cur}}
 	if d.PrevYear != 0 {
-		series = append(series, surveys.RadarSeries{Name: p2.T("eloge.results.previous") + " " + strconv.Itoa(d.PrevYear), Values: pv, Colour: "#8a5300", Dashed: true})
+		series = append(series, chart.RadarSeries{Name: p2.T("eloge.results.previous") + " " + strconv.Itoa(d.PrevYear), Values: pv})
 	}
 	if len(avg) > 0 {
-		series = append(series, surveys.RadarSeries{Name: p2.T("eloge.results.average"), Values: av, Colour: "#1d6b3a", Dashed: true})
+		series = append(series, chart.RadarSeries{Name: p2.T("eloge.results.average"), Values: av})
 	}
-	d.Radar = surveys.RadarChart(p2.T("eloge.results.radar", "lsg", d.Name), axes, series)
+	ring := chart.Ring{Value: float64(c.Threshold), Label: p2.T("pages.eloge.ring", "n", strconv.Itoa(c.Threshold))}
+	d.Radar = chart.Radar(p2.T("eloge.results.radar", "lsg", d.Name), p2.T("eloge.results.radar_caption"), axes, series, ring)
 	if d.Actions, err = h.svc.Actions(ctx, p); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// shortPrinciple is the name of principle n on the radar's axis: its
+// number and short name (one of the Council of Europe's 12 principles),
+// or its title for a principle a set adds.
+func shortPrinciple(p *i18n.Printer, n int, title string) string {
+	if n >= 1 && n <= 12 {
+		return strconv.Itoa(n) + ". " + p.T("pages.eloge.principle."+strconv.Itoa(n))
+	}
+	return strconv.Itoa(n) + ". " + title
 }
 
 func nanIf(c cell) float64 {

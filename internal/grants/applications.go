@@ -158,6 +158,24 @@ func (s *Applications) Get(ctx context.Context, pid string) (*Application, error
 	return s.application(ctx, pid)
 }
 
+// OrgsFor are the organisations u may apply for to c: those u acts for,
+// less the call's publisher; none when u is one of the publisher's people
+// (they do not apply to their own call).
+func (s *Applications) OrgsFor(ctx context.Context, u *auth.User, c *Call) ([]string, error) {
+	var out []string
+	for _, org := range ApplicantOrgs(u) {
+		err := s.ownCall(ctx, u, c, org)
+		if errors.Is(err, ErrOwnCall) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, org)
+	}
+	return out, nil
+}
+
 // MyApplications lists the applications of the organisations u acts for.
 func (s *Applications) Mine(ctx context.Context, u *auth.User) ([]*Application, error) {
 	var out []*Application

@@ -193,11 +193,13 @@ func BuildCharts(p *i18n.Printer, all []Support, year int, query url.Values) Cha
 		count.Values = append(count.Values, float64(y.Recipients))
 		countItems = append(countItems, chart.Item{Label: labels[i], Value: float64(y.Recipients), Display: strconv.Itoa(y.Recipients)})
 	}
-	c.YearChart = chart.Stacked(p.T("grants.dash.by_year"), p.T("grants.dash.chart_desc", "currency", EUR), labels, []chart.Series{open, direct})
+	short := func(v float64) string { return chart.Short(p, v, "") }
+	amount := chart.Axes{Categories: p.T("pages.chart.year"), Values: p.T("pages.chart.amount", "currency", EUR), Format: short}
+	c.YearChart = chart.Stacked(p.T("grants.dash.by_year"), p.T("grants.dash.chart_desc", "currency", EUR), labels, []chart.Series{open, direct}, amount)
 	if len(c.Years) == 1 {
 		c.CSOChart = chart.Bar(p.T("grants.dash.csos_by_year"), p.T("grants.dash.csos_desc"), countItems)
 	} else {
-		c.CSOChart = chart.Line(p.T("grants.dash.csos_by_year"), p.T("grants.dash.csos_desc"), labels, []chart.Series{count})
+		c.CSOChart = chart.Line(p.T("grants.dash.csos_by_year"), p.T("grants.dash.csos_desc"), labels, []chart.Series{count}, chart.Axes{Categories: p.T("pages.chart.year"), Values: p.T("pages.chart.count"), Format: short})
 	}
 	return c
 }

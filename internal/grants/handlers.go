@@ -561,7 +561,15 @@ func (h callPages) callPage(w http.ResponseWriter, r *http.Request, c *Call, f *
 	names, _ := h.lsgNames(r)
 	now := h.svc.Now()
 	d := callPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), LSGName: names[c.LSG], Questions: qs, Documents: docs, CanManage: CanManage(u, c), Form: f, Phase: c.Phase(now), SignedIn: u != nil}
-	d.CanApply = c.AcceptsAt(now) && len(ApplicantOrgs(u)) > 0
+	web.StateOf(r).Share = &web.Share{Kind: "grants.share.kind", Title: d.Text.Title,
+		Description: c.Funder + " · " + d.F.Money(c.Total, c.Currency) + " · " + d.F.p.T("grants.share.closes", "date", d.F.When(c.ClosesAt))}
+	if c.AcceptsAt(now) && len(ApplicantOrgs(u)) > 0 {
+		orgs, err := h.svc.Applications.OrgsFor(ctx, u, c)
+		if err != nil {
+			return err
+		}
+		d.CanApply = len(orgs) > 0 // not the call's own publisher and its people
+	}
 	d.CanAsk = u != nil && c.Status == StatusPublished && !now.Before(c.OpensAt) && !now.After(c.QuestionsUntil)
 	for _, org := range ApplicantOrgs(u) {
 		if a, err := h.svc.Applications.Of(ctx, c.ID, org); err == nil {

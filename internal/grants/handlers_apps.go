@@ -23,16 +23,22 @@ type applyPage struct {
 	Reason []Question
 }
 
-func (h applicationPages) orgChoices(r *http.Request, u *auth.User) []Publisher {
+// orgChoices are the organisations u may apply for to c (not the call's
+// own publisher: the form offers no choice that sending would refuse).
+func (h applicationPages) orgChoices(r *http.Request, u *auth.User, c *Call) ([]Publisher, error) {
+	pids, err := h.svc.Applications.OrgsFor(r.Context(), u, c)
+	if err != nil {
+		return nil, err
+	}
 	var out []Publisher
 	byID := map[string]string{}
 	for _, o := range h.orgs(r) {
 		byID[o.PublicID] = o.Name
 	}
-	for _, pid := range ApplicantOrgs(u) {
+	for _, pid := range pids {
 		out = append(out, Publisher{Value: pid, Name: byID[pid]})
 	}
-	return out
+	return out, nil
 }
 
 func (h applicationPages) applyForm(w http.ResponseWriter, r *http.Request) error {
@@ -40,8 +46,14 @@ func (h applicationPages) applyForm(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	orgs := h.orgChoices(r, u)
+	orgs, err := h.orgChoices(r, u, c)
+	if err != nil {
+		return err
+	}
 	if len(orgs) == 0 {
+		if len(ApplicantOrgs(u)) > 0 {
+			return ErrOwnCall
+		}
 		return &web.Error{Status: http.StatusForbidden, Key: "grants.apply.no_org"}
 	}
 	if !c.AcceptsAt(h.svc.Now()) {
@@ -61,15 +73,22 @@ func (h applicationPages) apply(w http.ResponseWriter, r *http.Request) error {
 		answers[q.Key] = f.Get(q.Key)
 	}
 	org := f.Get("org")
+	refused := func() error {
+		orgs, err := h.orgChoices(r, u, c)
+		if err != nil {
+			return err
+		}
+		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "grants/apply", applyPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), Orgs: orgs, Form: f})
+	}
 	if !CanApplyFor(u, org) {
 		f.Errors["org"] = "form.invalid_choice"
-		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "grants/apply", applyPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), Orgs: h.orgChoices(r, u), Form: f})
+		return refused()
 	}
 	a, err := h.svc.Applications.Start(r.Context(), u, c, org, answers, h.meta(r))
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		f.SetErrors(fe)
-		return h.srv.Render.PageStatus(w, r, http.StatusUnprocessableEntity, "grants/apply", applyPage{F: h.fmt(r), Call: c, Text: c.TextIn(loc(r)), Orgs: h.orgChoices(r, u), Form: f})
+		return refused()
 	}
 	if err != nil {
 		return err

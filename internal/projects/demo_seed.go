@@ -38,6 +38,7 @@ type seedProject struct {
 	ContactEmail string         `json:"contact_email,omitempty"`
 	ContactPhone string         `json:"contact_phone,omitempty"`
 	Owner        string         `json:"owner"`
+	Notices      []Notice       `json:"notices,omitempty"` // a programme's visibility notice, per language
 }
 
 type seedMoney struct {
@@ -48,15 +49,23 @@ type seedMoney struct {
 // SeedProjects are the programmes and projects the seed documents
 // describe, with their real fields (demo/seed_projects.json).
 func SeedProjects(org DemoOrgs) ([]*Project, error) {
+	ps, _, err := SeedProjectsWithNotices(org)
+	return ps, err
+}
+
+// SeedProjectsWithNotices is SeedProjects with each one's visibility
+// notices (none for most; see LoadNotices).
+func SeedProjectsWithNotices(org DemoOrgs) ([]*Project, [][]Notice, error) {
 	seeds, err := demo.Read[[]seedProject](demoFS, "demo/seed_projects.json")
 	if err != nil {
-		return nil, fmt.Errorf("projects.SeedProjects: %w", err)
+		return nil, nil, fmt.Errorf("projects.SeedProjects: %w", err)
 	}
 	out := make([]*Project, len(seeds))
+	notices := make([][]Notice, len(seeds))
 	for i, s := range seeds {
-		out[i] = s.project(org)
+		out[i], notices[i] = s.project(org), s.Notices
 	}
-	return out, nil
+	return out, notices, nil
 }
 
 // project is the seed as a project to create.

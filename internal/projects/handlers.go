@@ -84,6 +84,7 @@ func placeOptions(pr *i18n.Printer, ps []placeOption, value string) []option {
 //	GET  /{lang}/projects/{id}             one project
 //	GET  /{lang}/projects/{id}/edit        the form (POST saves)
 //	GET  /{lang}/projects/{id}/history     every change
+//	GET  /{lang}/projects/{id}/notice      a programme's visibility notice (POST saves)
 //	GET  /api/v1/projects[.csv|.geojson|.iati.xml], /api/v1/projects/{id},
 //	     /api/v1/projects/totals.csv, /api/v1/openapi.json
 func Register(srv *web.Server, svc *Service, orgs Orgs) (*Section, error) {
@@ -99,6 +100,8 @@ func Register(srv *web.Server, svc *Service, orgs Orgs) (*Section, error) {
 	srv.Page("GET /projects/{id}/edit", h.editForm)
 	srv.Page("POST /projects/{id}/edit", h.update)
 	srv.Page("GET /projects/{id}/history", h.history)
+	srv.Page("GET /projects/{id}/notice", h.noticeForm)
+	srv.Page("POST /projects/{id}/notice", h.noticeSave)
 	srv.Handle("GET /api/v1/projects", h.apiList)
 	srv.Handle("GET /api/v1/projects.csv", h.apiCSV)
 	srv.Handle("GET /api/v1/projects.geojson", h.apiGeoJSON)
@@ -215,7 +218,7 @@ type listRow struct {
 	Fallback bool
 	Status   string
 	Budget   string
-	Period   string
+	Period   []string // its start and end (each shown whole, never broken inside)
 	Donors   []string
 	LSGs     []placeLink
 }
@@ -370,9 +373,10 @@ func (h *handlers) row(pr *i18n.Printer, p *Project, names map[string]places.Pla
 	return row
 }
 
-// period is the project's period as months ("01/2025 – 06/2026"), each
-// month kept on one line.
-func period(pr *i18n.Printer, p *Project) string {
+// period is a project's start and end month, or its funding year: the
+// parts of a range the page joins with a dash and never breaks inside,
+// each in the locale's form ("01/2025").
+func period(pr *i18n.Printer, p *Project) []string {
 	s, e := p.Start(), p.End()
 	short := func(d string) string {
 		if len(d) >= 7 {
@@ -382,13 +386,13 @@ func period(pr *i18n.Printer, p *Project) string {
 	}
 	switch {
 	case s != "" && e != "":
-		return short(s) + " – " + short(e)
+		return []string{short(s), short(e)}
 	case s != "":
-		return short(s) + " –"
+		return []string{short(s), ""}
 	case p.FundingYear != 0:
-		return strconv.Itoa(p.FundingYear)
+		return []string{strconv.Itoa(p.FundingYear)}
 	}
-	return ""
+	return nil
 }
 
 // ---- detail ----
@@ -453,6 +457,8 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) error {
 	t, fb := p.TextFor(pr.Code())
 	d := detailPage{P: p, Text: t, Fallback: fb, TextLang: pr.T("projects.lang." + t.Lang), Status: pr.T("projects.status." + strconv.Itoa(p.Status)),
 		Budget: budgetText(pr, p, false), BudgetShort: wrappable(budgetText(pr, p, true)), Kind: pr.T("projects.kind." + p.Kind), CanEdit: canEdit(auth.UserFrom(r), p)}
+	web.StateOf(r).Share = &web.Share{Kind: "projects.share.kind", Title: t.Title, Description: strings.Join(p.Donors(), ", ") + " · " + budgetText(pr, p, true)}
+	h.setVisibility(r, p)
 	if dis, ok := p.Disbursed(); ok && dis.Minor > 0 {
 		d.Disbursed = wrappable(dis.Format(pr, true))
 	}
@@ -603,13 +609,16 @@ func detailTargets(pr *i18n.Printer, p *Project, d *detailPage) {
 			hist = append(hist, pr.ShortDateText(a.Date)+": "+pr.Int(a.Value))
 		}
 		row.History = strings.Join(hist, "; ")
-		val := 0.0
+		// A target without a measured value is drawn as an empty track
+		// that says so (not "– of 20" and a 0 % bar).
+		it := chart.Item{Label: tg.Label, Value: math.NaN(), Display: pr.T("pages.chart.no_data")}
 		if a, ok := tg.Latest(); ok {
 			row.Latest = pr.Int(a.Value)
-			val = float64(a.Value)
+			it.Value, it.Display = float64(a.Value), pr.T("projects.target.of", "actual", row.Latest, "target", pr.Int(tg.Target))
 		}
 		d.Targets = append(d.Targets, row)
-		items = append(items, chart.Item{Label: pr.Show(tg.Label), Value: val, Display: pr.T("projects.target.of", "actual", orDash(row.Latest), "target", pr.Int(tg.Target))})
+		it.Label = pr.Show(tg.Label)
+		items = append(items, it)
 		targets = append(targets, float64(tg.Target))
 	}
 	if len(items) > 0 {
@@ -841,7 +850,8 @@ func (f dashFormat) yearCharts(p *dashPage, d *Dashboard) {
 		labels = append(labels, label)
 		counts = append(counts, float64(b.Count))
 	}
-	p.LineChart = chart.Line(pr.T("projects.dash.count_by_year"), pr.T("projects.dash.count_desc"), labels, []chart.Series{{Name: pr.T("projects.dash.count"), Values: counts}})
+	count := chart.Axes{Categories: pr.T("pages.chart.year"), Values: pr.T("pages.chart.count"), Format: func(v float64) string { return chart.Short(pr, v, "") }}
+	p.LineChart = chart.Line(pr.T("projects.dash.count_by_year"), pr.T("projects.dash.count_desc"), labels, []chart.Series{{Name: pr.T("projects.dash.count"), Values: counts}}, count)
 	series := make([]chart.Series, len(d.DonorKeys)+1)
 	for i, k := range d.DonorKeys {
 		series[i].Name = pr.Show(k)
@@ -857,7 +867,8 @@ func (f dashFormat) yearCharts(p *dashPage, d *Dashboard) {
 		}
 		p.StackRows = append(p.StackRows, sr)
 	}
-	p.StackChart = chart.Stacked(pr.T("projects.dash.stacked"), pr.T("projects.dash.chart_desc", "currency", f.cur), labels, series)
+	amount := chart.Axes{Categories: pr.T("pages.chart.year"), Values: pr.T("pages.chart.amount", "currency", f.cur), Format: func(v float64) string { return chart.Short(pr, v, "") }}
+	p.StackChart = chart.Stacked(pr.T("projects.dash.stacked"), pr.T("projects.dash.chart_desc", "currency", f.cur), labels, series, amount)
 }
 
 // dashMap draws the map of the value per LSG (in total or per person),

@@ -8,6 +8,8 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/dijalog/dijalog/internal/auth"
@@ -108,6 +110,8 @@ type listItem struct {
 	Title string
 	Owner string
 	Open  bool
+	Soon  bool // open, but its first day is still to come
+	Year  int  // of its closing (else opening, else creation)
 }
 
 // OwnerName is the display name of a survey's owner.
@@ -132,29 +136,134 @@ func (h *Handlers) items(ctx context.Context, list []*Survey, lang string) []lis
 	now := h.svc.Now()
 	out := make([]listItem, 0, len(list))
 	for _, s := range list {
-		out = append(out, listItem{S: s, Title: s.Title.In(lang), Owner: h.OwnerName(ctx, s, lang), Open: s.IsOpen(now)})
+		it := listItem{S: s, Title: s.Title.In(lang), Owner: h.OwnerName(ctx, s, lang), Open: s.IsOpen(now), Year: s.CreatedAt.Year()}
+		it.Soon = s.Status == StatusOpen && s.OpensAt.Valid && now.Before(s.OpensAt.V)
+		switch {
+		case s.ClosesAt.Valid:
+			it.Year = s.ClosesAt.V.Year()
+		case s.OpensAt.Valid:
+			it.Year = s.OpensAt.V.Year()
+		}
+		out = append(out, it)
 	}
 	return out
 }
 
-type listPage struct {
-	Open, Results []listItem
+// resultsPerPage is the length of a page of the list of results.
+const resultsPerPage = 12
+
+// listFilter narrows the list of results: by the LSG that owns a survey,
+// the year and whether it is still open.
+type listFilter struct {
+	LSG   string
+	Year  int
+	State string // "open", "closed" or ""
+	Page  int
 }
 
+// filterOf reads the list's filter from the query; values no survey has
+// are ignored, so a link never fails.
+func filterOf(q url.Values) listFilter {
+	f := listFilter{LSG: q.Get("lsg"), State: q.Get("state"), Page: 1}
+	if len(f.LSG) > 80 {
+		f.LSG = ""
+	}
+	if f.State != "open" && f.State != "closed" {
+		f.State = ""
+	}
+	if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= 1990 && y <= 2100 {
+		f.Year = y
+	}
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 && n <= 1000 {
+		f.Page = n
+	}
+	return f
+}
+
+func (f listFilter) keeps(it listItem) bool {
+	return (f.LSG == "" || it.S.OwnerKind == OwnerLSG && it.S.OwnerRef == f.LSG) &&
+		(f.Year == 0 || it.Year == f.Year) &&
+		(f.State == "" || (f.State == "open") == it.Open)
+}
+
+// query is the filter's query string on page n ("" for the first page
+// of no filter).
+func (f listFilter) query(n int) string {
+	v := url.Values{}
+	if f.LSG != "" {
+		v.Set("lsg", f.LSG)
+	}
+	if f.Year != 0 {
+		v.Set("year", strconv.Itoa(f.Year))
+	}
+	if f.State != "" {
+		v.Set("state", f.State)
+	}
+	if n > 1 {
+		v.Set("page", strconv.Itoa(n))
+	}
+	return v.Encode()
+}
+
+// option is a choice of a filter.
+type option struct {
+	Value, Label string
+}
+
+type listPage struct {
+	Open, Results []listItem
+	Filter        listFilter
+	Filtered      bool
+	Total         int // results the filter keeps
+	LSGs          []option
+	Years         []int
+	Prev, Next    string // links of the neighbouring pages, "" for none
+}
+
+// list is GET /{lang}/surveys: the surveys open now, then the surveys
+// whose results are public, filtered (?lsg=, ?year=, ?state=open|closed)
+// and a page at a time (?page=).
 func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	all, err := h.svc.List(r.Context(), ListFilter{Statuses: []string{StatusOpen, StatusClosed}, Limit: 500})
 	if err != nil {
 		return err
 	}
 	lang := locale(r)
-	var d listPage
+	d := listPage{Filter: filterOf(r.URL.Query())}
+	d.Filtered = d.Filter.query(1) != ""
+	lsgs, years := map[string]string{}, map[int]bool{}
+	var results []listItem
 	for _, it := range h.items(r.Context(), all, lang) {
 		if it.Open && it.S.Audience != AudienceToken {
 			d.Open = append(d.Open, it)
 		}
-		if it.S.ResultsPublic && it.S.Responses > 0 {
-			d.Results = append(d.Results, it)
+		if !it.S.ResultsPublic || it.S.Responses == 0 {
+			continue
 		}
+		if it.S.OwnerKind == OwnerLSG {
+			lsgs[it.S.OwnerRef] = it.Owner
+		}
+		years[it.Year] = true
+		if d.Filter.keeps(it) {
+			results = append(results, it)
+		}
+	}
+	for code, name := range lsgs {
+		d.LSGs = append(d.LSGs, option{Value: code, Label: name})
+	}
+	sort.Slice(d.LSGs, func(i, j int) bool { return d.LSGs[i].Label < d.LSGs[j].Label })
+	for y := range years {
+		d.Years = append(d.Years, y)
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(d.Years)))
+	d.Total = len(results)
+	from := min((d.Filter.Page-1)*resultsPerPage, len(results))
+	d.Results = results[from:min(from+resultsPerPage, len(results))]
+	if d.Filter.Page > 1 {
+		d.Prev = "?" + d.Filter.query(d.Filter.Page-1)
+	}
+	if from+resultsPerPage < len(results) {
+		d.Next = "?" + d.Filter.query(d.Filter.Page+1)
 	}
 	return h.srv.Render.Page(w, r, "surveys/list", d)
 }
@@ -578,10 +687,10 @@ func (h *Handlers) results(w http.ResponseWriter, r *http.Request) error {
 					items = append(items, BarItem{Label: rr.Label, Value: rr.Mean})
 				}
 			}
-			d.Charts[q.Key] = BarChart(q.Text, items, max, "")
+			d.Charts[q.Key] = BarChart(q.Text, items, max, func(v float64) string { return p.Decimal(v, 1) })
 			continue
 		}
-		d.Charts[q.Key] = BarChart(q.Text, items, 100, " %")
+		d.Charts[q.Key] = BarChart(q.Text, items, 100, func(v float64) string { return p.Decimal(v, 1) + " %" })
 	}
 	if d.Registry, err = h.registryFor(r, sv); err != nil {
 		return err

@@ -16,7 +16,8 @@ import (
 // empties it at once; writes made elsewhere (another instance, the CLI,
 // background workers) show after at most the TTL.
 type pageCache struct {
-	routes  *http.ServeMux // page patterns that may be cached
+	routes  *http.ServeMux    // page patterns that may be cached
+	vary    map[string]string // route (as the mux names it) -> the cookie its page also depends on
 	ttl     time.Duration
 	max     int
 	gen     atomic.Uint64
@@ -32,7 +33,7 @@ type cachedPage struct {
 }
 
 func newPageCache(ttl time.Duration, max int) *pageCache {
-	return &pageCache{routes: http.NewServeMux(), ttl: ttl, max: max, entries: map[string]*cachedPage{}}
+	return &pageCache{routes: http.NewServeMux(), vary: map[string]string{}, ttl: ttl, max: max, entries: map[string]*cachedPage{}}
 }
 
 // CachePage lets anonymous GETs of a page (as passed to Page, e.g.
@@ -44,6 +45,39 @@ func (s *Server) CachePage(pagePattern string) {
 	for _, code := range i18n.Codes() {
 		s.cache.routes.Handle(method+" /"+code+p, http.NotFoundHandler())
 	}
+}
+
+// CachePageByCookie is CachePage for a page that also depends on one
+// cookie of the request, a remembered preference such as the visitor's
+// LSG on the home page: each value of the cookie is cached apart from the
+// others and from the page without it, and the answer says Vary: Cookie.
+// A value that is not a short code (lower-case letters, digits and
+// hyphens, at most 64 bytes) is never cached.
+func (s *Server) CachePageByCookie(pagePattern, cookie string) {
+	method, p, _ := strings.Cut(pagePattern, " ")
+	for _, code := range i18n.Codes() {
+		pat := method + " /" + code + p
+		s.cache.routes.Handle(pat, http.NotFoundHandler())
+		s.cache.vary[pat] = cookie
+	}
+}
+
+// cookieKey is the part of the cache key that the vary cookie of a route
+// adds ("" without one); ok is false for a value that is not cached.
+func cookieKey(r *http.Request, name string) (key string, ok bool) {
+	c, err := r.Cookie(name)
+	if err != nil || c.Value == "" {
+		return "", true
+	}
+	if len(c.Value) > 64 {
+		return "", false
+	}
+	for _, ch := range c.Value {
+		if !(ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '-') {
+			return "", false
+		}
+	}
+	return "\x00" + name + "=" + c.Value, true
 }
 
 // invalidate drops every cached page (a write happened).
@@ -82,16 +116,28 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, h http.Handler
 	if r.Method != http.MethodGet {
 		return false
 	}
-	st := StateOf(r)
-	if st.Viewer != nil || st.Flash != "" {
+	_, p := c.routes.Handler(r)
+	if p == "" {
 		return false
 	}
-	if _, p := c.routes.Handler(r); p == "" {
+	cookie := c.vary[p]
+	if cookie != "" {
+		addVary(w.Header(), "Cookie") // served from here or not, the page depends on it
+	}
+	st := StateOf(r)
+	if st.Viewer != nil || st.Flash != "" {
 		return false
 	}
 	key := r.URL.RequestURI()
 	if len(key) > 512 {
 		return false
+	}
+	if cookie != "" {
+		k, ok := cookieKey(r, cookie)
+		if !ok {
+			return false
+		}
+		key += k
 	}
 	if e := c.get(key); e != nil {
 		for k, v := range e.header {

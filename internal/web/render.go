@@ -29,6 +29,7 @@ type Renderer struct {
 	zone   *time.Location
 	nav    []NavItem
 	search string // path of the search page ("/search"), "" for none
+	share  *ShareOptions
 }
 
 // RenderOptions are the renderer's settings.
@@ -36,6 +37,8 @@ type RenderOptions struct {
 	// SearchPath makes the header show a search box that submits to it
 	// ("" for none).
 	SearchPath string
+	// Share turns on the Open Graph and Twitter card tags (nil: none).
+	Share *ShareOptions
 }
 
 // NavItem is one entry of the main navigation, added by a module.
@@ -67,7 +70,7 @@ func NewRenderer(cat *i18n.Catalog, assets *Assets, zone *time.Location, o Rende
 	if err != nil {
 		return nil, fmt.Errorf("web.NewRenderer: layout: %w", err)
 	}
-	r := &Renderer{cat: cat, assets: assets, base: base, pages: map[string]*template.Template{}, zone: zone, search: o.SearchPath}
+	r := &Renderer{cat: cat, assets: assets, base: base, pages: map[string]*template.Template{}, zone: zone, search: o.SearchPath, share: o.Share}
 	if err := r.Register("web", shellFS, "templates"); err != nil {
 		return nil, err
 	}
@@ -245,6 +248,9 @@ func (v *View) Lang() string { return v.Code() }
 
 // Viewer is the signed-in person, or nil.
 func (v *View) Viewer() Viewer { return v.st.Viewer }
+
+// Visibility is the funder's visibility notice of the page, or nil.
+func (v *View) Visibility() *Visibility { return v.st.Visibility }
 
 // Flash is a one-time message key, if any.
 func (v *View) Flash() string { return v.st.Flash }

@@ -30,6 +30,20 @@ type State struct {
 	CSRF func() (string, error)
 	// Flash is a message key to show once, set by the session middleware.
 	Flash string
+	// Share is what the page says of itself when shared (nil: the site's
+	// name and tagline); set by the page's handler.
+	Share *Share
+	// Visibility is a funder's visibility notice the page must carry (the
+	// EU disclaimer of a programme and its projects); nil for none. Set by
+	// the page's handler; the layout shows it above the footer.
+	Visibility *Visibility
+}
+
+// Visibility is a funder's visibility notice: the emblem as text (what
+// an image's alternative text would say; no outside images) and the
+// disclaimer, in Lang (the page's language when the programme has it).
+type Visibility struct {
+	Emblem, Text, Lang string
 }
 
 type stateKey struct{}

@@ -16,9 +16,11 @@ package dbtest
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/url"
 	"os"
@@ -285,4 +287,50 @@ func EmptyDatabase(t testing.TB, like string) string {
 	}
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// TableCounts is every table's row count (the backup tests compare a restore with its source).
+func TableCounts(t *testing.T, d *db.DB) map[string]int64 {
+	t.Helper()
+	ctx := context.Background()
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+	if d.Engine() == "postgres" {
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
+	}
+	tables, err := db.All(ctx, d, db.ScanString, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int64{}
+	for _, tb := range tables {
+		var n int64
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+tb).Scan(&n); err != nil {
+			t.Fatalf("count %s: %v", tb, err)
+		}
+		out[tb] = n
+	}
+	return out
+}
+
+// FileSums is every file under dir with its SHA-256, by slash path.
+func FileSums(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, de fs.DirEntry, err error) error {
+		if err != nil || de.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		sum := sha256.Sum256(b)
+		out[filepath.ToSlash(rel)] = hex.EncodeToString(sum[:])
+		return nil
+	})
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	return out
 }
