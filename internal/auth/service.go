@@ -334,15 +334,25 @@ func (s *Service) checkCredentials(ctx context.Context, email, password string) 
 // 0.25 s, 0.5 s, 1 s, 2 s, then 4 s at most; guessing from one address gets slower, the
 // owner's own typo costs a quarter of a second.
 func (s *Service) delay(ctx context.Context, n int) {
-	if s.delay0 <= 0 || n < 1 {
+	d := failureDelay(s.delay0, n)
+	if d <= 0 {
 		return
 	}
-	t := time.NewTimer(s.delay0 << min(n-1, 4)) // at most 16 times the first
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 	case <-ctx.Done():
 	}
+}
+
+// failureDelay is how much later the n-th failure of a pair is answered:
+// first doubling from first, at most 16 times first.
+func failureDelay(first time.Duration, n int) time.Duration {
+	if first <= 0 || n < 1 {
+		return 0
+	}
+	return first << min(n-1, 4)
 }
 
 // ChangePassword sets a new password after checking the current one and
