@@ -184,7 +184,7 @@ func (s *Service) hold(ctx context.Context, tx *db.Tx, slug string, reg *Registr
 	if err != nil {
 		return false, err
 	}
-	if st.status != "published" || st.ends.Before(time.Now()) {
+	if st.closed() {
 		return false, ErrClosed
 	}
 	reg.Status = "pending"
@@ -218,7 +218,7 @@ func (s *Service) book(ctx context.Context, tx *db.Tx, slug string, reg *Registr
 	if err != nil {
 		return nil, err
 	}
-	if st.status != "published" || st.ends.Before(time.Now()) {
+	if st.closed() {
 		return nil, ErrClosed
 	}
 	reg.Status = st.nextStatus()
@@ -266,7 +266,7 @@ func (s *Service) ConfirmPending(ctx context.Context, e *Event, regPID, locale s
 		if time.Since(reg.CreatedAt) > PendingLifetime {
 			return ErrPendingExpired
 		}
-		if st.status != "published" || st.ends.Before(time.Now()) {
+		if st.closed() {
 			return ErrClosed
 		}
 		reg.Status = st.nextStatus()

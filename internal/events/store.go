@@ -91,6 +91,10 @@ type seats struct {
 	status                  string
 }
 
+// closed reports whether the event takes no registrations (not published,
+// or over).
+func (st seats) closed() bool { return st.status != "published" || st.ends.Before(time.Now()) }
+
 // nextStatus is the status a registration booked now gets.
 func (st seats) nextStatus() string {
 	if st.capacity > 0 && st.confirmed >= st.capacity {
